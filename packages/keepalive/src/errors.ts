@@ -1,0 +1,21 @@
+import { UserstreamError, type UserstreamErrorOptions } from '@userstream/core';
+
+/** Error codes specific to leases (core's `ErrorCode` has the rest). Stable across versions. */
+export const LeaseErrorCode = {
+  /** A conditional write to a {@link LeaseStore} lost a race (`ifVersion` did not match). */
+  Conflict: 'USERSTREAM_LEASE_CONFLICT',
+  /** Another owner holds the lease (its fencing token is newer): this process must stop renewing it. */
+  Lost: 'USERSTREAM_LEASE_LOST',
+} as const;
+export type LeaseErrorCode = (typeof LeaseErrorCode)[keyof typeof LeaseErrorCode];
+
+/** A lease store refused a write or a renewal: someone else changed or owns the record. */
+export class LeaseConflictError extends UserstreamError {
+  override readonly name: string = 'LeaseConflictError';
+  constructor(message: string, options: UserstreamErrorOptions & { lost?: boolean } = {}) {
+    super(options.lost ? LeaseErrorCode.Lost : LeaseErrorCode.Conflict, message, {
+      ...options,
+      retryable: false,
+    });
+  }
+}

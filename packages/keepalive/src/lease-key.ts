@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { InvalidInputError, validateSymbol } from '@userstream/core';
+
+/**
+ * Names one account+market: which venue (id and REST origin), which account (a fingerprint of
+ * the API key, never the key), and for isolated margin which symbol. A structured value: it is
+ * never joined into a string and parsed back.
+ */
+export interface LeaseKey {
+  /** Venue profile id, e.g. `binance-usdm`. */
+  readonly venue: string;
+  /** Origin of the venue's REST API, e.g. `https://fapi.binance.com` (tells two hosts of one profile apart). */
+  readonly origin: string;
+  /** SHA-256 fingerprint of the API key (32 hex characters). */
+  readonly account: string;
+  /** Isolated-margin symbol, when the credential is per symbol. */
+  readonly symbol: string | undefined;
+}
+
+/** A short, non-reversible fingerprint of a secret for logs and dashboards (first `length` hex chars of SHA-256). */
+export function fingerprint(secret: string, length = 8): string {
+  return createHash('sha256').update(secret).digest('hex').slice(0, length);
+}
+
+/** Builds the key of an account+market. */
+export function createLeaseKey(input: {
+  venue: { readonly id: string; readonly restBaseUrl: string };
+  apiKey: string;
+  symbol?: string | undefined;
+}): LeaseKey {
+  if (typeof input.apiKey !== 'string' || input.apiKey.length === 0) {
+    throw new InvalidInputError(
+      '@userstream/keepalive: a lease key needs the API key (only its fingerprint is kept)',
+      {
+        field: 'apiKey',
+      },
+    );
+  }
+  return Object.freeze({
+    venue: input.venue.id,
+    origin: new URL(input.venue.restBaseUrl).origin,
+    account: fingerprint(input.apiKey, 32),
+    symbol: input.symbol === undefined ? undefined : validateSymbol(input.symbol),
+  });
+}
+
+/** True when both keys name the same account+market. */
+export function sameLeaseKey(a: LeaseKey, b: LeaseKey): boolean {
+  return a.venue === b.venue && a.origin === b.origin && a.account === b.account && a.symbol === b.symbol;
+}
+
+/**
+ * A map keyed by {@link LeaseKey}, as nested maps (venue → origin → account → symbol): no key
+ * is ever serialized into one string.
+ */
+export class LeaseKeyMap<V> {
+  readonly #root = new Map<string, Map<string, Map<string, Map<string | undefined, V>>>>();
+  #size = 0;
+
+  get size(): number {
+    return this.#size;
+  }
+
+  get(key: LeaseKey): V | undefined {
+    return this.#root.get(key.venue)?.get(key.origin)?.get(key.account)?.get(key.symbol);
+  }
+
+  has(key: LeaseKey): boolean {
+    return this.#root.get(key.venue)?.get(key.origin)?.get(key.account)?.has(key.symbol) ?? false;
+  }
+
+  set(key: LeaseKey, value: V): this {
+    let origins = this.#root.get(key.venue);
+    if (!origins) this.#root.set(key.venue, (origins = new Map()));
+    let accounts = origins.get(key.origin);
+    if (!accounts) origins.set(key.origin, (accounts = new Map()));
+    let symbols = accounts.get(key.account);
+    if (!symbols) accounts.set(key.account, (symbols = new Map()));
+    if (!symbols.has(key.symbol)) this.#size++;
+    symbols.set(key.symbol, value);
+    return this;
+  }
+
+  delete(key: LeaseKey): boolean {
+    const origins = this.#root.get(key.venue);
+    const accounts = origins?.get(key.origin);
+    const symbols = accounts?.get(key.account);
+    if (!origins || !accounts || !symbols || !symbols.delete(key.symbol)) return false;
+    this.#size--;
+    if (symbols.size === 0) accounts.delete(key.account);
+    if (accounts.size === 0) origins.delete(key.origin);
+    if (origins.size === 0) this.#root.delete(key.venue);
+    return true;
+  }
+
+  *entries(): IterableIterator<[LeaseKey, V]> {
+    for (const [venue, origins] of this.#root) {
+      for (const [origin, accounts] of origins) {
+        for (const [account, symbols] of accounts) {
+          for (const [symbol, value] of symbols) yield [{ venue, origin, account, symbol }, value];
+        }
+      }
+    }
+  }
+
+  values(): IterableIterator<V> {
+    const entries = this.entries();
+    return (function* () {
+      for (const [, v] of entries) yield v;
+    })();
+  }
+}
