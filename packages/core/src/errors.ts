@@ -1,0 +1,229 @@
+import { inspect } from 'node:util';
+import { redactText, redactValue } from './redact.js';
+
+const MARKER = Symbol.for('@userstream/error');
+
+/** Stable error codes. They never change meaning between versions; match on these. */
+export const ErrorCode = {
+  InvalidInput: 'USERSTREAM_INVALID_INPUT',
+  InvalidConfig: 'USERSTREAM_INVALID_CONFIG',
+  Exchange: 'USERSTREAM_EXCHANGE_ERROR',
+  RateLimited: 'USERSTREAM_RATE_LIMITED',
+  Banned: 'USERSTREAM_IP_BANNED',
+  Transport: 'USERSTREAM_TRANSPORT',
+  Timeout: 'USERSTREAM_TIMEOUT',
+  Protocol: 'USERSTREAM_PROTOCOL',
+  MalformedFrame: 'USERSTREAM_MALFORMED_FRAME',
+  RetiredEndpoint: 'USERSTREAM_RETIRED_ENDPOINT',
+  CredentialExpired: 'USERSTREAM_CREDENTIAL_EXPIRED',
+  Signing: 'USERSTREAM_SIGNING',
+  Closed: 'USERSTREAM_CLOSED',
+  Aborted: 'USERSTREAM_ABORTED',
+  SlowConsumer: 'USERSTREAM_SLOW_CONSUMER',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Exchange error codes this library acts on. */
+export const ExchangeCode = {
+  Disconnected: -1001,
+  TooManyRequests: -1003,
+  Unauthorized: -1002,
+  TimestampOutsideRecvWindow: -1021,
+  InvalidSignature: -1022,
+  ListenKeyNotFound: -1125,
+  InvalidListenToken: -1209,
+  RejectedApiKey: -2015,
+  AlreadySubscribed: -2035,
+  NotSubscribed: -2036,
+  TooManySubscriptions: -2042,
+} as const;
+
+export interface UserstreamErrorOptions {
+  /** Underlying error; it is copied with its message redacted, never kept as is. */
+  cause?: unknown;
+  /** Structured context (venue, path, status, …); secret fields are redacted. */
+  details?: Record<string, unknown>;
+  /** Whether the same call may succeed if retried later. */
+  retryable?: boolean;
+  /** Secret values known to the caller (API secret, listenKey, …) to strip from the text. */
+  secrets?: readonly string[];
+}
+
+function redactCause(cause: unknown, secrets: readonly string[]): unknown {
+  if (cause === undefined) return undefined;
+  if (UserstreamError.isInstance(cause)) return cause;
+  if (cause instanceof Error) {
+    const copy = new Error(redactText(cause.message, secrets));
+    copy.name = cause.name;
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string') Object.assign(copy, { code });
+    copy.stack = redactText(cause.stack ?? '', secrets);
+    return copy;
+  }
+  return redactValue(cause, secrets);
+}
+
+/**
+ * The root of every error userstream throws or emits. `code` is stable; `isRetryable` says
+ * whether the same call may succeed later; `details` carries redacted context.
+ */
+export class UserstreamError extends Error {
+  override readonly name: string = 'UserstreamError';
+  readonly code: string;
+  readonly isRetryable: boolean;
+  readonly details: Readonly<Record<string, unknown>>;
+  private readonly [MARKER] = true;
+
+  constructor(code: string, message: string, options: UserstreamErrorOptions = {}) {
+    const secrets = options.secrets ?? [];
+    super(redactText(message, secrets));
+    this.code = code;
+    this.isRetryable = options.retryable ?? false;
+    this.details = (redactValue(options.details ?? {}, secrets) as Record<string, unknown>) ?? {};
+    const cause = redactCause(options.cause, secrets);
+    if (cause !== undefined) {
+      Object.defineProperty(this, 'cause', { value: cause, enumerable: false, writable: false });
+    }
+  }
+
+  /** True for any userstream error, even from another copy or version of this package. */
+  static isInstance(error: unknown): error is UserstreamError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[MARKER] === true;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      isRetryable: this.isRetryable,
+      details: this.details,
+    };
+  }
+
+  [inspect.custom](): string {
+    return `${this.stack ?? `${this.name}: ${this.message}`}\n  code: ${this.code}, details: ${JSON.stringify(this.details)}`;
+  }
+}
+
+/** A value supplied by the caller (options, symbol, key, …) is not acceptable. */
+export class InvalidInputError extends UserstreamError {
+  override readonly name: string = 'InvalidInputError';
+  /** The option or argument at fault, e.g. `recvWindow` or `venue.restBaseUrl`. */
+  readonly field: string | undefined;
+  constructor(message: string, options: UserstreamErrorOptions & { field?: string; code?: string } = {}) {
+    super(options.code ?? ErrorCode.InvalidInput, message, { ...options, retryable: false });
+    this.field = options.field;
+  }
+}
+
+/** The exchange answered with an error object `{code, msg}`. */
+export class ExchangeError extends UserstreamError {
+  override readonly name: string = 'ExchangeError';
+  /** The exchange's own numeric code, e.g. -1125. */
+  readonly exchangeCode: number;
+  /** The exchange's message, redacted. */
+  readonly exchangeMessage: string;
+  /** HTTP status, or the `status` of a WebSocket API response. */
+  readonly status: number | undefined;
+  constructor(
+    exchangeCode: number,
+    exchangeMessage: string,
+    options: UserstreamErrorOptions & { status?: number; context?: string } = {},
+  ) {
+    const msg = redactText(exchangeMessage, options.secrets ?? []);
+    const where = options.context ? `${options.context}: ` : '';
+    super(ErrorCode.Exchange, `${where}exchange error ${exchangeCode}: ${msg}${hintFor(exchangeCode)}`, {
+      ...options,
+      retryable: options.retryable ?? (exchangeCode === ExchangeCode.Disconnected || (options.status ?? 0) >= 500),
+      details: { ...options.details, exchangeCode, status: options.status },
+    });
+    this.exchangeCode = exchangeCode;
+    this.exchangeMessage = msg;
+    this.status = options.status;
+  }
+}
+
+function hintFor(code: number): string {
+  switch (code) {
+    case ExchangeCode.TimestampOutsideRecvWindow:
+      return ' (the local clock is outside recvWindow: sync with server time)';
+    case ExchangeCode.InvalidSignature:
+      return ' (check the API secret or private key and the key type)';
+    case ExchangeCode.RejectedApiKey:
+      return ' (check the API key, its permissions and IP whitelist)';
+    case ExchangeCode.ListenKeyNotFound:
+      return ' (the listenKey expired or was closed: create a new one)';
+    case ExchangeCode.InvalidListenToken:
+      return ' (the listenToken is invalid or expired: request a new one)';
+    default:
+      return '';
+  }
+}
+
+/** 429 (slow down) or 418 (IP banned: stop sending until `until`). */
+export class RateLimitError extends UserstreamError {
+  override readonly name: string = 'RateLimitError';
+  /** How long to wait before the next request to this venue, in ms. */
+  readonly retryAfterMs: number;
+  /** True for a 418 ban. */
+  readonly banned: boolean;
+  /** Epoch ms until which requests are refused locally. */
+  readonly until: number;
+  constructor(
+    message: string,
+    options: UserstreamErrorOptions & { retryAfterMs: number; banned: boolean; until: number },
+  ) {
+    super(options.banned ? ErrorCode.Banned : ErrorCode.RateLimited, message, { ...options, retryable: true });
+    this.retryAfterMs = options.retryAfterMs;
+    this.banned = options.banned;
+    this.until = options.until;
+  }
+}
+
+/** Network failure, timeout, unexpected close: the request may or may not have reached the venue. */
+export class TransportError extends UserstreamError {
+  override readonly name: string = 'TransportError';
+  constructor(message: string, options: UserstreamErrorOptions & { timeout?: boolean } = {}) {
+    super(options.timeout ? ErrorCode.Timeout : ErrorCode.Transport, message, {
+      ...options,
+      retryable: options.retryable ?? true,
+    });
+  }
+}
+
+/** The peer broke the protocol: a frame or body that cannot be understood. */
+export class ProtocolError extends UserstreamError {
+  override readonly name: string = 'ProtocolError';
+  constructor(message: string, options: UserstreamErrorOptions & { code?: string } = {}) {
+    super(options.code ?? ErrorCode.Protocol, message, { ...options, retryable: options.retryable ?? false });
+  }
+}
+
+/** The venue has switched this endpoint off (HTTP 410); `replacement` says what to use. */
+export class RetiredEndpointError extends UserstreamError {
+  override readonly name: string = 'RetiredEndpointError';
+  readonly replacement: string | undefined;
+  constructor(message: string, options: UserstreamErrorOptions & { replacement?: string } = {}) {
+    super(ErrorCode.RetiredEndpoint, message, { ...options, retryable: false });
+    this.replacement = options.replacement;
+  }
+}
+
+/** A listenKey, listenToken or subscription is no longer valid and must be replaced. */
+export class CredentialExpiredError extends UserstreamError {
+  override readonly name: string = 'CredentialExpiredError';
+  readonly reason: string;
+  constructor(message: string, options: UserstreamErrorOptions & { reason: string }) {
+    super(ErrorCode.CredentialExpired, message, { ...options, retryable: true });
+    this.reason = options.reason;
+  }
+}
+
+/** The object was closed, or the operation aborted through its `AbortSignal`. */
+export class ClosedError extends UserstreamError {
+  override readonly name: string = 'ClosedError';
+  constructor(message: string, options: UserstreamErrorOptions & { aborted?: boolean } = {}) {
+    super(options.aborted ? ErrorCode.Aborted : ErrorCode.Closed, message, { ...options, retryable: false });
+  }
+}

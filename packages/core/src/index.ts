@@ -1,0 +1,73 @@
+export {
+  type Clock,
+  type ClockTimer,
+  createScaledClock,
+  DEFAULT_RECV_WINDOW,
+  MAX_RECV_WINDOW,
+  type ScaledClockOptions,
+  ServerTime,
+  systemClock,
+  VirtualClock,
+  validateRecvWindow,
+} from './clock.js';
+export {
+  addDecimal,
+  compareDecimal,
+  isDecimal,
+  isZeroDecimal,
+  mulDecimal,
+  normalizeDecimal,
+  subDecimal,
+} from './decimal.js';
+export {
+  ClosedError,
+  CredentialExpiredError,
+  ErrorCode,
+  ExchangeCode,
+  ExchangeError,
+  InvalidInputError,
+  ProtocolError,
+  RateLimitError,
+  RetiredEndpointError,
+  TransportError,
+  UserstreamError,
+  type UserstreamErrorOptions,
+} from './errors.js';
+export { isSecretFieldName, REDACTED, redactText, redactValue } from './redact.js';
+export {
+  createSigner,
+  encodeQuery,
+  hmacSha256Hex,
+  type KeyMaterial,
+  type KeyType,
+  type Params,
+  type ParamValue,
+  percentEncode,
+  type Signer,
+  signQuery,
+  signWsApiParams,
+  wsApiSignaturePayload,
+} from './signing.js';
+export {
+  assertSecureUrl,
+  isLoopbackUrl,
+  validateApiKey,
+  validateListenKey,
+  validateListenToken,
+  validateSymbol,
+} from './validate.js';
+export {
+  type BaseUrls,
+  type CredentialProtocol,
+  type DefineVenueOptions,
+  defineVenue,
+  type Endpoint,
+  getVenue,
+  type Market,
+  type VenueId,
+  type VenueProfile,
+  type VenueProfileInput,
+  venueProfileSchema,
+  venues,
+  withBaseUrls,
+} from './venues.js';

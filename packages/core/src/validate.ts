@@ -1,0 +1,80 @@
+import { InvalidInputError } from './errors.js';
+
+const SYMBOL = /^[A-Z0-9][A-Z0-9_.-]{0,31}$/;
+const LISTEN_KEY = /^[A-Za-z0-9]{8,128}$/;
+const LISTEN_TOKEN = /^[A-Za-z0-9._~+/=-]{8,4096}$/;
+
+/** Checks a trading symbol ("BTCUSDT"): upper-case letters, digits and `_.-`, at most 32 characters. */
+export function validateSymbol(symbol: unknown, field = 'symbol'): string {
+  if (typeof symbol !== 'string' || !SYMBOL.test(symbol)) {
+    const shown = typeof symbol === 'string' ? JSON.stringify(symbol.slice(0, 40)) : typeof symbol;
+    throw new InvalidInputError(
+      `${field} must be an upper-case trading symbol such as "BTCUSDT" (letters, digits, _ . -; at most 32), got ${shown}`,
+      { field },
+    );
+  }
+  return symbol;
+}
+
+/** Checks a listenKey's form (8 to 128 letters and digits) without ever echoing it. */
+export function validateListenKey(listenKey: unknown, field = 'listenKey'): string {
+  if (typeof listenKey !== 'string' || !LISTEN_KEY.test(listenKey)) {
+    throw new InvalidInputError(`${field} must be 8 to 128 letters and digits as returned by the venue`, { field });
+  }
+  return listenKey;
+}
+
+/** Checks a listenToken's form without ever echoing it. */
+export function validateListenToken(token: unknown, field = 'listenToken'): string {
+  if (typeof token !== 'string' || !LISTEN_TOKEN.test(token)) {
+    throw new InvalidInputError(`${field} must be the token string returned by the venue (8 to 4096 URL-safe characters)`, {
+      field,
+    });
+  }
+  return token;
+}
+
+/** Checks an API key's form (printable, no whitespace, 8 to 256 characters); never echoes it. */
+export function validateApiKey(apiKey: unknown, field = 'apiKey'): string {
+  if (typeof apiKey !== 'string' || !/^[\x21-\x7e]{8,256}$/.test(apiKey)) {
+    throw new InvalidInputError(`${field} must be the venue's API key: 8 to 256 printable characters, no spaces`, {
+      field,
+    });
+  }
+  return apiKey;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/** True for URLs on this machine (localhost, 127.0.0.0/8, ::1). */
+export function isLoopbackUrl(url: string | URL): boolean {
+  const u = typeof url === 'string' ? new URL(url) : url;
+  return LOOPBACK_HOSTS.has(u.hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(u.hostname);
+}
+
+/**
+ * Refuses plain `http:`/`ws:` except on loopback, unless `allowInsecure` is set: API keys and
+ * listenKeys must not cross a network in the clear.
+ */
+export function assertSecureUrl(url: string, field: string, allowInsecure = false): URL {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new InvalidInputError(`${field} is not a valid URL: ${JSON.stringify(url.slice(0, 80))}`, { field });
+  }
+  const secure = u.protocol === 'https:' || u.protocol === 'wss:';
+  const plain = u.protocol === 'http:' || u.protocol === 'ws:';
+  if (!secure && !plain) {
+    throw new InvalidInputError(`${field} must use https:/wss: (or http:/ws: on loopback), got ${u.protocol}`, { field });
+  }
+  if (plain && !allowInsecure && !isLoopbackUrl(u)) {
+    throw new InvalidInputError(
+      `${field} uses plain ${u.protocol} to ${u.hostname}: only loopback may be unencrypted; use ${
+        u.protocol === 'http:' ? 'https:' : 'wss:'
+      } or pass allowInsecure: true`,
+      { field },
+    );
+  }
+  return u;
+}

@@ -1,0 +1,476 @@
+import { z } from 'zod';
+import { ErrorCode, InvalidInputError } from './errors.js';
+import type { Dialect } from './events/index.js';
+import { assertSecureUrl } from './validate.js';
+
+/** How a venue hands out access to an account's event stream. */
+export type CredentialProtocol = 'listenKey' | 'wsApi' | 'listenToken';
+/** The kind of account a profile streams. */
+export type Market = 'spot' | 'margin' | 'isolatedMargin' | 'usdm' | 'coinm' | 'portfolioMargin';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+const endpointSchema = z.object({
+  method: z.enum(['GET', 'POST', 'PUT', 'DELETE']),
+  path: z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, 'a path such as /api/v3/account'),
+  /** Request weight counted against the venue's per-minute limit. */
+  weight: z.number().int().min(0),
+  /** Whether the request carries timestamp + signature. */
+  signed: z.boolean(),
+});
+export type Endpoint = z.infer<typeof endpointSchema>;
+
+const urlString = z.string().url();
+
+export const venueProfileSchema = z.object({
+  /** Stable identifier, e.g. `binance-usdm`. */
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'lower-case letters, digits and dashes'),
+  /** Human-readable name. */
+  name: z.string().min(1),
+  market: z.enum(['spot', 'margin', 'isolatedMargin', 'usdm', 'coinm', 'portfolioMargin']),
+  protocol: z.enum(['listenKey', 'wsApi', 'listenToken']),
+  /** Which event schemas apply. */
+  dialect: z.enum(['spot', 'futures', 'bhex', 'coins']),
+  testnet: z.boolean(),
+  restBaseUrl: urlString,
+  /** Raw stream base for listenKey venues, e.g. `wss://fstream.binance.com/private`. */
+  streamBaseUrl: urlString.optional(),
+  /** WebSocket API endpoint for `wsApi` and `listenToken` venues. */
+  wsApiUrl: urlString.optional(),
+  /** Header carrying the API key. */
+  apiKeyHeader: z.string().regex(/^[A-Za-z0-9-]+$/),
+  listenKey: z
+    .object({
+      create: endpointSchema,
+      keepAlive: endpointSchema,
+      close: endpointSchema,
+      /** Whether create/keepalive/close need `symbol` (isolated margin). */
+      requiresSymbol: z.boolean(),
+      /** Stream path with `{listenKey}` placeholder. */
+      streamPath: z.string().includes('{listenKey}'),
+      /** Combined-stream path with `{listenKey}`, where the venue offers one. */
+      combinedStreamPath: z.string().includes('{listenKey}').optional(),
+    })
+    .optional(),
+  listenToken: z
+    .object({
+      create: endpointSchema,
+      isolated: z.boolean(),
+      /** Longest validity the venue grants, in ms. */
+      maxValidityMs: z.number().int().positive(),
+    })
+    .optional(),
+  /** Protocol timing. */
+  timing: z.object({
+    /** How long a credential is valid after create or keepalive. */
+    keyValidityMs: z.number().int().positive(),
+    /** Recommended keepalive interval. */
+    renewIntervalMs: z.number().int().positive(),
+    /** The venue drops connections at this age. */
+    connectionLifetimeMs: z.number().int().positive(),
+  }),
+  endpoints: z.object({
+    serverTime: endpointSchema.optional(),
+    account: endpointSchema,
+    openOrders: endpointSchema,
+    order: endpointSchema.optional(),
+  }),
+  /** Request-weight limit per minute. */
+  weightLimitPerMinute: z.number().int().positive(),
+  /** Present when the venue switched this profile's credential endpoints off. */
+  retired: z
+    .object({
+      since: z.string(),
+      host: z.string(),
+      message: z.string(),
+      /** The profile to use instead on that host. */
+      replacement: z.string().optional(),
+    })
+    .optional(),
+});
+
+/** Everything a client needs to know about one venue and market. */
+export type VenueProfile = Readonly<z.infer<typeof venueProfileSchema>> & { readonly dialect: Dialect };
+export type VenueProfileInput = z.input<typeof venueProfileSchema>;
+
+const ep = (method: Endpoint['method'], path: string, weight: number, signed: boolean): Endpoint => ({
+  method,
+  path,
+  weight,
+  signed,
+});
+
+const LISTEN_KEY_TIMING = { keyValidityMs: 60 * MINUTE, renewIntervalMs: 30 * MINUTE, connectionLifetimeMs: 24 * HOUR };
+
+const listenKeyEndpoints = (path: string, weight: number, signed: boolean, requiresSymbol = false) => ({
+  create: ep('POST', path, weight, signed),
+  keepAlive: ep('PUT', path, weight, signed),
+  close: ep('DELETE', path, weight, signed),
+  requiresSymbol,
+  streamPath: '/ws/{listenKey}',
+  combinedStreamPath: '/stream?streams={listenKey}',
+});
+
+const SPOT_ENDPOINTS = {
+  serverTime: ep('GET', '/api/v3/time', 1, false),
+  account: ep('GET', '/api/v3/account', 20, true),
+  openOrders: ep('GET', '/api/v3/openOrders', 6, true),
+  order: ep('POST', '/api/v3/order', 1, true),
+};
+const MARGIN_ENDPOINTS = {
+  serverTime: ep('GET', '/api/v3/time', 1, false),
+  account: ep('GET', '/sapi/v1/margin/account', 10, true),
+  openOrders: ep('GET', '/sapi/v1/margin/openOrders', 10, true),
+  order: ep('POST', '/sapi/v1/margin/order', 6, true),
+};
+const ISOLATED_ENDPOINTS = {
+  ...MARGIN_ENDPOINTS,
+  account: ep('GET', '/sapi/v1/margin/isolated/account', 10, true),
+};
+
+const RETIRED_SPOT_LISTEN_KEYS = {
+  since: '2026-02-20T07:00:00Z',
+  host: 'api.binance.com',
+  message:
+    'Binance retired the spot and margin listenKey endpoints on 2026-02-20 07:00 UTC (they answer HTTP 410). ' +
+    'This profile remains for Binance-compatible venues and the simulator.',
+};
+
+const BINANCE_PROFILES = [
+  {
+    id: 'binance-spot',
+    name: 'Binance Spot (WebSocket API)',
+    market: 'spot',
+    protocol: 'wsApi',
+    dialect: 'spot',
+    testnet: false,
+    restBaseUrl: 'https://api.binance.com',
+    wsApiUrl: 'wss://ws-api.binance.com:443/ws-api/v3',
+    apiKeyHeader: 'X-MBX-APIKEY',
+    timing: { keyValidityMs: 24 * HOUR, renewIntervalMs: 24 * HOUR, connectionLifetimeMs: 24 * HOUR },
+    endpoints: SPOT_ENDPOINTS,
+    weightLimitPerMinute: 6000,
+  },
+  {
+    id: 'binance-spot-testnet',
+    name: 'Binance Spot Testnet (WebSocket API)',
+    market: 'spot',
+    protocol: 'wsApi',
+    dialect: 'spot',
+    testnet: true,
+    restBaseUrl: 'https://testnet.binance.vision',
+    wsApiUrl: 'wss://ws-api.testnet.binance.vision/ws-api/v3',
+    apiKeyHeader: 'X-MBX-APIKEY',
+    timing: { keyValidityMs: 24 * HOUR, renewIntervalMs: 24 * HOUR, connectionLifetimeMs: 24 * HOUR },
+    endpoints: SPOT_ENDPOINTS,
+    weightLimitPerMinute: 6000,
+  },
+  {
+    id: 'binance-margin',
+    name: 'Binance Cross Margin (listenToken)',
+    market: 'margin',
+    protocol: 'listenToken',
+    dialect: 'spot',
+    testnet: false,
+    restBaseUrl: 'https://api.binance.com',
+    wsApiUrl: 'wss://ws-api.binance.com:443/ws-api/v3',
+    apiKeyHeader: 'X-MBX-APIKEY',
+    listenToken: { create: ep('POST', '/sapi/v1/userListenToken', 1, true), isolated: false, maxValidityMs: 24 * HOUR },
+    timing: { keyValidityMs: 24 * HOUR, renewIntervalMs: 12 * HOUR, connectionLifetimeMs: 24 * HOUR },
+    endpoints: MARGIN_ENDPOINTS,
+    weightLimitPerMinute: 6000,
+  },
+  {
+    id: 'binance-isolated-margin',
+    name: 'Binance Isolated Margin (listenToken)',
+    market: 'isolatedMargin',
+    protocol: 'listenToken',
+    dialect: 'spot',
+    testnet: false,
+    restBaseUrl: 'https://api.binance.com',
+    wsApiUrl: 'wss://ws-api.binance.com:443/ws-api/v3',
+    apiKeyHeader: 'X-MBX-APIKEY',
+    listenToken: { create: ep('POST', '/sapi/v1/userListenToken', 1, true), isolated: true, maxValidityMs: 24 * HOUR },
+    timing: { keyValidityMs: 24 * HOUR, renewIntervalMs: 12 * HOUR, connectionLifetimeMs: 24 * HOUR },
+    endpoints: ISOLATED_ENDPOINTS,
+    weightLimitPerMinute: 6000,
+  },
+  {
+    id: 'binance-usdm',
+    name: 'Binance USD-M Futures',
+    market: 'usdm',
+    protocol: 'listenKey',
+    dialect: 'futures',
+    testnet: false,
+    restBaseUrl: 'https://fapi.binance.com',
+    // User data moved to the routed `/private` path in 2026.
+    streamBaseUrl: 'wss://fstream.binance.com/private',
+    apiKeyHeader: 'X-MBX-APIKEY',
+    listenKey: listenKeyEndpoints('/fapi/v1/listenKey', 1, false),
+    timing: LISTEN_KEY_TIMING,
+    endpoints: {
+      serverTime: ep('GET', '/fapi/v1/time', 1, false),
+      account: ep('GET', '/fapi/v3/account', 5, true),
+      openOrders: ep('GET', '/fapi/v1/openOrders', 40, true),
+      order: ep('POST', '/fapi/v1/order', 1, true),
+    },
+    weightLimitPerMinute: 2400,
+  },
+  {
+    id: 'binance-usdm-testnet',
+    name: 'Binance USD-M Futures Testnet',
+    market: 'usdm',
+    protocol: 'listenKey',
+    dialect: 'futures',
+    testnet: true,
+    restBaseUrl: 'https://testnet.binancefuture.com',
+    streamBaseUrl: 'wss://fstream.binancefuture.com',
+    apiKeyHeader: 'X-MBX-APIKEY',
+    listenKey: listenKeyEndpoints('/fapi/v1/listenKey', 1, false),
+    timing: LISTEN_KEY_TIMING,
+    endpoints: {
+      serverTime: ep('GET', '/fapi/v1/time', 1, false),
+      account: ep('GET', '/fapi/v3/account', 5, true),
+      openOrders: ep('GET', '/fapi/v1/openOrders', 40, true),
+      order: ep('POST', '/fapi/v1/order', 1, true),
+    },
+    weightLimitPerMinute: 2400,
+  },
+  {
+    id: 'binance-coinm',
+    name: 'Binance COIN-M Futures',
+    market: 'coinm',
+    protocol: 'listenKey',
+    dialect: 'futures',
+    testnet: false,
+    restBaseUrl: 'https://dapi.binance.com',
+    streamBaseUrl: 'wss://dstream.binance.com',
+    apiKeyHeader: 'X-MBX-APIKEY',
+    listenKey: listenKeyEndpoints('/dapi/v1/listenKey', 1, false),
+    timing: LISTEN_KEY_TIMING,
+    endpoints: {
+      serverTime: ep('GET', '/dapi/v1/time', 1, false),
+      account: ep('GET', '/dapi/v1/account', 5, true),
+      openOrders: ep('GET', '/dapi/v1/openOrders', 40, true),
+      order: ep('POST', '/dapi/v1/order', 1, true),
+    },
+    weightLimitPerMinute: 2400,
+  },
+  {
+    id: 'binance-portfolio-margin',
+    name: 'Binance Portfolio Margin',
+    market: 'portfolioMargin',
+    protocol: 'listenKey',
+    dialect: 'futures',
+    testnet: false,
+    restBaseUrl: 'https://papi.binance.com',
+    streamBaseUrl: 'wss://fstream.binance.com/pm',
+    apiKeyHeader: 'X-MBX-APIKEY',
+    listenKey: { ...listenKeyEndpoints('/papi/v1/listenKey', 1, false), combinedStreamPath: undefined },
+    timing: LISTEN_KEY_TIMING,
+    endpoints: {
+      account: ep('GET', '/papi/v1/balance', 20, true),
+      openOrders: ep('GET', '/papi/v1/um/openOrders', 40, true),
+      order: ep('POST', '/papi/v1/um/order', 1, true),
+    },
+    weightLimitPerMinute: 6000,
+  },
+  {
+    id: 'binance-spot-legacy',
+    name: 'Binance Spot listenKey (legacy; retired on binance.com)',
+    market: 'spot',
+    protocol: 'listenKey',
+    dialect: 'spot',
+    testnet: false,
+    restBaseUrl: 'https://api.binance.com',
+    streamBaseUrl: 'wss://stream.binance.com:9443',
+    apiKeyHeader: 'X-MBX-APIKEY',
+    listenKey: listenKeyEndpoints('/api/v3/userDataStream', 2, false),
+    timing: LISTEN_KEY_TIMING,
+    endpoints: SPOT_ENDPOINTS,
+    weightLimitPerMinute: 6000,
+    retired: { ...RETIRED_SPOT_LISTEN_KEYS, replacement: 'binance-spot' },
+  },
+  {
+    id: 'binance-margin-legacy',
+    name: 'Binance Cross Margin listenKey (legacy; retired on binance.com)',
+    market: 'margin',
+    protocol: 'listenKey',
+    dialect: 'spot',
+    testnet: false,
+    restBaseUrl: 'https://api.binance.com',
+    streamBaseUrl: 'wss://stream.binance.com:9443',
+    apiKeyHeader: 'X-MBX-APIKEY',
+    listenKey: listenKeyEndpoints('/sapi/v1/userDataStream', 1, false),
+    timing: LISTEN_KEY_TIMING,
+    endpoints: MARGIN_ENDPOINTS,
+    weightLimitPerMinute: 6000,
+    retired: { ...RETIRED_SPOT_LISTEN_KEYS, replacement: 'binance-margin' },
+  },
+  {
+    id: 'binance-isolated-margin-legacy',
+    name: 'Binance Isolated Margin listenKey (legacy; retired on binance.com)',
+    market: 'isolatedMargin',
+    protocol: 'listenKey',
+    dialect: 'spot',
+    testnet: false,
+    restBaseUrl: 'https://api.binance.com',
+    streamBaseUrl: 'wss://stream.binance.com:9443',
+    apiKeyHeader: 'X-MBX-APIKEY',
+    listenKey: listenKeyEndpoints('/sapi/v1/userDataStream/isolated', 1, false, true),
+    timing: LISTEN_KEY_TIMING,
+    endpoints: ISOLATED_ENDPOINTS,
+    weightLimitPerMinute: 6000,
+    retired: { ...RETIRED_SPOT_LISTEN_KEYS, replacement: 'binance-isolated-margin' },
+  },
+] as const satisfies readonly VenueProfileInput[];
+
+const bhexLike = (
+  id: string,
+  name: string,
+  restBaseUrl: string,
+  streamBaseUrl: string,
+  apiKeyHeader: string,
+  dialect: Dialect,
+): VenueProfileInput => ({
+  id,
+  name,
+  market: 'spot',
+  protocol: 'listenKey',
+  dialect,
+  testnet: false,
+  restBaseUrl,
+  streamBaseUrl,
+  apiKeyHeader,
+  listenKey: {
+    ...listenKeyEndpoints('/openapi/v1/userDataStream', 1, true),
+    streamPath: '/openapi/ws/{listenKey}',
+    combinedStreamPath: undefined,
+  },
+  timing: LISTEN_KEY_TIMING,
+  endpoints: {
+    serverTime: ep('GET', '/openapi/v1/time', 1, false),
+    account: ep('GET', '/openapi/v1/account', 5, true),
+    openOrders: ep('GET', '/openapi/v1/openOrders', 1, true),
+    order: ep('POST', '/openapi/v1/order', 1, true),
+  },
+  weightLimitPerMinute: 1200,
+});
+
+const BROKER_PROFILES = [
+  bhexLike('bhex', 'BlueHelix (BHEX) broker API', 'https://api.bhex.com', 'wss://wsapi.bhex.com', 'X-BH-APIKEY', 'bhex'),
+  bhexLike(
+    'coins-ph',
+    'Coins.ph (BHEX-style)',
+    'https://api.pro.coins.ph',
+    'wss://wsapi.pro.coins.ph',
+    'X-COINS-APIKEY',
+    'coins',
+  ),
+];
+
+/** Ids of the built-in venue profiles. */
+export type VenueId = (typeof BINANCE_PROFILES)[number]['id'] | 'bhex' | 'coins-ph';
+
+function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+}
+
+function checkConsistency(p: z.infer<typeof venueProfileSchema>): string | undefined {
+  if (p.protocol === 'listenKey' && (!p.listenKey || !p.streamBaseUrl)) {
+    return 'a listenKey venue needs `listenKey` endpoints and `streamBaseUrl`';
+  }
+  if (p.protocol === 'listenToken' && (!p.listenToken || !p.wsApiUrl)) {
+    return 'a listenToken venue needs `listenToken` and `wsApiUrl`';
+  }
+  if (p.protocol === 'wsApi' && !p.wsApiUrl) return 'a wsApi venue needs `wsApiUrl`';
+  if (p.timing.renewIntervalMs > p.timing.keyValidityMs) return 'timing.renewIntervalMs must not exceed keyValidityMs';
+  return undefined;
+}
+
+export interface DefineVenueOptions {
+  /** Accept plain http:/ws: URLs off loopback. Never needed for real venues. @default false */
+  allowInsecure?: boolean;
+}
+
+/**
+ * Validates a venue definition (a compatible exchange, a proxy, the simulator) and returns a
+ * frozen profile. Throws `USERSTREAM_INVALID_CONFIG` saying which fields are wrong.
+ */
+export function defineVenue(input: VenueProfileInput, options: DefineVenueOptions = {}): VenueProfile {
+  const parsed = venueProfileSchema.safeParse(input);
+  const id = typeof (input as { id?: unknown })?.id === 'string' ? (input as { id: string }).id : '(no id)';
+  if (!parsed.success) {
+    throw new InvalidInputError(`@userstream/core: venue '${id}' is invalid: ${formatIssues(parsed.error)}`, {
+      code: ErrorCode.InvalidConfig,
+      field: 'venue',
+    });
+  }
+  const problem = checkConsistency(parsed.data);
+  if (problem) {
+    throw new InvalidInputError(`@userstream/core: venue '${id}' is invalid: ${problem}`, {
+      code: ErrorCode.InvalidConfig,
+      field: 'venue',
+    });
+  }
+  for (const field of ['restBaseUrl', 'streamBaseUrl', 'wsApiUrl'] as const) {
+    const url = parsed.data[field];
+    if (url) assertSecureUrl(url, `venue.${field}`, options.allowInsecure);
+  }
+  return deepFreeze(parsed.data) as VenueProfile;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** The built-in profiles, by id. */
+export const venues: Readonly<Record<VenueId, VenueProfile>> = Object.freeze(
+  Object.fromEntries([...BINANCE_PROFILES, ...BROKER_PROFILES].map((p) => [p.id, defineVenue(p)])) as Record<
+    VenueId,
+    VenueProfile
+  >,
+);
+
+/** Looks a built-in profile up by id; the error lists the ids that exist. */
+export function getVenue(id: string): VenueProfile {
+  const venue = (venues as Record<string, VenueProfile>)[id];
+  if (!venue) {
+    throw new InvalidInputError(`unknown venue '${id}'; known venues: ${Object.keys(venues).join(', ')}`, {
+      code: ErrorCode.InvalidConfig,
+      field: 'venue',
+    });
+  }
+  return venue;
+}
+
+export interface BaseUrls {
+  rest?: string;
+  stream?: string;
+  wsApi?: string;
+}
+
+/**
+ * A copy of `venue` pointed at other hosts: a Binance-compatible exchange, a proxy, or the
+ * simulator. The copy drops the `retired` note, which only applies to the original host.
+ */
+export function withBaseUrls(venue: VenueProfile, urls: BaseUrls, options: DefineVenueOptions = {}): VenueProfile {
+  const { retired: _retired, ...rest } = venue;
+  return defineVenue(
+    {
+      ...(rest as VenueProfileInput),
+      restBaseUrl: urls.rest ?? venue.restBaseUrl,
+      streamBaseUrl: urls.stream ?? venue.streamBaseUrl,
+      wsApiUrl: urls.wsApi ?? venue.wsApiUrl,
+    },
+    options,
+  );
+}
