@@ -71,11 +71,20 @@ export class LeaseKeyMap<V> {
 
   set(key: LeaseKey, value: V): this {
     let origins = this.#root.get(key.venue);
-    if (!origins) this.#root.set(key.venue, (origins = new Map()));
+    if (!origins) {
+      origins = new Map();
+      this.#root.set(key.venue, origins);
+    }
     let accounts = origins.get(key.origin);
-    if (!accounts) origins.set(key.origin, (accounts = new Map()));
+    if (!accounts) {
+      accounts = new Map();
+      origins.set(key.origin, accounts);
+    }
     let symbols = accounts.get(key.account);
-    if (!symbols) accounts.set(key.account, (symbols = new Map()));
+    if (!symbols) {
+      symbols = new Map();
+      accounts.set(key.account, symbols);
+    }
     if (!symbols.has(key.symbol)) this.#size++;
     symbols.set(key.symbol, value);
     return this;
@@ -85,7 +94,8 @@ export class LeaseKeyMap<V> {
     const origins = this.#root.get(key.venue);
     const accounts = origins?.get(key.origin);
     const symbols = accounts?.get(key.account);
-    if (!origins || !accounts || !symbols || !symbols.delete(key.symbol)) return false;
+    if (!origins || !accounts || !symbols) return false;
+    if (!symbols.delete(key.symbol)) return false;
     this.#size--;
     if (symbols.size === 0) accounts.delete(key.account);
     if (accounts.size === 0) origins.delete(key.origin);

@@ -103,7 +103,10 @@ export function createMemoryLeaseStore(options: MemoryLeaseStoreOptions = {}): M
 
   const slot = (key: LeaseKey): Slot => {
     let s = slots.get(key);
-    if (!s) slots.set(key, (s = { stored: undefined, ownership: undefined }));
+    if (!s) {
+      s = { stored: undefined, ownership: undefined };
+      slots.set(key, s);
+    }
     return s;
   };
   const prune = (key: LeaseKey, s: Slot): void => {

@@ -175,7 +175,11 @@ describe('createScheduler', () => {
     }).scheduleIn(10);
     s2.add({ run: () => Promise.reject(new Error('later boom')) }).scheduleIn(20);
     let ok = false;
-    s2.add({ run: () => void (ok = true) }).scheduleIn(30);
+    s2.add({
+      run: () => {
+        ok = true;
+      },
+    }).scheduleIn(30);
     await clock.advance(100);
     expect(s2.stats.failures).toBe(2);
     expect(errors).toHaveLength(2);
