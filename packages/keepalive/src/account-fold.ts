@@ -1,0 +1,445 @@
+import { addDecimal, compareDecimal, isDecimal, normalizeDecimal } from '@userstream/core';
+
+/**
+ * The fold behind `AccountMirror`: balances and open orders as exact decimal strings, built
+ * from a REST snapshot plus the stream's events, each item remembering the time of the last
+ * change applied to it so no event is applied twice or applied on top of newer state.
+ *
+ * Times. Every item carries `(time, seq)`: `time` is the venue's own update time of the change
+ * (spot `outboundAccountPosition.u`, `balanceUpdate.T`, `executionReport.T`; futures `T`; BHEX,
+ * whose events carry no transaction time, `E`) and `seq` is the event's `E`, which breaks ties
+ * between events of the same millisecond. An event changes an item only if `(time, E)` is
+ * greater than the item's.
+ *
+ * Snapshot items get `seq = -Infinity`, so an event with exactly the snapshot's time is applied.
+ * That is safe for the events that carry absolute values (`outboundAccountPosition`,
+ * `ACCOUNT_UPDATE`, order reports with cumulative fills): the buffer replayed on a snapshot is a
+ * contiguous run of the stream in `E` order, so if the event is older than the snapshot, the
+ * newer event the snapshot reflects follows it in the buffer and wins; replaying it merely
+ * restates a value (and an order report whose cumulative fill is below the item's is skipped).
+ * Deltas (`balanceUpdate`) are different: one at exactly the snapshot's time is taken as
+ * already in the snapshot, never added twice. (On Binance an absolute `outboundAccountPosition`
+ * follows each `balanceUpdate`, so the rare same-millisecond ambiguity corrects itself.)
+ */
+
+/** Statuses after which an order never returns to the book. */
+const TERMINAL = new Set([
+  'FILLED',
+  'CANCELED',
+  'REJECTED',
+  'EXPIRED',
+  'EXPIRED_IN_MATCH',
+  'PARTIALLY_CANCELED',
+]);
+
+/** `seq` of items that come from a snapshot: older than any event of the same millisecond. */
+const SNAPSHOT_SEQ = Number.NEGATIVE_INFINITY;
+
+/** Orders with these statuses are open. Anything else that is not terminal is treated as open too. */
+export function isTerminalStatus(status: string): boolean {
+  return TERMINAL.has(status);
+}
+
+/** A balance the mirror holds: exact decimals, normalized ("1.50000000" → "1.5"). */
+export interface MirrorBalance {
+  readonly free: string;
+  readonly locked: string;
+}
+
+/** An open order the mirror holds (the same fields as `@userstream/rest`'s `OpenOrder`, without `raw`). */
+export interface MirrorOrder {
+  readonly symbol: string;
+  readonly orderId: string;
+  readonly clientOrderId: string;
+  readonly side: string;
+  readonly type: string;
+  readonly status: string;
+  readonly price: string;
+  readonly quantity: string;
+  readonly filledQuantity: string;
+  readonly updateTime: number;
+}
+
+/** What a reconciliation starts from: `AccountSnapshot` plus `openOrders` from `@userstream/rest`, or your own. */
+export interface MirrorSnapshot {
+  /**
+   * The venue's time of the last account change the snapshot reflects (e.g. spot
+   * `/api/v3/account` `updateTime`). Buffered events at or before it are already included.
+   */
+  readonly updateTime: number;
+  readonly balances: Readonly<Record<string, { readonly free: string; readonly locked: string }>>;
+  readonly openOrders: readonly {
+    readonly symbol: string;
+    readonly orderId: string | number;
+    readonly clientOrderId?: string | number | undefined;
+    readonly side?: string | undefined;
+    readonly type?: string | undefined;
+    readonly status: string;
+    readonly price?: string | undefined;
+    readonly quantity?: string | undefined;
+    readonly filledQuantity?: string | undefined;
+    readonly updateTime: number;
+  }[];
+}
+
+interface BalanceEntry {
+  free: string;
+  locked: string;
+  time: number;
+  seq: number;
+}
+
+interface OrderEntry {
+  order: MirrorOrder;
+  time: number;
+  seq: number;
+}
+
+export interface FoldState {
+  balances: Map<string, BalanceEntry>;
+  /** symbol → orderId → entry. */
+  orders: Map<string, Map<string, OrderEntry>>;
+  /** Orders seen reaching a terminal status: symbol → orderId → time (never resurrected). */
+  finished: Map<string, Map<string, number>>;
+  finishedCount: number;
+  /** Baseline time of items the snapshot did not list (zero balance, no such open order). */
+  asOf: number;
+}
+
+/** What applying one event did. */
+export type FoldChange =
+  | { readonly type: 'balance'; readonly asset: string; readonly balance: MirrorBalance }
+  | { readonly type: 'order'; readonly order: MirrorOrder; readonly removed: boolean };
+
+/** Callback receiving each change (only called when someone listens). */
+export type ChangeSink = ((change: FoldChange) => void) | undefined;
+
+/** Most finished-order ids remembered, oldest forgotten first. */
+export const MAX_FINISHED_ORDERS = 10_000;
+
+export function emptyState(asOf: number): FoldState {
+  return { balances: new Map(), orders: new Map(), finished: new Map(), finishedCount: 0, asOf };
+}
+
+const dec = (value: unknown): string => (isDecimal(value) ? normalizeDecimal(value) : '0');
+const num = (value: unknown, fallback = 0): number =>
+  typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+
+/** Builds the state a snapshot describes. */
+export function stateFromSnapshot(snapshot: MirrorSnapshot): FoldState {
+  const orderTimes = snapshot.openOrders.map((o) => num(o.updateTime));
+  const asOf = Math.max(num(snapshot.updateTime), ...orderTimes);
+  const state = emptyState(asOf);
+  for (const [asset, b] of Object.entries(snapshot.balances)) {
+    state.balances.set(asset, { free: dec(b.free), locked: dec(b.locked), time: asOf, seq: SNAPSHOT_SEQ });
+  }
+  for (const o of snapshot.openOrders) {
+    const order: MirrorOrder = {
+      symbol: o.symbol,
+      orderId: String(o.orderId),
+      clientOrderId: String(o.clientOrderId ?? ''),
+      side: o.side ?? '',
+      type: o.type ?? '',
+      status: o.status,
+      price: dec(o.price),
+      quantity: dec(o.quantity),
+      filledQuantity: dec(o.filledQuantity),
+      updateTime: num(o.updateTime),
+    };
+    ordersOf(state, order.symbol).set(order.orderId, {
+      order,
+      time: num(o.updateTime),
+      seq: SNAPSHOT_SEQ,
+    });
+  }
+  return state;
+}
+
+function ordersOf(state: FoldState, symbol: string): Map<string, OrderEntry> {
+  let m = state.orders.get(symbol);
+  if (!m) {
+    m = new Map();
+    state.orders.set(symbol, m);
+  }
+  return m;
+}
+
+const newer = (time: number, seq: number, itemTime: number, itemSeq: number): boolean =>
+  time > itemTime || (time === itemTime && seq > itemSeq);
+
+function setBalance(
+  state: FoldState,
+  asset: string,
+  free: string,
+  locked: string,
+  time: number,
+  seq: number,
+  sink: ChangeSink,
+): boolean {
+  const entry = state.balances.get(asset);
+  if (entry ? !newer(time, seq, entry.time, entry.seq) : !newer(time, seq, state.asOf, SNAPSHOT_SEQ)) {
+    return false;
+  }
+  const f = dec(free);
+  const l = dec(locked);
+  if (entry) {
+    entry.free = f;
+    entry.locked = l;
+    entry.time = time;
+    entry.seq = seq;
+  } else {
+    state.balances.set(asset, { free: f, locked: l, time, seq });
+  }
+  sink?.({ type: 'balance', asset, balance: { free: f, locked: l } });
+  return true;
+}
+
+function addToBalance(
+  state: FoldState,
+  asset: string,
+  freeDelta: string,
+  lockedDelta: string,
+  time: number,
+  seq: number,
+  sink: ChangeSink,
+): boolean {
+  const entry = state.balances.get(asset);
+  const base = entry ?? { free: '0', locked: '0', time: state.asOf, seq: SNAPSHOT_SEQ };
+  if (!newer(time, seq, base.time, base.seq)) return false;
+  // A delta at exactly the snapshot's time is one the snapshot already holds.
+  if (base.seq === SNAPSHOT_SEQ && time === base.time) return false;
+  return setBalance(
+    state,
+    asset,
+    addDecimal(base.free, dec(freeDelta)),
+    addDecimal(base.locked, dec(lockedDelta)),
+    time,
+    seq,
+    sink,
+  );
+}
+
+function isFinished(state: FoldState, symbol: string, orderId: string): boolean {
+  return state.finished.get(symbol)?.has(orderId) ?? false;
+}
+
+function markFinished(state: FoldState, symbol: string, orderId: string, time: number): void {
+  let m = state.finished.get(symbol);
+  if (!m) {
+    m = new Map();
+    state.finished.set(symbol, m);
+  }
+  if (!m.has(orderId)) state.finishedCount++;
+  m.set(orderId, time);
+  if (state.finishedCount > MAX_FINISHED_ORDERS) {
+    // Forget the oldest-inserted id of the first symbol (insertion order ~ time order).
+    for (const [sym, ids] of state.finished) {
+      const first = ids.keys().next();
+      if (!first.done) {
+        ids.delete(first.value);
+        state.finishedCount--;
+        if (ids.size === 0) state.finished.delete(sym);
+        break;
+      }
+    }
+  }
+}
+
+function applyOrder(
+  state: FoldState,
+  order: MirrorOrder,
+  time: number,
+  seq: number,
+  sink: ChangeSink,
+): boolean {
+  const { symbol, orderId } = order;
+  // A finished order never comes back, whatever the time of a straggling event.
+  if (isFinished(state, symbol, orderId)) return false;
+  const book = state.orders.get(symbol);
+  const entry = book?.get(orderId);
+  if (entry) {
+    if (!newer(time, seq, entry.time, entry.seq)) return false;
+    // Cumulative filled quantity never goes down: an event that says so is stale.
+    if (compareDecimal(order.filledQuantity, entry.order.filledQuantity) < 0) return false;
+  } else if (!newer(time, seq, state.asOf, SNAPSHOT_SEQ)) {
+    return false;
+  }
+  if (isTerminalStatus(order.status)) {
+    markFinished(state, symbol, orderId, time);
+    if (book && entry) {
+      book.delete(orderId);
+      if (book.size === 0) state.orders.delete(symbol);
+    }
+    sink?.({ type: 'order', order, removed: true });
+    return true;
+  }
+  const merged: MirrorOrder = entry
+    ? {
+        ...order,
+        // A cancel-replace style event may omit what it does not change.
+        clientOrderId: order.clientOrderId || entry.order.clientOrderId,
+      }
+    : order;
+  ordersOf(state, symbol).set(orderId, { order: merged, time, seq });
+  sink?.({ type: 'order', order: merged, removed: false });
+  return true;
+}
+
+type Ev = Record<string, unknown>;
+
+function spotOrder(e: Ev, time: number): MirrorOrder {
+  const status = String(e.X ?? '');
+  // On a cancel, `c` is the cancel request's id and `C` the order's own client id.
+  const original = typeof e.C === 'string' && e.C !== '' ? e.C : undefined;
+  return {
+    symbol: String(e.s ?? ''),
+    orderId: String(e.i ?? ''),
+    clientOrderId: String((status === 'CANCELED' ? original : undefined) ?? e.c ?? ''),
+    side: String(e.S ?? ''),
+    type: String(e.o ?? ''),
+    status,
+    price: dec(e.p),
+    quantity: dec(e.q),
+    filledQuantity: dec(e.z),
+    updateTime: time,
+  };
+}
+
+function futuresOrder(o: Ev, time: number): MirrorOrder {
+  return {
+    symbol: String(o.s ?? ''),
+    orderId: String(o.i ?? ''),
+    clientOrderId: String(o.c ?? ''),
+    side: String(o.S ?? ''),
+    type: String(o.o ?? ''),
+    status: String(o.X ?? ''),
+    price: dec(o.p),
+    quantity: dec(o.q),
+    filledQuantity: dec(o.z),
+    updateTime: time,
+  };
+}
+
+/**
+ * Applies one event. Returns true when it changed the state, false when it was skipped
+ * (older than what the state holds, or an event that does not touch balances or orders).
+ */
+export function applyEvent(state: FoldState, event: Ev, sink?: ChangeSink): boolean {
+  const E = num(event.E);
+  switch (event.e) {
+    case 'outboundAccountPosition':
+    case 'outboundAccountInfo': {
+      // Absolute free/locked per listed asset. Spot sends `u` (last account update time);
+      // BHEX sends only `E` ("order your updates using E").
+      const time = event.e === 'outboundAccountPosition' ? num(event.u, E) : E;
+      const list = Array.isArray(event.B) ? (event.B as Ev[]) : [];
+      let changed = false;
+      for (const b of list) {
+        if (typeof b?.a !== 'string') continue;
+        if (setBalance(state, b.a, String(b.f ?? '0'), String(b.l ?? '0'), time, E, sink)) changed = true;
+      }
+      return changed;
+    }
+    case 'balanceUpdate': {
+      // A delta to the free balance (deposit, withdrawal, transfer) at clear time T.
+      if (typeof event.a !== 'string') return false;
+      return addToBalance(state, event.a, String(event.d ?? '0'), '0', num(event.T, E), E, sink);
+    }
+    case 'executionReport': {
+      // Spot, margin, Coins.ph: T is the transaction time. BHEX sends no T: use E.
+      const time = num(event.T, E);
+      return applyOrder(state, spotOrder(event, time), time, E, sink);
+    }
+    case 'ORDER_TRADE_UPDATE': {
+      const o = event.o as Ev | undefined;
+      if (!o) return false;
+      const time = num(event.T, num(o.T, E));
+      return applyOrder(state, futuresOrder(o, time), time, E, sink);
+    }
+    case 'ACCOUNT_UPDATE': {
+      // Futures: absolute wallet balance per listed asset. The mirror maps wallet balance to
+      // `free` and nothing to `locked` (futures margin is not locked per order).
+      const a = event.a as Ev | undefined;
+      const list = Array.isArray(a?.B) ? (a.B as Ev[]) : [];
+      const time = num(event.T, E);
+      let changed = false;
+      for (const b of list) {
+        if (typeof b?.a !== 'string') continue;
+        if (setBalance(state, b.a, String(b.wb ?? '0'), '0', time, E, sink)) changed = true;
+      }
+      return changed;
+    }
+    default:
+      return false;
+  }
+}
+
+/** Plain-object view of the balances; assets with zero free and locked are left out. */
+export function balancesView(state: FoldState): Record<string, MirrorBalance> {
+  const out: Record<string, MirrorBalance> = {};
+  const assets = [...state.balances.keys()].sort();
+  for (const asset of assets) {
+    const b = state.balances.get(asset) as BalanceEntry;
+    if (b.free === '0' && b.locked === '0') continue;
+    out[asset] = { free: b.free, locked: b.locked };
+  }
+  return out;
+}
+
+/** The open orders, sorted by symbol then order id. */
+export function ordersView(state: FoldState): MirrorOrder[] {
+  const out: MirrorOrder[] = [];
+  for (const symbol of [...state.orders.keys()].sort()) {
+    const book = state.orders.get(symbol) as Map<string, OrderEntry>;
+    const ids = [...book.keys()].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+    for (const id of ids) out.push((book.get(id) as OrderEntry).order);
+  }
+  return out;
+}
+
+/** One difference found by a reconciliation. */
+export type MirrorDifference =
+  | {
+      readonly kind: 'balance';
+      readonly asset: string;
+      readonly mirror: MirrorBalance | undefined;
+      readonly exchange: MirrorBalance | undefined;
+    }
+  | {
+      readonly kind: 'order';
+      readonly symbol: string;
+      readonly orderId: string;
+      readonly mirror: MirrorOrder | undefined;
+      readonly exchange: MirrorOrder | undefined;
+    };
+
+/** What differs between two states (balances by amount; orders by presence, status and fill). */
+export function diffStates(mirror: FoldState, exchange: FoldState): MirrorDifference[] {
+  const out: MirrorDifference[] = [];
+  const mb = balancesView(mirror);
+  const eb = balancesView(exchange);
+  for (const asset of new Set([...Object.keys(mb), ...Object.keys(eb)])) {
+    const m = mb[asset];
+    const x = eb[asset];
+    if (m?.free !== x?.free || m?.locked !== x?.locked)
+      out.push({ kind: 'balance', asset, mirror: m, exchange: x });
+  }
+  const key = (o: MirrorOrder) => [o.symbol, o.orderId] as const;
+  const mo = ordersView(mirror);
+  const xo = ordersView(exchange);
+  const find = (list: MirrorOrder[], symbol: string, orderId: string) =>
+    list.find((o) => o.symbol === symbol && o.orderId === orderId);
+  for (const o of mo) {
+    const [symbol, orderId] = key(o);
+    const x = find(xo, symbol, orderId);
+    if (!x || x.status !== o.status || x.filledQuantity !== o.filledQuantity || x.price !== o.price) {
+      out.push({ kind: 'order', symbol, orderId, mirror: o, exchange: x });
+    }
+  }
+  for (const x of xo) {
+    const [symbol, orderId] = key(x);
+    if (!find(mo, symbol, orderId))
+      out.push({ kind: 'order', symbol, orderId, mirror: undefined, exchange: x });
+  }
+  return out;
+}

@@ -1,0 +1,452 @@
+import { EventEmitter } from 'node:events';
+import {
+  type Clock,
+  type ClockTimer,
+  InvalidInputError,
+  systemClock,
+  UserstreamError,
+} from '@userstream/core';
+import {
+  applyEvent,
+  balancesView,
+  type ChangeSink,
+  diffStates,
+  emptyState,
+  type FoldChange,
+  type FoldState,
+  type MirrorBalance,
+  type MirrorDifference,
+  type MirrorOrder,
+  type MirrorSnapshot,
+  ordersView,
+  stateFromSnapshot,
+} from './account-fold.js';
+import { channels } from './diagnostics.js';
+import { isLogger, type Logger, silentLogger } from './logger.js';
+
+/** First retry delay after a failed snapshot. @default 500 */
+export const DEFAULT_MIRROR_RETRY_BASE_MS = 500;
+/** Longest wait between snapshot attempts. @default 30_000 */
+export const DEFAULT_MIRROR_RETRY_MAX_MS = 30_000;
+
+/** Events kept while waiting for a snapshot; past it the oldest half is dropped. @default 100_000 */
+export const MAX_BUFFERED_EVENTS = 100_000;
+
+/** Anything that emits the stream's `event` and `gap` (a `UserDataStream` from `openUserDataStream`). */
+export interface MirrorEventSource {
+  on(type: 'event', listener: (event: never) => void): unknown;
+  on(type: 'gap', listener: (info: never) => void): unknown;
+  off(type: 'event', listener: (event: never) => void): unknown;
+  off(type: 'gap', listener: (info: never) => void): unknown;
+}
+
+/** The part of `@userstream/rest`'s `RestClient` the mirror uses. */
+export interface MirrorRestSource {
+  accountSnapshot(options?: { symbol?: string }): Promise<{
+    updateTime: number;
+    balances: Record<string, { free: string; locked: string }>;
+  }>;
+  openOrders(options?: { symbol?: string }): Promise<MirrorSnapshot['openOrders']>;
+}
+
+export interface AccountMirrorOptions {
+  /** The account's event stream. */
+  stream: MirrorEventSource;
+  /** Where snapshots come from: a REST client (account snapshot, then open orders)… */
+  rest?: MirrorRestSource;
+  /** …or your own function returning balances, open orders and the snapshot's update time. */
+  snapshot?: () => Promise<MirrorSnapshot>;
+  /** Isolated-margin symbol passed to the REST calls. */
+  symbol?: string;
+  /** Timers for snapshot retries. @default systemClock */
+  clock?: Clock;
+  /** Retry of failed snapshots: capped exponential backoff with full jitter. */
+  retry?: { baseDelayMs?: number; maxDelayMs?: number };
+  logger?: Logger;
+}
+
+export interface MirrorReconciled {
+  /** Why the mirror took a snapshot: `start`, the stream's gap reason, or `manual`. */
+  readonly reason: string;
+  /**
+   * How the mirror (as the stream alone told it) differed from the exchange. Empty on a stream
+   * that lost nothing; always empty for the first snapshot (`reason: 'start'`).
+   */
+  readonly differences: readonly MirrorDifference[];
+  /** The snapshot's own time (the venue's update time it reflects). */
+  readonly snapshotTime: number;
+  /** Buffered events replayed on top of the snapshot / skipped as already in it. */
+  readonly replayed: number;
+  readonly skipped: number;
+}
+
+export interface MirrorStats {
+  reconciliations: number;
+  /** Events that changed the mirror. */
+  applied: number;
+  /** Events that did not (already reflected, older than the state, or not about balances/orders). */
+  skipped: number;
+  /** Events waiting for a snapshot right now. */
+  buffered: number;
+  /** Differences found by all reconciliations after the first. */
+  differences: number;
+  snapshotFailures: number;
+  lastReconciledAt: number | undefined;
+}
+
+export interface AccountMirrorEvents {
+  change: [change: FoldChange];
+  reconciled: [info: MirrorReconciled];
+  error: [error: UserstreamError];
+}
+
+const KNOWN = new Set(['stream', 'rest', 'snapshot', 'symbol', 'clock', 'retry', 'logger']);
+
+/**
+ * Balances and open orders of one account, kept equal to the exchange's: it folds the stream's
+ * events, and at start and after every `gap` it takes a REST snapshot and reconciles.
+ *
+ * Reconciliation without applying an event twice or missing one: from the moment a snapshot
+ * is requested, incoming events are buffered. The snapshot replaces the state, every item
+ * stamped with the snapshot's time (`updateTime` of the account; each open order's own
+ * `updateTime`). Then the buffer is replayed: an event changes an item only if its time is
+ * after the item's (ties broken by `E`), so an event the snapshot already contains is skipped
+ * and one that happened after it is applied. Open orders are read after the account, so any
+ * order missing from them that a buffered event mentions either finished before (its terminal
+ * event is in the buffer too and removes it again) or began after (and is added). Finished
+ * orders are remembered and never come back.
+ */
+export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
+  readonly #stream: MirrorEventSource;
+  readonly #takeSnapshot: () => Promise<MirrorSnapshot>;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #retryBase: number;
+  readonly #retryMax: number;
+  #state: FoldState = emptyState(0);
+  #phase: 'syncing' | 'live' | 'closed' = 'syncing';
+  #buffer: Record<string, unknown>[] = [];
+  #pendingReason: string | undefined;
+  #syncing = false;
+  #initial = true;
+  #retryTimer: ClockTimer | undefined;
+  #wakeRetry: (() => void) | undefined;
+  #ready: Promise<void>;
+  #resolveReady!: () => void;
+  #idleWaiters: (() => void)[] = [];
+  readonly #stats: MirrorStats = {
+    reconciliations: 0,
+    applied: 0,
+    skipped: 0,
+    buffered: 0,
+    differences: 0,
+    snapshotFailures: 0,
+    lastReconciledAt: undefined,
+  };
+  readonly #sink: ChangeSink = (change) => {
+    this.emit('change', change);
+  };
+
+  readonly #onEvent = (event: Record<string, unknown>): void => {
+    if (this.#phase === 'closed') return;
+    if (this.#phase === 'syncing') {
+      if (this.#buffer.length >= MAX_BUFFERED_EVENTS) {
+        // Snapshots have been failing for long: the oldest buffered events are the ones the
+        // next snapshot is surest to contain.
+        this.#buffer.splice(0, this.#buffer.length >> 1);
+      }
+      this.#buffer.push(event);
+      this.#stats.buffered = this.#buffer.length;
+      return;
+    }
+    this.#apply(event);
+  };
+
+  readonly #onGap = (info: { reason?: string } | undefined): void => {
+    this.#requestSync(`gap:${info?.reason ?? 'unknown'}`);
+  };
+
+  constructor(options: AccountMirrorOptions) {
+    super();
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidInputError('@userstream/keepalive: new AccountMirror() takes an options object', {
+        field: 'options',
+      });
+    }
+    for (const key of Object.keys(options)) {
+      if (!KNOWN.has(key)) {
+        throw new InvalidInputError(
+          `@userstream/keepalive: unknown AccountMirror option '${key}'; known options: ${[...KNOWN].join(', ')}`,
+          { field: key },
+        );
+      }
+    }
+    const { stream, rest, snapshot, symbol } = options;
+    if (!stream || typeof stream.on !== 'function' || typeof stream.off !== 'function') {
+      throw new InvalidInputError(
+        '@userstream/keepalive: AccountMirror needs `stream` (the user data stream to follow)',
+        {
+          field: 'stream',
+        },
+      );
+    }
+    if ((rest === undefined) === (snapshot === undefined)) {
+      throw new InvalidInputError(
+        '@userstream/keepalive: AccountMirror needs exactly one of `rest` (a REST client) or `snapshot` (a function returning balances and open orders)',
+        { field: 'rest' },
+      );
+    }
+    if (rest && (typeof rest.accountSnapshot !== 'function' || typeof rest.openOrders !== 'function')) {
+      throw new InvalidInputError(
+        '@userstream/keepalive: `rest` must have accountSnapshot() and openOrders()',
+        {
+          field: 'rest',
+        },
+      );
+    }
+    if (snapshot !== undefined && typeof snapshot !== 'function') {
+      throw new InvalidInputError(
+        '@userstream/keepalive: `snapshot` must be a function returning a promise',
+        {
+          field: 'snapshot',
+        },
+      );
+    }
+    if (options.logger !== undefined && !isLogger(options.logger)) {
+      throw new InvalidInputError(
+        '@userstream/keepalive: logger must have debug, info, warn and error methods',
+        {
+          field: 'logger',
+        },
+      );
+    }
+    this.#stream = stream;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? silentLogger;
+    this.#retryBase = options.retry?.baseDelayMs ?? DEFAULT_MIRROR_RETRY_BASE_MS;
+    this.#retryMax = options.retry?.maxDelayMs ?? DEFAULT_MIRROR_RETRY_MAX_MS;
+    if (!(this.#retryBase > 0 && this.#retryMax >= this.#retryBase)) {
+      throw new InvalidInputError('@userstream/keepalive: retry needs 0 < baseDelayMs <= maxDelayMs', {
+        field: 'retry',
+      });
+    }
+    const opts = symbol === undefined ? undefined : { symbol };
+    this.#takeSnapshot = snapshot
+      ? snapshot
+      : async () => {
+          const r = rest as MirrorRestSource;
+          // Account first, then open orders: see the class comment for why the order matters.
+          const account = await r.accountSnapshot(opts);
+          const openOrders = await r.openOrders(opts);
+          return { updateTime: account.updateTime, balances: account.balances, openOrders };
+        };
+    this.#ready = new Promise<void>((resolve) => {
+      this.#resolveReady = resolve;
+    });
+    stream.on('event', this.#onEvent as (e: never) => void);
+    stream.on('gap', this.#onGap as (e: never) => void);
+    this.#requestSync('start');
+  }
+
+  /** Balances with a non-zero free or locked amount, by asset. */
+  get balances(): Record<string, MirrorBalance> {
+    return balancesView(this.#state);
+  }
+
+  /** Open orders, sorted by symbol then order id. */
+  get openOrders(): MirrorOrder[] {
+    return ordersView(this.#state);
+  }
+
+  /** One asset's balance (zero when unknown). */
+  balance(asset: string): MirrorBalance {
+    const b = this.#state.balances.get(asset);
+    return b ? { free: b.free, locked: b.locked } : { free: '0', locked: '0' };
+  }
+
+  /** `syncing` while a snapshot is being taken (events are buffered), `live`, or `closed`. */
+  get phase(): 'syncing' | 'live' | 'closed' {
+    return this.#phase;
+  }
+
+  get stats(): Readonly<MirrorStats> {
+    return { ...this.#stats };
+  }
+
+  /** Resolves after the first snapshot has been reconciled. */
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  /** Resolves when no snapshot is pending (the mirror is live). */
+  idle(): Promise<void> {
+    if (this.#phase !== 'syncing') return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** Takes a snapshot and reconciles now; resolves when the mirror is live again. */
+  resync(): Promise<void> {
+    this.#requestSync('manual');
+    return this.idle();
+  }
+
+  /** Stops following the stream (the stream itself stays open) and cancels pending retries. */
+  close(): void {
+    if (this.#phase === 'closed') return;
+    this.#phase = 'closed';
+    this.#stream.off('event', this.#onEvent as (e: never) => void);
+    this.#stream.off('gap', this.#onGap as (e: never) => void);
+    if (this.#retryTimer !== undefined) this.#clock.clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    this.#wakeRetry?.();
+    this.#buffer = [];
+    this.#resolveReady();
+    for (const w of this.#idleWaiters.splice(0)) w();
+  }
+
+  #apply(event: Record<string, unknown>): void {
+    if (applyEvent(this.#state, event, this.listenerCount('change') > 0 ? this.#sink : undefined)) {
+      this.#stats.applied++;
+    } else {
+      this.#stats.skipped++;
+    }
+  }
+
+  #requestSync(reason: string): void {
+    if (this.#phase === 'closed') return;
+    this.#pendingReason = this.#pendingReason ?? reason;
+    if (this.#syncing) return;
+    this.#syncing = true;
+    void this.#syncLoop();
+  }
+
+  async #syncLoop(): Promise<void> {
+    let attempt = 0;
+    while (this.#pendingReason !== undefined && this.#phase !== 'closed') {
+      const reason = this.#pendingReason;
+      this.#pendingReason = undefined;
+      if (this.#phase === 'live') {
+        // From here on, events wait in the buffer until the snapshot is in. The buffer is kept
+        // across retries: replaying an event the snapshot already holds is a no-op.
+        this.#phase = 'syncing';
+        this.#buffer = [];
+      }
+      let snapshot: MirrorSnapshot;
+      try {
+        snapshot = await this.#takeSnapshot();
+      } catch (error) {
+        if (this.#phase === 'closed') break;
+        this.#stats.snapshotFailures++;
+        const err = UserstreamError.isInstance(error)
+          ? error
+          : new UserstreamError(
+              'USERSTREAM_TRANSPORT',
+              '@userstream/keepalive: the account snapshot failed',
+              {
+                cause: error,
+                retryable: true,
+              },
+            );
+        this.#logger.warn(
+          { code: err.code, attempt },
+          '@userstream/keepalive: account snapshot failed; retrying',
+        );
+        if (this.listenerCount('error') > 0) this.emit('error', err);
+        this.#pendingReason = this.#pendingReason ?? reason;
+        await this.#sleep(this.#retryDelay(attempt++, err));
+        continue;
+      }
+      if (this.#phase === 'closed') break;
+      attempt = 0;
+      // A gap while the snapshot was in flight: the snapshot may predate what was lost, so take
+      // another one (keep buffering) before going live.
+      if (this.#pendingReason !== undefined) {
+        this.#reconcile(snapshot, reason, false);
+        this.#phase = 'syncing';
+        this.#buffer = [];
+        continue;
+      }
+      this.#reconcile(snapshot, reason, true);
+    }
+    this.#syncing = false;
+  }
+
+  #reconcile(snapshot: MirrorSnapshot, reason: string, goLive: boolean): void {
+    const buffered = this.#buffer;
+    this.#buffer = [];
+    this.#stats.buffered = 0;
+    const next = stateFromSnapshot(snapshot);
+    let differences: MirrorDifference[] = [];
+    if (!this.#initial) {
+      // What the stream alone says: the old state plus the buffered events.
+      for (const event of buffered) applyEvent(this.#state, event);
+    }
+    let replayed = 0;
+    let skipped = 0;
+    for (const event of buffered) {
+      if (applyEvent(next, event)) replayed++;
+      else skipped++;
+    }
+    if (!this.#initial) differences = diffStates(this.#state, next);
+    const hadListeners = this.listenerCount('change') > 0;
+    this.#state = next;
+    this.#stats.applied += replayed;
+    this.#stats.skipped += skipped;
+    this.#stats.reconciliations++;
+    this.#stats.differences += differences.length;
+    this.#stats.lastReconciledAt = this.#clock.now();
+    const info: MirrorReconciled = { reason, differences, snapshotTime: next.asOf, replayed, skipped };
+    this.#initial = false;
+    if (goLive) this.#phase = 'live';
+    if (channels.mirrorReconciled.hasSubscribers) {
+      channels.mirrorReconciled.publish({ reason, differences: differences.length, replayed, skipped });
+    }
+    this.#logger.debug(
+      { reason, differences: differences.length, replayed, skipped },
+      '@userstream/keepalive: account mirror reconciled',
+    );
+    if (hadListeners) {
+      for (const d of differences) {
+        if (d.kind === 'balance') {
+          this.emit('change', {
+            type: 'balance',
+            asset: d.asset,
+            balance: d.exchange ?? { free: '0', locked: '0' },
+          });
+        } else if (d.exchange) {
+          this.emit('change', { type: 'order', order: d.exchange, removed: false });
+        } else if (d.mirror) {
+          this.emit('change', { type: 'order', order: d.mirror, removed: true });
+        }
+      }
+    }
+    this.emit('reconciled', info);
+    if (goLive) {
+      this.#resolveReady();
+      for (const w of this.#idleWaiters.splice(0)) w();
+    }
+  }
+
+  #retryDelay(attempt: number, error: UserstreamError): number {
+    const until = (error as { until?: unknown }).until;
+    if (typeof until === 'number' && until > this.#clock.now()) return until - this.#clock.now();
+    const cap = Math.min(this.#retryMax, this.#retryBase * 2 ** Math.min(attempt, 30));
+    return Math.max(this.#retryBase / 2, Math.floor(Math.random() * cap));
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.#wakeRetry = resolve;
+      this.#retryTimer = this.#clock.setTimeout(() => {
+        this.#retryTimer = undefined;
+        this.#wakeRetry = undefined;
+        resolve();
+      }, ms);
+    });
+  }
+}
+
+/** Same as `new AccountMirror(options)`. */
+export function createAccountMirror(options: AccountMirrorOptions): AccountMirror {
+  return new AccountMirror(options);
+}
