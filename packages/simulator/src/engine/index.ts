@@ -1,0 +1,29 @@
+export { COMMISSION_RATE } from './context.js';
+export {
+  DEFAULT_BALANCES,
+  DEFAULT_SEED,
+  Exchange,
+  type ExchangeEmit,
+  type ExchangeLogger,
+  type ExchangeOptions,
+  type ExchangeTarget,
+  PARTIAL_FILL_PROBABILITY,
+  type SetPriceOptions,
+} from './exchange.js';
+export { FUTURES_LEVERAGE } from './futures-math.js';
+export {
+  CANONICAL_VENUE,
+  COINM_INSTRUMENTS,
+  canonicalVenueOf,
+  dialectOf,
+  type EngineDialect,
+  type FuturesInstrument,
+  INITIAL_PRICES,
+  type MarketKey,
+  marketOf,
+  PRICE_TICKS,
+  SPOT_INSTRUMENTS,
+  type SpotInstrument,
+  USDM_INSTRUMENTS,
+  venuesOfMarket,
+} from './markets.js';
