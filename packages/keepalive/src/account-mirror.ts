@@ -34,10 +34,10 @@ export const MAX_BUFFERED_EVENTS = 100_000;
 
 /** Anything that emits the stream's `event` and `gap` (a `UserDataStream` from `openUserDataStream`). */
 export interface MirrorEventSource {
-  on(type: 'event', listener: (event: never) => void): unknown;
-  on(type: 'gap', listener: (info: never) => void): unknown;
-  off(type: 'event', listener: (event: never) => void): unknown;
-  off(type: 'gap', listener: (info: never) => void): unknown;
+  on(type: 'event', listener: (event: unknown) => void): unknown;
+  on(type: 'gap', listener: (info: unknown) => void): unknown;
+  off(type: 'event', listener: (event: unknown) => void): unknown;
+  off(type: 'gap', listener: (info: unknown) => void): unknown;
 }
 
 /** The part of `@userstream/rest`'s `RestClient` the mirror uses. */
@@ -147,7 +147,8 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
     this.emit('change', change);
   };
 
-  readonly #onEvent = (event: Record<string, unknown>): void => {
+  readonly #onEvent = (received: unknown): void => {
+    const event = received as Record<string, unknown>;
     if (this.#phase === 'closed') return;
     if (this.#phase === 'syncing') {
       if (this.#buffer.length >= MAX_BUFFERED_EVENTS) {
@@ -162,8 +163,8 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
     this.#apply(event);
   };
 
-  readonly #onGap = (info: { reason?: string } | undefined): void => {
-    this.#requestSync(`gap:${info?.reason ?? 'unknown'}`);
+  readonly #onGap = (info: unknown): void => {
+    this.#requestSync(`gap:${(info as { reason?: string } | undefined)?.reason ?? 'unknown'}`);
   };
 
   constructor(options: AccountMirrorOptions) {
@@ -243,8 +244,8 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
     this.#ready = new Promise<void>((resolve) => {
       this.#resolveReady = resolve;
     });
-    stream.on('event', this.#onEvent as (e: never) => void);
-    stream.on('gap', this.#onGap as (e: never) => void);
+    stream.on('event', this.#onEvent);
+    stream.on('gap', this.#onGap);
     this.#requestSync('start');
   }
 
@@ -294,14 +295,18 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
   close(): void {
     if (this.#phase === 'closed') return;
     this.#phase = 'closed';
-    this.#stream.off('event', this.#onEvent as (e: never) => void);
-    this.#stream.off('gap', this.#onGap as (e: never) => void);
+    this.#stream.off('event', this.#onEvent);
+    this.#stream.off('gap', this.#onGap);
     if (this.#retryTimer !== undefined) this.#clock.clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;
     this.#wakeRetry?.();
     this.#buffer = [];
     this.#resolveReady();
     for (const w of this.#idleWaiters.splice(0)) w();
+  }
+
+  #isClosed(): boolean {
+    return this.#phase === 'closed';
   }
 
   #apply(event: Record<string, unknown>): void {
@@ -335,7 +340,7 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
       try {
         snapshot = await this.#takeSnapshot();
       } catch (error) {
-        if (this.#phase === 'closed') break;
+        if (this.#isClosed()) break;
         this.#stats.snapshotFailures++;
         const err = UserstreamError.isInstance(error)
           ? error
@@ -356,7 +361,7 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
         await this.#sleep(this.#retryDelay(attempt++, err));
         continue;
       }
-      if (this.#phase === 'closed') break;
+      if (this.#isClosed()) break;
       attempt = 0;
       // A gap while the snapshot was in flight: the snapshot may predate what was lost, so take
       // another one (keep buffering) before going live.

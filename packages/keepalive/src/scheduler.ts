@@ -1,5 +1,6 @@
 import { type Clock, type ClockTimer, InvalidInputError, systemClock } from '@userstream/core';
 import { channels } from './diagnostics.js';
+import { LeaseRegistry } from './lease-registry.js';
 import { isLogger, type Logger, silentLogger } from './logger.js';
 import { type HeapItem, TimerHeap } from './timer-heap.js';
 
@@ -102,6 +103,11 @@ export interface SchedulerStats {
  */
 export interface Scheduler {
   readonly clock: Clock;
+  /**
+   * The leases renewed by this scheduler, by account+market. `openUserDataStream()` calls that
+   * pass the same scheduler share leases through it (refcounted).
+   */
+  readonly leases: LeaseRegistry;
   add(task: ScheduledTask): Job;
   /**
    * Holds every job of `group` until `until` (epoch ms): a 429's `Retry-After` or a 418 ban.
@@ -148,6 +154,7 @@ class JobImpl implements HeapItem {
 
 class SchedulerImpl implements Scheduler {
   readonly clock: Clock;
+  readonly leases = new LeaseRegistry();
   readonly #heap = new TimerHeap<JobImpl>();
   readonly #holds = new Map<string, number>();
   readonly #maxInFlight: number;
@@ -220,7 +227,7 @@ class SchedulerImpl implements Scheduler {
     const job = new JobImpl(this, task);
     return {
       get dueAt() {
-        return job.heapIndex >= 0 ? job.dueAt : undefined;
+        return job.heapIndex >= 0 ? job.dueAt : job.scheduledFor;
       },
       get running() {
         return job.running;
