@@ -120,6 +120,8 @@ export interface BaseLeaseOptions {
   rateLimit?: () => RateLimitView | undefined;
   /** Random source for backoff jitter. @default Math.random */
   random?: () => number;
+  /** Runs last in close(), e.g. to close the lease's REST client. */
+  dispose?: () => Promise<void>;
 }
 
 /**
@@ -152,6 +154,7 @@ export abstract class BaseLease extends EventEmitter<LeaseEvents> implements Lea
   protected credentialFp: string | undefined;
   protected ownership: Ownership | undefined;
   protected readonly consumers = new Set<CredentialConsumer>();
+  readonly #dispose: (() => Promise<void>) | undefined;
   #storeVersion: number | undefined;
   #running: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
@@ -173,6 +176,7 @@ export abstract class BaseLease extends EventEmitter<LeaseEvents> implements Lea
         field: 'retry',
       });
     }
+    this.#dispose = options.dispose;
     this.createdAt = this.clock.now();
     this.job = this.scheduler.add({
       run: () => this.#run(),
@@ -180,7 +184,6 @@ export abstract class BaseLease extends EventEmitter<LeaseEvents> implements Lea
       group: options.group,
       label: `${this.key.venue}/${this.key.account.slice(0, 8)}${this.key.symbol ? `/${this.key.symbol}` : ''}`,
     });
-    // An 'error' listener-less emit would throw; leases never emit 'error'.
   }
 
   /** The work of one scheduled run (renew, recreate). */
@@ -234,8 +237,10 @@ export abstract class BaseLease extends EventEmitter<LeaseEvents> implements Lea
     this.job.cancel();
     // Let a renewal or creation in flight finish, so a key it just made is released too.
     if (this.#running) await this.#running.catch(() => {});
-    const fenced = wasLost || !(await this.#checkFence());
-    if (!fenced) {
+    // Only the owner may release the credential and the record (a lease that never got
+    // ownership, or lost it, leaves both to the current owner).
+    const owns = !wasLost && (this.ownership ? await this.#checkFence() : !this.store.claim);
+    if (owns) {
       try {
         await this.releaseCredential();
       } catch (error) {
@@ -255,6 +260,13 @@ export abstract class BaseLease extends EventEmitter<LeaseEvents> implements Lea
       }
     }
     this.consumers.clear();
+    if (this.#dispose) {
+      try {
+        await this.#dispose();
+      } catch (error) {
+        this.logger.warn({ lease: this.describe(), code: (error as { code?: unknown })?.code }, '@userstream/keepalive: dispose failed');
+      }
+    }
     const info: LeaseClosedInfo = { kind: this.kind, at: this.clock.now() };
     this.publish('closed', info);
   }

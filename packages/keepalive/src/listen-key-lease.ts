@@ -53,6 +53,11 @@ export class ListenKeyLease extends BaseLease {
     this.#validityMs = options.validityMs;
   }
 
+  /** The REST client this lease renews through. */
+  get client(): ListenKeyRestClient {
+    return this.#rest;
+  }
+
   /** The current listenKey. A SECRET: never log it. */
   get credential(): string | undefined {
     return this.#listenKey;
@@ -60,15 +65,18 @@ export class ListenKeyLease extends BaseLease {
 
   /** Creates the first key (claims ownership in the store first). Throws what the venue answered. */
   async start(): Promise<void> {
-    await this.claim();
+    try {
+      await this.claim();
+    } catch (error) {
+      await this.close().catch(() => {});
+      throw error;
+    }
     let listenKey: string;
     try {
       listenKey = await this.#rest.createListenKey(this.#opts);
     } catch (error) {
-      this.job.cancel();
-      if (this.ownership && this.store.release)
-        await this.store.release(this.key, this.ownership).catch(() => {});
-      this.status = 'closed';
+      // Nothing to release at the venue: drop ownership, close the client, report.
+      await this.close().catch(() => {});
       throw error;
     }
     this.#listenKey = listenKey;

@@ -58,21 +58,29 @@ export class ListenTokenLease extends BaseLease {
     if (options.validityMs !== undefined) this.#opts.validityMs = options.validityMs;
   }
 
+  /** The REST client this lease renews through. */
+  get client(): ListenTokenRestClient {
+    return this.#rest;
+  }
+
   /** The current listenToken. A SECRET: never log it. */
   get credential(): string | undefined {
     return this.#token;
   }
 
   async start(): Promise<void> {
-    await this.claim();
+    try {
+      await this.claim();
+    } catch (error) {
+      await this.close().catch(() => {});
+      throw error;
+    }
     let result: { token: string; expirationTime: number };
     try {
       result = await this.#rest.createListenToken(this.#opts);
     } catch (error) {
-      this.job.cancel();
-      if (this.ownership && this.store.release)
-        await this.store.release(this.key, this.ownership).catch(() => {});
-      this.status = 'closed';
+      // Nothing to release at the venue: drop ownership, close the client, report.
+      await this.close().catch(() => {});
       throw error;
     }
     this.#accept(result);

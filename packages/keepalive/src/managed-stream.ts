@@ -1,0 +1,200 @@
+import { EventEmitter } from 'node:events';
+import { ClosedError, type Clock, type UserstreamError } from '@userstream/core';
+import type { LeaseEvents, LeaseState } from './lease.js';
+import type { LeaseKey } from './lease-key.js';
+import type { LeaseKind } from './lease-store.js';
+import type { Logger } from './logger.js';
+
+/**
+ * The parts of a `@userstream/stream` stream the managed stream drives. Kept structural so a
+ * stream from any version (or your own) fits.
+ */
+export interface InnerStream extends AsyncIterable<unknown> {
+  on(type: string, listener: (...args: never[]) => void): unknown;
+  off(type: string, listener: (...args: never[]) => void): unknown;
+  readonly state: string;
+  readonly stats: unknown;
+  close(): Promise<void>;
+}
+
+/** What a managed stream exposes of its lease: read-only state and lifecycle events. */
+export interface LeaseView {
+  readonly kind: LeaseKind;
+  readonly key: LeaseKey;
+  state(): LeaseState;
+  on<K extends keyof LeaseEvents>(type: K, listener: (...args: LeaseEvents[K]) => void): LeaseView;
+  off<K extends keyof LeaseEvents>(type: K, listener: (...args: LeaseEvents[K]) => void): LeaseView;
+  once<K extends keyof LeaseEvents>(type: K, listener: (...args: LeaseEvents[K]) => void): LeaseView;
+}
+
+/** Lifecycle events forwarded from the underlying stream as they are. */
+const FORWARDED = ['open', 'reconnecting', 'reconnected', 'gap', 'credentialExpired', 'slowConsumer'] as const;
+
+export interface ManagedStreamHooks {
+  /** Called once by close(): stop leases, release credentials, close clients. */
+  release(): Promise<void>;
+  logger: Logger;
+  clock: Clock;
+}
+
+/**
+ * One account's events, kept alive by a lease: the object `openUserDataStream()` returns.
+ * Re-emits every event of the underlying stream (`event`, then the event's own type such as
+ * `executionReport`), its lifecycle events (`open`, `reconnecting`, `reconnected`, `gap`,
+ * `credentialExpired`, `slowConsumer`, `error`, `closed`), and can swap the underlying stream
+ * when its lease recreates it (WebSocket API), emitting `gap` then.
+ */
+export class ManagedStream<TRest = unknown> extends EventEmitter {
+  readonly lease: LeaseView;
+  /** The REST client of the lease (for snapshots: pass it to `AccountMirror`). */
+  readonly rest: TRest;
+  #inner: InnerStream;
+  #closing: Promise<void> | undefined;
+  #closed = false;
+  #opened = false;
+  #openWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+  readonly #hooks: ManagedStreamHooks;
+  readonly #replaceable: boolean;
+  readonly #detachers = new Map<InnerStream, () => void>();
+
+  constructor(options: { inner: InnerStream; lease: LeaseView; rest: TRest; hooks: ManagedStreamHooks; replaceable: boolean }) {
+    super();
+    this.lease = options.lease;
+    this.rest = options.rest;
+    this.#hooks = options.hooks;
+    this.#replaceable = options.replaceable;
+    this.#inner = options.inner;
+    this.#attach(options.inner);
+  }
+
+  /** `connecting`, `open`, `reconnecting` or `closed`, as the underlying stream reports it. */
+  get state(): string {
+    return this.#closed ? 'closed' : this.#inner.state;
+  }
+
+  /** Counters of the underlying stream (events received, delivered, duplicates, gaps, …). */
+  get stats(): unknown {
+    return this.#inner.stats;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Resolves when the stream first opened (subscribed); rejects if it is closed before. */
+  opened(): Promise<void> {
+    if (this.#opened) return Promise.resolve();
+    if (this.#closed) return Promise.reject(new ClosedError('@userstream/keepalive: the stream was closed before it opened'));
+    return new Promise((resolve, reject) => this.#openWaiters.push({ resolve, reject }));
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<unknown> {
+    if (!this.#replaceable) return this.#inner[Symbol.asyncIterator]();
+    // The underlying stream may be swapped: follow it from one to the next.
+    let current = this.#inner;
+    let it = current[Symbol.asyncIterator]();
+    const next = (): Promise<IteratorResult<unknown>> =>
+      it.next().then((r) => {
+        if (r.done && !this.#closed && this.#inner !== current) {
+          current = this.#inner;
+          it = current[Symbol.asyncIterator]();
+          return next();
+        }
+        return r;
+      });
+    return {
+      next,
+      return: async () => {
+        await it.return?.();
+        return { done: true, value: undefined };
+      },
+    };
+  }
+
+  /**
+   * Replaces the underlying stream (WebSocket API recreation). The new one is attached first;
+   * then the old one is closed. Emits `gap`: continuity across two subscriptions is not proven.
+   */
+  async replaceInner(next: InnerStream): Promise<void> {
+    if (this.#closed) {
+      await next.close();
+      return;
+    }
+    const previous = this.#inner;
+    this.#inner = next;
+    this.#attach(next);
+    this.#detach(previous);
+    this.emit('gap', { reason: 'credential-changed', lastEventTime: undefined, at: this.#hooks.clock.now() });
+    await previous.close().catch(() => {});
+  }
+
+  /** Closes the stream and releases its lease (the last stream of a lease deletes its listenKey). */
+  close(): Promise<void> {
+    if (!this.#closing) this.#closing = this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    this.#closed = true;
+    const inner = this.#inner;
+    try {
+      await inner.close();
+    } catch (error) {
+      this.#hooks.logger.warn(
+        { code: (error as { code?: unknown })?.code },
+        '@userstream/keepalive: closing the stream failed',
+      );
+    }
+    this.#detach(inner);
+    try {
+      await this.#hooks.release();
+    } finally {
+      for (const w of this.#openWaiters.splice(0)) {
+        w.reject(new ClosedError('@userstream/keepalive: the stream was closed before it opened'));
+      }
+      this.emit('closed', { reason: 'closed' });
+    }
+  }
+
+  #attach(inner: InnerStream): void {
+    const onEvent = (event: { e?: unknown }) => {
+      if (inner !== this.#inner) return;
+      this.emit('event', event);
+      if (typeof event.e === 'string') this.emit(event.e, event);
+    };
+    const onOpen = (info: unknown) => {
+      if (inner !== this.#inner) return;
+      if (!this.#opened) {
+        this.#opened = true;
+        for (const w of this.#openWaiters.splice(0)) w.resolve();
+      }
+      this.emit('open', info);
+    };
+    const onError = (error: UserstreamError) => {
+      if (inner !== this.#inner) return;
+      if (this.listenerCount('error') > 0) this.emit('error', error);
+      else this.#hooks.logger.warn({ code: error?.code }, '@userstream/keepalive: stream error');
+    };
+    const forwarders = FORWARDED.filter((t) => t !== 'open').map((type) => {
+      const f = (info: unknown) => {
+        if (inner === this.#inner) this.emit(type, info);
+      };
+      inner.on(type, f);
+      return [type, f] as const;
+    });
+    inner.on('event', onEvent as (...args: never[]) => void);
+    inner.on('open', onOpen as (...args: never[]) => void);
+    inner.on('error', onError as (...args: never[]) => void);
+    this.#detachers.set(inner, () => {
+      // The 'error' listener stays: an EventEmitter without one throws on 'error'.
+      inner.off('event', onEvent as (...args: never[]) => void);
+      inner.off('open', onOpen as (...args: never[]) => void);
+      for (const [type, f] of forwarders) inner.off(type, f);
+    });
+  }
+
+  #detach(inner: InnerStream): void {
+    this.#detachers.get(inner)?.();
+    this.#detachers.delete(inner);
+  }
+}
