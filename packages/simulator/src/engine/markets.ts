@@ -62,7 +62,9 @@ export const MARKETS: readonly MarketKey[] = Object.freeze([
 
 /** The account (market) a venue id trades on; throws `USERSTREAM_INVALID_INPUT` for an unknown id. */
 export function marketOf(venue: VenueId | string): MarketKey {
-  const market = (MARKET_OF as Record<string, MarketKey | undefined>)[venue];
+  const market = Object.hasOwn(MARKET_OF, venue)
+    ? (MARKET_OF as Record<string, MarketKey>)[venue]
+    : undefined;
   if (!market) {
     throw new InvalidInputError(
       `@userstream/simulator: unknown venue ${JSON.stringify(String(venue).slice(0, 64))}; use one of ${Object.keys(MARKET_OF).join(', ')}`,

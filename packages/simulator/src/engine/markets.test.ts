@@ -1,0 +1,95 @@
+import { venues } from '@userstream/core';
+import { describe, expect, test } from 'vitest';
+import { isMultipleOf } from './decimal-math.js';
+import {
+  CANONICAL_VENUE,
+  COINM_INSTRUMENTS,
+  canonicalVenueOf,
+  dialectOf,
+  INITIAL_PRICES,
+  MARKETS,
+  marketOf,
+  PRICE_TICKS,
+  SPOT_INSTRUMENTS,
+  USDM_INSTRUMENTS,
+  venuesOfMarket,
+} from './markets.js';
+
+describe('marketOf / dialectOf', () => {
+  test('every built-in venue profile has a market, and its dialect is the profile’s', () => {
+    for (const profile of Object.values(venues)) {
+      expect(MARKETS).toContain(marketOf(profile.id));
+      expect([profile.id, dialectOf(profile.id)]).toEqual([profile.id, profile.dialect]);
+    }
+  });
+
+  test('the mapping the server fans out by', () => {
+    expect(Object.fromEntries(MARKETS.map((m) => [m, venuesOfMarket(m)]))).toMatchInlineSnapshot(`
+      {
+        "bhex": [
+          "bhex",
+        ],
+        "coinm": [
+          "binance-coinm",
+        ],
+        "coins": [
+          "coins-ph",
+        ],
+        "isolatedMargin": [
+          "binance-isolated-margin",
+          "binance-isolated-margin-legacy",
+        ],
+        "margin": [
+          "binance-margin",
+          "binance-margin-legacy",
+        ],
+        "spot": [
+          "binance-spot",
+          "binance-spot-testnet",
+          "binance-spot-legacy",
+        ],
+        "usdm": [
+          "binance-usdm",
+          "binance-usdm-testnet",
+          "binance-portfolio-margin",
+        ],
+      }
+    `);
+    for (const m of MARKETS) {
+      expect(marketOf(canonicalVenueOf(m))).toBe(m);
+      expect(CANONICAL_VENUE[m]).toBe(canonicalVenueOf(m));
+    }
+  });
+
+  test('an unknown venue is a typed error that lists the known ones', () => {
+    expect(() => marketOf('kraken')).toThrowError(
+      expect.objectContaining({
+        code: 'USERSTREAM_INVALID_INPUT',
+        message: expect.stringMatching(
+          /^@userstream\/simulator: unknown venue "kraken"; use one of binance-spot/,
+        ),
+      }),
+    );
+    expect(() => dialectOf('__proto__')).toThrow(/unknown venue/);
+  });
+});
+
+describe('instruments', () => {
+  test('starting prices sit on the price grid, which is at least as fine as every market’s tick', () => {
+    for (const [symbol, price] of Object.entries(INITIAL_PRICES)) {
+      const tick = PRICE_TICKS[symbol] as string;
+      expect(isMultipleOf(price, tick)).toBe(true);
+      for (const table of [SPOT_INSTRUMENTS, USDM_INSTRUMENTS, COINM_INSTRUMENTS]) {
+        const inst = table[symbol];
+        if (inst) expect([symbol, isMultipleOf(inst.tickSize, tick)]).toEqual([symbol, true]);
+      }
+    }
+  });
+
+  test('spot filters keep price × quantity within 8 decimal places', () => {
+    for (const inst of Object.values(SPOT_INSTRUMENTS)) {
+      const places = (v: string) => v.split('.')[1]?.length ?? 0;
+      expect(places(PRICE_TICKS[inst.symbol] as string) + places(inst.stepSize)).toBeLessThanOrEqual(8);
+    }
+  });
+});
