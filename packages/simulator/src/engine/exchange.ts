@@ -9,7 +9,13 @@ import {
   mulDecimal,
   roundDecimal,
 } from './decimal-math.js';
-import { coinmAccountBody, orderBody, papiBalanceBody, usdmAccountBody } from './futures-bodies.js';
+import {
+  coinmAccountBody,
+  orderBody,
+  papiAccountBody,
+  papiBalanceBody,
+  usdmAccountBody,
+} from './futures-bodies.js';
 import { FuturesLedger } from './futures-ledger.js';
 import { FuturesMarket } from './futures-market.js';
 import {
@@ -331,7 +337,8 @@ export class Exchange {
    * The account snapshot body of the venue: spot /api/v3/account (`omitZeroBalances`), cross
    * margin /sapi/v1/margin/account, isolated /sapi/v1/margin/isolated/account (`symbols`),
    * USDⓈ-M /fapi/v3/account (`version: 'v2'` for the v2 shape), portfolio margin
-   * /papi/v1/balance (`asset`), COIN-M /dapi/v1/account, BHEX and Coins.ph /openapi/v1/account.
+   * /papi/v1/balance (`asset`; `view: 'account'` for /papi/v1/account), COIN-M /dapi/v1/account,
+   * BHEX and Coins.ph /openapi/v1/account.
    */
   account(accountId: string, venue: VenueId, params: Record<string, string> = {}): unknown {
     const account = this.#account(accountId);

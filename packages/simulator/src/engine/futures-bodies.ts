@@ -268,3 +268,28 @@ function emptyPapiRow(asset: string) {
     negativeBalance: '0',
   };
 }
+
+/**
+ * GET /papi/v1/account: the portfolio-margin account summary. With nothing borrowed the uniMMR
+ * is reported as 999 (no maintenance requirement pressing).
+ */
+export function papiAccountBody(
+  ledger: FuturesLedger,
+  instrumentOf: InstrumentOf,
+  mark: Mark,
+): Record<string, unknown> {
+  const s = marginSummary(ledger, 'USDT', instrumentOf, mark);
+  const equity = addDecimal(s.wallet, s.unrealized);
+  return {
+    uniMMR: '999.00000000',
+    accountEquity: fixed(equity),
+    actualEquity: fixed(equity),
+    accountInitialMargin: fixed(addDecimal(s.positionIM, s.orderIM)),
+    accountMaintMargin: fixed(s.maint),
+    accountStatus: 'NORMAL',
+    virtualMaxWithdrawAmount: fixed(s.available),
+    totalAvailableBalance: fixed(s.available),
+    totalMarginOpenLoss: '0.00000000',
+    updateTime: ledger.updateTime,
+  };
+}

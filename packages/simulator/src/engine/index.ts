@@ -19,11 +19,13 @@ export {
   type EngineDialect,
   type FuturesInstrument,
   INITIAL_PRICES,
+  MARKETS,
   type MarketKey,
   marketOf,
   PRICE_TICKS,
   SPOT_INSTRUMENTS,
   type SpotInstrument,
+  SYMBOLS,
   USDM_INSTRUMENTS,
   venuesOfMarket,
 } from './markets.js';

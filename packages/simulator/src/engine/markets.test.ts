@@ -1,11 +1,12 @@
-import { venues } from '@userstream/core';
-import { describe, expect, test } from 'vitest';
+import { type VenueProfile, venues } from '@userstream/core';
+import { describe, expect, expectTypeOf, test } from 'vitest';
 import { isMultipleOf } from './decimal-math.js';
 import {
   CANONICAL_VENUE,
   COINM_INSTRUMENTS,
   canonicalVenueOf,
   dialectOf,
+  type EngineDialect,
   INITIAL_PRICES,
   MARKETS,
   marketOf,
@@ -17,6 +18,8 @@ import {
 
 describe('marketOf / dialectOf', () => {
   test('every built-in venue profile has a market, and its dialect is the profile’s', () => {
+    // Checked by tsc: the engine's dialect union is core's.
+    expectTypeOf<EngineDialect>().toEqualTypeOf<VenueProfile['dialect']>();
     for (const profile of Object.values(venues)) {
       expect(MARKETS).toContain(marketOf(profile.id));
       expect([profile.id, dialectOf(profile.id)]).toEqual([profile.id, profile.dialect]);
