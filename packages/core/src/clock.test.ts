@@ -22,7 +22,9 @@ describe('VirtualClock', () => {
 describe('createScaledClock', () => {
   it('runs faster than real time', async () => {
     const clock = createScaledClock({ speed: 1000, start: 0 });
-    const fired = await new Promise<number>((resolve) => clock.setTimeout(() => resolve(clock.now()), 60_000));
+    const fired = await new Promise<number>((resolve) =>
+      clock.setTimeout(() => resolve(clock.now()), 60_000),
+    );
     expect(fired).toBeGreaterThanOrEqual(60_000);
     expect(() => createScaledClock({ speed: 0 })).toThrow(/positive number/);
   });

@@ -42,9 +42,12 @@ export interface ScaledClockOptions {
 export function createScaledClock(options: ScaledClockOptions): Clock & { readonly speed: number } {
   const { speed } = options;
   if (!(Number.isFinite(speed) && speed > 0)) {
-    throw new InvalidInputError(`@userstream/core: scaled clock speed must be a positive number, got ${speed}`, {
-      field: 'speed',
-    });
+    throw new InvalidInputError(
+      `@userstream/core: scaled clock speed must be a positive number, got ${speed}`,
+      {
+        field: 'speed',
+      },
+    );
   }
   const realStart = performance.now();
   const start = options.start ?? Date.now();
@@ -88,7 +91,12 @@ export class VirtualClock implements Clock {
   }
 
   setTimeout(callback: () => void, delayMs: number): ClockTimer {
-    const timer: VirtualTimer = { at: this.#now + Math.max(0, delayMs), seq: this.#seq++, callback, cancelled: false };
+    const timer: VirtualTimer = {
+      at: this.#now + Math.max(0, delayMs),
+      seq: this.#seq++,
+      callback,
+      cancelled: false,
+    };
     this.#timers.push(timer);
     return timer;
   }
@@ -178,7 +186,9 @@ export class ServerTime {
   /** Records a measurement: `serverTime` read from a response sent at `sentAt`, received at `receivedAt`. */
   record(serverTime: number, sentAt: number, receivedAt: number): number {
     if (!Number.isFinite(serverTime) || receivedAt < sentAt) {
-      throw new InvalidInputError('server time measurement is invalid: expected a finite serverTime and receivedAt >= sentAt');
+      throw new InvalidInputError(
+        'server time measurement is invalid: expected a finite serverTime and receivedAt >= sentAt',
+      );
     }
     this.#rtt = receivedAt - sentAt;
     this.#offset = Math.round(serverTime - (sentAt + receivedAt) / 2);

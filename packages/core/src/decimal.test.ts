@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDecimal, compareDecimal, isDecimal, isZeroDecimal, mulDecimal, normalizeDecimal, subDecimal } from './decimal.js';
+import {
+  addDecimal,
+  compareDecimal,
+  isDecimal,
+  isZeroDecimal,
+  mulDecimal,
+  normalizeDecimal,
+  subDecimal,
+} from './decimal.js';
 
 const decimalArb = fc
   .tuple(fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }), fc.integer({ min: 0, max: 12 }))

@@ -15,7 +15,9 @@ interface Fixed {
 function parse(value: string): Fixed {
   const m = DECIMAL.exec(value);
   if (!m) {
-    throw new InvalidInputError(`not a decimal string: ${JSON.stringify(value.slice(0, 40))}`, { field: 'decimal' });
+    throw new InvalidInputError(`not a decimal string: ${JSON.stringify(value.slice(0, 40))}`, {
+      field: 'decimal',
+    });
   }
   const frac = m[3] ?? '';
   const units = BigInt(`${m[2]}${frac}`);

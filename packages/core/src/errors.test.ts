@@ -41,11 +41,17 @@ describe('UserstreamError', () => {
   });
 
   it('redacts secrets from message, details, cause, toJSON and inspect when built', () => {
-    const cause = new Error(`GET /api/v3/account?timestamp=1&signature=${SIGNATURE} failed for /ws/${LISTEN_KEY}`);
+    const cause = new Error(
+      `GET /api/v3/account?timestamp=1&signature=${SIGNATURE} failed for /ws/${LISTEN_KEY}`,
+    );
     const e = new TransportError(`request to /ws/${LISTEN_KEY}?listenKey=${LISTEN_KEY} failed`, {
       cause,
       secrets: [SECRET],
-      details: { listenKey: LISTEN_KEY, headers: { 'X-MBX-APIKEY': 'my-api-key-123' }, note: `secret ${SECRET}` },
+      details: {
+        listenKey: LISTEN_KEY,
+        headers: { 'X-MBX-APIKEY': 'my-api-key-123' },
+        note: `secret ${SECRET}`,
+      },
     });
     const all = everyRendering(e);
     for (const s of [SECRET, LISTEN_KEY, SIGNATURE, 'my-api-key-123']) expect(all).not.toContain(s);
@@ -62,7 +68,10 @@ describe('UserstreamError', () => {
   });
 
   it('ExchangeError carries the exchange code and a hint', () => {
-    const e = new ExchangeError(-1125, 'This listenKey does not exist.', { status: 400, context: 'PUT /fapi/v1/listenKey' });
+    const e = new ExchangeError(-1125, 'This listenKey does not exist.', {
+      status: 400,
+      context: 'PUT /fapi/v1/listenKey',
+    });
     expect(e.exchangeCode).toBe(-1125);
     expect(e.status).toBe(400);
     expect(e.isRetryable).toBe(false);
@@ -70,7 +79,10 @@ describe('UserstreamError', () => {
       `"PUT /fapi/v1/listenKey: exchange error -1125: This listenKey does not exist. (the listenKey expired or was closed: create a new one)"`,
     );
     expect(new ExchangeError(-1001, 'Internal error', { status: 503 }).isRetryable).toBe(true);
-    expect(e.toJSON()).toMatchObject({ code: 'USERSTREAM_EXCHANGE_ERROR', details: { exchangeCode: -1125, status: 400 } });
+    expect(e.toJSON()).toMatchObject({
+      code: 'USERSTREAM_EXCHANGE_ERROR',
+      details: { exchangeCode: -1125, status: 400 },
+    });
   });
 
   it('subclasses have their own codes', () => {
@@ -81,8 +93,12 @@ describe('UserstreamError', () => {
     const ban = new RateLimitError('banned', { retryAfterMs: 120_000, banned: true, until });
     expect([ban.code, ban.banned, ban.until]).toEqual(['USERSTREAM_IP_BANNED', true, until]);
     expect(new InvalidInputError('bad', { field: 'symbol' }).field).toBe('symbol');
-    expect(new ProtocolError('bad frame', { code: ErrorCode.MalformedFrame }).code).toBe('USERSTREAM_MALFORMED_FRAME');
-    expect(new RetiredEndpointError('gone', { replacement: 'binance-spot' }).replacement).toBe('binance-spot');
+    expect(new ProtocolError('bad frame', { code: ErrorCode.MalformedFrame }).code).toBe(
+      'USERSTREAM_MALFORMED_FRAME',
+    );
+    expect(new RetiredEndpointError('gone', { replacement: 'binance-spot' }).replacement).toBe(
+      'binance-spot',
+    );
     expect(new ClosedError('closed', { aborted: true }).code).toBe('USERSTREAM_ABORTED');
     expect(new TransportError('t', { timeout: true }).code).toBe('USERSTREAM_TIMEOUT');
   });

@@ -135,7 +135,8 @@ export class ExchangeError extends UserstreamError {
     const where = options.context ? `${options.context}: ` : '';
     super(ErrorCode.Exchange, `${where}exchange error ${exchangeCode}: ${msg}${hintFor(exchangeCode)}`, {
       ...options,
-      retryable: options.retryable ?? (exchangeCode === ExchangeCode.Disconnected || (options.status ?? 0) >= 500),
+      retryable:
+        options.retryable ?? (exchangeCode === ExchangeCode.Disconnected || (options.status ?? 0) >= 500),
       details: { ...options.details, exchangeCode, status: options.status },
     });
     this.exchangeCode = exchangeCode;
@@ -174,7 +175,10 @@ export class RateLimitError extends UserstreamError {
     message: string,
     options: UserstreamErrorOptions & { retryAfterMs: number; banned: boolean; until: number },
   ) {
-    super(options.banned ? ErrorCode.Banned : ErrorCode.RateLimited, message, { ...options, retryable: true });
+    super(options.banned ? ErrorCode.Banned : ErrorCode.RateLimited, message, {
+      ...options,
+      retryable: true,
+    });
     this.retryAfterMs = options.retryAfterMs;
     this.banned = options.banned;
     this.until = options.until;

@@ -6,11 +6,15 @@ import { createSigner, encodeQuery, signQuery, signWsApiParams, wsApiSignaturePa
 
 describe('HMAC-SHA256', () => {
   it("reproduces Binance's documented example", async () => {
-    const signer = createSigner({ secret: 'NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j' });
+    const signer = createSigner({
+      secret: 'NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j',
+    });
     const payload =
       'symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559';
     expect(signer.keyType).toBe('hmac');
-    expect(await signer.sign(payload)).toBe('c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71');
+    expect(await signer.sign(payload)).toBe(
+      'c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71',
+    );
     const query = await signQuery(
       {
         symbol: 'LTCBTC',
@@ -24,7 +28,9 @@ describe('HMAC-SHA256', () => {
       },
       signer,
     );
-    expect(query).toBe(`${payload}&signature=c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71`);
+    expect(query).toBe(
+      `${payload}&signature=c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71`,
+    );
   });
 });
 
@@ -38,7 +44,9 @@ describe('asymmetric keys', () => {
       const signer = createSigner({ privateKey: pem });
       expect(signer.keyType).toBe('rsa');
       const sig = await signer.sign('timestamp=1');
-      expect(verify('sha256', Buffer.from('timestamp=1'), rsa.publicKey, Buffer.from(sig, 'base64'))).toBe(true);
+      expect(verify('sha256', Buffer.from('timestamp=1'), rsa.publicKey, Buffer.from(sig, 'base64'))).toBe(
+        true,
+      );
     }
   });
 
@@ -55,9 +63,14 @@ describe('asymmetric keys', () => {
       const signer = createSigner({ privateKey });
       expect(signer.keyType).toBe('ed25519');
       const sig = await signer.sign('apiKey=a&timestamp=1');
-      expect(verify(null, Buffer.from('apiKey=a&timestamp=1'), createPublicKey(ed.privateKey), Buffer.from(sig, 'base64'))).toBe(
-        true,
-      );
+      expect(
+        verify(
+          null,
+          Buffer.from('apiKey=a&timestamp=1'),
+          createPublicKey(ed.privateKey),
+          Buffer.from(sig, 'base64'),
+        ),
+      ).toBe(true);
     }
   });
 
@@ -87,7 +100,9 @@ describe('asymmetric keys', () => {
 
   it('needs exactly one kind of key material', () => {
     expect(() => createSigner({})).toThrow(/exactly one of/);
-    expect(() => createSigner({ secret: 's', signer: { keyType: 'hmac', sign: () => '' } })).toThrow(/exactly one of/);
+    expect(() => createSigner({ secret: 's', signer: { keyType: 'hmac', sign: () => '' } })).toThrow(
+      /exactly one of/,
+    );
     expect(() => createSigner({ secret: 's', keyType: 'ed25519' })).toThrow(/needs `privateKey`/);
   });
 
@@ -138,7 +153,9 @@ describe('WebSocket API signing', () => {
     expect(wsApiSignaturePayload({ timestamp: 2, apiKey: 'k', recvWindow: 100, signature: 'x' })).toBe(
       'apiKey=k&recvWindow=100&timestamp=2',
     );
-    const signer = createSigner({ secret: 'NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j' });
+    const signer = createSigner({
+      secret: 'NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j',
+    });
     const signed = await signWsApiParams({ timestamp: 1, apiKey: 'key' }, signer);
     expect(signed.signature).toBe(await signer.sign('apiKey=key&timestamp=1'));
     expect(signed.apiKey).toBe('key');

@@ -1,5 +1,5 @@
-import { createHmac, createPrivateKey, type KeyObject, sign as cryptoSign } from 'node:crypto';
-import { ErrorCode, InvalidInputError, UserstreamError } from './errors.js';
+import { createHmac, createPrivateKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
+import { ErrorCode, InvalidInputError, type UserstreamError } from './errors.js';
 
 /** Signature algorithms venues accept. */
 export type KeyType = 'hmac' | 'rsa' | 'ed25519';
@@ -31,7 +31,11 @@ export interface KeyMaterial {
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 function signingError(message: string, cause?: unknown): UserstreamError {
-  return new InvalidInputError(`@userstream/core: ${message}`, { code: ErrorCode.Signing, field: 'credentials', cause });
+  return new InvalidInputError(`@userstream/core: ${message}`, {
+    code: ErrorCode.Signing,
+    field: 'credentials',
+    cause,
+  });
 }
 
 function toKeyObject(key: string | KeyObject, passphrase: string | undefined, declared?: KeyType): KeyObject {
@@ -41,7 +45,11 @@ function toKeyObject(key: string | KeyObject, passphrase: string | undefined, de
     if (text.startsWith('-----BEGIN')) return createPrivateKey({ key: text, format: 'pem', passphrase });
     const raw = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
     if (raw.length === 32 && declared !== 'rsa') {
-      return createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, raw]), format: 'der', type: 'pkcs8' });
+      return createPrivateKey({
+        key: Buffer.concat([ED25519_PKCS8_PREFIX, raw]),
+        format: 'der',
+        type: 'pkcs8',
+      });
     }
     try {
       return createPrivateKey({ key: raw, format: 'der', type: 'pkcs8' });
@@ -69,7 +77,9 @@ export function hmacSha256Hex(secret: string, payload: string): string {
 export function createSigner(material: KeyMaterial): Signer {
   const given = [material.secret, material.privateKey, material.signer].filter((v) => v !== undefined).length;
   if (given !== 1) {
-    throw signingError('credentials need exactly one of `secret` (HMAC), `privateKey` (RSA/Ed25519) or `signer`');
+    throw signingError(
+      'credentials need exactly one of `secret` (HMAC), `privateKey` (RSA/Ed25519) or `signer`',
+    );
   }
   if (material.signer) {
     if (typeof material.signer.sign !== 'function') throw signingError('`signer.sign` must be a function');
@@ -80,8 +90,12 @@ export function createSigner(material: KeyMaterial): Signer {
       throw signingError(`keyType '${material.keyType}' needs \`privateKey\`, not \`secret\``);
     }
     const secret = material.secret;
-    if (typeof secret !== 'string' || secret.length === 0) throw signingError('`secret` must be a non-empty string');
-    return Object.freeze({ keyType: 'hmac' as const, sign: (payload: string) => hmacSha256Hex(secret, payload) });
+    if (typeof secret !== 'string' || secret.length === 0)
+      throw signingError('`secret` must be a non-empty string');
+    return Object.freeze({
+      keyType: 'hmac' as const,
+      sign: (payload: string) => hmacSha256Hex(secret, payload),
+    });
   }
   const key = toKeyObject(material.privateKey as string | KeyObject, material.passphrase, material.keyType);
   const detected = key.asymmetricKeyType;
@@ -109,7 +123,10 @@ export type Params = Readonly<Record<string, ParamValue>>;
 
 /** RFC 3986 percent-encoding (also encodes `!'()*`), as venues verify it. */
 export function percentEncode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 /**
@@ -147,7 +164,10 @@ export function wsApiSignaturePayload(params: Params): string {
 }
 
 /** Returns `params` plus `signature`, signed as the WebSocket API verifies it. */
-export async function signWsApiParams<P extends Params>(params: P, signer: Signer): Promise<P & { signature: string }> {
+export async function signWsApiParams<P extends Params>(
+  params: P,
+  signer: Signer,
+): Promise<P & { signature: string }> {
   const signature = await signer.sign(wsApiSignaturePayload(params));
   return { ...params, signature };
 }

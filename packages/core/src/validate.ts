@@ -19,7 +19,9 @@ export function validateSymbol(symbol: unknown, field = 'symbol'): string {
 /** Checks a listenKey's form (8 to 128 letters and digits) without ever echoing it. */
 export function validateListenKey(listenKey: unknown, field = 'listenKey'): string {
   if (typeof listenKey !== 'string' || !LISTEN_KEY.test(listenKey)) {
-    throw new InvalidInputError(`${field} must be 8 to 128 letters and digits as returned by the venue`, { field });
+    throw new InvalidInputError(`${field} must be 8 to 128 letters and digits as returned by the venue`, {
+      field,
+    });
   }
   return listenKey;
 }
@@ -27,9 +29,12 @@ export function validateListenKey(listenKey: unknown, field = 'listenKey'): stri
 /** Checks a listenToken's form without ever echoing it. */
 export function validateListenToken(token: unknown, field = 'listenToken'): string {
   if (typeof token !== 'string' || !LISTEN_TOKEN.test(token)) {
-    throw new InvalidInputError(`${field} must be the token string returned by the venue (8 to 4096 URL-safe characters)`, {
-      field,
-    });
+    throw new InvalidInputError(
+      `${field} must be the token string returned by the venue (8 to 4096 URL-safe characters)`,
+      {
+        field,
+      },
+    );
   }
   return token;
 }
@@ -37,9 +42,12 @@ export function validateListenToken(token: unknown, field = 'listenToken'): stri
 /** Checks an API key's form (printable, no whitespace, 8 to 256 characters); never echoes it. */
 export function validateApiKey(apiKey: unknown, field = 'apiKey'): string {
   if (typeof apiKey !== 'string' || !/^[\x21-\x7e]{8,256}$/.test(apiKey)) {
-    throw new InvalidInputError(`${field} must be the venue's API key: 8 to 256 printable characters, no spaces`, {
-      field,
-    });
+    throw new InvalidInputError(
+      `${field} must be the venue's API key: 8 to 256 printable characters, no spaces`,
+      {
+        field,
+      },
+    );
   }
   return apiKey;
 }
@@ -61,12 +69,17 @@ export function assertSecureUrl(url: string, field: string, allowInsecure = fals
   try {
     u = new URL(url);
   } catch {
-    throw new InvalidInputError(`${field} is not a valid URL: ${JSON.stringify(url.slice(0, 80))}`, { field });
+    throw new InvalidInputError(`${field} is not a valid URL: ${JSON.stringify(url.slice(0, 80))}`, {
+      field,
+    });
   }
   const secure = u.protocol === 'https:' || u.protocol === 'wss:';
   const plain = u.protocol === 'http:' || u.protocol === 'ws:';
   if (!secure && !plain) {
-    throw new InvalidInputError(`${field} must use https:/wss: (or http:/ws: on loopback), got ${u.protocol}`, { field });
+    throw new InvalidInputError(
+      `${field} must use https:/wss: (or http:/ws: on loopback), got ${u.protocol}`,
+      { field },
+    );
   }
   if (plain && !allowInsecure && !isLoopbackUrl(u)) {
     throw new InvalidInputError(

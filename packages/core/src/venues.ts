@@ -101,7 +101,11 @@ const ep = (method: Endpoint['method'], path: string, weight: number, signed: bo
   signed,
 });
 
-const LISTEN_KEY_TIMING = { keyValidityMs: 60 * MINUTE, renewIntervalMs: 30 * MINUTE, connectionLifetimeMs: 24 * HOUR };
+const LISTEN_KEY_TIMING = {
+  keyValidityMs: 60 * MINUTE,
+  renewIntervalMs: 30 * MINUTE,
+  connectionLifetimeMs: 24 * HOUR,
+};
 
 const listenKeyEndpoints = (path: string, weight: number, signed: boolean, requiresSymbol = false) => ({
   create: ep('POST', path, weight, signed),
@@ -176,7 +180,11 @@ const BINANCE_PROFILES = [
     restBaseUrl: 'https://api.binance.com',
     wsApiUrl: 'wss://ws-api.binance.com:443/ws-api/v3',
     apiKeyHeader: 'X-MBX-APIKEY',
-    listenToken: { create: ep('POST', '/sapi/v1/userListenToken', 1, true), isolated: false, maxValidityMs: 24 * HOUR },
+    listenToken: {
+      create: ep('POST', '/sapi/v1/userListenToken', 1, true),
+      isolated: false,
+      maxValidityMs: 24 * HOUR,
+    },
     timing: { keyValidityMs: 24 * HOUR, renewIntervalMs: 12 * HOUR, connectionLifetimeMs: 24 * HOUR },
     endpoints: MARGIN_ENDPOINTS,
     weightLimitPerMinute: 6000,
@@ -191,7 +199,11 @@ const BINANCE_PROFILES = [
     restBaseUrl: 'https://api.binance.com',
     wsApiUrl: 'wss://ws-api.binance.com:443/ws-api/v3',
     apiKeyHeader: 'X-MBX-APIKEY',
-    listenToken: { create: ep('POST', '/sapi/v1/userListenToken', 1, true), isolated: true, maxValidityMs: 24 * HOUR },
+    listenToken: {
+      create: ep('POST', '/sapi/v1/userListenToken', 1, true),
+      isolated: true,
+      maxValidityMs: 24 * HOUR,
+    },
     timing: { keyValidityMs: 24 * HOUR, renewIntervalMs: 12 * HOUR, connectionLifetimeMs: 24 * HOUR },
     endpoints: ISOLATED_ENDPOINTS,
     weightLimitPerMinute: 6000,
@@ -359,7 +371,14 @@ const bhexLike = (
 });
 
 const BROKER_PROFILES = [
-  bhexLike('bhex', 'BlueHelix (BHEX) broker API', 'https://api.bhex.com', 'wss://wsapi.bhex.com', 'X-BH-APIKEY', 'bhex'),
+  bhexLike(
+    'bhex',
+    'BlueHelix (BHEX) broker API',
+    'https://api.bhex.com',
+    'wss://wsapi.bhex.com',
+    'X-BH-APIKEY',
+    'bhex',
+  ),
   bhexLike(
     'coins-ph',
     'Coins.ph (BHEX-style)',
@@ -388,7 +407,8 @@ function checkConsistency(p: z.infer<typeof venueProfileSchema>): string | undef
     return 'a listenToken venue needs `listenToken` and `wsApiUrl`';
   }
   if (p.protocol === 'wsApi' && !p.wsApiUrl) return 'a wsApi venue needs `wsApiUrl`';
-  if (p.timing.renewIntervalMs > p.timing.keyValidityMs) return 'timing.renewIntervalMs must not exceed keyValidityMs';
+  if (p.timing.renewIntervalMs > p.timing.keyValidityMs)
+    return 'timing.renewIntervalMs must not exceed keyValidityMs';
   return undefined;
 }
 
@@ -462,7 +482,11 @@ export interface BaseUrls {
  * A copy of `venue` pointed at other hosts: a Binance-compatible exchange, a proxy, or the
  * simulator. The copy drops the `retired` note, which only applies to the original host.
  */
-export function withBaseUrls(venue: VenueProfile, urls: BaseUrls, options: DefineVenueOptions = {}): VenueProfile {
+export function withBaseUrls(
+  venue: VenueProfile,
+  urls: BaseUrls,
+  options: DefineVenueOptions = {},
+): VenueProfile {
   const { retired: _retired, ...rest } = venue;
   return defineVenue(
     {

@@ -1,0 +1,101 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { type Dialect, parseFrame } from './index.js';
+
+const FIXTURES = fileURLToPath(new URL('../../test/fixtures/', import.meta.url));
+
+/** Fixture directory → the dialect its payloads speak. */
+const DIALECT_OF_DIR: Record<string, Dialect> = {
+  'binance-spot': 'spot',
+  futures: 'futures',
+  bhex: 'bhex',
+  coins: 'coins',
+};
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : name.endsWith('.json') ? [path] : [];
+  });
+}
+
+/** The event object of a decoded frame, whatever its wrapper. */
+function eventOf(frame: Record<string, unknown>): Record<string, unknown> {
+  return (frame.event ?? frame.data ?? frame) as Record<string, unknown>;
+}
+
+/**
+ * Every string in `parsed` equals the string at the same place in `raw` (decimals are never
+ * reshaped). `E` is the one exception: a digit-string event time becomes a number.
+ */
+function expectStringsKept(parsed: unknown, raw: unknown, path: string): number {
+  if (path.endsWith('.E') && typeof parsed === 'number') {
+    expect(parsed, path).toBe(Number(raw));
+    return 0;
+  }
+  if (typeof raw === 'string') {
+    expect(parsed, path).toBe(raw);
+    return 1;
+  }
+  if (typeof raw !== 'object' || raw === null || typeof parsed !== 'object' || parsed === null) return 0;
+  let count = 0;
+  for (const [key, value] of Object.entries(parsed)) {
+    count += expectStringsKept(value, (raw as Record<string, unknown>)[key], `${path}.${key}`);
+  }
+  return count;
+}
+
+const files = walk(FIXTURES).map((path) => relative(FIXTURES, path));
+
+describe('conformance: every documented payload parses', () => {
+  it('finds fixtures for every dialect', () => {
+    const dirs = new Set(files.map((f) => f.split('/')[0]));
+    expect([...dirs].sort()).toEqual(Object.keys(DIALECT_OF_DIR).sort());
+  });
+
+  it.each(files)('%s', (file) => {
+    const dir = file.split('/')[0] ?? '';
+    const dialect = DIALECT_OF_DIR[dir];
+    if (dialect === undefined) throw new Error(`no dialect for fixture directory ${dir}`);
+    const text = readFileSync(join(FIXTURES, file), 'utf8');
+    const frame = JSON.parse(text) as Record<string, unknown>;
+    const raw = eventOf(frame);
+
+    const parsed = parseFrame(text, dialect);
+    if (!parsed.ok) throw parsed.error;
+    expect(parsed.events).toHaveLength(1);
+    const event = parsed.events[0];
+    expect(event?.e).toBe(raw.e);
+    expect(parsed.subscriptionId).toBe(frame.subscriptionId);
+    // A known event, not the unknown pass-through.
+    expect(event?.e).not.toBe('unknown');
+    // Decimal (and every other string) field is kept as the venue's exact string.
+    expect(expectStringsKept(event, raw, raw.e as string)).toBeGreaterThan(0);
+  });
+});
+
+describe('conformance: decimal fields stay strings', () => {
+  it('spot executionReport keeps q, p, n, Z as the exact strings', () => {
+    const text = readFileSync(join(FIXTURES, 'binance-spot/executionReport.json'), 'utf8');
+    const parsed = parseFrame(text, 'spot');
+    if (!parsed.ok) throw parsed.error;
+    expect(parsed.events[0]).toMatchObject({ q: '1.00000000', p: '0.10264410', n: '0', Z: '0.00000000' });
+  });
+
+  it('futures ACCOUNT_UPDATE keeps balances and positions as strings', () => {
+    const text = readFileSync(join(FIXTURES, 'futures/ACCOUNT_UPDATE.json'), 'utf8');
+    const parsed = parseFrame(text, 'futures');
+    if (!parsed.ok) throw parsed.error;
+    const event = parsed.events[0];
+    if (event?.e !== 'ACCOUNT_UPDATE') throw new Error('expected ACCOUNT_UPDATE');
+    expect(event.a.B[0]?.wb).toBe('122624.12345678');
+    expect(event.a.P?.[2]?.pa).toBe('-10');
+  });
+
+  it('a decimal sent as a JSON number is rejected, not coerced', () => {
+    const parsed = parseFrame('{"e":"balanceUpdate","E":1,"a":"BTC","d":100.5,"T":2}', 'spot');
+    expect(parsed.ok).toBe(false);
+  });
+});

@@ -1,0 +1,52 @@
+export type { BhexEvent, BhexExecutionReport, BhexOutboundAccountInfo } from './bhex.js';
+export type {
+  CoinsBalanceUpdate,
+  CoinsEvent,
+  CoinsExecutionReport,
+  CoinsOutboundAccountPosition,
+} from './coins.js';
+export type { Dialect } from './common.js';
+export type {
+  FuturesAccountConfigUpdate,
+  FuturesAccountUpdate,
+  FuturesEvent,
+  FuturesListenKeyExpired,
+  FuturesMarginCall,
+  FuturesOrderTradeUpdate,
+  FuturesTradeLite,
+} from './futures.js';
+export {
+  type NormalizedAccountUpdate,
+  type NormalizedBalance,
+  type NormalizedBalanceDelta,
+  type NormalizedBalances,
+  type NormalizedCredentialExpired,
+  type NormalizedEvent,
+  type NormalizedFuturesBalance,
+  type NormalizedOrder,
+  type NormalizedOrderList,
+  type NormalizedOther,
+  type NormalizedPosition,
+  type NormalizedServerShutdown,
+  normalizeEvent,
+} from './normalize.js';
+export {
+  eventSchemas,
+  type ParsedEvent,
+  type ParsedFrame,
+  parseEvent,
+  parseFrame,
+  type UnknownEvent,
+  type UserDataEvent,
+} from './parse.js';
+export type {
+  BalanceUpdate,
+  EventStreamTerminated,
+  ExternalLockUpdate,
+  ListenKeyExpired,
+  ListStatus,
+  OutboundAccountPosition,
+  ServerShutdown,
+  SpotEvent,
+  SpotExecutionReport,
+} from './spot.js';

@@ -1,0 +1,239 @@
+/**
+ * Frame and event parsing: the hot path. One `JSON.parse`, a few type checks, one schema lookup
+ * by `e` in a prebuilt Map and one `safeParse`. No closures, copies or try/catch around zod; the
+ * only try/catch guards `JSON.parse`. Never throws: every failure is a `ProtocolError` whose
+ * message names the dialect, the event type and the first failing field, and never carries
+ * values from the frame (frames can carry listenKeys).
+ */
+import type { ZodError, ZodType } from 'zod';
+import { ErrorCode, ProtocolError } from '../errors.js';
+import { type BhexEvent, bhexSchemas } from './bhex.js';
+import { type CoinsEvent, coinsSchemas } from './coins.js';
+import type { Dialect } from './common.js';
+import { type FuturesEvent, futuresSchemas } from './futures.js';
+import { type SpotEvent, spotSchemas } from './spot.js';
+
+/**
+ * An event whose `e` this library does not know (yet): passed through, never an error.
+ * `type` is the venue's `e`, `E` its event time when numeric, `raw` the decoded object as received.
+ */
+export interface UnknownEvent {
+  e: 'unknown';
+  /** The venue's event type (`e`). */
+  type: string;
+  /** The event time (`E`) when it is a number. */
+  E: number | undefined;
+  /** The decoded event object, untouched (may hold secrets such as a listenKey: do not log it). */
+  raw: Readonly<Record<string, unknown>>;
+}
+
+/** Any parsed user data event of any dialect, or an unknown one. */
+export type UserDataEvent = SpotEvent | FuturesEvent | BhexEvent | CoinsEvent | UnknownEvent;
+
+/** Result of {@link parseFrame}: the frame's events (one, or several for array frames) or why it was rejected. */
+export type ParsedFrame =
+  | { ok: true; events: UserDataEvent[]; subscriptionId: number | undefined }
+  | { ok: false; error: ProtocolError };
+
+/** Result of {@link parseEvent}. */
+export type ParsedEvent = { ok: true; event: UserDataEvent } | { ok: false; error: ProtocolError };
+
+function table(schemas: Record<string, ZodType>): Readonly<Record<string, ZodType>> {
+  // A null prototype: `e` values such as "constructor" or "__proto__" find nothing.
+  return Object.freeze(Object.assign(Object.create(null) as Record<string, ZodType>, schemas));
+}
+
+/** The schema of every known event, per dialect, keyed by the event type `e`. */
+export const eventSchemas: Readonly<Record<Dialect, Readonly<Record<string, ZodType>>>> = Object.freeze({
+  spot: table(spotSchemas),
+  futures: table(futuresSchemas),
+  bhex: table(bhexSchemas),
+  coins: table(coinsSchemas),
+});
+
+function lookupOf(schemas: Record<string, ZodType>): ReadonlyMap<string, ZodType> {
+  return new Map(Object.entries(schemas));
+}
+
+const LOOKUP: ReadonlyMap<string, ReadonlyMap<string, ZodType>> = new Map([
+  ['spot', lookupOf(spotSchemas)],
+  ['futures', lookupOf(futuresSchemas)],
+  ['bhex', lookupOf(bhexSchemas)],
+  ['coins', lookupOf(coinsSchemas)],
+]);
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function malformed(dialect: string, message: string, details: Record<string, unknown>): ProtocolError {
+  return new ProtocolError(message, { code: ErrorCode.MalformedFrame, details: { dialect, ...details } });
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out === '' ? '(root)' : out;
+}
+
+function schemaFailure(dialect: Dialect, type: string, where: string, error: ZodError): ProtocolError {
+  const first = error.issues[0];
+  const path = first === undefined ? '(root)' : formatPath(first.path);
+  const reason = first === undefined ? 'invalid' : first.message;
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
+  return malformed(dialect, `Malformed ${dialect} "${type}" event${where}: field ${path}: ${reason}${more}`, {
+    eventType: type,
+    path,
+    issues: error.issues.length,
+  });
+}
+
+/** `where` names the element of an array frame, e.g. ` (frame[2])`, or is empty. */
+function parseOne(raw: unknown, dialect: Dialect, where: string): ParsedEvent {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return {
+      ok: false,
+      error: malformed(
+        dialect,
+        `Malformed ${dialect} frame${where}: expected an event object, got ${kindOf(raw)}`,
+        {},
+      ),
+    };
+  }
+  const object = raw as Record<string, unknown>;
+  const type = object.e;
+  if (typeof type !== 'string') {
+    const problem = type === undefined ? 'missing event type "e"' : `event type "e" is ${kindOf(type)}`;
+    return { ok: false, error: malformed(dialect, `Malformed ${dialect} frame${where}: ${problem}`, {}) };
+  }
+  const schemas = LOOKUP.get(dialect);
+  if (schemas === undefined) {
+    return {
+      ok: false,
+      error: malformed(
+        String(dialect),
+        `Cannot parse events: unknown dialect (use spot, futures, bhex or coins)`,
+        {},
+      ),
+    };
+  }
+  const schema = schemas.get(type);
+  if (schema === undefined) {
+    const unknownEvent: UnknownEvent = {
+      e: 'unknown',
+      type,
+      E: typeof object.E === 'number' ? object.E : undefined,
+      raw: object,
+    };
+    return { ok: true, event: unknownEvent };
+  }
+  const result = schema.safeParse(object);
+  if (result.success) return { ok: true, event: result.data as UserDataEvent };
+  return { ok: false, error: schemaFailure(dialect, type, where, result.error) };
+}
+
+/**
+ * Validates one already-decoded event object (not a frame wrapper) against the dialect's schema
+ * for its `e`. Unknown event types pass through as {@link UnknownEvent}. Never throws.
+ */
+export function parseEvent(raw: unknown, dialect: Dialect): ParsedEvent {
+  return parseOne(raw, dialect, '');
+}
+
+function parseArray(
+  items: readonly unknown[],
+  dialect: Dialect,
+  subscriptionId: number | undefined,
+): ParsedFrame {
+  const events: UserDataEvent[] = [];
+  for (let index = 0; index < items.length; index++) {
+    const parsed = parseOne(items[index], dialect, ` (frame[${index}])`);
+    if (!parsed.ok) return parsed;
+    events.push(parsed.event);
+  }
+  return { ok: true, events, subscriptionId };
+}
+
+function single(parsed: ParsedEvent, subscriptionId: number | undefined): ParsedFrame {
+  return parsed.ok ? { ok: true, events: [parsed.event], subscriptionId } : parsed;
+}
+
+/** Parses an already-decoded frame; see {@link parseFrame}. */
+function parseDecoded(value: unknown, dialect: Dialect): ParsedFrame {
+  if (Array.isArray(value)) return parseArray(value, dialect, undefined);
+  if (typeof value !== 'object' || value === null) {
+    return {
+      ok: false,
+      error: malformed(
+        dialect,
+        `Malformed ${dialect} frame: expected a JSON object or array, got ${kindOf(value)}`,
+        {},
+      ),
+    };
+  }
+  const frame = value as Record<string, unknown>;
+  // A bare event (listenKey streams, BHEX, Coins.ph): the common case first.
+  if (frame.e !== undefined) return single(parseOne(frame, dialect, ''), undefined);
+  // WebSocket API: {subscriptionId, event}; serverShutdown comes with `event` only.
+  const event = frame.event;
+  if (event !== undefined) {
+    const subscriptionId = frame.subscriptionId;
+    if (subscriptionId !== undefined && typeof subscriptionId !== 'number') {
+      return {
+        ok: false,
+        error: malformed(
+          dialect,
+          `Malformed ${dialect} frame: subscriptionId is ${kindOf(subscriptionId)}`,
+          {},
+        ),
+      };
+    }
+    return single(parseOne(event, dialect, ''), subscriptionId);
+  }
+  // Combined raw stream: {stream, data}. The stream name is the listenKey: it is never kept.
+  const data = frame.data;
+  if (data !== undefined && typeof frame.stream === 'string') {
+    return Array.isArray(data)
+      ? parseArray(data, dialect, undefined)
+      : single(parseOne(data, dialect, ''), undefined);
+  }
+  return {
+    ok: false,
+    error: malformed(
+      dialect,
+      `Malformed ${dialect} frame: missing event type "e" (and no "event" or "data")`,
+      {},
+    ),
+  };
+}
+
+/**
+ * Parses one WebSocket text frame of a user data stream: `JSON.parse`, then unwraps the WebSocket
+ * API wrapper `{subscriptionId, event}` and the combined-stream wrapper `{stream, data}`, and
+ * reads arrays of events (BHEX). Only for event frames: WebSocket API responses `{id, status, …}`
+ * are the caller's to route first. Never throws; the error never quotes the frame.
+ */
+export function parseFrame(text: string, dialect: Dialect): ParsedFrame {
+  if (typeof text !== 'string') {
+    return {
+      ok: false,
+      error: malformed(dialect, `Malformed ${dialect} frame: expected text, got ${kindOf(text)}`, {}),
+    };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // The engine's message quotes the text, which may hold a listenKey: report the length only.
+    return {
+      ok: false,
+      error: malformed(dialect, `Malformed ${dialect} frame: not valid JSON (${text.length} characters)`, {}),
+    };
+  }
+  return parseDecoded(value, dialect);
+}
