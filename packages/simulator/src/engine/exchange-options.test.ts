@@ -66,7 +66,7 @@ describe('Exchange options and inputs', () => {
   test('addAccount rejects bad ids, duplicates, bad assets and amounts', () => {
     const ex = new Exchange({ clock, emit });
     ex.addAccount('a');
-    expect(() => ex.addAccount('a')).toThrow(/account "a" already exists/);
+    expect(() => ex.addAccount('a')).toThrow(/this accountId is already taken/);
     expect(() => ex.addAccount('has space')).toThrow(/accountId must be/);
     expect(() => ex.addAccount('c', { 'binance-spot': { usdt: '1' } })).toThrow(/upper-case/);
     expect(() => ex.addAccount('c', { 'binance-spot': { USDT: '1.123456789' } })).toThrow(
@@ -79,8 +79,8 @@ describe('Exchange options and inputs', () => {
 
   test('unknown accounts, venues, symbols and bad amounts are typed input errors', () => {
     const { exchange } = setup();
-    expect(() => exchange.account('zed', 'binance-spot')).toThrow(
-      /unknown account "zed"; call addAccount\(\) first/,
+    expect(() => exchange.account('zed-secret', 'binance-spot')).toThrow(
+      /^@userstream\/simulator: unknown accountId; call addAccount\(\) with it first$/,
     );
     expect(() => exchange.placeOrder('alice', 'ftx' as never, {})).toThrow(/unknown venue "ftx"/);
     expect(() => exchange.price('DOGEUSDT')).toThrow(/unknown symbol "DOGEUSDT"/);

@@ -254,8 +254,9 @@ export class Exchange {
     if (typeof accountId !== 'string' || !ACCOUNT_ID.test(accountId)) {
       throw invalid('accountId must be 1 to 128 printable characters without spaces', 'accountId');
     }
+    // Account ids are never echoed: a caller may use something secret-ish (an API key) as the id.
     if (this.#accounts.has(accountId))
-      throw invalid(`account ${JSON.stringify(accountId)} already exists`, 'accountId');
+      throw invalid('this accountId is already taken; use another id', 'accountId');
     const given: Partial<Record<MarketKey, Record<string, string>>> = {};
     for (const [venue, record] of Object.entries(balances ?? {})) {
       if (record === undefined) continue;
@@ -529,10 +530,7 @@ export class Exchange {
   #account(accountId: string): AccountState {
     const account = this.#accounts.get(accountId);
     if (!account) {
-      throw invalid(
-        `unknown account ${JSON.stringify(String(accountId).slice(0, 64))}; call addAccount() first`,
-        'accountId',
-      );
+      throw invalid('unknown accountId; call addAccount() with it first', 'accountId');
     }
     return account;
   }
