@@ -1,0 +1,170 @@
+import {
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  verify as cryptoVerify,
+  generateKeyPair,
+  type KeyObject,
+  timingSafeEqual,
+} from 'node:crypto';
+import { promisify } from 'node:util';
+import { InvalidInputError, type VenueId } from '@userstream/core';
+import { Prng } from './prng.js';
+
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+/** Signature scheme of a simulated API key. */
+export type SimKeyType = 'hmac' | 'ed25519' | 'rsa';
+
+/** Balances per venue id, as decimal strings (`{ 'binance-spot': { USDT: '10000' } }`). */
+export type AccountBalances = Partial<Record<VenueId, Record<string, string>>>;
+
+/** An account to create in the simulator. Everything is optional and generated from the seed. */
+export interface AccountSpec {
+  /** Stable id used by `record`, `load` and `faults` targets. @default the key type, then a counter */
+  id?: string;
+  /** @default 'hmac' */
+  keyType?: SimKeyType;
+  /** @default 64 seeded letters and digits */
+  apiKey?: string;
+  /** HMAC secret. @default 64 seeded letters and digits */
+  secret?: string;
+  /** RSA or Ed25519 private key (PKCS#8 PEM). @default Ed25519 from the seed; RSA 2048 generated */
+  privateKeyPem?: string;
+  /** Starting balances handed to the engine. @default the engine's demo balances */
+  balances?: AccountBalances;
+}
+
+/** An account the simulator serves, with the credentials a client signs with. */
+export interface SimAccount {
+  readonly id: string;
+  readonly apiKey: string;
+  readonly keyType: SimKeyType;
+  /** HMAC secret (hmac accounts). */
+  readonly secret?: string;
+  /** PKCS#8 PEM private key (rsa and ed25519 accounts). */
+  readonly privateKeyPem?: string;
+}
+
+/** The simulator's side of an account: credentials plus signature verification. */
+export interface AccountRecord {
+  readonly account: SimAccount;
+  readonly balances: AccountBalances | undefined;
+  /** Checks `signature` over `payload` as the venue does (HMAC hex, case-insensitive; RSA/Ed25519 base64). */
+  verify(payload: string, signature: string): boolean;
+}
+
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+const DEFAULT_KEY_TYPES: readonly SimKeyType[] = ['hmac', 'ed25519', 'rsa'];
+
+function fail(message: string, field: string): never {
+  throw new InvalidInputError(`@userstream/simulator: ${message}`, { field });
+}
+
+function hmacVerifier(secret: string): (payload: string, signature: string) => boolean {
+  return (payload, signature) => {
+    if (!/^[0-9a-fA-F]{64}$/.test(signature)) return false;
+    const expected = createHmac('sha256', secret).update(payload).digest();
+    return timingSafeEqual(expected, Buffer.from(signature, 'hex'));
+  };
+}
+
+function asymmetricVerifier(publicKey: KeyObject, keyType: 'rsa' | 'ed25519') {
+  return (payload: string, signature: string): boolean => {
+    const sig = Buffer.from(signature, 'base64');
+    if (sig.length === 0) return false;
+    try {
+      return cryptoVerify(keyType === 'rsa' ? 'sha256' : null, Buffer.from(payload), publicKey, sig);
+    } catch {
+      return false;
+    }
+  };
+}
+
+function readPrivateKey(pem: string, keyType: 'rsa' | 'ed25519', field: string): KeyObject {
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: pem, format: 'pem' });
+  } catch {
+    return fail(`${field} is not a readable PEM private key (PKCS#8 or PKCS#1)`, field);
+  }
+  if (key.asymmetricKeyType !== keyType) {
+    fail(`${field} is a ${String(key.asymmetricKeyType)} key but keyType is '${keyType}'`, field);
+  }
+  return key;
+}
+
+/**
+ * Builds the simulator's accounts. API keys, HMAC secrets and Ed25519 keys come from the seed,
+ * so the same seed gives the same credentials; RSA keys are generated (RSA key generation cannot
+ * be seeded cheaply), unless `privateKeyPem` is given.
+ */
+export async function createAccounts(
+  specs: readonly AccountSpec[] | undefined,
+  seed: number,
+): Promise<AccountRecord[]> {
+  const prng = new Prng(seed);
+  const list = specs ?? DEFAULT_KEY_TYPES.map((keyType) => ({ keyType, id: keyType }));
+  if (!Array.isArray(list) || list.length === 0) fail('accounts must be a non-empty array', 'accounts');
+  const ids = new Set<string>();
+  const apiKeys = new Set<string>();
+  const counters: Record<string, number> = {};
+  const out: AccountRecord[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const spec = list[i] as AccountSpec;
+    const field = `accounts[${i}]`;
+    const keyType = spec.keyType ?? 'hmac';
+    if (!DEFAULT_KEY_TYPES.includes(keyType))
+      fail(`${field}.keyType must be 'hmac', 'ed25519' or 'rsa'`, field);
+    counters[keyType] = (counters[keyType] ?? 0) + 1;
+    const id = spec.id ?? (counters[keyType] === 1 ? keyType : `${keyType}-${counters[keyType]}`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(id))
+      fail(`${field}.id must be 1 to 64 letters, digits, _ . -`, field);
+    if (ids.has(id)) fail(`${field}.id '${id}' is used twice`, field);
+    ids.add(id);
+    // Always draw from the generator, so a given account's generated values do not depend on
+    // whether earlier accounts supplied their own.
+    const generatedKey = prng.string(64);
+    const generatedSecret = prng.string(64);
+    const generatedSeed = prng.bytes(32);
+    const apiKey = spec.apiKey ?? generatedKey;
+    if (!/^[\x21-\x7e]{8,256}$/.test(apiKey))
+      fail(`${field}.apiKey must be 8 to 256 printable characters`, field);
+    if (apiKeys.has(apiKey)) fail(`${field}.apiKey is used by two accounts`, field);
+    apiKeys.add(apiKey);
+    if (keyType === 'hmac') {
+      if (spec.privateKeyPem !== undefined)
+        fail(`${field}: an hmac account takes \`secret\`, not \`privateKeyPem\``, field);
+      const secret = spec.secret ?? generatedSecret;
+      if (typeof secret !== 'string' || secret.length === 0)
+        fail(`${field}.secret must be a non-empty string`, field);
+      out.push({
+        account: Object.freeze({ id, apiKey, keyType, secret }),
+        balances: spec.balances,
+        verify: hmacVerifier(secret),
+      });
+      continue;
+    }
+    if (spec.secret !== undefined)
+      fail(`${field}: a ${keyType} account takes \`privateKeyPem\`, not \`secret\``, field);
+    let privateKey: KeyObject;
+    if (spec.privateKeyPem !== undefined) {
+      privateKey = readPrivateKey(spec.privateKeyPem, keyType, `${field}.privateKeyPem`);
+    } else if (keyType === 'ed25519') {
+      privateKey = createPrivateKey({
+        key: Buffer.concat([ED25519_PKCS8_PREFIX, generatedSeed]),
+        format: 'der',
+        type: 'pkcs8',
+      });
+    } else {
+      privateKey = (await generateKeyPairAsync('rsa', { modulusLength: 2048 })).privateKey;
+    }
+    const privateKeyPem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    out.push({
+      account: Object.freeze({ id, apiKey, keyType, privateKeyPem }),
+      balances: spec.balances,
+      verify: asymmetricVerifier(createPublicKey(privateKey), keyType),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,107 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { UserstreamError } from '@userstream/core';
+import type { FaultSpec } from './faults.js';
+
+/** What the admin endpoint needs from the simulator. */
+export interface AdminDeps {
+  applyFault(spec: FaultSpec): unknown;
+  clearFaults(): void;
+  state(): unknown;
+  /** `{ apiKey|accountId, venue, asset, amount }` → engine deposit. */
+  deposit(body: Record<string, unknown>): void;
+  /** `{ symbol, price }` → engine setPrice. */
+  setPrice(body: Record<string, unknown>): void;
+}
+
+const MAX_BODY = 64 * 1024;
+
+function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size > MAX_BODY) {
+        reject(new Error('body larger than 64 KiB'));
+        return;
+      }
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (!text.trim()) {
+        resolve({});
+        return;
+      }
+      try {
+        const value: unknown = JSON.parse(text);
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+          reject(new Error('the body must be a JSON object'));
+          return;
+        }
+        resolve(value as Record<string, unknown>);
+      } catch {
+        reject(new Error('the body is not valid JSON'));
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * The admin HTTP endpoint (loopback, no auth):
+ * - `GET /admin/state`: connections, credentials (never their values), faults, request counts
+ * - `POST /admin/faults` with `{"type": …}`: applies a fault, answers `{id, type, affected}`
+ * - `DELETE /admin/faults`: releases every fault
+ * - `POST /admin/deposit` `{accountId|apiKey, venue, asset, amount}` and `POST /admin/price` `{symbol, price}`
+ */
+export async function handleAdmin(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  d: AdminDeps,
+): Promise<void> {
+  const method = req.method ?? 'GET';
+  try {
+    if (method === 'GET' && (path === '/admin' || path === '/admin/state')) {
+      send(res, 200, d.state());
+      return;
+    }
+    if (path === '/admin/faults' && method === 'POST') {
+      const body = await readJson(req);
+      send(res, 200, d.applyFault(body as unknown as FaultSpec));
+      return;
+    }
+    if (path === '/admin/faults' && method === 'DELETE') {
+      d.clearFaults();
+      send(res, 200, {});
+      return;
+    }
+    if (path === '/admin/deposit' && method === 'POST') {
+      d.deposit(await readJson(req));
+      send(res, 200, {});
+      return;
+    }
+    if (path === '/admin/price' && method === 'POST') {
+      d.setPrice(await readJson(req));
+      send(res, 200, {});
+      return;
+    }
+    send(res, 404, {
+      error: `@userstream/simulator: no admin endpoint ${method} ${path}; use GET /admin/state, POST|DELETE /admin/faults, POST /admin/deposit, POST /admin/price`,
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const code = UserstreamError.isInstance(error) ? error.code : 'USERSTREAM_INVALID_INPUT';
+    send(res, 400, {
+      error: message.startsWith('@userstream') ? message : `@userstream/simulator: ${message}`,
+      code,
+    });
+  }
+}

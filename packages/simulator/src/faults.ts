@@ -1,0 +1,613 @@
+import { type Clock, type ClockTimer, InvalidInputError, type VenueId } from '@userstream/core';
+import type { AccountRecord } from './accounts.js';
+import type { SimConnection } from './connection.js';
+import { channels, publish } from './diagnostics.js';
+import type { Hub } from './hub.js';
+import type { ListenKeys } from './listen-keys.js';
+import type { ListenTokens } from './listen-tokens.js';
+import type { RateLimiter } from './rate-limit.js';
+import type { Recorder } from './record.js';
+import type { KeepaliveFailure } from './rest.js';
+import type { Sink } from './sink.js';
+import { isVenueId, marketKeyOf, type WeightGroup, weightGroupOf } from './venue-map.js';
+import type { WsApi } from './ws-api.js';
+
+/** Which streams a fault hits: every stream (no fields), or one account (by API key or id), optionally on one venue. */
+export interface FaultTarget {
+  apiKey?: string;
+  accountId?: string;
+  /** Matches every venue id of the same book (e.g. `binance-spot` also hits `binance-spot-legacy` streams). */
+  venue?: VenueId;
+}
+
+/** Which connections a connection fault hits. @default 'all' */
+export type ConnectionSelector = 'stream' | 'wsApi' | 'all';
+
+export interface DropOptions extends FaultTarget {
+  /** `close`: a close handshake; `terminate`: the TCP socket is destroyed. @default 'close' */
+  mode?: 'close' | 'terminate';
+  /** Close code for `mode: 'close'`. @default 1001 */
+  code?: number;
+  connections?: ConnectionSelector;
+}
+
+export interface StallOptions extends FaultTarget {
+  /** Release by itself after this much clock time. @default until released */
+  durationMs?: number;
+  /** On release, send what the stall held back (`false`: discard it). @default true */
+  flush?: boolean;
+  connections?: ConnectionSelector;
+}
+
+export interface ExpireOptions extends FaultTarget {
+  /** Only this listenKey. */
+  listenKey?: string;
+  /** Only this listenToken. */
+  listenToken?: string;
+}
+
+export interface FailKeepalivesOptions extends FaultTarget {
+  /** How many keepalives fail. @default 1 */
+  count?: number;
+  /** `-1125`: "This listenKey does not exist." (the key stays valid); `5xx`: HTTP 503 -1001; `timeout`: never answered. */
+  mode: KeepaliveFailure;
+}
+
+export interface RateLimitOptions {
+  /** Only this venue's host (weight is per host). @default every host */
+  venue?: VenueId;
+  /** How long requests get 429 (then 418 if they continue). @default 60000 */
+  retryAfterMs?: number;
+}
+
+export interface BanOptions {
+  venue?: VenueId;
+  /** @default 120000 (Binance's shortest ban) */
+  durationMs?: number;
+}
+
+export interface DuplicateOptions extends FaultTarget {
+  /** How many of the next events are each sent twice. @default 1 */
+  count?: number;
+}
+
+export interface ReorderOptions extends FaultTarget {
+  /** Events held back and then sent last-first. @default 3 */
+  window?: number;
+  /** How many windows in a row. @default 1 */
+  windows?: number;
+}
+
+export interface ServerShutdownOptions extends FaultTarget {
+  /** Close the connections this long (clock ms) after the event. @default they stay open */
+  closeAfterMs?: number;
+}
+
+export interface RefuseOptions {
+  /** @default until released */
+  durationMs?: number;
+  /** `reject`: HTTP 503 to the upgrade request; `reset`: the TCP socket is destroyed. @default 'reject' */
+  mode?: 'reject' | 'reset';
+}
+
+/** A fault as the admin endpoint takes it: `{"type": "drop", ...options}`. */
+export type FaultSpec =
+  | ({ type: 'drop' } & DropOptions)
+  | ({ type: 'stall' } & StallOptions)
+  | { type: 'release'; id?: number }
+  | ({ type: 'expire' } & ExpireOptions)
+  | ({ type: 'failKeepalives' } & FailKeepalivesOptions)
+  | ({ type: 'rateLimit' } & RateLimitOptions)
+  | ({ type: 'ban' } & BanOptions)
+  | { type: 'skewClock'; ms: number }
+  | ({ type: 'malformedFrame' } & FaultTarget)
+  | ({ type: 'unknownEvent' } & FaultTarget)
+  | ({ type: 'duplicate' } & DuplicateOptions)
+  | ({ type: 'reorder' } & ReorderOptions)
+  | ({ type: 'serverShutdown' } & ServerShutdownOptions)
+  | ({ type: 'eventStreamTerminated' } & FaultTarget)
+  | ({ type: 'refuseConnections' } & RefuseOptions)
+  | { type: 'clear' };
+
+export type FaultType = FaultSpec['type'];
+
+/** A fault that lasts until released (stall, refuseConnections, failKeepalives). */
+export interface FaultHandle {
+  readonly id: number;
+  readonly type: FaultType;
+  /** Ends the fault now. Safe to call twice. */
+  release(): void;
+}
+
+/** What `apply` (and the admin endpoint) returns. */
+export interface FaultResult {
+  readonly id: number;
+  readonly type: FaultType;
+  /** Connections, streams, keys or subscriptions the fault touched. */
+  readonly affected: number;
+}
+
+/** Misbehaviour on demand. Every method can target all streams or one account (+ venue). */
+export interface Faults {
+  /** Applies a fault described as data (what `POST /admin/faults` does). */
+  apply(spec: FaultSpec): FaultResult;
+  /** Drops matching connections (clean close or abrupt terminate). Returns how many. */
+  drop(options?: DropOptions): number;
+  /** Stalls matching connections: no data, no pings, no pongs, requests unread. */
+  stall(options?: StallOptions): FaultHandle;
+  /** Expires matching listenKeys and listenTokens now. Returns how many. */
+  expire(options?: ExpireOptions): number;
+  /** Makes the next `count` keepalives (PUT) of matching listenKeys fail. */
+  failKeepalives(options: FailKeepalivesOptions): FaultHandle;
+  /** Requests get 429 with Retry-After; continuing earns a 418 ban. */
+  rateLimit(options?: RateLimitOptions): void;
+  /** Requests get 418 with Retry-After. */
+  ban(options?: BanOptions): void;
+  /** Moves server time (serverTime, timestamps checks, event times) by `ms` (absolute, not cumulative). */
+  skewClock(ms: number): void;
+  readonly skewMs: number;
+  /** Sends a truncated JSON frame on matching streams. Returns the streams written to. */
+  malformedFrame(options?: FaultTarget): number;
+  /** Sends a well-formed event of a type no venue defines. */
+  unknownEvent(options?: FaultTarget): number;
+  /** Sends each of the next `count` events twice on matching streams. */
+  duplicate(options?: DuplicateOptions): number;
+  /** Delivers the next `window` events on matching streams last-first. */
+  reorder(options?: ReorderOptions): number;
+  /** Sends `serverShutdown` on matching WebSocket API connections. */
+  serverShutdown(options?: ServerShutdownOptions): number;
+  /** Ends matching WebSocket API subscriptions with `eventStreamTerminated`. */
+  eventStreamTerminated(options?: FaultTarget): number;
+  /** Refuses new WebSocket connections (503 or a reset) until released. */
+  refuseConnections(options?: RefuseOptions): FaultHandle;
+  /** Releases every fault: stalls, refusals, pending keepalive failures, rate limits, skew. */
+  clear(): void;
+  /** Faults in force, for `GET /admin/state`. */
+  active(): readonly { id: number; type: FaultType }[];
+}
+
+export interface FaultDeps {
+  clock: Clock;
+  serverNow: () => number;
+  hub: Hub;
+  listenKeys: ListenKeys;
+  tokens: ListenTokens;
+  wsApi: WsApi;
+  limiter: RateLimiter;
+  recorder: Recorder;
+  accountByApiKey: (apiKey: string) => AccountRecord | undefined;
+  accountById: (id: string) => AccountRecord | undefined;
+}
+
+interface PendingKeepaliveFailure {
+  id: number;
+  accountId: string | undefined;
+  venue: VenueId | undefined;
+  remaining: number;
+  mode: KeepaliveFailure;
+}
+
+interface Resolved {
+  accountId: string | undefined;
+  venue: VenueId | undefined;
+}
+
+const ALL_GROUPS: readonly WeightGroup[] = ['api', 'fapi', 'dapi', 'papi', 'bhex', 'coins', 'wsApi'];
+
+function invalid(message: string, field: string): InvalidInputError {
+  return new InvalidInputError(`@userstream/simulator: ${message}`, { field });
+}
+
+function nonNegative(value: unknown, field: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw invalid(`${field} must be a non-negative number of milliseconds`, field);
+  }
+  return value;
+}
+
+function positiveInt(value: unknown, field: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw invalid(`${field} must be a whole number of at least 1`, field);
+  }
+  return value;
+}
+
+/** The fault controller behind `sim.faults` and `POST /admin/faults`. */
+export class FaultController implements Faults {
+  readonly #d: FaultDeps;
+  #skew = 0;
+  #nextId = 1;
+  readonly #stalls = new Map<
+    number,
+    { connections: SimConnection[]; flush: boolean; timer: ClockTimer | undefined }
+  >();
+  readonly #keepaliveFailures: PendingKeepaliveFailure[] = [];
+  #refuse: { id: number; mode: 'reject' | 'reset'; timer: ClockTimer | undefined } | undefined;
+  readonly #timers = new Set<ClockTimer>();
+
+  constructor(deps: FaultDeps) {
+    this.#d = deps;
+  }
+
+  get skewMs(): number {
+    return this.#skew;
+  }
+
+  /** The refusal in force for new WebSocket connections, if any. */
+  get refusing(): 'reject' | 'reset' | undefined {
+    return this.#refuse?.mode;
+  }
+
+  apply(spec: FaultSpec): FaultResult {
+    if (!spec || typeof spec !== 'object' || typeof (spec as { type?: unknown }).type !== 'string') {
+      throw invalid('a fault is an object with a `type`, e.g. {"type":"drop"}', 'type');
+    }
+    const { type, ...options } = spec as FaultSpec & Record<string, unknown>;
+    const id = this.#nextId;
+    let affected = 0;
+    switch (type) {
+      case 'drop':
+        affected = this.drop(options as DropOptions);
+        break;
+      case 'stall':
+        return {
+          id: this.stall(options as StallOptions).id,
+          type,
+          affected: this.#stalls.get(id)?.connections.length ?? 0,
+        };
+      case 'release': {
+        const which = (options as { id?: unknown }).id;
+        if (which === undefined) this.clear();
+        else if (typeof which === 'number') this.#release(which);
+        else
+          throw invalid('release takes an `id` (number) from an earlier fault, or none to release all', 'id');
+        return { id: 0, type, affected: 0 };
+      }
+      case 'expire':
+        affected = this.expire(options as ExpireOptions);
+        break;
+      case 'failKeepalives':
+        return { id: this.failKeepalives(options as unknown as FailKeepalivesOptions).id, type, affected: 0 };
+      case 'rateLimit':
+        this.rateLimit(options as RateLimitOptions);
+        break;
+      case 'ban':
+        this.ban(options as BanOptions);
+        break;
+      case 'skewClock':
+        this.skewClock((options as { ms: number }).ms);
+        break;
+      case 'malformedFrame':
+        affected = this.malformedFrame(options as FaultTarget);
+        break;
+      case 'unknownEvent':
+        affected = this.unknownEvent(options as FaultTarget);
+        break;
+      case 'duplicate':
+        affected = this.duplicate(options as DuplicateOptions);
+        break;
+      case 'reorder':
+        affected = this.reorder(options as ReorderOptions);
+        break;
+      case 'serverShutdown':
+        affected = this.serverShutdown(options as ServerShutdownOptions);
+        break;
+      case 'eventStreamTerminated':
+        affected = this.eventStreamTerminated(options as FaultTarget);
+        break;
+      case 'refuseConnections':
+        return { id: this.refuseConnections(options as RefuseOptions).id, type, affected: 0 };
+      case 'clear':
+        this.clear();
+        break;
+      default:
+        throw invalid(
+          `unknown fault type ${JSON.stringify(String(type).slice(0, 40))}; use drop, stall, release, expire, failKeepalives, rateLimit, ban, skewClock, malformedFrame, unknownEvent, duplicate, reorder, serverShutdown, eventStreamTerminated, refuseConnections or clear`,
+          'type',
+        );
+    }
+    return { id: this.#nextId++, type, affected };
+  }
+
+  drop(options: DropOptions = {}): number {
+    const mode = options.mode ?? 'close';
+    if (mode !== 'close' && mode !== 'terminate')
+      throw invalid("drop mode must be 'close' or 'terminate'", 'mode');
+    const code = options.code ?? 1001;
+    const connections = this.#connections(options, options.connections);
+    for (const c of connections) {
+      if (mode === 'terminate') c.terminate();
+      else c.close(code, 'dropped by fault');
+    }
+    this.#note('drop', { mode, count: connections.length });
+    return connections.length;
+  }
+
+  stall(options: StallOptions = {}): FaultHandle {
+    const durationMs = nonNegative(options.durationMs, 'durationMs', -1);
+    const connections = this.#connections(options, options.connections);
+    const id = this.#nextId++;
+    for (const c of connections) c.stall();
+    let timer: ClockTimer | undefined;
+    if (durationMs >= 0) {
+      timer = this.#d.clock.setTimeout(() => this.#release(id), durationMs);
+    }
+    this.#stalls.set(id, { connections, flush: options.flush ?? true, timer });
+    this.#note('stall', { count: connections.length });
+    return this.#handle(id, 'stall');
+  }
+
+  expire(options: ExpireOptions = {}): number {
+    const target = this.#resolve(options);
+    let n = 0;
+    for (const entry of [...this.#d.listenKeys.entries()]) {
+      if (options.listenKey !== undefined && entry.key !== options.listenKey) continue;
+      if (options.listenToken !== undefined) continue;
+      if (target.accountId !== undefined && entry.accountId !== target.accountId) continue;
+      if (target.venue !== undefined && marketKeyOf(entry.venue) !== marketKeyOf(target.venue)) continue;
+      this.#d.listenKeys.expire(entry);
+      n++;
+    }
+    if (options.listenKey === undefined) {
+      n += this.#d.tokens.expireNow((entry) => {
+        if (options.listenToken !== undefined && entry.token !== options.listenToken) return false;
+        if (target.accountId !== undefined && entry.accountId !== target.accountId) return false;
+        if (target.venue !== undefined) {
+          const market = marketKeyOf(target.venue);
+          if (market !== (entry.isolated ? 'isolatedMargin' : 'margin')) return false;
+        }
+        return true;
+      });
+    }
+    this.#note('expire', { count: n });
+    return n;
+  }
+
+  failKeepalives(options: FailKeepalivesOptions): FaultHandle {
+    if (!options || !['-1125', '5xx', 'timeout'].includes(options.mode)) {
+      throw invalid("failKeepalives needs mode '-1125', '5xx' or 'timeout'", 'mode');
+    }
+    const target = this.#resolve(options);
+    const id = this.#nextId++;
+    this.#keepaliveFailures.push({
+      id,
+      accountId: target.accountId,
+      venue: target.venue,
+      remaining: positiveInt(options.count, 'count', 1),
+      mode: options.mode,
+    });
+    this.#note('failKeepalives', { mode: options.mode });
+    return this.#handle(id, 'failKeepalives');
+  }
+
+  /** Consumes a pending keepalive failure for this account and venue (called by the REST side). */
+  takeKeepaliveFailure(accountId: string, venue: VenueId): KeepaliveFailure | undefined {
+    for (let i = 0; i < this.#keepaliveFailures.length; i++) {
+      const f = this.#keepaliveFailures[i] as PendingKeepaliveFailure;
+      if (f.accountId !== undefined && f.accountId !== accountId) continue;
+      if (f.venue !== undefined && marketKeyOf(f.venue) !== marketKeyOf(venue)) continue;
+      f.remaining--;
+      if (f.remaining <= 0) this.#keepaliveFailures.splice(i, 1);
+      return f.mode;
+    }
+    return undefined;
+  }
+
+  rateLimit(options: RateLimitOptions = {}): void {
+    const retryAfterMs = nonNegative(options.retryAfterMs, 'retryAfterMs', 60_000);
+    this.#d.limiter.limit(this.#groups(options.venue), retryAfterMs);
+    this.#note('rateLimit', { retryAfterMs });
+  }
+
+  ban(options: BanOptions = {}): void {
+    const durationMs = nonNegative(options.durationMs, 'durationMs', 120_000);
+    this.#d.limiter.ban(this.#groups(options.venue), durationMs);
+    this.#note('ban', { durationMs });
+  }
+
+  skewClock(ms: number): void {
+    if (typeof ms !== 'number' || !Number.isFinite(ms))
+      throw invalid('skewClock takes a finite number of ms', 'ms');
+    this.#skew = Math.trunc(ms);
+    this.#note('skewClock', { ms: this.#skew });
+  }
+
+  malformedFrame(options: FaultTarget = {}): number {
+    const sinks = this.#sinks(options);
+    for (const sink of sinks) sink.connection.send('{"e":"executionReport","E":');
+    this.#note('malformedFrame', { count: sinks.length });
+    return sinks.length;
+  }
+
+  unknownEvent(options: FaultTarget = {}): number {
+    const sinks = this.#sinks(options);
+    const byTarget = new Map<string, Sink[]>();
+    for (const sink of sinks) {
+      const list = byTarget.get(sink.targetKey) ?? [];
+      list.push(sink);
+      byTarget.set(sink.targetKey, list);
+    }
+    for (const [targetKey, list] of byTarget) {
+      const E = this.#d.hub.nextE(targetKey, this.#d.serverNow());
+      this.#d.recorder.event(targetKey, { e: 'simUnknownEvent', E, source: 'fault' });
+      const json = JSON.stringify({ e: 'simUnknownEvent', E, note: 'an event type no venue documents' });
+      for (const sink of list) this.#d.hub.deliver(sink, json);
+    }
+    this.#note('unknownEvent', { count: sinks.length });
+    return sinks.length;
+  }
+
+  duplicate(options: DuplicateOptions = {}): number {
+    const count = positiveInt(options.count, 'count', 1);
+    const sinks = this.#sinks(options);
+    for (const sink of sinks) sink.duplicate += count;
+    this.#note('duplicate', { count: sinks.length });
+    return sinks.length;
+  }
+
+  reorder(options: ReorderOptions = {}): number {
+    const window = positiveInt(options.window, 'window', 3);
+    const windows = positiveInt(options.windows, 'windows', 1);
+    if (window < 2) throw invalid('reorder window must be at least 2', 'window');
+    const sinks = this.#sinks(options);
+    for (const sink of sinks) {
+      if (sink.reorder) this.#d.hub.flushReorder(sink);
+      sink.reorder = { window, remaining: windows, buffer: [], timer: undefined };
+    }
+    this.#note('reorder', { count: sinks.length, window });
+    return sinks.length;
+  }
+
+  serverShutdown(options: ServerShutdownOptions = {}): number {
+    const target = this.#resolve(options);
+    const closeAfterMs = nonNegative(options.closeAfterMs, 'closeAfterMs', -1);
+    const connections = this.#d.wsApi.serverShutdown(target);
+    if (closeAfterMs >= 0) {
+      const timer = this.#d.clock.setTimeout(() => {
+        this.#timers.delete(timer);
+        for (const c of connections) c.close(1001, 'server shutdown');
+      }, closeAfterMs);
+      this.#timers.add(timer);
+    }
+    this.#note('serverShutdown', { count: connections.length });
+    return connections.length;
+  }
+
+  eventStreamTerminated(options: FaultTarget = {}): number {
+    const n = this.#d.wsApi.terminateSubscriptions(this.#resolve(options));
+    this.#note('eventStreamTerminated', { count: n });
+    return n;
+  }
+
+  refuseConnections(options: RefuseOptions = {}): FaultHandle {
+    const durationMs = nonNegative(options.durationMs, 'durationMs', -1);
+    const mode = options.mode ?? 'reject';
+    if (mode !== 'reject' && mode !== 'reset')
+      throw invalid("refuseConnections mode must be 'reject' or 'reset'", 'mode');
+    if (this.#refuse) this.#release(this.#refuse.id);
+    const id = this.#nextId++;
+    let timer: ClockTimer | undefined;
+    if (durationMs >= 0) timer = this.#d.clock.setTimeout(() => this.#release(id), durationMs);
+    this.#refuse = { id, mode, timer };
+    this.#note('refuseConnections', { mode });
+    return this.#handle(id, 'refuseConnections');
+  }
+
+  clear(): void {
+    for (const id of [...this.#stalls.keys()]) this.#release(id);
+    if (this.#refuse) this.#release(this.#refuse.id);
+    this.#keepaliveFailures.length = 0;
+    for (const sink of this.#d.hub.allSinks()) {
+      sink.duplicate = 0;
+      if (sink.reorder) this.#d.hub.flushReorder(sink);
+      sink.reorder = undefined;
+    }
+    this.#d.limiter.reset();
+    this.#skew = 0;
+    this.#note('clear', {});
+  }
+
+  active(): readonly { id: number; type: FaultType }[] {
+    const out: { id: number; type: FaultType }[] = [];
+    for (const id of this.#stalls.keys()) out.push({ id, type: 'stall' });
+    for (const f of this.#keepaliveFailures) out.push({ id: f.id, type: 'failKeepalives' });
+    if (this.#refuse) out.push({ id: this.#refuse.id, type: 'refuseConnections' });
+    return out;
+  }
+
+  /** Stops every fault timer (simulator close). */
+  dispose(): void {
+    for (const stall of this.#stalls.values()) if (stall.timer) this.#d.clock.clearTimeout(stall.timer);
+    this.#stalls.clear();
+    if (this.#refuse?.timer) this.#d.clock.clearTimeout(this.#refuse.timer);
+    this.#refuse = undefined;
+    for (const timer of this.#timers) this.#d.clock.clearTimeout(timer);
+    this.#timers.clear();
+  }
+
+  #release(id: number): void {
+    const stall = this.#stalls.get(id);
+    if (stall) {
+      this.#stalls.delete(id);
+      if (stall.timer) this.#d.clock.clearTimeout(stall.timer);
+      for (const c of stall.connections) c.release(stall.flush);
+    }
+    if (this.#refuse?.id === id) {
+      if (this.#refuse.timer) this.#d.clock.clearTimeout(this.#refuse.timer);
+      this.#refuse = undefined;
+    }
+    const i = this.#keepaliveFailures.findIndex((f) => f.id === id);
+    if (i >= 0) this.#keepaliveFailures.splice(i, 1);
+  }
+
+  #handle(id: number, type: FaultType): FaultHandle {
+    return Object.freeze({ id, type, release: () => this.#release(id) });
+  }
+
+  #resolve(target: FaultTarget): Resolved {
+    let accountId: string | undefined;
+    if (target.apiKey !== undefined) {
+      const record = this.#d.accountByApiKey(target.apiKey);
+      if (!record) throw invalid('fault target apiKey is not one of the simulator accounts', 'apiKey');
+      accountId = record.account.id;
+    }
+    if (target.accountId !== undefined) {
+      if (!this.#d.accountById(target.accountId)) {
+        throw invalid(
+          `fault target accountId ${JSON.stringify(String(target.accountId).slice(0, 64))} is unknown`,
+          'accountId',
+        );
+      }
+      if (accountId !== undefined && accountId !== target.accountId) {
+        throw invalid('fault target apiKey and accountId name different accounts', 'accountId');
+      }
+      accountId = target.accountId;
+    }
+    if (target.venue !== undefined && !isVenueId(target.venue)) {
+      throw invalid(
+        `fault target venue ${JSON.stringify(String(target.venue).slice(0, 64))} is not a built-in venue id`,
+        'venue',
+      );
+    }
+    return { accountId, venue: target.venue };
+  }
+
+  #sinks(target: FaultTarget): Sink[] {
+    const t = this.#resolve(target);
+    const market = t.venue === undefined ? undefined : marketKeyOf(t.venue);
+    return this.#d.hub
+      .allSinks()
+      .filter(
+        (s) =>
+          (t.accountId === undefined || s.accountId === t.accountId) &&
+          (market === undefined || s.market === market),
+      );
+  }
+
+  #connections(target: FaultTarget, selector: ConnectionSelector = 'all'): SimConnection[] {
+    if (!['stream', 'wsApi', 'all'].includes(selector)) {
+      throw invalid("connections must be 'stream', 'wsApi' or 'all'", 'connections');
+    }
+    const t = this.#resolve(target);
+    const kindOk = (c: SimConnection) => selector === 'all' || c.kind === selector;
+    if (t.accountId === undefined && t.venue === undefined)
+      return [...this.#d.hub.connections].filter(kindOk);
+    const set = new Set<SimConnection>();
+    for (const sink of this.#sinks(target)) if (kindOk(sink.connection)) set.add(sink.connection);
+    return [...set];
+  }
+
+  #groups(venue: VenueId | undefined): WeightGroup[] {
+    if (venue === undefined) return [...ALL_GROUPS];
+    if (!isVenueId(venue)) throw invalid('venue is not a built-in venue id', 'venue');
+    const group = weightGroupOf(venue);
+    // The WebSocket API shares the spot host's IP limits.
+    return group === 'api' ? ['api', 'wsApi'] : [group];
+  }
+
+  #note(type: string, details: Record<string, unknown>): void {
+    publish(channels.fault, () => ({ type, ...details }));
+  }
+}

@@ -1,0 +1,207 @@
+import { type Clock, type ClockTimer, InvalidInputError } from '@userstream/core';
+import { dialectOf } from './engine/index.js';
+import type { Hub } from './hub.js';
+import type { AccountTarget, Recorder } from './record.js';
+import type { Sink } from './sink.js';
+import { targetKeyOf } from './sink.js';
+import { marketKeyOf } from './venue-map.js';
+
+/** Event types the load generator can send. */
+export type LoadEventType = 'executionReport' | 'ORDER_TRADE_UPDATE';
+
+export interface BurstOptions extends AccountTarget {
+  /** How many events. */
+  count: number;
+  /** @default `executionReport` (spot, margin, BHEX, Coins.ph), `ORDER_TRADE_UPDATE` (futures) */
+  event?: LoadEventType;
+}
+
+export interface SteadyOptions extends AccountTarget {
+  /** Events per second of clock time. */
+  ratePerSec: number;
+  event?: LoadEventType;
+}
+
+export interface BurstResult {
+  /** Events emitted (each to every open stream of the account). */
+  readonly sent: number;
+  /** Frames written, over all streams. */
+  readonly frames: number;
+  /** Real time the burst took. */
+  readonly durationMs: number;
+}
+
+export interface SteadyHandle {
+  /** Events emitted so far. */
+  readonly sent: number;
+  stop(): void;
+}
+
+/** Pushes valid events into an account's open streams for benchmarks. */
+export interface LoadGenerator {
+  /** `count` events, as fast as the sockets drain (respecting `bufferedAmount`); resolves when all are written. */
+  burst(options: BurstOptions): Promise<BurstResult>;
+  /** `ratePerSec` events per second of clock time until `stop()`. */
+  steady(options: SteadyOptions): SteadyHandle;
+}
+
+/** Above this many buffered bytes a burst waits for the socket to drain. */
+export const LOAD_HIGH_WATER_BYTES = 1024 * 1024;
+/** Steady load sends a batch every this many clock ms. */
+export const STEADY_TICK_MS = 10;
+
+/** Everything after `"E":` of each template; E is the only field patched per event. */
+const TEMPLATES: Readonly<Record<string, { head: string; tail: string }>> = {
+  spot: {
+    head: '{"e":"executionReport","E":',
+    tail: ',"s":"BTCUSDT","c":"simLoad0000000000000001","S":"BUY","o":"LIMIT","f":"GTC","q":"0.00100000","p":"50000.00000000","P":"0.00000000","F":"0.00000000","g":-1,"C":"","x":"NEW","X":"NEW","r":"NONE","i":1,"l":"0.00000000","z":"0.00000000","L":"0.00000000","n":"0","N":null,"T":1,"t":-1,"I":1,"w":true,"m":false,"M":false,"O":1,"Z":"0.00000000","Y":"0.00000000","Q":"0.00000000","W":1,"V":"EXPIRE_MAKER"}',
+  },
+  bhex: {
+    head: '{"e":"executionReport","E":',
+    tail: ',"s":"BTCUSDT","c":1000000001,"S":"BUY","o":"LIMIT","f":"GTC","q":"0.00100000","p":"50000.00000000","X":"NEW","i":1,"l":"0.00000000","z":"0.00000000","L":"0.00000000","n":"0","N":null,"u":true,"w":true,"m":false,"O":1,"Z":"0.00000000"}',
+  },
+  futures: {
+    head: '{"e":"ORDER_TRADE_UPDATE","E":',
+    tail: ',"T":1,"o":{"s":"BTCUSDT","c":"simLoad0000000000000001","S":"BUY","o":"LIMIT","f":"GTC","q":"0.001","p":"50000","ap":"0","sp":"0","x":"NEW","X":"NEW","i":1,"l":"0","z":"0","L":"0","n":"0","N":"USDT","T":1,"t":0,"b":"50","a":"0","m":false,"R":false,"wt":"CONTRACT_PRICE","ot":"LIMIT","ps":"BOTH","cp":false,"rp":"0","pP":false,"si":0,"ss":0,"V":"EXPIRE_MAKER","pm":"NONE","gtd":0}}',
+  },
+};
+
+interface Prepared {
+  sink: Sink;
+  head: string;
+  tail: string;
+}
+
+function invalid(message: string, field: string): InvalidInputError {
+  return new InvalidInputError(`@userstream/simulator: ${message}`, { field });
+}
+
+export interface LoadDeps {
+  clock: Clock;
+  serverNow: () => number;
+  hub: Hub;
+  recorder: Recorder;
+  resolveAccount: (target: AccountTarget) => string;
+}
+
+/** The load generator behind `sim.load`. */
+export class Load implements LoadGenerator {
+  readonly #d: LoadDeps;
+  readonly #steady = new Set<{ timer: ClockTimer | undefined }>();
+
+  constructor(deps: LoadDeps) {
+    this.#d = deps;
+  }
+
+  #prepare(target: AccountTarget, event: LoadEventType | undefined) {
+    const accountId = this.#d.resolveAccount(target);
+    const market = marketKeyOf(target.venue);
+    const dialect = dialectOf(target.venue);
+    const type = event ?? (dialect === 'futures' ? 'ORDER_TRADE_UPDATE' : 'executionReport');
+    if (type !== 'executionReport' && type !== 'ORDER_TRADE_UPDATE') {
+      throw invalid("load event must be 'executionReport' or 'ORDER_TRADE_UPDATE'", 'event');
+    }
+    const template =
+      type === 'ORDER_TRADE_UPDATE'
+        ? TEMPLATES.futures
+        : dialect === 'bhex' || dialect === 'coins'
+          ? TEMPLATES.bhex
+          : TEMPLATES.spot;
+    const { head, tail } = template as { head: string; tail: string };
+    const targetKey = targetKeyOf(accountId, market);
+    const sinks = (): Prepared[] =>
+      this.#d.hub
+        .sinksOf(accountId, market, target.symbol)
+        .map((sink) => ({ sink, head: sink.prefix + head, tail: tail + sink.suffix }));
+    return { targetKey, type, sinks };
+  }
+
+  async burst(options: BurstOptions): Promise<BurstResult> {
+    const count = options?.count;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
+      throw invalid('burst count must be a whole number of events', 'count');
+    }
+    const { targetKey, type, sinks } = this.#prepare(options, options.event);
+    const prepared = sinks();
+    const { hub, recorder, serverNow } = this.#d;
+    const started = performance.now();
+    let frames = 0;
+    for (let i = 0; i < count; i++) {
+      const E = hub.nextE(targetKey, serverNow());
+      recorder.event(targetKey, { e: type, E, source: 'load' });
+      const text = String(E);
+      let wait: Promise<void>[] | undefined;
+      for (let j = 0; j < prepared.length; j++) {
+        const p = prepared[j] as Prepared;
+        const connection = p.sink.connection;
+        if (connection.ended) continue;
+        frames++;
+        if (connection.bufferedAmount > LOAD_HIGH_WATER_BYTES) {
+          // Wait until this frame has reached the OS: the socket buffer has drained behind it.
+          wait ??= [];
+          wait.push(
+            new Promise<void>((resolve) => connection.sendWithCallback(p.head + text + p.tail, resolve)),
+          );
+        } else {
+          connection.send(p.head + text + p.tail);
+        }
+      }
+      if (wait) await Promise.all(wait);
+    }
+    return { sent: count, frames, durationMs: performance.now() - started };
+  }
+
+  steady(options: SteadyOptions): SteadyHandle {
+    const rate = options?.ratePerSec;
+    if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0) {
+      throw invalid('steady ratePerSec must be a positive number', 'ratePerSec');
+    }
+    const { targetKey, type, sinks } = this.#prepare(options, options.event);
+    const { hub, recorder, serverNow, clock } = this.#d;
+    const state: { timer: ClockTimer | undefined; sent: number; carry: number; stopped: boolean } = {
+      timer: undefined,
+      sent: 0,
+      carry: 0,
+      stopped: false,
+    };
+    const tick = () => {
+      state.timer = undefined;
+      if (state.stopped) return;
+      state.carry += (rate * STEADY_TICK_MS) / 1000;
+      const n = Math.floor(state.carry);
+      state.carry -= n;
+      if (n > 0) {
+        // Streams opened since the last tick are included.
+        const prepared = sinks();
+        for (let i = 0; i < n; i++) {
+          const E = hub.nextE(targetKey, serverNow());
+          recorder.event(targetKey, { e: type, E, source: 'load' });
+          const text = String(E);
+          for (const p of prepared) p.sink.connection.send(p.head + text + p.tail);
+        }
+        state.sent += n;
+      }
+      state.timer = clock.setTimeout(tick, STEADY_TICK_MS);
+    };
+    state.timer = clock.setTimeout(tick, STEADY_TICK_MS);
+    this.#steady.add(state);
+    const stop = () => {
+      state.stopped = true;
+      if (state.timer) clock.clearTimeout(state.timer);
+      state.timer = undefined;
+      this.#steady.delete(state);
+    };
+    return {
+      get sent() {
+        return state.sent;
+      },
+      stop,
+    };
+  }
+
+  /** Stops every steady load (simulator close). */
+  dispose(): void {
+    for (const state of this.#steady) if (state.timer) this.#d.clock.clearTimeout(state.timer);
+    this.#steady.clear();
+  }
+}

@@ -1,0 +1,166 @@
+import { type Clock, InvalidInputError, systemClock } from '@userstream/core';
+import type { AccountSpec } from './accounts.js';
+import type { Logger } from './diagnostics.js';
+import {
+  DEFAULT_MAX_ACTIVE_SUBSCRIPTIONS,
+  DEFAULT_MAX_SUBSCRIPTION_IDS,
+  type WsApiLimits,
+} from './ws-api.js';
+
+/** @default '127.0.0.1' */
+export const DEFAULT_HOST = '127.0.0.1';
+/** Binance's server ping cadence. */
+export const DEFAULT_PING_INTERVAL_MS = 20_000;
+/** Binance drops a client that has not answered a ping for a minute. */
+export const DEFAULT_PONG_TIMEOUT_MS = 60_000;
+/** One step of the synthetic price walk per second of clock time. */
+export const DEFAULT_PRICE_WALK_INTERVAL_MS = 1000;
+/** Seed of generated credentials, identifiers and the price walk. */
+export const DEFAULT_SIM_SEED = 1;
+
+export interface SimulatorOptions {
+  /** @default 0 (a free port) */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** All protocol time: key validity, token expiry, pings, 24 h connection life, event times. @default systemClock */
+  clock?: Clock;
+  /** @default three accounts: `hmac`, `ed25519` and `rsa` */
+  accounts?: AccountSpec[];
+  /** @default 1 */
+  seed?: number;
+  /** Server ping cadence. @default 20000 */
+  pingIntervalMs?: number;
+  /** A client that has not answered a ping this long is dropped. @default 60000 */
+  pongTimeoutMs?: number;
+  /** Behave like binance.com after 2026-02-20: HTTP 410 on the three legacy Binance listenKey paths. @default false */
+  retiredLegacyPaths?: boolean;
+  /** A synthetic price walk that fills resting orders. @default false */
+  priceWalk?: boolean | { /** @default 1000 */ intervalMs?: number };
+  /** WebSocket API subscription limits (lower them to test -1191 and -2042 quickly). */
+  wsApiLimits?: WsApiLimits;
+  /** Keep every emitted event in `record` (turn off for very long load runs). @default true */
+  recordEvents?: boolean;
+  /** pino-compatible logger; the simulator never prints. */
+  logger?: Logger;
+}
+
+export interface ResolvedOptions {
+  port: number;
+  host: string;
+  clock: Clock;
+  accounts: AccountSpec[] | undefined;
+  seed: number;
+  pingIntervalMs: number;
+  pongTimeoutMs: number;
+  retiredLegacyPaths: boolean;
+  priceWalkMs: number | undefined;
+  wsApiLimits: Required<WsApiLimits>;
+  recordEvents: boolean;
+  logger: Logger | undefined;
+}
+
+function fail(message: string, field: string): never {
+  throw new InvalidInputError(`@userstream/simulator: ${message}`, {
+    field,
+    code: 'USERSTREAM_INVALID_CONFIG',
+  });
+}
+
+function positive(value: unknown, field: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    fail(`${field} must be a positive number of milliseconds, got ${String(value)}`, field);
+  }
+  return value;
+}
+
+function positiveInt(value: unknown, field: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    fail(`${field} must be a whole number of at least 1, got ${String(value)}`, field);
+  }
+  return value;
+}
+
+/** Checks simulator options and fills in defaults; throws `USERSTREAM_INVALID_CONFIG` saying what to fix. */
+export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) fail('options must be an object', 'options');
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    fail(`port must be 0 to 65535, got ${String(port)}`, 'port');
+  const host = options.host ?? DEFAULT_HOST;
+  if (typeof host !== 'string' || host.length === 0) fail('host must be a host name or IP address', 'host');
+  const clock = options.clock ?? systemClock;
+  if (
+    typeof clock !== 'object' ||
+    clock === null ||
+    typeof clock.now !== 'function' ||
+    typeof clock.setTimeout !== 'function' ||
+    typeof clock.clearTimeout !== 'function'
+  ) {
+    fail(
+      'clock must be a Clock from @userstream/core (systemClock, VirtualClock, createScaledClock)',
+      'clock',
+    );
+  }
+  const seed = options.seed ?? DEFAULT_SIM_SEED;
+  if (!Number.isSafeInteger(seed)) fail(`seed must be an integer, got ${String(seed)}`, 'seed');
+  if (options.accounts !== undefined && (!Array.isArray(options.accounts) || options.accounts.length === 0)) {
+    fail(
+      'accounts must be a non-empty array of account specs (or left out for the three defaults)',
+      'accounts',
+    );
+  }
+  const pingIntervalMs = positive(options.pingIntervalMs, 'pingIntervalMs', DEFAULT_PING_INTERVAL_MS);
+  const pongTimeoutMs = positive(options.pongTimeoutMs, 'pongTimeoutMs', DEFAULT_PONG_TIMEOUT_MS);
+  const retired = options.retiredLegacyPaths ?? false;
+  if (typeof retired !== 'boolean') fail('retiredLegacyPaths must be true or false', 'retiredLegacyPaths');
+  let priceWalkMs: number | undefined;
+  const walk = options.priceWalk ?? false;
+  if (walk === true) priceWalkMs = DEFAULT_PRICE_WALK_INTERVAL_MS;
+  else if (typeof walk === 'object' && walk !== null) {
+    priceWalkMs = positive(walk.intervalMs, 'priceWalk.intervalMs', DEFAULT_PRICE_WALK_INTERVAL_MS);
+  } else if (walk !== false) fail('priceWalk must be a boolean or { intervalMs }', 'priceWalk');
+  const limits = options.wsApiLimits ?? {};
+  if (typeof limits !== 'object' || limits === null) fail('wsApiLimits must be an object', 'wsApiLimits');
+  const wsApiLimits = {
+    maxActiveSubscriptions: positiveInt(
+      limits.maxActiveSubscriptions,
+      'wsApiLimits.maxActiveSubscriptions',
+      DEFAULT_MAX_ACTIVE_SUBSCRIPTIONS,
+    ),
+    maxSubscriptionIds: positiveInt(
+      limits.maxSubscriptionIds,
+      'wsApiLimits.maxSubscriptionIds',
+      DEFAULT_MAX_SUBSCRIPTION_IDS,
+    ),
+  };
+  const recordEvents = options.recordEvents ?? true;
+  if (typeof recordEvents !== 'boolean') fail('recordEvents must be true or false', 'recordEvents');
+  const logger = options.logger;
+  if (
+    logger !== undefined &&
+    (typeof logger !== 'object' ||
+      logger === null ||
+      !['debug', 'info', 'warn', 'error'].every(
+        (m) => typeof (logger as unknown as Record<string, unknown>)[m] === 'function',
+      ))
+  ) {
+    fail('logger must be pino-compatible: { debug, info, warn, error }', 'logger');
+  }
+  return {
+    port,
+    host,
+    clock,
+    accounts: options.accounts,
+    seed,
+    pingIntervalMs,
+    pongTimeoutMs,
+    retiredLegacyPaths: retired,
+    priceWalkMs,
+    wsApiLimits,
+    recordEvents,
+    logger,
+  };
+}

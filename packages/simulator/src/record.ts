@@ -1,0 +1,103 @@
+import type { VenueId } from '@userstream/core';
+
+/** Where an event came from: the account engine, the load generator, a fault, or the protocol (expiry, termination). */
+export type EventSource = 'engine' | 'load' | 'fault' | 'protocol';
+
+/** One event the simulator emitted into an account's streams. */
+export interface RecordedEvent {
+  /** Event type (`e`). */
+  readonly e: string;
+  /** Event time (`E`) as sent. */
+  readonly E: number;
+  readonly source: EventSource;
+  /** The payload, for engine events (load events are not kept, to stay cheap). */
+  readonly event?: Readonly<Record<string, unknown>>;
+}
+
+/** Addresses an account's streams on one venue: by API key or account id. */
+export interface AccountTarget {
+  apiKey?: string;
+  accountId?: string;
+  venue: VenueId;
+  /** Isolated margin symbol (only isolated margin streams of this symbol). */
+  symbol?: string;
+}
+
+/** What the simulator did, for tests and the demo to check clients against. */
+export interface SimRecord {
+  /**
+   * Every event emitted into the streams of this account's book (the venue id picks the book:
+   * spot ids share one), in emission order, once each: duplicates and reordering that faults
+   * put on the wire are not here, so a consumer can count what it lost or saw twice.
+   */
+  events(target: AccountTarget): readonly RecordedEvent[];
+  /** Clock times of accepted keepalive `PUT`s of a listenKey. */
+  keepalives(listenKey: string): readonly number[];
+  /** Requests received per `METHOD /path` (REST and admin). */
+  requests(): Readonly<Record<string, number>>;
+  /** Requests received for one method and path. */
+  requestCount(method: string, path: string): number;
+  /** Open WebSocket connections (raw streams and WebSocket API). */
+  readonly connections: number;
+  readonly connectionsByKind: Readonly<{ stream: number; wsApi: number }>;
+  /** Forgets recorded events, keepalives and request counts. */
+  clear(): void;
+}
+
+/** The mutable store behind {@link SimRecord}. */
+export class Recorder {
+  readonly #events = new Map<string, RecordedEvent[]>();
+  readonly #keepalives = new Map<string, number[]>();
+  readonly #requests = new Map<string, number>();
+  enabled: boolean;
+
+  constructor(enabled: boolean) {
+    this.enabled = enabled;
+  }
+
+  event(targetKey: string, entry: RecordedEvent): void {
+    if (!this.enabled) return;
+    let list = this.#events.get(targetKey);
+    if (!list) {
+      list = [];
+      this.#events.set(targetKey, list);
+    }
+    list.push(entry);
+  }
+
+  events(targetKey: string): readonly RecordedEvent[] {
+    return this.#events.get(targetKey) ?? [];
+  }
+
+  keepalive(listenKey: string, at: number): void {
+    let list = this.#keepalives.get(listenKey);
+    if (!list) {
+      list = [];
+      this.#keepalives.set(listenKey, list);
+    }
+    list.push(at);
+  }
+
+  keepalives(listenKey: string): readonly number[] {
+    return this.#keepalives.get(listenKey) ?? [];
+  }
+
+  request(method: string, path: string): void {
+    const key = `${method} ${path}`;
+    this.#requests.set(key, (this.#requests.get(key) ?? 0) + 1);
+  }
+
+  requests(): Record<string, number> {
+    return Object.fromEntries(this.#requests);
+  }
+
+  requestCount(method: string, path: string): number {
+    return this.#requests.get(`${method} ${path}`) ?? 0;
+  }
+
+  clear(): void {
+    this.#events.clear();
+    this.#keepalives.clear();
+    this.#requests.clear();
+  }
+}

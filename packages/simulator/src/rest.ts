@@ -1,0 +1,394 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ExchangeError, type VenueId, venues } from '@userstream/core';
+import type { AccountRecord } from './accounts.js';
+import { apiError, checkTimestamp, Errors, verifyRestSignature } from './auth.js';
+import { channels, type Logger, publish } from './diagnostics.js';
+import type { Exchange } from './engine/index.js';
+import type { ListenKeyEntry, ListenKeys } from './listen-keys.js';
+import { type ListenTokens, MAX_LISTEN_TOKEN_VALIDITY_MS } from './listen-tokens.js';
+import type { RateLimiter } from './rate-limit.js';
+import type { Recorder } from './record.js';
+import { marketKeyOf, weightGroupOf } from './venue-map.js';
+
+type Auth = 'none' | 'apiKey' | 'signed';
+type Action =
+  | 'time'
+  | 'ping'
+  | 'listenKeyCreate'
+  | 'listenKeyKeepAlive'
+  | 'listenKeyClose'
+  | 'listenToken'
+  | 'placeOrder'
+  | 'cancelOrder'
+  | 'account'
+  | 'openOrders';
+
+/** `openapi`: BHEX or Coins.ph, told apart by the API-key header. */
+type RouteVenue = VenueId | 'openapi';
+
+interface Route {
+  readonly venue: RouteVenue;
+  readonly weight: number;
+  readonly auth: Auth;
+  readonly action: Action;
+  /** One of the three Binance listenKey paths retired on binance.com on 2026-02-20. */
+  readonly retired: boolean;
+  /** Extra parameters the engine needs for this path. */
+  readonly extra?: Readonly<Record<string, string>>;
+}
+
+/** What a keepalive fault makes the server do with the next keepalive. */
+export type KeepaliveFailure = '-1125' | '5xx' | 'timeout';
+
+export interface RestDeps {
+  serverNow: () => number;
+  limiter: RateLimiter;
+  recorder: Recorder;
+  listenKeys: ListenKeys;
+  tokens: ListenTokens;
+  exchange: Exchange;
+  accountByApiKey: (apiKey: string) => AccountRecord | undefined;
+  retiredLegacyPaths: boolean;
+  /** Consumes one pending keepalive failure for this account and venue, if a fault set one. */
+  takeKeepaliveFailure: (accountId: string, venue: VenueId) => KeepaliveFailure | undefined;
+  /** Requests held open by the `timeout` keepalive fault; destroyed on close. */
+  held: Set<ServerResponse>;
+  logger: Logger | undefined;
+}
+
+function buildRoutes(): Map<string, Route> {
+  const routes = new Map<string, Route>();
+  const add = (method: string, path: string, route: Omit<Route, 'retired'> & { retired?: boolean }) => {
+    const key = `${method} ${path}`;
+    const existing = routes.get(key);
+    if (existing) {
+      // BHEX and Coins.ph share paths; the header decides at request time.
+      if (existing.venue !== route.venue && (route.venue === 'bhex' || route.venue === 'coins-ph')) {
+        routes.set(key, { ...existing, venue: 'openapi' });
+      }
+      return;
+    }
+    routes.set(key, { retired: false, ...route });
+  };
+  for (const profile of Object.values(venues)) {
+    const lk = profile.listenKey;
+    if (!lk) continue;
+    const venue = profile.id as VenueId;
+    const auth: Auth = lk.create.signed ? 'signed' : 'apiKey';
+    const retired = profile.retired !== undefined;
+    add(lk.create.method, lk.create.path, {
+      venue,
+      weight: lk.create.weight,
+      auth,
+      action: 'listenKeyCreate',
+      retired,
+    });
+    add(lk.keepAlive.method, lk.keepAlive.path, {
+      venue,
+      weight: lk.keepAlive.weight,
+      auth,
+      action: 'listenKeyKeepAlive',
+      retired,
+    });
+    add(lk.close.method, lk.close.path, {
+      venue,
+      weight: lk.close.weight,
+      auth,
+      action: 'listenKeyClose',
+      retired,
+    });
+  }
+  for (const profile of Object.values(venues)) {
+    const venue = profile.id as VenueId;
+    if (profile.listenToken) {
+      const ep = profile.listenToken.create;
+      add(ep.method, ep.path, { venue, weight: ep.weight, auth: 'signed', action: 'listenToken' });
+    }
+    const { serverTime, account, openOrders, order } = profile.endpoints;
+    if (serverTime)
+      add('GET', serverTime.path, { venue, weight: serverTime.weight, auth: 'none', action: 'time' });
+    add('GET', account.path, { venue, weight: account.weight, auth: 'signed', action: 'account' });
+    add('GET', openOrders.path, { venue, weight: openOrders.weight, auth: 'signed', action: 'openOrders' });
+    if (order) {
+      add('POST', order.path, { venue, weight: order.weight, auth: 'signed', action: 'placeOrder' });
+      add('DELETE', order.path, { venue, weight: order.weight, auth: 'signed', action: 'cancelOrder' });
+    }
+  }
+  // Paths the profiles do not name.
+  add('GET', '/fapi/v2/account', {
+    venue: 'binance-usdm',
+    weight: 5,
+    auth: 'signed',
+    action: 'account',
+    extra: { version: 'v2' },
+  });
+  add('GET', '/papi/v1/account', {
+    venue: 'binance-portfolio-margin',
+    weight: 20,
+    auth: 'signed',
+    action: 'account',
+  });
+  add('GET', '/papi/v1/time', { venue: 'binance-portfolio-margin', weight: 1, auth: 'none', action: 'time' });
+  for (const [path, venue] of [
+    ['/api/v3/ping', 'binance-spot'],
+    ['/fapi/v1/ping', 'binance-usdm'],
+    ['/dapi/v1/ping', 'binance-coinm'],
+    ['/papi/v1/ping', 'binance-portfolio-margin'],
+    ['/openapi/v1/ping', 'bhex'],
+  ] as const) {
+    add('GET', path, { venue, weight: 1, auth: 'none', action: 'ping' });
+  }
+  // The profiles share margin endpoints between cross and isolated: cross answers, and the engine
+  // switches on `isIsolated=TRUE` as Binance does.
+  return routes;
+}
+
+const ROUTES = buildRoutes();
+const LISTEN_KEY_NOT_NEEDED = new Set(['usdm', 'coinm']);
+const MAX_BODY = 64 * 1024;
+const JSON_TYPE = 'application/json;charset=UTF-8';
+
+/** True when the simulator serves `METHOD path`. */
+export function hasRoute(method: string, path: string): boolean {
+  return ROUTES.has(`${method} ${path}`);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(apiError(413, -1000, 'Request body too large.'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseParams(query: string, body: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const text of [query, body]) {
+    if (!text) continue;
+    for (const [k, v] of new URLSearchParams(text)) out[k] = v;
+  }
+  return out;
+}
+
+const STRIPPED = new Set(['timestamp', 'recvWindow', 'signature']);
+
+function engineParams(
+  params: Record<string, string>,
+  extra?: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params)) if (!STRIPPED.has(k)) out[k] = v;
+  return extra ? { ...out, ...extra } : out;
+}
+
+function retiredBody(venue: RouteVenue): string {
+  const instead =
+    venue === 'binance-spot-legacy'
+      ? 'subscribe on the WebSocket API with userDataStream.subscribe.signature'
+      : 'create a listenToken (POST /sapi/v1/userListenToken) and subscribe with userDataStream.subscribe.listenToken';
+  return JSON.stringify({
+    code: -1020,
+    msg: `This endpoint was retired on 2026-02-20 07:00 UTC and is no longer available; ${instead}.`,
+  });
+}
+
+/**
+ * Serves the REST API: routing by path (and, for the shared BHEX/Coins.ph paths, by API-key
+ * header), request weight with `X-MBX-USED-WEIGHT-1M`, 429/418, API-key and signature checks,
+ * listenKeys, listenTokens, server time and the engine's order and snapshot endpoints.
+ */
+export class RestApi {
+  readonly #d: RestDeps;
+
+  constructor(deps: RestDeps) {
+    this.#d = deps;
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const d = this.#d;
+    const method = req.method ?? 'GET';
+    const path = url.pathname;
+    let body = '';
+    if (method !== 'GET' && method !== 'HEAD') {
+      try {
+        body = await readBody(req);
+      } catch (error) {
+        this.#error(res, error, 0);
+        return;
+      }
+    }
+    const route = ROUTES.get(`${method} ${path}`);
+    if (!route) {
+      this.#json(res, 404, { code: -1000, msg: `@userstream/simulator: no endpoint ${method} ${path}` });
+      return;
+    }
+    let venue: VenueId;
+    if (route.venue === 'openapi') {
+      venue = req.headers['x-coins-apikey'] !== undefined ? 'coins-ph' : 'bhex';
+    } else venue = route.venue;
+    const profile = venues[venue];
+    const group = weightGroupOf(venue);
+    const charge = d.limiter.charge(group, route.weight);
+    res.setHeader('X-MBX-USED-WEIGHT-1M', String(charge.used));
+    res.setHeader('X-MBX-USED-WEIGHT', String(charge.used));
+    publish(channels.request, () => ({ method, path, venue, weight: route.weight }));
+    if (!charge.ok) {
+      res.setHeader('Retry-After', String(charge.retryAfterSeconds));
+      const msg =
+        charge.status === 418
+          ? `Way too much request weight used; IP banned until ${charge.until}. Please use WebSocket Streams for live updates to avoid bans.`
+          : `Too much request weight used; current limit is ${charge.limit} request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.`;
+      this.#json(res, charge.status, { code: -1003, msg });
+      return;
+    }
+    if (route.retired && d.retiredLegacyPaths) {
+      res.writeHead(410, { 'Content-Type': JSON_TYPE });
+      res.end(retiredBody(venue));
+      return;
+    }
+    try {
+      let account: AccountRecord | undefined;
+      if (route.auth !== 'none') {
+        const header = req.headers[profile.apiKeyHeader.toLowerCase()];
+        const apiKey = Array.isArray(header) ? header[0] : header;
+        if (!apiKey) throw Errors.badApiKeyFormat();
+        account = d.accountByApiKey(apiKey);
+        if (!account) throw Errors.rejectedKey();
+      }
+      const query = url.search.startsWith('?') ? url.search.slice(1) : url.search;
+      const params = parseParams(query, body);
+      if (route.auth === 'signed' && account) {
+        checkTimestamp(params, d.serverNow());
+        verifyRestSignature(account, query, body);
+      }
+      if (route.action === 'listenKeyKeepAlive' && account) {
+        const failure = d.takeKeepaliveFailure(account.account.id, venue);
+        if (failure === 'timeout') {
+          // Never answer: the client's own timeout has to fire. Destroyed on close().
+          d.held.add(res);
+          res.on('close', () => d.held.delete(res));
+          return;
+        }
+        if (failure === '5xx') throw Errors.internal();
+        if (failure === '-1125') throw Errors.listenKeyNotFound();
+      }
+      const result = this.#dispatch(route, venue, account, params);
+      this.#json(res, 200, result);
+    } catch (error) {
+      this.#error(res, error, 0);
+    }
+  }
+
+  #dispatch(
+    route: Route,
+    venue: VenueId,
+    record: AccountRecord | undefined,
+    params: Record<string, string>,
+  ): unknown {
+    const d = this.#d;
+    const accountId = record?.account.id ?? '';
+    switch (route.action) {
+      case 'time':
+        return { serverTime: d.serverNow() };
+      case 'ping':
+        return {};
+      case 'listenKeyCreate': {
+        const symbol = this.#symbolFor(venue, params);
+        return { listenKey: d.listenKeys.create(accountId, venue, symbol).key };
+      }
+      case 'listenKeyKeepAlive': {
+        const entry = this.#findKey(accountId, venue, params);
+        d.listenKeys.keepAlive(entry);
+        return LISTEN_KEY_NOT_NEEDED.has(marketKeyOf(venue)) ? { listenKey: entry.key } : {};
+      }
+      case 'listenKeyClose': {
+        d.listenKeys.close(this.#findKey(accountId, venue, params));
+        return {};
+      }
+      case 'listenToken': {
+        const isolated = (params.isIsolated ?? '').toUpperCase() === 'TRUE';
+        const symbol = params.symbol;
+        if (isolated && !symbol) throw Errors.mandatory('symbol');
+        let validity = MAX_LISTEN_TOKEN_VALIDITY_MS;
+        if (params.validity !== undefined) {
+          if (!/^\d{1,12}$/.test(params.validity) || Number(params.validity) <= 0)
+            throw Errors.invalidParam('validity');
+          validity = Number(params.validity);
+          if (validity > MAX_LISTEN_TOKEN_VALIDITY_MS) throw Errors.invalidParam('validity');
+        }
+        const entry = d.tokens.create(accountId, isolated, isolated ? symbol : undefined, validity);
+        return { token: entry.token, expirationTime: entry.expiresAt };
+      }
+      case 'placeOrder':
+        return d.exchange.placeOrder(accountId, venue, engineParams(params, route.extra));
+      case 'cancelOrder':
+        return d.exchange.cancelOrder(accountId, venue, engineParams(params, route.extra));
+      case 'account':
+        return d.exchange.account(accountId, venue, engineParams(params, route.extra));
+      case 'openOrders':
+        return d.exchange.openOrders(accountId, venue, engineParams(params, route.extra));
+    }
+  }
+
+  #symbolFor(venue: VenueId, params: Record<string, string>): string | undefined {
+    if (!venues[venue].listenKey?.requiresSymbol) return undefined;
+    const symbol = params.symbol;
+    if (!symbol) throw Errors.mandatory('symbol');
+    return symbol;
+  }
+
+  /**
+   * The key a PUT/DELETE names. Futures send no `listenKey` (the account's active key is meant);
+   * the others must name an active key of this account on this venue, else -1125.
+   */
+  #findKey(accountId: string, venue: VenueId, params: Record<string, string>): ListenKeyEntry {
+    const d = this.#d;
+    const symbol = this.#symbolFor(venue, params);
+    const key = params.listenKey;
+    if (key === undefined || key === '') {
+      if (!LISTEN_KEY_NOT_NEEDED.has(marketKeyOf(venue)) && venue !== 'binance-portfolio-margin') {
+        throw Errors.mandatory('listenKey');
+      }
+      const active = d.listenKeys.active(accountId, venue, symbol);
+      if (!active) throw Errors.listenKeyNotFound();
+      return active;
+    }
+    const entry = d.listenKeys.get(key);
+    if (!entry || entry.accountId !== accountId || entry.venue !== venue || entry.symbol !== symbol) {
+      throw Errors.listenKeyNotFound();
+    }
+    return entry;
+  }
+
+  #error(res: ServerResponse, error: unknown, _depth: number): void {
+    if (error instanceof ExchangeError) {
+      this.#json(res, error.status ?? 400, { code: error.exchangeCode, msg: error.exchangeMessage });
+      return;
+    }
+    const e = error as { code?: unknown; message?: unknown };
+    if (typeof e?.code === 'string' && e.code.startsWith('USERSTREAM_')) {
+      // Misuse reported by the engine (bad amount, unknown account): the request's fault.
+      this.#json(res, 400, { code: -1100, msg: String(e.message ?? 'Illegal parameter.') });
+      return;
+    }
+    this.#d.logger?.error({ err: String(e?.message ?? error) }, '@userstream/simulator: REST handler failed');
+    const unknown = Errors.unknown();
+    this.#json(res, 500, { code: unknown.exchangeCode, msg: unknown.exchangeMessage });
+  }
+
+  #json(res: ServerResponse, status: number, body: unknown): void {
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(status, { 'Content-Type': JSON_TYPE });
+    res.end(JSON.stringify(body));
+  }
+}

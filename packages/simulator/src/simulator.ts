@@ -1,0 +1,390 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import {
+  type Clock,
+  type ClockTimer,
+  InvalidInputError,
+  type VenueId,
+  type VenueProfile,
+  venues,
+  withBaseUrls,
+} from '@userstream/core';
+import { WebSocketServer } from 'ws';
+import { type AccountRecord, createAccounts, type SimAccount } from './accounts.js';
+import { handleAdmin } from './admin.js';
+import { Exchange } from './engine/index.js';
+import { FaultController, type FaultSpec, type Faults } from './faults.js';
+import { Hub } from './hub.js';
+import { ListenKeys } from './listen-keys.js';
+import { ListenTokens } from './listen-tokens.js';
+import { Load, type LoadGenerator } from './load.js';
+import { resolveOptions, type SimulatorOptions } from './options.js';
+import { Prng } from './prng.js';
+import { RateLimiter } from './rate-limit.js';
+import { type AccountTarget, Recorder, type SimRecord } from './record.js';
+import { RestApi } from './rest.js';
+import { targetKeyOf } from './sink.js';
+import { isStreamPath, openStream, routeStream } from './streams.js';
+import { isVenueId, marketKeyOf } from './venue-map.js';
+import { WsApi } from './ws-api.js';
+
+/** The WebSocket API path. */
+export const WS_API_PATH = '/ws-api/v3';
+
+/** The URLs the simulator serves. */
+export interface SimulatorUrls {
+  /** REST base, e.g. `http://127.0.0.1:54321`. */
+  readonly rest: string;
+  /** Raw stream base, e.g. `ws://127.0.0.1:54321` (streams at `/ws/<listenKey>`, `/private/ws/…`, `/pm/ws/…`, `/openapi/ws/…`). */
+  readonly ws: string;
+  /** WebSocket API, e.g. `ws://127.0.0.1:54321/ws-api/v3`. */
+  readonly wsApi: string;
+  /** Admin endpoint, e.g. `http://127.0.0.1:54321/admin`. */
+  readonly admin: string;
+}
+
+/** A running simulator. `await using sim = await startSimulator()` closes it at scope end. */
+export interface Simulator extends AsyncDisposable {
+  readonly urls: SimulatorUrls;
+  readonly accounts: readonly SimAccount[];
+  /**
+   * The built-in profile pointed at this simulator: REST and WebSocket API at its URLs, stream
+   * base at `urls.ws` plus the real stream base's path (`/private` for USD-M, `/pm` for
+   * portfolio margin).
+   */
+  venue(id: VenueId): VenueProfile;
+  /** The account engine: deposits, orders, prices, snapshots. */
+  readonly exchange: Exchange;
+  readonly faults: Faults;
+  readonly record: SimRecord;
+  readonly load: LoadGenerator;
+  /** Closes every socket and timer. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::' || host === '[::]') return '[::1]';
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/**
+ * Starts a local exchange on loopback that speaks every protocol of the built-in venue profiles:
+ * listenKey REST and raw streams, the WebSocket API, listenTokens, order and snapshot endpoints,
+ * request weights and bans, with faults on demand. All protocol time runs on `options.clock`.
+ */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const o = resolveOptions(options);
+  const clock = o.clock;
+  const logger = o.logger;
+  const records = await createAccounts(o.accounts, o.seed);
+  const byApiKey = new Map<string, AccountRecord>(records.map((r) => [r.account.apiKey, r]));
+  const byId = new Map<string, AccountRecord>(records.map((r) => [r.account.id, r]));
+  const accountByApiKey = (apiKey: string) => byApiKey.get(apiKey);
+
+  let faults: FaultController | undefined;
+  const serverNow = () => clock.now() + (faults?.skewMs ?? 0);
+  const serverClock: Clock = {
+    now: serverNow,
+    setTimeout: (cb, ms) => clock.setTimeout(cb, ms),
+    clearTimeout: (t) => clock.clearTimeout(t),
+  };
+  const prng = new Prng(o.seed ^ 0x5eed);
+  const recorder = new Recorder(o.recordEvents);
+  const hub = new Hub(serverClock, recorder);
+  const exchange = new Exchange({
+    clock: serverClock,
+    seed: o.seed,
+    emit: (target, event) => hub.emit(target.accountId, target.venue, event, 'engine', target.symbol),
+    ...(logger ? { logger } : {}),
+  });
+  for (const r of records) exchange.addAccount(r.account.id, r.balances);
+
+  const limiter = new RateLimiter(clock);
+  const listenKeys = new ListenKeys(clock, serverNow, hub, recorder, prng);
+  let wsApi: WsApi | undefined;
+  const tokens = new ListenTokens(clock, prng, (entry) => wsApi?.expireToken(entry));
+  const heartbeat = { pingIntervalMs: o.pingIntervalMs, pongTimeoutMs: o.pongTimeoutMs };
+  wsApi = new WsApi({
+    clock,
+    serverNow,
+    hub,
+    tokens,
+    limiter,
+    accountByApiKey,
+    limits: o.wsApiLimits,
+    heartbeat,
+  });
+  faults = new FaultController({
+    clock,
+    serverNow,
+    hub,
+    listenKeys,
+    tokens,
+    wsApi,
+    limiter,
+    recorder,
+    accountByApiKey,
+    accountById: (id) => byId.get(id),
+  });
+  const faultController = faults;
+  const held = new Set<ServerResponse>();
+  const rest = new RestApi({
+    serverNow,
+    limiter,
+    recorder,
+    listenKeys,
+    tokens,
+    exchange,
+    accountByApiKey,
+    retiredLegacyPaths: o.retiredLegacyPaths,
+    takeKeepaliveFailure: (accountId, venue) => faultController.takeKeepaliveFailure(accountId, venue),
+    held,
+    logger,
+  });
+
+  const resolveAccount = (target: AccountTarget): string => {
+    if (!target || typeof target !== 'object') {
+      throw new InvalidInputError('@userstream/simulator: a target is { apiKey or accountId, venue }', {
+        field: 'target',
+      });
+    }
+    if (!isVenueId(target.venue)) {
+      throw new InvalidInputError(
+        `@userstream/simulator: target venue must be a built-in venue id (${Object.keys(venues).join(', ')})`,
+        { field: 'venue' },
+      );
+    }
+    const record =
+      target.apiKey !== undefined
+        ? byApiKey.get(target.apiKey)
+        : target.accountId !== undefined
+          ? byId.get(target.accountId)
+          : undefined;
+    if (!record) {
+      throw new InvalidInputError(
+        '@userstream/simulator: target needs the apiKey or accountId of one of the simulator accounts',
+        { field: 'accountId' },
+      );
+    }
+    return record.account.id;
+  };
+  const load = new Load({ clock, serverNow, hub, recorder, resolveAccount });
+
+  const record: SimRecord = {
+    events: (target) => recorder.events(targetKeyOf(resolveAccount(target), marketKeyOf(target.venue))),
+    keepalives: (listenKey) => recorder.keepalives(listenKey),
+    requests: () => recorder.requests(),
+    requestCount: (method, path) => recorder.requestCount(method, path),
+    get connections() {
+      return hub.connections.size;
+    },
+    get connectionsByKind() {
+      let stream = 0;
+      let ws = 0;
+      for (const c of hub.connections) {
+        if (c.kind === 'stream') stream++;
+        else ws++;
+      }
+      return { stream, wsApi: ws };
+    },
+    clear: () => recorder.clear(),
+  };
+
+  const state = () => ({
+    serverTime: serverNow(),
+    skewMs: faultController.skewMs,
+    connections: record.connectionsByKind,
+    listenKeys: [...listenKeys.entries()].map((e) => ({
+      accountId: e.accountId,
+      venue: e.venue,
+      symbol: e.symbol,
+      expiresAt: e.expiresAt,
+      streams: e.sinks.size,
+    })),
+    listenTokens: tokens.size,
+    subscriptions: [...(wsApi?.sessions ?? [])].reduce((n, s) => n + s.subs.size, 0),
+    faults: faultController.active(),
+    accounts: records.map((r) => ({ id: r.account.id, keyType: r.account.keyType })),
+    requests: recorder.requests(),
+  });
+
+  const adminDeps = {
+    applyFault: (spec: FaultSpec) => faultController.apply(spec),
+    clearFaults: () => faultController.clear(),
+    state,
+    deposit: (body: Record<string, unknown>) => {
+      const venue = body.venue as VenueId;
+      const accountId = resolveAccount({
+        apiKey: body.apiKey as string | undefined,
+        accountId: body.accountId as string | undefined,
+        venue,
+      });
+      exchange.deposit(accountId, venue, String(body.asset), String(body.amount));
+    },
+    setPrice: (body: Record<string, unknown>) => exchange.setPrice(String(body.symbol), String(body.price)),
+  };
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://simulator.invalid');
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    recorder.request(req.method ?? 'GET', url.pathname);
+    const done = (error: unknown) => {
+      logger?.error(
+        { err: String((error as Error)?.message ?? error) },
+        '@userstream/simulator: request failed',
+      );
+      if (!res.headersSent && !res.destroyed) res.writeHead(500).end();
+    };
+    if (url.pathname === '/admin' || url.pathname.startsWith('/admin/')) {
+      handleAdmin(req, res, url.pathname, adminDeps).catch(done);
+    } else {
+      rest.handle(req, res, url).catch(done);
+    }
+  });
+  server.on('clientError', (_error, socket) => socket.destroy());
+  const wss = new WebSocketServer({
+    noServer: true,
+    autoPong: false,
+    perMessageDeflate: false,
+    maxPayload: 1 << 20,
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const refuse = faultController.refusing;
+    if (refuse === 'reset') {
+      socket.destroy();
+      return;
+    }
+    const reject = (status: number, body: string) => {
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 503 ? 'Service Unavailable' : status === 404 ? 'Not Found' : 'Bad Request'}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    };
+    if (refuse === 'reject') {
+      reject(503, '{"code":-1001,"msg":"Internal error; unable to process your request. Please try again."}');
+      return;
+    }
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://simulator.invalid');
+    } catch {
+      reject(400, '{"code":-1000,"msg":"bad URL"}');
+      return;
+    }
+    if (url.pathname === WS_API_PATH) {
+      wss.handleUpgrade(req, socket, head, (ws) => wsApi?.open(ws, url));
+      return;
+    }
+    if (!isStreamPath(url.pathname)) {
+      reject(
+        404,
+        JSON.stringify({ code: -1000, msg: `@userstream/simulator: no WebSocket endpoint ${url.pathname}` }),
+      );
+      return;
+    }
+    const route = routeStream(url, listenKeys);
+    if (!route.ok) {
+      reject(route.status, route.body);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => openStream(ws, route, hub, listenKeys, heartbeat));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  server.on('error', (error) => logger?.error({ err: error.message }, '@userstream/simulator: server error'));
+  const address = server.address() as AddressInfo;
+  const base = `${urlHost(o.host)}:${address.port}`;
+  const urls: SimulatorUrls = Object.freeze({
+    rest: `http://${base}`,
+    ws: `ws://${base}`,
+    wsApi: `ws://${base}${WS_API_PATH}`,
+    admin: `http://${base}/admin`,
+  });
+
+  let walkTimer: ClockTimer | undefined;
+  const walkMs = o.priceWalkMs;
+  if (walkMs !== undefined) {
+    const step = () => {
+      walkTimer = clock.setTimeout(step, walkMs);
+      try {
+        exchange.tick();
+      } catch (error) {
+        logger?.error(
+          { err: String((error as Error)?.message ?? error) },
+          '@userstream/simulator: price walk failed',
+        );
+      }
+    };
+    walkTimer = clock.setTimeout(step, walkMs);
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      if (walkTimer) clock.clearTimeout(walkTimer);
+      walkTimer = undefined;
+      load.dispose();
+      faultController.dispose();
+      listenKeys.dispose();
+      wsApi?.dispose();
+      tokens.clear();
+      hub.closeAll();
+      for (const res of held) res.destroy();
+      held.clear();
+      await new Promise<void>((resolve) => {
+        wss.close(() => resolve());
+      });
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    })();
+    return closing;
+  };
+
+  const accounts = Object.freeze(records.map((r) => r.account));
+  const sim: Simulator = {
+    urls,
+    accounts,
+    venue(id: VenueId): VenueProfile {
+      const profile = venues[id];
+      if (!profile) {
+        throw new InvalidInputError(
+          `@userstream/simulator: unknown venue '${String(id)}'; known venues: ${Object.keys(venues).join(', ')}`,
+          { field: 'venue' },
+        );
+      }
+      let stream: string | undefined;
+      if (profile.streamBaseUrl) {
+        const path = new URL(profile.streamBaseUrl).pathname.replace(/\/+$/, '');
+        stream = urls.ws + path;
+      }
+      return withBaseUrls(profile, {
+        rest: urls.rest,
+        ...(stream ? { stream } : {}),
+        ...(profile.wsApiUrl ? { wsApi: urls.wsApi } : {}),
+      });
+    },
+    exchange,
+    faults: faultController,
+    record,
+    load,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+  return sim;
+}

@@ -1,0 +1,88 @@
+import type { HeartbeatOptions } from './connection.js';
+import type { Hub } from './hub.js';
+import type { ListenKeyEntry, ListenKeys } from './listen-keys.js';
+import { profileOf } from './venue-map.js';
+
+/** `/ws/<key>` under any prefix (`/private`, `/pm`, `/openapi`). */
+const RAW_PATH = /^(?:\/[A-Za-z0-9_-]+)*\/ws\/([A-Za-z0-9]{1,128})\/?$/;
+/** `/stream` under any prefix, with `?streams=<key>[/<key>…]`. */
+const COMBINED_PATH = /^(?:\/[A-Za-z0-9_-]+)*\/stream\/?$/;
+
+export type StreamRoute =
+  | { readonly ok: true; readonly kind: 'raw' | 'combined'; readonly entries: readonly ListenKeyEntry[] }
+  | { readonly ok: false; readonly status: number; readonly body: string };
+
+/** True when a path is a raw or combined stream path. */
+export function isStreamPath(pathname: string): boolean {
+  return RAW_PATH.test(pathname) || COMBINED_PATH.test(pathname);
+}
+
+/**
+ * Resolves a stream URL to the listenKeys it reads. An unknown or expired key is refused at the
+ * upgrade with HTTP 400 and the -1125 body (the simulator's choice: it gives clients a definite
+ * answer instead of a silent socket).
+ */
+export function routeStream(url: URL, listenKeys: ListenKeys): StreamRoute {
+  const raw = RAW_PATH.exec(url.pathname);
+  const keys: string[] = [];
+  let kind: 'raw' | 'combined';
+  if (raw) {
+    kind = 'raw';
+    keys.push(raw[1] as string);
+  } else if (COMBINED_PATH.test(url.pathname)) {
+    kind = 'combined';
+    const streams = url.searchParams.get('streams') ?? '';
+    for (const key of streams.split('/')) if (key) keys.push(key);
+    if (keys.length === 0) return notFound('streams= must name at least one listenKey');
+  } else {
+    return notFound('unknown stream path');
+  }
+  const entries: ListenKeyEntry[] = [];
+  for (const key of keys) {
+    const entry = listenKeys.get(key);
+    if (!entry)
+      return { ok: false, status: 400, body: '{"code":-1125,"msg":"This listenKey does not exist."}' };
+    entries.push(entry);
+  }
+  return { ok: true, kind, entries };
+}
+
+function notFound(msg: string): StreamRoute {
+  return {
+    ok: false,
+    status: 404,
+    body: JSON.stringify({ code: -1000, msg: `@userstream/simulator: ${msg}` }),
+  };
+}
+
+/** Opens a raw or combined stream connection and attaches a sink per listenKey. */
+export function openStream(
+  ws: import('ws').WebSocket,
+  route: Extract<StreamRoute, { ok: true }>,
+  hub: Hub,
+  listenKeys: ListenKeys,
+  heartbeat: Omit<HeartbeatOptions, 'lifetimeMs'>,
+): void {
+  const first = route.entries[0] as ListenKeyEntry;
+  const lifetimeMs = profileOf(first.venue).timing.connectionLifetimeMs;
+  const attached: { key: string; sink: import('./sink.js').Sink }[] = [];
+  const connection = hub.openConnection(ws, 'stream', { ...heartbeat, lifetimeMs }, () => {
+    for (const { key, sink } of attached) listenKeys.detach(sink, key);
+  });
+  for (const entry of route.entries) {
+    // A key may have lapsed between routing and the upgrade completing.
+    if (listenKeys.get(entry.key) !== entry) continue;
+    const sink = hub.addSink({
+      kind: route.kind,
+      connection,
+      accountId: entry.accountId,
+      venue: entry.venue,
+      symbol: entry.symbol,
+      prefix: route.kind === 'combined' ? `{"stream":${JSON.stringify(entry.key)},"data":` : '',
+      suffix: route.kind === 'combined' ? '}' : '',
+    });
+    listenKeys.attach(entry, sink);
+    attached.push({ key: entry.key, sink });
+  }
+  if (attached.length === 0) connection.close(1000, 'listenKey expired');
+}

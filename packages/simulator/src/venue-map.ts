@@ -1,0 +1,55 @@
+import { type VenueId, type VenueProfile, venues } from '@userstream/core';
+import { type MarketKey, marketOf } from './engine/index.js';
+
+export type { MarketKey };
+
+/**
+ * The book a venue id reads and writes (the engine's `marketOf`): venue ids that are different
+ * doors to the same account (spot WebSocket API, spot testnet and spot listenKey; USD-M, its
+ * testnet and portfolio margin's UM side) share a book, and an event for the book goes to the
+ * streams of all of them.
+ */
+export function marketKeyOf(venue: VenueId): MarketKey {
+  return marketOf(venue);
+}
+
+/** True for a built-in venue id. */
+export function isVenueId(value: unknown): value is VenueId {
+  return typeof value === 'string' && Object.hasOwn(venues, value);
+}
+
+/** The key-validity and connection timing of a venue. */
+export function profileOf(venue: VenueId): VenueProfile {
+  return venues[venue];
+}
+
+/** Weight buckets: one per REST host of the real venues (weight is counted per IP and host). */
+export type WeightGroup = 'api' | 'fapi' | 'dapi' | 'papi' | 'bhex' | 'coins' | 'wsApi';
+
+export function weightGroupOf(venue: VenueId): WeightGroup {
+  switch (venue) {
+    case 'binance-usdm':
+    case 'binance-usdm-testnet':
+      return 'fapi';
+    case 'binance-coinm':
+      return 'dapi';
+    case 'binance-portfolio-margin':
+      return 'papi';
+    case 'bhex':
+      return 'bhex';
+    case 'coins-ph':
+      return 'coins';
+    default:
+      return 'api';
+  }
+}
+
+export const WEIGHT_LIMITS: Readonly<Record<WeightGroup, number>> = {
+  api: venues['binance-spot'].weightLimitPerMinute,
+  fapi: venues['binance-usdm'].weightLimitPerMinute,
+  dapi: venues['binance-coinm'].weightLimitPerMinute,
+  papi: venues['binance-portfolio-margin'].weightLimitPerMinute,
+  bhex: venues.bhex.weightLimitPerMinute,
+  coins: venues['coins-ph'].weightLimitPerMinute,
+  wsApi: 6000,
+};
