@@ -1,7 +1,15 @@
 export {
+  type FoldChange,
+  isTerminalStatus,
+  type MirrorBalance,
+  type MirrorDifference,
+  type MirrorOrder,
+  type MirrorSnapshot,
+} from './account-fold.js';
+export {
+  AccountMirror,
   type AccountMirrorEvents,
   type AccountMirrorOptions,
-  AccountMirror,
   createAccountMirror,
   DEFAULT_MIRROR_RETRY_BASE_MS,
   DEFAULT_MIRROR_RETRY_MAX_MS,
@@ -11,14 +19,6 @@ export {
   type MirrorRestSource,
   type MirrorStats,
 } from './account-mirror.js';
-export {
-  type FoldChange,
-  isTerminalStatus,
-  type MirrorBalance,
-  type MirrorDifference,
-  type MirrorOrder,
-  type MirrorSnapshot,
-} from './account-fold.js';
 export { DIAGNOSTICS_CHANNELS } from './diagnostics.js';
 export { LeaseConflictError, LeaseErrorCode } from './errors.js';
 export {

@@ -264,7 +264,10 @@ export abstract class BaseLease extends EventEmitter<LeaseEvents> implements Lea
       try {
         await this.#dispose();
       } catch (error) {
-        this.logger.warn({ lease: this.describe(), code: (error as { code?: unknown })?.code }, '@userstream/keepalive: dispose failed');
+        this.logger.warn(
+          { lease: this.describe(), code: (error as { code?: unknown })?.code },
+          '@userstream/keepalive: dispose failed',
+        );
       }
     }
     const info: LeaseClosedInfo = { kind: this.kind, at: this.clock.now() };

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { ClosedError, type Clock, type UserstreamError } from '@userstream/core';
+import { type Clock, ClosedError, type UserstreamError } from '@userstream/core';
 import type { LeaseEvents, LeaseState } from './lease.js';
 import type { LeaseKey } from './lease-key.js';
 import type { LeaseKind } from './lease-store.js';
@@ -28,7 +28,14 @@ export interface LeaseView {
 }
 
 /** Lifecycle events forwarded from the underlying stream as they are. */
-const FORWARDED = ['open', 'reconnecting', 'reconnected', 'gap', 'credentialExpired', 'slowConsumer'] as const;
+const FORWARDED = [
+  'open',
+  'reconnecting',
+  'reconnected',
+  'gap',
+  'credentialExpired',
+  'slowConsumer',
+] as const;
 
 export interface ManagedStreamHooks {
   /** Called once by close(): stop leases, release credentials, close clients. */
@@ -57,7 +64,13 @@ export class ManagedStream<TRest = unknown> extends EventEmitter {
   readonly #replaceable: boolean;
   readonly #detachers = new Map<InnerStream, () => void>();
 
-  constructor(options: { inner: InnerStream; lease: LeaseView; rest: TRest; hooks: ManagedStreamHooks; replaceable: boolean }) {
+  constructor(options: {
+    inner: InnerStream;
+    lease: LeaseView;
+    rest: TRest;
+    hooks: ManagedStreamHooks;
+    replaceable: boolean;
+  }) {
     super();
     this.lease = options.lease;
     this.rest = options.rest;
@@ -84,7 +97,8 @@ export class ManagedStream<TRest = unknown> extends EventEmitter {
   /** Resolves when the stream first opened (subscribed); rejects if it is closed before. */
   opened(): Promise<void> {
     if (this.#opened) return Promise.resolve();
-    if (this.#closed) return Promise.reject(new ClosedError('@userstream/keepalive: the stream was closed before it opened'));
+    if (this.#closed)
+      return Promise.reject(new ClosedError('@userstream/keepalive: the stream was closed before it opened'));
     return new Promise((resolve, reject) => this.#openWaiters.push({ resolve, reject }));
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
-  ClosedError,
   type Clock,
+  ClosedError,
   createSigner,
   getVenue,
   InvalidInputError,
@@ -110,7 +110,10 @@ function resolveVenue(venue: unknown): VenueProfile {
   if (typeof venue === 'object' && venue !== null && typeof (venue as VenueProfile).protocol === 'string') {
     return venue as VenueProfile;
   }
-  throw invalid('venue must be a venue id such as "binance-usdm" or a profile from defineVenue() / sim.venue()', 'venue');
+  throw invalid(
+    'venue must be a venue id such as "binance-usdm" or a profile from defineVenue() / sim.venue()',
+    'venue',
+  );
 }
 
 function positive(value: unknown, field: string): number | undefined {
@@ -175,7 +178,10 @@ function check(options: OpenUserDataStreamOptions): Checked {
       throw invalid((error as Error).message, 'symbol');
     }
   } else if (options.symbol !== undefined) {
-    throw invalid(`symbol is only for isolated margin; venue '${venue.id}' streams the whole account`, 'symbol');
+    throw invalid(
+      `symbol is only for isolated margin; venue '${venue.id}' streams the whole account`,
+      'symbol',
+    );
   }
   if (options.logger !== undefined && !isLogger(options.logger)) {
     throw invalid('logger must have debug, info, warn and error methods (pino works)', 'logger');
@@ -185,7 +191,10 @@ function check(options: OpenUserDataStreamOptions): Checked {
     throw invalid('scheduler must come from createScheduler()', 'scheduler');
   }
   if (options.scheduler && options.clock && options.scheduler.clock !== options.clock) {
-    throw invalid('clock and scheduler disagree: create the scheduler with the same clock (createScheduler({ clock }))', 'clock');
+    throw invalid(
+      'clock and scheduler disagree: create the scheduler with the same clock (createScheduler({ clock }))',
+      'clock',
+    );
   }
   const clock = options.clock ?? options.scheduler?.clock ?? systemClock;
   const scheduler = options.scheduler ?? createScheduler({ clock, logger });
@@ -193,12 +202,17 @@ function check(options: OpenUserDataStreamOptions): Checked {
   const lease = options.lease ?? {};
   if (typeof lease !== 'object' || lease === null) throw invalid('lease must be an object', 'lease');
   for (const k of Object.keys(lease)) {
-    if (!LEASE_KNOWN.has(k)) throw invalid(`unknown lease option '${k}'; known: ${[...LEASE_KNOWN].join(', ')}`, `lease.${k}`);
+    if (!LEASE_KNOWN.has(k))
+      throw invalid(`unknown lease option '${k}'; known: ${[...LEASE_KNOWN].join(', ')}`, `lease.${k}`);
   }
   positive(lease.renewIntervalMs, 'lease.renewIntervalMs');
   positive(lease.validityMs, 'lease.validityMs');
   positive(lease.tokenValidityMs, 'lease.tokenValidityMs');
-  if (lease.tokenValidityMs !== undefined && venue.listenToken && lease.tokenValidityMs > venue.listenToken.maxValidityMs) {
+  if (
+    lease.tokenValidityMs !== undefined &&
+    venue.listenToken &&
+    lease.tokenValidityMs > venue.listenToken.maxValidityMs
+  ) {
     throw invalid(
       `lease.tokenValidityMs may be at most ${venue.listenToken.maxValidityMs} ms on ${venue.id}, got ${lease.tokenValidityMs}`,
       'lease.tokenValidityMs',
@@ -257,7 +271,8 @@ function viewOf(lease: BaseLease): LeaseView {
  */
 export async function openUserDataStream(options: OpenUserDataStreamOptions): Promise<UserDataStreamHandle> {
   const c = check(options);
-  if (options.signal?.aborted) throw new ClosedError('@userstream/keepalive: opening was aborted', { aborted: true });
+  if (options.signal?.aborted)
+    throw new ClosedError('@userstream/keepalive: opening was aborted', { aborted: true });
   const restOptions: RestClientOptions = {
     ...(options.rest as Partial<RestClientOptions>),
     venue: c.venue,
@@ -325,12 +340,21 @@ export async function openUserDataStream(options: OpenUserDataStreamOptions): Pr
     }
     const rest = lease.client as RestClient;
     const credential = lease.credential as string;
-    let inner: InnerStream & { replaceListenKey?: (k: string) => Promise<void>; replaceListenToken?: (t: string) => Promise<void> };
+    let inner: InnerStream & {
+      replaceListenKey?: (k: string) => Promise<void>;
+      replaceListenToken?: (t: string) => Promise<void>;
+    };
     try {
       inner =
         lease instanceof ListenKeyLease
-          ? (openListenKeyStream({ ...streamBase, listenKey: credential } as never) as unknown as typeof inner)
-          : (openWsApiStream({ ...streamBase, auth: { type: 'listenToken', token: credential } } as never) as unknown as typeof inner);
+          ? (openListenKeyStream({
+              ...streamBase,
+              listenKey: credential,
+            } as never) as unknown as typeof inner)
+          : (openWsApiStream({
+              ...streamBase,
+              auth: { type: 'listenToken', token: credential },
+            } as never) as unknown as typeof inner);
     } catch (error) {
       await registry.release(c.key, lease);
       closeScheduler();
@@ -453,7 +477,8 @@ async function waitOpen(handle: UserDataStreamHandle, signal: AbortSignal | unde
     };
     handle.on('error', onError);
     if (signal) {
-      onAbort = () => reject(new ClosedError('@userstream/keepalive: opening was aborted', { aborted: true }));
+      onAbort = () =>
+        reject(new ClosedError('@userstream/keepalive: opening was aborted', { aborted: true }));
       if (signal.aborted) onAbort();
       else signal.addEventListener('abort', onAbort, { once: true });
     }
@@ -462,7 +487,9 @@ async function waitOpen(handle: UserDataStreamHandle, signal: AbortSignal | unde
     await Promise.race([handle.opened(), failed]);
   } catch (error) {
     await handle.close().catch(() => {});
-    throw UserstreamError.isInstance(error) ? error : new ClosedError('@userstream/keepalive: opening failed', { cause: error });
+    throw UserstreamError.isInstance(error)
+      ? error
+      : new ClosedError('@userstream/keepalive: opening failed', { cause: error });
   } finally {
     if (onError) handle.off('error', onError);
     if (onAbort) signal?.removeEventListener('abort', onAbort);

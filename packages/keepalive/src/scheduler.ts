@@ -94,6 +94,8 @@ export interface SchedulerStats {
   deferredByCap: number;
   /** Clock timers armed so far (one at a time, never one per job). */
   timersArmed: number;
+  /** Due time of the earliest waiting job. */
+  nextDueAt: number | undefined;
 }
 
 /**
@@ -206,6 +208,7 @@ class SchedulerImpl implements Scheduler {
       inFlight: this.#inFlight,
       maxInFlight: this.#maxInFlight,
       ...this.#stats,
+      nextDueAt: this.#heap.peek()?.dueAt,
     };
   }
 
