@@ -39,22 +39,22 @@ describe('USDⓈ-M: events', () => {
       R: false,
       ps: 'BOTH',
     });
-    // No commission yet: N and n are not pushed, as documented.
-    expect(at(events, 0).o).not.toHaveProperty('N');
+    // The venue pushes N/n on every update, "0" before a fill.
+    expect(at(events, 0).o).toMatchObject({ N: 'USDT', n: '0' });
   });
 
-  test('a MARKET fill: NEW, TRADE_LITE, TRADE, then ACCOUNT_UPDATE (reason ORDER) with wallet and position', () => {
+  test('a MARKET fill: NEW, TRADE_LITE, ACCOUNT_UPDATE (reason ORDER) with wallet and position, then TRADE', () => {
     const { exchange, take, types } = setup();
     exchange.placeOrder('alice', 'binance-usdm', market('BUY', '0.1'));
     const events = take();
     expect(types(events)).toEqual([
       'ORDER_TRADE_UPDATE',
       'TRADE_LITE',
-      'ORDER_TRADE_UPDATE',
       'ACCOUNT_UPDATE',
+      'ORDER_TRADE_UPDATE',
     ]);
     expect(at(events, 1)).toMatchObject({ s: 'BTCUSDT', S: 'BUY', l: '0.1', L: '60000', m: false });
-    expect(at(events, 2).o).toMatchObject({
+    expect(at(events, 3).o).toMatchObject({
       x: 'TRADE',
       X: 'FILLED',
       l: '0.1',
@@ -65,7 +65,7 @@ describe('USDⓈ-M: events', () => {
       n: '6',
       rp: '0',
     });
-    expect(at(events, 3).a).toEqual({
+    expect(at(events, 2).a).toEqual({
       m: 'ORDER',
       B: [{ a: 'USDT', wb: '9994.00000000', cw: '9994.00000000', bc: '0.00000000' }],
       P: [
@@ -93,8 +93,8 @@ describe('USDⓈ-M: events', () => {
     exchange.placeOrder('alice', 'binance-usdm', market('SELL', '0.1'));
     const events = take();
     // (61000.5 - 60000) × 0.1 = 100.05 profit; 6100.05 × 0.001 = 6.10005 commission.
-    expect(at(events, 2).o).toMatchObject({ rp: '100.05', n: '6.10005', X: 'FILLED' });
-    const update = at(events, 3).a as { B: { wb: string }[]; P: Record<string, string>[] };
+    expect(at(events, 3).o).toMatchObject({ rp: '100.05', n: '6.10005', X: 'FILLED' });
+    const update = at(events, 2).a as { B: { wb: string }[]; P: Record<string, string>[] };
     expect(update.B[0]?.wb).toBe('10087.94995000');
     expect(update.P[0]).toMatchObject({ pa: '0', ep: '0', cr: '100.05000000' });
     expect(usdtWallet(exchange)).toBe('10087.94995000');
@@ -105,7 +105,7 @@ describe('USDⓈ-M: events', () => {
     exchange.placeOrder('alice', 'binance-usdm', market('BUY', '0.1'));
     take();
     exchange.placeOrder('alice', 'binance-usdm', market('SELL', '0.3'));
-    const update = at(take(), 3).a as { P: Record<string, string>[] };
+    const update = at(take(), 2).a as { P: Record<string, string>[] };
     expect(update.P[0]).toMatchObject({ pa: '-0.2', ep: '60000' });
     const account = exchange.account('alice', 'binance-usdm', { version: 'v2' }) as {
       positions: Record<string, unknown>[];
@@ -121,7 +121,7 @@ describe('USDⓈ-M: events', () => {
     exchange.placeOrder('alice', 'binance-usdm', market('BUY', '0.1'));
     exchange.setPrice('BTCUSDT', '63000');
     exchange.placeOrder('alice', 'binance-usdm', market('BUY', '0.2'));
-    const update = at(take(), -1).a as { P: Record<string, string>[] };
+    const update = at(take(), -2).a as { P: Record<string, string>[] };
     expect(update.P[0]).toMatchObject({ pa: '0.3', ep: '62000' });
   });
 
@@ -131,8 +131,8 @@ describe('USDⓈ-M: events', () => {
     take();
     exchange.setPrice('BTCUSDT', '61500');
     const events = take();
-    expect(types(events)).toEqual(['TRADE_LITE', 'ORDER_TRADE_UPDATE', 'ACCOUNT_UPDATE']);
-    expect(at(events, 1).o).toMatchObject({ m: true, L: '61000', X: 'FILLED', a: '0' });
+    expect(types(events)).toEqual(['TRADE_LITE', 'ACCOUNT_UPDATE', 'ORDER_TRADE_UPDATE']);
+    expect(at(events, 2).o).toMatchObject({ m: true, L: '61000', X: 'FILLED', a: '0' });
   });
 
   test('cancel: ORDER_TRADE_UPDATE CANCELED and the order object with status CANCELED', () => {
@@ -168,9 +168,9 @@ describe('USDⓈ-M: events', () => {
     const documented = fixture('futures/ORDER_TRADE_UPDATE.json').o as Record<string, unknown>;
     // AP and cr belong to trailing-stop orders only.
     const expected = Object.keys(documented).filter((k) => k !== 'AP' && k !== 'cr');
-    expect(Object.keys(at(events, 2).o as object).sort()).toEqual(expected.sort());
+    expect(Object.keys(at(events, 3).o as object).sort()).toEqual(expected.sort());
     const documentedPosition = (fixture('futures/ACCOUNT_UPDATE.json').a as { P: object[] }).P[0] as object;
-    const position = (at(events, 3).a as { P: object[] }).P[0] as object;
+    const position = (at(events, 2).a as { P: object[] }).P[0] as object;
     expect(Object.keys(position)).toEqual(Object.keys(documentedPosition));
     expect(Object.keys(at(events, 1) as object)).toEqual(Object.keys(fixture('futures/TRADE_LITE.json')));
   });
@@ -310,8 +310,8 @@ describe('USDⓈ-M: venue errors', () => {
     const events = take();
     expect(types(events)).toEqual([
       'TRADE_LITE',
-      'ORDER_TRADE_UPDATE',
       'ACCOUNT_UPDATE',
+      'ORDER_TRADE_UPDATE',
       'ORDER_TRADE_UPDATE',
     ]);
     expect(at(events, 3).o).toMatchObject({ x: 'EXPIRED', X: 'EXPIRED', R: true });
@@ -330,17 +330,17 @@ describe('COIN-M', () => {
     });
     exchange.placeOrder('alice', 'binance-coinm', perp('BUY', '10'));
     let events = take();
-    expect(types(events)).toEqual(['ORDER_TRADE_UPDATE', 'ORDER_TRADE_UPDATE', 'ACCOUNT_UPDATE']);
+    expect(types(events)).toEqual(['ORDER_TRADE_UPDATE', 'ACCOUNT_UPDATE', 'ORDER_TRADE_UPDATE']);
     expect(at(events, 0)).toMatchObject({ i: 'SgsR' });
-    expect(at(events, 1).o).toMatchObject({ N: 'BTC', n: '0.00001667', ma: 'BTC', ap: '60000' });
-    expect((at(events, 2).a as { B: unknown[] }).B).toEqual([
+    expect(at(events, 2).o).toMatchObject({ N: 'BTC', n: '0.00001667', ma: 'BTC', ap: '60000' });
+    expect((at(events, 1).a as { B: unknown[] }).B).toEqual([
       { a: 'BTC', wb: '0.99998333', cw: '0.99998333', bc: '0.00000000' },
     ]);
     exchange.setPrice('BTCUSD_PERP', '66000');
     exchange.placeOrder('alice', 'binance-coinm', perp('SELL', '10'));
     events = take();
     // 10 contracts × 100 USD × (1/60000 − 1/66000) = 0.00151515 BTC.
-    expect(at(events, 1).o).toMatchObject({ rp: '0.00151515', n: '0.00001515' });
+    expect(at(events, 2).o).toMatchObject({ rp: '0.00151515', n: '0.00001515' });
     expect(exchange.balances('alice', 'binance-coinm').BTC?.free).toBe('1.00148333');
     const account = exchange.account('alice', 'binance-coinm', {}) as {
       positions: Record<string, unknown>[];

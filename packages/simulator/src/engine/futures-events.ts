@@ -35,7 +35,7 @@ function sideNotional(ledger: FuturesLedger, symbol: string): { b: string; a: st
 
 export const ACCOUNT_ALIAS = 'SgsR';
 
-/** `ORDER_TRADE_UPDATE` (USDⓈ-M and COIN-M). `N`/`n` are only present with a commission, as documented. */
+/** `ORDER_TRADE_UPDATE` (USDⓈ-M and COIN-M). */
 export function orderTradeUpdate(
   ledger: FuturesLedger,
   order: FuturesOrder,
@@ -62,10 +62,9 @@ export function orderTradeUpdate(
     z: order.executedQty,
     L: fill ? fill.price : '0',
   };
-  if (fill) {
-    o.N = fill.commissionAsset;
-    o.n = fill.commission;
-  }
+  // The venue pushes the commission asset and amount on every update ("0" until a fill).
+  o.N = fill ? fill.commissionAsset : order.instrument.marginAsset;
+  o.n = fill ? fill.commission : '0';
   Object.assign(o, {
     T: time,
     t: fill ? fill.tradeId : 0,

@@ -263,8 +263,9 @@ export class FuturesMarket {
       tradeId: this.ctx.nextTradeId(),
       maker,
     };
+    // As Binance sends a fill: the low-latency TRADE_LITE first (USDⓈ-M), then the balance and
+    // position, then the order (same T; observed on the venue, the docs do not fix the order).
     if (this.market === 'usdm') this.ctx.send(accountId, this.market, undefined, tradeLite(order, fill, now));
-    this.ctx.send(accountId, this.market, undefined, orderTradeUpdate(ledger, order, 'TRADE', now, fill));
     this.ctx.send(
       accountId,
       this.market,
@@ -274,5 +275,6 @@ export class FuturesMarket {
         mark: this.ctx.price(order.symbol),
       }),
     );
+    this.ctx.send(accountId, this.market, undefined, orderTradeUpdate(ledger, order, 'TRADE', now, fill));
   }
 }
