@@ -72,14 +72,14 @@ describe('parseFrame: wrappers', () => {
     });
   });
 
-  it('drops fields it does not know and never fails on them', () => {
+  it('never fails on fields it does not know, and delivers the event as decoded (no copy)', () => {
     const parsed = parseFrame(
       '{"e":"balanceUpdate","E":1,"a":"BTC","d":"1.5","T":2,"zz":{"deep":[1,2]}}',
       'spot',
     );
     expect(parsed).toEqual({
       ok: true,
-      events: [{ e: 'balanceUpdate', E: 1, a: 'BTC', d: '1.5', T: 2 }],
+      events: [{ e: 'balanceUpdate', E: 1, a: 'BTC', d: '1.5', T: 2, zz: { deep: [1, 2] } }],
       subscriptionId: undefined,
     });
   });

@@ -10,6 +10,7 @@ import { ErrorCode, ProtocolError } from '../errors.js';
 import { type BhexEvent, bhexSchemas } from './bhex.js';
 import { type CoinsEvent, coinsSchemas } from './coins.js';
 import type { Dialect } from './common.js';
+import { compileFastCheck, type FastCheck } from './fast.js';
 import { type FuturesEvent, futuresSchemas } from './futures.js';
 import { type SpotEvent, spotSchemas } from './spot.js';
 
@@ -51,11 +52,19 @@ export const eventSchemas: Readonly<Record<Dialect, Readonly<Record<string, ZodT
   coins: table(coinsSchemas),
 });
 
-function lookupOf(schemas: Record<string, ZodType>): ReadonlyMap<string, ZodType> {
-  return new Map(Object.entries(schemas));
+interface SchemaEntry {
+  readonly schema: ZodType;
+  /** Exact acceptance check compiled from `schema`, when it can be decided without zod. */
+  readonly fast: FastCheck | undefined;
 }
 
-const LOOKUP: ReadonlyMap<string, ReadonlyMap<string, ZodType>> = new Map([
+function lookupOf(schemas: Record<string, ZodType>): ReadonlyMap<string, SchemaEntry> {
+  return new Map(
+    Object.entries(schemas).map(([type, schema]) => [type, { schema, fast: compileFastCheck(schema) }]),
+  );
+}
+
+const LOOKUP: ReadonlyMap<string, ReadonlyMap<string, SchemaEntry>> = new Map([
   ['spot', lookupOf(spotSchemas)],
   ['futures', lookupOf(futuresSchemas)],
   ['bhex', lookupOf(bhexSchemas)],
@@ -122,8 +131,8 @@ function parseOne(raw: unknown, dialect: Dialect, where: string): ParsedEvent {
       ),
     };
   }
-  const schema = schemas.get(type);
-  if (schema === undefined) {
+  const entry = schemas.get(type);
+  if (entry === undefined) {
     const unknownEvent: UnknownEvent = {
       e: 'unknown',
       type,
@@ -132,7 +141,10 @@ function parseOne(raw: unknown, dialect: Dialect, where: string): ParsedEvent {
     };
     return { ok: true, event: unknownEvent };
   }
-  const result = schema.safeParse(object);
+  // The compiled check accepts exactly what zod accepts; zod runs only to explain a rejection or
+  // for schemas with transforms. Accepted objects are delivered as decoded, without a copy.
+  if (entry.fast?.(object)) return { ok: true, event: object as unknown as UserDataEvent };
+  const result = entry.schema.safeParse(object);
   if (result.success) return { ok: true, event: result.data as UserDataEvent };
   return { ok: false, error: schemaFailure(dialect, type, where, result.error) };
 }

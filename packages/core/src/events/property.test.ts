@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, ProtocolError } from '../errors.js';
-import { type Dialect, type ParsedFrame, parseEvent, parseFrame } from './index.js';
+import { compileFastCheck } from './fast.js';
+import { type Dialect, eventSchemas, type ParsedFrame, parseEvent, parseFrame } from './index.js';
 
 const DIALECTS: Dialect[] = ['spot', 'futures', 'bhex', 'coins'];
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/', import.meta.url));
@@ -135,6 +136,37 @@ const replacement = fc.oneof(
   fc.constant(undefined), // deletion
 );
 
+/** The compiled fast check must accept exactly what the zod schema accepts. */
+function expectFastCheckAgreesWithZod(frame: Json, d: Dialect): void {
+  const isObject = (v: Json | undefined): v is { [key: string]: Json } =>
+    v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
+  const event = isObject(frame) && 'event' in frame ? frame.event : frame;
+  if (!isObject(event) || typeof event.e !== 'string') return;
+  const schema = eventSchemas[d][event.e];
+  const fast = schema && compileFastCheck(schema);
+  if (!schema || !fast) return;
+  expect(fast(event)).toBe(schema.safeParse(event).success);
+}
+
+describe('compiled fast checks', () => {
+  it('cover the hot events of every dialect', () => {
+    const compiled = Object.entries(eventSchemas).flatMap(([d, schemas]) =>
+      Object.entries(schemas)
+        .filter(([, schema]) => compileFastCheck(schema) !== undefined)
+        .map(([e]) => `${d}:${e}`),
+    );
+    for (const hot of [
+      'spot:executionReport',
+      'spot:outboundAccountPosition',
+      'futures:ORDER_TRADE_UPDATE',
+      'futures:ACCOUNT_UPDATE',
+      'coins:executionReport',
+    ]) {
+      expect(compiled).toContain(hot);
+    }
+  });
+});
+
 describe('parseFrame on mutated fixtures', () => {
   const all = fixtures();
 
@@ -160,6 +192,7 @@ describe('parseFrame on mutated fixtures', () => {
           }
           const result = parseFrame(JSON.stringify(copy), f.dialect);
           expectWellFormedResult(result);
+          expectFastCheckAgreesWithZod(copy, f.dialect);
         },
       ),
       { numRuns: 150 },

@@ -4,7 +4,7 @@ import { Exchange, type ExchangeOptions, type ExchangeTarget } from './exchange.
 
 // core does not re-export its event parser from its index yet: read it from its source so the
 // engine's events are checked against the same schemas clients use.
-export { parseEvent } from '../../../core/src/events/index.js';
+export { parseEvent } from '@userstream/core';
 
 /** Test support (not exported from the package): an exchange recording what it emits. */
 export interface Recorded {
