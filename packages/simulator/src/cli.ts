@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { type Clock, createScaledClock, systemClock } from '@userstream/core';
+import { startSimulator } from './simulator.js';
+
+const USAGE = `usage: userstream-sim [--port <n>] [--host <addr>] [--speed <n>] [--seed <n>] [--price-walk]
+
+Starts a local Binance-style exchange and prints one JSON line:
+{"rest","ws","wsApi","admin","accounts":[{"id","apiKey","keyType","secret"|"privateKeyPem"}]}
+Runs until SIGINT or SIGTERM.
+
+  --port <n>      TCP port (default 0: a free port)
+  --host <addr>   address to listen on (default 127.0.0.1)
+  --speed <n>     protocol time runs n times faster (3600: an hour a second)
+  --seed <n>      seed of generated keys, ids and prices (default 1)
+  --price-walk    move prices every second of protocol time, filling resting orders
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`userstream-sim: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function integer(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^-?\d+$/.test(value)) fail(`--${name} must be a whole number, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+async function main(): Promise<void> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        speed: { type: 'string' },
+        seed: { type: 'string' },
+        'price-walk': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  let clock: Clock = systemClock;
+  if (values.speed !== undefined) {
+    const speed = Number(values.speed);
+    if (!(Number.isFinite(speed) && speed > 0))
+      fail(`--speed must be a positive number, got ${String(values.speed)}`);
+    clock = createScaledClock({ speed });
+  }
+  const port = integer(values.port as string | undefined, 'port');
+  const seed = integer(values.seed as string | undefined, 'seed');
+  let sim: Awaited<ReturnType<typeof startSimulator>>;
+  try {
+    sim = await startSimulator({
+      clock,
+      ...(port !== undefined ? { port } : {}),
+      ...(typeof values.host === 'string' ? { host: values.host } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+      priceWalk: values['price-walk'] === true,
+    });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const line = {
+    rest: sim.urls.rest,
+    ws: sim.urls.ws,
+    wsApi: sim.urls.wsApi,
+    admin: sim.urls.admin,
+    accounts: sim.accounts.map((a) =>
+      a.keyType === 'hmac'
+        ? { id: a.id, apiKey: a.apiKey, keyType: a.keyType, secret: a.secret }
+        : { id: a.id, apiKey: a.apiKey, keyType: a.keyType, privateKeyPem: a.privateKeyPem },
+    ),
+  };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+  // The simulator's timers are unref'd; this keeps the process up until a signal.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(keepAlive);
+    sim.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`userstream-sim: ${(error as Error)?.message ?? String(error)}\n`);
+  process.exit(1);
+});
