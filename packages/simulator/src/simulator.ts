@@ -255,7 +255,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     perMessageDeflate: false,
     maxPayload: 1 << 20,
   });
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const guard = (ws: import('ws').WebSocket, open: () => void): void => {
+    try {
+      open();
+    } catch (error) {
+      logger?.error(
+        { err: String((error as Error)?.message ?? error) },
+        '@userstream/simulator: connection setup failed',
+      );
+      ws.terminate();
+    }
+  };
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => socket.destroy());
     const refuse = faultController.refusing;
     if (refuse === 'reset') {
@@ -280,7 +291,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return;
     }
     if (url.pathname === WS_API_PATH) {
-      wss.handleUpgrade(req, socket, head, (ws) => wsApi?.open(ws, url));
+      wss.handleUpgrade(req, socket, head, (ws) => guard(ws, () => wsApi?.open(ws, url)));
       return;
     }
     if (!isStreamPath(url.pathname)) {
@@ -295,7 +306,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       reject(route.status, route.body);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => openStream(ws, route, hub, listenKeys, heartbeat));
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      guard(ws, () => openStream(ws, route, hub, listenKeys, heartbeat)),
+    );
+  };
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    try {
+      upgrade(req, socket, head);
+    } catch (error) {
+      // Never let a bad upgrade take the process down.
+      logger?.error(
+        { err: String((error as Error)?.message ?? error) },
+        '@userstream/simulator: upgrade failed',
+      );
+      socket.destroy();
+    }
   });
 
   await new Promise<void>((resolve, reject) => {
