@@ -60,6 +60,10 @@ const TEMPLATES: Readonly<Record<string, { head: string; tail: string }>> = {
     head: '{"e":"executionReport","E":',
     tail: ',"s":"BTCUSDT","c":1000000001,"S":"BUY","o":"LIMIT","f":"GTC","q":"0.00100000","p":"50000.00000000","X":"NEW","i":1,"l":"0.00000000","z":"0.00000000","L":"0.00000000","n":"0","N":null,"u":true,"w":true,"m":false,"O":1,"Z":"0.00000000"}',
   },
+  coins: {
+    head: '{"e":"executionReport","E":',
+    tail: ',"s":"BTCUSDT","c":"simLoad0000000000000001","S":"BUY","o":"LIMIT","f":"GTC","q":"0.00100000","p":"50000.00000000","P":"0.00000000","x":"NEW","X":"NEW","r":"NONE","i":1,"l":"0.00000000","z":"0.00000000","L":"0.00000000","n":"0","N":null,"T":1,"t":-1,"w":true,"m":false,"O":1,"Z":"0.00000000","Y":"0.00000000","Q":"0.00000000"}',
+  },
   futures: {
     head: '{"e":"ORDER_TRADE_UPDATE","E":',
     tail: ',"T":1,"o":{"s":"BTCUSDT","c":"simLoad0000000000000001","S":"BUY","o":"LIMIT","f":"GTC","q":"0.001","p":"50000","ap":"0","sp":"0","x":"NEW","X":"NEW","i":1,"l":"0","z":"0","L":"0","n":"0","N":"USDT","T":1,"t":0,"b":"50","a":"0","m":false,"R":false,"wt":"CONTRACT_PRICE","ot":"LIMIT","ps":"BOTH","cp":false,"rp":"0","pP":false,"si":0,"ss":0,"V":"EXPIRE_MAKER","pm":"NONE","gtd":0}}',
@@ -102,11 +106,7 @@ export class Load implements LoadGenerator {
       throw invalid("load event must be 'executionReport' or 'ORDER_TRADE_UPDATE'", 'event');
     }
     const template =
-      type === 'ORDER_TRADE_UPDATE'
-        ? TEMPLATES.futures
-        : dialect === 'bhex' || dialect === 'coins'
-          ? TEMPLATES.bhex
-          : TEMPLATES.spot;
+      type === 'ORDER_TRADE_UPDATE' ? TEMPLATES.futures : (TEMPLATES[dialect] ?? TEMPLATES.spot);
     const { head, tail } = template as { head: string; tail: string };
     const targetKey = targetKeyOf(accountId, market);
     const sinks = (): Prepared[] =>
