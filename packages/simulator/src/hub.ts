@@ -5,7 +5,7 @@ import type { EventSource, Recorder } from './record.js';
 import { type Sink, type SinkKind, targetKeyOf } from './sink.js';
 import { type MarketKey, marketKeyOf } from './venue-map.js';
 
-/** Real-clock delay after which a partly filled reorder window is flushed anyway (clock ms). */
+/** Clock time after which a partly filled reorder window is flushed anyway. */
 export const REORDER_FLUSH_MS = 1000;
 
 export interface SinkInit {
