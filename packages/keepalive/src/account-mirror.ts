@@ -34,10 +34,14 @@ export const MAX_BUFFERED_EVENTS = 100_000;
 
 /** Anything that emits the stream's `event` and `gap` (a `UserDataStream` from `openUserDataStream`). */
 export interface MirrorEventSource {
-  on(type: 'event', listener: (event: unknown) => void): unknown;
-  on(type: 'gap', listener: (info: unknown) => void): unknown;
-  off(type: 'event', listener: (event: unknown) => void): unknown;
-  off(type: 'gap', listener: (info: unknown) => void): unknown;
+  on(type: 'event' | 'gap' | 'open' | 'reconnected', listener: (arg: unknown) => void): unknown;
+  off(type: 'event' | 'gap' | 'open' | 'reconnected', listener: (arg: unknown) => void): unknown;
+  /**
+   * When present and not `'open'` (the stream is reconnecting), the mirror waits for the next
+   * `open`/`reconnected` before taking a snapshot: a snapshot read while events cannot reach us
+   * would miss the changes made before the stream is back.
+   */
+  readonly state?: string;
 }
 
 /** The part of `@userstream/rest`'s `RestClient` the mirror uses. */
@@ -336,6 +340,9 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
         this.#phase = 'syncing';
         this.#buffer = [];
       }
+      const reopened = this.#streamOpen();
+      if (reopened) await reopened;
+      if (this.#isClosed()) break;
       let snapshot: MirrorSnapshot;
       try {
         snapshot = await this.#takeSnapshot();
@@ -437,6 +444,23 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
     if (typeof until === 'number' && until > this.#clock.now()) return until - this.#clock.now();
     const cap = Math.min(this.#retryMax, this.#retryBase * 2 ** Math.min(attempt, 30));
     return Math.max(this.#retryBase / 2, Math.floor(Math.random() * cap));
+  }
+
+  /** A promise for the stream's next open while it is reconnecting; undefined when it is open (or does not say). */
+  #streamOpen(): Promise<void> | undefined {
+    const state = this.#stream.state;
+    if (state === undefined || state === 'open') return undefined;
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        this.#stream.off('open', done);
+        this.#stream.off('reconnected', done);
+        this.#wakeRetry = undefined;
+        resolve();
+      };
+      this.#wakeRetry = done;
+      this.#stream.on('open', done);
+      this.#stream.on('reconnected', done);
+    });
   }
 
   #sleep(ms: number): Promise<void> {
