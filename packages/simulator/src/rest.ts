@@ -127,6 +127,7 @@ function buildRoutes(): Map<string, Route> {
     weight: 20,
     auth: 'signed',
     action: 'account',
+    extra: { view: 'account' },
   });
   add('GET', '/papi/v1/time', { venue: 'binance-portfolio-margin', weight: 1, auth: 'none', action: 'time' });
   for (const [path, venue] of [

@@ -251,6 +251,10 @@ describe('USDⓈ-M: bodies', () => {
     expect(exchange.account('alice', 'binance-portfolio-margin', { asset: 'USDT' })).toMatchObject({
       asset: 'USDT',
     });
+    expect(exchange.account('alice', 'binance-portfolio-margin', { view: 'account' })).toMatchObject({
+      uniMMR: '999.00000000',
+      accountStatus: 'NORMAL',
+    });
   });
 });
 

@@ -377,8 +377,11 @@ export class Exchange {
       case 'usdm': {
         const instrumentOf = (s: string) => this.#futures.usdm.instrument(s);
         const mark = (s: string) => this.price(s);
-        if (venue === 'binance-portfolio-margin')
-          return papiBalanceBody(account.usdm, instrumentOf, mark, param(p, 'asset'));
+        if (venue === 'binance-portfolio-margin') {
+          return param(p, 'view') === 'account'
+            ? papiAccountBody(account.usdm, instrumentOf, mark)
+            : papiBalanceBody(account.usdm, instrumentOf, mark, param(p, 'asset'));
+        }
         const version = param(p, 'version') === 'v2' ? 'v2' : 'v3';
         return usdmAccountBody(account.usdm, Object.values(USDM_INSTRUMENTS), instrumentOf, mark, version);
       }
