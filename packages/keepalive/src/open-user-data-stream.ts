@@ -13,8 +13,9 @@ import {
   validateApiKey,
   validateSymbol,
 } from '@userstream/core';
-import { createRestClient, type RestClient, type RestClientOptions } from '@userstream/rest';
-import { openListenKeyStream, openWsApiStream } from '@userstream/stream';
+import type { RestClient, RestClientOptions } from '@userstream/rest';
+import * as restPackage from '@userstream/rest';
+import * as streamPackage from '@userstream/stream';
 import type { BaseLease, LeaseRetryOptions } from './lease.js';
 import { createLeaseKey, type LeaseKey } from './lease-key.js';
 import { createMemoryLeaseStore, type LeaseStore } from './lease-store.js';
@@ -241,21 +242,45 @@ function check(options: OpenUserDataStreamOptions): Checked {
   };
 }
 
+/**
+ * The REST and stream factories of the sibling packages, looked up when first needed, so an
+ * incompatible install fails with a message that says what to do (not a link error at import).
+ */
+function siblings(): {
+  createRestClient: typeof restPackage.createRestClient;
+  openListenKeyStream: typeof streamPackage.openListenKeyStream;
+  openWsApiStream: typeof streamPackage.openWsApiStream;
+} {
+  const { createRestClient } = restPackage;
+  const { openListenKeyStream, openWsApiStream } = streamPackage;
+  if (
+    typeof createRestClient !== 'function' ||
+    typeof openListenKeyStream !== 'function' ||
+    typeof openWsApiStream !== 'function'
+  ) {
+    throw new InvalidInputError(
+      '@userstream/keepalive: @userstream/rest (createRestClient) and @userstream/stream (openListenKeyStream, openWsApiStream) are required; install matching versions',
+      { field: 'dependencies' },
+    );
+  }
+  return { createRestClient, openListenKeyStream, openWsApiStream };
+}
+
 function viewOf(lease: BaseLease): LeaseView {
   const view: LeaseView = {
     kind: lease.kind,
     key: lease.key,
     state: () => lease.state(),
     on: (type, listener) => {
-      lease.on(type, listener);
+      lease.on(type, listener as never);
       return view;
     },
     off: (type, listener) => {
-      lease.off(type, listener);
+      lease.off(type, listener as never);
       return view;
     },
     once: (type, listener) => {
-      lease.once(type, listener);
+      lease.once(type, listener as never);
       return view;
     },
   };
@@ -271,6 +296,7 @@ function viewOf(lease: BaseLease): LeaseView {
  */
 export async function openUserDataStream(options: OpenUserDataStreamOptions): Promise<UserDataStreamHandle> {
   const c = check(options);
+  const { createRestClient, openListenKeyStream, openWsApiStream } = siblings();
   if (options.signal?.aborted)
     throw new ClosedError('@userstream/keepalive: opening was aborted', { aborted: true });
   const restOptions: RestClientOptions = {
@@ -397,6 +423,7 @@ async function openWsApi(
   group: string,
   closeScheduler: () => void,
 ): Promise<UserDataStreamHandle> {
+  const { createRestClient, openWsApiStream } = siblings();
   const rest = createRestClient(restOptions);
   const auth =
     c.signer.keyType === 'ed25519'

@@ -1,7 +1,7 @@
 import { type VenueId, VirtualClock } from '@userstream/core';
-import { AccountMirror, type MirrorReconciled, type MirrorSnapshot } from '@userstream/keepalive';
 import { type Simulator, startSimulator } from '@userstream/simulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AccountMirror, type MirrorReconciled, type MirrorSnapshot } from '../src/index.js';
 import { seededRandom, tick, until } from './helpers.js';
 import { type PlainRest, plainRest } from './plain-rest.js';
 import {

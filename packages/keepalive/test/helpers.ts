@@ -1,6 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { VirtualClock } from '@userstream/core';
-import { DIAGNOSTICS_CHANNELS, type Logger, type Scheduler } from '@userstream/keepalive';
+import { DIAGNOSTICS_CHANNELS, type Logger, type Scheduler } from '../src/index.js';
 
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;

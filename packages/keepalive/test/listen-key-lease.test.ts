@@ -1,4 +1,6 @@
 import { VirtualClock } from '@userstream/core';
+import { type Simulator, startSimulator } from '@userstream/simulator';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createLeaseKey,
   createMemoryLeaseStore,
@@ -7,9 +9,7 @@ import {
   type LeaseStore,
   ListenKeyLease,
   type Scheduler,
-} from '@userstream/keepalive';
-import { type Simulator, startSimulator } from '@userstream/simulator';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+} from '../src/index.js';
 import { captureOutput, DAY, HOUR, live, MIN, seededRandom, settle } from './helpers.js';
 import { type PlainRest, plainRest } from './plain-rest.js';
 

@@ -1,4 +1,6 @@
 import { VirtualClock } from '@userstream/core';
+import { type Simulator, startSimulator } from '@userstream/simulator';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createLeaseKey,
   createMemoryLeaseStore,
@@ -6,9 +8,7 @@ import {
   type LeaseEvents,
   ListenTokenLease,
   type Scheduler,
-} from '@userstream/keepalive';
-import { type Simulator, startSimulator } from '@userstream/simulator';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+} from '../src/index.js';
 import { DAY, HOUR, live, MIN, seededRandom } from './helpers.js';
 import { type PlainRest, plainRest } from './plain-rest.js';
 

@@ -16,8 +16,8 @@ import {
   TransportError,
   type VenueProfile,
 } from '@userstream/core';
-import type { ListenKeyRestClient, ListenTokenRestClient } from '@userstream/keepalive';
 import { Agent, request } from 'undici';
+import type { ListenKeyRestClient, ListenTokenRestClient } from '../src/index.js';
 
 export interface PlainRest extends ListenKeyRestClient, ListenTokenRestClient {
   readonly rateLimit: { retryAfterUntil: number | undefined; bannedUntil: number | undefined };

@@ -5,9 +5,9 @@
  */
 import { EventEmitter } from 'node:events';
 import { normalizeDecimal, parseFrame, type VenueProfile } from '@userstream/core';
-import type { MirrorSnapshot } from '@userstream/keepalive';
 import type { Simulator } from '@userstream/simulator';
 import WebSocket from 'ws';
+import type { MirrorSnapshot } from '../src/index.js';
 
 export class PlainStream extends EventEmitter {
   #ws: WebSocket | undefined;
