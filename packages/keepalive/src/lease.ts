@@ -1,10 +1,11 @@
+import type { Channel } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
 import { type Clock, InvalidInputError, UserstreamError } from '@userstream/core';
 import { channels } from './diagnostics.js';
 import { LeaseConflictError } from './errors.js';
 import { fingerprint, type LeaseKey } from './lease-key.js';
 import type { LeaseKind, LeaseRecord, LeaseStore, Ownership } from './lease-store.js';
-import type { Logger } from './logger.js';
+import { type Logger, silentLogger } from './logger.js';
 import type { Job, RateLimitView, Scheduler } from './scheduler.js';
 
 /** First retry after a failed renewal. @default 1_000 */
@@ -428,6 +429,19 @@ export abstract class BaseLease extends EventEmitter<LeaseEvents> implements Lea
             : type === 'expired'
               ? channels.leaseExpired
               : channels.leaseClosed;
+    if (channel.hasSubscribers || this.logger !== silentLogger) this.#report(type, info, channel);
+    try {
+      (this.emit as (t: string, i: unknown) => boolean)(type, info);
+    } catch (error) {
+      // A listener threw: never let it break the renewal loop.
+      this.logger.error(
+        { lease: this.describe(), event: type, code: (error as { code?: unknown })?.code },
+        '@userstream/keepalive: a lease event listener threw',
+      );
+    }
+  }
+
+  #report<K extends keyof LeaseEvents>(type: K, info: LeaseEvents[K][0], channel: Channel): void {
     const summary = {
       lease: this.describe(),
       venue: this.key.venue,
@@ -443,15 +457,6 @@ export abstract class BaseLease extends EventEmitter<LeaseEvents> implements Lea
       this.logger.warn(summary, `@userstream/keepalive: lease ${type}`);
     } else {
       this.logger.debug(summary, `@userstream/keepalive: lease ${type}`);
-    }
-    try {
-      (this.emit as (t: string, i: unknown) => boolean)(type, info);
-    } catch (error) {
-      // A listener threw: never let it break the renewal loop.
-      this.logger.error(
-        { lease: this.describe(), event: type, code: (error as { code?: unknown })?.code },
-        '@userstream/keepalive: a lease event listener threw',
-      );
     }
   }
 

@@ -124,19 +124,22 @@ export interface Scheduler {
   readonly closed: boolean;
 }
 
-class JobImpl implements HeapItem {
-  dueAt = 0;
+class JobImpl implements Job, HeapItem {
+  due = 0;
   seq = 0;
   heapIndex = -1;
   running = false;
   cancelled = false;
-  rerun = false;
-  scheduledFor: number | undefined;
+  scheduledFor: number | undefined = undefined;
 
   constructor(
     readonly owner: SchedulerImpl,
     readonly task: ScheduledTask,
   ) {}
+
+  get dueAt(): number | undefined {
+    return this.heapIndex >= 0 ? this.due : this.scheduledFor;
+  }
 
   scheduleAt(at: number): number {
     return this.owner.scheduleJob(this, at);
@@ -208,7 +211,7 @@ class SchedulerImpl implements Scheduler {
       inFlight: this.#inFlight,
       maxInFlight: this.#maxInFlight,
       ...this.#stats,
-      nextDueAt: this.#heap.peek()?.dueAt,
+      nextDueAt: this.#heap.peek()?.due,
     };
   }
 
@@ -227,18 +230,7 @@ class SchedulerImpl implements Scheduler {
       });
     }
     this.#jobs++;
-    const job = new JobImpl(this, task);
-    return {
-      get dueAt() {
-        return job.heapIndex >= 0 ? job.dueAt : job.scheduledFor;
-      },
-      get running() {
-        return job.running;
-      },
-      scheduleAt: (at: number) => job.scheduleAt(at),
-      scheduleIn: (delayMs: number, options?: ScheduleOptions) => job.scheduleIn(delayMs, options),
-      cancel: () => job.cancel(),
-    };
+    return new JobImpl(this, task);
   }
 
   jittered(delayMs: number, jitter: number | false | undefined): number {
@@ -264,7 +256,7 @@ class SchedulerImpl implements Scheduler {
       job.scheduledFor = at;
       return at;
     }
-    job.dueAt = at;
+    job.due = at;
     if (this.#heap.has(job)) this.#heap.update(job);
     else this.#heap.push(job);
     this.#arm();
@@ -325,7 +317,7 @@ class SchedulerImpl implements Scheduler {
         const top = this.#heap.peek();
         if (!top) break;
         const now = this.clock.now();
-        if (top.dueAt > now) break;
+        if (top.due > now) break;
         if (this.#inFlight >= this.#maxInFlight) {
           this.#stats.deferredByCap++;
           break;
@@ -335,7 +327,7 @@ class SchedulerImpl implements Scheduler {
           // Spread the held jobs after the hold so they do not all fire in the same instant.
           const at = blocked + Math.floor(this.#random() * this.#holdSpreadMs);
           this.#stats.deferredByRateLimit++;
-          top.dueAt = at;
+          top.due = at;
           top.seq = this.#seq++;
           this.#heap.update(top);
           if (channels.schedulerDeferred.hasSubscribers) {
@@ -353,7 +345,7 @@ class SchedulerImpl implements Scheduler {
   }
 
   #start(job: JobImpl, now: number): void {
-    const lateness = now - job.dueAt;
+    const lateness = now - job.due;
     if (lateness > this.#stats.maxLatenessMs) this.#stats.maxLatenessMs = lateness;
     if (lateness > this.#lateThresholdMs) this.#stats.late++;
     this.#stats.runs++;
@@ -400,12 +392,12 @@ class SchedulerImpl implements Scheduler {
       return;
     }
     // Due already but every slot is taken: the next job to finish pumps, no timer needed.
-    if (this.#inFlight >= this.#maxInFlight && top.dueAt <= this.clock.now()) return;
-    if (top.dueAt >= this.#armedAt && this.#timer !== undefined) return;
+    if (this.#inFlight >= this.#maxInFlight && top.due <= this.clock.now()) return;
+    if (top.due >= this.#armedAt && this.#timer !== undefined) return;
     this.#disarm();
-    this.#armedAt = top.dueAt;
+    this.#armedAt = top.due;
     this.#stats.timersArmed++;
-    this.#timer = this.clock.setTimeout(this.#onTimer, Math.max(0, top.dueAt - this.clock.now()));
+    this.#timer = this.clock.setTimeout(this.#onTimer, Math.max(0, top.due - this.clock.now()));
   }
 
   #disarm(): void {

@@ -1,10 +1,10 @@
 /**
- * A binary min-heap of items keyed by `(dueAt, seq)`. Each item remembers its own index, so
+ * A binary min-heap of items keyed by `(due, seq)`. Each item remembers its own index, so
  * removing or moving one is O(log n) without a search: the scheduler reschedules thousands of
  * leases through it.
  */
 export interface HeapItem {
-  dueAt: number;
+  due: number;
   seq: number;
   /** Position in the heap array, -1 when not in the heap. */
   heapIndex: number;
@@ -51,7 +51,7 @@ export class TimerHeap<T extends HeapItem> {
     return true;
   }
 
-  /** Call after changing `dueAt`/`seq` of an item in the heap. */
+  /** Call after changing `due`/`seq` of an item in the heap. */
   update(item: T): void {
     if (!this.has(item)) return;
     this.#up(item.heapIndex);
@@ -65,7 +65,7 @@ export class TimerHeap<T extends HeapItem> {
   }
 
   #less(a: T, b: T): boolean {
-    return a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.seq < b.seq);
+    return a.due < b.due || (a.due === b.due && a.seq < b.seq);
   }
 
   #swap(i: number, j: number): void {
