@@ -44,6 +44,7 @@ const heap = () => {
 };
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const print = (line) => process.stdout.write(`${line}\n`);
 
 // --- 1. The scheduler alone: memory per job -------------------------------------------------
 {
@@ -57,7 +58,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     jobs.push(job);
   }
   const h1 = heap();
-  console.log(
+  print(
     `scheduler alone: ${fmt(N)} jobs, ${fmt((h1 - h0) / N)} bytes/job, ${s.stats.timersArmed} clock timer(s) armed`,
   );
   s.close();
@@ -185,7 +186,7 @@ await Promise.all(
 );
 const createMs = performance.now() - t0;
 const h1 = heap();
-console.log(
+print(
   `created ${fmt(leases.length)} listenKeys on ${VENUES.length} venues in ${fmt(createMs / 1000, 1)} s real ` +
     `(${useRest ? '@userstream/rest' : 'minimal REST client'}, paced under the venues' weight limits); ` +
     `${fmt((h1 - h0) / N)} bytes/lease (lease + store record + REST client + job)`,
@@ -217,27 +218,27 @@ const report = await ask(
   'report',
 );
 const cpuMs = (cpu.user + cpu.system) / 1000;
-console.log(
+print(
   `steady: ${fmt((endAt - steadyStart) / MIN)} protocol min in ${fmt(realSteady / 1000, 1)} s real (speed ${SPEED}); ` +
     `${fmt(runs)} renewals run, ${fmt(counts.renewFailed)} failed, ${fmt(counts.recreated)} keys recreated, ${fmt(counts.expired)} expired`,
 );
-console.log(
+print(
   `renewals on time: ${fmt(report.onTime)} of ${fmt(report.onTime + report.lateRenewals)} keepalives seen by the simulator ` +
     `(${fmt((100 * report.onTime) / Math.max(1, report.onTime + report.lateRenewals), 2)} %); keys always renewed in time: ` +
     `${fmt(N - report.lateKeys)} of ${fmt(N)}; gap between keepalives ${fmt(report.minGap / MIN, 1)}–${fmt(report.maxGap / MIN, 1)} min`,
 );
-console.log(
+print(
   `scheduler: ${s.jobs} jobs, ${s.timersArmed} timers armed in total (one at a time), max in flight ${s.maxInFlight}, ` +
     `start lateness max ${fmt(s.maxLatenessMs / 1000, 1)} protocol s (${fmt(s.maxLatenessMs / SPEED, 1)} ms real), ` +
     `late (>5 s) ${fmt(s.late)}, deferred by cap ${fmt(s.deferredByCap)}, by rate limit ${fmt(s.deferredByRateLimit)}`,
 );
-console.log(
+print(
   `CPU (lease side, simulator excluded): ${fmt(cpuMs)} ms over ${fmt(realSteady / 1000, 1)} s = ` +
     `${fmt((100 * cpuMs) / realSteady, 1)} % of one core; ${fmt((cpuMs * 1000) / Math.max(1, runs), 1)} µs per renewal; ` +
     `= ${fmt(cpuMs / ((endAt - steadyStart) / 3_600_000) / 1000, 2)} CPU-s per protocol hour for ${fmt(N)} keys. ` +
     `event loop delay p99 ${fmt(loop.percentile(99) / 1e6, 1)} ms`,
 );
-console.log(
+print(
   `memory: heapUsed ${fmt(process.memoryUsage().heapUsed / 2 ** 20, 1)} MiB, rss ${fmt(process.memoryUsage().rss / 2 ** 20, 1)} MiB`,
 );
 
