@@ -1,0 +1,35 @@
+// biome-ignore-all lint/suspicious/noConsole: an example for people to run; it prints what happens
+import { createScaledClock } from '@userstream/core';
+import { AccountMirror, createScheduler, openUserDataStream } from '@userstream/keepalive';
+import { startSimulator } from '@userstream/simulator';
+
+const clock = createScaledClock({ speed: 3600 }); // one hour of protocol time per second
+const sim = await startSimulator({ clock });
+const account = sim.accounts[0]; // an HMAC account
+const scheduler = createScheduler({ clock });
+
+const stream = await openUserDataStream({
+  venue: sim.venue('binance-usdm'), // the USD-M profile pointed at the simulator
+  credentials: { apiKey: account.apiKey, secret: account.secret },
+  scheduler,
+});
+const mirror = new AccountMirror({ stream, rest: stream.rest });
+await mirror.ready();
+
+stream.on('ORDER_TRADE_UPDATE', (e) => console.log('order', e.o.s, e.o.X));
+stream.lease.on('renewed', (info) => console.log('keepalive at', new Date(info.at).toISOString()));
+
+sim.exchange.placeOrder(account.id, 'binance-usdm', {
+  symbol: 'BTCUSDT',
+  side: 'BUY',
+  type: 'LIMIT',
+  timeInForce: 'GTC',
+  quantity: '0.010',
+  price: '50000',
+});
+await new Promise((resolve) => setTimeout(resolve, 2_500)); // 2.5 hours of protocol time
+
+console.log(stream.lease.state()); // { kind: 'listenKey', renewals: 5, failures: 0, nextRenewalAt, … }
+console.log(mirror.balances, mirror.openOrders);
+await stream.close(); // deletes the listenKey; no timer or socket left
+await sim.close();
