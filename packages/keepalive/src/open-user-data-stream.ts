@@ -242,15 +242,18 @@ function check(options: OpenUserDataStreamOptions): Checked {
   };
 }
 
+/** Where REST clients and streams come from: `@userstream/rest` and `@userstream/stream`. */
+export interface Factories {
+  createRestClient: typeof restPackage.createRestClient;
+  openListenKeyStream: typeof streamPackage.openListenKeyStream;
+  openWsApiStream: typeof streamPackage.openWsApiStream;
+}
+
 /**
  * The REST and stream factories of the sibling packages, looked up when first needed, so an
  * incompatible install fails with a message that says what to do (not a link error at import).
  */
-function siblings(): {
-  createRestClient: typeof restPackage.createRestClient;
-  openListenKeyStream: typeof streamPackage.openListenKeyStream;
-  openWsApiStream: typeof streamPackage.openWsApiStream;
-} {
+function siblings(): Factories {
   const { createRestClient } = restPackage;
   const { openListenKeyStream, openWsApiStream } = streamPackage;
   if (
@@ -296,7 +299,26 @@ function viewOf(lease: BaseLease): LeaseView {
  */
 export async function openUserDataStream(options: OpenUserDataStreamOptions): Promise<UserDataStreamHandle> {
   const c = check(options);
-  const { createRestClient, openListenKeyStream, openWsApiStream } = siblings();
+  return openChecked(siblings(), c, options);
+}
+
+/**
+ * `openUserDataStream` with the REST client and stream factories given (internal: lets the
+ * package's own tests run against the simulator with any implementation of the two siblings).
+ */
+export async function openUserDataStreamWith(
+  factories: Factories,
+  options: OpenUserDataStreamOptions,
+): Promise<UserDataStreamHandle> {
+  return openChecked(factories, check(options), options);
+}
+
+async function openChecked(
+  factories: Factories,
+  c: Checked,
+  options: OpenUserDataStreamOptions,
+): Promise<UserDataStreamHandle> {
+  const { createRestClient, openListenKeyStream, openWsApiStream } = factories;
   if (options.signal?.aborted)
     throw new ClosedError('@userstream/keepalive: opening was aborted', { aborted: true });
   const restOptions: RestClientOptions = {
@@ -322,7 +344,7 @@ export async function openUserDataStream(options: OpenUserDataStreamOptions): Pr
 
   let handle: UserDataStreamHandle;
   if (c.venue.protocol === 'wsApi') {
-    handle = await openWsApi(c, restOptions, streamBase, group, closeScheduler);
+    handle = await openWsApi(factories, c, restOptions, streamBase, group, closeScheduler);
   } else {
     const registry = c.scheduler.leases;
     let lease: ListenKeyLease | ListenTokenLease;
@@ -417,13 +439,14 @@ export async function openUserDataStream(options: OpenUserDataStreamOptions): Pr
 }
 
 async function openWsApi(
+  factories: Factories,
   c: Checked,
   restOptions: RestClientOptions,
   streamBase: Record<string, unknown>,
   group: string,
   closeScheduler: () => void,
 ): Promise<UserDataStreamHandle> {
-  const { createRestClient, openWsApiStream } = siblings();
+  const { createRestClient, openWsApiStream } = factories;
   const rest = createRestClient(restOptions);
   const auth =
     c.signer.keyType === 'ed25519'

@@ -97,3 +97,22 @@ export function seededRandom(seed = 42): () => number {
     return s / 2 ** 32;
   };
 }
+
+/**
+ * Lives through `ms` of virtual time in fixed steps, letting real I/O (requests, socket frames,
+ * reconnects) happen between steps. For end-to-end runs where streams and the simulator have
+ * their own timers besides the scheduler's.
+ */
+export async function liveSteps(
+  clock: VirtualClock,
+  scheduler: Scheduler,
+  ms: number,
+  stepMs = 10 * MIN,
+): Promise<void> {
+  const end = clock.now() + ms;
+  while (clock.now() < end) {
+    await clock.advance(Math.min(stepMs, end - clock.now()));
+    await settle(scheduler);
+    await tick(1);
+  }
+}

@@ -1,0 +1,272 @@
+import { createScaledClock, VirtualClock } from '@userstream/core';
+import { type Simulator, startSimulator } from '@userstream/simulator';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  AccountMirror,
+  createScheduler,
+  type OpenUserDataStreamOptions,
+  type Scheduler,
+  type UserDataStreamHandle,
+} from '../src/index.js';
+import { openUserDataStreamWith } from '../src/open-user-data-stream.js';
+import { factories } from './factories.js';
+import { captureOutput, DAY, HOUR, liveSteps, MIN, until } from './helpers.js';
+import { BHEX, COINS, converged, FUTURES, type Market, trader } from './trading.js';
+
+let clock: VirtualClock;
+let sim: Simulator;
+let scheduler: Scheduler;
+const open: UserDataStreamHandle[] = [];
+const mirrors: AccountMirror[] = [];
+
+/** Waits `ms` of protocol time (real time / speed). */
+const openStream = (o: OpenUserDataStreamOptions) => openUserDataStreamWith(factories, o);
+const pass = (ms: number) => liveSteps(clock, scheduler, ms, Math.min(ms, 10 * MIN));
+
+beforeEach(async () => {
+  clock = new VirtualClock();
+  // Time jumps in 10-minute steps with real I/O in between: heartbeats slower than a step.
+  sim = await startSimulator({ clock, pingIntervalMs: HOUR, pongTimeoutMs: 4 * HOUR });
+  scheduler = createScheduler({ clock });
+});
+
+afterEach(async () => {
+  for (const m of mirrors.splice(0)) m.close();
+  for (const s of open.splice(0)) await s.close();
+  scheduler.close();
+  await sim.close();
+});
+
+function options(market: Market, account = sim.accounts[0]!): OpenUserDataStreamOptions {
+  return {
+    venue: sim.venue(market.venue),
+    credentials:
+      account.keyType === 'hmac'
+        ? { apiKey: account.apiKey, secret: account.secret! }
+        : { apiKey: account.apiKey, privateKey: account.privateKeyPem! },
+    scheduler,
+    // Timeouts and heartbeats are protocol time too: give loopback round trips room at this speed.
+    rest: { timeoutMs: 5 * MIN, retry: { baseDelayMs: MIN, maxDelayMs: 10 * MIN } },
+    stream: {
+      heartbeat: { pingIntervalMs: HOUR, pongTimeoutMs: 2 * HOUR, inactivityMs: 6 * HOUR },
+      reconnect: { baseDelayMs: 10_000, maxDelayMs: 10 * MIN },
+    },
+  };
+}
+
+async function openWithMirror(market: Market, account = sim.accounts[0]!) {
+  const stream = await openStream(options(market, account));
+  open.push(stream);
+  const mirror = new AccountMirror({
+    stream,
+    rest: stream.rest,
+    clock,
+    retry: { baseDelayMs: MIN, maxDelayMs: 10 * MIN },
+  });
+  mirrors.push(mirror);
+  await mirror.ready();
+  return { stream, mirror };
+}
+
+const listenKeyPath = (market: Market) => sim.venue(market.venue).listenKey!.keepAlive.path;
+
+describe('openUserDataStream over listenKeys (compressed clock)', () => {
+  it('USD-M lives through two days: keepalives every ~30 min from one loop, 24 h cutoffs survived, mirror exact, close releases all', async () => {
+    const account = sim.accounts[0]!;
+    const { stream, mirror } = await openWithMirror(FUTURES);
+    const events: number[] = [];
+    stream.on('ORDER_TRADE_UPDATE', () => events.push(clock.now()));
+    const step = trader(sim, FUTURES, account.id, 3);
+    const start = clock.now();
+    while (clock.now() - start < 2 * DAY + 4 * HOUR) {
+      await step();
+      await pass(20 * MIN);
+    }
+    await converged(sim, mirror, FUTURES, account.id);
+    expect(events.length).toBeGreaterThan(10);
+
+    const state = stream.lease.state();
+    expect(state).toMatchObject({
+      kind: 'listenKey',
+      status: 'active',
+      recreations: 0,
+      consecutiveFailures: 0,
+    });
+    const path = listenKeyPath(FUTURES);
+    expect(sim.record.requestCount('POST', path)).toBe(1);
+    // 52 h: one keepalive every 27 to 30 min (up to 10 % jitter, always early), never two loops.
+    const puts = sim.record.requestCount('PUT', path);
+    expect(puts).toBeGreaterThanOrEqual(101);
+    expect(puts).toBeLessThanOrEqual(116);
+    expect(state.renewals).toBe(puts);
+    // The 24 h connection life was crossed twice, and events kept coming after each cutoff.
+    expect(events.filter((t) => t > start + 25 * HOUR && t < start + 47 * HOUR).length).toBeGreaterThan(3);
+    expect(events.filter((t) => t > start + 49 * HOUR).length).toBeGreaterThan(0);
+
+    await stream.close();
+    await mirror.close();
+    expect(sim.record.requestCount('DELETE', path)).toBe(1);
+    await until(() => sim.record.connections === 0, 2_000, 'the server to see the socket closed');
+    expect(scheduler.stats.scheduled).toBe(0);
+    expect(scheduler.leases.size).toBe(0);
+  });
+
+  it('survives every listenKey fault the simulator offers, and the mirror still equals the exchange', async () => {
+    const account = sim.accounts[0]!;
+    const out = captureOutput();
+    try {
+      const stream = await openStream({ ...options(FUTURES), logger: out.logger });
+      open.push(stream);
+      const mirror = new AccountMirror({ stream, rest: stream.rest, clock });
+      mirrors.push(mirror);
+      await mirror.ready();
+      const leaseEvents: string[] = [];
+      for (const t of ['renewed', 'renewFailed', 'recreated', 'expired'] as const) {
+        stream.lease.on(t, () => leaseEvents.push(t));
+      }
+      const step = trader(sim, FUTURES, account.id, 8);
+      const trade = async (n: number) => {
+        for (let i = 0; i < n; i++) {
+          await step();
+          await pass(MIN);
+        }
+      };
+      const faults: [string, () => unknown][] = [
+        ['keepalive -1125', () => sim.faults.failKeepalives({ count: 1, mode: '-1125' })],
+        ['keepalive 5xx', () => sim.faults.failKeepalives({ count: 3, mode: '5xx' })],
+        ['keepalive timeout', () => sim.faults.failKeepalives({ count: 1, mode: 'timeout' })],
+        ['key expired', () => sim.faults.expire({ apiKey: account.apiKey, venue: 'binance-usdm' })],
+        ['429', () => sim.faults.rateLimit({ venue: 'binance-usdm', retryAfterMs: 20 * MIN })],
+        ['418', () => sim.faults.ban({ venue: 'binance-usdm', durationMs: 40 * MIN })],
+        ['drop', () => sim.faults.drop({ mode: 'close', connections: 'stream' })],
+        ['terminate', () => sim.faults.drop({ mode: 'terminate', connections: 'stream' })],
+        ['stall', () => sim.faults.stall({ durationMs: 3 * HOUR, connections: 'stream' })],
+        ['malformed', () => sim.faults.malformedFrame({ apiKey: account.apiKey })],
+        ['unknown', () => sim.faults.unknownEvent({ apiKey: account.apiKey })],
+        ['duplicate', () => sim.faults.duplicate({ apiKey: account.apiKey, count: 5 })],
+        ['reorder', () => sim.faults.reorder({ apiKey: account.apiKey, window: 3 })],
+        ['refuse', () => sim.faults.refuseConnections({ durationMs: 30 * MIN })],
+      ];
+      for (const [, apply] of faults) {
+        apply();
+        await trade(5);
+        await pass(HOUR);
+      }
+      await trade(10);
+      await pass(2 * HOUR);
+      await converged(sim, mirror, FUTURES, account.id);
+      expect(stream.lease.state().status).toBe('active');
+      expect(leaseEvents).toContain('renewFailed');
+      expect(leaseEvents).toContain('recreated');
+      // Keepalives still flow after all that.
+      const before = sim.record.requestCount('PUT', listenKeyPath(FUTURES));
+      await pass(2 * HOUR);
+      expect(sim.record.requestCount('PUT', listenKeyPath(FUTURES))).toBeGreaterThan(before);
+      const text = out.text();
+      for (const secret of [account.apiKey, account.secret!]) expect(text).not.toContain(secret);
+    } finally {
+      out.stop();
+    }
+  });
+
+  for (const market of [BHEX, COINS]) {
+    it(`${market.venue}: signed listenKeys, events folded exactly, key deleted on close`, async () => {
+      const account = sim.accounts[0]!;
+      const { stream, mirror } = await openWithMirror(market);
+      const step = trader(sim, market, account.id, 4);
+      for (let i = 0; i < 40; i++) {
+        await step();
+        await pass(5 * MIN);
+      }
+      await pass(2 * HOUR);
+      await converged(sim, mirror, market, account.id);
+      expect(sim.record.requestCount('PUT', listenKeyPath(market))).toBeGreaterThanOrEqual(4);
+      await stream.close();
+      expect(sim.record.requestCount('DELETE', listenKeyPath(market))).toBe(1);
+    });
+  }
+
+  it('concurrent opens of one account+market share one key and one keepalive loop; the last close deletes it', async () => {
+    const [a, b, c] = await Promise.all([
+      openStream(options(FUTURES)),
+      openStream(options(FUTURES)),
+      openStream(options(FUTURES)),
+    ]);
+    open.push(a!, b!, c!);
+    const path = listenKeyPath(FUTURES);
+    expect(sim.record.requestCount('POST', path)).toBe(1);
+    expect(a!.lease.state().holders).toBe(3);
+    const seen = [0, 0, 0];
+    for (const [i, s] of [a!, b!, c!].entries()) {
+      s.on('event', () => {
+        seen[i]!++;
+      });
+    }
+    sim.exchange.deposit(sim.accounts[0]!.id, 'binance-usdm', 'USDT', '1');
+    await until(() => seen.every((n) => n > 0), 2_000, 'every stream to see the deposit');
+    await pass(3 * HOUR);
+    const puts = sim.record.requestCount('PUT', path);
+    expect(puts).toBeGreaterThanOrEqual(6);
+    expect(puts).toBeLessThanOrEqual(7);
+    await a!.close();
+    await b!.close();
+    expect(sim.record.requestCount('DELETE', path)).toBe(0);
+    await pass(HOUR);
+    expect(sim.record.requestCount('PUT', path)).toBeGreaterThan(puts);
+    await c!.close();
+    expect(sim.record.requestCount('DELETE', path)).toBe(1);
+  });
+
+  it('runs many accounts and markets in one process and releases them all', async () => {
+    const markets: Market[] = [
+      FUTURES,
+      { ...FUTURES, venue: 'binance-coinm', deposit: ['BTC', '0.1'] },
+      { ...FUTURES, venue: 'binance-portfolio-margin' },
+      { ...FUTURES, venue: 'binance-spot-legacy', deposit: ['USDT', '5'] },
+    ];
+    const streams: UserDataStreamHandle[] = [];
+    for (const account of sim.accounts) {
+      for (const market of markets) streams.push(await openStream(options(market, account)));
+    }
+    open.push(...streams);
+    // One lease per account+market (portfolio margin shares USD-M's book, not its listenKey).
+    expect(scheduler.leases.size).toBe(sim.accounts.length * markets.length);
+    const seen = new Set<UserDataStreamHandle>();
+    for (const s of streams) s.on('event', () => seen.add(s));
+    for (const account of sim.accounts) {
+      for (const market of markets)
+        sim.exchange.deposit(account.id, market.venue, market.deposit[0], market.deposit[1]);
+    }
+    await until(() => seen.size === streams.length, 3_000, 'every stream to see its deposit');
+    await pass(HOUR);
+    for (const s of streams) expect(s.lease.state().status).toBe('active');
+    for (const s of open.splice(0)) await s.close();
+    await until(() => sim.record.connections === 0, 2_000, 'every socket closed');
+    expect(scheduler.leases.size).toBe(0);
+    expect(scheduler.stats.scheduled).toBe(0);
+  });
+
+  it('checks its options with messages that say what to do', async () => {
+    const base = options(FUTURES);
+    await expect(openStream({ ...base, venue: 'binance-nope' })).rejects.toThrow(
+      /unknown venue 'binance-nope'/,
+    );
+    await expect(openStream({ ...base, symbol: 'BTCUSDT' })).rejects.toThrow(
+      /symbol is only for isolated margin/,
+    );
+    await expect(openStream({ ...base, venue: sim.venue('binance-isolated-margin') })).rejects.toThrow(
+      /pass symbol/,
+    );
+    await expect(openStream({ ...base, credentials: { apiKey: 'short' } as never })).rejects.toMatchObject({
+      code: 'USERSTREAM_INVALID_INPUT',
+    });
+    await expect(openStream({ ...base, clock: createScaledClock({ speed: 2 }) })).rejects.toThrow(
+      /clock and scheduler disagree/,
+    );
+    await expect(openStream({ ...base, lease: { renewIntervalMs: -1 } })).rejects.toThrow(
+      /lease.renewIntervalMs must be a positive number/,
+    );
+    await expect(openStream({ ...base, bogus: 1 } as never)).rejects.toThrow(/unknown option 'bogus'/);
+    expect(sim.record.requestCount('POST', listenKeyPath(FUTURES))).toBe(0);
+  });
+});

@@ -1,0 +1,119 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usingReal } from './factories.js';
+
+const pkg = fileURLToPath(new URL('..', import.meta.url));
+/** A throwaway ESM bundle of the package source (dist is left alone). */
+const out = fileURLToPath(new URL('../node_modules/.cache/keepalive-exit-test/', import.meta.url));
+
+beforeAll(() => {
+  execFileSync(
+    'pnpm',
+    [
+      'exec',
+      'tsup',
+      'src/index.ts',
+      'src/open-user-data-stream.ts',
+      'test/factories.ts',
+      '--no-config',
+      '--format',
+      'esm',
+      '--target',
+      'node20',
+      '--external',
+      'ws',
+      '--external',
+      'undici',
+      '--out-dir',
+      out,
+      '--silent',
+    ],
+    { cwd: pkg, stdio: 'pipe' },
+  );
+  // The README example, pointed at that bundle instead of the published entry.
+  const example = readFileSync(new URL('../examples/simulator.mjs', import.meta.url), 'utf8').replace(
+    "from '@userstream/keepalive'",
+    `from '${out}src/index.js'`,
+  );
+  writeFileSync(`${out}example.mjs`, example);
+}, 60_000);
+
+/** Runs a node script; resolves with its output once it exits by itself, rejects if it has not after `ms`. */
+function run(
+  args: string[],
+  ms: number,
+): Promise<{
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+  exitAfterLastOutputMs: number;
+}> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, args, { cwd: pkg, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let lastOutput = Date.now();
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      lastOutput = Date.now();
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(`the process did not exit by itself within ${ms} ms\nstdout: ${stdout}\nstderr: ${stderr}`),
+      );
+    }, ms);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({
+        code,
+        stdout,
+        stderr,
+        ms: Date.now() - started,
+        exitAfterLastOutputMs: Date.now() - lastOutput,
+      });
+    });
+  });
+}
+
+describe('close() leaves nothing behind', () => {
+  it('a process that opened streams of every kind exits by itself after closing them', async () => {
+    const result = await run(
+      [fileURLToPath(new URL('./fixtures/exit-child.mjs', import.meta.url)), out],
+      8_000,
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('closed 5 streams');
+    expect(result.code).toBe(0);
+    // Nothing but the close handshakes' last bytes may remain: no timer, no socket, no server.
+    const { beforeSimClose, resources } = JSON.parse(result.stdout.split('\n')[1] ?? '{}') as {
+      beforeSimClose: string[];
+      resources: string[];
+    };
+    expect(beforeSimClose).toEqual(['TCPServerWrap']);
+    expect(resources).toEqual([]);
+    expect(result.exitAfterLastOutputMs).toBeLessThan(700);
+  });
+
+  it('the README example runs as is and exits by itself', async () => {
+    const result = await run([`${out}example.mjs`], 8_000);
+    if (!usingReal.rest || !usingReal.stream) {
+      // Without @userstream/rest and @userstream/stream the example cannot open a stream: it
+      // must fail with the message that says so, and still exit.
+      expect(result.stderr).toContain('@userstream/rest (createRestClient) and @userstream/stream');
+      expect(result.code).toBe(1);
+      return;
+    }
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/keepalive at/);
+    expect(result.stdout).toMatch(/kind: 'listenKey'/);
+  });
+});
