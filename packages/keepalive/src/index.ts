@@ -56,7 +56,13 @@ export {
   type ListenTokenRestClient,
 } from './listen-token-lease.js';
 export { type Logger, silentLogger } from './logger.js';
-export { type InnerStream, type LeaseView, ManagedStream } from './managed-stream.js';
+export {
+  type InnerStream,
+  type LeaseView,
+  ManagedStream,
+  type ManagedStreamEvents,
+  type UserDataEventsByType,
+} from './managed-stream.js';
 export {
   type LeaseOptions,
   type OpenUserDataStreamOptions,

@@ -1,5 +1,11 @@
 import { EventEmitter } from 'node:events';
-import { type Clock, ClosedError, type UserstreamError } from '@userstream/core';
+import {
+  type Clock,
+  ClosedError,
+  type UnknownEvent,
+  type UserDataEvent,
+  type UserstreamError,
+} from '@userstream/core';
 import type { LeaseEvents, LeaseState } from './lease.js';
 import type { LeaseKey } from './lease-key.js';
 import type { LeaseKind } from './lease-store.js';
@@ -27,6 +33,28 @@ export interface LeaseView {
   once<K extends keyof LeaseEvents>(type: K, listener: (...args: LeaseEvents[K]) => void): LeaseView;
 }
 
+/** Every event type a venue sends (`executionReport`, `ORDER_TRADE_UPDATE`, …), with its payload type. */
+export type UserDataEventsByType = {
+  [K in Exclude<UserDataEvent['e'], 'unknown'>]: [event: Extract<UserDataEvent, { e: K }>];
+};
+
+/** Events of a {@link ManagedStream}: each venue event by its type, plus the stream's lifecycle. */
+export type ManagedStreamEvents = UserDataEventsByType & {
+  /** Every event, in `E` order, once. */
+  event: [event: UserDataEvent];
+  /** An event type this library does not know (yet), passed through. */
+  unknown: [event: UnknownEvent];
+  open: [info: unknown];
+  reconnecting: [info: { attempt?: number; delayMs?: number; reason?: string }];
+  reconnected: [info: unknown];
+  /** Continuity could not be proven (reconnect, credential change, overflow): resync from a snapshot. */
+  gap: [info: { reason: string; lastEventTime: number | undefined; at: number }];
+  credentialExpired: [info: { reason: string; code?: number }];
+  error: [error: UserstreamError];
+  slowConsumer: [info: { buffered: number; limit: number }];
+  closed: [info: { reason: string }];
+};
+
 /** Lifecycle events forwarded from the underlying stream as they are. */
 const FORWARDED = [
   'open',
@@ -51,7 +79,7 @@ export interface ManagedStreamHooks {
  * `credentialExpired`, `slowConsumer`, `error`, `closed`), and can swap the underlying stream
  * when its lease recreates it (WebSocket API), emitting `gap` then.
  */
-export class ManagedStream<TRest = unknown> extends EventEmitter {
+export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEvents> {
   readonly lease: LeaseView;
   /** The REST client of the lease (for snapshots: pass it to `AccountMirror`). */
   readonly rest: TRest;
@@ -102,16 +130,16 @@ export class ManagedStream<TRest = unknown> extends EventEmitter {
     return new Promise((resolve, reject) => this.#openWaiters.push({ resolve, reject }));
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<unknown> {
-    if (!this.#replaceable) return this.#inner[Symbol.asyncIterator]();
+  [Symbol.asyncIterator](): AsyncIterator<UserDataEvent> {
+    if (!this.#replaceable) return this.#inner[Symbol.asyncIterator]() as AsyncIterator<UserDataEvent>;
     // The underlying stream may be swapped: follow it from one to the next.
     let current = this.#inner;
-    let it = current[Symbol.asyncIterator]();
-    const next = (): Promise<IteratorResult<unknown>> =>
+    let it = current[Symbol.asyncIterator]() as AsyncIterator<UserDataEvent>;
+    const next = (): Promise<IteratorResult<UserDataEvent>> =>
       it.next().then((r) => {
         if (r.done && !this.#closed && this.#inner !== current) {
           current = this.#inner;
-          it = current[Symbol.asyncIterator]();
+          it = current[Symbol.asyncIterator]() as AsyncIterator<UserDataEvent>;
           return next();
         }
         return r;
@@ -171,10 +199,11 @@ export class ManagedStream<TRest = unknown> extends EventEmitter {
   }
 
   #attach(inner: InnerStream): void {
+    const emit = this.emit as (type: string, arg: unknown) => boolean;
     const onEvent = (event: { e?: unknown }) => {
       if (inner !== this.#inner) return;
-      this.emit('event', event);
-      if (typeof event.e === 'string') this.emit(event.e, event);
+      emit.call(this, 'event', event);
+      if (typeof event.e === 'string') emit.call(this, event.e, event);
     };
     const onOpen = (info: unknown) => {
       if (inner !== this.#inner) return;
@@ -182,16 +211,16 @@ export class ManagedStream<TRest = unknown> extends EventEmitter {
         this.#opened = true;
         for (const w of this.#openWaiters.splice(0)) w.resolve();
       }
-      this.emit('open', info);
+      emit.call(this, 'open', info);
     };
     const onError = (error: UserstreamError) => {
       if (inner !== this.#inner) return;
-      if (this.listenerCount('error') > 0) this.emit('error', error);
+      if (this.listenerCount('error') > 0) emit.call(this, 'error', error);
       else this.#hooks.logger.warn({ code: error?.code }, '@userstream/keepalive: stream error');
     };
     const forwarders = FORWARDED.filter((t) => t !== 'open').map((type) => {
       const f = (info: unknown) => {
-        if (inner === this.#inner) this.emit(type, info);
+        if (inner === this.#inner) emit.call(this, type, info);
       };
       inner.on(type, f);
       return [type, f] as const;
