@@ -66,6 +66,8 @@ export interface AccountMirrorOptions {
   clock?: Clock;
   /** Retry of failed snapshots: capped exponential backoff with full jitter. */
   retry?: { baseDelayMs?: number; maxDelayMs?: number };
+  /** Random source in [0, 1) for the retry jitter. @default Math.random */
+  random?: () => number;
   logger?: Logger;
 }
 
@@ -104,7 +106,7 @@ export interface AccountMirrorEvents {
   error: [error: UserstreamError];
 }
 
-const KNOWN = new Set(['stream', 'rest', 'snapshot', 'symbol', 'clock', 'retry', 'logger']);
+const KNOWN = new Set(['stream', 'rest', 'snapshot', 'symbol', 'clock', 'retry', 'random', 'logger']);
 
 /**
  * Balances and open orders of one account, kept equal to the exchange's: it folds the stream's
@@ -127,6 +129,7 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
   readonly #logger: Logger;
   readonly #retryBase: number;
   readonly #retryMax: number;
+  readonly #random: () => number;
   #state: FoldState = emptyState(0);
   #phase: 'syncing' | 'live' | 'closed' = 'syncing';
   #buffer: Record<string, unknown>[] = [];
@@ -230,6 +233,7 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
     this.#logger = options.logger ?? silentLogger;
     this.#retryBase = options.retry?.baseDelayMs ?? DEFAULT_MIRROR_RETRY_BASE_MS;
     this.#retryMax = options.retry?.maxDelayMs ?? DEFAULT_MIRROR_RETRY_MAX_MS;
+    this.#random = options.random ?? Math.random;
     if (!(this.#retryBase > 0 && this.#retryMax >= this.#retryBase)) {
       throw new InvalidInputError('@userstream/keepalive: retry needs 0 < baseDelayMs <= maxDelayMs', {
         field: 'retry',
@@ -443,7 +447,7 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
     const until = (error as { until?: unknown }).until;
     if (typeof until === 'number' && until > this.#clock.now()) return until - this.#clock.now();
     const cap = Math.min(this.#retryMax, this.#retryBase * 2 ** Math.min(attempt, 30));
-    return Math.max(this.#retryBase / 2, Math.floor(Math.random() * cap));
+    return Math.max(this.#retryBase / 2, Math.floor(this.#random() * cap));
   }
 
   /** A promise for the stream's next open while it is reconnecting; undefined when it is open (or does not say). */
