@@ -123,6 +123,16 @@ export interface BaseLeaseOptions {
   random?: () => number;
   /** Runs last in close(), e.g. to close the lease's REST client. */
   dispose?: () => Promise<void>;
+  /**
+   * How long ownership in the store lasts without renewal. Short in a fleet, so a dead worker's
+   * leases are taken over quickly. @default the credential's validity
+   */
+  ownershipTtlMs?: number;
+  /**
+   * Renew ownership (checking the fencing token) this often, besides before every credential
+   * renewal and close. Set it below `ownershipTtlMs` in a fleet. @default only with credential renewals
+   */
+  ownershipRenewMs?: number;
 }
 
 /**
@@ -156,6 +166,9 @@ export abstract class BaseLease extends EventEmitter<LeaseEvents> implements Lea
   protected ownership: Ownership | undefined;
   protected readonly consumers = new Set<CredentialConsumer>();
   readonly #dispose: (() => Promise<void>) | undefined;
+  readonly #ownershipTtlMs: number | undefined;
+  readonly #ownershipRenewMs: number | undefined;
+  #ownershipJob: Job | undefined;
   #storeVersion: number | undefined;
   #running: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
@@ -178,6 +191,30 @@ export abstract class BaseLease extends EventEmitter<LeaseEvents> implements Lea
       });
     }
     this.#dispose = options.dispose;
+    for (const field of ['ownershipTtlMs', 'ownershipRenewMs'] as const) {
+      const v = options[field];
+      if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0)) {
+        throw new InvalidInputError(
+          `@userstream/keepalive: ${field} must be a positive number of ms, got ${String(v)}`,
+          {
+            field,
+          },
+        );
+      }
+    }
+    if (
+      options.ownershipRenewMs !== undefined &&
+      options.ownershipRenewMs >= (options.ownershipTtlMs ?? Number.POSITIVE_INFINITY)
+    ) {
+      throw new InvalidInputError(
+        '@userstream/keepalive: ownershipRenewMs must be shorter than ownershipTtlMs',
+        {
+          field: 'ownershipRenewMs',
+        },
+      );
+    }
+    this.#ownershipTtlMs = options.ownershipTtlMs;
+    this.#ownershipRenewMs = options.ownershipRenewMs;
     this.createdAt = this.clock.now();
     this.job = this.scheduler.add({
       run: () => this.#run(),
@@ -236,6 +273,7 @@ export abstract class BaseLease extends EventEmitter<LeaseEvents> implements Lea
     const wasLost = this.status === 'lost';
     this.status = 'closed';
     this.job.cancel();
+    this.#ownershipJob?.cancel();
     // Let a renewal or creation in flight finish, so a key it just made is released too.
     if (this.#running) await this.#running.catch(() => {});
     // Only the owner may release the credential and the record (a lease that never got
@@ -288,12 +326,37 @@ export abstract class BaseLease extends EventEmitter<LeaseEvents> implements Lea
 
   async #runFenced(): Promise<void> {
     if (!(await this.#checkFence())) {
-      this.status = 'lost';
-      this.job.cancel();
-      this.publish('expired', { kind: this.kind, at: this.clock.now(), reason: 'ownership-lost' });
+      this.#lost();
       return;
     }
     await this.runDue();
+  }
+
+  #lost(): void {
+    if (this.status === 'lost' || this.status === 'closed') return;
+    this.status = 'lost';
+    this.job.cancel();
+    this.#ownershipJob?.cancel();
+    this.publish('expired', { kind: this.kind, at: this.clock.now(), reason: 'ownership-lost' });
+  }
+
+  /** Starts the periodic ownership renewal (when `ownershipRenewMs` is set); call after claiming. */
+  protected startOwnershipRenewal(): void {
+    if (this.#ownershipRenewMs === undefined || !this.ownership || !this.store.renewOwnership) return;
+    const every = this.#ownershipRenewMs;
+    const job = this.scheduler.add({
+      label: `ownership ${this.describe()}`,
+      run: async () => {
+        if (this.status === 'closed' || this.status === 'lost') return;
+        if (!(await this.#checkFence())) {
+          this.#lost();
+          return;
+        }
+        job.scheduleIn(every);
+      },
+    });
+    this.#ownershipJob = job;
+    job.scheduleIn(every);
   }
 
   /** True while this process still owns the lease (stores without owners: always). */
@@ -314,8 +377,13 @@ export abstract class BaseLease extends EventEmitter<LeaseEvents> implements Lea
     }
   }
 
-  /** How long ownership lasts without a renewal: the credential's validity. */
-  protected abstract ownershipTtl(): number;
+  /** Default ownership TTL: the credential's validity. */
+  protected abstract defaultOwnershipTtl(): number;
+
+  /** How long ownership lasts without a renewal. */
+  protected ownershipTtl(): number {
+    return this.#ownershipTtlMs ?? this.defaultOwnershipTtl();
+  }
 
   /** Takes ownership in the store (when it supports owners). Throws LeaseConflictError when another owner holds it. */
   protected async claim(): Promise<void> {
@@ -328,6 +396,7 @@ export abstract class BaseLease extends EventEmitter<LeaseEvents> implements Lea
       );
     }
     this.ownership = ownership;
+    this.startOwnershipRenewal();
   }
 
   protected async saveRecord(): Promise<void> {

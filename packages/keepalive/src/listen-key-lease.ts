@@ -102,7 +102,7 @@ export class ListenKeyLease extends BaseLease {
     this.job.scheduleAt(this.clock.now());
   }
 
-  protected ownershipTtl(): number {
+  protected defaultOwnershipTtl(): number {
     return this.#validityMs;
   }
 

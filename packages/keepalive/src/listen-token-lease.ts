@@ -96,7 +96,7 @@ export class ListenTokenLease extends BaseLease {
     this.job.scheduleAt(this.clock.now());
   }
 
-  protected ownershipTtl(): number {
+  protected defaultOwnershipTtl(): number {
     return Math.max(60_000, (this.expiresAt ?? this.clock.now() + 3_600_000) - this.clock.now());
   }
 

@@ -40,6 +40,13 @@ export interface LeaseOptions {
   renewAt?: number;
   /** Backoff of failed renewals. */
   retry?: LeaseRetryOptions;
+  /**
+   * Ownership in the store lasts this long without renewal; keep it short in a fleet so a dead
+   * worker's streams are taken over quickly. @default the credential's validity
+   */
+  ownershipTtlMs?: number;
+  /** Renew ownership this often (below `ownershipTtlMs`). @default with credential renewals only */
+  ownershipRenewMs?: number;
 }
 
 export interface OpenUserDataStreamOptions {
@@ -94,7 +101,15 @@ const KNOWN = new Set([
   'waitForOpen',
   'signal',
 ]);
-const LEASE_KNOWN = new Set(['renewIntervalMs', 'validityMs', 'tokenValidityMs', 'renewAt', 'retry']);
+const LEASE_KNOWN = new Set([
+  'renewIntervalMs',
+  'validityMs',
+  'tokenValidityMs',
+  'renewAt',
+  'retry',
+  'ownershipTtlMs',
+  'ownershipRenewMs',
+]);
 
 function invalid(message: string, field: string): InvalidInputError {
   return new InvalidInputError(`@userstream/keepalive: ${message}`, { field });
@@ -209,6 +224,8 @@ function check(options: OpenUserDataStreamOptions): Checked {
   positive(lease.renewIntervalMs, 'lease.renewIntervalMs');
   positive(lease.validityMs, 'lease.validityMs');
   positive(lease.tokenValidityMs, 'lease.tokenValidityMs');
+  positive(lease.ownershipTtlMs, 'lease.ownershipTtlMs');
+  positive(lease.ownershipRenewMs, 'lease.ownershipRenewMs');
   if (
     lease.tokenValidityMs !== undefined &&
     venue.listenToken &&
@@ -267,6 +284,13 @@ function siblings(): Factories {
     );
   }
   return { createRestClient, openListenKeyStream, openWsApiStream };
+}
+
+function ownershipOptions(lease: LeaseOptions): { ownershipTtlMs?: number; ownershipRenewMs?: number } {
+  return {
+    ...(lease.ownershipTtlMs === undefined ? {} : { ownershipTtlMs: lease.ownershipTtlMs }),
+    ...(lease.ownershipRenewMs === undefined ? {} : { ownershipRenewMs: lease.ownershipRenewMs }),
+  };
 }
 
 function viewOf(lease: BaseLease): LeaseView {
@@ -361,6 +385,7 @@ async function openChecked(
             logger: c.logger,
             group,
             ...(retry ? { retry } : {}),
+            ...ownershipOptions(c.lease),
             ...(c.symbol === undefined ? {} : { symbol: c.symbol }),
             dispose: () => rest.close(),
           };
@@ -471,6 +496,7 @@ async function openWsApi(
     group,
     rateLimit: () => rest.rateLimit,
     ...(c.lease.retry ? { retry: c.lease.retry } : {}),
+    ...ownershipOptions(c.lease),
     lifetimeMs: c.venue.timing.connectionLifetimeMs,
     recreate: async () => {
       if (!handle || handle.closed) return;

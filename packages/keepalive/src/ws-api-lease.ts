@@ -78,7 +78,7 @@ export class WsApiLease extends BaseLease {
     this.job.scheduleAt(this.clock.now());
   }
 
-  protected ownershipTtl(): number {
+  protected defaultOwnershipTtl(): number {
     return this.#lifetimeMs;
   }
 

@@ -227,6 +227,54 @@ describe('ListenKeyLease against the simulator', () => {
     expect(sim.record.requestCount('DELETE', PATH)).toBe(0);
   });
 
+  it('fleet takeover: short ownership TTL, a dead worker is replaced, and its late close() deletes nothing', async () => {
+    const venue = sim.venue('binance-usdm');
+    const account = sim.accounts[0]!;
+    const key = createLeaseKey({ venue, apiKey: account.apiKey });
+    const workerA = createScheduler({ clock, random: seededRandom(1) });
+    const make = (owner: string, s: Scheduler) => {
+      const rest = plainRest(venue, account, clock);
+      clients.push(rest);
+      return new ListenKeyLease({
+        key,
+        scheduler: s,
+        store,
+        owner,
+        logger: { debug() {}, info() {}, warn() {}, error() {} },
+        group: 'usdm',
+        rest,
+        renewIntervalMs: venue.timing.renewIntervalMs,
+        validityMs: venue.timing.keyValidityMs,
+        ownershipTtlMs: 60_000,
+        ownershipRenewMs: 20_000,
+      });
+    };
+    const a = make('worker-a', workerA);
+    await a.start();
+    const listenKey = a.credential!;
+    // Worker A keeps its ownership alive: B cannot take the account.
+    await live(clock, workerA, 5 * MIN);
+    const b = make('worker-b', scheduler);
+    await expect(b.start()).rejects.toMatchObject({ code: 'USERSTREAM_LEASE_LOST' });
+    // Worker A dies (its scheduler stops). Within the TTL, B takes over with a newer fencing token
+    // and gets the same listenKey back from the venue.
+    workerA.close();
+    await clock.advance(61_000);
+    const b2 = make('worker-b', scheduler);
+    await b2.start();
+    expect(b2.credential).toBe(listenKey);
+    expect((await store.get(key))?.record.owner).toBe('worker-b');
+    await live(clock, scheduler, HOUR);
+    expect(sim.record.keepalives(listenKey).length).toBe(2);
+    // The old worker's close (a zombie waking up) is fenced off: no DELETE of B's key.
+    await a.close();
+    expect(sim.record.requestCount('DELETE', PATH)).toBe(0);
+    await live(clock, scheduler, HOUR);
+    expect(sim.record.keepalives(listenKey).length).toBe(4);
+    await b2.close();
+    expect(sim.record.requestCount('DELETE', PATH)).toBe(1);
+  });
+
   it('refuses to start when another worker owns the account+market', async () => {
     const { lease, venue, account } = makeLease();
     await store.claim(createLeaseKey({ venue, apiKey: account.apiKey }), 'worker-2', HOUR);
