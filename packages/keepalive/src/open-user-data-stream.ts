@@ -3,6 +3,7 @@ import {
   type Clock,
   ClosedError,
   createSigner,
+  ErrorCode,
   getVenue,
   InvalidInputError,
   type KeyMaterial,
@@ -482,7 +483,11 @@ async function openWsApi(
   const watch = (inner: InnerStream) => {
     inner.on('open', (() => lease.noteSubscribed()) as (...args: never[]) => void);
     inner.on('reconnected', (() => lease.noteSubscribed()) as (...args: never[]) => void);
-    inner.on('error', ((error: UserstreamError) => lease.noteFailure(error)) as (...args: never[]) => void);
+    inner.on('error', ((error: UserstreamError) => {
+      // Subscription and connection failures count against the lease; a bad frame does not.
+      if (error?.code !== ErrorCode.MalformedFrame && error?.code !== ErrorCode.Protocol)
+        lease.noteFailure(error);
+    }) as (...args: never[]) => void);
     inner.on('credentialExpired', ((info: { reason?: string }) => {
       lease.recreate(info?.reason ?? 'invalid-credential');
     }) as (...args: never[]) => void);
