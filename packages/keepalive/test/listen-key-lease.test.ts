@@ -309,6 +309,38 @@ describe('ListenKeyLease against the simulator', () => {
     expect(scheduler.leases.size).toBe(0);
   });
 
+  it('a failed first POST rejects every concurrent opener and leaves nothing behind', async () => {
+    const venue = sim.venue('binance-usdm');
+    const key = createLeaseKey({ venue, apiKey: sim.accounts[0]!.apiKey });
+    sim.faults.ban({ venue: 'binance-usdm', durationMs: HOUR });
+    const results = await Promise.allSettled([
+      scheduler.leases.acquire(
+        key,
+        () => makeLease().lease,
+        (l) => l.start(),
+      ),
+      scheduler.leases.acquire(
+        key,
+        () => makeLease().lease,
+        (l) => l.start(),
+      ),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect((results[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'USERSTREAM_IP_BANNED' });
+    expect(scheduler.leases.size).toBe(0);
+    expect(scheduler.stats.jobs).toBe(0);
+    expect(await store.get(key)).toBeUndefined();
+    // After the ban, a new open starts cleanly.
+    await clock.advance(HOUR);
+    const lease = await scheduler.leases.acquire(
+      key,
+      () => makeLease().lease,
+      (l) => l.start(),
+    );
+    expect(lease.state().status).toBe('active');
+    await scheduler.leases.release(key, lease);
+  });
+
   it('never puts the listenKey or API key in events, state, diagnostics or logs', async () => {
     const out = captureOutput();
     try {

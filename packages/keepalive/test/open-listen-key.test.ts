@@ -267,6 +267,9 @@ describe('openUserDataStream over listenKeys (compressed clock)', () => {
       /lease.renewIntervalMs must be a positive number/,
     );
     await expect(openStream({ ...base, bogus: 1 } as never)).rejects.toThrow(/unknown option 'bogus'/);
+    await expect(openStream({ ...base, signal: AbortSignal.abort() })).rejects.toMatchObject({
+      code: 'USERSTREAM_ABORTED',
+    });
     expect(sim.record.requestCount('POST', listenKeyPath(FUTURES))).toBe(0);
   });
 });
