@@ -72,7 +72,8 @@ export class UserstreamError extends Error {
   readonly code: string;
   readonly isRetryable: boolean;
   readonly details: Readonly<Record<string, unknown>>;
-  private readonly [MARKER] = true;
+  /** Marks userstream errors across package copies and versions (see isInstance). */
+  readonly [MARKER] = true;
 
   constructor(code: string, message: string, options: UserstreamErrorOptions = {}) {
     const secrets = options.secrets ?? [];

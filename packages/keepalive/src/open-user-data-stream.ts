@@ -14,17 +14,17 @@ import {
   validateApiKey,
   validateSymbol,
 } from '@userstream/core';
-import type { RestClient, RestClientOptions } from '@userstream/rest';
 import * as restPackage from '@userstream/rest';
 import * as streamPackage from '@userstream/stream';
+import type { MirrorRestSource } from './account-mirror.js';
 import type { BaseLease, LeaseRetryOptions } from './lease.js';
 import { createLeaseKey, type LeaseKey } from './lease-key.js';
 import { createMemoryLeaseStore, type LeaseStore } from './lease-store.js';
-import { ListenKeyLease } from './listen-key-lease.js';
-import { ListenTokenLease } from './listen-token-lease.js';
+import { ListenKeyLease, type ListenKeyRestClient } from './listen-key-lease.js';
+import { ListenTokenLease, type ListenTokenRestClient } from './listen-token-lease.js';
 import { isLogger, type Logger, silentLogger } from './logger.js';
 import { type InnerStream, type LeaseView, ManagedStream } from './managed-stream.js';
-import { createScheduler, type Scheduler } from './scheduler.js';
+import { createScheduler, type RateLimitView, type Scheduler } from './scheduler.js';
 import { WsApiLease } from './ws-api-lease.js';
 
 /** Options of the underlying `@userstream/stream` stream (reliability knobs: heartbeat, reconnect, buffer…). */
@@ -260,11 +260,32 @@ function check(options: OpenUserDataStreamOptions): Checked {
   };
 }
 
+/**
+ * What keepalive needs of `@userstream/rest`'s client, stated structurally so any compatible
+ * version of the package (or a user's own client) fits.
+ */
+export type RestClient = ListenKeyRestClient &
+  ListenTokenRestClient &
+  MirrorRestSource & {
+    readonly rateLimit?: RateLimitView;
+    close(): Promise<void>;
+  };
+
+/** The options keepalive passes to `createRestClient` (see `@userstream/rest`). */
+export interface RestClientOptions {
+  venue: VenueProfile;
+  credentials: { apiKey: string } & KeyMaterial;
+  clock?: Clock;
+  logger?: Logger;
+  allowInsecure?: boolean;
+  [option: string]: unknown;
+}
+
 /** Where REST clients and streams come from: `@userstream/rest` and `@userstream/stream`. */
 export interface Factories {
-  createRestClient: typeof restPackage.createRestClient;
-  openListenKeyStream: typeof streamPackage.openListenKeyStream;
-  openWsApiStream: typeof streamPackage.openWsApiStream;
+  createRestClient: (options: RestClientOptions) => RestClient;
+  openListenKeyStream: (options: Record<string, unknown>) => unknown;
+  openWsApiStream: (options: Record<string, unknown>) => unknown;
 }
 
 /**
@@ -272,8 +293,8 @@ export interface Factories {
  * incompatible install fails with a message that says what to do (not a link error at import).
  */
 function siblings(): Factories {
-  const { createRestClient } = restPackage;
-  const { openListenKeyStream, openWsApiStream } = streamPackage;
+  const { createRestClient } = restPackage as unknown as Partial<Factories>;
+  const { openListenKeyStream, openWsApiStream } = streamPackage as unknown as Partial<Factories>;
   if (
     typeof createRestClient !== 'function' ||
     typeof openListenKeyStream !== 'function' ||

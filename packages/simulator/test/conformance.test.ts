@@ -31,7 +31,8 @@ test.each(LISTEN_KEY_VENUES)(
     const symbol = profile.market === 'coinm' ? 'BTCUSD_PERP' : 'BTCUSDT';
     const order = profile.endpoints.order;
     if (!order) throw new Error('no order endpoint');
-    const isolated: Record<string, string> = profile.market === 'isolatedMargin' ? { isIsolated: 'TRUE' } : {};
+    const isolated: Record<string, string> =
+      profile.market === 'isolatedMargin' ? { isIsolated: 'TRUE' } : {};
     const place = (side: string, type: string, extra: Record<string, string>) =>
       call(sim.urls.rest, 'POST', order.path, {
         query: signedQuery(account, {
