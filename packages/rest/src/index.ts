@@ -1,1 +1,20 @@
-export {};
+export {
+  createRestClient,
+  DEFAULT_RETRY,
+  DEFAULT_TIMEOUT_MS,
+  DIAGNOSTICS_CHANNELS,
+  type Logger,
+  type RateLimitState,
+  type RequestOptions,
+  RestClient,
+  type RestClientOptions,
+  type RestRequest,
+  type RetryOptions,
+} from './client.js';
+export {
+  type AccountSnapshot,
+  normalizeAccount,
+  normalizeOpenOrders,
+  normalizeOrder,
+  type OpenOrder,
+} from './snapshot.js';

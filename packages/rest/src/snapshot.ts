@@ -1,0 +1,102 @@
+import { ProtocolError } from '@userstream/core';
+
+/** Balances of an account, normalized across venues; amounts stay decimal strings. */
+export interface AccountSnapshot {
+  /** The venue's time of the last change the snapshot reflects (0 when the venue does not say). */
+  updateTime: number;
+  /**
+   * Per asset: spot, BHEX and Coins.ph `free`/`locked`; cross margin `free`/`locked` of
+   * `userAssets`; isolated margin base and quote assets of the requested pair; futures and
+   * portfolio margin: the wallet balance as `free`, `locked` "0".
+   */
+  balances: Record<string, { free: string; locked: string }>;
+  /** The venue's body as received. */
+  raw: unknown;
+}
+
+/** An open order, normalized across venues. */
+export interface OpenOrder {
+  symbol: string;
+  orderId: string;
+  clientOrderId: string;
+  side: string;
+  type: string;
+  status: string;
+  price: string;
+  quantity: string;
+  filledQuantity: string;
+  updateTime: number;
+  raw: unknown;
+}
+
+type Body = Record<string, unknown>;
+
+const str = (v: unknown): string =>
+  typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
+const time = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0) || 0);
+
+function malformed(what: string): ProtocolError {
+  return new ProtocolError(`@userstream/rest: unexpected ${what} body: cannot read balances`);
+}
+
+/** Reads any supported venue's account body into an {@link AccountSnapshot}. */
+export function normalizeAccount(raw: unknown): AccountSnapshot {
+  const balances: AccountSnapshot['balances'] = {};
+  let updateTime = 0;
+  const rows = Array.isArray(raw) ? (raw as Body[]) : undefined;
+  const body = (rows ? {} : raw) as Body;
+  if (typeof raw !== 'object' || raw === null) throw malformed('account');
+  if (rows) {
+    // Portfolio margin /papi/v1/balance: one row per asset.
+    for (const r of rows) {
+      balances[str(r.asset)] = { free: str(r.totalWalletBalance ?? r.umWalletBalance), locked: '0' };
+      updateTime = Math.max(updateTime, time(r.updateTime));
+    }
+  } else if (Array.isArray(body.balances)) {
+    for (const b of body.balances as Body[])
+      balances[str(b.asset)] = { free: str(b.free), locked: str(b.locked) };
+    updateTime = time(body.updateTime);
+  } else if (Array.isArray(body.userAssets)) {
+    for (const b of body.userAssets as Body[])
+      balances[str(b.asset)] = { free: str(b.free), locked: str(b.locked) };
+    updateTime = time(body.updateTime);
+  } else if (Array.isArray(body.assets)) {
+    for (const a of body.assets as Body[]) {
+      if (a.baseAsset && a.quoteAsset) {
+        for (const side of [a.baseAsset, a.quoteAsset] as Body[]) {
+          balances[str(side.asset)] = { free: str(side.free), locked: str(side.locked) };
+        }
+      } else {
+        balances[str(a.asset)] = { free: str(a.walletBalance), locked: '0' };
+        updateTime = Math.max(updateTime, time(a.updateTime));
+      }
+    }
+  } else {
+    throw malformed('account');
+  }
+  return { updateTime, balances, raw };
+}
+
+/** Reads one venue order object into an {@link OpenOrder}. */
+export function normalizeOrder(o: Body): OpenOrder {
+  return {
+    symbol: str(o.symbol),
+    orderId: str(o.orderId),
+    clientOrderId: str(o.clientOrderId),
+    side: str(o.side),
+    type: str(o.type),
+    status: str(o.status),
+    price: str(o.price),
+    quantity: str(o.origQty),
+    filledQuantity: str(o.executedQty),
+    updateTime: time(o.updateTime ?? o.time),
+    raw: o,
+  };
+}
+
+/** Reads an open-orders body (an array of orders). */
+export function normalizeOpenOrders(raw: unknown): OpenOrder[] {
+  if (!Array.isArray(raw))
+    throw new ProtocolError('@userstream/rest: unexpected open orders body: expected an array');
+  return (raw as Body[]).map(normalizeOrder);
+}
