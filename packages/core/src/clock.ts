@@ -51,16 +51,28 @@ export function createScaledClock(options: ScaledClockOptions): Clock & { readon
   }
   const realStart = performance.now();
   const start = options.start ?? Date.now();
+  const now = (): number => Math.floor(start + (performance.now() - realStart) * speed);
   return {
     speed,
-    now: () => Math.floor(start + (performance.now() - realStart) * speed),
+    now,
     setTimeout(callback: () => void, delayMs: number): ClockTimer {
-      const t = globalThis.setTimeout(callback, Math.max(0, delayMs) / speed);
-      t.unref();
-      return t;
+      // Node timers may fire a fraction of a millisecond early by performance.now(); scaled up
+      // that is whole seconds of protocol time, so re-arm until this clock has reached `due`.
+      const due = now() + Math.max(0, delayMs);
+      const handle: { t?: ReturnType<typeof globalThis.setTimeout> } = {};
+      const arm = (ms: number): void => {
+        handle.t = globalThis.setTimeout(() => {
+          const left = due - now();
+          if (left > 0) arm(left);
+          else callback();
+        }, ms / speed);
+        handle.t.unref();
+      };
+      arm(Math.max(0, delayMs));
+      return handle;
     },
     clearTimeout(timer: ClockTimer): void {
-      globalThis.clearTimeout(timer as ReturnType<typeof globalThis.setTimeout>);
+      globalThis.clearTimeout((timer as { t?: ReturnType<typeof globalThis.setTimeout> }).t);
     },
   };
 }
