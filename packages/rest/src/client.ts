@@ -105,6 +105,8 @@ const channels: Record<keyof typeof DIAGNOSTICS_CHANNELS, Channel> = {
   error: channel(DIAGNOSTICS_CHANNELS.error),
 };
 
+const MAX_REMEMBERED_SECRETS = 34;
+
 const KNOWN_OPTIONS = new Set([
   'venue',
   'credentials',
@@ -140,6 +142,7 @@ export class RestClient {
   readonly #random: () => number;
   readonly #serverTime: ServerTime;
   readonly #secrets: string[];
+  readonly #fixedSecrets: number;
   readonly #state: RateLimitState;
   #closed = false;
 
@@ -174,6 +177,7 @@ export class RestClient {
     this.#random = options.random ?? Math.random;
     this.#serverTime = new ServerTime(this.#clock);
     this.#secrets = [credentials.apiKey, ...(credentials.secret ? [credentials.secret] : [])];
+    this.#fixedSecrets = this.#secrets.length;
     this.#state = {
       usedWeight: 0,
       limit: venue.weightLimitPerMinute,
@@ -198,7 +202,7 @@ export class RestClient {
     );
     if (typeof body?.listenKey !== 'string')
       throw new ProtocolError('@userstream/rest: listenKey missing from the response');
-    this.#secrets.push(body.listenKey);
+    this.#remember(body.listenKey);
     return body.listenKey;
   }
 
@@ -248,7 +252,7 @@ export class RestClient {
     if (typeof body?.token !== 'string' || typeof body.expirationTime !== 'number') {
       throw new ProtocolError('@userstream/rest: token or expirationTime missing from the response');
     }
-    this.#secrets.push(body.token);
+    this.#remember(body.token);
     return { token: body.token, expirationTime: body.expirationTime };
   }
 
@@ -311,6 +315,13 @@ export class RestClient {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  /** Credentials this client handed out are redacted from its errors; only recent ones are kept. */
+  #remember(secret: string): void {
+    if (this.#secrets.includes(secret)) return;
+    this.#secrets.push(secret);
+    if (this.#secrets.length > MAX_REMEMBERED_SECRETS) this.#secrets.splice(this.#fixedSecrets, 1);
   }
 
   #listenKeyProfile(): NonNullable<VenueProfile['listenKey']> {
