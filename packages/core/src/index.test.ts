@@ -37,6 +37,7 @@ it('exports exactly the public surface (an accidental export or removal shows up
       "mulDecimal",
       "normalizeDecimal",
       "normalizeEvent",
+      "parseDecodedFrame",
       "parseEvent",
       "parseFrame",
       "percentEncode",

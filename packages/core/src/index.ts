@@ -72,6 +72,7 @@ export {
   type ParsedEvent,
   type ParsedFrame,
   parseEvent,
+  parseDecodedFrame,
   parseFrame,
   type ServerShutdown,
   type SpotEvent,

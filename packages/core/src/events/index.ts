@@ -35,6 +35,7 @@ export {
   type ParsedEvent,
   type ParsedFrame,
   parseEvent,
+  parseDecodedFrame,
   parseFrame,
   type UnknownEvent,
   type UserDataEvent,

@@ -175,7 +175,15 @@ function single(parsed: ParsedEvent, subscriptionId: number | undefined): Parsed
   return parsed.ok ? { ok: true, events: [parsed.event], subscriptionId } : parsed;
 }
 
-/** Parses an already-decoded frame; see {@link parseFrame}. */
+/**
+ * Parses an already-decoded frame (the value `JSON.parse` gave), for callers that must look at
+ * the frame first, such as a WebSocket API client routing `{id, status, …}` responses before
+ * events. Same results as {@link parseFrame}; never throws.
+ */
+export function parseDecodedFrame(value: unknown, dialect: Dialect): ParsedFrame {
+  return parseDecoded(value, dialect);
+}
+
 function parseDecoded(value: unknown, dialect: Dialect): ParsedFrame {
   if (Array.isArray(value)) return parseArray(value, dialect, undefined);
   if (typeof value !== 'object' || value === null) {
