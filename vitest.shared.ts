@@ -15,6 +15,7 @@ export const sharedConfig = defineConfig({
       '@userstream/stream': src('stream'),
       '@userstream/keepalive': src('keepalive'),
       '@userstream/simulator': src('simulator'),
+      '@userstream/redis': src('redis'),
     },
   },
   test: {

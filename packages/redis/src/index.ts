@@ -1,0 +1,3 @@
+export { RedisErrorCode, RedisUnavailableError } from './errors.js';
+export { DEFAULT_PREFIX } from './keys.js';
+export { createRedisLeaseStore, type RedisLeaseStore, type RedisLeaseStoreOptions } from './lease-store.js';

@@ -1,0 +1,281 @@
+import { type Clock, InvalidInputError, systemClock } from '@userstream/core';
+import {
+  LeaseConflictError,
+  type LeaseKey,
+  type LeaseKind,
+  type LeaseRecord,
+  type LeaseStore,
+  type Ownership,
+  type StoredLease,
+} from '@userstream/keepalive';
+import type { Redis } from 'ioredis';
+import { redisCall } from './errors.js';
+import { checkPrefix, leaseKeyId } from './keys.js';
+import { LuaScript, NEXT_TOKEN_LUA } from './script.js';
+
+export interface RedisLeaseStoreOptions {
+  /** An ioredis client (`new Redis(url)`); the store never closes it. */
+  redis: Redis;
+  /** Prefix of every key the store writes. @default 'userstream:' */
+  prefix?: string;
+  /**
+   * Ownership expiry runs on this clock (every worker of a fleet should use the same time
+   * source: keep their clocks synced with NTP). @default systemClock
+   */
+  clock?: Pick<Clock, 'now'>;
+  /**
+   * Redis drops an ownership entry this long after it lapsed (housekeeping only: expiry itself
+   * is decided with `clock`). @default 60_000
+   */
+  collectAfterMs?: number;
+}
+
+/** A {@link LeaseStore} whose records and owners live in Redis, shared by a fleet of workers. */
+export interface RedisLeaseStore extends Required<LeaseStore> {
+  /** The prefix the store writes under. */
+  readonly prefix: string;
+}
+
+/** put: KEYS[1] record hash; ARGV record JSON, expected version or ''. Returns {1, version} or {0, found}. */
+const PUT = new LuaScript(`
+local cur = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if ARGV[2] ~= '' and tonumber(ARGV[2]) ~= cur then return {0, cur} end
+redis.call('HSET', KEYS[1], 'record', ARGV[1], 'version', cur + 1)
+return {1, cur + 1}
+`);
+
+/** delete: KEYS[1] record hash; ARGV expected version or ''. Returns {1} deleted, {0} absent, {-1, found} conflict. */
+const DELETE = new LuaScript(`
+local cur = redis.call('HGET', KEYS[1], 'version')
+if not cur then return {0, 0} end
+if ARGV[1] ~= '' and tonumber(ARGV[1]) ~= tonumber(cur) then return {-1, tonumber(cur)} end
+redis.call('DEL', KEYS[1])
+return {1, tonumber(cur)}
+`);
+
+/**
+ * claim: KEYS[1] owner hash, KEYS[2] fencing counter; ARGV owner, now, ttl, collectAfter.
+ * Returns {token, expiresAt} or false when another owner holds an unexpired ownership.
+ */
+const CLAIM = new LuaScript(`${NEXT_TOKEN_LUA}
+local now, ttl = tonumber(ARGV[2]), tonumber(ARGV[3])
+local h = redis.call('HMGET', KEYS[1], 'owner', 'token', 'exp')
+local held = h[1] and h[1] ~= '' and tonumber(h[3]) > now
+if held and h[1] ~= ARGV[1] then return false end
+local token
+if held then token = tonumber(h[2]) else token = next_token(KEYS[2], now, 0) end
+local exp = now + ttl
+redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'token', string.format('%d', token), 'exp', string.format('%d', exp))
+redis.call('PEXPIRE', KEYS[1], ttl + tonumber(ARGV[4]))
+return {token, exp}
+`);
+
+/**
+ * renew: KEYS[1] owner hash, KEYS[2] counter; ARGV owner, token, now, ttl, collectAfter.
+ * Returns {token, expiresAt} or false when the ownership was lost (another owner, or released).
+ * A missing entry means nobody holds it (Redis lost it in a restart, or collected it long after
+ * it lapsed): the caller carries on with a NEW token, as after any lapse.
+ */
+const RENEW = new LuaScript(`${NEXT_TOKEN_LUA}
+local token, now, ttl = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local h = redis.call('HMGET', KEYS[1], 'owner', 'token', 'exp')
+local nt
+if not h[1] then
+  nt = next_token(KEYS[2], now, token)
+else
+  if h[1] ~= ARGV[1] or tonumber(h[2]) ~= token then return false end
+  if tonumber(h[3]) <= now then nt = next_token(KEYS[2], now, token) else nt = token end
+end
+local exp = now + ttl
+redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'token', string.format('%d', nt), 'exp', string.format('%d', exp))
+redis.call('PEXPIRE', KEYS[1], ttl + tonumber(ARGV[5]))
+return {nt, exp}
+`);
+
+/** release: KEYS[1] owner hash; ARGV owner, token. Leaves a released marker so the token stays fenced off. */
+const RELEASE = new LuaScript(`
+local h = redis.call('HMGET', KEYS[1], 'owner', 'token')
+if h[1] == ARGV[1] and tonumber(h[2]) == tonumber(ARGV[2]) then
+  redis.call('HSET', KEYS[1], 'owner', '', 'exp', '0')
+  return 1
+end
+return 0
+`);
+
+const KINDS: ReadonlySet<string> = new Set<LeaseKind>(['listenKey', 'listenToken', 'wsApi']);
+
+/** Only these fields are ever written: a record cannot smuggle a credential into Redis. */
+function encodeRecord(record: LeaseRecord): string {
+  if (!KINDS.has(record?.kind)) {
+    throw new InvalidInputError(
+      `@userstream/redis: a lease record needs kind 'listenKey', 'listenToken' or 'wsApi', got ${String(record?.kind)}`,
+      { field: 'record.kind' },
+    );
+  }
+  const fp = record.credentialFingerprint;
+  if (fp !== undefined && !/^[0-9a-f]{1,16}$/.test(fp)) {
+    throw new InvalidInputError(
+      '@userstream/redis: credentialFingerprint must be a short hex fingerprint (keepalive fingerprint()), never the credential',
+      { field: 'record.credentialFingerprint' },
+    );
+  }
+  return JSON.stringify({
+    kind: record.kind,
+    owner: String(record.owner),
+    fencingToken: Number(record.fencingToken),
+    createdAt: Number(record.createdAt),
+    lastRenewedAt: record.lastRenewedAt ?? null,
+    nextRenewalAt: record.nextRenewalAt ?? null,
+    expiresAt: record.expiresAt ?? null,
+    credentialFingerprint: fp ?? null,
+  });
+}
+
+function decodeRecord(text: string): LeaseRecord {
+  const r = JSON.parse(text) as Record<string, unknown>;
+  const opt = (v: unknown) => (v === null || v === undefined ? undefined : v);
+  return Object.freeze({
+    kind: r.kind as LeaseKind,
+    owner: r.owner as string,
+    fencingToken: r.fencingToken as number,
+    createdAt: r.createdAt as number,
+    lastRenewedAt: opt(r.lastRenewedAt) as number | undefined,
+    nextRenewalAt: opt(r.nextRenewalAt) as number | undefined,
+    expiresAt: opt(r.expiresAt) as number | undefined,
+    credentialFingerprint: opt(r.credentialFingerprint) as string | undefined,
+  });
+}
+
+function positiveTtl(ttlMs: number): number {
+  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
+    throw new InvalidInputError(
+      `@userstream/redis: ownership ttlMs must be a positive number, got ${ttlMs}`,
+      {
+        field: 'ttlMs',
+      },
+    );
+  }
+  return Math.ceil(ttlMs);
+}
+
+function checkOwner(owner: unknown): string {
+  if (typeof owner !== 'string' || owner.length === 0 || owner.length > 200) {
+    throw new InvalidInputError(
+      '@userstream/redis: an owner must be a non-empty worker name (at most 200 characters)',
+      {
+        field: 'owner',
+      },
+    );
+  }
+  return owner;
+}
+
+const conflict = (expected: number, found: number) =>
+  new LeaseConflictError(
+    `@userstream/redis: lease record changed underneath (expected version ${expected}, found ${found}); read it again`,
+  );
+
+const ownershipOf = (owner: string, reply: unknown): Ownership | undefined => {
+  if (!Array.isArray(reply)) return undefined;
+  return Object.freeze({ owner, fencingToken: Number(reply[0]), expiresAt: Number(reply[1]) });
+};
+
+/**
+ * Creates a {@link LeaseStore} over Redis with the semantics of keepalive's memory store:
+ * records with versions and compare-and-set, one owner per key at a time, fencing tokens
+ * strictly increasing per key across owners (one counter per prefix), each operation one Lua
+ * script so it is atomic. Nothing but the {@link LeaseRecord} fields is written (no credential:
+ * a record holds a fingerprint only). Failures reject with `USERSTREAM_REDIS_UNAVAILABLE`.
+ *
+ * Keys: `<prefix>lease:<id>` (record hash), `<prefix>owner:<id>` (ownership hash),
+ * `<prefix>fence` (the token counter), `<id>` being the URI-encoded venue/origin/account/symbol.
+ */
+export function createRedisLeaseStore(options: RedisLeaseStoreOptions): RedisLeaseStore {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidInputError(
+      '@userstream/redis: createRedisLeaseStore({ redis }) needs an options object',
+      {
+        field: 'options',
+      },
+    );
+  }
+  const { redis } = options;
+  if (typeof redis?.evalsha !== 'function' || typeof redis?.hmget !== 'function') {
+    throw new InvalidInputError(
+      '@userstream/redis: createRedisLeaseStore({ redis }) needs an ioredis client, e.g. new Redis("redis://127.0.0.1:6379")',
+      { field: 'redis' },
+    );
+  }
+  const prefix = checkPrefix(options.prefix, 'createRedisLeaseStore');
+  const clock = options.clock ?? systemClock;
+  if (typeof clock?.now !== 'function') {
+    throw new InvalidInputError(
+      '@userstream/redis: createRedisLeaseStore({ clock }) needs a clock with now()',
+      {
+        field: 'clock',
+      },
+    );
+  }
+  const collectAfterMs = options.collectAfterMs ?? 60_000;
+  if (!Number.isFinite(collectAfterMs) || collectAfterMs < 0) {
+    throw new InvalidInputError('@userstream/redis: collectAfterMs must be a number of ms >= 0', {
+      field: 'collectAfterMs',
+    });
+  }
+  const counter = `${prefix}fence`;
+  const recordKey = (key: LeaseKey) => `${prefix}lease:${leaseKeyId(key)}`;
+  const ownerKey = (key: LeaseKey) => `${prefix}owner:${leaseKeyId(key)}`;
+  const version = (v: number | undefined) => (v === undefined ? '' : String(v));
+
+  return {
+    prefix,
+    async get(key) {
+      const [text, v] = await redisCall('reading a lease record', () =>
+        redis.hmget(recordKey(key), 'record', 'version'),
+      );
+      if (!text || !v) return undefined;
+      const stored: StoredLease = { record: decodeRecord(text), version: Number(v) };
+      return Object.freeze(stored);
+    },
+    async put(key, record, putOptions) {
+      const json = encodeRecord(record);
+      const reply = (await redisCall('writing a lease record', () =>
+        PUT.run(redis, [recordKey(key)], [json, version(putOptions?.ifVersion)]),
+      )) as [number, number];
+      if (reply[0] !== 1) throw conflict(putOptions?.ifVersion ?? 0, reply[1]);
+      return reply[1];
+    },
+    async delete(key, deleteOptions) {
+      const reply = (await redisCall('deleting a lease record', () =>
+        DELETE.run(redis, [recordKey(key)], [version(deleteOptions?.ifVersion)]),
+      )) as [number, number];
+      if (reply[0] === -1) throw conflict(deleteOptions?.ifVersion ?? 0, reply[1]);
+      return reply[0] === 1;
+    },
+    async claim(key, owner, ttlMs) {
+      const ttl = positiveTtl(ttlMs);
+      checkOwner(owner);
+      const reply = await redisCall('claiming a lease', () =>
+        CLAIM.run(redis, [ownerKey(key), counter], [owner, Math.floor(clock.now()), ttl, collectAfterMs]),
+      );
+      return ownershipOf(owner, reply);
+    },
+    async renewOwnership(key, ownership, ttlMs) {
+      const ttl = positiveTtl(ttlMs);
+      checkOwner(ownership?.owner);
+      const reply = await redisCall('renewing a lease ownership', () =>
+        RENEW.run(
+          redis,
+          [ownerKey(key), counter],
+          [ownership.owner, ownership.fencingToken, Math.floor(clock.now()), ttl, collectAfterMs],
+        ),
+      );
+      return ownershipOf(ownership.owner, reply);
+    },
+    async release(key, ownership) {
+      await redisCall('releasing a lease', () =>
+        RELEASE.run(redis, [ownerKey(key)], [ownership.owner, ownership.fencingToken]),
+      );
+    },
+  };
+}
