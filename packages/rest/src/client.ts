@@ -1,15 +1,16 @@
 import { type Channel, channel } from 'node:diagnostics_channel';
 import {
-  assertSecureUrl,
   type Clock,
+  type ClockTimer,
+  ClosedError,
   createSigner,
   DEFAULT_RECV_WINDOW,
+  defineVenue,
   type Endpoint,
+  ErrorCode,
   ExchangeCode,
   ExchangeError,
   encodeQuery,
-  InvalidInputError,
-  type KeyMaterial,
   type Params,
   ProtocolError,
   RateLimitError,
@@ -18,67 +19,54 @@ import {
   signQuery,
   systemClock,
   TransportError,
-  UserstreamError,
+  type UserstreamError,
   type VenueProfile,
+  type VenueProfileInput,
   validateApiKey,
   validateListenKey,
+  validateListenToken,
   validateRecvWindow,
   validateSymbol,
+  venues,
 } from '@userstream/core';
-import { Agent, type Dispatcher, request } from 'undici';
+import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
+import {
+  checkOptions,
+  DEFAULT_RETRY,
+  DEFAULT_TIMEOUT_MS,
+  invalid,
+  type Logger,
+  proxySettings,
+  type RestClientOptions,
+  type RetryOptions,
+} from './options.js';
 import { type AccountSnapshot, normalizeAccount, normalizeOpenOrders, type OpenOrder } from './snapshot.js';
+import { readUsedWeights, WeightWindow } from './weight.js';
 
-/** pino-compatible logger. */
-export interface Logger {
-  debug(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
-
-export interface RetryOptions {
-  /** @default 3 */
-  maxAttempts?: number;
-  /** @default 200 */
-  baseDelayMs?: number;
-  /** @default 5000 */
-  maxDelayMs?: number;
-}
-
-export const DEFAULT_TIMEOUT_MS = 10_000;
-export const DEFAULT_RETRY: Required<RetryOptions> = Object.freeze({
-  maxAttempts: 3,
-  baseDelayMs: 200,
-  maxDelayMs: 5000,
-});
-
-export interface RestClientOptions {
-  venue: VenueProfile;
-  credentials: { apiKey: string } & KeyMaterial;
-  /** @default systemClock */
-  clock?: Clock;
-  /** Per request. @default 10000 */
-  timeoutMs?: number;
-  /** Capped exponential backoff with full jitter, only where a retry is safe. @default true */
-  retry?: boolean | RetryOptions;
-  /** @default 5000 */
-  recvWindow?: number;
-  /** Plain http off loopback. @default false */
-  allowInsecure?: boolean;
-  logger?: Logger;
-  /** Bring your own undici dispatcher (proxy, shared pool); not closed by `close()`. */
-  dispatcher?: Dispatcher;
-  /** Random source for jitter, for tests. @default Math.random */
-  random?: () => number;
-}
+export {
+  DEFAULT_RETRY,
+  DEFAULT_TIMEOUT_MS,
+  type Logger,
+  type ProxyOptions,
+  type RestClientOptions,
+  type RetryOptions,
+} from './options.js';
 
 export interface RateLimitState {
   /** Last `X-MBX-USED-WEIGHT-1M` seen. */
   usedWeight: number;
+  /** Last used weight per interval the venue reports: `{ '1m': 42 }` from `X-MBX-USED-WEIGHT-1M`, `'1s'`, `'1h'`, `'1d'`… */
+  usedWeights: Record<string, number>;
+  /** The per-minute weight limit (the venue's, or `weightLimit`). */
   limit: number;
+  /** Clock ms of the last weight header seen. */
   updatedAt: number;
   /** Epoch ms before which requests are held (429). */
   retryAfterUntil: number;
   /** Epoch ms before which requests are refused (418). */
   bannedUntil: number;
+  /** Epoch ms until which `weightShare` is holding requests back (0: not holding). */
+  heldUntil: number;
 }
 
 export interface RequestOptions {
@@ -87,41 +75,61 @@ export interface RequestOptions {
 
 export interface RestRequest extends RequestOptions {
   method: Endpoint['method'];
+  /** A path on the venue's REST host, e.g. `/api/v3/order`; no query, no `..`. */
   path: string;
+  /** Query parameters; names are letters, digits and `_`; values are percent-encoded. */
   params?: Params;
   signed?: boolean;
+  /** Weight counted by `weightShare`. @default 1 */
   weight?: number;
+  /** A POST that may safely be sent twice (retried on 5xx and timeouts like GET). @default false */
+  idempotent?: boolean;
 }
 
 export const DIAGNOSTICS_CHANNELS = Object.freeze({
   start: 'userstream:rest:request:start',
   finish: 'userstream:rest:request:finish',
   error: 'userstream:rest:request:error',
+  /** A request held back by `weightShare` until the next minute. */
+  throttle: 'userstream:rest:request:throttle',
 });
 
 const channels: Record<keyof typeof DIAGNOSTICS_CHANNELS, Channel> = {
   start: channel(DIAGNOSTICS_CHANNELS.start),
   finish: channel(DIAGNOSTICS_CHANNELS.finish),
   error: channel(DIAGNOSTICS_CHANNELS.error),
+  throttle: channel(DIAGNOSTICS_CHANNELS.throttle),
 };
 
 const MAX_REMEMBERED_SECRETS = 34;
+const PATH = /^(?:\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)+$/;
+const PARAM_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE']);
+/** The client adds these to signed requests; a caller may not. */
+const RESERVED_PARAMS = new Set(['signature', 'timestamp', 'recvWindow']);
+/** undici errors that mean the request never left: safe to retry whatever the method. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EAI_AGAIN']);
 
-const KNOWN_OPTIONS = new Set([
-  'venue',
-  'credentials',
-  'clock',
-  'timeoutMs',
-  'retry',
-  'recvWindow',
-  'allowInsecure',
-  'logger',
-  'dispatcher',
-  'random',
-]);
+type Headers = Record<string, string | string[] | undefined>;
 
-function invalid(message: string, field: string): InvalidInputError {
-  return new InvalidInputError(`@userstream/rest: ${message}`, { field });
+interface Sleeper {
+  timer: ClockTimer;
+  reject: (error: UserstreamError) => void;
+}
+
+interface Call {
+  endpoint: Endpoint;
+  params: Params;
+  options: RequestOptions;
+  /** Values that must not appear in errors of this call (the listenKey it names). */
+  secrets: readonly string[];
+  /** Safe to send twice: retried on 5xx and timeouts. */
+  idempotent: boolean;
+}
+
+function checkSignal(signal: unknown): void {
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    throw invalid('signal must be an AbortSignal', 'signal');
 }
 
 /**
@@ -144,50 +152,72 @@ export class RestClient {
   readonly #secrets: string[];
   readonly #fixedSecrets: number;
   readonly #state: RateLimitState;
+  /** Weight allowed per minute by `weightShare`; undefined when not holding. */
+  readonly #budget: number | undefined;
+  readonly #window = new WeightWindow();
+  readonly #sleepers = new Set<Sleeper>();
   #closed = false;
 
   constructor(options: RestClientOptions) {
-    if (typeof options !== 'object' || options === null)
-      throw invalid('options must be an object', 'options');
-    for (const key of Object.keys(options)) {
-      if (!KNOWN_OPTIONS.has(key)) throw invalid(`unknown option '${key}'`, key);
-    }
+    checkOptions(options);
     const { venue, credentials } = options;
-    if (!venue || typeof venue.restBaseUrl !== 'string') {
-      throw invalid('`venue` must be a venue profile (e.g. venues["binance-usdm"])', 'venue');
+    if (typeof venue !== 'object' || venue === null || typeof venue.restBaseUrl !== 'string') {
+      throw invalid(
+        '`venue` must be a venue profile (e.g. venues["binance-usdm"] from @userstream/core, or defineVenue(…))',
+        'venue',
+        ErrorCode.InvalidConfig,
+      );
     }
-    assertSecureUrl(venue.restBaseUrl, 'venue.restBaseUrl', options.allowInsecure);
-    if (!credentials)
+    // Validates every field (paths, weights, URLs) of hand-made profiles too; frozen copies pass as is.
+    this.venue = defineVenue(venue as VenueProfileInput, { allowInsecure: options.allowInsecure });
+    if (typeof credentials !== 'object' || credentials === null)
       throw invalid('`credentials` ({ apiKey, secret | privateKey | signer }) are required', 'credentials');
-    this.venue = venue;
     this.#apiKey = validateApiKey(credentials.apiKey, 'credentials.apiKey');
     this.#signer = createSigner(credentials);
     this.#clock = options.clock ?? systemClock;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    if (!(Number.isFinite(this.#timeoutMs) && this.#timeoutMs > 0))
-      throw invalid('timeoutMs must be a positive number', 'timeoutMs');
     this.#retry =
       options.retry === false
         ? undefined
         : { ...DEFAULT_RETRY, ...(typeof options.retry === 'object' ? options.retry : {}) };
     this.#recvWindow = validateRecvWindow(options.recvWindow ?? DEFAULT_RECV_WINDOW);
-    this.#ownsDispatcher = options.dispatcher === undefined;
-    this.#dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 16 });
     this.#logger = options.logger;
     this.#random = options.random ?? Math.random;
     this.#serverTime = new ServerTime(this.#clock);
-    this.#secrets = [credentials.apiKey, ...(credentials.secret ? [credentials.secret] : [])];
+    this.#secrets = [this.#apiKey];
+    if (typeof credentials.secret === 'string') this.#secrets.push(credentials.secret);
+    if (typeof credentials.passphrase === 'string') this.#secrets.push(credentials.passphrase);
+    if (typeof credentials.privateKey === 'string') this.#secrets.push(credentials.privateKey);
+    if (options.proxy !== undefined) {
+      const proxy = proxySettings(options.proxy);
+      this.#secrets.push(...proxy.secrets);
+      this.#dispatcher = new ProxyAgent({
+        uri: proxy.uri,
+        ...(proxy.token ? { token: proxy.token } : {}),
+        proxyTunnel: proxy.tunnel,
+        keepAliveTimeout: 30_000,
+        connections: 16,
+      });
+      this.#ownsDispatcher = true;
+    } else {
+      this.#ownsDispatcher = options.dispatcher === undefined;
+      this.#dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 16 });
+    }
     this.#fixedSecrets = this.#secrets.length;
+    const limit = options.weightLimit ?? this.venue.weightLimitPerMinute;
+    this.#budget = options.weightShare === undefined ? undefined : Math.floor(limit * options.weightShare);
     this.#state = {
       usedWeight: 0,
-      limit: venue.weightLimitPerMinute,
+      usedWeights: {},
+      limit,
       updatedAt: 0,
       retryAfterUntil: 0,
       bannedUntil: 0,
+      heldUntil: 0,
     };
   }
 
-  /** The venue's rate-limit state as last seen. */
+  /** The venue's rate-limit state as last seen (updated in place). */
   get rateLimit(): Readonly<RateLimitState> {
     return this.#state;
   }
@@ -195,15 +225,20 @@ export class RestClient {
   /** Creates a listenKey, or returns the account's active one (extended). */
   async createListenKey(options: RequestOptions & { symbol?: string } = {}): Promise<string> {
     const lk = this.#listenKeyProfile();
-    const body = await this.#call<{ listenKey?: unknown }>(
-      lk.create,
-      this.#symbolParams(options.symbol),
+    checkSignal(options.signal);
+    const body = await this.#call<{ listenKey?: unknown }>({
+      endpoint: lk.create,
+      params: this.#symbolParams(options.symbol),
       options,
-    );
+      secrets: [],
+      // A POST on an account with an active key returns that key: sending it twice is harmless.
+      idempotent: true,
+    });
     if (typeof body?.listenKey !== 'string')
       throw new ProtocolError('@userstream/rest: listenKey missing from the response');
-    this.#remember(body.listenKey);
-    return body.listenKey;
+    const key = validateListenKey(body.listenKey);
+    this.#remember(key);
+    return key;
   }
 
   /** Extends a listenKey's validity; -1125 means it is gone and must be created again. */
@@ -213,16 +248,28 @@ export class RestClient {
   ): Promise<void> {
     const lk = this.#listenKeyProfile();
     validateListenKey(listenKey);
-    await this.#call(lk.keepAlive, { ...this.#symbolParams(options.symbol), listenKey }, options, [
-      listenKey,
-    ]);
+    checkSignal(options.signal);
+    await this.#call({
+      endpoint: lk.keepAlive,
+      params: { ...this.#symbolParams(options.symbol), listenKey },
+      options,
+      secrets: [listenKey],
+      idempotent: true,
+    });
   }
 
   /** Invalidates a listenKey and closes its streams. */
   async closeListenKey(listenKey: string, options: RequestOptions & { symbol?: string } = {}): Promise<void> {
     const lk = this.#listenKeyProfile();
     validateListenKey(listenKey);
-    await this.#call(lk.close, { ...this.#symbolParams(options.symbol), listenKey }, options, [listenKey]);
+    checkSignal(options.signal);
+    await this.#call({
+      endpoint: lk.close,
+      params: { ...this.#symbolParams(options.symbol), listenKey },
+      options,
+      secrets: [listenKey],
+      idempotent: true,
+    });
   }
 
   /** Creates a listenToken (cross margin, or isolated with `symbol`). */
@@ -235,8 +282,14 @@ export class RestClient {
         `venue '${this.venue.id}' does not use listenTokens (its protocol is ${this.venue.protocol})`,
         'venue',
       );
+    checkSignal(options.signal);
     if (lt.isolated && options.symbol === undefined)
-      throw invalid('isolated margin listenTokens need `symbol`', 'symbol');
+      throw invalid('isolated margin listenTokens need `symbol` (e.g. { symbol: "BTCUSDT" })', 'symbol');
+    if (!lt.isolated && options.symbol !== undefined)
+      throw invalid(
+        `cross margin listenTokens take no symbol; use the isolated margin venue for one pair`,
+        'symbol',
+      );
     const { validityMs } = options;
     if (
       validityMs !== undefined &&
@@ -248,20 +301,34 @@ export class RestClient {
       ? { isIsolated: 'TRUE', symbol: validateSymbol(options.symbol) }
       : {};
     params.validity = validityMs;
-    const body = await this.#call<{ token?: unknown; expirationTime?: unknown }>(lt.create, params, options);
+    const body = await this.#call<{ token?: unknown; expirationTime?: unknown }>({
+      endpoint: lt.create,
+      params,
+      options,
+      secrets: [],
+      idempotent: false,
+    });
     if (typeof body?.token !== 'string' || typeof body.expirationTime !== 'number') {
       throw new ProtocolError('@userstream/rest: token or expirationTime missing from the response');
     }
-    this.#remember(body.token);
-    return { token: body.token, expirationTime: body.expirationTime };
+    const token = validateListenToken(body.token);
+    this.#remember(token);
+    return { token, expirationTime: body.expirationTime };
   }
 
   /** The venue's time, epoch ms. */
   async serverTime(options: RequestOptions = {}): Promise<number> {
     const endpoint = this.venue.endpoints.serverTime;
     if (!endpoint) throw invalid(`venue '${this.venue.id}' has no server-time endpoint`, 'venue');
-    const body = await this.#call<{ serverTime?: unknown }>(endpoint, {}, options);
-    if (typeof body?.serverTime !== 'number')
+    checkSignal(options.signal);
+    const body = await this.#call<{ serverTime?: unknown }>({
+      endpoint,
+      params: {},
+      options,
+      secrets: [],
+      idempotent: true,
+    });
+    if (typeof body?.serverTime !== 'number' || !Number.isFinite(body.serverTime))
       throw new ProtocolError('@userstream/rest: serverTime missing from the response');
     return body.serverTime;
   }
@@ -273,13 +340,27 @@ export class RestClient {
     return this.#serverTime.record(serverTime, sentAt, this.#clock.now());
   }
 
+  /** Venue time minus local clock time, in ms, as last measured (0 before {@link syncTime}). */
+  get timeOffsetMs(): number {
+    return this.#serverTime.offsetMs;
+  }
+
   /** The raw account snapshot body of the venue (balances and update time). */
   async account(options: RequestOptions & { symbol?: string } = {}): Promise<unknown> {
-    const params =
-      this.venue.market === 'isolatedMargin' && options.symbol
-        ? { symbols: validateSymbol(options.symbol) }
-        : {};
-    return this.#call(this.venue.endpoints.account, params, options);
+    checkSignal(options.signal);
+    const params: Record<string, string> = {};
+    if (options.symbol !== undefined) {
+      if (this.venue.market !== 'isolatedMargin')
+        throw invalid(`venue '${this.venue.id}' takes no symbol for the account snapshot`, 'symbol');
+      params.symbols = validateSymbol(options.symbol);
+    }
+    return this.#call({
+      endpoint: this.venue.endpoints.account,
+      params,
+      options,
+      secrets: [],
+      idempotent: true,
+    });
   }
 
   /** Balances normalized across venues (see {@link AccountSnapshot}). */
@@ -294,26 +375,84 @@ export class RestClient {
 
   /** The raw open-orders body of the venue. */
   async rawOpenOrders(options: RequestOptions & { symbol?: string } = {}): Promise<unknown> {
+    checkSignal(options.signal);
     const params: Record<string, string> = {};
+    if (this.venue.market === 'isolatedMargin') {
+      if (options.symbol === undefined)
+        throw invalid('isolated margin open orders need `symbol` (e.g. { symbol: "BTCUSDT" })', 'symbol');
+      params.isIsolated = 'TRUE';
+    }
     if (options.symbol !== undefined) params.symbol = validateSymbol(options.symbol);
-    if (this.venue.market === 'isolatedMargin') params.isIsolated = 'TRUE';
-    return this.#call(this.venue.endpoints.openOrders, params, options);
+    return this.#call({
+      endpoint: this.venue.endpoints.openOrders,
+      params,
+      options,
+      secrets: [],
+      idempotent: true,
+    });
   }
 
-  /** Any other request on the same venue, signed or not. */
+  /**
+   * Any other request on the same venue, signed or not. The path is checked (no query, no `..`)
+   * and every parameter percent-encoded, so no value can change the path or add a parameter.
+   */
   async request<T = unknown>(req: RestRequest): Promise<T> {
-    if (!/^\/[A-Za-z0-9/_.-]*$/.test(req.path)) throw invalid('path must look like /api/v3/account', 'path');
-    return this.#call<T>(
-      { method: req.method, path: req.path, signed: req.signed ?? false, weight: req.weight ?? 1 },
-      req.params ?? {},
-      req,
-    );
+    if (typeof req !== 'object' || req === null) throw invalid('request needs { method, path }', 'request');
+    if (!METHODS.has(req.method)) throw invalid('method must be GET, POST, PUT or DELETE', 'method');
+    if (typeof req.path !== 'string' || req.path.length > 256 || !PATH.test(req.path))
+      throw invalid(
+        'path must look like /api/v3/account (letters, digits, _ . - between slashes; no query, no ..)',
+        'path',
+      );
+    const weight = req.weight ?? 1;
+    if (!(Number.isInteger(weight) && weight >= 0))
+      throw invalid('weight must be a whole number >= 0', 'weight');
+    checkSignal(req.signal);
+    const params: Record<string, string | number | boolean | bigint> = {};
+    if (req.params !== undefined) {
+      if (typeof req.params !== 'object' || req.params === null || Array.isArray(req.params))
+        throw invalid('params must be an object of names to values', 'params');
+      for (const [name, value] of Object.entries(req.params)) {
+        if (!PARAM_NAME.test(name))
+          throw invalid(
+            `parameter names are letters, digits and _ (got ${JSON.stringify(name.slice(0, 40))})`,
+            'params',
+          );
+        if (RESERVED_PARAMS.has(name))
+          throw invalid(
+            `'${name}' is added by the client; leave it out (set recvWindow on the client)`,
+            'params',
+          );
+        if (value === undefined) continue;
+        const ok =
+          typeof value === 'string' ||
+          typeof value === 'boolean' ||
+          typeof value === 'bigint' ||
+          (typeof value === 'number' && Number.isFinite(value));
+        if (!ok)
+          throw invalid(`parameter '${name}' must be a string, finite number, boolean or bigint`, 'params');
+        params[name] = value;
+      }
+    }
+    const endpoint: Endpoint = { method: req.method, path: req.path, signed: req.signed === true, weight };
+    return this.#call<T>({
+      endpoint,
+      params,
+      options: req,
+      secrets: [],
+      idempotent: req.method !== 'POST' || req.idempotent === true,
+    });
   }
 
-  /** Closes the connection pool: no socket is left. */
+  /** Closes the connection pool (and the proxy agent): no socket is left. Pending holds end with `USERSTREAM_CLOSED`. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    for (const sleeper of this.#sleepers) {
+      this.#clock.clearTimeout(sleeper.timer);
+      sleeper.reject(new ClosedError('@userstream/rest: client closed while a request was waiting'));
+    }
+    this.#sleepers.clear();
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }
 
@@ -337,71 +476,78 @@ export class RestClient {
   #symbolParams(symbol: string | undefined): Record<string, string> {
     const lk = this.venue.listenKey;
     if (lk?.requiresSymbol) {
-      if (symbol === undefined) throw invalid('isolated margin listenKeys need `symbol`', 'symbol');
+      if (symbol === undefined)
+        throw invalid('isolated margin listenKeys need `symbol` (e.g. { symbol: "BTCUSDT" })', 'symbol');
       return { symbol: validateSymbol(symbol) };
     }
-    return symbol === undefined ? {} : { symbol: validateSymbol(symbol) };
+    if (symbol !== undefined) throw invalid(`venue '${this.venue.id}' listenKeys take no symbol`, 'symbol');
+    return {};
   }
 
-  #retryable(endpoint: Endpoint, error: unknown): boolean {
-    if (error instanceof TransportError) return true;
+  #retryable(call: Call, error: unknown): boolean {
+    if (error instanceof TransportError) {
+      const cause = (error as { cause?: { code?: unknown } }).cause;
+      const notSent = typeof cause?.code === 'string' && NOT_SENT.has(cause.code);
+      return notSent || call.idempotent;
+    }
     if (!(error instanceof ExchangeError) || (error.status ?? 0) < 500) return false;
-    // A listenKey POST returns the active key when repeated, so it is safe to retry too.
-    return endpoint.method !== 'POST' || endpoint === this.venue.listenKey?.create;
+    return call.idempotent;
   }
 
-  async #call<T>(
-    endpoint: Endpoint,
-    params: Params,
-    options: RequestOptions,
-    secrets: string[] = [],
-  ): Promise<T> {
+  async #call<T>(call: Call): Promise<T> {
     let resynced = false;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#once<T>(endpoint, params, options, attempt, secrets);
+        return await this.#once<T>(call, attempt);
       } catch (error) {
         if (
           !resynced &&
-          endpoint.signed &&
+          call.endpoint.signed &&
           error instanceof ExchangeError &&
           error.exchangeCode === ExchangeCode.TimestampOutsideRecvWindow &&
           this.venue.endpoints.serverTime
         ) {
           resynced = true;
-          await this.syncTime(options);
+          await this.syncTime(call.options);
           continue;
         }
-        if (!this.#retry || attempt >= this.#retry.maxAttempts || !this.#retryable(endpoint, error))
-          throw error;
+        if (!this.#retry || attempt >= this.#retry.maxAttempts || !this.#retryable(call, error)) throw error;
         const cap = Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** (attempt - 1));
-        await this.#sleep(Math.floor(this.#random() * cap), options.signal);
+        await this.#sleep(Math.floor(this.#random() * cap), call.options.signal);
       }
     }
   }
 
+  /** Waits `ms` on the clock; ends early with USERSTREAM_ABORTED or USERSTREAM_CLOSED. */
   #sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted)
+      return Promise.reject(new ClosedError('@userstream/rest: request aborted', { aborted: true }));
+    if (ms <= 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = this.#clock.setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        this.#clock.clearTimeout(timer);
-        reject(new UserstreamError('USERSTREAM_ABORTED', '@userstream/rest: request aborted'));
+      const sleeper: Sleeper = {
+        timer: this.#clock.setTimeout(() => {
+          this.#sleepers.delete(sleeper);
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        }, ms),
+        reject: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
       };
+      const onAbort = () => {
+        this.#clock.clearTimeout(sleeper.timer);
+        this.#sleepers.delete(sleeper);
+        reject(new ClosedError('@userstream/rest: request aborted', { aborted: true }));
+      };
+      this.#sleepers.add(sleeper);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
-  async #once<T>(
-    endpoint: Endpoint,
-    params: Params,
-    options: RequestOptions,
-    attempt: number,
-    secrets: string[],
-  ): Promise<T> {
-    if (this.#closed) throw new UserstreamError('USERSTREAM_CLOSED', '@userstream/rest: client is closed');
+  /** Refuses locally while closed, banned (418) or told to wait (429). */
+  #gate(): void {
+    if (this.#closed) throw new ClosedError('@userstream/rest: client is closed');
     const now = this.#clock.now();
     const { bannedUntil, retryAfterUntil } = this.#state;
     if (bannedUntil > now || retryAfterUntil > now) {
@@ -412,6 +558,46 @@ export class RestClient {
         { retryAfterMs: until - now, banned, until },
       );
     }
+  }
+
+  /** With `weightShare`, waits for the next minute rather than cross the share of the limit. */
+  async #throttle(endpoint: Endpoint, options: RequestOptions): Promise<void> {
+    const budget = this.#budget;
+    if (budget === undefined) return;
+    for (;;) {
+      this.#gate();
+      const venueNow = this.#serverTime.now();
+      const used = this.#window.used(venueNow);
+      // A request heavier than the whole budget goes first thing in a fresh minute.
+      if (used === 0 || used + endpoint.weight <= budget) {
+        this.#window.reserve(venueNow, endpoint.weight);
+        if (this.#state.heldUntil <= this.#clock.now()) this.#state.heldUntil = 0;
+        return;
+      }
+      const waitMs = WeightWindow.untilNextWindow(venueNow);
+      const until = this.#clock.now() + waitMs;
+      if (until > this.#state.heldUntil) this.#state.heldUntil = until;
+      const info = {
+        venue: this.venue.id,
+        method: endpoint.method,
+        path: endpoint.path,
+        weight: endpoint.weight,
+        usedWeight: used,
+        budget,
+        waitMs,
+      };
+      channels.throttle.publish(info);
+      this.#logger?.debug(info, 'request held until the next weight window');
+      await this.#sleep(waitMs, options.signal);
+    }
+  }
+
+  async #once<T>(call: Call, attempt: number): Promise<T> {
+    const { endpoint, params, options } = call;
+    this.#gate();
+    await this.#throttle(endpoint, options);
+    if (options.signal?.aborted)
+      throw new ClosedError('@userstream/rest: request aborted', { aborted: true });
     const query = endpoint.signed
       ? await signQuery(
           { ...params, recvWindow: this.#recvWindow, timestamp: this.#serverTime.now() },
@@ -432,9 +618,9 @@ export class RestClient {
     const timer = this.#clock.setTimeout(() => controller.abort(), this.#timeoutMs);
     const onAbort = () => controller.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    const allSecrets = [...this.#secrets, ...secrets];
+    const allSecrets = [...this.#secrets, ...call.secrets];
     let status: number;
-    let headers: Record<string, string | string[] | undefined>;
+    let headers: Headers;
     let text: string;
     try {
       const res = await request(`${this.venue.restBaseUrl}${endpoint.path}${query ? `?${query}` : ''}`, {
@@ -448,16 +634,12 @@ export class RestClient {
       text = await res.body.text();
     } catch (cause) {
       const aborted = options.signal?.aborted === true;
+      const timedOut = !aborted && controller.signal.aborted;
       const error = aborted
-        ? new UserstreamError('USERSTREAM_ABORTED', `@userstream/rest: ${context} aborted`)
+        ? new ClosedError(`@userstream/rest: ${context} aborted`, { aborted: true })
         : new TransportError(
-            `@userstream/rest: ${context} failed${controller.signal.aborted ? ` (timed out after ${this.#timeoutMs} ms)` : ''}`,
-            {
-              cause,
-              timeout: controller.signal.aborted,
-              secrets: allSecrets,
-              retryable: !aborted,
-            },
+            `@userstream/rest: ${context} failed${timedOut ? ` (timed out after ${this.#timeoutMs} ms)` : ''}`,
+            { cause, timeout: timedOut, secrets: allSecrets, details: { venue: this.venue.id } },
           );
       channels.error.publish({ ...info, code: error.code, durationMs: this.#clock.now() - started });
       this.#logger?.warn({ ...info, code: error.code }, 'request failed');
@@ -469,9 +651,19 @@ export class RestClient {
     this.#trackWeight(headers);
     const durationMs = this.#clock.now() - started;
     if (status >= 200 && status < 300) {
+      let body: T;
+      try {
+        body = (text ? JSON.parse(text) : {}) as T;
+      } catch {
+        const error = new ProtocolError(
+          `@userstream/rest: ${context} answered ${status} with a body that is not JSON`,
+        );
+        channels.error.publish({ ...info, status, code: error.code, durationMs });
+        throw error;
+      }
       channels.finish.publish({ ...info, status, durationMs });
       this.#logger?.debug({ ...info, status, durationMs }, 'request finished');
-      return (text ? JSON.parse(text) : {}) as T;
+      return body;
     }
     const error = this.#errorFor(status, headers, text, context, allSecrets);
     channels.error.publish({ ...info, status, code: error.code, durationMs });
@@ -479,24 +671,53 @@ export class RestClient {
     throw error;
   }
 
-  #trackWeight(headers: Record<string, string | string[] | undefined>): void {
-    const used = Number(headers['x-mbx-used-weight-1m'] ?? headers['x-mbx-used-weight']);
-    if (Number.isFinite(used)) {
-      this.#state.usedWeight = used;
-      this.#state.updatedAt = this.#clock.now();
+  #trackWeight(headers: Headers): void {
+    const weights = readUsedWeights(headers);
+    const intervals = Object.keys(weights);
+    if (intervals.length === 0) return;
+    for (const interval of intervals) this.#state.usedWeights[interval] = weights[interval] as number;
+    const minute = weights['1m'];
+    if (minute !== undefined) {
+      this.#state.usedWeight = minute;
+      this.#window.observe(this.#serverTime.now(), minute);
     }
+    this.#state.updatedAt = this.#clock.now();
+  }
+
+  #retiredMessage(context: string, exchangeMessage: string): { message: string; replacement?: string } {
+    const retired = this.venue.retired ?? (venues as Record<string, VenueProfile>)[this.venue.id]?.retired;
+    const replacement = retired?.replacement;
+    const instead = replacement ? (venues as Record<string, VenueProfile>)[replacement] : undefined;
+    const how =
+      instead?.protocol === 'wsApi'
+        ? 'a WebSocket API subscription, userDataStream.subscribe.signature'
+        : instead?.protocol === 'listenToken'
+          ? 'a listenToken from createListenToken(), then userDataStream.subscribe.listenToken'
+          : undefined;
+    if (!retired) {
+      return {
+        message: `@userstream/rest: ${context} is gone (HTTP 410) on ${this.venue.id}${exchangeMessage ? `: ${exchangeMessage}` : ''}`,
+      };
+    }
+    return {
+      message:
+        `@userstream/rest: ${context} is retired on ${this.venue.id} (${retired.host}) since ${retired.since}` +
+        (replacement ? `; use the '${replacement}' venue instead${how ? ` (${how})` : ''}` : ''),
+      ...(replacement ? { replacement } : {}),
+    };
   }
 
   #errorFor(
     status: number,
-    headers: Record<string, string | string[] | undefined>,
+    headers: Headers,
     text: string,
     context: string,
     secrets: string[],
   ): UserstreamError {
     let body: { code?: unknown; msg?: unknown } = {};
     try {
-      body = JSON.parse(text) as typeof body;
+      const parsed = JSON.parse(text) as unknown;
+      if (typeof parsed === 'object' && parsed !== null) body = parsed as typeof body;
     } catch {
       // not JSON: described by status below
     }
@@ -506,26 +727,26 @@ export class RestClient {
         Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : status === 418 ? 120_000 : 1_000;
       const until = this.#clock.now() + retryAfterMs;
       const banned = status === 418;
-      if (banned) this.#state.bannedUntil = until;
-      else this.#state.retryAfterUntil = until;
+      if (banned) this.#state.bannedUntil = Math.max(this.#state.bannedUntil, until);
+      else this.#state.retryAfterUntil = Math.max(this.#state.retryAfterUntil, until);
       return new RateLimitError(
         `@userstream/rest: ${context}: ${banned ? `IP banned by ${this.venue.id} for ${retryAfterMs} ms; requests are refused until then` : `rate limited by ${this.venue.id}; retry after ${retryAfterMs} ms`}`,
-        { retryAfterMs, banned, until, secrets },
+        { retryAfterMs, banned, until, secrets, details: { venue: this.venue.id, status } },
       );
     }
     if (status === 410) {
-      const retired = this.venue.retired;
-      return new RetiredEndpointError(
-        `@userstream/rest: ${context} is retired on ${this.venue.id}${
-          retired
-            ? ` since ${retired.since}${retired.replacement ? `; use the '${retired.replacement}' venue instead` : ''}`
-            : ''
-        }`,
-        { replacement: retired?.replacement, secrets },
+      const { message, replacement } = this.#retiredMessage(
+        context,
+        typeof body.msg === 'string' ? body.msg : '',
       );
+      return new RetiredEndpointError(message, {
+        ...(replacement ? { replacement } : {}),
+        secrets,
+        details: { venue: this.venue.id, status },
+      });
     }
     if (typeof body.code === 'number') {
-      return new ExchangeError(body.code, typeof body.msg === 'string' ? body.msg : '', {
+      return new ExchangeError(body.code, typeof body.msg === 'string' ? body.msg.slice(0, 500) : '', {
         status,
         context: `@userstream/rest: ${context}`,
         secrets,

@@ -4,6 +4,7 @@ export {
   DEFAULT_TIMEOUT_MS,
   DIAGNOSTICS_CHANNELS,
   type Logger,
+  type ProxyOptions,
   type RateLimitState,
   type RequestOptions,
   RestClient,
@@ -18,3 +19,4 @@ export {
   normalizeOrder,
   type OpenOrder,
 } from './snapshot.js';
+export { readUsedWeights, WEIGHT_WINDOW_MS } from './weight.js';
