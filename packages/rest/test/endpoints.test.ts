@@ -1,0 +1,186 @@
+import { type Endpoint, ExchangeError, type VenueId, type VenueProfile, venues } from '@userstream/core';
+import { describe, expect, it } from 'vitest';
+import { leaks, useSimulator } from './helpers.js';
+
+const ctx = useSimulator();
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+const ALL = Object.keys(venues) as VenueId[];
+
+/** A resting (never filling) limit order for each account book the simulator keeps. */
+function restingOrder(v: VenueProfile): Record<string, string> {
+  switch (v.market) {
+    case 'usdm':
+    case 'portfolioMargin':
+      return {
+        symbol: 'BTCUSDT',
+        side: 'BUY',
+        type: 'LIMIT',
+        timeInForce: 'GTC',
+        quantity: '0.010',
+        price: '50000.0',
+      };
+    case 'coinm':
+      return {
+        symbol: 'BTCUSD_PERP',
+        side: 'BUY',
+        type: 'LIMIT',
+        timeInForce: 'GTC',
+        quantity: '1',
+        price: '50000.0',
+      };
+    case 'isolatedMargin':
+      return {
+        symbol: 'BTCUSDT',
+        side: 'BUY',
+        type: 'LIMIT',
+        timeInForce: 'GTC',
+        quantity: '0.001',
+        price: '50000.00',
+        isIsolated: 'TRUE',
+      };
+    default:
+      return {
+        symbol: 'BTCUSDT',
+        side: 'BUY',
+        type: 'LIMIT',
+        timeInForce: 'GTC',
+        quantity: '0.001',
+        price: '50000.00',
+      };
+  }
+}
+
+const count = (e: Endpoint) => ctx.sim.record.requestCount(e.method, e.path);
+
+describe('every endpoint of every venue profile in core', () => {
+  it('covers all 13 built-in profiles', () => {
+    expect(ALL).toHaveLength(13);
+  });
+
+  it.each(ALL.filter((id) => venues[id].listenKey))(
+    '%s: create returns the active key, keepalive extends it, close invalidates it',
+    async (id) => {
+      const lk = venues[id].listenKey!;
+      const opts = lk.requiresSymbol ? { symbol: 'BTCUSDT' } : {};
+      const rest = ctx.client(id);
+      const before = [count(lk.create), count(lk.keepAlive), count(lk.close)];
+      const key = await rest.createListenKey(opts);
+      expect(key).toMatch(/^[A-Za-z0-9]{60,64}$/);
+      expect(await rest.createListenKey(opts)).toBe(key);
+      await rest.keepAliveListenKey(key, opts);
+      expect(ctx.sim.record.keepalives(key)).toHaveLength(1);
+      await rest.closeListenKey(key, opts);
+      expect([count(lk.create), count(lk.keepAlive), count(lk.close)]).toEqual([
+        before[0]! + 2,
+        before[1]! + 1,
+        before[2]! + 1,
+      ]);
+      const gone = await leaks.rejection(rest.keepAliveListenKey(key, opts));
+      expect(gone).toBeInstanceOf(ExchangeError);
+      expect(gone.exchangeCode).toBe(-1125);
+      expect(gone.isRetryable).toBe(false);
+      expect(gone.message).toContain('create a new one');
+      // -1125 is an answer, not a failure: asked once, not retried.
+      expect(count(lk.keepAlive)).toBe(before[1]! + 2);
+    },
+  );
+
+  it('signed listenKey venues (BHEX, Coins.ph) sign with timestamp, recvWindow and the venue header', async () => {
+    for (const id of ['bhex', 'coins-ph'] as const) {
+      expect(venues[id].listenKey!.create.signed).toBe(true);
+      const unsigned = ctx.client(id, { credentials: { ...ctx.hmac(), secret: 'not-the-secret-0000' } });
+      const error = await leaks.rejection(unsigned.createListenKey());
+      expect(error.exchangeCode).toBe(-1022);
+    }
+  });
+
+  it.each(ALL.filter((id) => venues[id].listenToken))('%s: creates a listenToken', async (id) => {
+    const lt = venues[id].listenToken!;
+    const rest = ctx.client(id);
+    const before = count(lt.create);
+    const opts = lt.isolated ? { symbol: 'BTCUSDT' } : {};
+    const { token, expirationTime } = await rest.createListenToken({ ...opts, validityMs: 3_600_000 });
+    expect(token.length).toBeGreaterThan(8);
+    expect(expirationTime).toBeGreaterThan(Date.now() + 3_500_000);
+    expect(expirationTime).toBeLessThanOrEqual(Date.now() + 3_600_000);
+    const second = await rest.createListenToken(opts);
+    expect(second.token).not.toBe(token);
+    expect(second.expirationTime).toBeGreaterThan(Date.now() + 23 * 3_600_000);
+    expect(count(lt.create)).toBe(before + 2);
+  });
+
+  it.each(ALL)('%s: server time, account snapshot, an order and open orders', async (id) => {
+    const venue = venues[id];
+    const rest = ctx.client(id);
+    const { serverTime, account, openOrders, order } = venue.endpoints;
+    if (serverTime) {
+      const t = await rest.serverTime();
+      expect(Math.abs(t - Date.now())).toBeLessThan(2_000);
+      await rest.syncTime();
+      expect(Math.abs(rest.timeOffsetMs)).toBeLessThan(1_000);
+    } else {
+      const error = await leaks.rejection(rest.serverTime());
+      expect(error.code).toBe('USERSTREAM_INVALID_INPUT');
+    }
+    const symbolOpt = venue.market === 'isolatedMargin' ? { symbol: 'BTCUSDT' } : {};
+    const accountBefore = count(account);
+    const snapshot = await rest.accountSnapshot(symbolOpt);
+    expect(count(account)).toBe(accountBefore + 1);
+    expect(Object.keys(snapshot.balances).length).toBeGreaterThan(0);
+    for (const b of Object.values(snapshot.balances)) {
+      expect(b.free).toMatch(DECIMAL);
+      expect(b.locked).toMatch(DECIMAL);
+    }
+    if (venue.market === 'isolatedMargin')
+      expect(Object.keys(snapshot.balances).sort()).toEqual(['BTC', 'USDT']);
+
+    expect(order).toBeDefined();
+    const params = restingOrder(venue);
+    const placed = await rest.request<{ orderId: number | string }>({
+      method: 'POST',
+      path: order!.path,
+      params,
+      signed: true,
+    });
+    const orders = await rest.openOrders({ symbol: params.symbol });
+    const mine = orders.find((o) => o.orderId === String(placed.orderId));
+    expect(mine, id).toMatchObject({ symbol: params.symbol, side: 'BUY', type: 'LIMIT', status: 'NEW' });
+    expect(mine?.price).toMatch(DECIMAL);
+    expect(Number(mine?.price)).toBe(50_000);
+    expect(mine?.quantity).toMatch(DECIMAL);
+    expect(mine?.filledQuantity).toMatch(DECIMAL);
+    expect(typeof mine?.updateTime).toBe('number');
+    const raw = (await rest.rawOpenOrders({ symbol: params.symbol })) as unknown[];
+    expect(raw.length).toBe(orders.length);
+    expect(count(openOrders)).toBeGreaterThanOrEqual(2);
+    // Cancel with the same generic request, so the books stay as they were.
+    await rest.request({
+      method: 'DELETE',
+      path: order!.path,
+      params: {
+        symbol: params.symbol,
+        orderId: String(placed.orderId),
+        ...(venue.market === 'isolatedMargin' ? { isIsolated: 'TRUE' } : {}),
+      },
+      signed: true,
+    });
+    expect(
+      (await rest.openOrders({ symbol: params.symbol })).some((o) => o.orderId === String(placed.orderId)),
+    ).toBe(false);
+    expect(rest.rateLimit.usedWeight).toBeGreaterThan(0);
+    expect(rest.rateLimit.usedWeights['1m']).toBe(rest.rateLimit.usedWeight);
+  });
+
+  it('RSA and Ed25519 accounts sign the same endpoints', async () => {
+    for (const keyType of ['rsa', 'ed25519'] as const) {
+      const account = ctx.sim.accounts.find((a) => a.keyType === keyType)!;
+      const rest = ctx.client('bhex', {
+        credentials: { apiKey: account.apiKey, privateKey: account.privateKeyPem! },
+      });
+      const key = await rest.createListenKey();
+      await rest.keepAliveListenKey(key);
+      expect((await rest.accountSnapshot()).balances.USDT?.free).toMatch(DECIMAL);
+      await rest.closeListenKey(key);
+    }
+  });
+});
