@@ -1,3 +1,26 @@
+export { DIAGNOSTICS_CHANNELS } from './diagnostics.js';
 export { RedisErrorCode, RedisUnavailableError } from './errors.js';
+export {
+  createRedisEventSink,
+  DEFAULT_DEDUPE_TTL_MS,
+  DEFAULT_STREAM_MAX_LEN,
+  eventIdempotencyKey,
+  type RedisEventSink,
+  type RedisEventSinkOptions,
+  type SinkEvent,
+  type SinkTarget,
+  serializeEvent,
+} from './event-sink.js';
 export { DEFAULT_PREFIX } from './keys.js';
 export { createRedisLeaseStore, type RedisLeaseStore, type RedisLeaseStoreOptions } from './lease-store.js';
+export {
+  createMembership,
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_MEMBER_TTL_MS,
+  listMembers,
+  Membership,
+  type MembershipChange,
+  type MembershipEvents,
+  type MembershipOptions,
+} from './membership.js';
+export { rendezvousAssign, rendezvousOwner } from './rendezvous.js';

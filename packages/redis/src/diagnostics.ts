@@ -1,0 +1,21 @@
+import { channel } from 'node:diagnostics_channel';
+
+/**
+ * `node:diagnostics_channel` channels this package publishes to. Messages carry worker ids,
+ * account ids (your names for accounts), venue ids and counts: never an API key, secret,
+ * listenKey or listenToken.
+ */
+export const DIAGNOSTICS_CHANNELS = {
+  /** `{ type: 'change' | 'unavailable' | 'available' | 'rejoined', worker, … }` */
+  membership: 'userstream:redis:membership',
+  /** `{ type: 'acquired' | 'released' | 'lost' | 'claim-refused' | 'open-failed', worker, account, … }` */
+  ownership: 'userstream:redis:ownership',
+  /** `{ type: 'overflow' | 'retry', worker, account, … }` */
+  sink: 'userstream:redis:sink',
+} as const;
+
+export const channels = {
+  membership: channel(DIAGNOSTICS_CHANNELS.membership),
+  ownership: channel(DIAGNOSTICS_CHANNELS.ownership),
+  sink: channel(DIAGNOSTICS_CHANNELS.sink),
+};
