@@ -31,7 +31,7 @@ async function entries(accountId = 'acct-1') {
   return rows.map(([id, fields]) => {
     const f: Record<string, string> = {};
     for (let i = 0; i < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
-    return { id, ...f };
+    return { id, ...f } as { id: string } & Record<string, string | undefined>;
   });
 }
 
