@@ -1,0 +1,160 @@
+import { ErrorCode, UserstreamError } from '@userstream/core';
+import type { SlowConsumerPolicy } from './options.js';
+
+/** Thrown by an async iterator whose consumer fell too far behind under the `error` policy. */
+export class SlowConsumerError extends UserstreamError {
+  override readonly name: string = 'SlowConsumerError';
+  constructor(message: string, details: { buffered: number; limit: number }) {
+    super(ErrorCode.SlowConsumer, message, { retryable: false, details });
+  }
+}
+
+export interface QueueHooks {
+  /** `buffered` crossed another multiple of the limit (policy `warn`) or overflowed (`gap`, `error`). */
+  slow(buffered: number, limit: number): void;
+  /** Under the `gap` policy: `dropped` buffered events were discarded. */
+  overflow(dropped: number): void;
+  /** The iterator was returned or ended: stop feeding it. */
+  detach(queue: EventQueue<unknown>): void;
+}
+
+/**
+ * One `for await` consumer's buffer: a growable ring (no per-event allocation beyond the slot),
+ * a waiting resolver when the consumer is faster than the stream, and the slow-consumer policy.
+ */
+export class EventQueue<T> implements AsyncIterator<T> {
+  #items: (T | undefined)[] = new Array(16);
+  #head = 0;
+  #size = 0;
+  #waiting: ((result: IteratorResult<T>) => void) | undefined;
+  #waitingReject: ((error: unknown) => void) | undefined;
+  #done = false;
+  #error: unknown;
+  #nextWarnAt: number;
+  readonly #limit: number;
+  readonly #policy: SlowConsumerPolicy;
+  readonly #hooks: QueueHooks;
+
+  constructor(limit: number, policy: SlowConsumerPolicy, hooks: QueueHooks) {
+    this.#limit = limit;
+    this.#policy = policy;
+    this.#hooks = hooks;
+    this.#nextWarnAt = limit;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  push(item: T): void {
+    if (this.#done) return;
+    const waiting = this.#waiting;
+    if (waiting !== undefined) {
+      this.#waiting = undefined;
+      this.#waitingReject = undefined;
+      waiting({ done: false, value: item });
+      return;
+    }
+    if (this.#size >= this.#nextWarnAt) {
+      if (this.#policy === 'warn') {
+        this.#hooks.slow(this.#size, this.#limit);
+        this.#nextWarnAt += this.#limit;
+      } else if (this.#policy === 'gap') {
+        const dropped = this.#size;
+        this.#hooks.slow(dropped, this.#limit);
+        this.#clear();
+        this.#hooks.overflow(dropped + 1);
+        return;
+      } else {
+        this.#hooks.slow(this.#size, this.#limit);
+        this.fail(
+          new SlowConsumerError(
+            `@userstream/stream: the for-await consumer fell ${this.#size} events behind (buffer.size ${this.#limit}, policy 'error'); consume faster, raise buffer.size or choose policy 'warn' or 'gap'`,
+            { buffered: this.#size, limit: this.#limit },
+          ),
+        );
+        return;
+      }
+    }
+    if (this.#size === this.#items.length) this.#grow();
+    this.#items[(this.#head + this.#size) % this.#items.length] = item;
+    this.#size++;
+  }
+
+  /** Ends the iteration after the buffered items. */
+  end(): void {
+    if (this.#done) return;
+    this.#done = true;
+    if (this.#size === 0) this.#settleWaiting();
+  }
+
+  /** Ends the iteration with an error (after nothing: the buffer is discarded). */
+  fail(error: unknown): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#error = error;
+    this.#clear();
+    const reject = this.#waitingReject;
+    this.#waiting = undefined;
+    this.#waitingReject = undefined;
+    if (reject) reject(error);
+    this.#hooks.detach(this as EventQueue<unknown>);
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.#size > 0) {
+      const item = this.#items[this.#head] as T;
+      this.#items[this.#head] = undefined;
+      this.#head = (this.#head + 1) % this.#items.length;
+      this.#size--;
+      if (this.#size < this.#nextWarnAt - this.#limit)
+        this.#nextWarnAt = Math.max(this.#limit, this.#nextWarnAt - this.#limit);
+      return Promise.resolve({ done: false, value: item });
+    }
+    if (this.#done) {
+      if (this.#error !== undefined) {
+        const error = this.#error;
+        this.#error = undefined;
+        return Promise.reject(error);
+      }
+      return Promise.resolve({ done: true, value: undefined });
+    }
+    return new Promise((resolve, reject) => {
+      this.#waiting = resolve;
+      this.#waitingReject = reject;
+    });
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    this.#done = true;
+    this.#clear();
+    this.#settleWaiting();
+    this.#hooks.detach(this as EventQueue<unknown>);
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return this;
+  }
+
+  #settleWaiting(): void {
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    this.#waitingReject = undefined;
+    waiting?.({ done: true, value: undefined });
+  }
+
+  #clear(): void {
+    this.#items = new Array(16);
+    this.#head = 0;
+    this.#size = 0;
+    this.#nextWarnAt = this.#limit;
+  }
+
+  #grow(): void {
+    const next = new Array<T | undefined>(this.#items.length * 2);
+    for (let i = 0; i < this.#size; i++) next[i] = this.#items[(this.#head + i) % this.#items.length];
+    this.#items = next;
+    this.#head = 0;
+  }
+}

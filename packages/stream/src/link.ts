@@ -1,0 +1,250 @@
+import type { IncomingMessage } from 'node:http';
+import type { Clock, ClockTimer } from '@userstream/core';
+import WebSocket from 'ws';
+import type { HeartbeatOptions } from './options.js';
+
+/** Why a link ended. */
+export type LinkEndReason =
+  | 'closed-by-client'
+  | 'closed-by-server'
+  | 'connection-failed'
+  | 'rejected'
+  | 'open-timeout'
+  | 'pong-timeout'
+  | 'inactive';
+
+export interface LinkEnd {
+  reason: LinkEndReason;
+  /** WebSocket close code, when there was a close frame. */
+  closeCode?: number;
+  /** The HTTP status of a refused upgrade. */
+  status?: number;
+  /** The venue's error code in a refused upgrade's body (e.g. -1125). */
+  exchangeCode?: number;
+  /** How long the link had been open (0 if it never opened). */
+  openForMs: number;
+}
+
+export interface LinkHandlers {
+  open(link: Link): void;
+  message(link: Link, text: string): void;
+  end(link: Link, info: LinkEnd): void;
+}
+
+let nextLinkId = 0;
+
+/** Real milliseconds a peer gets to finish the close handshake before the socket is destroyed. */
+const CLOSE_GRACE_MS = 1000;
+/** Bytes of a refused upgrade's body read to find the venue's error code. */
+const MAX_REJECTION_BODY = 2048;
+
+/**
+ * One WebSocket and its liveness: answers server pings (ws does), sends its own pings and ends
+ * the link when a pong does not come back within `pongTimeoutMs` or nothing at all arrives for
+ * `inactivityTimeoutMs` (a half-open or stalled connection), all on the injected clock. The URL
+ * (which may carry a listenKey) is never stored or reported.
+ */
+export class Link {
+  readonly id = ++nextLinkId;
+  readonly #ws: WebSocket;
+  readonly #clock: Clock;
+  readonly #heartbeat: Required<HeartbeatOptions> | undefined;
+  readonly #handlers: LinkHandlers;
+  #openTimer: ClockTimer | undefined;
+  #pingTimer: ClockTimer | undefined;
+  #pongTimer: ClockTimer | undefined;
+  #killTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastActivity: number;
+  #openedAt: number | undefined;
+  #ended = false;
+  #endInfo: Partial<LinkEnd> | undefined;
+  /** Per-link state its owner keeps (subscription ids on the WebSocket API). */
+  readonly routes = new Map<number, unknown>();
+  /** Set by the owner while this link is being replaced. */
+  retiring = false;
+  /** Text frames received. */
+  received = 0;
+
+  constructor(
+    url: string,
+    options: { clock: Clock; heartbeat: Required<HeartbeatOptions> | undefined; openTimeoutMs: number },
+    handlers: LinkHandlers,
+  ) {
+    this.#clock = options.clock;
+    this.#heartbeat = options.heartbeat;
+    this.#handlers = handlers;
+    this.#lastActivity = options.clock.now();
+    const ws = new WebSocket(url, { perMessageDeflate: false, followRedirects: false });
+    this.#ws = ws;
+    this.#openTimer = options.clock.setTimeout(() => {
+      this.#openTimer = undefined;
+      this.#fail({ reason: 'open-timeout' });
+    }, options.openTimeoutMs);
+    ws.on('open', () => this.#onOpen());
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (this.#ended) return;
+      this.received++;
+      this.#lastActivity = this.#clock.now();
+      this.#handlers.message(this, isBinary ? '' : data.toString());
+    });
+    ws.on('ping', () => {
+      this.#lastActivity = this.#clock.now();
+    });
+    ws.on('pong', () => {
+      this.#lastActivity = this.#clock.now();
+      if (this.#pongTimer) {
+        this.#clock.clearTimeout(this.#pongTimer);
+        this.#pongTimer = undefined;
+      }
+    });
+    ws.on('unexpected-response', (req, res: IncomingMessage) => this.#onRejected(req, res));
+    // Errors are followed by 'close'; their messages can name the host, never the path.
+    ws.on('error', () => {
+      if (this.#openedAt === undefined && !this.#endInfo) this.#endInfo = { reason: 'connection-failed' };
+    });
+    ws.on('close', (code: number) => this.#onClose(code));
+  }
+
+  get isOpen(): boolean {
+    return !this.#ended && this.#ws.readyState === WebSocket.OPEN;
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  get openedAt(): number | undefined {
+    return this.#openedAt;
+  }
+
+  send(text: string): boolean {
+    if (!this.isOpen) return false;
+    this.#ws.send(text);
+    return true;
+  }
+
+  /** Closes with a close frame (the socket is destroyed if the peer does not answer in 1 s). */
+  close(): void {
+    if (this.#ended) return;
+    this.#endInfo ??= { reason: 'closed-by-client' };
+    this.#stopTimers();
+    const ws = this.#ws;
+    if (ws.readyState === WebSocket.CONNECTING) {
+      ws.terminate();
+      return;
+    }
+    ws.close(1000);
+    this.#killTimer = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
+    this.#killTimer.unref();
+  }
+
+  /** Resolves when the socket is fully closed. */
+  closed(): Promise<void> {
+    if (this.#ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => this.#ws.once('close', () => resolve()));
+  }
+
+  #onOpen(): void {
+    if (this.#ended) return;
+    if (this.#openTimer) this.#clock.clearTimeout(this.#openTimer);
+    this.#openTimer = undefined;
+    this.#openedAt = this.#clock.now();
+    this.#lastActivity = this.#openedAt;
+    this.#schedulePing();
+    this.#handlers.open(this);
+  }
+
+  #schedulePing(): void {
+    const hb = this.#heartbeat;
+    if (!hb || this.#ended) return;
+    this.#pingTimer = this.#clock.setTimeout(() => {
+      this.#pingTimer = undefined;
+      this.#tick(hb);
+    }, hb.pingIntervalMs);
+  }
+
+  #tick(hb: Required<HeartbeatOptions>): void {
+    if (this.#ended) return;
+    if (this.#clock.now() - this.#lastActivity >= hb.inactivityTimeoutMs) {
+      this.#fail({ reason: 'inactive' });
+      return;
+    }
+    try {
+      this.#ws.ping();
+    } catch {
+      // The socket is closing; 'close' follows.
+    }
+    if (!this.#pongTimer) {
+      this.#pongTimer = this.#clock.setTimeout(() => {
+        this.#pongTimer = undefined;
+        this.#fail({ reason: 'pong-timeout' });
+      }, hb.pongTimeoutMs);
+    }
+    this.#schedulePing();
+  }
+
+  #onRejected(req: { destroy(): void }, res: IncomingMessage): void {
+    const status = res.statusCode ?? 0;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => {
+      let exchangeCode: number | undefined;
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { code?: unknown };
+        if (typeof body.code === 'number') exchangeCode = body.code;
+      } catch {
+        // Not JSON: the status is all there is.
+      }
+      this.#fail({ reason: 'rejected', status, ...(exchangeCode === undefined ? {} : { exchangeCode }) });
+      req.destroy();
+    };
+    res.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_REJECTION_BODY) chunks.push(chunk);
+    });
+    res.on('end', done);
+    res.on('error', done);
+  }
+
+  /** Ends the link abruptly (a dead or refused connection). */
+  #fail(info: Partial<LinkEnd>): void {
+    if (this.#ended) return;
+    this.#endInfo = info;
+    this.#stopTimers();
+    this.#ws.terminate();
+    // terminate() on a socket that never connected may not emit 'close' synchronously.
+    this.#finish(undefined);
+  }
+
+  #onClose(code: number): void {
+    if (this.#killTimer) clearTimeout(this.#killTimer);
+    this.#killTimer = undefined;
+    this.#finish(code);
+  }
+
+  #finish(closeCode: number | undefined): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#stopTimers();
+    const info = this.#endInfo ?? {
+      reason: this.#openedAt === undefined ? 'connection-failed' : 'closed-by-server',
+    };
+    const end: LinkEnd = {
+      reason: info.reason as LinkEndReason,
+      openForMs: this.#openedAt === undefined ? 0 : Math.max(0, this.#clock.now() - this.#openedAt),
+      ...(closeCode === undefined || closeCode === 1006 ? {} : { closeCode }),
+      ...(info.status === undefined ? {} : { status: info.status }),
+      ...(info.exchangeCode === undefined ? {} : { exchangeCode: info.exchangeCode }),
+    };
+    this.#handlers.end(this, end);
+  }
+
+  #stopTimers(): void {
+    if (this.#openTimer) this.#clock.clearTimeout(this.#openTimer);
+    if (this.#pingTimer) this.#clock.clearTimeout(this.#pingTimer);
+    if (this.#pongTimer) this.#clock.clearTimeout(this.#pongTimer);
+    this.#openTimer = undefined;
+    this.#pingTimer = undefined;
+    this.#pongTimer = undefined;
+  }
+}

@@ -1,0 +1,344 @@
+import {
+  ErrorCode,
+  ExchangeCode,
+  ExchangeError,
+  ProtocolError,
+  parseDecodedFrame,
+  parseFrame,
+  RetiredEndpointError,
+  TransportError,
+  validateListenKey,
+} from '@userstream/core';
+import type { Link, LinkEnd } from './link.js';
+import { invalid, type ResolvedOptions, resolveOptions, type StreamOptions } from './options.js';
+import { Transport } from './transport.js';
+import { type GapReason, type StreamSink, UserDataStream } from './user-data-stream.js';
+
+export interface ListenKeyStreamOptions extends StreamOptions {
+  /** The listenKey (from `@userstream/rest`'s `createListenKey`, or anywhere). */
+  listenKey: string;
+}
+
+export interface ListenKeyConnectionOptions extends StreamOptions {}
+
+interface Member {
+  key: string;
+  readonly stream: ListenKeyStream;
+  readonly sink: StreamSink;
+  /** The gap to announce when the next link including this member is ready. */
+  pendingGap: GapReason | undefined;
+  /** Whether the member has been live on a link (its first readiness is `open`). */
+  live: boolean;
+  /** `credentialExpired` was emitted for the current key (said once per key). */
+  expiredSaid: boolean;
+}
+
+/**
+ * One WebSocket reading one listenKey (the raw stream, `/ws/<key>`) or several (the combined
+ * stream, `/stream?streams=<k1>/<k2>`), each routed to its own {@link ListenKeyStream}.
+ */
+export class ListenKeyConnection extends Transport {
+  readonly #members = new Map<ListenKeyStream, Member>();
+  readonly #byKey = new Map<string, Member>();
+  readonly #shared: boolean;
+  #single: Member | undefined;
+
+  /** A connection for several listenKeys (the venue's combined stream path). */
+  constructor(options: ListenKeyConnectionOptions);
+  /** @internal */
+  constructor(options: ResolvedOptions, shared: boolean);
+  constructor(options: ListenKeyConnectionOptions | ResolvedOptions, shared = true) {
+    const resolved = shared
+      ? resolveOptions(options, 'createListenKeyConnection', [])
+      : (options as ResolvedOptions);
+    super(resolved, 'listenKey');
+    this.#shared = shared;
+    const venue = resolved.venue;
+    if (venue.protocol !== 'listenKey' || !venue.listenKey || !venue.streamBaseUrl) {
+      throw invalid(
+        `venue '${venue.id}' does not stream over listenKeys (its protocol is ${venue.protocol}); use openWsApiStream`,
+        'venue',
+      );
+    }
+    if (shared && !venue.listenKey.combinedStreamPath) {
+      throw invalid(
+        `venue '${venue.id}' has no combined stream path; open one stream per listenKey`,
+        'venue',
+      );
+    }
+    this.checkUrl(venue.streamBaseUrl);
+  }
+
+  /** Streams on this connection. */
+  get size(): number {
+    return this.#members.size;
+  }
+
+  /** Adds a listenKey: the connection moves to a URL that includes it (make-before-break). */
+  open(options: { listenKey: string }): ListenKeyStream {
+    if (this.closing) throw invalid('the connection is closed', 'connection');
+    const key = checkKey(options?.listenKey);
+    if (this.#byKey.has(key))
+      throw invalid('this listenKey is already streamed on this connection', 'listenKey');
+    const stream = new ListenKeyStream(this.options, this);
+    this.#add(stream, key);
+    return stream;
+  }
+
+  /** Closes every stream and the socket. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#members.keys()].map((s) => s.close()));
+    await this.closeTransport();
+  }
+
+  /** @internal */
+  add(stream: ListenKeyStream, key: string): void {
+    this.#add(stream, key);
+  }
+
+  #add(stream: ListenKeyStream, key: string): void {
+    const member: Member = {
+      key,
+      stream,
+      sink: sinkOf(stream),
+      pendingGap: undefined,
+      live: false,
+      expiredSaid: false,
+    };
+    this.#members.set(stream, member);
+    this.#byKey.set(key, member);
+    this.#single = this.#members.size === 1 ? member : undefined;
+    if (this.current || this.candidate) this.rotate('membership');
+    else this.connect();
+  }
+
+  /** @internal */
+  async remove(stream: ListenKeyStream): Promise<void> {
+    const member = this.#members.get(stream);
+    if (!member) return;
+    this.#members.delete(stream);
+    this.#byKey.delete(member.key);
+    this.#single = this.#members.size === 1 ? ([...this.#members.values()][0] as Member) : undefined;
+    if (this.#members.size === 0) {
+      if (!this.#shared) await this.closeTransport();
+      else {
+        // Keep nothing open for no one; the next open() connects again.
+        const links = [this.current, this.candidate].filter((l): l is Link => l !== undefined);
+        this.current = undefined;
+        this.candidate = undefined;
+        for (const l of links) l.close();
+        await Promise.all(links.map((l) => l.closed()));
+      }
+      return;
+    }
+    this.rotate('membership');
+  }
+
+  /** @internal */
+  replace(stream: ListenKeyStream, key: string): void {
+    const member = this.#members.get(stream);
+    if (!member) return;
+    if (member.key === key) {
+      // Same key (a POST on an account with an active key returns it): reconnect if down.
+      member.expiredSaid = false;
+      if (!this.current) this.reconnectNow();
+      return;
+    }
+    if (this.#byKey.has(key))
+      throw invalid('this listenKey is already streamed on this connection', 'listenKey');
+    this.#byKey.delete(member.key);
+    member.key = key;
+    member.expiredSaid = false;
+    this.#byKey.set(key, member);
+    // A different key: events between the old key's end and the new one's start may be lost.
+    if (member.live) member.pendingGap = 'credential-changed';
+    if (this.current) this.rotate('credential-changed');
+    else this.reconnectNow();
+  }
+
+  protected url(): string {
+    const venue = this.options.venue;
+    const lk = venue.listenKey as NonNullable<typeof venue.listenKey>;
+    const base = venue.streamBaseUrl as string;
+    if (!this.#shared) return `${base}${lk.streamPath.replace('{listenKey}', (this.#single as Member).key)}`;
+    const keys = [...this.#byKey.keys()].join('/');
+    return `${base}${(lk.combinedStreamPath as string).replace('{listenKey}', keys)}`;
+  }
+
+  protected async prepare(): Promise<boolean> {
+    return this.#members.size > 0;
+  }
+
+  protected promoted(_next: Link, previous: Link | undefined, reason: string): void {
+    for (const member of this.#members.values()) {
+      if (previous && reason !== 'membership' && reason !== 'credential-changed') member.sink.rotated();
+      const gap = member.pendingGap;
+      member.pendingGap = undefined;
+      member.sink.subscribed(member.live ? gap : undefined);
+      member.live = true;
+    }
+  }
+
+  protected lost(info: LinkEnd, attempt: number, delayMs: number): void {
+    for (const member of this.#members.values()) {
+      if (member.live) member.pendingGap ??= 'reconnect';
+      member.sink.down({ attempt, delayMs, reason: info.reason });
+    }
+  }
+
+  protected refused(info: LinkEnd): void {
+    const members = [...this.#members.values()];
+    if (info.status === 410) {
+      const error = new RetiredEndpointError(
+        `@userstream/stream: venue '${this.options.venue.id}' no longer serves listenKey streams (HTTP 410); use its current protocol (Binance spot: openWsApiStream; margin: listenTokens)`,
+        { details: { status: 410 }, replacement: 'wsApi' },
+      );
+      for (const m of members) m.sink.fail(error);
+      return;
+    }
+    if (info.exchangeCode === ExchangeCode.ListenKeyNotFound || info.status === 400 || info.status === 404) {
+      for (const m of members) {
+        if (m.expiredSaid) continue;
+        m.expiredSaid = true;
+        m.sink.credentialExpired({
+          reason: 'invalid-credential',
+          ...(info.exchangeCode === undefined ? {} : { code: info.exchangeCode }),
+        });
+      }
+      return;
+    }
+    const error =
+      info.status === 429 || info.status === 418
+        ? new ExchangeError(ExchangeCode.TooManyRequests, 'connection refused: rate limited', {
+            status: info.status,
+            context: 'WebSocket upgrade',
+          })
+        : new TransportError(`@userstream/stream: the venue refused the connection (HTTP ${info.status})`, {
+            details: { status: info.status },
+          });
+    for (const m of members) m.sink.report(error);
+  }
+
+  protected onMessage(_link: Link, text: string): void {
+    // During a rotation both links deliver: the sequencer drops what the overlap repeats.
+    const single = this.#single;
+    if (single && !this.#shared) {
+      const parsed = parseFrame(text, single.sink.dialect);
+      if (!parsed.ok) {
+        single.sink.malformed(parsed.error);
+        return;
+      }
+      const events = parsed.events;
+      if (events.length === 1) this.#one(single, events[0] as never, text);
+      else for (let i = 0; i < events.length; i++) this.#one(single, events[i] as never, `${i}:${text}`);
+      return;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      const error = new ProtocolError(
+        `Malformed ${this.options.venue.dialect} frame: not valid JSON (${text.length} characters)`,
+        { code: ErrorCode.MalformedFrame },
+      );
+      for (const m of this.#members.values()) m.sink.malformed(error);
+      return;
+    }
+    const name = (value as { stream?: unknown } | null)?.stream;
+    const member = typeof name === 'string' ? this.#byKey.get(name) : undefined;
+    if (!member) {
+      if (this.#members.size === 1) {
+        const only = [...this.#members.values()][0] as Member;
+        const parsed = parseDecodedFrame(value, only.sink.dialect);
+        if (!parsed.ok) only.sink.malformed(parsed.error);
+        else for (const e of parsed.events) this.#one(only, e as never, text);
+      }
+      return;
+    }
+    const parsed = parseDecodedFrame(value, member.sink.dialect);
+    if (!parsed.ok) {
+      member.sink.malformed(parsed.error);
+      return;
+    }
+    const at = text.indexOf('"data":');
+    const key = at >= 0 ? text.slice(at) : text;
+    const events = parsed.events;
+    for (let i = 0; i < events.length; i++)
+      this.#one(member, events[i] as never, events.length === 1 ? key : `${i}:${key}`);
+  }
+
+  #one(member: Member, event: { e: string }, text: string): void {
+    member.sink.ingest(event as never, text);
+    if (event.e === 'listenKeyExpired' && !member.expiredSaid) {
+      member.expiredSaid = true;
+      member.sink.credentialExpired({ reason: 'listenKeyExpired' });
+    }
+  }
+}
+
+function checkKey(listenKey: unknown): string {
+  try {
+    return validateListenKey(listenKey);
+  } catch (error) {
+    throw invalid((error as Error).message, 'listenKey');
+  }
+}
+
+function sinkOf(stream: ListenKeyStream): StreamSink {
+  return (stream as unknown as { sink: StreamSink }).sink;
+}
+
+/**
+ * One listenKey's events (Binance futures and portfolio margin, legacy spot/margin on
+ * Binance-compatible venues, BHEX, Coins.ph). Replace the key with {@link replaceListenKey} when
+ * it expires (`credentialExpired`); `@userstream/keepalive` does that for you.
+ */
+export class ListenKeyStream extends UserDataStream {
+  readonly #connection: ListenKeyConnection;
+
+  /** @internal use {@link openListenKeyStream} or {@link ListenKeyConnection.open}. */
+  constructor(options: ResolvedOptions, connection: ListenKeyConnection) {
+    super(options);
+    this.#connection = connection;
+  }
+
+  /**
+   * Switches to a new listenKey make-before-break: the new stream is opened before the old one
+   * is closed. A different key emits `gap` once the new one is live.
+   */
+  async replaceListenKey(listenKey: string): Promise<void> {
+    const key = checkKey(listenKey);
+    if (this.closed) return;
+    this.#connection.replace(this, key);
+    if (this.state === 'open') return;
+    await this.opened().catch(() => {});
+  }
+
+  protected async release(): Promise<void> {
+    await this.#connection.remove(this);
+  }
+}
+
+/**
+ * Opens the raw stream of one listenKey and keeps it up: heartbeats, reconnects with backoff,
+ * rotation before the 24 h cutoff, events in `E` order, once.
+ *
+ * ```ts
+ * const stream = openListenKeyStream({ venue: 'binance-usdm', listenKey });
+ * stream.on('ORDER_TRADE_UPDATE', (e) => console.log(e.o.s, e.o.X));
+ * stream.on('credentialExpired', async () => stream.replaceListenKey(await rest.createListenKey()));
+ * ```
+ */
+export function openListenKeyStream(options: ListenKeyStreamOptions): ListenKeyStream {
+  const resolved = resolveOptions(options, 'openListenKeyStream', ['listenKey']);
+  const key = checkKey((options as { listenKey?: unknown }).listenKey);
+  const connection = new ListenKeyConnection(resolved, false);
+  const stream = new ListenKeyStream(resolved, connection);
+  connection.add(stream, key);
+  return stream;
+}
+
+/** A connection for several listenKeys of one venue over its combined stream path. */
+export function createListenKeyConnection(options: ListenKeyConnectionOptions): ListenKeyConnection {
+  return new ListenKeyConnection(options);
+}

@@ -1,0 +1,320 @@
+import { type Clock, getVenue, InvalidInputError, systemClock, type VenueProfile } from '@userstream/core';
+import { isLogger, type Logger, silentLogger } from './logger.js';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+
+/** Client-side liveness checks on every connection. */
+export interface HeartbeatOptions {
+  /** Send a ping this often. @default 15000 */
+  pingIntervalMs?: number;
+  /** Terminate and reconnect when a ping is not answered within this time. @default 10000 */
+  pongTimeoutMs?: number;
+  /**
+   * Terminate and reconnect when nothing at all (frame, ping or pong) arrived for this long.
+   * @default 60000
+   */
+  inactivityTimeoutMs?: number;
+}
+
+/** Reconnects go on forever (until `close()`), with capped exponential backoff and full jitter. */
+export interface ReconnectOptions {
+  /** Upper bound of the first retry's delay (the first retry after a healthy connection is immediate). @default 250 */
+  initialDelayMs?: number;
+  /** Cap of the backoff. @default 30000 */
+  maxDelayMs?: number;
+  /** Growth per attempt. @default 2 */
+  factor?: number;
+}
+
+/** Make-before-break rotation ahead of the venue's connection lifetime (24 h on Binance). */
+export interface RotationOptions {
+  /** Rotate this long before the venue's cutoff. @default 600000 (10 min) */
+  marginMs?: number;
+  /** Spread rotations of many connections by up to this much. @default 60000 */
+  jitterMs?: number;
+}
+
+/** What happens when an async iterator's consumer falls behind. */
+export type SlowConsumerPolicy = 'warn' | 'gap' | 'error';
+
+/** The async iterator's buffer. */
+export interface BufferOptions {
+  /** Events held for a slow `for await` consumer before the policy applies. @default 10000 */
+  size?: number;
+  /**
+   * - `warn` (default): keep buffering, emit `slowConsumer` each time another `size` events pile up.
+   * - `gap`: discard what is buffered, emit `gap` (reason `overflow`) so the consumer resyncs.
+   * - `error`: end the iterator with a `USERSTREAM_SLOW_CONSUMER` error.
+   * Events are never dropped without a `slowConsumer` or `gap` saying so.
+   */
+  policy?: SlowConsumerPolicy;
+}
+
+/** Duplicate suppression (overlapping connections, venue resends). */
+export interface DedupeOptions {
+  /** Remember at most this many recent events. @default 4096 */
+  capacity?: number;
+  /** Forget events older than this (by arrival). @default 60000 */
+  windowMs?: number;
+}
+
+/** Options every stream and connection takes. */
+export interface StreamOptions {
+  /** A built-in venue id (`binance-usdm`, …) or a profile (`defineVenue`, `sim.venue(id)`). */
+  venue: string | VenueProfile;
+  /** Protocol time and timers (heartbeat, rotation, backoff). @default systemClock */
+  clock?: Clock;
+  logger?: Logger;
+  /** Client pings and liveness bounds; `false` disables them. @default true */
+  heartbeat?: boolean | HeartbeatOptions;
+  reconnect?: ReconnectOptions;
+  /** Make-before-break before the venue's connection lifetime; `false` disables it. @default true */
+  rotation?: boolean | RotationOptions;
+  /**
+   * Hold events this many (real) milliseconds to deliver them in `E` order; 0 delivers at once.
+   * @default 50 on BHEX and Coins.ph (whose docs say events can arrive out of order), else 0
+   */
+  reorderWindowMs?: number;
+  /** Duplicate suppression; `false` disables it. @default true */
+  dedupe?: boolean | DedupeOptions;
+  buffer?: BufferOptions;
+  /** Time allowed to open a connection (and, on the WebSocket API, to subscribe). @default 10000 */
+  openTimeoutMs?: number;
+  /** WebSocket API request timeout. @default 10000 */
+  requestTimeoutMs?: number;
+  /** Accept plain `ws:` off loopback. @default false */
+  allowInsecure?: boolean;
+  /** Random source for jitter, for tests. @default Math.random */
+  random?: () => number;
+}
+
+export const DEFAULT_HEARTBEAT: Readonly<Required<HeartbeatOptions>> = Object.freeze({
+  pingIntervalMs: 15 * SECOND,
+  pongTimeoutMs: 10 * SECOND,
+  inactivityTimeoutMs: MINUTE,
+});
+export const DEFAULT_RECONNECT: Readonly<Required<ReconnectOptions>> = Object.freeze({
+  initialDelayMs: 250,
+  maxDelayMs: 30 * SECOND,
+  factor: 2,
+});
+export const DEFAULT_ROTATION: Readonly<Required<RotationOptions>> = Object.freeze({
+  marginMs: 10 * MINUTE,
+  jitterMs: MINUTE,
+});
+export const DEFAULT_BUFFER: Readonly<Required<BufferOptions>> = Object.freeze({
+  size: 10_000,
+  policy: 'warn',
+});
+export const DEFAULT_DEDUPE: Readonly<Required<DedupeOptions>> = Object.freeze({
+  capacity: 4096,
+  windowMs: MINUTE,
+});
+export const DEFAULT_OPEN_TIMEOUT_MS = 10 * SECOND;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10 * SECOND;
+
+/** Options after checking, with every default filled in. */
+export interface ResolvedOptions {
+  venue: VenueProfile;
+  clock: Clock;
+  logger: Logger;
+  heartbeat: Required<HeartbeatOptions> | undefined;
+  reconnect: Required<ReconnectOptions>;
+  rotation: Required<RotationOptions> | undefined;
+  reorderWindowMs: number;
+  dedupe: Required<DedupeOptions> | undefined;
+  buffer: Required<BufferOptions>;
+  openTimeoutMs: number;
+  requestTimeoutMs: number;
+  allowInsecure: boolean;
+  random: () => number;
+}
+
+export function invalid(message: string, field: string): InvalidInputError {
+  return new InvalidInputError(`@userstream/stream: ${message}`, { field });
+}
+
+const BASE_KEYS = [
+  'venue',
+  'clock',
+  'logger',
+  'heartbeat',
+  'reconnect',
+  'rotation',
+  'reorderWindowMs',
+  'dedupe',
+  'buffer',
+  'openTimeoutMs',
+  'requestTimeoutMs',
+  'allowInsecure',
+  'random',
+] as const;
+
+function ms(value: unknown, field: string, { allowZero = false } = {}): number {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < 0 ||
+    (!allowZero && value === 0) ||
+    !Number.isInteger(value)
+  ) {
+    throw invalid(
+      `${field} must be a ${allowZero ? 'non-negative' : 'positive'} whole number of milliseconds, got ${String(value)}`,
+      field,
+    );
+  }
+  return value;
+}
+
+function section<T extends object>(
+  value: unknown,
+  field: string,
+  defaults: Readonly<Required<T>>,
+  check: (key: keyof T & string, v: unknown) => unknown,
+): Required<T> {
+  if (value === undefined || value === true) return { ...defaults };
+  if (typeof value !== 'object' || value === null) {
+    throw invalid(`${field} must be an object of options (or true/false where allowed)`, field);
+  }
+  const out = { ...defaults } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(value)) {
+    if (!(k in defaults)) {
+      throw invalid(
+        `unknown option '${field}.${k}'; known: ${Object.keys(defaults).join(', ')}`,
+        `${field}.${k}`,
+      );
+    }
+    if (v !== undefined) out[k] = check(k as keyof T & string, v);
+  }
+  return out as Required<T>;
+}
+
+function resolveVenue(venue: unknown): VenueProfile {
+  if (typeof venue === 'string') {
+    try {
+      return getVenue(venue);
+    } catch (error) {
+      throw invalid((error as Error).message.replace(/^@userstream\/core: /, ''), 'venue');
+    }
+  }
+  if (typeof venue === 'object' && venue !== null && typeof (venue as VenueProfile).protocol === 'string') {
+    return venue as VenueProfile;
+  }
+  throw invalid(
+    'venue must be a venue id such as "binance-usdm" or a profile from defineVenue() / sim.venue()',
+    'venue',
+  );
+}
+
+/** Checks the options shared by every stream; `extra` names the factory's own options. */
+export function resolveOptions(options: unknown, factory: string, extra: readonly string[]): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw invalid(`${factory}() takes an options object: { venue, ... }`, 'options');
+  }
+  const known = new Set<string>([...BASE_KEYS, ...extra]);
+  for (const k of Object.keys(options)) {
+    if (!known.has(k))
+      throw invalid(`unknown option '${k}' for ${factory}(); known options: ${[...known].join(', ')}`, k);
+  }
+  const o = options as StreamOptions;
+  const venue = resolveVenue(o.venue);
+  const clock = o.clock ?? systemClock;
+  if (
+    typeof clock.now !== 'function' ||
+    typeof clock.setTimeout !== 'function' ||
+    typeof clock.clearTimeout !== 'function'
+  ) {
+    throw invalid(
+      'clock must have now(), setTimeout() and clearTimeout() (see Clock in @userstream/core)',
+      'clock',
+    );
+  }
+  if (o.logger !== undefined && !isLogger(o.logger)) {
+    throw invalid('logger must have debug, info, warn and error methods (pino works)', 'logger');
+  }
+  const heartbeat =
+    o.heartbeat === false
+      ? undefined
+      : section<HeartbeatOptions>(o.heartbeat, 'heartbeat', DEFAULT_HEARTBEAT, (k, v) =>
+          ms(v, `heartbeat.${k}`),
+        );
+  const reconnect = section<ReconnectOptions>(o.reconnect, 'reconnect', DEFAULT_RECONNECT, (k, v) => {
+    if (k === 'factor') {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 1) {
+        throw invalid(`reconnect.factor must be a number >= 1, got ${String(v)}`, 'reconnect.factor');
+      }
+      return v;
+    }
+    return ms(v, `reconnect.${k}`, { allowZero: true });
+  });
+  if (reconnect.maxDelayMs < reconnect.initialDelayMs) {
+    throw invalid('reconnect.maxDelayMs must be at least reconnect.initialDelayMs', 'reconnect.maxDelayMs');
+  }
+  const rotation =
+    o.rotation === false
+      ? undefined
+      : section<RotationOptions>(o.rotation, 'rotation', DEFAULT_ROTATION, (k, v) =>
+          ms(v, `rotation.${k}`, { allowZero: true }),
+        );
+  if (rotation && rotation.marginMs + rotation.jitterMs >= venue.timing.connectionLifetimeMs) {
+    throw invalid(
+      `rotation.marginMs + rotation.jitterMs must be below the venue's connection lifetime (${venue.timing.connectionLifetimeMs} ms)`,
+      'rotation.marginMs',
+    );
+  }
+  const reorderWindowMs =
+    o.reorderWindowMs === undefined
+      ? venue.dialect === 'bhex' || venue.dialect === 'coins'
+        ? 50
+        : 0
+      : ms(o.reorderWindowMs, 'reorderWindowMs', { allowZero: true });
+  const dedupe =
+    o.dedupe === false
+      ? undefined
+      : section<DedupeOptions>(o.dedupe, 'dedupe', DEFAULT_DEDUPE, (k, v) => ms(v, `dedupe.${k}`));
+  const buffer = section<BufferOptions>(o.buffer, 'buffer', DEFAULT_BUFFER, (k, v) => {
+    if (k === 'policy') {
+      if (v !== 'warn' && v !== 'gap' && v !== 'error') {
+        throw invalid(`buffer.policy must be 'warn', 'gap' or 'error', got ${String(v)}`, 'buffer.policy');
+      }
+      return v;
+    }
+    return ms(v, 'buffer.size');
+  });
+  if (o.random !== undefined && typeof o.random !== 'function') {
+    throw invalid('random must be a function returning a number in [0, 1)', 'random');
+  }
+  return {
+    venue,
+    clock,
+    logger: o.logger ?? silentLogger,
+    heartbeat,
+    reconnect,
+    rotation,
+    reorderWindowMs,
+    dedupe,
+    buffer,
+    openTimeoutMs:
+      o.openTimeoutMs === undefined ? DEFAULT_OPEN_TIMEOUT_MS : ms(o.openTimeoutMs, 'openTimeoutMs'),
+    requestTimeoutMs:
+      o.requestTimeoutMs === undefined
+        ? DEFAULT_REQUEST_TIMEOUT_MS
+        : ms(o.requestTimeoutMs, 'requestTimeoutMs'),
+    allowInsecure: o.allowInsecure === true,
+    random: o.random ?? Math.random,
+  };
+}
+
+/** Full-jitter capped exponential backoff: a random delay in [0, min(max, initial·factor^(attempt-1))]. */
+export function backoffDelay(
+  attempt: number,
+  reconnect: Required<ReconnectOptions>,
+  random: () => number,
+): number {
+  const ceiling = Math.min(
+    reconnect.maxDelayMs,
+    reconnect.initialDelayMs * reconnect.factor ** Math.max(0, attempt - 1),
+  );
+  return Math.floor(random() * ceiling);
+}

@@ -1,0 +1,258 @@
+import { assertSecureUrl, type ClockTimer, InvalidInputError } from '@userstream/core';
+import { channels } from './diagnostics.js';
+import { Link, type LinkEnd } from './link.js';
+import { backoffDelay, type ResolvedOptions } from './options.js';
+
+/** A link that stayed open this long counts as healthy: its loss is retried at once. */
+const HEALTHY_MS = 5_000;
+
+export type ConnectionKind = 'listenKey' | 'wsApi';
+
+/**
+ * Owns the WebSocket(s) of one or more streams: connects, reconnects forever with capped
+ * exponential backoff and full jitter, and rotates make-before-break (a new link is opened and
+ * made ready before the old one is closed) ahead of the venue's connection lifetime, on
+ * `serverShutdown` and when a credential changes. Subclasses say what a URL is, how a new link
+ * is made ready (subscriptions), and how frames are routed.
+ */
+export abstract class Transport {
+  protected readonly options: ResolvedOptions;
+  /** The link events are taken from. */
+  protected current: Link | undefined;
+  /** A link being made ready to replace `current` (or to be the first). */
+  protected candidate: Link | undefined;
+  protected closing = false;
+  #attempt = 0;
+  #reconnectTimer: ClockTimer | undefined;
+  #immediate: ReturnType<typeof setImmediate> | undefined;
+  #rotationTimer: ClockTimer | undefined;
+  #pendingRotation: string | undefined;
+  readonly #kind: ConnectionKind;
+
+  protected constructor(options: ResolvedOptions, kind: ConnectionKind) {
+    this.options = options;
+    this.#kind = kind;
+  }
+
+  /** The URL to connect to now (may carry a listenKey: never logged). */
+  protected abstract url(): string;
+  /** Makes a freshly opened link ready (subscriptions). Resolves false if it cannot be used. */
+  protected abstract prepare(link: Link): Promise<boolean>;
+  protected abstract onMessage(link: Link, text: string): void;
+  /** `current` was replaced by `next` (rotation): `reason` is why. */
+  protected abstract promoted(next: Link, previous: Link | undefined, reason: string): void;
+  /** `current` ended unexpectedly. */
+  protected abstract lost(info: LinkEnd, attempt: number, delayMs: number): void;
+  /** A link was refused at the upgrade (HTTP status and the venue's code). */
+  protected abstract refused(info: LinkEnd): void;
+  /** Called when an old link is about to close after a rotation (unsubscribe politely). */
+  protected retire(_link: Link): void {}
+  /** Called when any link ended (before reconnect decisions). */
+  protected linkEnded(_link: Link): void {}
+
+  protected checkUrl(url: string): void {
+    try {
+      assertSecureUrl(url, 'venue URL', this.options.allowInsecure);
+    } catch (error) {
+      throw new InvalidInputError(`@userstream/stream: ${(error as Error).message}`, { field: 'venue' });
+    }
+  }
+
+  /** Opens the first link (or a replacement when none is open). */
+  protected connect(): void {
+    if (this.closing || this.candidate) return;
+    this.candidate = this.#open();
+  }
+
+  /** Make-before-break: opens a new link and switches to it once ready. */
+  protected rotate(reason: string): void {
+    if (this.closing) return;
+    if (this.candidate) {
+      // A rotation is already under way; remember to rotate again once it lands (the URL may have changed).
+      this.#pendingRotation = reason;
+      return;
+    }
+    if (!this.current) {
+      this.#cancelReconnect();
+      this.connect();
+      return;
+    }
+    if (channels.rotate.hasSubscribers)
+      channels.rotate.publish({ venue: this.options.venue.id, connection: this.current.id, reason });
+    this.options.logger.debug({ venue: this.options.venue.id, reason }, 'rotating connection');
+    this.#rotationReason = reason;
+    this.candidate = this.#open();
+  }
+
+  #rotationReason = 'reconnect';
+
+  protected async closeTransport(): Promise<void> {
+    this.closing = true;
+    this.#cancelReconnect();
+    if (this.#rotationTimer) this.options.clock.clearTimeout(this.#rotationTimer);
+    this.#rotationTimer = undefined;
+    const links = [this.current, this.candidate].filter((l): l is Link => l !== undefined);
+    this.current = undefined;
+    this.candidate = undefined;
+    for (const link of links) link.close();
+    await Promise.all(links.map((l) => l.closed()));
+  }
+
+  #open(): Link {
+    const url = this.url();
+    return new Link(
+      url,
+      {
+        clock: this.options.clock,
+        heartbeat: this.options.heartbeat,
+        openTimeoutMs: this.options.openTimeoutMs,
+      },
+      {
+        open: (link) => this.#onOpen(link),
+        message: (link, text) => this.onMessage(link, text),
+        end: (link, info) => this.#onEnd(link, info),
+      },
+    );
+  }
+
+  #onOpen(link: Link): void {
+    if (channels.connect.hasSubscribers) {
+      channels.connect.publish({ venue: this.options.venue.id, connection: link.id, kind: this.#kind });
+    }
+    this.prepare(link).then(
+      (ready) => {
+        if (link !== this.candidate) return;
+        if (!ready || this.closing) {
+          link.close();
+          return;
+        }
+        this.#promote(link);
+      },
+      () => {
+        if (link === this.candidate) link.close();
+      },
+    );
+  }
+
+  #promote(link: Link): void {
+    const previous = this.current;
+    this.candidate = undefined;
+    this.current = link;
+    const reason = previous ? this.#rotationReason : 'connect';
+    this.promoted(link, previous, reason);
+    if (previous) {
+      previous.retiring = true;
+      this.retire(previous);
+      previous.close();
+    }
+    this.#armRotation(link);
+    const pending = this.#pendingRotation;
+    this.#pendingRotation = undefined;
+    if (pending) this.rotate(pending);
+  }
+
+  #armRotation(link: Link): void {
+    const rotation = this.options.rotation;
+    if (this.#rotationTimer) this.options.clock.clearTimeout(this.#rotationTimer);
+    this.#rotationTimer = undefined;
+    if (!rotation) return;
+    const lifetime = this.options.venue.timing.connectionLifetimeMs;
+    const elapsed = this.options.clock.now() - (link.openedAt ?? this.options.clock.now());
+    const delay = Math.max(
+      0,
+      lifetime - rotation.marginMs - Math.floor(this.options.random() * rotation.jitterMs) - elapsed,
+    );
+    this.#rotationTimer = this.options.clock.setTimeout(() => {
+      this.#rotationTimer = undefined;
+      if (this.current === link) this.rotate('lifetime');
+    }, delay);
+  }
+
+  #onEnd(link: Link, info: LinkEnd): void {
+    if (channels.disconnect.hasSubscribers) {
+      channels.disconnect.publish({
+        venue: this.options.venue.id,
+        connection: link.id,
+        kind: this.#kind,
+        reason: info.reason,
+        code: info.closeCode,
+        status: info.status,
+      });
+    }
+    this.linkEnded(link);
+    if (this.closing) return;
+    if (info.reason === 'rejected') this.refused(info);
+    if (link === this.candidate) {
+      this.candidate = undefined;
+      if (this.current) {
+        // A rotation failed while the old link still works: try again after a backoff.
+        this.#attempt++;
+        const delay = backoffDelay(this.#attempt, this.options.reconnect, this.options.random);
+        this.#schedule(delay, () => this.rotate(this.#rotationReason));
+        return;
+      }
+      this.#retry(link, info);
+      return;
+    }
+    if (link !== this.current) return;
+    this.current = undefined;
+    if (this.#rotationTimer) this.options.clock.clearTimeout(this.#rotationTimer);
+    this.#rotationTimer = undefined;
+    this.#retry(link, info);
+  }
+
+  #retry(link: Link, info: LinkEnd): void {
+    // A link that carried data or lived a while was healthy: its loss starts the backoff afresh.
+    // The first retry is immediate; later ones back off (a flapping server is not hammered).
+    if (info.openForMs >= HEALTHY_MS || link.received > 0) this.#attempt = 0;
+    this.#attempt++;
+    const delay =
+      this.#attempt === 1
+        ? 0
+        : Math.max(1, backoffDelay(this.#attempt, this.options.reconnect, this.options.random));
+    if (channels.reconnecting.hasSubscribers) {
+      channels.reconnecting.publish({
+        venue: this.options.venue.id,
+        attempt: this.#attempt,
+        delayMs: delay,
+        reason: info.reason,
+      });
+    }
+    this.options.logger.debug(
+      { venue: this.options.venue.id, attempt: this.#attempt, delayMs: delay, reason: info.reason },
+      'reconnecting',
+    );
+    this.lost(info, this.#attempt, delay);
+    this.#schedule(delay, () => this.connect());
+  }
+
+  /** Reconnects now, skipping the backoff (a credential was replaced). */
+  protected reconnectNow(): void {
+    if (this.closing) return;
+    this.#cancelReconnect();
+    this.#attempt = 0;
+    if (!this.current && !this.candidate) this.connect();
+  }
+
+  #schedule(delay: number, run: () => void): void {
+    this.#cancelReconnect();
+    if (delay <= 0) {
+      this.#immediate = setImmediate(() => {
+        this.#immediate = undefined;
+        if (!this.closing) run();
+      });
+      return;
+    }
+    this.#reconnectTimer = this.options.clock.setTimeout(() => {
+      this.#reconnectTimer = undefined;
+      if (!this.closing) run();
+    }, delay);
+  }
+
+  #cancelReconnect(): void {
+    if (this.#reconnectTimer) this.options.clock.clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = undefined;
+    if (this.#immediate) clearImmediate(this.#immediate);
+    this.#immediate = undefined;
+  }
+}

@@ -1,0 +1,385 @@
+import { EventEmitter } from 'node:events';
+import {
+  type Clock,
+  type ClockTimer,
+  ClosedError,
+  type UnknownEvent,
+  type UserDataEvent,
+  type UserstreamError,
+} from '@userstream/core';
+import { channels } from './diagnostics.js';
+import { EventQueue } from './event-queue.js';
+import type { Logger } from './logger.js';
+import type { ResolvedOptions } from './options.js';
+import { Sequencer } from './sequencer.js';
+
+/** `connecting` until first open (subscribed), `open`, `reconnecting` while down, `closed`. */
+export type StreamState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** Why continuity could not be proven. */
+export type GapReason = 'reconnect' | 'credential-changed' | 'resubscribed' | 'overflow';
+
+export interface GapInfo {
+  reason: GapReason;
+  /** `E` of the last event delivered before the gap. */
+  lastEventTime: number | undefined;
+  /** When the gap was detected (clock ms). */
+  at: number;
+}
+
+export type CredentialExpiredReason = 'listenKeyExpired' | 'eventStreamTerminated' | 'invalid-credential';
+
+export interface CredentialExpiredInfo {
+  reason: CredentialExpiredReason;
+  /** The venue's error code (-1125, -1209, …) when there was one. */
+  code?: number;
+}
+
+export interface ReconnectingInfo {
+  attempt: number;
+  delayMs: number;
+  reason: string;
+}
+
+/** Every event type a venue sends (`executionReport`, `ORDER_TRADE_UPDATE`, …), with its payload type. */
+export type UserDataEventsByType = {
+  [K in Exclude<UserDataEvent['e'], 'unknown'>]: [event: Extract<UserDataEvent, { e: K }>];
+};
+
+/** Events of a {@link UserDataStream}. */
+export type StreamEvents = UserDataEventsByType & {
+  /** Every event, in `E` order, once. */
+  event: [event: UserDataEvent];
+  /** An event type this library does not know (yet), passed through untouched. */
+  unknown: [event: UnknownEvent];
+  /** First subscribed. */
+  open: [info: { at: number }];
+  reconnecting: [info: ReconnectingInfo];
+  /** Subscribed again after being down (a `gap` follows). */
+  reconnected: [info: { at: number; downForMs: number }];
+  /** Continuity could not be proven: resync from a snapshot. */
+  gap: [info: GapInfo];
+  /** The credential no longer works: replace it (`replaceListenKey` / `replaceListenToken`). */
+  credentialExpired: [info: CredentialExpiredInfo];
+  /** Connection failures, refused subscriptions, malformed frames. Never thrown when unhandled. */
+  error: [error: UserstreamError];
+  slowConsumer: [info: { buffered: number; limit: number }];
+  closed: [info: { reason: string }];
+};
+
+/** Counters for dashboards. */
+export interface StreamStats {
+  /** Events parsed off the wire (duplicates included). */
+  eventsReceived: number;
+  /** Events handed to listeners. */
+  eventsDelivered: number;
+  duplicates: number;
+  outOfOrder: number;
+  reordered: number;
+  malformed: number;
+  unknown: number;
+  reconnects: number;
+  gaps: number;
+  rotations: number;
+  credentialExpirations: number;
+  slowConsumerWarnings: number;
+  /** Events discarded from a slow iterator's buffer under the `gap` policy (each announced by a gap). */
+  droppedByOverflow: number;
+  /** Clock ms of the current subscription's start. */
+  connectedSince: number | undefined;
+  /** Clock ms of the last delivered event. */
+  lastEventAt: number | undefined;
+  /** `E` of the last delivered event. */
+  lastEventTime: number | undefined;
+}
+
+/** What a transport (connection owner) calls on its streams. Not part of the public API. */
+export interface StreamSink {
+  readonly dialect: ResolvedOptions['venue']['dialect'];
+  readonly closing: boolean;
+  ingest(event: UserDataEvent, text: string): void;
+  malformed(error: UserstreamError): void;
+  subscribed(reason: GapReason | undefined): void;
+  down(info: ReconnectingInfo): void;
+  credentialExpired(info: CredentialExpiredInfo): void;
+  fail(error: UserstreamError): void;
+  /** A transport error worth telling listeners about (retrying continues). */
+  report(error: UserstreamError): void;
+  rotated(): void;
+}
+
+/**
+ * One account's user data events: a typed event emitter and an async iterator. Made by
+ * `openListenKeyStream` and `openWsApiStream`. Events arrive in `E` order, once; lifecycle
+ * events say when the stream is down, back, or cannot prove continuity (`gap`).
+ */
+export abstract class UserDataStream
+  extends EventEmitter<StreamEvents>
+  implements AsyncIterable<UserDataEvent>
+{
+  readonly stats: StreamStats = {
+    eventsReceived: 0,
+    eventsDelivered: 0,
+    duplicates: 0,
+    outOfOrder: 0,
+    reordered: 0,
+    malformed: 0,
+    unknown: 0,
+    reconnects: 0,
+    gaps: 0,
+    rotations: 0,
+    credentialExpirations: 0,
+    slowConsumerWarnings: 0,
+    droppedByOverflow: 0,
+    connectedSince: undefined,
+    lastEventAt: undefined,
+    lastEventTime: undefined,
+  };
+  readonly venue: ResolvedOptions['venue'];
+  readonly #options: ResolvedOptions;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #sequencer: Sequencer;
+  readonly #queues = new Set<EventQueue<UserDataEvent>>();
+  #state: StreamState = 'connecting';
+  #downSince: number | undefined;
+  #everOpen = false;
+  #closing: Promise<void> | undefined;
+  #openWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+  #failure: UserstreamError | undefined;
+  #pruneTimer: ClockTimer | undefined;
+  /** The part transports drive. */
+  protected readonly sink: StreamSink;
+
+  protected constructor(options: ResolvedOptions) {
+    super();
+    this.#options = options;
+    this.venue = options.venue;
+    this.#clock = options.clock;
+    this.#logger = options.logger;
+    this.#sequencer = new Sequencer({
+      deliver: (event) => this.#deliver(event),
+      reorderWindowMs: options.reorderWindowMs,
+      dedupe: options.dedupe,
+      clock: options.clock,
+    });
+    const self = this;
+    this.sink = {
+      dialect: options.venue.dialect,
+      get closing() {
+        return self.#closing !== undefined;
+      },
+      ingest: (event, text) => this.#ingest(event, text),
+      malformed: (error) => this.#malformed(error),
+      subscribed: (reason) => this.#subscribed(reason),
+      down: (info) => this.#down(info),
+      credentialExpired: (info) => this.#credentialExpired(info),
+      fail: (error) => this.#fail(error),
+      report: (error) => this.#emitError(error),
+      rotated: () => {
+        this.stats.rotations++;
+      },
+    };
+  }
+
+  get state(): StreamState {
+    return this.#state;
+  }
+
+  get closed(): boolean {
+    return this.#state === 'closed';
+  }
+
+  /**
+   * Resolves when the stream is open (subscribed); rejects if the venue refuses the credential
+   * in a way retrying cannot fix (bad key or signature) or the stream is closed first.
+   */
+  opened(): Promise<void> {
+    if (this.#state === 'open') return Promise.resolve();
+    if (this.#state === 'closed')
+      return Promise.reject(new ClosedError('@userstream/stream: the stream is closed'));
+    if (this.#failure) return Promise.reject(this.#failure);
+    return new Promise((resolve, reject) => this.#openWaiters.push({ resolve, reject }));
+  }
+
+  /**
+   * Events from now on, for `for await`. Each iterator has its own bounded buffer (see the
+   * `buffer` option); leaving the loop detaches it. The iteration ends when the stream closes.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<UserDataEvent> {
+    const limit = this.#options.buffer.size;
+    const policy = this.#options.buffer.policy;
+    const queue: EventQueue<UserDataEvent> = new EventQueue<UserDataEvent>(limit, policy, {
+      slow: (buffered, size) => {
+        this.stats.slowConsumerWarnings++;
+        this.#logger.warn({ venue: this.venue.id, buffered, limit: size, policy }, 'slow for-await consumer');
+        if (channels.slowConsumer.hasSubscribers) {
+          channels.slowConsumer.publish({ venue: this.venue.id, buffered, limit: size, policy });
+        }
+        this.emit('slowConsumer', { buffered, limit: size });
+      },
+      overflow: (dropped) => {
+        this.stats.droppedByOverflow += dropped;
+        this.#gap('overflow');
+      },
+      detach: (q) => {
+        this.#queues.delete(q as EventQueue<UserDataEvent>);
+      },
+    });
+    if (this.#state === 'closed') queue.end();
+    else this.#queues.add(queue);
+    return queue;
+  }
+
+  /** Closes the stream: ends the subscription (or deletes nothing: keys are the caller's), sockets and timers. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** Releases the transport side (unsubscribe, close the socket). */
+  protected abstract release(): Promise<void>;
+
+  async #close(): Promise<void> {
+    this.#sequencer.flush();
+    try {
+      await this.release();
+    } catch (error) {
+      this.#logger.debug({ venue: this.venue.id, code: (error as UserstreamError).code }, 'release failed');
+    }
+    this.#sequencer.dispose();
+    if (this.#pruneTimer) this.#clock.clearTimeout(this.#pruneTimer);
+    this.#pruneTimer = undefined;
+    this.#state = 'closed';
+    for (const q of this.#queues) q.end();
+    this.#queues.clear();
+    const waiters = this.#openWaiters;
+    this.#openWaiters = [];
+    for (const w of waiters)
+      w.reject(new ClosedError('@userstream/stream: the stream was closed before it opened'));
+    this.emit('closed', { reason: 'closed' });
+  }
+
+  // ---- hot path ----
+
+  #ingest(event: UserDataEvent, text: string): void {
+    if (this.#closing) return;
+    const stats = this.stats;
+    stats.eventsReceived++;
+    const seq = this.#sequencer;
+    seq.push(event, text);
+    stats.duplicates = seq.stats.duplicates;
+    stats.outOfOrder = seq.stats.outOfOrder;
+    stats.reordered = seq.stats.reordered;
+    if (this.#pruneTimer === undefined && this.#options.dedupe && this.#sequencer.remembered > 0)
+      this.#armPrune();
+  }
+
+  #deliver(event: UserDataEvent): void {
+    const stats = this.stats;
+    stats.eventsDelivered++;
+    stats.lastEventAt = this.#clock.now();
+    const E = (event as { E?: unknown }).E;
+    if (typeof E === 'number') stats.lastEventTime = E;
+    const type = event.e;
+    if (type === 'unknown') stats.unknown++;
+    const emit = this.emit as (this: UserDataStream, type: string, event: UserDataEvent) => boolean;
+    emit.call(this, 'event', event);
+    emit.call(this, type, event);
+    if (this.#queues.size > 0) for (const q of this.#queues) q.push(event);
+  }
+
+  #armPrune(): void {
+    const windowMs = this.#options.dedupe?.windowMs ?? 0;
+    this.#pruneTimer = this.#clock.setTimeout(() => {
+      this.#pruneTimer = undefined;
+      this.#sequencer.prune();
+      this.stats.duplicates = this.#sequencer.stats.duplicates;
+      if (this.#sequencer.remembered > 0 && !this.#closing) this.#armPrune();
+    }, windowMs);
+  }
+
+  // ---- lifecycle ----
+
+  #malformed(error: UserstreamError): void {
+    this.stats.malformed++;
+    this.#logger.warn({ venue: this.venue.id, code: error.code, message: error.message }, 'malformed frame');
+    if (channels.malformed.hasSubscribers) {
+      channels.malformed.publish({ venue: this.venue.id, code: error.code, message: error.message });
+    }
+    this.#emitError(error);
+  }
+
+  #emitError(error: UserstreamError): void {
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+
+  #subscribed(reason: GapReason | undefined): void {
+    if (this.#closing) return;
+    const now = this.#clock.now();
+    const wasOpen = this.#state === 'open';
+    this.#state = 'open';
+    this.#failure = undefined;
+    this.stats.connectedSince = now;
+    if (!this.#everOpen) {
+      this.#everOpen = true;
+      this.#logger.info({ venue: this.venue.id }, 'stream open');
+      this.emit('open', { at: now });
+      const waiters = this.#openWaiters;
+      this.#openWaiters = [];
+      for (const w of waiters) w.resolve();
+      return;
+    }
+    if (!wasOpen) {
+      this.stats.reconnects++;
+      const downForMs = this.#downSince === undefined ? 0 : now - this.#downSince;
+      this.#downSince = undefined;
+      this.#logger.info({ venue: this.venue.id, downForMs }, 'stream reconnected');
+      this.emit('reconnected', { at: now, downForMs });
+    }
+    const waiters = this.#openWaiters;
+    this.#openWaiters = [];
+    for (const w of waiters) w.resolve();
+    if (reason) this.#gap(reason);
+  }
+
+  #gap(reason: GapReason): void {
+    this.stats.gaps++;
+    const info: GapInfo = { reason, lastEventTime: this.stats.lastEventTime, at: this.#clock.now() };
+    this.#logger.info({ venue: this.venue.id, reason }, 'gap: resync needed');
+    if (channels.gap.hasSubscribers)
+      channels.gap.publish({ venue: this.venue.id, reason, lastEventTime: info.lastEventTime });
+    this.emit('gap', info);
+  }
+
+  #down(info: ReconnectingInfo): void {
+    if (this.#closing) return;
+    if (this.#state === 'open') this.#downSince = this.#clock.now();
+    // Whatever the reorder window holds was received: deliver it before saying we are down.
+    this.#sequencer.flush();
+    this.#state = this.#everOpen ? 'reconnecting' : 'connecting';
+    this.emit('reconnecting', info);
+  }
+
+  #credentialExpired(info: CredentialExpiredInfo): void {
+    if (this.#closing) return;
+    this.stats.credentialExpirations++;
+    this.#logger.warn({ venue: this.venue.id, reason: info.reason, code: info.code }, 'credential expired');
+    this.emit('credentialExpired', info);
+  }
+
+  /** A refusal retrying cannot fix: reported, and `opened()` rejects; the stream keeps trying on reconnects. */
+  #fail(error: UserstreamError): void {
+    if (this.#closing) return;
+    this.#failure = error;
+    this.#logger.error({ venue: this.venue.id, code: error.code, message: error.message }, 'stream refused');
+    const waiters = this.#openWaiters;
+    this.#openWaiters = [];
+    for (const w of waiters) w.reject(error);
+    this.#emitError(error);
+  }
+}
