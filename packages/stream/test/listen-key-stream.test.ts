@@ -94,9 +94,9 @@ describe('openListenKeyStream', () => {
     await r.clock.advance(10 * SEC);
     await until(() => log.count('reconnecting') === 1, 'reconnecting');
     await until(() => stream.state === 'open', 'reopened');
-    expect((log.lifecycle.find((l) => l.type === 'reconnecting')?.info as { reason: string }).reason).toBe(
-      'pong-timeout',
-    );
+    expect(log.lifecycle.find((l) => l.type === 'reconnecting')?.info).toMatchObject({
+      reason: 'pong-timeout',
+    });
     expect(log.count('gap')).toBe(1);
     stall.release();
     order(r.sim, r.account.id, 'binance-usdm');
@@ -141,9 +141,9 @@ describe('openListenKeyStream', () => {
     const next = await r.createListenKey('binance-usdm');
     await stream.replaceListenKey(next);
     await until(() => stream.state === 'open' && log.count('gap') === 1, 'replaced');
-    expect((log.lifecycle.find((l) => l.type === 'gap')?.info as { reason: string }).reason).toBe(
-      'credential-changed',
-    );
+    expect(log.lifecycle.find((l) => l.type === 'gap')?.info).toMatchObject({
+      reason: 'credential-changed',
+    });
     order(r.sim, r.account.id, 'binance-usdm');
     const expected = sent(r.sim, r.account.id, 'binance-usdm');
     await until(() => log.events.length === expected.length, 'events on the new key');
