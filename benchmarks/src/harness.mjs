@@ -1,0 +1,183 @@
+// Runs one measurement: a fresh simulator process, a fresh client process, the load, the figures.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { PATHS } from './paths.mjs';
+import { compareDelivery } from './stats.mjs';
+
+const here = (file) => fileURLToPath(new URL(file, import.meta.url));
+
+/** A forked child that answers `{cmd, id}` requests and emits typed messages. */
+function child(file, args, { execArgv = [], silent = true } = {}) {
+  const proc = fork(here(file), args, {
+    execArgv,
+    stdio: silent ? ['ignore', 'pipe', 'pipe', 'ipc'] : 'inherit',
+  });
+  let stderr = '';
+  proc.stderr?.on('data', (d) => {
+    stderr = (stderr + d).slice(-4000);
+  });
+  proc.stdout?.resume(); // rivals may log; never block on a full pipe
+  let nextId = 1;
+  const waiters = new Set();
+  proc.on('message', (msg) => {
+    for (const w of [...waiters]) if (w.match(msg)) w.resolve(msg);
+  });
+  const exited = new Promise((resolve) => proc.once('exit', (code) => resolve(code)));
+  const until = (match, timeoutMs, what) =>
+    new Promise((resolve, reject) => {
+      const w = {
+        match,
+        resolve: (msg) => {
+          waiters.delete(w);
+          clearTimeout(timer);
+          resolve(msg);
+        },
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(w);
+        reject(
+          new Error(
+            `${file}: timed out after ${timeoutMs} ms waiting for ${what}${stderr ? `\n${stderr}` : ''}`,
+          ),
+        );
+      }, timeoutMs);
+      waiters.add(w);
+      exited.then((code) => {
+        if (waiters.has(w)) {
+          waiters.delete(w);
+          clearTimeout(timer);
+          reject(
+            new Error(`${file} exited (${code}) while waiting for ${what}${stderr ? `\n${stderr}` : ''}`),
+          );
+        }
+      });
+    });
+  return {
+    proc,
+    exited,
+    get stderr() {
+      return stderr;
+    },
+    until,
+    request(cmd, body = {}, timeoutMs = 60_000) {
+      const id = nextId++;
+      const reply = until((m) => m.id === id, timeoutMs, cmd);
+      proc.send({ cmd, id, ...body });
+      return reply.then((m) => {
+        if (!m.ok) throw new Error(`${file} ${cmd}: ${m.error}`);
+        return m;
+      });
+    },
+    send(msg) {
+      if (proc.connected) proc.send(msg);
+    },
+    kill() {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+    },
+  };
+}
+
+/** Starts a simulator and a client on it; `fn(sim, client, info)` does the measuring. */
+async function withPair({ client, path, recordEvents = false, options, capacity }, fn) {
+  const sim = child('./sim-child.mjs', [JSON.stringify({ recordEvents })]);
+  let cli;
+  try {
+    const ready = await sim.until((m) => m.type === 'ready', 30_000, 'simulator ready');
+    cli = child(
+      './client-child.mjs',
+      [JSON.stringify({ client, path, urls: ready.urls, account: ready.account, options, capacity })],
+      { execArgv: ['--expose-gc'] },
+    );
+    const opened = await cli.until((m) => m.type === 'open' || m.type === 'failed', 60_000, 'client open');
+    if (opened.type === 'failed') throw new Error(`client ${client} failed to open ${path}: ${opened.error}`);
+    const { count } = await sim.request('waitSubscribed', { n: 1 });
+    if (count < 1) throw new Error(`client ${client} never subscribed on ${path}`);
+    return await fn(sim, cli);
+  } finally {
+    cli?.send({ cmd: 'close' });
+    sim.send({ cmd: 'close', id: 0 });
+    const timeout = (p) => Promise.race([p, new Promise((r) => setTimeout(r, 5000))]);
+    await Promise.all([cli ? timeout(cli.exited) : undefined, timeout(sim.exited)]);
+    cli?.kill();
+    sim.kill();
+  }
+}
+
+/**
+ * Throughput: the simulator pushes `count` events as fast as the socket drains; the client
+ * counts them. Events/s from the client's first to its last event; CPU of the client process
+ * from just before the burst to the last event.
+ */
+export async function measureBurst({ client, path, count, timeoutMs = 120_000, options }) {
+  return withPair({ client, path, options, capacity: count * 2 }, async (sim, cli) => {
+    const armed = cli.until((m) => m.type === 'armed', 10_000, 'armed');
+    cli.send({ cmd: 'go', expected: count });
+    await armed;
+    const done = cli.until((m) => m.type === 'done', timeoutMs, 'all events').catch(() => undefined);
+    const burst = await sim.request('burst', { venue: PATHS[path].venue, count }, timeoutMs);
+    let result = await done;
+    if (!result) {
+      const report = cli.until((m) => m.type === 'report', 10_000, 'report');
+      cli.send({ cmd: 'report' });
+      result = await report;
+    }
+    const spanMs = result.lastAt - result.firstAt;
+    return {
+      client,
+      path,
+      expected: count,
+      count: result.count,
+      distinct: result.distinct,
+      complete: result.count === count && result.distinct === count,
+      eventsPerSec: spanMs > 0 ? ((result.count - 1) * 1000) / spanMs : undefined,
+      cpuMsPer1k: (result.cpuMs * 1000) / Math.max(1, result.count),
+      maxRssMiB: result.maxRssBytes / 2 ** 20,
+      simMs: burst.durationMs,
+    };
+  });
+}
+
+/** Latency from `E` to the callback, under a steady load the client can follow. */
+export async function measureLatency({ client, path, ratePerSec, durationMs, options }) {
+  return withPair({ client, path, options }, async (sim, cli) => {
+    const armed = cli.until((m) => m.type === 'armed', 10_000, 'armed');
+    cli.send({ cmd: 'go' });
+    await armed;
+    const { sent } = await sim.request('steady', { venue: PATHS[path].venue, ratePerSec, durationMs });
+    await new Promise((r) => setTimeout(r, 300));
+    const report = cli.until((m) => m.type === 'report', 10_000, 'report');
+    cli.send({ cmd: 'report' });
+    const r = await report;
+    return { client, path, sent, count: r.count, p50: r.latencyP50, p99: r.latencyP99 };
+  });
+}
+
+/**
+ * A fault in the middle of a steady load: lost and duplicated events (against what the
+ * simulator sent), and the time from the fault to the first event generated after it.
+ */
+export async function measureFault({ client, path, fault, ratePerSec, beforeMs, afterMs, stallMs, options }) {
+  return withPair({ client, path, options, recordEvents: true }, async (sim, cli) => {
+    const armed = cli.until((m) => m.type === 'armed', 10_000, 'armed');
+    cli.send({ cmd: 'go' });
+    await armed;
+    const run = await sim.request(
+      'faultRun',
+      { venue: PATHS[path].venue, fault, ratePerSec, beforeMs, afterMs, stallMs },
+      beforeMs + afterMs + 30_000,
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    const report = cli.until((m) => m.type === 'report', 10_000, 'report');
+    cli.send({ cmd: 'report', events: true });
+    const r = await report;
+    const delivery = compareDelivery(run.sent, r.events);
+    let recoveryMs;
+    for (let i = 0; i < r.events.length; i++) {
+      if (r.events[i] > run.faultAt) {
+        recoveryMs = r.receivedAt[i] - run.faultAt;
+        break;
+      }
+    }
+    return { client, path, fault, ...delivery, recoveryMs, markers: r.markers, affected: run.affected };
+  });
+}

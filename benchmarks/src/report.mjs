@@ -1,0 +1,164 @@
+// Renders benchmarks/RESULTS.md from the figures of one `pnpm bench` run.
+import { cpus, platform, release, totalmem } from 'node:os';
+import { CLIENTS } from './clients.mjs';
+import { PATHS } from './paths.mjs';
+import { fmt } from './stats.mjs';
+
+const label = (id) => CLIENTS.find((c) => c.id === id)?.label ?? id;
+
+export function renderResults({ results, runs, count, fault, latency, elapsed, rivalVersions }) {
+  const cpu = cpus();
+  const lines = [];
+  const out = (line = '') => lines.push(line);
+  out('# Benchmark results');
+  out();
+  out('Written by `pnpm bench` (benchmarks/src/run.mjs); do not edit by hand. Each figure is the median');
+  out(`of ${runs} runs unless noted. Every client and every simulator runs in its own process.`);
+  out();
+  out(
+    `- machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${fmt(totalmem() / 2 ** 30, 1)} GiB RAM, ${platform()} ${release()}`,
+  );
+  out(`- Node ${process.version}`);
+  out(`- date: ${new Date().toISOString()}`);
+  out(
+    `- rivals (npm, pinned): ${Object.entries(rivalVersions)
+      .map(([n, v]) => `\`${n}@${v}\``)
+      .join(', ')}`,
+  );
+  out(`- full run took ${fmt(elapsed / 60, 1)} min`);
+  out();
+
+  if (results.throughput.length) {
+    out('## Event delivery');
+    out();
+    out(
+      `The simulator pushes a burst of ${fmt(count)} events into one user data stream as fast as the socket`,
+    );
+    out(
+      'drains; the client counts the events that reach user code. events/s from the first to the last event',
+    );
+    out('seen; CPU is the client process (`process.cpuUsage`) from just before the burst to the last event;');
+    out('peak RSS is `maxRSS` of the client process. Ratio = events/s ÷ the bare client on the same path.');
+    out();
+    for (const path of Object.keys(PATHS)) {
+      const rows = results.throughput.filter((t) => t.path === path);
+      if (!rows.length) continue;
+      const bare = rows.find((t) => t.client === 'bare');
+      out(`### ${PATHS[path].label} (\`${PATHS[path].venue}\`)`);
+      out();
+      out('| client | events delivered | events/s | ratio to bare | CPU ms / 1,000 events | peak RSS MiB |');
+      out('| --- | ---: | ---: | ---: | ---: | ---: |');
+      for (const t of rows) {
+        const delivered = t.complete
+          ? `${fmt(t.expected)} of ${fmt(t.expected)}`
+          : `**${t.counts.map((c) => fmt(c)).join(' / ')}** of ${fmt(t.expected)}${t.distinct.some((d, i) => d !== t.counts[i]) ? ` (distinct ${t.distinct.map((d) => fmt(d)).join(' / ')})` : ''}`;
+        const ratio = bare?.eventsPerSec && t.eventsPerSec ? t.eventsPerSec / bare.eventsPerSec : undefined;
+        out(
+          `| ${label(t.client)} | ${delivered} | ${fmt(t.eventsPerSec)} | ${fmt(ratio, 2)} | ${fmt(t.cpuMsPer1k, 2)} | ${fmt(t.maxRssMiB, 0)} |`,
+        );
+      }
+      out();
+    }
+  }
+
+  if (results.latency.length) {
+    out('## Latency from `E` to the callback');
+    out();
+    out(
+      `A steady ${latency.ratePerSec} events/s for ${fmt(latency.durationMs / 1000, 0)} s (a rate every client follows), latency = the`,
+    );
+    out(
+      "callback's wall clock minus the event's `E`. `E` has 1 ms resolution (the simulator's `Date.now()`),",
+    );
+    out('so figures below 1 ms mean "within the same millisecond or the next".');
+    out();
+    out('| client | path | p50 ms | p99 ms | events seen/sent |');
+    out('| --- | --- | ---: | ---: | --- |');
+    for (const l of results.latency) {
+      out(`| ${label(l.client)} | ${l.path} | ${fmt(l.p50, 2)} | ${fmt(l.p99, 2)} | ${l.count} |`);
+    }
+    out();
+  }
+
+  if (results.faults.length) {
+    out('## Faults');
+    out();
+    out(
+      `A steady ${fault.ratePerSec} events/s; after ${fmt(fault.beforeMs / 1000, 1)} s one fault hits the stream, and the load goes on`,
+    );
+    out('for the window shown. Lost = events the simulator sent that never reached user code; duplicated =');
+    out('events delivered more than once; "first new event" = time from the fault to the first event');
+    out('generated after it reaching user code ("never" = not within the window). Gap/reconnect = how');
+    out("many times the client told its user it reconnected or may have missed events (the client's");
+    out('own events; "–" where it has none). Every client runs with default settings.');
+    out();
+    out('- **drop**: the TCP connection is destroyed (`sim.faults.drop({ mode: "terminate" })`).');
+    out('- **stall**: the connection goes silent, half-open: no data, no pings, no pongs, never released.');
+    out('- **expire**: the listenKey lapses (`listenKeyExpired`, the stream closed); listenKey paths only.');
+    out();
+    out(
+      '| client | path | fault | sent | lost | duplicated | first new event after | told user (gap / reconnect) |',
+    );
+    out('| --- | --- | --- | ---: | ---: | ---: | ---: | --- |');
+    for (const f of results.faults) {
+      const recovered =
+        f.recoveryMs === undefined
+          ? `never (${fmt(f.windowMs / 1000, 0)} s window)`
+          : `${fmt(f.recoveryMs)} ms`;
+      const told = f.client === 'bare' ? '–' : `${f.markers.gaps} / ${f.markers.reconnects}`;
+      out(
+        `| ${label(f.client)} | ${f.path} | ${f.fault} | ${fmt(f.sent)} | ${fmt(f.lost)} | ${fmt(f.duplicated)} | ${recovered} | ${told} |`,
+      );
+    }
+    out();
+  }
+
+  if (results.scale) {
+    const s = results.scale;
+    out('## Scale');
+    out();
+    out(`### ${fmt(s.streams)} concurrent idle streams`);
+    out();
+    out('One process opens one USD-M listenKey stream per account (each its own key and connection),');
+    out('then idles; memory per stream is the growth of the heap (and of RSS) divided by the streams,');
+    out('after GC, keys created before the baseline.');
+    out();
+    out(
+      '| client | streams | heap bytes / stream | RSS bytes / stream | idle CPU ms per s | open all (ms) |',
+    );
+    out('| --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const r of s.idle) {
+      if (r.error) out(`| ${label(r.client)} | failed: ${r.error} | | | | |`);
+      else
+        out(
+          `| ${label(r.client)} | ${fmt(r.streams)} | ${fmt(r.heapPerStream)} | ${fmt(r.rssPerStream)} | ${fmt(r.idleCpuMsPerSec, 2)} | ${fmt(r.openMs)} |`,
+        );
+    }
+    out();
+    out(`### ${fmt(s.leases)} listenKey leases in one process`);
+    out();
+    out('`packages/keepalive/bench/leases.mjs` (one scheduler, the simulator in a child process, a');
+    out('compressed clock), its output verbatim:');
+    out();
+    out('```');
+    for (const line of s.leaseLines) out(line);
+    out('```');
+    out();
+  }
+
+  if (results.unsupported.length) {
+    out('## Rivals and paths not measured');
+    out();
+    out('| client | path | why |');
+    out('| --- | --- | --- |');
+    for (const u of results.unsupported) out(`| ${u.label} | ${u.path} | ${u.reason} |`);
+    out();
+  }
+  if (results.failures.length) {
+    out('## Failures in this run');
+    out();
+    for (const f of results.failures) out(`- ${label(f.client)}, ${f.what}: ${f.error}`);
+    out();
+  }
+  return `${lines.join('\n')}\n`;
+}

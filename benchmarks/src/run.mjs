@@ -1,0 +1,255 @@
+// `pnpm bench`: every figure, median over several runs, written to benchmarks/RESULTS.md.
+// `pnpm --filter @userstream/benchmarks bench:smoke`: a small run for CI (no rivals, no network,
+// under a minute) that fails when a client delivers the wrong number of events.
+//
+//   node --expose-gc src/run.mjs [--smoke] [--runs 3] [--count 100000] [--clients bare,userstream]
+//                                [--sections throughput,latency,faults,scale] [--no-rivals] [--out RESULTS.md]
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { CLIENTS, loadClient } from './clients.mjs';
+import { measureBurst, measureFault, measureLatency } from './harness.mjs';
+import { PATHS } from './paths.mjs';
+import { renderResults } from './report.mjs';
+import { installRivals, RIVAL_VERSIONS } from './rivals.mjs';
+import { runScale } from './scale.mjs';
+import { median } from './stats.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    smoke: { type: 'boolean', default: false },
+    runs: { type: 'string' },
+    count: { type: 'string' },
+    clients: { type: 'string' },
+    sections: { type: 'string' },
+    'no-rivals': { type: 'boolean', default: false },
+    out: { type: 'string' },
+  },
+});
+const smoke = args.smoke;
+const RUNS = Number(args.runs ?? (smoke ? 1 : 3));
+const COUNT = Number(args.count ?? (smoke ? 20_000 : 100_000));
+const sections = new Set(
+  (args.sections ?? (smoke ? 'throughput,faults' : 'throughput,latency,faults,scale')).split(','),
+);
+const print = (line = '') => process.stdout.write(`${line}\n`);
+const started = Date.now();
+
+// Faults: steady load, then the fault; the window after it is long enough for a client with
+// default heartbeat settings to notice a stalled (half-open) connection.
+const FAULT = {
+  ratePerSec: 500,
+  beforeMs: 1500,
+  afterMs: { drop: 8000, stall: 35_000, expire: 8000 },
+};
+const LATENCY = { ratePerSec: 200, durationMs: smoke ? 1000 : 3000 };
+
+let wanted = smoke ? ['bare', 'userstream'] : CLIENTS.map((c) => c.id);
+if (args.clients) wanted = args.clients.split(',');
+if (args['no-rivals']) wanted = wanted.filter((id) => !CLIENTS.find((c) => c.id === id)?.rival);
+
+const results = {
+  throughput: [],
+  latency: [],
+  faults: [],
+  unsupported: [],
+  failures: [],
+  skipped: [],
+  scale: undefined,
+};
+
+// --- which clients, on which paths --------------------------------------------------------------
+let rivalsInstalled = false;
+if (!smoke && wanted.some((id) => CLIENTS.find((c) => c.id === id)?.rival)) {
+  print('installing rivals into benchmarks/.rivals (npm, pinned versions) …');
+  installRivals((line) => print(`  ${line}`));
+  rivalsInstalled = true;
+}
+const clients = [];
+for (const id of wanted) {
+  const meta = CLIENTS.find((c) => c.id === id);
+  if (!meta) throw new Error(`unknown client '${id}'; known: ${CLIENTS.map((c) => c.id).join(', ')}`);
+  const adapter = await loadClient(id);
+  for (const [path, reason] of Object.entries(adapter.unsupported ?? {})) {
+    results.unsupported.push({ client: id, label: meta.label, path, reason });
+  }
+  if (adapter.available && !(await adapter.available())) {
+    // Only while a package is unwritten: the smoke cannot measure what does not exist yet.
+    print(`SKIPPED ${id}: ${adapter.unavailableReason?.() ?? 'not available'}`);
+    results.skipped.push({ client: id, reason: adapter.unavailableReason?.() ?? 'not available' });
+    continue;
+  }
+  clients.push({ ...meta, paths: adapter.paths, faultPath: adapter.faultPath ?? adapter.paths[0] });
+}
+
+async function attempt(what, client, fn) {
+  try {
+    return await fn();
+  } catch (error) {
+    const message = String(error?.message ?? error)
+      .split('\n')
+      .slice(0, 3)
+      .join(' ');
+    print(`  ! ${client} ${what}: ${message}`);
+    results.failures.push({ client, what, error: message });
+    return undefined;
+  }
+}
+
+// --- throughput --------------------------------------------------------------------------------
+if (sections.has('throughput')) {
+  print(`\nthroughput: bursts of ${COUNT.toLocaleString('en-US')} events, ${RUNS} run(s) each`);
+  const runs = new Map();
+  for (let r = 0; r < RUNS; r++) {
+    for (const path of Object.keys(PATHS)) {
+      for (const c of clients) {
+        if (!c.paths.includes(path)) continue;
+        const m = await attempt(`throughput ${path}`, c.id, () =>
+          measureBurst({ client: c.id, path, count: COUNT }),
+        );
+        if (!m) continue;
+        print(
+          `  run ${r + 1} ${path.padEnd(15)} ${c.id.padEnd(22)} ${m.count}/${m.expected} events, ` +
+            `${Math.round(m.eventsPerSec ?? 0).toLocaleString('en-US')} ev/s, ${m.cpuMsPer1k.toFixed(2)} CPU ms/1k`,
+        );
+        const key = `${c.id}|${path}`;
+        if (!runs.has(key)) runs.set(key, []);
+        runs.get(key).push(m);
+      }
+    }
+  }
+  for (const [key, list] of runs) {
+    const [client, path] = key.split('|');
+    results.throughput.push({
+      client,
+      path,
+      runs: list.length,
+      expected: list[0].expected,
+      complete: list.every((m) => m.complete),
+      counts: list.map((m) => m.count),
+      distinct: list.map((m) => m.distinct),
+      eventsPerSec: median(list.map((m) => m.eventsPerSec)),
+      cpuMsPer1k: median(list.map((m) => m.cpuMsPer1k)),
+      maxRssMiB: median(list.map((m) => m.maxRssMiB)),
+    });
+  }
+}
+
+// --- latency -----------------------------------------------------------------------------------
+if (sections.has('latency')) {
+  print(`\nlatency: ${LATENCY.ratePerSec} events/s for ${LATENCY.durationMs} ms, ${RUNS} run(s) each`);
+  const runs = new Map();
+  for (let r = 0; r < RUNS; r++) {
+    for (const path of Object.keys(PATHS)) {
+      for (const c of clients) {
+        if (!c.paths.includes(path)) continue;
+        const m = await attempt(`latency ${path}`, c.id, () =>
+          measureLatency({ client: c.id, path, ...LATENCY }),
+        );
+        if (!m) continue;
+        print(
+          `  run ${r + 1} ${path.padEnd(15)} ${c.id.padEnd(22)} p50 ${m.p50?.toFixed(2)} ms, p99 ${m.p99?.toFixed(2)} ms (${m.count}/${m.sent})`,
+        );
+        const key = `${c.id}|${path}`;
+        if (!runs.has(key)) runs.set(key, []);
+        runs.get(key).push(m);
+      }
+    }
+  }
+  for (const [key, list] of runs) {
+    const [client, path] = key.split('|');
+    results.latency.push({
+      client,
+      path,
+      p50: median(list.map((m) => m.p50)),
+      p99: median(list.map((m) => m.p99)),
+      count: list.map((m) => `${m.count}/${m.sent}`).join(', '),
+    });
+  }
+}
+
+// --- faults ------------------------------------------------------------------------------------
+if (sections.has('faults')) {
+  const faultClients = smoke ? clients.filter((c) => c.id === 'userstream') : clients;
+  const faults = smoke ? ['drop'] : ['drop', 'stall', 'expire'];
+  print(`\nfaults: ${FAULT.ratePerSec} events/s, the fault after ${FAULT.beforeMs} ms`);
+  for (const c of faultClients) {
+    for (const fault of faults) {
+      const path = c.faultPath;
+      if (fault === 'expire' && PATHS[path].protocol !== 'listenKey') continue;
+      const m = await attempt(`fault ${fault}`, c.id, () =>
+        measureFault({
+          client: c.id,
+          path,
+          fault,
+          ratePerSec: FAULT.ratePerSec,
+          beforeMs: FAULT.beforeMs,
+          afterMs: FAULT.afterMs[fault],
+        }),
+      );
+      if (!m) continue;
+      print(
+        `  ${c.id.padEnd(22)} ${fault.padEnd(6)} ${path}: sent ${m.sent}, lost ${m.lost}, duplicated ${m.duplicated}, ` +
+          `first new event after ${m.recoveryMs === undefined ? 'never' : `${Math.round(m.recoveryMs)} ms`}, ` +
+          `gaps ${m.markers.gaps}, reconnects ${m.markers.reconnects}`,
+      );
+      results.faults.push({ ...m, windowMs: FAULT.afterMs[fault] });
+    }
+  }
+}
+
+// --- scale -------------------------------------------------------------------------------------
+if (sections.has('scale')) {
+  results.scale = await attempt('scale', 'scale', () =>
+    runScale({ clients: clients.map((c) => c.id), print }),
+  );
+}
+
+const elapsed = (Date.now() - started) / 1000;
+print(`\ndone in ${elapsed.toFixed(0)} s`);
+
+// --- verdict -----------------------------------------------------------------------------------
+const own = new Set(['bare', 'userstream', 'userstream-keepalive']);
+const wrong = results.throughput.filter((t) => own.has(t.client) && !t.complete);
+const ownFailures = results.failures.filter((f) => own.has(f.client));
+if (smoke) {
+  const expectedClients = clients.filter((c) => own.has(c.id)).map((c) => c.id);
+  const missing = expectedClients.filter((id) => !results.throughput.some((t) => t.client === id));
+  const recovered = results.faults.filter((f) => f.client === 'userstream');
+  const badFault = recovered.filter(
+    (f) => f.recoveryMs === undefined || f.duplicated > 0 || (f.lost > 0 && f.markers.gaps === 0),
+  );
+  if (wrong.length || ownFailures.length || missing.length || badFault.length) {
+    for (const t of wrong)
+      print(`FAIL ${t.client} ${t.path}: delivered ${t.counts} (distinct ${t.distinct}) of ${t.expected}`);
+    for (const f of ownFailures) print(`FAIL ${f.client} ${f.what}: ${f.error}`);
+    for (const id of missing) print(`FAIL ${id}: no throughput figure`);
+    for (const f of badFault)
+      print(
+        `FAIL ${f.client} ${f.fault}: lost ${f.lost} (gaps ${f.markers.gaps}), duplicated ${f.duplicated}, recovered ${f.recoveryMs !== undefined}`,
+      );
+    process.exit(1);
+  }
+  print('smoke: every client delivered every event exactly once');
+  process.exit(0);
+}
+
+const out = args.out ?? fileURLToPath(new URL('../RESULTS.md', import.meta.url));
+writeFileSync(
+  out,
+  renderResults({
+    results,
+    runs: RUNS,
+    count: COUNT,
+    fault: FAULT,
+    latency: LATENCY,
+    elapsed,
+    rivalsInstalled,
+    rivalVersions: RIVAL_VERSIONS,
+  }),
+);
+print(`wrote ${out}`);
+if (wrong.length) {
+  for (const t of wrong) print(`WARNING ${t.client} ${t.path}: delivered ${t.counts} of ${t.expected}`);
+  process.exitCode = 1;
+}
