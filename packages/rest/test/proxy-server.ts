@@ -28,6 +28,8 @@ export async function startProxy(options: { token?: string } = {}) {
     /** Raw bytes seen both ways, as text. */
     wire: [] as string[],
     faults: [] as ProxyFault[],
+    /** Added to every forwarded response. */
+    extraHeaders: {} as Record<string, string>,
   };
   const authorized = (req: IncomingMessage) =>
     options.token === undefined || req.headers['proxy-authorization'] === options.token;
@@ -80,7 +82,7 @@ export async function startProxy(options: { token?: string } = {}) {
             res.end(JSON.stringify({ code: -1001, msg: 'Internal error; unable to process your request.' }));
             return;
           }
-          res.writeHead(up.statusCode ?? 502, up.headers);
+          res.writeHead(up.statusCode ?? 502, { ...up.headers, ...state.extraHeaders });
           res.end(body);
         });
       },
