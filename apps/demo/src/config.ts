@@ -1,0 +1,362 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import {
+  createSigner,
+  ErrorCode,
+  getVenue,
+  InvalidInputError,
+  isLoopbackUrl,
+  type KeyMaterial,
+  type VenueProfile,
+  validateApiKey,
+  validateSymbol,
+  withBaseUrls,
+} from '@userstream/core';
+
+/** Where the bot's streams come from. */
+export type Target =
+  | { kind: 'simulator' }
+  | {
+      kind: 'venue';
+      venue: VenueProfile;
+      credentials: { apiKey: string } & KeyMaterial;
+      symbol: string | undefined;
+      /** Orders are placed only with `--trade`, and only on a testnet or a loopback host. */
+      trade: boolean;
+    };
+
+export interface DemoConfig {
+  target: Target;
+  /** Run this long (real ms), then shut down; undefined = until Ctrl-C / `q`. */
+  durationMs: number | undefined;
+  json: boolean;
+  faults: boolean;
+  /** Real ms between injected faults. */
+  faultEveryMs: number;
+  /** Protocol clock speed of the embedded simulator and the bot. */
+  speed: number;
+  seed: number;
+  host: string;
+  port: number;
+  dashboard: boolean;
+  logFile: string | undefined;
+  logLevel: string;
+  /** Real ms a stream may stay down before /healthz answers 503. */
+  healthBoundMs: number;
+  help: boolean;
+}
+
+export const DEFAULT_SPEED = 60;
+export const DEFAULT_FAULT_EVERY_MS = 3_000;
+export const DEFAULT_HEALTH_BOUND_MS = 30_000;
+export const DEFAULT_LOG_FILE = 'userstream-demo.log';
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export const USAGE = `Usage: pnpm demo [-- options]
+
+Runs the userstream demo bot. Without --venue it starts an exchange simulator in-process (no keys,
+no network) and streams spot (WebSocket API), cross margin (listenToken), USD-M futures (listenKey)
+and a BHEX-style venue (signed listenKey), with a ladder strategy and a live dashboard.
+
+  --duration <time>         run for this long, then shut down (30s, 5m, 1h; default: until q/Ctrl-C)
+  --json                    no dashboard; print one JSON summary at the end (exit 0 iff mirrors match)
+  --faults                  inject simulator faults now and then (key f in the dashboard does one)
+  --fault-every <time>      real time between faults (default 3s)
+  --speed <n>               protocol clock speed of the embedded exchange (default ${DEFAULT_SPEED})
+  --seed <n>                simulator seed (default 1)
+  --port <n>                port of /healthz and /metrics (default: a free port, printed at start)
+  --host <addr>             address of /healthz and /metrics (default 127.0.0.1)
+  --no-dashboard            plain log lines instead of the dashboard
+  --log-file <path>         pino logs go here (default: stderr, or ${DEFAULT_LOG_FILE} under the dashboard)
+  --log-level <level>       fatal, error, warn, info, debug, trace, silent (default info)
+  --health-bound <time>     /healthz is 503 when a stream is down longer than this (default 30s)
+
+Real venues (read-only unless --trade):
+  --venue <id>              binance-spot, binance-usdm-testnet, bhex, … (or USERSTREAM_VENUE)
+  --api-key <key>           or USERSTREAM_API_KEY, or --api-key-file <path>
+  --api-secret <secret>     HMAC secret, or USERSTREAM_API_SECRET, or --api-secret-file <path>
+  --private-key-file <pem>  Ed25519 or RSA private key (PKCS#8 PEM), or USERSTREAM_PRIVATE_KEY_FILE
+  --symbol <pair>           isolated margin only
+  --trade                   place ladder orders (testnets and loopback hosts only)
+  --rest-url, --ws-url, --ws-api-url   point the venue at a Binance-compatible host
+  --help
+`;
+
+function configError(message: string, field: string): InvalidInputError {
+  return new InvalidInputError(`userstream demo: ${message}`, { field, code: ErrorCode.InvalidConfig });
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `250ms`, `30s`, `5m`, `1h`, `1.5m`, or a bare number of seconds. */
+export function parseDuration(text: string, field: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) throw configError(`${field} must be a time such as 30s, 5m or 1h, got '${text}'`, field);
+  const ms = Number(match[1]) * (UNITS[match[2] ?? 's'] as number);
+  if (!(ms > 0) || !Number.isFinite(ms))
+    throw configError(`${field} must be more than 0, got '${text}'`, field);
+  return Math.round(ms);
+}
+
+function parseNumber(text: string, field: string, min: number, max: number, integer: boolean): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw configError(
+      `${field} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got '${text}'`,
+      field,
+    );
+  }
+  return n;
+}
+
+function readSecretFile(path: string, field: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? 'unreadable';
+    throw configError(`cannot read ${field} '${path}' (${code}); pass a readable file`, field);
+  }
+}
+
+/**
+ * Reads the command line and environment into a checked config. Every problem is an
+ * `InvalidInputError` with code `USERSTREAM_INVALID_CONFIG` and a one-line message that says what
+ * to do; secrets never appear in it.
+ */
+export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): DemoConfig {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        duration: { type: 'string' },
+        json: { type: 'boolean' },
+        faults: { type: 'boolean' },
+        'fault-every': { type: 'string' },
+        speed: { type: 'string' },
+        seed: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'no-dashboard': { type: 'boolean' },
+        'log-file': { type: 'string' },
+        'log-level': { type: 'string' },
+        'health-bound': { type: 'string' },
+        venue: { type: 'string' },
+        'api-key': { type: 'string' },
+        'api-key-file': { type: 'string' },
+        'api-secret': { type: 'string' },
+        'api-secret-file': { type: 'string' },
+        'private-key-file': { type: 'string' },
+        symbol: { type: 'string' },
+        trade: { type: 'boolean' },
+        'rest-url': { type: 'string' },
+        'ws-url': { type: 'string' },
+        'ws-api-url': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    // node's messages quote the flag, never its value; keep only the first line.
+    const message = String((error as Error).message).split('\n')[0];
+    throw configError(`${message}; see --help`, 'argv');
+  }
+  const str = (name: string) => values[name] as string | undefined;
+  const flag = (name: string) => values[name] === true;
+
+  const json = flag('json');
+  const durationMs =
+    str('duration') === undefined ? undefined : parseDuration(str('duration')!, '--duration');
+  if (json && durationMs === undefined) {
+    throw configError('--json needs --duration (e.g. --duration 30s --json)', '--json');
+  }
+  const logLevel = str('log-level') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw configError(
+      `--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${logLevel}'`,
+      '--log-level',
+    );
+  }
+
+  const venueId = str('venue') ?? (env.USERSTREAM_VENUE || undefined);
+  let target: Target = { kind: 'simulator' };
+  const realOnly = ['api-key', 'api-key-file', 'api-secret', 'api-secret-file', 'private-key-file', 'symbol'];
+  const urlFlags = ['rest-url', 'ws-url', 'ws-api-url'];
+  if (venueId === undefined) {
+    for (const name of [...realOnly, ...urlFlags, 'trade']) {
+      if (values[name] !== undefined) {
+        throw configError(
+          `--${name} needs --venue (without it the demo runs its own simulator)`,
+          `--${name}`,
+        );
+      }
+    }
+  } else {
+    target = realTarget(venueId, str, flag, env);
+  }
+  const speedText = str('speed');
+  if (speedText !== undefined && target.kind === 'venue') {
+    throw configError(
+      '--speed only applies to the embedded simulator; real venues run in real time',
+      '--speed',
+    );
+  }
+  return {
+    target,
+    durationMs,
+    json,
+    faults: flag('faults'),
+    faultEveryMs:
+      str('fault-every') === undefined
+        ? DEFAULT_FAULT_EVERY_MS
+        : parseDuration(str('fault-every')!, '--fault-every'),
+    speed: speedText === undefined ? DEFAULT_SPEED : parseNumber(speedText, '--speed', 1, 3600, false),
+    seed: str('seed') === undefined ? 1 : parseNumber(str('seed')!, '--seed', 0, 2 ** 31 - 1, true),
+    host: str('host') ?? '127.0.0.1',
+    port: str('port') === undefined ? 0 : parseNumber(str('port')!, '--port', 0, 65535, true),
+    dashboard: !json && !flag('no-dashboard'),
+    logFile: str('log-file'),
+    logLevel,
+    healthBoundMs:
+      str('health-bound') === undefined
+        ? DEFAULT_HEALTH_BOUND_MS
+        : parseDuration(str('health-bound')!, '--health-bound'),
+    help: flag('help'),
+  };
+}
+
+function realTarget(
+  venueId: string,
+  str: (name: string) => string | undefined,
+  flag: (name: string) => boolean,
+  env: NodeJS.ProcessEnv,
+): Target {
+  if (flag('faults')) {
+    throw configError(
+      '--faults only works with the embedded simulator; drop --venue or --faults',
+      '--faults',
+    );
+  }
+  let venue: VenueProfile;
+  try {
+    venue = getVenue(venueId);
+  } catch {
+    throw configError(
+      `unknown venue '${venueId.slice(0, 40)}'; use a venue id such as binance-spot, binance-usdm-testnet or bhex`,
+      '--venue',
+    );
+  }
+  const urls = { rest: str('rest-url'), stream: str('ws-url'), wsApi: str('ws-api-url') };
+  if (urls.rest !== undefined || urls.stream !== undefined || urls.wsApi !== undefined) {
+    for (const [name, url] of [
+      ['--rest-url', urls.rest],
+      ['--ws-url', urls.stream],
+      ['--ws-api-url', urls.wsApi],
+    ] as const) {
+      if (url === undefined) continue;
+      try {
+        new URL(url);
+      } catch {
+        throw configError(`${name} must be a URL such as https://api.example.com`, name);
+      }
+    }
+    try {
+      venue = withBaseUrls(venue, {
+        ...(urls.rest === undefined ? {} : { rest: urls.rest }),
+        ...(urls.stream === undefined ? {} : { stream: urls.stream }),
+        ...(urls.wsApi === undefined ? {} : { wsApi: urls.wsApi }),
+      });
+    } catch (error) {
+      throw configError(String((error as Error).message).split('\n')[0] as string, '--rest-url');
+    }
+  }
+
+  const apiKeyFile = str('api-key-file');
+  const apiKeyRaw =
+    str('api-key') ??
+    (apiKeyFile ? readSecretFile(apiKeyFile, '--api-key-file') : undefined) ??
+    env.USERSTREAM_API_KEY;
+  if (!apiKeyRaw) {
+    throw configError(
+      `venue '${venue.id}' needs an API key: --api-key, --api-key-file or USERSTREAM_API_KEY`,
+      '--api-key',
+    );
+  }
+  let apiKey: string;
+  try {
+    apiKey = validateApiKey(apiKeyRaw, 'apiKey');
+  } catch {
+    throw configError('the API key must be printable ASCII without spaces (check the key file)', '--api-key');
+  }
+  const secretFile = str('api-secret-file');
+  const secret =
+    str('api-secret') ??
+    (secretFile ? readSecretFile(secretFile, '--api-secret-file') : undefined) ??
+    (env.USERSTREAM_API_SECRET || undefined);
+  const pemFile = str('private-key-file') ?? (env.USERSTREAM_PRIVATE_KEY_FILE || undefined);
+  const pem = pemFile ? readSecretFile(pemFile, '--private-key-file') : undefined;
+  if (secret !== undefined && pem !== undefined) {
+    throw configError('give either an HMAC secret or a private key file, not both', '--api-secret');
+  }
+  if (secret === undefined && pem === undefined) {
+    throw configError(
+      `venue '${venue.id}' needs a signing key: --api-secret (HMAC), --private-key-file (Ed25519/RSA PEM) or USERSTREAM_API_SECRET`,
+      '--api-secret',
+    );
+  }
+  if (pem !== undefined && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
+    throw configError(
+      '--private-key-file must hold a PEM private key (-----BEGIN PRIVATE KEY-----, Ed25519 or RSA)',
+      '--private-key-file',
+    );
+  }
+  const credentials = (pem !== undefined ? { apiKey, privateKey: pem } : { apiKey, secret }) as {
+    apiKey: string;
+  } & KeyMaterial;
+  try {
+    createSigner(credentials);
+  } catch {
+    throw configError(
+      pem !== undefined
+        ? '--private-key-file must be an unencrypted Ed25519 or RSA private key in PEM (PKCS#8)'
+        : 'the API secret must be a non-empty string',
+      pem !== undefined ? '--private-key-file' : '--api-secret',
+    );
+  }
+
+  let symbol: string | undefined;
+  const isolated =
+    (venue.protocol === 'listenToken' && venue.listenToken?.isolated === true) ||
+    (venue.protocol === 'listenKey' && venue.listenKey?.requiresSymbol === true);
+  if (isolated) {
+    if (str('symbol') === undefined) {
+      throw configError(
+        `venue '${venue.id}' is isolated margin: pass --symbol (e.g. --symbol BTCUSDT)`,
+        '--symbol',
+      );
+    }
+    try {
+      symbol = validateSymbol(str('symbol'));
+    } catch {
+      throw configError('--symbol must be a pair such as BTCUSDT', '--symbol');
+    }
+  } else if (str('symbol') !== undefined) {
+    throw configError(
+      `--symbol is only for isolated margin; '${venue.id}' streams the whole account`,
+      '--symbol',
+    );
+  }
+
+  const trade = flag('trade');
+  if (trade && !venue.testnet && !isLoopbackUrl(venue.restBaseUrl)) {
+    throw configError(
+      `--trade places orders and is allowed on testnets only; '${venue.id}' is a live venue (drop --trade to watch read-only)`,
+      '--trade',
+    );
+  }
+  if (trade && venue.endpoints.order === undefined) {
+    throw configError(`venue '${venue.id}' has no order endpoint; drop --trade`, '--trade');
+  }
+  return { kind: 'venue', venue, credentials, symbol, trade };
+}

@@ -1,0 +1,223 @@
+import type { Bot, Note, StreamRuntime } from './bot.js';
+
+const ESC = '\x1b[';
+const color = {
+  bold: (s: string) => `${ESC}1m${s}${ESC}22m`,
+  dim: (s: string) => `${ESC}2m${s}${ESC}22m`,
+  red: (s: string) => `${ESC}31m${s}${ESC}39m`,
+  green: (s: string) => `${ESC}32m${s}${ESC}39m`,
+  yellow: (s: string) => `${ESC}33m${s}${ESC}39m`,
+  cyan: (s: string) => `${ESC}36m${s}${ESC}39m`,
+};
+const plain = Object.fromEntries(Object.keys(color).map((k) => [k, (s: string) => s])) as typeof color;
+
+/** `250ms`, `12s`, `35m10s`, `1h02m`, `2d03h`; `—` for unknown. */
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '—';
+  const sign = ms < 0 ? '-' : '';
+  const a = Math.abs(ms);
+  if (a < 1000) return `${sign}${Math.round(a)}ms`;
+  const s = Math.floor(a / 1000);
+  if (s < 60) return `${sign}${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${sign}${m}m${String(s % 60).padStart(2, '0')}s`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${sign}${h}h${String(m % 60).padStart(2, '0')}m`;
+  return `${sign}${Math.floor(h / 24)}d${String(h % 24).padStart(2, '0')}h`;
+}
+
+/** Visible width (ANSI codes excluded). */
+function width(s: string): number {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI escape sequences
+  return s.replace(/\x1b\[[0-9;]*m/g, '').length;
+}
+
+function pad(s: string, n: number): string {
+  const w = width(s);
+  return w >= n ? s : s + ' '.repeat(n - w);
+}
+
+function cut(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, Math.max(0, n - 1))}…`;
+}
+
+function stateText(s: StreamRuntime, c: typeof color): string {
+  const state = s.state;
+  if (state === 'open') return c.green('open');
+  if (state === 'closed') return c.red('closed');
+  return c.yellow(state);
+}
+
+function noteText(n: Note, c: typeof color): string {
+  const time = new Date(n.at).toISOString().slice(11, 19);
+  const who = pad(n.stream ?? '·', 7);
+  const paint =
+    n.level === 'fault'
+      ? c.red
+      : n.level === 'warn'
+        ? c.yellow
+        : n.level === 'ok'
+          ? c.green
+          : (x: string) => x;
+  return `${c.dim(time)} ${c.cyan(who)} ${paint(n.text)}`;
+}
+
+export interface RenderOptions {
+  columns: number;
+  rows: number;
+  opsUrl: string | undefined;
+  ansi: boolean;
+  interactive: boolean;
+}
+
+/** One frame of the dashboard, as lines (no trailing newline). */
+export function renderDashboard(bot: Bot, o: RenderOptions): string[] {
+  const c = o.ansi ? color : plain;
+  const cols = Math.max(60, o.columns);
+  const lines: string[] = [];
+  const rule = c.dim('─'.repeat(cols));
+  const mode = bot.sim
+    ? `embedded exchange, clock ×${bot.config.speed}`
+    : `venue ${bot.streams[0]?.venue ?? ''}`;
+  const protocolTime = new Date(bot.clock.now()).toISOString().replace('T', ' ').slice(0, 19);
+  lines.push(
+    cut(
+      `${c.bold('userstream demo')}  ${mode}  ·  up ${formatDuration(Date.now() - bot.startedAt)}  ·  protocol time ${protocolTime}` +
+        (o.opsUrl ? `  ·  ${o.opsUrl}/healthz /metrics` : ''),
+      cols + 20,
+    ),
+  );
+  lines.push(rule);
+  const header = [
+    pad('stream', 8),
+    pad('via', 36),
+    pad('state', 13),
+    pad('cred age', 9),
+    pad('renew in', 9),
+    pad('reconn', 7),
+    pad('gaps', 5),
+    pad('recon', 6),
+    pad('events', 7),
+    'lag',
+  ].join('');
+  lines.push(c.bold(header));
+  for (const s of bot.streams) {
+    lines.push(
+      [
+        pad(c.cyan(s.name), 8),
+        pad(cut(`${s.venue}: ${s.spec.label}`, 35), 36),
+        pad(stateText(s, c), 13),
+        pad(formatDuration(s.credentialAgeMs), 9),
+        pad(formatDuration(s.msToNextRenewal), 9),
+        pad(String(s.reconnects), 7),
+        pad(s.gaps > 0 ? c.yellow(String(s.gaps)) : '0', 5),
+        pad(String(s.mirror.stats.reconciliations), 6),
+        pad(String(s.events), 7),
+        formatDuration(s.lastLagMs),
+      ].join(''),
+    );
+  }
+  lines.push(rule);
+  lines.push(c.bold('balances (mirror)'));
+  for (const s of bot.streams) {
+    const parts = Object.entries(s.mirror.balances)
+      .slice(0, 6)
+      .map(([asset, b]) => `${asset} ${b.free}${b.locked !== '0' ? c.dim(` (+${b.locked} locked)`) : ''}`);
+    lines.push(`${pad(c.cyan(s.name), 8)}${parts.join('   ') || c.dim('(empty)')}`);
+  }
+  lines.push(c.bold('open orders (mirror)'));
+  for (const s of bot.streams) {
+    const orders = s.mirror.openOrders;
+    const buys = orders.filter((x) => x.side === 'BUY').map((x) => x.price);
+    const sells = orders.filter((x) => x.side === 'SELL').map((x) => x.price);
+    const symbol = orders[0]?.symbol ?? s.spec.ladder?.symbol ?? '';
+    const ladder = s.ladder ? c.dim(`  placed ${s.ladder.placed}, filled ${s.ladder.filled}`) : '';
+    lines.push(
+      cut(
+        `${pad(c.cyan(s.name), 8)}${pad(String(orders.length), 3)}${symbol} ` +
+          `${c.green(`buy ${buys.join(' ') || '—'}`)}  ${c.red(`sell ${sells.join(' ') || '—'}`)}${ladder}`,
+        cols + 60,
+      ),
+    );
+  }
+  lines.push(rule);
+  lines.push(c.bold('recent events'));
+  const room = Math.max(4, o.rows - lines.length - 2);
+  for (const n of bot.notes.slice(-room)) lines.push(cut(noteText(n, c), cols + 40));
+  while (lines.length < o.rows - 1) lines.push('');
+  lines.push(
+    c.dim(
+      o.interactive
+        ? bot.sim
+          ? 'keys: f inject a fault · q quit (cancels our orders, closes streams)'
+          : 'keys: q quit (cancels our orders, closes streams)'
+        : 'Ctrl-C to quit',
+    ),
+  );
+  return lines;
+}
+
+/**
+ * Redraws the dashboard about four times a second on the alternate screen, and turns key
+ * presses into actions when stdin is a TTY (`f` fault, `q` / Ctrl-C quit).
+ */
+export class Dashboard {
+  readonly #bot: Bot;
+  readonly #out: NodeJS.WriteStream;
+  readonly #in: NodeJS.ReadStream | undefined;
+  readonly #opsUrl: string | undefined;
+  readonly #onQuit: () => void;
+  #timer: NodeJS.Timeout | undefined;
+  readonly #onKey = (data: Buffer) => {
+    const key = data.toString('utf8');
+    if (key === 'q' || key === 'Q' || key === '\u0003') this.#onQuit();
+    else if (key === 'f' || key === 'F') this.#bot.injectFault();
+  };
+
+  constructor(options: {
+    bot: Bot;
+    out: NodeJS.WriteStream;
+    in?: NodeJS.ReadStream;
+    opsUrl?: string;
+    onQuit: () => void;
+  }) {
+    this.#bot = options.bot;
+    this.#out = options.out;
+    this.#in = options.in?.isTTY ? options.in : undefined;
+    this.#opsUrl = options.opsUrl;
+    this.#onQuit = options.onQuit;
+  }
+
+  start(): void {
+    this.#out.write(`${ESC}?1049h${ESC}?25l`);
+    if (this.#in) {
+      this.#in.setRawMode(true);
+      this.#in.resume();
+      this.#in.on('data', this.#onKey);
+    }
+    this.draw();
+    this.#timer = setInterval(() => this.draw(), 250);
+  }
+
+  draw(): void {
+    const lines = renderDashboard(this.#bot, {
+      columns: this.#out.columns ?? 120,
+      rows: this.#out.rows ?? 40,
+      opsUrl: this.#opsUrl,
+      ansi: true,
+      interactive: this.#in !== undefined,
+    });
+    this.#out.write(`${ESC}H${lines.map((l) => `${l}${ESC}K`).join('\n')}${ESC}J`);
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    if (this.#in) {
+      this.#in.off('data', this.#onKey);
+      this.#in.setRawMode(false);
+      this.#in.pause();
+    }
+    this.#out.write(`${ESC}?25h${ESC}?1049l`);
+  }
+}

@@ -1,0 +1,171 @@
+import type { VenueId } from '@userstream/core';
+import type { FaultHandle, Simulator } from '@userstream/simulator';
+
+/** A stream the injector may aim at. */
+export interface FaultTargetStream {
+  name: string;
+  venue: VenueId;
+  protocol: 'wsApi' | 'listenToken' | 'listenKey';
+}
+
+export interface InjectedFault {
+  /** Short name (drop, stall, expire, …). */
+  type: string;
+  /** The stream it was aimed at, or `all`. */
+  stream: string;
+  /** What happened, for the dashboard. */
+  description: string;
+  /** How many connections, keys or subscriptions it touched. */
+  affected: number;
+}
+
+interface Recipe {
+  type: string;
+  applies: (s: FaultTargetStream) => boolean;
+  run: (sim: Simulator, target: { accountId: string; venue: VenueId }, s: FaultTargetStream) => InjectedFault;
+}
+
+/**
+ * Injects the simulator's faults in a fixed rotation over the streams: every kind of failure a
+ * venue produces, each of which the libraries must survive and the mirrors must reconcile.
+ * Faults that last (stall, refused connections) are released by the clock after a short while.
+ */
+export class FaultInjector {
+  readonly #sim: Simulator;
+  readonly #accountId: string;
+  readonly #streams: readonly FaultTargetStream[];
+  readonly #speed: number;
+  readonly #handles: FaultHandle[] = [];
+  readonly #recipes: Recipe[];
+  #turn = 0;
+  #recipeTurn = 0;
+  readonly counts: Record<string, number> = {};
+  injected = 0;
+
+  constructor(sim: Simulator, accountId: string, streams: readonly FaultTargetStream[], speed: number) {
+    this.#sim = sim;
+    this.#accountId = accountId;
+    this.#streams = streams;
+    this.#speed = speed;
+    // Protocol-clock durations for lasting faults: about 1.5 s of real time.
+    const lasting = Math.round(1_500 * speed);
+    const any = () => true;
+    const credential = (s: FaultTargetStream) => s.protocol !== 'wsApi';
+    const wsApi = (s: FaultTargetStream) => s.protocol !== 'listenKey';
+    const listenKey = (s: FaultTargetStream) => s.protocol === 'listenKey';
+    const fault = (
+      type: string,
+      s: FaultTargetStream,
+      description: string,
+      affected: number,
+    ): InjectedFault => ({
+      type,
+      stream: s.name,
+      description: `${type} → ${s.name}: ${description}`,
+      affected,
+    });
+    this.#recipes = [
+      {
+        type: 'drop',
+        applies: any,
+        run: (sim, t, s) =>
+          fault('drop', s, 'connection killed', sim.faults.drop({ ...t, mode: 'terminate' })),
+      },
+      {
+        type: 'duplicate',
+        applies: any,
+        run: (sim, t, s) =>
+          fault('duplicate', s, 'next 5 events sent twice', sim.faults.duplicate({ ...t, count: 5 })),
+      },
+      {
+        type: 'expire',
+        applies: credential,
+        run: (sim, t, s) => fault('expire', s, 'credential lapsed', sim.faults.expire(t)),
+      },
+      {
+        type: 'reorder',
+        applies: any,
+        run: (sim, t, s) =>
+          fault('reorder', s, 'next 4 events sent last-first', sim.faults.reorder({ ...t, window: 4 })),
+      },
+      {
+        type: 'stall',
+        applies: any,
+        run: (sim, t, s) => {
+          const h = sim.faults.stall({ ...t, durationMs: lasting });
+          this.#handles.push(h);
+          return fault('stall', s, 'connection silent (no data, no pings)', 1);
+        },
+      },
+      {
+        type: 'failKeepalives',
+        applies: listenKey,
+        run: (sim, t, s) => {
+          this.#handles.push(sim.faults.failKeepalives({ ...t, mode: '-1125', count: 1 }));
+          return fault('failKeepalives', s, 'next keepalive answers -1125', 1);
+        },
+      },
+      {
+        type: 'malformedFrame',
+        applies: any,
+        run: (sim, t, s) => fault('malformedFrame', s, 'truncated JSON frame', sim.faults.malformedFrame(t)),
+      },
+      {
+        type: 'eventStreamTerminated',
+        applies: wsApi,
+        run: (sim, t, s) =>
+          fault('eventStreamTerminated', s, 'subscription ended', sim.faults.eventStreamTerminated(t)),
+      },
+      {
+        type: 'unknownEvent',
+        applies: any,
+        run: (sim, t, s) => fault('unknownEvent', s, 'event of an unknown type', sim.faults.unknownEvent(t)),
+      },
+      {
+        type: 'serverShutdown',
+        applies: (s) => s.protocol !== 'listenKey',
+        run: (sim, t, s) =>
+          fault(
+            'serverShutdown',
+            s,
+            'serverShutdown, closing soon',
+            sim.faults.serverShutdown({ ...t, closeAfterMs: Math.round(500 * speed) }),
+          ),
+      },
+      {
+        type: 'refuseConnections',
+        applies: any,
+        run: (sim, t, s) => {
+          const refused = sim.faults.refuseConnections({ durationMs: lasting, mode: 'reject' });
+          this.#handles.push(refused);
+          return fault('refuseConnections', s, 'dropped, reconnects refused for a while', sim.faults.drop(t));
+        },
+      },
+    ];
+  }
+
+  /** Injects the next fault of the rotation: streams in turn, each with the next fault that applies to it. */
+  next(): InjectedFault {
+    const stream = this.#streams[this.#turn++ % this.#streams.length];
+    if (!stream) throw new Error('no streams to inject faults into');
+    for (let tries = 0; tries < this.#recipes.length; tries++) {
+      const recipe = this.#recipes[this.#recipeTurn++ % this.#recipes.length] as Recipe;
+      if (!recipe.applies(stream)) continue;
+      const injected = recipe.run(this.#sim, { accountId: this.#accountId, venue: stream.venue }, stream);
+      this.injected++;
+      this.counts[injected.type] = (this.counts[injected.type] ?? 0) + 1;
+      return injected;
+    }
+    throw new Error(`no fault applies to ${stream.name}`);
+  }
+
+  /** Releases every lasting fault (stalls flush what they held back). */
+  releaseAll(): void {
+    for (const h of this.#handles.splice(0)) h.release();
+    this.#sim.faults.clear();
+  }
+
+  get speed(): number {
+    return this.#speed;
+  }
+}
