@@ -123,6 +123,9 @@ export async function startProxy(options: { token?: string } = {}) {
       sockets.delete(upstream);
       client.destroy();
     });
+    // The HTTP server's sockets are half-open capable: pass each side's end on.
+    client.on('end', () => upstream.end());
+    upstream.on('end', () => client.end());
     upstream.on('error', () => client.destroy());
     client.on('error', () => upstream.destroy());
     client.on('close', () => upstream.destroy());
