@@ -3,7 +3,7 @@ export { SlowConsumerError } from './event-queue.js';
 export type { LinkEndReason } from './link.js';
 export {
   createListenKeyConnection,
-  type ListenKeyConnection,
+  ListenKeyConnection,
   type ListenKeyConnectionOptions,
   ListenKeyStream,
   type ListenKeyStreamOptions,
