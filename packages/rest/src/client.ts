@@ -104,6 +104,7 @@ const channels: Record<keyof typeof DIAGNOSTICS_CHANNELS, Channel> = {
 const MAX_REMEMBERED_SECRETS = 34;
 const PATH = /^(?:\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)+$/;
 const PARAM_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE']);
 /** The client adds these to signed requests; a caller may not. */
 const RESERVED_PARAMS = new Set(['signature', 'timestamp', 'recvWindow']);
@@ -431,6 +432,8 @@ export class RestClient {
           (typeof value === 'number' && Number.isFinite(value));
         if (!ok)
           throw invalid(`parameter '${name}' must be a string, finite number, boolean or bigint`, 'params');
+        if (typeof value === 'string' && LONE_SURROGATE.test(value))
+          throw invalid(`parameter '${name}' is not well-formed text (a lone UTF-16 surrogate)`, 'params');
         params[name] = value;
       }
     }

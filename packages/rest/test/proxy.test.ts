@@ -28,7 +28,9 @@ describe('proxy', () => {
       expect(proxy.state.refused).toBe(0);
       leaks.secret(...proxy.signatures());
 
-      const wrong = ctx.client('binance-usdm', { proxy: { uri: proxy.url, token: 'Bearer wrong-token-0000', tunnel: false } });
+      const wrong = ctx.client('binance-usdm', {
+        proxy: { uri: proxy.url, token: 'Bearer wrong-token-0000', tunnel: false },
+      });
       leaks.secret('Bearer wrong-token-0000', 'wrong-token-0000');
       const error = await leaks.rejection(wrong.serverTime());
       expect(error.code).toBe('USERSTREAM_TRANSPORT');
@@ -67,7 +69,9 @@ describe('proxy', () => {
   });
 
   it('user:password in the proxy URI is sent as Basic auth and never shown', async () => {
-    const proxy = await startProxy({ token: `Basic ${Buffer.from('bot:s3cr3t-pass-word').toString('base64')}` });
+    const proxy = await startProxy({
+      token: `Basic ${Buffer.from('bot:s3cr3t-pass-word').toString('base64')}`,
+    });
     try {
       leaks.secret('s3cr3t-pass-word', Buffer.from('bot:s3cr3t-pass-word').toString('base64'));
       const uri = proxy.url.replace('http://', 'http://bot:s3cr3t-pass-word@');
@@ -88,11 +92,11 @@ describe('proxy', () => {
       '@userstream/rest: proxy.uri must be http: or https:, got socks5:',
     );
     expect(() => createRestClient({ ...base, proxy: 'not a url' })).toThrow(/proxy.uri is not a valid URL/);
-    expect(() => createRestClient({ ...base, proxy: { uri: 'http://127.0.0.1:1', token: 'a\r\nb' } })).toThrow(
-      /proxy.token must be a printable header value/,
-    );
     expect(() =>
-      createRestClient({ ...base, proxy: 'http://127.0.0.1:1', dispatcher: {} as never }),
-    ).toThrow(/pass either `dispatcher` or `proxy`/);
+      createRestClient({ ...base, proxy: { uri: 'http://127.0.0.1:1', token: 'a\r\nb' } }),
+    ).toThrow(/proxy.token must be a printable header value/);
+    expect(() => createRestClient({ ...base, proxy: 'http://127.0.0.1:1', dispatcher: {} as never })).toThrow(
+      /pass either `dispatcher` or `proxy`/,
+    );
   });
 });

@@ -49,7 +49,12 @@ describe('used weight per interval', () => {
     await rest.accountSnapshot();
     expect(rest.rateLimit.usedWeight).toBe(5);
     await rest.openOrders();
-    expect(rest.rateLimit).toMatchObject({ usedWeight: 6, usedWeights: { '1m': 6 }, limit: 1200, updatedAt: clock.now() });
+    expect(rest.rateLimit).toMatchObject({
+      usedWeight: 6,
+      usedWeights: { '1m': 6 },
+      limit: 1200,
+      updatedAt: clock.now(),
+    });
   });
 
   it('keeps every interval the venue reports (headers added by a proxy on the way)', async () => {
@@ -90,7 +95,9 @@ describe('weightShare', () => {
     const before = count();
     const seen: number[] = [];
     const all = Promise.all(
-      Array.from({ length: 30 }, () => rest.accountSnapshot().then(() => seen.push(rest.rateLimit.usedWeight))),
+      Array.from({ length: 30 }, () =>
+        rest.accountSnapshot().then(() => seen.push(rest.rateLimit.usedWeight)),
+      ),
     );
     const perMinute: number[] = [];
     for (let minute = 0; minute < 3; minute++) {
@@ -139,7 +146,9 @@ describe('weightShare', () => {
   });
 
   it('is off by default and checked when given', () => {
-    expect(() => ctx.client('bhex', { weightShare: 0 })).toThrow(/weightShare must be a number above 0 and at most 1/);
+    expect(() => ctx.client('bhex', { weightShare: 0 })).toThrow(
+      /weightShare must be a number above 0 and at most 1/,
+    );
     expect(() => ctx.client('bhex', { weightShare: 1.5 })).toThrow(/weightShare/);
     expect(() => ctx.client('bhex', { weightLimit: 0.5 })).toThrow(/weightLimit must be a whole number/);
   });
