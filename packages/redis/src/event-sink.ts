@@ -45,7 +45,22 @@ export interface RedisEventSink {
    * Secret fields (`listenKey`, `token`, …) are left out of what is written.
    */
   append(target: SinkTarget, event: SinkEvent): Promise<string | undefined>;
+  /**
+   * Appends a gap marker (`e` = `@gap`, with `reason`, `worker` and `E` = `at`): events may be
+   * missing before it (a takeover, a reconnect); a consumer that keeps state resyncs from REST.
+   */
+  appendGap(target: SinkTarget, info: GapMarker): Promise<string>;
 }
+
+/** What a gap marker says. */
+export interface GapMarker {
+  readonly reason: string;
+  readonly worker: string;
+  readonly at: number;
+}
+
+/** The `e` field of gap markers in account streams. */
+export const GAP_MARKER = '@gap';
 
 /**
  * append: KEYS[1] stream, KEYS[2] idempotency key; ARGV dedupe ttl, maxlen, e, E, venue, event JSON.
@@ -163,6 +178,29 @@ export function createRedisEventSink(options: RedisEventSinkOptions): RedisEvent
         ),
       );
       return typeof reply === 'string' ? reply : undefined;
+    },
+    async appendGap(target, info) {
+      checkTarget(target);
+      const id = await redisCall('appending a gap marker', () =>
+        redis.xadd(
+          streamKey(target.accountId),
+          'MAXLEN',
+          '~',
+          maxLen,
+          '*',
+          'e',
+          GAP_MARKER,
+          'E',
+          String(info.at),
+          'venue',
+          target.venue,
+          'reason',
+          String(info.reason),
+          'worker',
+          String(info.worker),
+        ),
+      );
+      return String(id);
     },
   };
 }

@@ -5,12 +5,25 @@ export {
   DEFAULT_DEDUPE_TTL_MS,
   DEFAULT_STREAM_MAX_LEN,
   eventIdempotencyKey,
+  GAP_MARKER,
+  type GapMarker,
   type RedisEventSink,
   type RedisEventSinkOptions,
   type SinkEvent,
   type SinkTarget,
   serializeEvent,
 } from './event-sink.js';
+export {
+  createFleetWorker,
+  DEFAULT_FLEET_OWNERSHIP_RENEW_MS,
+  DEFAULT_FLEET_OWNERSHIP_TTL_MS,
+  DEFAULT_RECONCILE_MS,
+  type FleetAccount,
+  FleetWorker,
+  type FleetWorkerEvents,
+  type FleetWorkerOptions,
+  type FleetWorkerStats,
+} from './fleet-worker.js';
 export { DEFAULT_PREFIX } from './keys.js';
 export { createRedisLeaseStore, type RedisLeaseStore, type RedisLeaseStoreOptions } from './lease-store.js';
 export {

@@ -1,0 +1,262 @@
+/**
+ * A fleet end to end: a real redis-server, the simulator, N workers in this process (each with
+ * its own Redis connection, scheduler and store), on one clock running 5× real time.
+ */
+import { type Clock, createScaledClock } from '@userstream/core';
+import { type Simulator, startSimulator } from '@userstream/simulator';
+import type { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openUserDataStreamWith } from '../../keepalive/src/open-user-data-stream.js';
+import { factories } from '../../keepalive/test/factories.js';
+import { converged, FUTURES } from '../../keepalive/test/trading.js';
+import {
+  createFleetWorker,
+  type FleetWorker,
+  type FleetWorkerOptions,
+  GAP_MARKER,
+  rendezvousOwner,
+} from '../src/index.js';
+import { until } from './helpers.js';
+import { startRedisServer, type TestRedisServer } from './redis-server.js';
+
+const SPEED = 5;
+const M = 12;
+const VENUE = 'binance-usdm';
+const PUT_PATH = '/fapi/v1/listenKey';
+const RENEW_MS = 10_000;
+
+let server: TestRedisServer;
+let redis: Redis;
+let clock: Clock;
+let sim: Simulator;
+const workers: FleetWorker[] = [];
+
+/** keepalive's openUserDataStream with the real rest/stream packages, or its stand-ins until they land. */
+const openStream = ((o: never) => openUserDataStreamWith(factories, o)) as unknown as FleetWorkerOptions['openStream'];
+
+beforeAll(async () => {
+  server = await startRedisServer();
+  redis = server.client();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+beforeEach(async () => {
+  await redis.flushall();
+  clock = createScaledClock({ speed: SPEED });
+  sim = await startSimulator({
+    clock,
+    accounts: Array.from({ length: M }, (_, i) => ({ id: `acct-${i}`, keyType: 'hmac' as const })),
+  });
+});
+afterEach(async () => {
+  for (const w of workers.splice(0)) await w.close();
+  await sim.close();
+});
+
+function worker(id: string, extra: Partial<FleetWorkerOptions> = {}): FleetWorker {
+  const w = createFleetWorker({
+    redis: server.client(),
+    workerId: id,
+    accounts: sim.accounts.map((a) => ({
+      id: a.id,
+      venue: sim.venue(VENUE),
+      credentials: { apiKey: a.apiKey, secret: a.secret! },
+    })),
+    clock,
+    openStream,
+    mirror: { retry: { baseDelayMs: 1_000, maxDelayMs: 5_000 } },
+    lease: { renewIntervalMs: RENEW_MS, validityMs: 60_000 },
+    ...extra,
+  });
+  workers.push(w);
+  return w;
+}
+
+/** Every account open on exactly one live worker: the one rendezvous picks among `live`. */
+function settledOn(live: readonly FleetWorker[]): boolean {
+  const ids = live.map((w) => w.workerId);
+  for (const a of sim.accounts) {
+    const holders = live.filter((w) => w.stream(a.id)?.state === 'open');
+    if (holders.length !== 1 || holders[0]!.workerId !== rendezvousOwner(a.id, ids)) return false;
+    if (live.some((w) => w.membership.members.length !== ids.length)) return false;
+  }
+  return true;
+}
+
+interface Row {
+  id: string;
+  e: string;
+  E: string;
+  reason?: string;
+  event?: string;
+}
+
+async function rows(accountId: string): Promise<Row[]> {
+  const entries = await redis.xrange(`userstream:events:${accountId}`, '-', '+');
+  return entries.map(([id, fields]) => {
+    const f: Record<string, string> = {};
+    for (let i = 0; i < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+    return { id, ...f } as Row;
+  });
+}
+
+/** The simulator's record of events sent for an account, as (e, E) pairs. */
+const sent = (accountId: string) =>
+  sim.record.events({ accountId, venue: VENUE }).map((r) => `${r.e}@${r.E}`);
+
+async function landedExactlyOnce(live: readonly FleetWorker[]): Promise<void> {
+  for (const w of live) expect(await w.flushed()).toBe(true);
+  for (const a of sim.accounts) {
+    const want = sent(a.id);
+    await until(
+      async () => (await rows(a.id)).filter((r) => r.e !== GAP_MARKER).length >= want.length,
+      5_000,
+      `events of ${a.id} in Redis`,
+    ).catch(() => {});
+    const got = (await rows(a.id)).filter((r) => r.e !== GAP_MARKER).map((r) => `${r.e}@${r.E}`);
+    expect(got).toEqual(want);
+  }
+}
+
+function deposit(round: number): void {
+  for (const a of sim.accounts) sim.exchange.deposit(a.id, VENUE, 'USDT', `${round}.25`);
+}
+
+describe('a fleet of workers sharing accounts through Redis', () => {
+  it('3 workers share 12 accounts by rendezvous; each event lands in Redis exactly once; a killed worker is taken over within 10 s with gaps and reconciled mirrors; no duplicate keepalive loops', async () => {
+    const [a, b, c] = [worker('worker-a'), worker('worker-b'), worker('worker-c')];
+    const gaps: { worker: string; account: string; reason: string }[] = [];
+    for (const w of [a, b, c])
+      w.on('gap', (g) => gaps.push({ worker: w.workerId, account: g.account, reason: g.reason }));
+    await Promise.all([a, b, c].map((w) => w.start()));
+    await until(() => settledOn([a, b, c]), 20_000, 'every account open on its rendezvous owner');
+    for (const w of [a, b, c]) expect(w.owned().length).toBeGreaterThan(0);
+    // Mirrors took their first snapshot.
+    await Promise.all([a, b, c].flatMap((w) => w.owned().map((id) => w.mirror(id)!.ready())));
+
+    deposit(1);
+    deposit(2);
+    await landedExactlyOnce([a, b, c]);
+
+    // Kill worker-c: it stops like a crashed process (ownership and listenKeys left to lapse).
+    const victims = c.owned();
+    expect(victims.length).toBeGreaterThan(0);
+    const killedAt = clock.now();
+    await c.close({ release: false });
+    workers.splice(workers.indexOf(c), 1);
+    await until(() => settledOn([a, b]), 20_000, 'the dead worker’s accounts open elsewhere');
+    const takeoverMs = clock.now() - killedAt;
+    expect(takeoverMs).toBeLessThan(10_000);
+    // Not before its ownership could lapse: nobody ran its streams while it might still be alive.
+    expect(takeoverMs).toBeGreaterThanOrEqual(3_000);
+
+    for (const id of victims) {
+      const owner = [a, b].find((w) => w.stream(id))!;
+      expect(gaps).toContainEqual({ worker: owner.workerId, account: id, reason: 'acquired' });
+      await owner.mirror(id)!.ready();
+    }
+    deposit(3);
+    await landedExactlyOnce([a, b]);
+    for (const id of victims) {
+      const owner = [a, b].find((w) => w.stream(id))!;
+      await converged(sim, owner.mirror(id)! as never, FUTURES, id);
+      // The stream tells its consumers where continuity was not proven.
+      expect((await rows(id)).filter((r) => r.e === GAP_MARKER).map((r) => r.reason)).toContain('acquired');
+    }
+
+    // Live through a few keepalive intervals: each listenKey is renewed by one loop only.
+    const before = sim.record.requestCount('PUT', PUT_PATH);
+    const from = clock.now();
+    await until(() => clock.now() - from >= 3 * RENEW_MS, 30_000, 'three keepalive intervals');
+    const puts = sim.record.requestCount('PUT', PUT_PATH) - before;
+    expect(puts).toBeGreaterThanOrEqual(M * 2);
+    expect(puts).toBeLessThanOrEqual(M * 4);
+    for (const acct of sim.accounts) {
+      // A POST returns the account's active key (what a new owner does): read its PUT times.
+      const res = await fetch(`${sim.urls.rest}${PUT_PATH}`, {
+        method: 'POST',
+        headers: { 'X-MBX-APIKEY': acct.apiKey },
+      });
+      const { listenKey } = (await res.json()) as { listenKey: string };
+      const times = sim.record.keepalives(listenKey).filter((t) => t >= from);
+      const gapsBetween = times.slice(1).map((t, i) => t - times[i]!);
+      expect(Math.min(...gapsBetween)).toBeGreaterThanOrEqual(RENEW_MS * 0.85);
+    }
+    expect(a.stats.dropped + b.stats.dropped).toBe(0);
+  }, 90_000);
+
+  it('a joining worker takes about 1/N of the accounts from the others, which release them first; a leaving one hands them back', async () => {
+    const [a, b] = [worker('worker-a'), worker('worker-b')];
+    await Promise.all([a.start(), b.start()]);
+    await until(() => settledOn([a, b]), 20_000, 'two workers settled');
+    const released: string[] = [];
+    for (const w of [a, b]) w.on('released', (r) => released.push(r.account));
+    const c = worker('worker-c');
+    await c.start();
+    await until(() => settledOn([a, b, c]), 20_000, 'three workers settled');
+    expect(released.sort()).toEqual(c.owned().sort());
+    deposit(1);
+    await landedExactlyOnce([a, b, c]);
+    // A graceful close releases at once: no waiting for ownership to lapse.
+    const leftAt = clock.now();
+    await c.close();
+    workers.splice(workers.indexOf(c), 1);
+    await until(() => settledOn([a, b]), 20_000, 'two workers again');
+    expect(clock.now() - leftAt).toBeLessThan(5_000);
+    deposit(2);
+    await landedExactlyOnce([a, b]);
+  }, 90_000);
+
+  it('survives a Redis restart that lost everything: streams keep running, no account gets a second owner, events written once', async () => {
+    const [a, b] = [worker('worker-a'), worker('worker-b')];
+    await Promise.all([a.start(), b.start()]);
+    await until(() => settledOn([a, b]), 20_000, 'settled');
+    const ownedBefore = new Map([a, b].map((w) => [w.workerId, w.owned().sort()]));
+    const acquired: string[] = [];
+    const lost: string[] = [];
+    for (const w of [a, b]) {
+      w.on('acquired', (x) => acquired.push(`${w.workerId}:${x.account}`));
+      w.on('lost', (x) => lost.push(`${w.workerId}:${x.account}`));
+    }
+    deposit(1);
+    await landedExactlyOnce([a, b]);
+
+    await server.stopServer();
+    // Events during the outage keep flowing to the workers (queued for Redis).
+    deposit(2);
+    const outageFrom = clock.now();
+    await until(
+      () => clock.now() - outageFrom >= 8_000,
+      10_000,
+      'an 8 s outage (longer than the ownership TTL)',
+    );
+    for (const w of [a, b]) {
+      expect(w.membership.healthy).toBe(false);
+      expect(w.owned().sort()).toEqual(ownedBefore.get(w.workerId));
+      for (const id of w.owned()) expect(w.stream(id)!.state).toBe('open');
+    }
+    await server.startServer();
+    await until(() => a.membership.healthy && b.membership.healthy, 10_000, 'Redis back');
+    const backAt = clock.now();
+    await until(() => clock.now() - backAt >= 8_000, 10_000, 'settling after the restart');
+    expect(settledOn([a, b])).toBe(true);
+    for (const w of [a, b]) expect(w.owned().sort()).toEqual(ownedBefore.get(w.workerId));
+    expect(acquired).toEqual([]);
+    expect(lost).toEqual([]);
+    deposit(3);
+    // The Redis that came back is empty: it holds what was written after the restart, once each.
+    for (const acct of sim.accounts) {
+      const last = sent(acct.id).at(-1);
+      await until(
+        async () => (await rows(acct.id)).some((r) => `${r.e}@${r.E}` === last),
+        5_000,
+        `the last event of ${acct.id} in Redis`,
+      );
+      const events = (await rows(acct.id)).filter((r) => r.e !== GAP_MARKER).map((r) => `${r.e}@${r.E}`);
+      expect(events).toEqual(sent(acct.id).slice(-events.length));
+      expect(events.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(events).size).toBe(events.length);
+    }
+  }, 90_000);
+});
