@@ -32,7 +32,8 @@ let sim: Simulator;
 const workers: FleetWorker[] = [];
 
 /** keepalive's openUserDataStream with the real rest/stream packages, or its stand-ins until they land. */
-const openStream = ((o: never) => openUserDataStreamWith(factories, o)) as unknown as FleetWorkerOptions['openStream'];
+const openStream = ((o: never) =>
+  openUserDataStreamWith(factories, o)) as unknown as FleetWorkerOptions['openStream'];
 
 beforeAll(async () => {
   server = await startRedisServer();
