@@ -15,6 +15,7 @@ import {
   ProtocolError,
   RateLimitError,
   RetiredEndpointError,
+  redactText,
   ServerTime,
   signQuery,
   systemClock,
@@ -157,6 +158,8 @@ export class RestClient {
   readonly #budget: number | undefined;
   readonly #window = new WeightWindow();
   readonly #sleepers = new Set<Sleeper>();
+  /** Requests on the wire, aborted by close(). */
+  readonly #inFlight = new Set<AbortController>();
   #closed = false;
 
   constructor(options: RestClientOptions) {
@@ -456,6 +459,8 @@ export class RestClient {
       sleeper.reject(new ClosedError('@userstream/rest: client closed while a request was waiting'));
     }
     this.#sleepers.clear();
+    for (const controller of this.#inFlight) controller.abort();
+    this.#inFlight.clear();
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }
 
@@ -621,6 +626,7 @@ export class RestClient {
     const timer = this.#clock.setTimeout(() => controller.abort(), this.#timeoutMs);
     const onAbort = () => controller.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    this.#inFlight.add(controller);
     const allSecrets = [...this.#secrets, ...call.secrets];
     let status: number;
     let headers: Headers;
@@ -637,17 +643,21 @@ export class RestClient {
       text = await res.body.text();
     } catch (cause) {
       const aborted = options.signal?.aborted === true;
-      const timedOut = !aborted && controller.signal.aborted;
+      const closed = !aborted && this.#closed && controller.signal.aborted;
+      const timedOut = !aborted && !closed && controller.signal.aborted;
       const error = aborted
         ? new ClosedError(`@userstream/rest: ${context} aborted`, { aborted: true })
-        : new TransportError(
-            `@userstream/rest: ${context} failed${timedOut ? ` (timed out after ${this.#timeoutMs} ms)` : ''}`,
-            { cause, timeout: timedOut, secrets: allSecrets, details: { venue: this.venue.id } },
-          );
+        : closed
+          ? new ClosedError(`@userstream/rest: ${context} ended: the client was closed`)
+          : new TransportError(
+              `@userstream/rest: ${context} failed${timedOut ? ` (timed out after ${this.#timeoutMs} ms)` : ''}`,
+              { cause, timeout: timedOut, secrets: allSecrets, details: { venue: this.venue.id } },
+            );
       channels.error.publish({ ...info, code: error.code, durationMs: this.#clock.now() - started });
       this.#logger?.warn({ ...info, code: error.code }, 'request failed');
       throw error;
     } finally {
+      this.#inFlight.delete(controller);
       this.#clock.clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
     }
@@ -749,11 +759,15 @@ export class RestClient {
       });
     }
     if (typeof body.code === 'number') {
-      return new ExchangeError(body.code, typeof body.msg === 'string' ? body.msg.slice(0, 500) : '', {
-        status,
-        context: `@userstream/rest: ${context}`,
-        secrets,
-      });
+      return new ExchangeError(
+        body.code,
+        typeof body.msg === 'string' ? redactText(body.msg, secrets).slice(0, 500) : '',
+        {
+          status,
+          context: `@userstream/rest: ${context}`,
+          secrets,
+        },
+      );
     }
     return new ExchangeError(status >= 500 ? ExchangeCode.Disconnected : 0, `HTTP ${status}`, {
       status,

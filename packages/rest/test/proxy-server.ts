@@ -5,7 +5,7 @@ export interface ProxyFault {
   method: string;
   path: string;
   /** `503-after`: forward, drop the venue's answer, answer 503; `503`: answer 503 without forwarding; `hold`: never answer. */
-  mode: '503' | '503-after' | 'hold';
+  mode: '503' | '503-after' | 'hold' | 'echo';
   count: number;
 }
 
@@ -54,6 +54,12 @@ export async function startProxy(options: { token?: string } = {}) {
     const fault = takeFault(req.method ?? 'GET', target.pathname);
     if (fault === 'hold') {
       held.add(res);
+      return;
+    }
+    if (fault === 'echo') {
+      // A venue that quotes the whole request back in its error message.
+      res.writeHead(400, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ code: -1100, msg: `Illegal characters found in request '${req.url}'` }));
       return;
     }
     if (fault === '503') {
