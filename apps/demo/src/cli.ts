@@ -37,7 +37,8 @@ function isConfigProblem(error: unknown): boolean {
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let config: DemoConfig;
   try {
-    config = parseConfig(argv, io.env);
+    // `pnpm demo -- --flag` hands the script a leading `--`: it is not an argument.
+    config = parseConfig(argv[0] === '--' ? argv.slice(1) : argv, io.env);
   } catch (error) {
     io.stderr.write(`${oneLine(error)}\n`);
     return EXIT.config;

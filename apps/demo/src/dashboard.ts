@@ -80,23 +80,24 @@ export function renderDashboard(bot: Bot, o: RenderOptions): string[] {
     ? `embedded exchange, clock ×${bot.config.speed}`
     : `venue ${bot.streams[0]?.venue ?? ''}`;
   const protocolTime = new Date(bot.clock.now()).toISOString().replace('T', ' ').slice(0, 19);
-  lines.push(
-    cut(
-      `${c.bold('userstream demo')}  ${mode}  ·  up ${formatDuration(Date.now() - bot.startedAt)}  ·  protocol time ${protocolTime}` +
-        (o.opsUrl ? `  ·  ${o.opsUrl}/healthz /metrics` : ''),
-      cols + 20,
-    ),
+  const faults = bot.faults ? `  ·  faults ${bot.faults.injected}` : '';
+  const title = cut(
+    `  ${mode}  ·  up ${formatDuration(Date.now() - bot.startedAt)}  ·  protocol time ${protocolTime}${faults}`,
+    cols - 16,
   );
+  lines.push(`${c.bold('userstream demo')}${title}`);
+  if (o.opsUrl) lines.push(c.dim(`ops: ${o.opsUrl}/healthz  ${o.opsUrl}/metrics`));
   lines.push(rule);
+  const via = Math.max(20, Math.min(52, cols - 84));
   const header = [
     pad('stream', 8),
-    pad('via', 36),
+    pad('via', via),
     pad('state', 13),
     pad('cred age', 9),
     pad('renew in', 9),
     pad('reconn', 7),
     pad('gaps', 5),
-    pad('recon', 6),
+    pad('resync', 7),
     pad('events', 7),
     'lag',
   ].join('');
@@ -105,13 +106,13 @@ export function renderDashboard(bot: Bot, o: RenderOptions): string[] {
     lines.push(
       [
         pad(c.cyan(s.name), 8),
-        pad(cut(`${s.venue}: ${s.spec.label}`, 35), 36),
+        pad(cut(`${s.venue}: ${s.spec.label}`, via - 1), via),
         pad(stateText(s, c), 13),
         pad(formatDuration(s.credentialAgeMs), 9),
         pad(formatDuration(s.msToNextRenewal), 9),
         pad(String(s.reconnects), 7),
         pad(s.gaps > 0 ? c.yellow(String(s.gaps)) : '0', 5),
-        pad(String(s.mirror.stats.reconciliations), 6),
+        pad(String(s.mirror.stats.reconciliations), 7),
         pad(String(s.events), 7),
         formatDuration(s.lastLagMs),
       ].join(''),

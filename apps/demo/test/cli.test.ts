@@ -1,0 +1,272 @@
+/**
+ * The demo as a user runs it: a child process of the built bundle (the same build as `pnpm demo`,
+ * into a cache directory), checked by its exit code, stdout, stderr and log file.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSimulator } from '@userstream/simulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const pkg = fileURLToPath(new URL('..', import.meta.url));
+const out = join(pkg, 'node_modules/.cache/demo-cli-test');
+const dir = mkdtempSync(join(tmpdir(), 'userstream-demo-'));
+
+beforeAll(() => {
+  execFileSync('pnpm', ['exec', 'tsup', '--out-dir', out, '--silent'], { cwd: pkg, stdio: 'pipe' });
+}, 120_000);
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the demo with `args`; `during` is called once the ops URL is printed. */
+function runDemo(
+  args: string[],
+  options: {
+    env?: Record<string, string>;
+    timeoutMs?: number;
+    during?: (opsUrl: string) => Promise<void>;
+  } = {},
+): Promise<Run & { duringError?: unknown }> {
+  return new Promise((resolve, reject) => {
+    const env: Record<string, string | undefined> = { ...process.env, ...options.env };
+    for (const k of Object.keys(env)) if (k.startsWith('USERSTREAM_') && !options.env?.[k]) delete env[k];
+    const child = spawn(process.execPath, [join(out, 'main.js'), ...args], {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let during: Promise<void> | undefined;
+    let duringError: unknown;
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      const url = /\/healthz and \/metrics on (http:\/\/\S+)/.exec(stderr)?.[1];
+      if (url && options.during && !during) {
+        during = options.during(url).catch((error) => {
+          duringError = error;
+        });
+      }
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the demo did not exit in time\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, options.timeoutMs ?? 20_000);
+    child.on('exit', async (code) => {
+      clearTimeout(timer);
+      await during;
+      resolve({ code, stdout, stderr, duringError });
+    });
+  });
+}
+
+function get(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    request(url, (res) => {
+      let body = '';
+      res.on('data', (d) => {
+        body += d;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe('invalid config: one line on stderr, exit code 2, no stack trace', () => {
+  const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const pemPath = join(dir, 'ed25519.pem');
+  const badPemPath = join(dir, 'not-a-key.pem');
+  writeFileSync(pemPath, pem);
+  writeFileSync(badPemPath, '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n');
+  const SECRET = 'sEcReT0123456789abcdefSECRET';
+  const KEY = 'kEy0123456789abcdefghijklmnopKEY';
+
+  const cases: [string, string[], Record<string, string>, RegExp][] = [
+    ['an unknown flag', ['--frobnicate'], {}, /Unknown option '--frobnicate'.*--help/],
+    ['a bad duration', ['--duration', 'soon'], {}, /--duration must be a time such as 30s/],
+    ['--json without --duration', ['--json'], {}, /--json needs --duration/],
+    ['an unknown venue', ['--venue', 'mtgox'], {}, /unknown venue 'mtgox'/],
+    ['a venue without a key', ['--venue', 'binance-usdm'], {}, /needs an API key: --api-key/],
+    ['a key without a secret', ['--venue', 'binance-usdm', '--api-key', KEY], {}, /needs a signing key/],
+    [
+      '--trade on a live venue',
+      ['--venue', 'binance-usdm', '--api-key', KEY, '--api-secret', SECRET, '--trade'],
+      {},
+      /--trade places orders and is allowed on testnets only/,
+    ],
+    [
+      'a missing key file',
+      ['--venue', 'binance-spot', '--api-key', KEY, '--private-key-file', join(dir, 'nope.pem')],
+      {},
+      /cannot read --private-key-file .*ENOENT/,
+    ],
+    [
+      'a key file that is no key',
+      ['--venue', 'binance-spot', '--api-key', KEY, '--private-key-file', badPemPath],
+      {},
+      /--private-key-file must be an unencrypted Ed25519 or RSA private key/,
+    ],
+    [
+      'isolated margin without a symbol',
+      ['--venue', 'binance-isolated-margin', '--private-key-file', pemPath],
+      { USERSTREAM_API_KEY: KEY },
+      /isolated margin: pass --symbol/,
+    ],
+    [
+      '--faults on a real venue',
+      ['--venue', 'bhex', '--faults'],
+      { USERSTREAM_API_KEY: KEY },
+      /--faults only works/,
+    ],
+    ['a key flag without --venue', ['--api-key', KEY], {}, /--api-key needs --venue/],
+    ['--speed out of range', ['--speed', '0'], {}, /--speed must be a number from 1 to 3600/],
+  ];
+
+  it.each(cases)('%s', async (_name, args, env, message) => {
+    const run = await runDemo(args, { env });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^userstream demo: /);
+    expect(lines[0]).toMatch(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.stderr).not.toContain(SECRET);
+    expect(run.stderr).not.toContain(KEY);
+  });
+
+  it('--help prints the usage and exits 0', async () => {
+    const run = await runDemo(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Usage: pnpm demo');
+    expect(run.stdout).toContain('--faults');
+  });
+});
+
+describe('--duration --json --faults against the embedded exchange', () => {
+  it('survives every fault, prints one JSON summary, and every mirror equals the exchange', async () => {
+    // The demo's simulator is seeded: the same seed here gives the same demo account, whose
+    // API key must then appear nowhere in what the demo prints, serves or logs.
+    const twin = await startSimulator({ seed: 7, accounts: [{ id: 'demo', keyType: 'ed25519' }] });
+    const { apiKey, privateKeyPem } = twin.accounts[0]!;
+    await twin.close();
+    const keyBody = privateKeyPem!.split('\n')[1]!;
+    const logFile = join(dir, 'e2e.log');
+    const scraped: { health: { status: number; body: string }; metrics: { status: number; body: string } }[] =
+      [];
+
+    const run = await runDemo(
+      [
+        '--duration',
+        '9s',
+        '--json',
+        '--faults',
+        '--fault-every',
+        '300ms',
+        '--seed',
+        '7',
+        '--log-file',
+        logFile,
+        '--log-level',
+        'debug',
+      ],
+      {
+        timeoutMs: 60_000,
+        during: async (opsUrl) => {
+          for (let i = 0; i < 3; i++) {
+            await new Promise((r) => setTimeout(r, 2_000));
+            scraped.push({ health: await get(`${opsUrl}/healthz`), metrics: await get(`${opsUrl}/metrics`) });
+          }
+        },
+      },
+    );
+    expect(run.duringError).toBeUndefined();
+    expect(run.stderr).toMatch(/^userstream demo: \/healthz and \/metrics on http:\/\/127\.0\.0\.1:\d+\n/);
+    const lines = run.stdout.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    const summary = JSON.parse(lines[0]!);
+    const context = JSON.stringify(summary, null, 1);
+
+    expect(run.code, context).toBe(0);
+    expect(summary.mode).toBe('simulator');
+    expect(summary.streams.map((s: { name: string; protocol: string }) => `${s.name}:${s.protocol}`)).toEqual(
+      ['spot:wsApi', 'margin:listenToken', 'usdm:listenKey', 'bhex:listenKey'],
+    );
+    // Faults rotate over the streams: 9 s at one per 300 ms, none in the last 30 %.
+    expect(summary.faultsInjected, context).toBeGreaterThanOrEqual(12);
+    expect(Object.keys(summary.faults).length, context).toBeGreaterThanOrEqual(8);
+    for (const s of summary.streams) {
+      expect(s.mirrorMatches, `${s.name}: ${s.mismatches.join('; ')}`).toBe(true);
+      expect(s.events, s.name).toBeGreaterThan(20);
+      expect(s.fills, s.name).toBeGreaterThan(0);
+      expect(s.reconciliations, s.name).toBeGreaterThanOrEqual(s.gaps > 0 ? 2 : 1);
+      expect(s.duplicateEvents, s.name).toBe(0);
+      expect(s.unannouncedLostEvents, s.name).toBe(0);
+      expect(s.lostEvents, s.name).toBeGreaterThanOrEqual(0);
+    }
+    expect(summary.reconnects, context).toBeGreaterThan(0);
+    expect(summary.gaps, context).toBeGreaterThan(0);
+    expect(summary.reconciliations).toBeGreaterThan(summary.streams.length);
+    expect(summary.duplicateEvents).toBe(0);
+    expect(summary.mirrorMatches).toBe(true);
+    for (const key of ['events', 'reconnects', 'gaps', 'reconciliations', 'lostEvents', 'duplicateEvents']) {
+      expect(typeof summary[key], key).toBe('number');
+    }
+
+    // /healthz and /metrics answered while it ran, fed from the libraries' diagnostics channels.
+    expect(scraped.length).toBe(3);
+    const lastHealth = JSON.parse(scraped[2]!.health.body);
+    expect(lastHealth.streams.map((s: { name: string }) => s.name)).toEqual([
+      'spot',
+      'margin',
+      'usdm',
+      'bhex',
+    ]);
+    expect([200, 503]).toContain(scraped[2]!.health.status);
+    const metrics = scraped[2]!.metrics.body;
+    expect(scraped[2]!.metrics.status).toBe(200);
+    expect(metrics).toMatch(
+      /userstream_rest_requests_total\{venue="binance-usdm",method="POST",path="\/fapi\/v1\/order",status="200"\} \d+/,
+    );
+    expect(metrics).toMatch(
+      /userstream_lease_events_total\{venue="bhex",kind="listenKey",event="created",reason=""\} \d+/,
+    );
+    expect(metrics).toMatch(
+      /userstream_stream_lifecycle_total\{venue="[a-z-]+",event="gap",reason="[a-z-]+"\} \d+/,
+    );
+    expect(metrics).toMatch(/userstream_mirror_reconciliations_total\{reason="start"\} 4/);
+    expect(metrics).toMatch(/userstream_demo_faults_total\{type="drop"\} \d+/);
+    expect(metrics).toMatch(/userstream_demo_events_received\{stream="spot",venue="binance-spot"\} \d+/);
+
+    // Secrets: not in stdout, stderr, /healthz, /metrics or the log.
+    const log = readFileSync(logFile, 'utf8');
+    expect(log).toContain('userstream demo stopping');
+    expect(log.split('\n').filter(Boolean).length).toBeGreaterThan(50);
+    for (const text of [
+      run.stdout,
+      run.stderr,
+      log,
+      ...scraped.flatMap((s) => [s.health.body, s.metrics.body]),
+    ]) {
+      expect(text).not.toContain(apiKey);
+      expect(text).not.toContain(keyBody);
+    }
+  }, 90_000);
+});
