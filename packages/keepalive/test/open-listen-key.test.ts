@@ -48,8 +48,10 @@ function options(market: Market, account = sim.accounts[0]!): OpenUserDataStream
     // Timeouts and heartbeats are protocol time too: give loopback round trips room at this speed.
     rest: { timeoutMs: 5 * MIN, retry: { baseDelayMs: MIN, maxDelayMs: 10 * MIN } },
     stream: {
-      heartbeat: { pingIntervalMs: HOUR, pongTimeoutMs: 2 * HOUR, inactivityMs: 6 * HOUR },
+      heartbeat: { pingIntervalMs: HOUR, pongTimeoutMs: 2 * HOUR, inactivityTimeoutMs: 6 * HOUR },
       reconnect: { baseDelayMs: 10_000, maxDelayMs: 10 * MIN },
+      requestTimeoutMs: 5 * MIN,
+      openTimeoutMs: 5 * MIN,
     },
   };
 }

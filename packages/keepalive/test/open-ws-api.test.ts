@@ -53,8 +53,10 @@ function options(market: Market, account = sim.accounts[0]!, extra: Partial<Open
     scheduler,
     rest: { timeoutMs: 5 * MIN, retry: { baseDelayMs: MIN, maxDelayMs: 10 * MIN } },
     stream: {
-      heartbeat: { pingIntervalMs: HOUR, pongTimeoutMs: 2 * HOUR, inactivityMs: 6 * HOUR },
+      heartbeat: { pingIntervalMs: HOUR, pongTimeoutMs: 2 * HOUR, inactivityTimeoutMs: 6 * HOUR },
       reconnect: { baseDelayMs: 10_000, maxDelayMs: 10 * MIN },
+      requestTimeoutMs: 5 * MIN,
+      openTimeoutMs: 5 * MIN,
     },
     ...extra,
   } satisfies OpenUserDataStreamOptions;

@@ -20,7 +20,7 @@ export interface HeartbeatOptions {
 /** Reconnects go on forever (until `close()`), with capped exponential backoff and full jitter. */
 export interface ReconnectOptions {
   /** Upper bound of the first retry's delay (the first retry after a healthy connection is immediate). @default 250 */
-  initialDelayMs?: number;
+  baseDelayMs?: number;
   /** Cap of the backoff. @default 30000 */
   maxDelayMs?: number;
   /** Growth per attempt. @default 2 */
@@ -95,7 +95,7 @@ export const DEFAULT_HEARTBEAT: Readonly<Required<HeartbeatOptions>> = Object.fr
   inactivityTimeoutMs: MINUTE,
 });
 export const DEFAULT_RECONNECT: Readonly<Required<ReconnectOptions>> = Object.freeze({
-  initialDelayMs: 250,
+  baseDelayMs: 250,
   maxDelayMs: 30 * SECOND,
   factor: 2,
 });
@@ -248,8 +248,8 @@ export function resolveOptions(options: unknown, factory: string, extra: readonl
     }
     return ms(v, `reconnect.${k}`, { allowZero: true });
   });
-  if (reconnect.maxDelayMs < reconnect.initialDelayMs) {
-    throw invalid('reconnect.maxDelayMs must be at least reconnect.initialDelayMs', 'reconnect.maxDelayMs');
+  if (reconnect.maxDelayMs < reconnect.baseDelayMs) {
+    throw invalid('reconnect.maxDelayMs must be at least reconnect.baseDelayMs', 'reconnect.maxDelayMs');
   }
   const rotation =
     o.rotation === false
@@ -285,22 +285,36 @@ export function resolveOptions(options: unknown, factory: string, extra: readonl
   if (o.random !== undefined && typeof o.random !== 'function') {
     throw invalid('random must be a function returning a number in [0, 1)', 'random');
   }
+  // Network bounds (pings, timeouts, backoff) are wall-clock quantities. On a scaled clock
+  // (createScaledClock, which has a `speed`) they are scaled so they keep their real-time meaning;
+  // a VirtualClock or the system clock uses them as given.
+  const speed = (clock as { speed?: unknown }).speed;
+  const scale = typeof speed === 'number' && Number.isFinite(speed) && speed > 0 ? speed : 1;
+  const scaled = <T extends object>(value: T): T => {
+    if (scale === 1) return value;
+    const out = { ...value } as Record<string, unknown>;
+    for (const [k, v] of Object.entries(out))
+      if (typeof v === 'number' && k !== 'factor') out[k] = Math.round(v * scale);
+    return out as T;
+  };
   return {
     venue,
     clock,
     logger: o.logger ?? silentLogger,
-    heartbeat,
-    reconnect,
+    heartbeat: heartbeat && scaled(heartbeat),
+    reconnect: scaled(reconnect),
     rotation,
     reorderWindowMs,
     dedupe,
     buffer,
     openTimeoutMs:
-      o.openTimeoutMs === undefined ? DEFAULT_OPEN_TIMEOUT_MS : ms(o.openTimeoutMs, 'openTimeoutMs'),
+      scale *
+      (o.openTimeoutMs === undefined ? DEFAULT_OPEN_TIMEOUT_MS : ms(o.openTimeoutMs, 'openTimeoutMs')),
     requestTimeoutMs:
-      o.requestTimeoutMs === undefined
+      scale *
+      (o.requestTimeoutMs === undefined
         ? DEFAULT_REQUEST_TIMEOUT_MS
-        : ms(o.requestTimeoutMs, 'requestTimeoutMs'),
+        : ms(o.requestTimeoutMs, 'requestTimeoutMs')),
     allowInsecure: o.allowInsecure === true,
     random: o.random ?? Math.random,
   };
@@ -314,7 +328,7 @@ export function backoffDelay(
 ): number {
   const ceiling = Math.min(
     reconnect.maxDelayMs,
-    reconnect.initialDelayMs * reconnect.factor ** Math.max(0, attempt - 1),
+    reconnect.baseDelayMs * reconnect.factor ** Math.max(0, attempt - 1),
   );
   return Math.floor(random() * ceiling);
 }

@@ -432,6 +432,22 @@ export class WsApiSession extends Transport {
       member.sink.credentialExpired({ reason: 'invalid-credential', code });
       return;
     }
+    if (code === ExchangeCode.AlreadySubscribed) {
+      // A subscribe of ours whose answer came too late left a subscription nobody routes:
+      // end such orphans (only our own requests can create subscriptions on our connection), then subscribe again.
+      member.sink.report(error);
+      void this.#dropOrphans(link).then(() => {
+        if (
+          link === this.current &&
+          link.isOpen &&
+          this.#members.has(member.stream) &&
+          !member.ids.has(link)
+        ) {
+          void this.#activate(link, member);
+        }
+      });
+      return;
+    }
     const status = error instanceof ExchangeError ? error.status : undefined;
     const clientError =
       status !== undefined &&
@@ -462,6 +478,20 @@ export class WsApiSession extends Transport {
       if (current?.isOpen && this.#members.has(member.stream) && !member.ids.has(current))
         void this.#activate(current, member);
     }, delay);
+  }
+
+  async #dropOrphans(link: Link): Promise<void> {
+    try {
+      const list = (await this.#request(link, 'session.subscriptions')) as { subscriptionId?: unknown }[];
+      for (const entry of Array.isArray(list) ? list : []) {
+        const id = entry?.subscriptionId;
+        if (typeof id === 'number' && !link.routes.has(id)) {
+          await this.#request(link, 'userDataStream.unsubscribe', { subscriptionId: id }).catch(() => {});
+        }
+      }
+    } catch {
+      // The connection is going away; a reconnect subscribes afresh.
+    }
   }
 
   #terminated(link: Link, member: Member, sid: number): void {

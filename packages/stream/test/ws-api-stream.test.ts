@@ -1,4 +1,4 @@
-import { createSigner, ErrorCode, type UserDataEvent } from '@userstream/core';
+import { createScaledClock, createSigner, ErrorCode, type UserDataEvent } from '@userstream/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createWsApiSession, openWsApiStream, type WsApiStream } from '../src/index.js';
 import { capture, HOUR, MIN, order, type Rig, record, rig, SEC, seen, sent, tick, until } from './helpers.js';
@@ -235,6 +235,37 @@ describe('openWsApiStream', () => {
   });
 });
 
+describe('on a scaled clock', () => {
+  it('network bounds (pings, pong timeout, request timeout) keep their real-time meaning', async () => {
+    await r.close();
+    const clock = createScaledClock({ speed: 3600 });
+    const { startSimulator } = await import('@userstream/simulator');
+    const sim = await startSimulator({ clock });
+    try {
+      const account = sim.accounts[0]!;
+      const stream = openWsApiStream({
+        venue: sim.venue('binance-spot'),
+        auth: {
+          type: 'signature',
+          apiKey: account.apiKey,
+          signer: createSigner({ secret: account.secret! }),
+        },
+        clock,
+      });
+      const log = record(stream);
+      await stream.opened();
+      await tick(1_500); // an hour and a half of protocol time: hundreds of server pings
+      order(sim, account.id, 'binance-spot');
+      await until(() => log.events.length === sent(sim, account.id, 'binance-spot').length, 'events');
+      expect(log.count('reconnecting')).toBe(0);
+      await stream.close();
+    } finally {
+      await sim.close();
+      r = await rig();
+    }
+  });
+});
+
 describe('WsApiSession: many accounts on one connection', () => {
   it('routes each subscription’s events by subscriptionId and re-subscribes all after a reconnect', async () => {
     const session = createWsApiSession({ venue: r.sim.venue('binance-spot'), clock: r.clock });
@@ -263,6 +294,31 @@ describe('WsApiSession: many accounts on one connection', () => {
     expect(((await session.request('session.subscriptions')) as unknown[]).length).toBe(2);
     await session.close();
     await until(() => r.sim.record.connections === 0, 'closed');
+  });
+
+  it('cleans up after a subscribe whose answer came too late (-2035) and subscribes again', async () => {
+    const session = createWsApiSession({
+      venue: r.sim.venue('binance-spot'),
+      clock: r.clock,
+      requestTimeoutMs: 2 * SEC,
+    });
+    closers.push(session);
+    const a = session.subscribe({ auth: signature(0) });
+    await a.opened();
+    const stall = r.sim.faults.stall({});
+    const b = session.subscribe({ auth: signature(2) });
+    const log = record(b);
+    await tick(20);
+    await r.clock.advance(2 * SEC); // the subscribe times out while the server holds it
+    expect(log.errors.map((e) => e.code)).toEqual([ErrorCode.Timeout]);
+    stall.release(); // the server now makes the subscription nobody waits for
+    await tick(20);
+    await r.clock.advance(SEC); // retry: -2035, orphan unsubscribed, subscribed again
+    await until(() => b.state === 'open', 'b open');
+    expect(log.errors.map((e) => e.code)).toEqual([ErrorCode.Timeout, ErrorCode.Exchange]);
+    expect(((await session.request('session.subscriptions')) as unknown[]).length).toBe(2);
+    order(r.sim, r.sim.accounts[2]!.id, 'binance-spot');
+    await flowing(log, r.sim.accounts[2]!.id);
   });
 
   it('allows one logon subscription per connection', () => {
