@@ -93,6 +93,8 @@ export class WsApiSession extends Transport {
   #nextId = 1;
   /** Server time minus local clock, measured with `time` after a -1021. */
   #offsetMs = 0;
+  /** On a scaled clock the venue's 5 s default window is a few real ms: widen it (max 60 s). */
+  readonly #recvWindow: number | undefined;
 
   constructor(options: WsApiSessionOptions);
   /** @internal */
@@ -111,6 +113,9 @@ export class WsApiSession extends Transport {
       );
     }
     this.checkUrl(venue.wsApiUrl);
+    const speed = (resolved.clock as { speed?: unknown }).speed;
+    this.#recvWindow =
+      typeof speed === 'number' && speed > 1 ? Math.min(60_000, Math.round(5_000 * speed)) : undefined;
   }
 
   /** Streams on this connection. */
@@ -407,6 +412,7 @@ export class WsApiSession extends Transport {
       timestamp: this.options.clock.now() + this.#offsetMs,
     };
     if (auth.recvWindow !== undefined) params.recvWindow = auth.recvWindow;
+    else if (this.#recvWindow !== undefined) params.recvWindow = this.#recvWindow;
     return signWsApiParams(params, auth.signer);
   }
 
