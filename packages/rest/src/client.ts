@@ -10,14 +10,13 @@ import {
   ErrorCode,
   ExchangeCode,
   ExchangeError,
-  encodeQuery,
   type Params,
   ProtocolError,
+  percentEncode,
   RateLimitError,
   RetiredEndpointError,
   redactText,
   ServerTime,
-  signQuery,
   systemClock,
   TransportError,
   type UserstreamError,
@@ -41,6 +40,7 @@ import {
   type RestClientOptions,
   type RetryOptions,
 } from './options.js';
+import { encodeParams } from './query.js';
 import { type AccountSnapshot, normalizeAccount, normalizeOpenOrders, type OpenOrder } from './snapshot.js';
 import { readUsedWeights, WeightWindow } from './weight.js';
 
@@ -158,8 +158,10 @@ export class RestClient {
   readonly #budget: number | undefined;
   readonly #window = new WeightWindow();
   readonly #sleepers = new Set<Sleeper>();
-  /** Requests on the wire, aborted by close(). */
-  readonly #inFlight = new Set<AbortController>();
+  /** Requests on the wire; close() ends them. */
+  #inFlight = 0;
+  /** Abort controllers of requests timed by an injected clock. */
+  readonly #controllers = new Set<AbortController>();
   #closed = false;
 
   constructor(options: RestClientOptions) {
@@ -459,9 +461,12 @@ export class RestClient {
       sleeper.reject(new ClosedError('@userstream/rest: client closed while a request was waiting'));
     }
     this.#sleepers.clear();
-    for (const controller of this.#inFlight) controller.abort();
-    this.#inFlight.clear();
-    if (this.#ownsDispatcher) await this.#dispatcher.close();
+    for (const controller of this.#controllers) controller.abort();
+    this.#controllers.clear();
+    if (!this.#ownsDispatcher) return;
+    // Requests still on the wire end now (USERSTREAM_CLOSED) rather than hold close() up.
+    if (this.#inFlight > 0) await this.#dispatcher.destroy();
+    else await this.#dispatcher.close();
   }
 
   /** Credentials this client handed out are redacted from its errors; only recent ones are kept. */
@@ -603,15 +608,18 @@ export class RestClient {
   async #once<T>(call: Call, attempt: number): Promise<T> {
     const { endpoint, params, options } = call;
     this.#gate();
-    await this.#throttle(endpoint, options);
+    if (this.#budget !== undefined) await this.#throttle(endpoint, options);
     if (options.signal?.aborted)
       throw new ClosedError('@userstream/rest: request aborted', { aborted: true });
-    const query = endpoint.signed
-      ? await signQuery(
-          { ...params, recvWindow: this.#recvWindow, timestamp: this.#serverTime.now() },
-          this.#signer,
-        )
-      : encodeQuery(params);
+    let query: string;
+    if (endpoint.signed) {
+      // What core's signQuery does, without a promise when the signer is synchronous (HMAC, keys).
+      const head = encodeParams(params);
+      const payload = `${head}${head ? '&' : ''}recvWindow=${this.#recvWindow}&timestamp=${this.#serverTime.now()}`;
+      const signed = this.#signer.sign(payload);
+      const signature = typeof signed === 'string' ? signed : await signed;
+      query = `${payload}&signature=${percentEncode(signature)}`;
+    } else query = encodeParams(params);
     const context = `${endpoint.method} ${endpoint.path}`;
     const info = {
       venue: this.venue.id,
@@ -620,14 +628,25 @@ export class RestClient {
       weight: endpoint.weight,
       attempt,
     };
-    channels.start.publish(info);
+    if (channels.start.hasSubscribers) channels.start.publish(info);
     const started = this.#clock.now();
-    const controller = new AbortController();
-    const timer = this.#clock.setTimeout(() => controller.abort(), this.#timeoutMs);
-    const onAbort = () => controller.abort();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    this.#inFlight.add(controller);
-    const allSecrets = [...this.#secrets, ...call.secrets];
+    // With the system clock, undici's own timers bound the request (cheaper than a timer and an
+    // AbortController per request); with an injected clock the clock does, so tests control it.
+    const native = this.#clock === systemClock;
+    let controller: AbortController | undefined;
+    let timer: ClockTimer | undefined;
+    let onAbort: (() => void) | undefined;
+    if (!native) {
+      const c = new AbortController();
+      controller = c;
+      timer = this.#clock.setTimeout(() => c.abort(), this.#timeoutMs);
+      if (options.signal) {
+        onAbort = () => c.abort();
+        options.signal.addEventListener('abort', onAbort, { once: true });
+      }
+      this.#controllers.add(c);
+    }
+    this.#inFlight++;
     let status: number;
     let headers: Headers;
     let text: string;
@@ -635,31 +654,48 @@ export class RestClient {
       const res = await request(`${this.venue.restBaseUrl}${endpoint.path}${query ? `?${query}` : ''}`, {
         method: endpoint.method,
         headers: { [this.venue.apiKeyHeader]: this.#apiKey },
-        signal: controller.signal,
+        signal: controller?.signal ?? options.signal,
         dispatcher: this.#dispatcher,
+        // Ignored when the injected clock times the request (the abort signal does it).
+        headersTimeout: native ? this.#timeoutMs : 0,
+        bodyTimeout: native ? this.#timeoutMs : 0,
       });
       status = res.statusCode;
       headers = res.headers;
       text = await res.body.text();
     } catch (cause) {
       const aborted = options.signal?.aborted === true;
-      const closed = !aborted && this.#closed && controller.signal.aborted;
-      const timedOut = !aborted && !closed && controller.signal.aborted;
+      const closed = !aborted && this.#closed;
+      const code = (cause as { code?: unknown } | undefined)?.code;
+      const timedOut =
+        !aborted &&
+        !closed &&
+        (native
+          ? code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
+          : controller?.signal.aborted === true);
       const error = aborted
         ? new ClosedError(`@userstream/rest: ${context} aborted`, { aborted: true })
         : closed
           ? new ClosedError(`@userstream/rest: ${context} ended: the client was closed`)
           : new TransportError(
               `@userstream/rest: ${context} failed${timedOut ? ` (timed out after ${this.#timeoutMs} ms)` : ''}`,
-              { cause, timeout: timedOut, secrets: allSecrets, details: { venue: this.venue.id } },
+              {
+                cause,
+                timeout: timedOut,
+                secrets: [...this.#secrets, ...call.secrets],
+                details: { venue: this.venue.id },
+              },
             );
       channels.error.publish({ ...info, code: error.code, durationMs: this.#clock.now() - started });
       this.#logger?.warn({ ...info, code: error.code }, 'request failed');
       throw error;
     } finally {
-      this.#inFlight.delete(controller);
-      this.#clock.clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
+      this.#inFlight--;
+      if (controller) {
+        this.#controllers.delete(controller);
+        this.#clock.clearTimeout(timer as ClockTimer);
+        if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+      }
     }
     this.#trackWeight(headers);
     const durationMs = this.#clock.now() - started;
@@ -674,11 +710,11 @@ export class RestClient {
         channels.error.publish({ ...info, status, code: error.code, durationMs });
         throw error;
       }
-      channels.finish.publish({ ...info, status, durationMs });
+      if (channels.finish.hasSubscribers) channels.finish.publish({ ...info, status, durationMs });
       this.#logger?.debug({ ...info, status, durationMs }, 'request finished');
       return body;
     }
-    const error = this.#errorFor(status, headers, text, context, allSecrets);
+    const error = this.#errorFor(status, headers, text, context, [...this.#secrets, ...call.secrets]);
     channels.error.publish({ ...info, status, code: error.code, durationMs });
     this.#logger?.warn({ ...info, status, code: error.code }, 'request failed');
     throw error;

@@ -19,7 +19,10 @@ function numberOf(value: string | string[] | undefined): number {
  */
 export function readUsedWeights(headers: Headers): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const name of Object.keys(headers)) {
+  for (const name in headers) {
+    // undici gives lower-case names; the prefix test spares the regex for every other header.
+    if (name.length < 20 || !(name.startsWith('x-mbx-used-weight-') || name.startsWith('X-MBX-USED-WEIGHT-')))
+      continue;
     const match = WEIGHT_HEADER.exec(name.toLowerCase());
     if (!match) continue;
     const value = numberOf(headers[name]);

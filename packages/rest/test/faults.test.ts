@@ -239,6 +239,21 @@ describe('timeouts', () => {
     expect(error.message).toBe('@userstream/rest: PUT /fapi/v1/listenKey failed (timed out after 5000 ms)');
   });
 
+  it('with the system clock, undici times the request (200 ms here), and close() ends one in flight', async () => {
+    const rest = ctx.client('binance-usdm', { clock: systemClock, timeoutMs: 200, retry: false });
+    const key = await rest.createListenKey();
+    ctx.sim.faults.failKeepalives({ count: 2, mode: 'timeout' });
+    const error = await leaks.rejection(rest.keepAliveListenKey(key));
+    expect(error).toMatchObject({ code: 'USERSTREAM_TIMEOUT', isRetryable: true });
+    expect(error.message).toBe('@userstream/rest: PUT /fapi/v1/listenKey failed (timed out after 200 ms)');
+    const slow = createRestClient({ venue: ctx.sim.venue('binance-usdm'), credentials: ctx.hmac() });
+    const before = count('PUT', '/fapi/v1/listenKey');
+    const pending = leaks.rejection(slow.keepAliveListenKey(key));
+    await until(() => count('PUT', '/fapi/v1/listenKey') === before + 1, 'the held keepalive');
+    await slow.close();
+    expect((await pending).code).toBe('USERSTREAM_CLOSED');
+  });
+
   it('an order POST that times out is not sent again', async () => {
     const { proxy, rest } = await proxied('binance-spot', { timeoutMs: 5_000 });
     proxy.state.faults.push({ method: 'POST', path: '/api/v3/order', mode: 'hold', count: 1 });
