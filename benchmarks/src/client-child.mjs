@@ -34,8 +34,8 @@ function onEvent(E) {
 }
 
 /** Lifecycle signals a client gives its user (reconnect, gap), counted for the fault table. */
-function onSignal(kind) {
-  if (kind in markers) markers[kind]++;
+function onSignal(kind, amount = 1) {
+  markers[kind] = (markers[kind] ?? 0) + amount;
 }
 
 function summary(withEvents) {
@@ -66,6 +66,11 @@ function summary(withEvents) {
   }
   return out;
 }
+
+// A rival that lets a promise rejection escape would end a default Node process; count it and go
+// on, so the figures of the rest of the run still come in (the fault table reports the count).
+process.on('unhandledRejection', () => onSignal('unhandledRejections'));
+process.on('uncaughtException', () => onSignal('uncaughtExceptions'));
 
 const rivalsDir = fileURLToPath(new URL('../.rivals/', import.meta.url));
 const context = {
@@ -105,6 +110,7 @@ process.on('message', async (msg) => {
     n = 0;
     finished = false;
     for (const k of Object.keys(markers)) markers[k] = 0;
+    handle?.reset?.();
     expected = msg.expected ?? Number.POSITIVE_INFINITY;
     if (globalThis.gc) globalThis.gc();
     cpu0 = process.cpuUsage();

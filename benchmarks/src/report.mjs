@@ -4,6 +4,23 @@ import { CLIENTS } from './clients.mjs';
 import { PATHS } from './paths.mjs';
 import { fmt } from './stats.mjs';
 
+const SIGNALS = {
+  gaps: 'gap',
+  reconnects: 'reconnected',
+  errors: 'error',
+  unhandledRejections: '**unhandled rejection**',
+  uncaughtExceptions: '**uncaught exception**',
+};
+
+/** `gap ×1, reconnected ×1` from a client's counted signals; `nothing` when there were none. */
+function signals(markers) {
+  const parts = [];
+  for (const [key, name] of Object.entries(SIGNALS)) {
+    if (markers[key] > 0) parts.push(`${name} ×${fmt(markers[key])}`);
+  }
+  return parts.length ? parts.join(', ') : 'nothing';
+}
+
 const label = (id) => CLIENTS.find((c) => c.id === id)?.label ?? id;
 
 export function renderResults({ results, runs, count, fault, latency, elapsed, rivalVersions }) {
@@ -38,7 +55,10 @@ export function renderResults({ results, runs, count, fault, latency, elapsed, r
       'drains; the client counts the events that reach user code. events/s from the first to the last event',
     );
     out('seen; CPU is the client process (`process.cpuUsage`) from just before the burst to the last event;');
-    out('peak RSS is `maxRSS` of the client process. Ratio = events/s ÷ the bare client on the same path.');
+    out('peak RSS is `maxRSS` of the client process. Ratio = events/s ÷ the bare client on the same path;');
+    out("CPU × bare = CPU per event ÷ the bare client's (the simulator paces every burst, so when a client");
+    out('keeps up, CPU per event is the sharper comparison). A warm-up burst precedes each measured one.');
+    out('The slowest rivals get a smaller burst (they would take minutes): the count column shows it.');
     out();
     for (const path of Object.keys(PATHS)) {
       const rows = results.throughput.filter((t) => t.path === path);
@@ -46,15 +66,21 @@ export function renderResults({ results, runs, count, fault, latency, elapsed, r
       const bare = rows.find((t) => t.client === 'bare');
       out(`### ${PATHS[path].label} (\`${PATHS[path].venue}\`)`);
       out();
-      out('| client | events delivered | events/s | ratio to bare | CPU ms / 1,000 events | peak RSS MiB |');
-      out('| --- | ---: | ---: | ---: | ---: | ---: |');
+      out(
+        '| client | events delivered | events/s | ratio to bare | CPU ms / 1,000 events | CPU × bare | peak RSS MiB |',
+      );
+      out('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
       for (const t of rows) {
         const delivered = t.complete
           ? `${fmt(t.expected)} of ${fmt(t.expected)}`
           : `**${t.counts.map((c) => fmt(c)).join(' / ')}** of ${fmt(t.expected)}${t.distinct.some((d, i) => d !== t.counts[i]) ? ` (distinct ${t.distinct.map((d) => fmt(d)).join(' / ')})` : ''}`;
+        const userSaw = t.userDelivered?.length
+          ? ` (user code got ${t.userDelivered.map((n) => fmt(n)).join(' / ')} \`watchOrders\` results)`
+          : '';
         const ratio = bare?.eventsPerSec && t.eventsPerSec ? t.eventsPerSec / bare.eventsPerSec : undefined;
+        const cpuRatio = bare?.cpuMsPer1k ? t.cpuMsPer1k / bare.cpuMsPer1k : undefined;
         out(
-          `| ${label(t.client)} | ${delivered} | ${fmt(t.eventsPerSec)} | ${fmt(ratio, 2)} | ${fmt(t.cpuMsPer1k, 2)} | ${fmt(t.maxRssMiB, 0)} |`,
+          `| ${label(t.client)} | ${delivered}${userSaw} | ${fmt(t.eventsPerSec)} | ${fmt(ratio, 2)} | ${fmt(t.cpuMsPer1k, 2)} | ${fmt(cpuRatio, 2)} | ${fmt(t.maxRssMiB, 0)} |`,
         );
       }
       out();
@@ -88,9 +114,10 @@ export function renderResults({ results, runs, count, fault, latency, elapsed, r
     );
     out('for the window shown. Lost = events the simulator sent that never reached user code; duplicated =');
     out('events delivered more than once; "first new event" = time from the fault to the first event');
-    out('generated after it reaching user code ("never" = not within the window). Gap/reconnect = how');
-    out("many times the client told its user it reconnected or may have missed events (the client's");
-    out('own events; "–" where it has none). Every client runs with default settings.');
+    out('generated after it reaching user code ("never" = not within the window). "What the user was');
+    out('told": the signals the client gave user code (`gap`, `reconnected` events, errors thrown or');
+    out('emitted), and promise rejections it let escape (each would end a Node process that has no');
+    out("`unhandledRejection` handler: Node's default). Every client runs with default settings.");
     out();
     out('- **drop**: the TCP connection is destroyed (`sim.faults.drop({ mode: "terminate" })`).');
     out('- **stall**: the connection goes silent, half-open: no data, no pings, no pongs, never released.');
@@ -105,7 +132,7 @@ export function renderResults({ results, runs, count, fault, latency, elapsed, r
         f.recoveryMs === undefined
           ? `never (${fmt(f.windowMs / 1000, 0)} s window)`
           : `${fmt(f.recoveryMs)} ms`;
-      const told = f.client === 'bare' ? '–' : `${f.markers.gaps} / ${f.markers.reconnects}`;
+      const told = signals(f.markers);
       out(
         `| ${label(f.client)} | ${f.path} | ${f.fault} | ${fmt(f.sent)} | ${fmt(f.lost)} | ${fmt(f.duplicated)} | ${recovered} | ${told} |`,
       );
@@ -146,8 +173,18 @@ export function renderResults({ results, runs, count, fault, latency, elapsed, r
     out();
   }
 
+  if (results.pointedBy.length) {
+    out('## How each rival is pointed at the simulator');
+    out();
+    out('Only options, fields and methods of the SDK as installed; nothing in its package is edited.');
+    out();
+    out('| client | how |');
+    out('| --- | --- |');
+    for (const p of results.pointedBy) out(`| ${label(p.client)} | ${p.how} |`);
+    out();
+  }
   if (results.unsupported.length) {
-    out('## Rivals and paths not measured');
+    out('## Rivals and paths not measured, and why');
     out();
     out('| client | path | why |');
     out('| --- | --- | --- |');

@@ -79,7 +79,13 @@ for (const id of wanted) {
     results.skipped.push({ client: id, reason: adapter.unavailableReason?.() ?? 'not available' });
     continue;
   }
-  clients.push({ ...meta, paths: adapter.paths, faultPath: adapter.faultPath ?? adapter.paths[0] });
+  if (adapter.pointedBy) results.pointedBy.push({ client: id, how: adapter.pointedBy });
+  clients.push({
+    ...meta,
+    paths: adapter.paths,
+    faultPath: adapter.faultPath ?? adapter.paths[0],
+    maxBurst: adapter.maxBurst,
+  });
 }
 
 async function attempt(what, client, fn) {
@@ -104,8 +110,9 @@ if (sections.has('throughput')) {
     for (const path of Object.keys(PATHS)) {
       for (const c of clients) {
         if (!c.paths.includes(path)) continue;
+        const count = Math.min(COUNT, c.maxBurst ?? COUNT);
         const m = await attempt(`throughput ${path}`, c.id, () =>
-          measureBurst({ client: c.id, path, count: COUNT }),
+          measureBurst({ client: c.id, path, count }),
         );
         if (!m) continue;
         print(
@@ -131,6 +138,7 @@ if (sections.has('throughput')) {
       eventsPerSec: median(list.map((m) => m.eventsPerSec)),
       cpuMsPer1k: median(list.map((m) => m.cpuMsPer1k)),
       maxRssMiB: median(list.map((m) => m.maxRssMiB)),
+      userDelivered: list.map((m) => m.markers.userDelivered).filter((n) => n !== undefined),
     });
   }
 }

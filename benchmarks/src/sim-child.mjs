@@ -50,7 +50,10 @@ const handlers = {
     handle.stop();
     return { sent: handle.sent };
   },
-  /** Steady load with one fault after `beforeMs`; answers when the load stops, with every `E` sent. */
+  /**
+   * Steady load with one fault after `beforeMs`; answers when the load stops, with every `E` sent.
+   * A stall lasts `stallMs`, or (default) the rest of the run: a half-open connection never recovers.
+   */
   async faultRun({ venue, fault, ratePerSec, beforeMs, afterMs, stallMs }) {
     sim.record.clear();
     const handle = sim.load.steady({ accountId: ACCOUNT_ID, venue, ratePerSec });
@@ -58,18 +61,20 @@ const handlers = {
     const target = { accountId: ACCOUNT_ID, venue };
     const faultAt = Date.now();
     let affected = 0;
+    let stall;
     if (fault === 'drop') {
       affected = sim.faults.drop({ ...target, mode: 'terminate' });
     } else if (fault === 'stall') {
       // A half-open connection: nothing arrives, pings unanswered; what it held back is lost.
-      const stall = sim.faults.stall({ ...target, flush: false });
-      setTimeout(() => stall.release(), stallMs).unref();
+      stall = sim.faults.stall({ ...target, flush: false });
+      if (stallMs !== undefined) setTimeout(() => stall.release(), stallMs).unref();
       affected = 1;
     } else if (fault === 'expire') {
       affected = sim.faults.expire(target);
     }
     await sleep(afterMs);
     handle.stop();
+    stall?.release();
     const sent = sim.record
       .events(target)
       .filter((e) => e.source === 'load')

@@ -3,6 +3,9 @@
 // the spot WebSocket API subscription. Pointed at the simulator with its own options: `wsUrl`
 // (lib/util/websockets/websocket-util.js getWsUrl: "if (wsUrl) return wsUrl", then the path suffix
 // /ws or /ws-api/v3 is appended) and `restOptions.baseUrl` (lib/util/requestUtils.js getRestBaseUrl).
+/** How this client is pointed at the simulator (RESULTS.md). */
+export const pointedBy =
+  "`wsUrl` and `restOptions.baseUrl` (its own options). USD-M uses the SDK's `usdmTestnet` routing (`<wsUrl>/ws/<key>`), because its default `usdmPrivate` routing connects to `/private/stream?listenKey=<key>` (lib/util/websockets/websocket-util.js getWsURLSuffix), a form the simulator does not serve.";
 export const paths = ['spot-listenkey', 'spot-wsapi', 'usdm-listenkey'];
 export const faultPath = 'usdm-listenkey';
 
