@@ -3,8 +3,8 @@ import { type Simulator, startSimulator } from '@userstream/simulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AccountMirror, type MirrorReconciled, type MirrorSnapshot } from '../src/index.js';
 import { tick, until } from './helpers.js';
-import { type PlainRest, plainRest } from './plain-rest.js';
 import { accountPart, engineSnapshot, orderOf, PlainStream } from './plain-stream.js';
+import { type PlainRest, restClient } from './rest-client.js';
 import { BHEX, COINS, converged, FUTURES, type Market, SPOT, trader } from './trading.js';
 
 let clock: VirtualClock;
@@ -24,7 +24,7 @@ afterEach(async () => {
 async function setup(market: Market, snapshot?: (base: () => MirrorSnapshot) => Promise<MirrorSnapshot>) {
   const venue = sim.venue(market.venue);
   const account = sim.accounts[0]!;
-  const rest: PlainRest = plainRest(venue, account, clock);
+  const rest: PlainRest = restClient(venue, account, clock);
   cleanups.push(() => rest.close());
   const listenKey = await rest.createListenKey();
   const stream = new PlainStream(venue, listenKey);

@@ -11,7 +11,7 @@ import {
   type Scheduler,
 } from '../src/index.js';
 import { captureOutput, DAY, HOUR, live, MIN, seededRandom, settle } from './helpers.js';
-import { type PlainRest, plainRest } from './plain-rest.js';
+import { type PlainRest, restClient } from './rest-client.js';
 
 const PATH = '/fapi/v1/listenKey';
 
@@ -44,7 +44,7 @@ function makeLease(
 ) {
   const venue = sim.venue('binance-usdm');
   const account = sim.accounts[options.account ?? 0]!;
-  const rest = plainRest(venue, account, clock, { timeoutMs: 5_000 });
+  const rest = restClient(venue, account, clock, { timeoutMs: 5_000 });
   clients.push(rest);
   const events: { type: keyof LeaseEvents; info: unknown }[] = [];
   const lease = new ListenKeyLease({
@@ -233,7 +233,7 @@ describe('ListenKeyLease against the simulator', () => {
     const key = createLeaseKey({ venue, apiKey: account.apiKey });
     const workerA = createScheduler({ clock, random: seededRandom(1) });
     const make = (owner: string, s: Scheduler) => {
-      const rest = plainRest(venue, account, clock);
+      const rest = restClient(venue, account, clock);
       clients.push(rest);
       return new ListenKeyLease({
         key,

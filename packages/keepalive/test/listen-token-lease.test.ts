@@ -10,7 +10,7 @@ import {
   type Scheduler,
 } from '../src/index.js';
 import { DAY, HOUR, live, MIN, seededRandom } from './helpers.js';
-import { type PlainRest, plainRest } from './plain-rest.js';
+import { type PlainRest, restClient } from './rest-client.js';
 
 const PATH = '/sapi/v1/userListenToken';
 
@@ -34,7 +34,7 @@ afterEach(async () => {
 function makeLease(options: { validityMs?: number; symbol?: string; renewAt?: number } = {}) {
   const venue = sim.venue(options.symbol ? 'binance-isolated-margin' : 'binance-margin');
   const account = sim.accounts[0]!;
-  const rest = plainRest(venue, account, clock);
+  const rest = restClient(venue, account, clock);
   clients.push(rest);
   const events: { type: keyof LeaseEvents; info: unknown }[] = [];
   const handed: string[] = [];

@@ -10,6 +10,7 @@ import {
   ErrorCode,
   ExchangeCode,
   ExchangeError,
+  MAX_RECV_WINDOW,
   type Params,
   ProtocolError,
   percentEncode,
@@ -181,12 +182,18 @@ export class RestClient {
     this.#apiKey = validateApiKey(credentials.apiKey, 'credentials.apiKey');
     this.#signer = createSigner(credentials);
     this.#clock = options.clock ?? systemClock;
-    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    // Network bounds are wall-clock quantities: on a scaled clock (createScaledClock has a
+    // `speed`) they are scaled so they keep their real-time meaning.
+    const speed = (this.#clock as { speed?: unknown }).speed;
+    const scale = typeof speed === 'number' && Number.isFinite(speed) && speed > 1 ? speed : 1;
+    this.#timeoutMs = (options.timeoutMs ?? DEFAULT_TIMEOUT_MS) * scale;
     this.#retry =
       options.retry === false
         ? undefined
         : { ...DEFAULT_RETRY, ...(typeof options.retry === 'object' ? options.retry : {}) };
-    this.#recvWindow = validateRecvWindow(options.recvWindow ?? DEFAULT_RECV_WINDOW);
+    this.#recvWindow = validateRecvWindow(
+      options.recvWindow ?? Math.min(MAX_RECV_WINDOW, DEFAULT_RECV_WINDOW * scale),
+    );
     this.#logger = options.logger;
     this.#random = options.random ?? Math.random;
     this.#serverTime = new ServerTime(this.#clock);
