@@ -134,6 +134,31 @@ describe('secrets never appear in errors, logs or diagnostics', () => {
   });
 });
 
+describe('abort', () => {
+  it('an AbortSignal ends a request in flight with USERSTREAM_ABORTED, on either clock', async () => {
+    const key = await ctx.client('binance-usdm').createListenKey();
+    for (const timing of [{ clock }, {}]) {
+      const rest = ctx.client('binance-usdm', timing);
+      ctx.sim.faults.failKeepalives({ count: 1, mode: 'timeout' });
+      const before = ctx.sim.record.requestCount('PUT', '/fapi/v1/listenKey');
+      const controller = new AbortController();
+      const pending = leaks.rejection(rest.keepAliveListenKey(key, { signal: controller.signal }));
+      await until(
+        () => ctx.sim.record.requestCount('PUT', '/fapi/v1/listenKey') === before + 1,
+        'the held keepalive',
+      );
+      controller.abort();
+      const error = await pending;
+      expect(error.code).toBe('USERSTREAM_ABORTED');
+      expect(error.message).toBe('@userstream/rest: PUT /fapi/v1/listenKey aborted');
+      // Not retried.
+      expect(ctx.sim.record.requestCount('PUT', '/fapi/v1/listenKey')).toBe(before + 1);
+      const already = await leaks.rejection(rest.serverTime({ signal: controller.signal }));
+      expect(already.code).toBe('USERSTREAM_ABORTED');
+    }
+  });
+});
+
 describe('close()', () => {
   it('leaves no socket open', async () => {
     await new Promise((r) => setTimeout(r, 20));
