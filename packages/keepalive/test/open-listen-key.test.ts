@@ -275,3 +275,62 @@ describe('openUserDataStream over listenKeys (compressed clock)', () => {
     expect(sim.record.requestCount('POST', listenKeyPath(FUTURES))).toBe(0);
   });
 });
+
+describe('on a scaled clock with default options', () => {
+  it('a USD-M stream and a spot WebSocket API stream live four hours in four seconds: keepalives on time, a drop survived, mirrors exact', async () => {
+    const scaled = createScaledClock({ speed: 3600 });
+    const s = await startSimulator({ clock: scaled });
+    const sched = createScheduler({ clock: scaled });
+    try {
+      const account = s.accounts[0]!;
+      const credentials = { apiKey: account.apiKey, secret: account.secret! };
+      const futures = await openStream({ venue: s.venue('binance-usdm'), credentials, scheduler: sched });
+      const spot = await openStream({ venue: s.venue('binance-spot'), credentials, scheduler: sched });
+      const mirrors = [futures, spot].map(
+        (stream) => new AccountMirror({ stream, rest: stream.rest, clock: scaled }),
+      );
+      await Promise.all(mirrors.map((m) => m.ready()));
+      const trade = [
+        trader(s, FUTURES, account.id, 5),
+        trader(
+          s,
+          {
+            ...FUTURES,
+            venue: 'binance-spot',
+            symbols: [{ symbol: 'BTCUSDT', price: '60000', qty: '0.001', tick: '0.01' }],
+          },
+          account.id,
+          6,
+        ),
+      ];
+      const start = scaled.now();
+      let dropped = false;
+      while (scaled.now() - start < 4 * HOUR) {
+        for (const step of trade) await step();
+        if (!dropped && scaled.now() - start > 2 * HOUR) {
+          dropped = s.faults.drop({ mode: 'terminate' }) > 0;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const puts = s.record.requestCount('PUT', s.venue('binance-usdm').listenKey!.keepAlive.path);
+      expect(puts).toBeGreaterThanOrEqual(7);
+      expect(puts).toBeLessThanOrEqual(10);
+      expect(futures.lease.state()).toMatchObject({
+        status: 'active',
+        consecutiveFailures: 0,
+        recreations: 0,
+      });
+      expect(dropped).toBe(true);
+      await converged(s, mirrors[0]!, FUTURES, account.id);
+      await converged(s, mirrors[1]!, { ...FUTURES, venue: 'binance-spot' }, account.id);
+      expect((futures.stats as { gaps: number }).gaps).toBeGreaterThanOrEqual(1);
+      for (const m of mirrors) m.close();
+      await futures.close();
+      await spot.close();
+      expect(s.record.connections).toBe(0);
+    } finally {
+      sched.close();
+      await s.close();
+    }
+  });
+});
