@@ -113,6 +113,11 @@ export class Link {
     return this.#ended;
   }
 
+  /** Clock ms of the last frame, ping or pong received. */
+  get lastActivity(): number {
+    return this.#lastActivity;
+  }
+
   get openedAt(): number | undefined {
     return this.#openedAt;
   }

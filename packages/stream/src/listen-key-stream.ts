@@ -219,7 +219,8 @@ export class ListenKeyConnection extends Transport {
     for (const m of members) m.sink.report(error);
   }
 
-  protected onMessage(_link: Link, text: string): void {
+  protected onMessage(link: Link, text: string): void {
+    const at = link.lastActivity;
     // During a rotation both links deliver: the sequencer drops what the overlap repeats.
     const single = this.#single;
     if (single && !this.#shared) {
@@ -229,8 +230,8 @@ export class ListenKeyConnection extends Transport {
         return;
       }
       const events = parsed.events;
-      if (events.length === 1) this.#one(single, events[0] as never, text);
-      else for (let i = 0; i < events.length; i++) this.#one(single, events[i] as never, `${i}:${text}`);
+      if (events.length === 1) this.#one(single, events[0] as never, text, at);
+      else for (let i = 0; i < events.length; i++) this.#one(single, events[i] as never, `${i}:${text}`, at);
       return;
     }
     let value: unknown;
@@ -251,7 +252,7 @@ export class ListenKeyConnection extends Transport {
         const only = [...this.#members.values()][0] as Member;
         const parsed = parseDecodedFrame(value, only.sink.dialect);
         if (!parsed.ok) only.sink.malformed(parsed.error);
-        else for (const e of parsed.events) this.#one(only, e as never, text);
+        else for (const e of parsed.events) this.#one(only, e as never, text, at);
       }
       return;
     }
@@ -260,15 +261,15 @@ export class ListenKeyConnection extends Transport {
       member.sink.malformed(parsed.error);
       return;
     }
-    const at = text.indexOf('"data":');
-    const key = at >= 0 ? text.slice(at) : text;
+    const dataAt = text.indexOf('"data":');
+    const key = dataAt >= 0 ? text.slice(dataAt) : text;
     const events = parsed.events;
     for (let i = 0; i < events.length; i++)
-      this.#one(member, events[i] as never, events.length === 1 ? key : `${i}:${key}`);
+      this.#one(member, events[i] as never, events.length === 1 ? key : `${i}:${key}`, at);
   }
 
-  #one(member: Member, event: { e: string }, text: string): void {
-    member.sink.ingest(event as never, text);
+  #one(member: Member, event: { e: string }, text: string, at: number): void {
+    member.sink.ingest(event as never, text, at);
     if (event.e === 'listenKeyExpired' && !member.expiredSaid) {
       member.expiredSaid = true;
       member.sink.credentialExpired({ reason: 'listenKeyExpired' });

@@ -34,14 +34,15 @@ export class Sequencer {
   readonly #windowMs: number;
   readonly #clock: Clock;
   readonly #capacity: number;
-  readonly #dedupeWindowMs: number;
   readonly #dedupe: boolean;
   /** E → frame text(s) seen with that E. */
   readonly #seen = new Map<number, string | string[]>();
   /** Arrival order of remembered entries, for pruning: parallel rings. */
   #ringE: number[] = [];
   #ringText: string[] = [];
+  /** Prune epoch of each entry (the epoch advances on every `prune()`): no clock read per event. */
   #ringAt: number[] = [];
+  #epoch = 0;
   #ringHead = 0;
   /** Held events sorted by E (reorder window). */
   #held: Held[] = [];
@@ -58,7 +59,6 @@ export class Sequencer {
     this.#clock = options.clock;
     this.#dedupe = options.dedupe !== undefined;
     this.#capacity = options.dedupe?.capacity ?? 0;
-    this.#dedupeWindowMs = options.dedupe?.windowMs ?? 0;
   }
 
   /** Events remembered for dedupe. */
@@ -103,10 +103,14 @@ export class Sequencer {
     for (const h of held) this.#release(h.event, h.E);
   }
 
-  /** Forgets dedupe entries older than the window (called on a timer by the stream). */
+  /**
+   * Forgets dedupe entries remembered before the previous call: called every `windowMs` by the
+   * stream, an event is remembered for between one and two windows.
+   */
   prune(): void {
     if (!this.#dedupe) return;
-    const horizon = this.#clock.now() - this.#dedupeWindowMs;
+    const horizon = this.#epoch;
+    this.#epoch++;
     while (this.#ringHead < this.#ringE.length && (this.#ringAt[this.#ringHead] as number) < horizon) {
       this.#forgetOldest();
     }
@@ -147,7 +151,7 @@ export class Sequencer {
     }
     this.#ringE.push(E);
     this.#ringText.push(text);
-    this.#ringAt.push(this.#clock.now());
+    this.#ringAt.push(this.#epoch);
     if (this.#ringE.length - this.#ringHead > this.#capacity) {
       this.#forgetOldest();
       if (this.#ringHead >= 1024) this.#compact();

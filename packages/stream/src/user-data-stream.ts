@@ -97,7 +97,8 @@ export interface StreamStats {
 export interface StreamSink {
   readonly dialect: ResolvedOptions['venue']['dialect'];
   readonly closing: boolean;
-  ingest(event: UserDataEvent, text: string): void;
+  /** `at`: clock ms the frame arrived (the link's reading, so the hot path reads the clock once). */
+  ingest(event: UserDataEvent, text: string, at: number): void;
   malformed(error: UserstreamError): void;
   subscribed(reason: GapReason | undefined): void;
   down(info: ReconnectingInfo): void;
@@ -148,6 +149,8 @@ export abstract class UserDataStream
   #openWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   #failure: UserstreamError | undefined;
   #pruneTimer: ClockTimer | undefined;
+  /** Arrival time of the frame being processed. */
+  #arrivedAt = 0;
   /** The part transports drive. */
   protected readonly sink: StreamSink;
 
@@ -169,7 +172,7 @@ export abstract class UserDataStream
       get closing() {
         return self.#closing !== undefined;
       },
-      ingest: (event, text) => this.#ingest(event, text),
+      ingest: (event, text, at) => this.#ingest(event, text, at),
       malformed: (error) => this.#malformed(error),
       subscribed: (reason) => this.#subscribed(reason),
       down: (info) => this.#down(info),
@@ -266,8 +269,9 @@ export abstract class UserDataStream
 
   // ---- hot path ----
 
-  #ingest(event: UserDataEvent, text: string): void {
+  #ingest(event: UserDataEvent, text: string, at: number): void {
     if (this.#closing) return;
+    this.#arrivedAt = at;
     const stats = this.stats;
     stats.eventsReceived++;
     const seq = this.#sequencer;
@@ -282,7 +286,7 @@ export abstract class UserDataStream
   #deliver(event: UserDataEvent): void {
     const stats = this.stats;
     stats.eventsDelivered++;
-    stats.lastEventAt = this.#clock.now();
+    stats.lastEventAt = this.#arrivedAt;
     const E = (event as { E?: unknown }).E;
     if (typeof E === 'number') stats.lastEventTime = E;
     const type = event.e;

@@ -295,7 +295,7 @@ export class WsApiSession extends Transport {
       const at = text.indexOf('"event":');
       const key = at >= 0 ? text.slice(at) : text;
       for (const event of parsed.events) {
-        member.sink.ingest(event, key);
+        member.sink.ingest(event, key, link.lastActivity);
         if (event.e === 'eventStreamTerminated') this.#terminated(link, member, sid);
       }
       return;
@@ -313,7 +313,7 @@ export class WsApiSession extends Transport {
       // An event outside any subscription (a future connection-level event): pass it to everyone.
       for (const member of this.#members.values()) {
         const parsed = parseDecodedFrame(value, member.sink.dialect);
-        if (parsed.ok) for (const e of parsed.events) member.sink.ingest(e, text);
+        if (parsed.ok) for (const e of parsed.events) member.sink.ingest(e, text, link.lastActivity);
       }
       return;
     }
