@@ -1,8 +1,10 @@
 // Many idle user data streams in one process: memory per stream. Forked by scale.mjs with the
 // simulator's URLs and one account per stream; each stream gets its own listenKey.
 import { getVenue, withBaseUrls } from '@userstream/core';
+import { benchAccounts } from './accounts.mjs';
 
-const { client, urls, accounts } = JSON.parse(process.argv[2]);
+const { client, urls, streams } = JSON.parse(process.argv[2]);
+const accounts = benchAccounts(streams);
 const profile = getVenue('binance-usdm');
 const venue = withBaseUrls(profile, {
   rest: urls.rest,
@@ -48,6 +50,21 @@ const openers = {
       return () => stream.close();
     };
   },
+  /** A managed stream per account on one shared scheduler: lease, REST client and stream. */
+  async 'userstream-keepalive'() {
+    const { createScheduler, openUserDataStream } = await import('@userstream/keepalive');
+    const scheduler = createScheduler();
+    return async (_listenKey, account) => {
+      const stream = await openUserDataStream({
+        venue,
+        credentials: { apiKey: account.apiKey, secret: account.secret },
+        scheduler,
+      });
+      stream.on('event', () => {});
+      stream.on('error', () => {});
+      return () => stream.close();
+    };
+  },
 };
 
 const open = await openers[client]();
@@ -59,15 +76,15 @@ const before = process.memoryUsage();
 const closers = [];
 const t0 = performance.now();
 for (let i = 0; i < keys.length; i += 50) {
-  closers.push(...(await Promise.all(keys.slice(i, i + 50).map((k) => open(k)))));
+  closers.push(...(await Promise.all(keys.slice(i, i + 50).map((k, j) => open(k, accounts[i + j])))));
 }
 const openMs = performance.now() - t0;
 // Let heartbeats and timers settle into their idle state.
-await new Promise((r) => setTimeout(r, 1000));
+await new Promise((r) => setTimeout(r, 2000));
 await settle();
 const after = process.memoryUsage();
 const cpu0 = process.cpuUsage();
-await new Promise((r) => setTimeout(r, 2000));
+await new Promise((r) => setTimeout(r, 3000));
 const idleCpu = process.cpuUsage(cpu0);
 process.send({
   type: 'result',
@@ -77,7 +94,7 @@ process.send({
   rssPerStream: (after.rss - before.rss) / closers.length,
   externalPerStream:
     (after.external + after.arrayBuffers - before.external - before.arrayBuffers) / closers.length,
-  idleCpuMsPerSec: (idleCpu.user + idleCpu.system) / 1000 / 2,
+  idleCpuMsPerSec: (idleCpu.user + idleCpu.system) / 1000 / 3,
 });
 process.on('message', async (msg) => {
   if (msg.cmd === 'close') {

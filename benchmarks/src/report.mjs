@@ -148,7 +148,8 @@ export function renderResults({ results, runs, count, fault, latency, elapsed, r
     out();
     out('One process opens one USD-M listenKey stream per account (each its own key and connection),');
     out('then idles; memory per stream is the growth of the heap (and of RSS) divided by the streams,');
-    out('after GC, keys created before the baseline.');
+    out('after GC, keys created before the baseline. The keepalive row is a managed stream per');
+    out('account on one shared scheduler: lease, store record, REST client and stream together.');
     out();
     out(
       '| client | streams | heap bytes / stream | RSS bytes / stream | idle CPU ms per s | open all (ms) |',
@@ -165,7 +166,11 @@ export function renderResults({ results, runs, count, fault, latency, elapsed, r
     out(`### ${fmt(s.leases)} listenKey leases in one process`);
     out();
     out('`packages/keepalive/bench/leases.mjs` (one scheduler, the simulator in a child process, a');
-    out('compressed clock), its output verbatim:');
+    out(
+      `compressed clock), run with SPEED=${s.leaseSpeed} CYCLES=${s.leaseCycles}, its output verbatim. (Not at the`,
+    );
+    out("script's default SPEED=360: `@userstream/rest` runs request timeouts on the clock it is given, so");
+    out('at 360 its 10 s timeout is 28 ms of real time and creating 10,000 keys times out.)');
     out();
     out('```');
     for (const line of s.leaseLines) out(line);

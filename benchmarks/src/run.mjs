@@ -42,7 +42,7 @@ const FAULT = {
   beforeMs: 1500,
   afterMs: { drop: 8000, stall: 35_000, expire: 8000 },
 };
-const LATENCY = { ratePerSec: 200, durationMs: smoke ? 1000 : 3000 };
+const LATENCY = { ratePerSec: 200, durationMs: 2000 };
 
 let wanted = smoke ? ['bare', 'userstream'] : CLIENTS.map((c) => c.id);
 if (args.clients) wanted = args.clients.split(',');
@@ -55,6 +55,7 @@ const results = {
   unsupported: [],
   failures: [],
   skipped: [],
+  pointedBy: [],
   scale: undefined,
 };
 

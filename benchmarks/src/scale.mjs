@@ -3,7 +3,9 @@ import { fork, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
-export const IDLE_CLIENTS = ['bare', 'userstream'];
+export const IDLE_CLIENTS = ['bare', 'userstream', 'userstream-keepalive'];
+export const LEASE_SPEED = 30;
+export const LEASE_CYCLES = 2;
 
 function once(proc, type, timeoutMs) {
   const match = typeof type === 'function' ? type : (msg) => msg.type === type;
@@ -30,14 +32,10 @@ export async function measureIdle({ client, streams }) {
   let idle;
   try {
     const ready = await once(sim, 'ready', 60_000);
-    idle = fork(
-      here('./idle-child.mjs'),
-      [JSON.stringify({ client, urls: ready.urls, accounts: ready.accounts })],
-      {
-        execArgv: ['--expose-gc'],
-        stdio: 'inherit',
-      },
-    );
+    idle = fork(here('./idle-child.mjs'), [JSON.stringify({ client, urls: ready.urls, streams })], {
+      execArgv: ['--expose-gc'],
+      stdio: 'inherit',
+    });
     const result = await once(idle, 'result', 180_000);
     sim.send({ cmd: 'waitSubscribed', id: 1, n: streams, timeoutMs: 1000 });
     const seen = await once(sim, (m) => m.id === 1, 5000).catch(() => undefined);
@@ -58,7 +56,14 @@ export function runLeases({ leases = 10_000 } = {}) {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ['--expose-gc', 'bench/leases.mjs'], {
       cwd,
-      env: { ...process.env, LEASES: String(leases) },
+      // SPEED 30 rather than the script's default 360: @userstream/rest runs its request timeouts on
+      // the clock it is given, so at 360 a 10 s timeout is 28 ms of real time and creates time out.
+      env: {
+        ...process.env,
+        LEASES: String(leases),
+        SPEED: String(LEASE_SPEED),
+        CYCLES: String(LEASE_CYCLES),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -103,5 +108,5 @@ export async function runScale({ clients, print, streams = 1000, leases = 10_000
     print(`  ! leases: ${error.message}`);
     leaseLines = [`failed: ${error.message.split('\n')[0]}`];
   }
-  return { streams, idle, leases, leaseLines };
+  return { streams, idle, leases, leaseLines, leaseSpeed: LEASE_SPEED, leaseCycles: LEASE_CYCLES };
 }

@@ -1,17 +1,11 @@
 // The simulator, in its own process so its CPU is never counted against a client. Forked by
 // harness.mjs; driven over IPC. One simulator per measured run, so no state leaks between clients.
 import { startSimulator } from '@userstream/simulator';
+import { benchAccounts } from './accounts.mjs';
 
 const options = JSON.parse(process.argv[2] ?? '{}');
 // `accounts: n` makes n HMAC accounts (idle-stream scale runs); otherwise the seeded defaults.
-const accounts = options.accounts
-  ? Array.from({ length: options.accounts }, (_, i) => ({
-      id: `a${i}`,
-      keyType: 'hmac',
-      apiKey: `benchKey${String(i).padStart(12, '0')}`.padEnd(64, 'K'),
-      secret: `benchSecret${String(i).padStart(12, '0')}`.padEnd(64, 'S'),
-    }))
-  : undefined;
+const accounts = options.accounts ? benchAccounts(options.accounts) : undefined;
 const sim = await startSimulator({
   recordEvents: options.recordEvents === true,
   seed: 1,
@@ -102,5 +96,4 @@ process.send({
   type: 'ready',
   urls: sim.urls,
   account: { id: account.id, apiKey: account.apiKey, secret: account.secret },
-  accounts: accounts?.map((a) => ({ id: a.id, apiKey: a.apiKey, secret: a.secret })),
 });
