@@ -246,18 +246,24 @@ describe('openListenKeyStream', () => {
   });
 
   it('close() leaves no socket and no timer', async () => {
-    const { stream } = await open();
+    const listenKey = await r.createListenKey('binance-usdm'); // the simulator's expiry timer
+    const timersBefore = r.clock.pending;
+    const socketsBefore = process.getActiveResourcesInfo().filter((x) => x === 'TCPSocketWrap').length;
+    const stream = openListenKeyStream({ venue: r.sim.venue('binance-usdm'), listenKey, clock: r.clock });
+    await stream.opened();
     order(r.sim, r.account.id, 'binance-usdm');
-    await tick(5);
+    r.sim.faults.duplicate({ accountId: r.account.id, count: 1 });
+    order(r.sim, r.account.id, 'binance-usdm', '49000');
+    await until(() => stream.stats.eventsReceived >= 3, 'events');
+    expect(r.clock.pending).toBeGreaterThan(timersBefore); // heartbeat, rotation, dedupe pruning
     await stream.close();
     expect(stream.state).toBe('closed');
     await until(() => r.sim.record.connections === 0, 'server saw the close');
-    // Only the simulator's own timers remain.
-    const pendingWithStream = r.clock.pending;
-    await r.sim.close();
-    expect(pendingWithStream).toBeGreaterThanOrEqual(0);
-    expect(r.clock.pending).toBe(0);
-    r = await rig();
+    await until(
+      () => process.getActiveResourcesInfo().filter((x) => x === 'TCPSocketWrap').length <= socketsBefore,
+      'client socket released',
+    );
+    expect(r.clock.pending).toBe(timersBefore);
   });
 
   it('never puts a listenKey in errors, logs or diagnostics', async () => {

@@ -206,10 +206,15 @@ describe('openWsApiStream', () => {
     expect(stream.stats.malformed).toBe(1);
   });
 
-  it('close() unsubscribes and leaves no socket', async () => {
+  it('close() unsubscribes and leaves no socket and no timer', async () => {
+    const timersBefore = r.clock.pending;
     const { stream } = await open(signature());
+    order(r.sim, r.account.id, 'binance-spot');
+    await until(() => stream.stats.eventsReceived >= 2, 'events');
+    expect(r.clock.pending).toBeGreaterThan(timersBefore);
     await stream.close();
     await until(() => r.sim.record.connections === 0, 'closed');
+    expect(r.clock.pending).toBe(timersBefore);
     expect(stream.state).toBe('closed');
     await expect(stream.opened()).rejects.toMatchObject({ code: ErrorCode.Closed });
   });
