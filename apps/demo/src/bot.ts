@@ -235,6 +235,12 @@ export interface BotOptions {
 
 const MAX_NOTES = 200;
 
+/** Stream reliability options on the embedded exchange (wall-clock ms). */
+export const DEMO_STREAM_OPTIONS = Object.freeze({
+  heartbeat: { pingIntervalMs: 1_000, pongTimeoutMs: 1_000, inactivityTimeoutMs: 3_000 },
+  reconnect: { baseDelayMs: 100, maxDelayMs: 2_000 },
+});
+
 /**
  * The demo bot: an embedded exchange (or a real venue), one kept-alive stream and AccountMirror
  * per market, a ladder strategy, faults on demand, and the numbers everything else shows.
@@ -331,6 +337,10 @@ export class Bot {
     const speed = this.sim ? this.config.speed : 1;
     // A compressed clock stretches network latency too: give signed requests the widest window.
     const restOptions = speed > 1 ? { recvWindow: 60_000 } : {};
+    // On the embedded exchange, detect silence and come back faster than the defaults (15 s pings,
+    // 10 s pong timeout, 30 s backoff cap) so every recovery shows within a second or two. These
+    // are wall-clock values: the stream scales them to the compressed clock.
+    const streamOptions = this.sim ? DEMO_STREAM_OPTIONS : {};
     const settled = await Promise.allSettled(
       specs.map(async (spec) => {
         const logger = this.#logger.child({ stream: spec.name });
@@ -340,6 +350,7 @@ export class Bot {
           scheduler: this.#scheduler,
           logger,
           rest: restOptions,
+          stream: streamOptions,
           ...(spec.symbol === undefined ? {} : { symbol: spec.symbol }),
           signal: AbortSignal.timeout(30_000),
         });
@@ -531,9 +542,19 @@ export class Bot {
       const quietAfter =
         this.config.durationMs === undefined ? Number.POSITIVE_INFINITY : this.config.durationMs * 0.7;
       this.#every(this.config.faultEveryMs, () => {
-        if (Date.now() - this.#runStartedAt < quietAfter) this.injectFault();
+        if (Date.now() - this.#runStartedAt >= quietAfter) return;
+        // One fault at a time: the next waits until every stream has recovered from the last
+        // (unless --fault-overlap asks for the harsher schedule).
+        if (this.config.faultOverlap || this.#healthy()) this.injectFault();
       });
     }
+  }
+
+  /** Every stream open, every mirror live, every credential settled. */
+  #healthy(): boolean {
+    return this.streams.every(
+      (s) => s.state === 'open' && s.mirror.phase === 'live' && s.handle.lease.state().status === 'active',
+    );
   }
 
   /** Injects the next fault of the rotation (the `f` key, and `--faults`). */

@@ -33,6 +33,8 @@ export interface DemoConfig {
   faults: boolean;
   /** Real ms between injected faults. */
   faultEveryMs: number;
+  /** Inject on schedule even while streams are still recovering from the last fault. */
+  faultOverlap: boolean;
   /** Protocol clock speed of the embedded simulator and the bot. */
   speed: number;
   seed: number;
@@ -61,7 +63,8 @@ and a BHEX-style venue (signed listenKey), with a ladder strategy and a live das
   --duration <time>         run for this long, then shut down (30s, 5m, 1h; default: until q/Ctrl-C)
   --json                    no dashboard; print one JSON summary at the end (exit 0 iff mirrors match)
   --faults                  inject simulator faults now and then (key f in the dashboard does one)
-  --fault-every <time>      real time between faults (default 3s)
+  --fault-every <time>      real time between faults (default 3s); each waits for the last recovery
+  --fault-overlap           inject on schedule even while streams are still recovering (harsher)
   --speed <n>               protocol clock speed of the embedded exchange (default ${DEFAULT_SPEED})
   --seed <n>                simulator seed (default 1)
   --port <n>                port of /healthz and /metrics (default: a free port, printed at start)
@@ -135,6 +138,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
         json: { type: 'boolean' },
         faults: { type: 'boolean' },
         'fault-every': { type: 'string' },
+        'fault-overlap': { type: 'boolean' },
         speed: { type: 'string' },
         seed: { type: 'string' },
         port: { type: 'string' },
@@ -207,6 +211,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     durationMs,
     json,
     faults: flag('faults'),
+    faultOverlap: flag('fault-overlap'),
     faultEveryMs:
       str('fault-every') === undefined
         ? DEFAULT_FAULT_EVERY_MS
@@ -232,11 +237,13 @@ function realTarget(
   flag: (name: string) => boolean,
   env: NodeJS.ProcessEnv,
 ): Target {
-  if (flag('faults')) {
-    throw configError(
-      '--faults only works with the embedded simulator; drop --venue or --faults',
-      '--faults',
-    );
+  for (const name of ['faults', 'fault-overlap', 'fault-every']) {
+    if (flag(name) || str(name) !== undefined) {
+      throw configError(
+        `--${name} only works with the embedded simulator; drop --venue or --${name}`,
+        `--${name}`,
+      );
+    }
   }
   let venue: VenueProfile;
   try {

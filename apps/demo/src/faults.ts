@@ -1,6 +1,12 @@
 import type { VenueId } from '@userstream/core';
 import type { FaultHandle, Simulator } from '@userstream/simulator';
 
+/**
+ * Where each stream (in the demo's order: spot, margin, usdm, bhex) starts in its list of faults,
+ * so that the first five rounds already include every kind of fault.
+ */
+const START_OFFSETS = [0, 5, 0, 1];
+
 /** A stream the injector may aim at. */
 export interface FaultTargetStream {
   name: string;
@@ -38,7 +44,7 @@ export class FaultInjector {
   readonly #handles: FaultHandle[] = [];
   readonly #recipes: Recipe[];
   #turn = 0;
-  #recipeTurn = 0;
+  readonly #recipeTurns = new Map<string, number>();
   readonly counts: Record<string, number> = {};
   injected = 0;
 
@@ -72,21 +78,9 @@ export class FaultInjector {
           fault('drop', s, 'connection killed', sim.faults.drop({ ...t, mode: 'terminate' })),
       },
       {
-        type: 'duplicate',
-        applies: any,
-        run: (sim, t, s) =>
-          fault('duplicate', s, 'next 5 events sent twice', sim.faults.duplicate({ ...t, count: 5 })),
-      },
-      {
         type: 'expire',
         applies: credential,
         run: (sim, t, s) => fault('expire', s, 'credential lapsed', sim.faults.expire(t)),
-      },
-      {
-        type: 'reorder',
-        applies: any,
-        run: (sim, t, s) =>
-          fault('reorder', s, 'next 4 events sent last-first', sim.faults.reorder({ ...t, window: 4 })),
       },
       {
         type: 'stall',
@@ -98,28 +92,18 @@ export class FaultInjector {
         },
       },
       {
-        type: 'failKeepalives',
-        applies: listenKey,
-        run: (sim, t, s) => {
-          this.#handles.push(sim.faults.failKeepalives({ ...t, mode: '-1125', count: 1 }));
-          return fault('failKeepalives', s, 'next keepalive answers -1125', 1);
-        },
-      },
-      {
-        type: 'malformedFrame',
-        applies: any,
-        run: (sim, t, s) => fault('malformedFrame', s, 'truncated JSON frame', sim.faults.malformedFrame(t)),
-      },
-      {
         type: 'eventStreamTerminated',
         applies: wsApi,
         run: (sim, t, s) =>
           fault('eventStreamTerminated', s, 'subscription ended', sim.faults.eventStreamTerminated(t)),
       },
       {
-        type: 'unknownEvent',
-        applies: any,
-        run: (sim, t, s) => fault('unknownEvent', s, 'event of an unknown type', sim.faults.unknownEvent(t)),
+        type: 'failKeepalives',
+        applies: listenKey,
+        run: (sim, t, s) => {
+          this.#handles.push(sim.faults.failKeepalives({ ...t, mode: '-1125', count: 1 }));
+          return fault('failKeepalives', s, 'next keepalive answers -1125', 1);
+        },
       },
       {
         type: 'serverShutdown',
@@ -133,6 +117,12 @@ export class FaultInjector {
           ),
       },
       {
+        type: 'duplicate',
+        applies: any,
+        run: (sim, t, s) =>
+          fault('duplicate', s, 'next 5 events sent twice', sim.faults.duplicate({ ...t, count: 5 })),
+      },
+      {
         type: 'refuseConnections',
         applies: any,
         run: (sim, t, s) => {
@@ -141,22 +131,37 @@ export class FaultInjector {
           return fault('refuseConnections', s, 'dropped, reconnects refused for a while', sim.faults.drop(t));
         },
       },
+      {
+        type: 'reorder',
+        applies: any,
+        run: (sim, t, s) =>
+          fault('reorder', s, 'next 4 events sent last-first', sim.faults.reorder({ ...t, window: 4 })),
+      },
+      {
+        type: 'malformedFrame',
+        applies: any,
+        run: (sim, t, s) => fault('malformedFrame', s, 'truncated JSON frame', sim.faults.malformedFrame(t)),
+      },
+      {
+        type: 'unknownEvent',
+        applies: any,
+        run: (sim, t, s) => fault('unknownEvent', s, 'event of an unknown type', sim.faults.unknownEvent(t)),
+      },
     ];
   }
 
-  /** Injects the next fault of the rotation: streams in turn, each with the next fault that applies to it. */
+  /** Injects the next fault of the rotation: streams in turn, each cycling through every fault that applies to it. */
   next(): InjectedFault {
     const stream = this.#streams[this.#turn++ % this.#streams.length];
     if (!stream) throw new Error('no streams to inject faults into');
-    for (let tries = 0; tries < this.#recipes.length; tries++) {
-      const recipe = this.#recipes[this.#recipeTurn++ % this.#recipes.length] as Recipe;
-      if (!recipe.applies(stream)) continue;
-      const injected = recipe.run(this.#sim, { accountId: this.#accountId, venue: stream.venue }, stream);
-      this.injected++;
-      this.counts[injected.type] = (this.counts[injected.type] ?? 0) + 1;
-      return injected;
-    }
-    throw new Error(`no fault applies to ${stream.name}`);
+    const recipes = this.#recipes.filter((r) => r.applies(stream));
+    const turn = this.#recipeTurns.get(stream.name) ?? START_OFFSETS[this.#streams.indexOf(stream)] ?? 0;
+    this.#recipeTurns.set(stream.name, turn + 1);
+    const recipe = recipes[turn % recipes.length] as Recipe;
+    const injected = recipe.run(this.#sim, { accountId: this.#accountId, venue: stream.venue }, stream);
+    this.injected++;
+    this.counts[injected.type] = (this.counts[injected.type] ?? 0) + 1;
+    return injected;
   }
 
   /** Releases every lasting fault (stalls flush what they held back). */

@@ -209,9 +209,12 @@ describe('--duration --json --faults against the embedded exchange', () => {
     expect(summary.streams.map((s: { name: string; protocol: string }) => `${s.name}:${s.protocol}`)).toEqual(
       ['spot:wsApi', 'margin:listenToken', 'usdm:listenKey', 'bhex:listenKey'],
     );
-    // Faults rotate over the streams: 9 s at one per 300 ms, none in the last 30 %.
-    expect(summary.faultsInjected, context).toBeGreaterThanOrEqual(12);
-    expect(Object.keys(summary.faults).length, context).toBeGreaterThanOrEqual(8);
+    // Faults rotate over the streams, at most one per 300 ms and each after the last recovery,
+    // none in the last 30 % of the run.
+    expect(summary.faultsInjected, context).toBeGreaterThanOrEqual(8);
+    expect(Object.keys(summary.faults).length, context).toBeGreaterThanOrEqual(6);
+    expect(summary.faults.drop, context).toBeGreaterThanOrEqual(1);
+    expect(summary.faults.expire, context).toBeGreaterThanOrEqual(1);
     for (const s of summary.streams) {
       expect(s.mirrorMatches, `${s.name}: ${s.mismatches.join('; ')}`).toBe(true);
       expect(s.events, s.name).toBeGreaterThan(20);
