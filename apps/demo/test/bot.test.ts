@@ -92,9 +92,9 @@ describe('the bot on the embedded exchange', () => {
       const usdmRuntime = bot.streams.find((s) => s.name === 'usdm')!;
       expect(usdmRuntime.reconnects).toBeGreaterThan(0);
       await until(() => usdmRuntime.mirror.stats.reconciliations >= 2, 5_000, 'the usdm mirror to resync');
-      expect(bot.notes.some((n) => n.stream === 'usdm' && /mirror reconciled \(gap:reconnect\)/.test(n.text))).toBe(
-        true,
-      );
+      expect(
+        bot.notes.some((n) => n.stream === 'usdm' && /mirror reconciled \(gap:reconnect\)/.test(n.text)),
+      ).toBe(true);
 
       // The dashboard shows it (rendered without ANSI codes, as a test can read it).
       const frame = renderDashboard(bot, {
@@ -110,7 +110,9 @@ describe('the bot on the embedded exchange', () => {
       expect(frame).toMatch(/reconnected/);
 
       const metricsText = (await get(`${ops.url}/metrics`)).text;
-      expect(metricsText).toMatch(/userstream_stream_lifecycle_total\{venue="binance-usdm",event="reconnecting"/);
+      expect(metricsText).toMatch(
+        /userstream_stream_lifecycle_total\{venue="binance-usdm",event="reconnecting"/,
+      );
       expect(metricsText).toMatch(/userstream_demo_stream_up\{stream="usdm",venue="binance-usdm"\} 1/);
 
       // Ctrl-C: our orders canceled, listenKeys deleted, the exchange closed.
@@ -144,7 +146,11 @@ describe('the bot on the embedded exchange', () => {
     const config = parseConfig(['--duration', '2s', '--json', '--seed', '5'], {});
     const bot = await Bot.start({ config, logger: createLogger({ level: 'silent', file: undefined }) });
     try {
-      await until(() => bot.streams.every((s) => (s.ladder?.filled ?? 0) > 0), 15_000, 'fills on every market');
+      await until(
+        () => bot.streams.every((s) => (s.ladder?.filled ?? 0) > 0),
+        15_000,
+        'fills on every market',
+      );
       const sim = bot.sim!;
       // A drop on spot loses what the exchange sends before the new subscription: the stream
       // says so (gap) and the mirror resyncs.
