@@ -235,6 +235,27 @@ export interface BotOptions {
 
 const MAX_NOTES = 200;
 
+/** Waits for the mirror's first snapshot, or fails saying which stream could not get one. */
+async function readyWithin(mirror: AccountMirror, name: string, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `${name}: no account snapshot within ${ms / 1000} s (${mirror.stats.snapshotFailures} failed); check the key's permissions`,
+          ),
+        ),
+      ms,
+    );
+  });
+  try {
+    await Promise.race([mirror.ready(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Stream reliability options on the embedded exchange (wall-clock ms). */
 export const DEMO_STREAM_OPTIONS = Object.freeze({
   heartbeat: { pingIntervalMs: 1_000, pongTimeoutMs: 1_000, inactivityTimeoutMs: 3_000 },
@@ -364,7 +385,7 @@ export class Bot {
         const runtime = new StreamRuntime(spec, handle, mirror, this.clock);
         this.#watch(runtime);
         this.streams.push(runtime); // closed by stop() even if another stream fails to open
-        await mirror.ready();
+        await readyWithin(mirror, spec.name, 30_000);
         return { runtime, spec, logger };
       }),
     );

@@ -139,7 +139,7 @@ describe('invalid config: one line on stderr, exit code 2, no stack trace', () =
     ['--speed out of range', ['--speed', '0'], {}, /--speed must be a number from 1 to 3600/],
   ];
 
-  it.each(cases)('%s', async (_name, args, env, message) => {
+  it.concurrent.each(cases)('%s', async (_name, args, env, message) => {
     const run = await runDemo(args, { env });
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
@@ -272,4 +272,77 @@ describe('--duration --json --faults against the embedded exchange', () => {
       expect(text).not.toContain(keyBody);
     }
   }, 90_000);
+});
+
+describe('a real venue (a simulator standing in for a Binance-compatible host)', () => {
+  it('watches read-only and sums up without a record to compare with', async () => {
+    await using venue = await startSimulator({ seed: 12 });
+    const account = venue.accounts.find((a) => a.keyType === 'hmac')!;
+    const run = await runDemo(
+      [
+        '--venue',
+        'binance-usdm',
+        '--rest-url',
+        venue.urls.rest,
+        '--ws-url',
+        `${venue.urls.ws}/private`,
+        '--duration',
+        '1500ms',
+        '--json',
+      ],
+      {
+        env: { USERSTREAM_API_KEY: account.apiKey, USERSTREAM_API_SECRET: account.secret! },
+        during: async () => {
+          venue.exchange.deposit(account.id, 'binance-usdm', 'USDT', '3.25');
+        },
+      },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary).toMatchObject({
+      mode: 'venue',
+      speed: 1,
+      faultsInjected: 0,
+      lostEvents: null,
+      duplicateEvents: 0,
+      mirrorMatches: true,
+      streams: [{ name: 'binance-usdm', protocol: 'listenKey', ordersPlaced: 0, mismatches: [] }],
+    });
+    expect(venue.record.requestCount('DELETE', '/fapi/v1/listenKey')).toBe(1);
+    expect(run.stderr + run.stdout).not.toContain(account.secret!);
+    expect(run.stderr + run.stdout).not.toContain(account.apiKey);
+  });
+
+  it('a key the venue rejects: one line naming the problem, exit code 2', async () => {
+    await using venue = await startSimulator({ seed: 13 });
+    const run = await runDemo(
+      [
+        '--venue',
+        'bhex',
+        '--rest-url',
+        venue.urls.rest,
+        '--ws-url',
+        `${venue.urls.ws}/openapi`,
+        '--json',
+        '--duration',
+        '5s',
+      ],
+      {
+        env: {
+          USERSTREAM_API_KEY: 'NotAKeyTheVenueKnows0123456789',
+          USERSTREAM_API_SECRET: 'AlsoNotTheSecret0123456789',
+        },
+      },
+    );
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    // Without a dashboard the pino log goes to stderr too (JSON lines); the rest is for people.
+    const lines = run.stderr.split('\n').filter((l) => l && !l.startsWith('{'));
+    expect(lines[0]).toMatch(/\/healthz and \/metrics on/);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^userstream demo: could not start: .*-2015.*\(check --venue and the keys\)$/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.stderr).not.toContain('NotAKeyTheVenueKnows0123456789');
+    expect(run.stderr).not.toContain('AlsoNotTheSecret0123456789');
+  });
 });
