@@ -8,7 +8,7 @@ import { channel } from 'node:diagnostics_channel';
 export const DIAGNOSTICS_CHANNELS = {
   /** `{ type: 'change' | 'unavailable' | 'available' | 'rejoined', worker, … }` */
   membership: 'userstream:redis:membership',
-  /** `{ type: 'acquired' | 'released' | 'lost' | 'claim-refused' | 'open-failed', worker, account, … }` */
+  /** `{ type: 'acquired' | 'released' | 'lost' | 'claim-refused' | 'open-failed', worker, account, … }`; `{ type: 'rate-limited', worker, origin, until }` */
   ownership: 'userstream:redis:ownership',
   /** `{ type: 'overflow' | 'retry', worker, account, … }` */
   sink: 'userstream:redis:sink',

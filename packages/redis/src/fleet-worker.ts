@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import {
   type Clock,
   type ClockTimer,
+  getVenue,
   InvalidInputError,
   type KeyMaterial,
   systemClock,
@@ -29,11 +30,14 @@ import { checkPrefix } from './keys.js';
 import { createRedisLeaseStore } from './lease-store.js';
 import { createMembership, type Membership, type MembershipChange } from './membership.js';
 import { rendezvousOwner } from './rendezvous.js';
+import { LuaScript } from './script.js';
 
 /** Ownership of a stream lapses 5 s after its owner's last renewal: the takeover bound's main term. */
 export const DEFAULT_FLEET_OWNERSHIP_TTL_MS = 5_000;
 /** Owners renew every 1.5 s (three chances before the TTL). */
 export const DEFAULT_FLEET_OWNERSHIP_RENEW_MS = 1_500;
+/** Stream opens per second per venue host, fleet-wide. */
+export const DEFAULT_OPEN_RATE_PER_SECOND = 30;
 /** Each worker compares what it owns with what rendezvous gives it every second (and on every member change). */
 export const DEFAULT_RECONCILE_MS = 1_000;
 
@@ -80,8 +84,13 @@ export interface FleetWorkerOptions {
    * this long: current owners re-assert their ownership first. @default ownershipRenewMs + 2 × heartbeatMs
    */
   settleMs?: number;
-  /** Streams opened at once. @default 16 */
+  /** Streams opened at once by this worker. @default 16 */
   openConcurrency?: number;
+  /**
+   * Stream opens per second per venue host, for the WHOLE fleet (paced through Redis): the
+   * workers usually share an egress IP and so one request-weight budget. @default 30
+   */
+  openRatePerSecond?: number;
   /** Keep an `AccountMirror` per stream (reconciled from REST at start and on every gap). @default false */
   mirror?: boolean | Pick<AccountMirrorOptions, 'retry' | 'random'>;
   /** Append every event to the account's Redis Stream, exactly once. `false` to skip. @default true */
@@ -166,6 +175,21 @@ function fenceable(store: LeaseStore): { store: LeaseStore; fence(): void } {
   };
 }
 
+/**
+ * acquire an open slot: KEYS[1] the host's hold (a 429/418 seen by any worker), KEYS[2] the
+ * host's next free slot; ARGV now, interval, housekeeping ttl. Returns 0 (go) or the clock time
+ * to wait for.
+ */
+const ACQUIRE_OPEN = new LuaScript(`
+local now = tonumber(ARGV[1])
+local hold = tonumber(redis.call('GET', KEYS[1]) or '0')
+if hold > now then return hold end
+local free = tonumber(redis.call('GET', KEYS[2]) or '0')
+if free > now then return free end
+redis.call('SET', KEYS[2], string.format('%d', now + tonumber(ARGV[2])), 'PX', ARGV[3])
+return 0
+`);
+
 function invalid(message: string, field: string): InvalidInputError {
   return new InvalidInputError(`@userstream/redis: createFleetWorker: ${message}`, { field });
 }
@@ -190,6 +214,12 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
   readonly membership: Membership;
   readonly sink: RedisEventSink | undefined;
   readonly #accounts: ReadonlyMap<string, FleetAccount>;
+  /** Account id → REST origin of its venue (the host whose request weight its opens use). */
+  readonly #origins: ReadonlyMap<string, string>;
+  readonly #prefix: string;
+  readonly #redis: Redis;
+  /** REST origin → clock time before which nobody in the fleet opens streams there (429/418). */
+  readonly #holds = new Map<string, number>();
   readonly #clock: Clock;
   readonly #scheduler: Scheduler;
   readonly #ownScheduler: boolean;
@@ -203,6 +233,7 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
   readonly #reconcileMs: number;
   readonly #settleMs: number;
   readonly #openConcurrency: number;
+  readonly #openIntervalMs: number;
   readonly #maxPending: number;
   readonly #owned = new Map<string, Owned>();
   readonly #opening = new Set<string>();
@@ -225,6 +256,7 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
     if (!Array.isArray(options.accounts))
       throw invalid('accounts must be an array of { id, venue, credentials }', 'accounts');
     const accounts = new Map<string, FleetAccount>();
+    const origins = new Map<string, string>();
     for (const a of options.accounts) {
       if (typeof a?.id !== 'string' || a.id.length === 0 || a.id.length > 200) {
         throw invalid(
@@ -234,6 +266,11 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
       }
       if (accounts.has(a.id))
         throw invalid(`account id ${a.id} appears twice; ids must be unique`, 'accounts.id');
+      const venue = typeof a.venue === 'string' ? getVenue(a.venue) : a.venue;
+      if (typeof venue?.restBaseUrl !== 'string') {
+        throw invalid(`account ${a.id} needs a venue id or profile`, 'accounts.venue');
+      }
+      origins.set(a.id, new URL(venue.restBaseUrl).origin);
       if (typeof a.credentials?.apiKey !== 'string') {
         throw invalid(
           `account ${a.id} needs credentials { apiKey, secret | privateKey | signer }`,
@@ -243,8 +280,11 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
       accounts.set(a.id, a);
     }
     this.#accounts = accounts;
+    this.#origins = origins;
     this.#options = options;
     const prefix = checkPrefix(options.prefix, 'createFleetWorker');
+    this.#prefix = prefix;
+    this.#redis = options.redis;
     this.#clock = options.clock ?? options.scheduler?.clock ?? systemClock;
     this.#logger = options.logger ?? silentLogger;
     const heartbeatMs = positive(options.heartbeatMs, 'heartbeatMs', 1_000);
@@ -266,6 +306,8 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
         ? 0
         : positive(options.settleMs, 'settleMs', this.#ownershipRenewMs + 2 * heartbeatMs);
     this.#openConcurrency = positive(options.openConcurrency, 'openConcurrency', 16);
+    this.#openIntervalMs =
+      1000 / positive(options.openRatePerSecond, 'openRatePerSecond', DEFAULT_OPEN_RATE_PER_SECOND);
     this.#maxPending = positive(options.maxPendingEvents, 'maxPendingEvents', 10_000);
     this.membership = createMembership({
       redis: options.redis,
@@ -306,6 +348,8 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
+    // Settle first: the first heartbeat may show only this worker (others joining right now).
+    this.#settle();
     await this.membership.start();
     this.#settle();
     this.#schedule();
@@ -408,14 +452,61 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
       if (retry && retry.at > now) continue;
       toOpen.push(this.#accounts.get(id)!);
     }
+    if (toOpen.length === 0) return;
     let next = 0;
     const lane = async () => {
       while (next < toOpen.length && !this.#closed && this.membership.healthy) {
         const account = toOpen[next++]!;
+        if (!(await this.#acquireOpen(this.#origins.get(account.id)!))) continue;
         await this.#open(account);
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.#openConcurrency, toOpen.length) }, lane));
+  }
+
+  /**
+   * Waits for a fleet-wide open slot on a venue host: at most `openRatePerSecond` opens per
+   * second across the fleet, none while any worker's 429/418 hold lasts. False when the wait
+   * would outlast this reconcile round (the account is tried again next round).
+   */
+  async #acquireOpen(origin: string): Promise<boolean> {
+    const deadline = this.#clock.now() + this.#reconcileMs;
+    for (;;) {
+      if (this.#closed) return false;
+      const now = this.#clock.now();
+      if ((this.#holds.get(origin) ?? 0) > now) return false;
+      let waitUntil: number;
+      try {
+        const reply = await ACQUIRE_OPEN.run(
+          this.#redis,
+          [this.#holdKey(origin), `${this.#prefix}pace:${encodeURIComponent(origin)}`],
+          [Math.floor(now), Math.max(1, Math.round(this.#openIntervalMs)), 60_000],
+        );
+        waitUntil = Number(reply);
+      } catch {
+        return false; // Redis unavailable: take nothing new
+      }
+      if (waitUntil === 0) return true;
+      if (waitUntil > deadline) return false;
+      await new Promise<void>((resolve) => this.#clock.setTimeout(resolve, waitUntil - now));
+    }
+  }
+
+  #holdKey(origin: string): string {
+    return `${this.#prefix}hold:${encodeURIComponent(origin)}`;
+  }
+
+  /** A 429/418 while opening: every worker of the fleet (one egress IP, one weight budget) waits it out. */
+  async #hold(origin: string, error: { retryAfterMs?: unknown; until?: unknown }): Promise<void> {
+    const waitMs = Math.max(1_000, Number(error.retryAfterMs) || 0);
+    const until = this.#clock.now() + waitMs;
+    if (until <= (this.#holds.get(origin) ?? 0)) return;
+    this.#holds.set(origin, until);
+    channels.ownership.publish({ type: 'rate-limited', worker: this.workerId, origin, until });
+    // The value (clock time) decides; the Redis expiry only cleans up.
+    await this.#redis
+      .set(this.#holdKey(origin), String(until), 'PX', Math.ceil(waitMs) + 60_000)
+      .catch(() => {});
   }
 
   #backoff(id: string): void {
@@ -454,7 +545,11 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
         channels.ownership.publish({ type: 'claim-refused', worker: this.workerId, account: id });
         return;
       }
-      this.#backoff(id);
+      if (code === 'USERSTREAM_RATE_LIMITED' || code === 'USERSTREAM_IP_BANNED') {
+        await this.#hold(this.#origins.get(id)!, error as { retryAfterMs?: unknown });
+      } else {
+        this.#backoff(id);
+      }
       channels.ownership.publish({ type: 'open-failed', worker: this.workerId, account: id, code });
       this.#logger.warn(
         { worker: this.workerId, account: id, code },

@@ -10,6 +10,7 @@ describe('public surface', () => {
         "DEFAULT_FLEET_OWNERSHIP_TTL_MS",
         "DEFAULT_HEARTBEAT_MS",
         "DEFAULT_MEMBER_TTL_MS",
+        "DEFAULT_OPEN_RATE_PER_SECOND",
         "DEFAULT_PREFIX",
         "DEFAULT_RECONCILE_MS",
         "DEFAULT_STREAM_MAX_LEN",

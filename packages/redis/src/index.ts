@@ -17,6 +17,7 @@ export {
   createFleetWorker,
   DEFAULT_FLEET_OWNERSHIP_RENEW_MS,
   DEFAULT_FLEET_OWNERSHIP_TTL_MS,
+  DEFAULT_OPEN_RATE_PER_SECOND,
   DEFAULT_RECONCILE_MS,
   type FleetAccount,
   FleetWorker,

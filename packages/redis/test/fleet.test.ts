@@ -209,6 +209,31 @@ describe('a fleet of workers sharing accounts through Redis', () => {
     await landedExactlyOnce([a, b]);
   }, 90_000);
 
+  it('opens are paced fleet-wide, and a 418 ban seen by one worker holds every worker’s opens on that host', async () => {
+    const path = '/fapi/v1/listenKey';
+    sim.faults.ban({ venue: VENUE, durationMs: 10_000 });
+    const codes: string[] = [];
+    const [a, b] = [
+      worker('worker-a', { openRatePerSecond: 2 }),
+      worker('worker-b', { openRatePerSecond: 2 }),
+    ];
+    for (const w of [a, b])
+      w.on('warning', ({ error }) => codes.push(String((error as { code?: unknown }).code)));
+    const startedAt = clock.now();
+    await Promise.all([a.start(), b.start()]);
+    await until(() => clock.now() - startedAt >= 10_000, 10_000, 'the ban to end');
+    // The first refused POST holds the whole fleet until the ban ends: no flood of requests.
+    expect(codes).toContain('USERSTREAM_IP_BANNED');
+    expect(sim.record.requestCount('POST', path)).toBeLessThanOrEqual(2);
+    expect(await redis.exists(`userstream:hold:${encodeURIComponent(new URL(sim.urls.rest).origin)}`)).toBe(
+      1,
+    );
+    await until(() => settledOn([a, b]), 40_000, 'every account open after the ban');
+    // 12 opens at 2 per second for the whole fleet, after the ban.
+    expect(clock.now() - startedAt).toBeGreaterThanOrEqual(10_000 + 5_000);
+    expect(sim.record.requestCount('POST', path)).toBeLessThanOrEqual(M + 2);
+  }, 90_000);
+
   it('survives a Redis restart that lost everything: streams keep running, no account gets a second owner, events written once', async () => {
     const [a, b] = [worker('worker-a'), worker('worker-b')];
     await Promise.all([a.start(), b.start()]);
