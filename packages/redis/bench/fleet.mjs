@@ -10,7 +10,7 @@
 // Opening is paced by the simulator's request weights (2,400/min on fapi and dapi, 6,000 on the
 // spot host, as the venues), so accounts are spread over four venues; the takeover figure
 // includes re-creating the dead worker's listenKeys under those limits.
-import { spawn, fork } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -89,14 +89,21 @@ for (let i = 0; i < WORKERS; i++) {
     }),
   );
 }
-for (const w of workers) w.once("warning", ({ error }) => print(`  (warning from ${w.workerId}: ${error.code ?? ""} ${error.message})`));
+for (const w of workers)
+  w.once('warning', ({ error }) =>
+    print(`  (warning from ${w.workerId}: ${error.code ?? ''} ${error.message})`),
+  );
 const owned = (ws) => ws.reduce((n, w) => n + w.stats.owned, 0);
 const cpu0 = process.cpuUsage();
 let t0 = performance.now();
 await Promise.all(workers.map((w) => w.start()));
 await until(() => owned(workers) === ACCOUNTS, 30 * 60_000, 'every account open');
-print(`fleet: ${fmt(ACCOUNTS)} accounts over ${WORKERS} workers (${VENUES.length} venues) on a real redis-server`);
-print(`  all streams owned and open after ${secs(performance.now() - t0)} (paced by the venues' request weights)`);
+print(
+  `fleet: ${fmt(ACCOUNTS)} accounts over ${WORKERS} workers (${VENUES.length} venues) on a real redis-server`,
+);
+print(
+  `  all streams owned and open after ${secs(performance.now() - t0)} (paced by the venues' request weights)`,
+);
 print(`  per worker: ${workers.map((w) => fmt(w.stats.owned)).join(' / ')}`);
 
 // --- Events/s through Redis -------------------------------------------------------------------
@@ -107,7 +114,11 @@ t0 = performance.now();
 sim.send({ type: 'burst', targets, count: BURST });
 const [burst] = await once(sim, 'message');
 print(`  burst sent: ${burst.sent} in ${fmt(burst.ms)} ms`);
-await until(() => appended() - before >= burst.sent, Number(process.env.BURST_TIMEOUT_MS ?? 600_000), 'every burst event in Redis').catch((e) => {
+await until(
+  () => appended() - before >= burst.sent,
+  Number(process.env.BURST_TIMEOUT_MS ?? 600_000),
+  'every burst event in Redis',
+).catch((e) => {
   print(`  ${e.message}: ${appended() - before} of ${burst.sent}`);
   throw e;
 });
@@ -120,7 +131,8 @@ print(
 const victim = workers[WORKERS - 1];
 const survivors = workers.slice(0, -1);
 const victims = victim.owned();
-const ownedBySurvivors = () => victims.filter((id) => survivors.some((w) => w.stream(id)?.state === 'open')).length;
+const ownedBySurvivors = () =>
+  victims.filter((id) => survivors.some((w) => w.stream(id)?.state === 'open')).length;
 const killedAt = performance.now();
 await victim.close({ release: false });
 await until(() => ownedBySurvivors() > 0, 5 * 60_000, 'the first takeover');
@@ -136,10 +148,16 @@ await until(
   'every stream of the dead worker open elsewhere',
 );
 const all = performance.now() - killedAt;
-print(`  takeover of ${fmt(victims.length)} streams after a worker died (ownership TTL 5 s, member TTL 3 s):`);
-print(`    first stream flowing again after ${secs(first)}, half after ${secs(half)}, all after ${secs(all)}`);
+print(
+  `  takeover of ${fmt(victims.length)} streams after a worker died (ownership TTL 5 s, member TTL 3 s):`,
+);
+print(
+  `    first stream flowing again after ${secs(first)}, half after ${secs(half)}, all after ${secs(all)}`,
+);
 const cpu = process.cpuUsage(cpu0);
-print(`  fleet process CPU: ${secs((cpu.user + cpu.system) / 1000)}; heap ${fmt(process.memoryUsage().heapUsed / 2 ** 20)} MiB`);
+print(
+  `  fleet process CPU: ${secs((cpu.user + cpu.system) / 1000)}; heap ${fmt(process.memoryUsage().heapUsed / 2 ** 20)} MiB`,
+);
 
 // --- Teardown ---------------------------------------------------------------------------------
 await Promise.all(survivors.map((w) => w.close()));

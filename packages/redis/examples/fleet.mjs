@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noConsole: an example for people to run; it prints what happens
 // Two fleet workers share the simulator's accounts through Redis; one dies, the other takes its
 // streams over; every event is in the accounts' Redis Streams once.
 //
@@ -5,13 +6,16 @@
 //
 // (run by the package's tests against their own redis-server). Uses a scratch key prefix and
 // deletes what it wrote.
-import { Redis } from 'ioredis';
+
 import { createFleetWorker, GAP_MARKER } from '@userstream/redis';
 import { startSimulator } from '@userstream/simulator';
+import { Redis } from 'ioredis';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `userstream-example-${process.pid}:`;
-const sim = await startSimulator({ accounts: [{ id: 'alice' }, { id: 'bob' }, { id: 'carol' }, { id: 'dave' }] });
+const sim = await startSimulator({
+  accounts: [{ id: 'alice' }, { id: 'bob' }, { id: 'carol' }, { id: 'dave' }],
+});
 const accounts = sim.accounts.map((a) => ({
   id: a.id,
   venue: sim.venue('binance-usdm'),
