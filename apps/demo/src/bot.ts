@@ -557,7 +557,10 @@ export class Bot {
     if (sim) this.#every(400, () => sim.exchange.tick());
     for (const s of this.streams) {
       const ladder = s.ladder;
-      if (ladder) this.#every(300, () => (s.mirror.phase === 'live' ? ladder.step() : undefined));
+      // Trade only on what the stream currently proves: open, and the mirror live.
+      if (ladder) {
+        this.#every(300, () => (s.state === 'open' && s.mirror.phase === 'live' ? ladder.step() : undefined));
+      }
     }
     if (this.faults && this.config.faults) {
       const quietAfter =

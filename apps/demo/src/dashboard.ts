@@ -142,9 +142,15 @@ export function renderDashboard(bot: Bot, o: RenderOptions): string[] {
     );
   }
   lines.push(rule);
-  lines.push(c.bold('recent events'));
-  const room = Math.max(4, o.rows - lines.length - 2);
-  for (const n of bot.notes.slice(-room)) lines.push(cut(noteText(n, c), cols + 40));
+  // Faults, recoveries and credential changes first; fills (frequent) get the last few lines.
+  const room = Math.max(6, o.rows - lines.length - 4);
+  const fills = bot.notes.filter((n) => n.level === 'info' && n.text.endsWith(' filled'));
+  const lifecycle = bot.notes.filter((n) => !(n.level === 'info' && n.text.endsWith(' filled')));
+  const fillRoom = Math.min(4, Math.max(2, Math.floor(room / 4)));
+  lines.push(c.bold('recent events: faults, recoveries, credentials'));
+  for (const n of lifecycle.slice(-(room - fillRoom - 1))) lines.push(cut(noteText(n, c), cols + 40));
+  lines.push(c.bold('recent fills'));
+  for (const n of fills.slice(-fillRoom)) lines.push(cut(noteText(n, c), cols + 40));
   while (lines.length < o.rows - 1) lines.push('');
   lines.push(
     c.dim(

@@ -182,7 +182,8 @@ export class Ladder {
       this.canceled++;
       return true;
     } catch (error) {
-      // Filled or canceled in the meantime: the mirror will say so.
+      // -2011: filled or canceled in the meantime (the mirror was behind); it will say so.
+      if (Number((error as { exchangeCode?: unknown }).exchangeCode) === -2011) return false;
       this.#o.note(
         `${this.#o.name}: cancel of ${o.side} @ ${o.price} (${why}) failed: ${describe(error)}`,
         'warn',
