@@ -51,7 +51,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     config.target.kind === 'venue'
       ? [config.target.credentials.apiKey, config.target.credentials.secret ?? ''].filter(Boolean)
       : [];
-  const logFile = config.logFile ?? (config.dashboard ? DEFAULT_LOG_FILE : undefined);
+  // The dashboard needs a terminal; piped output gets one line per event instead.
+  const useDashboard = config.dashboard && io.stdout.isTTY === true;
+  const logFile = config.logFile ?? (useDashboard ? DEFAULT_LOG_FILE : undefined);
   let logger: Logger;
   try {
     logger = createLogger({ level: config.logLevel, file: logFile, secrets });
@@ -81,8 +83,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (logFile) io.stderr.write(`userstream demo: logs in ${logFile}\n`);
   logger.info({ ops: ops.url, mode: config.target.kind }, 'userstream demo starting');
 
+  // A reader that goes away (`| head`) ends the run cleanly instead of crashing it.
+  let stdoutOpen = true;
+  let onStdoutClosed: (() => void) | undefined;
+  const onStdoutError = () => {
+    stdoutOpen = false;
+    onStdoutClosed?.();
+  };
+  io.stdout.on('error', onStdoutError);
   const printNote = (n: Note) => {
-    if (config.dashboard || config.json) return;
+    if (useDashboard || config.json || !stdoutOpen) return;
     const time = new Date(n.at).toISOString().slice(11, 23);
     io.stdout.write(`${time} ${(n.stream ?? '·').padEnd(7)} ${n.text}\n`);
   };
@@ -110,12 +120,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const quitting = new Promise<string>((resolve) => {
     quit = resolve;
   });
+  onStdoutClosed = () => quit('stdout closed');
+  if (!stdoutOpen) quit('stdout closed');
   const onSignal = (signal: NodeJS.Signals) => quit(signal);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const timer =
     config.durationMs === undefined ? undefined : setTimeout(() => quit('duration'), config.durationMs);
-  if (config.dashboard && io.stdout.isTTY) {
+  if (useDashboard) {
     dashboard = new Dashboard({
       bot: running,
       out: io.stdout,

@@ -5,13 +5,14 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
 import { venues } from '@userstream/core';
 import { createRestClient } from '@userstream/rest';
 import { startSimulator } from '@userstream/simulator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Bot, DEMO_ACCOUNT_ID } from '../src/bot.js';
 import { parseConfig } from '../src/config.js';
-import { renderDashboard } from '../src/dashboard.js';
+import { Dashboard, renderDashboard } from '../src/dashboard.js';
 import { createLogger } from '../src/logger.js';
 import { DemoMetrics } from '../src/metrics.js';
 import { startOpsServer } from '../src/ops-server.js';
@@ -109,6 +110,38 @@ describe('the bot on the embedded exchange', () => {
       expect(frame).toContain('keys: f inject a fault · q quit');
       expect(frame).toMatch(/reconnected/);
 
+      // The live dashboard on a (fake) terminal: redraws, `f` injects a fault, `q` quits.
+      let screen = '';
+      const out = Object.assign(
+        new Writable({
+          write(chunk, _encoding, done) {
+            screen += chunk;
+            done();
+          },
+        }),
+        { isTTY: true, columns: 120, rows: 40 },
+      ) as unknown as NodeJS.WriteStream;
+      const rawModes: boolean[] = [];
+      const keys = Object.assign(new PassThrough(), {
+        isTTY: true,
+        setRawMode: (on: boolean) => rawModes.push(on),
+      }) as unknown as NodeJS.ReadStream;
+      let quits = 0;
+      const dashboard = new Dashboard({ bot, out, in: keys, opsUrl: ops.url, onQuit: () => quits++ });
+      dashboard.start();
+      const faultsBefore = bot.faults!.injected;
+      keys.write('f');
+      await until(() => bot!.faults!.injected === faultsBefore + 1, 2_000, 'the f key to inject a fault');
+      await until(() => screen.split('\x1b[H').length > 3, 3_000, 'redraws');
+      keys.write('q');
+      await until(() => quits === 1, 2_000, 'the q key');
+      dashboard.stop();
+      expect(rawModes).toEqual([true, false]);
+      expect(screen.startsWith('\x1b[?1049h\x1b[?25l')).toBe(true); // alternate screen, cursor hidden
+      expect(screen.endsWith('\x1b[?25h\x1b[?1049l')).toBe(true); // and back
+      expect(screen).toContain('FAULT ');
+      await until(() => bot!.health().status === 'ok', 10_000, 'recovery from the f fault');
+
       const metricsText = (await get(`${ops.url}/metrics`)).text;
       expect(metricsText).toMatch(
         /userstream_stream_lifecycle_total\{venue="binance-usdm",event="reconnecting"/,
@@ -130,7 +163,7 @@ describe('the bot on the embedded exchange', () => {
       const log = readFileSync(logFile, 'utf8');
       expect(log).toContain('reconnecting');
       const keyBody = privateKeyPem!.split('\n')[1]!;
-      for (const text of [log, metricsText, down.text, frame]) {
+      for (const text of [log, metricsText, down.text, frame, screen]) {
         expect(text).not.toContain(apiKey);
         expect(text).not.toContain(keyBody);
         for (const k of listenKeys) expect(text).not.toContain(k);
