@@ -107,6 +107,8 @@ export class StreamRuntime implements StreamGaugeSource {
   maxLagMs = 0;
   lastEventAt: number | undefined;
   lastDifferences = 0;
+  /** Open orders on the exchange at the last comparison. */
+  exchangeOpenOrders: number | undefined;
   /** Real ms since which the stream is not open (undefined while open). */
   downSince: number | undefined;
   /** `e:E` of every event delivered, with how often (duplicates show as > 1). */
@@ -186,6 +188,8 @@ export interface StreamSummary {
   ordersPlaced: number;
   fills: number;
   ordersCanceled: number;
+  /** Open orders the exchange lists for the account at the end (after ours were canceled). */
+  openOrdersAtEnd: number | null;
 }
 
 export interface Summary {
@@ -645,8 +649,10 @@ export class Bot {
   }
 
   async #compare(s: StreamRuntime): Promise<string[]> {
+    const exchange = await this.#exchangeView(s);
+    s.exchangeOpenOrders = exchange.orders.length;
     if (s.mirror.phase !== 'live') return [`mirror is ${s.mirror.phase}`];
-    return differences(this.#mirrorView(s), await this.#exchangeView(s));
+    return differences(this.#mirrorView(s), exchange);
   }
 
   /** Events the simulator sent into this stream's book that never arrived, and how many of them no gap announced. */
@@ -706,6 +712,7 @@ export class Bot {
         ordersPlaced: s.ladder?.placed ?? 0,
         fills: s.ladder?.filled ?? 0,
         ordersCanceled: s.ladder?.canceled ?? 0,
+        openOrdersAtEnd: s.exchangeOpenOrders ?? null,
       };
     });
     const sum = (f: (s: StreamSummary) => number) => streams.reduce((n, s) => n + f(s), 0);

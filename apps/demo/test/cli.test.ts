@@ -2,7 +2,7 @@
  * The demo as a user runs it: a child process of the built bundle (the same build as `pnpm demo`,
  * into a cache directory), checked by its exit code, stdout, stderr and log file.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -36,7 +36,7 @@ function runDemo(
   options: {
     env?: Record<string, string>;
     timeoutMs?: number;
-    during?: (opsUrl: string) => Promise<void>;
+    during?: (opsUrl: string, child: ChildProcess) => Promise<void>;
   } = {},
 ): Promise<Run & { duringError?: unknown }> {
   return new Promise((resolve, reject) => {
@@ -58,7 +58,7 @@ function runDemo(
       stderr += d;
       const url = /\/healthz and \/metrics on (http:\/\/\S+)/.exec(stderr)?.[1];
       if (url && options.during && !during) {
-        during = options.during(url).catch((error) => {
+        during = options.during(url, child).catch((error) => {
           duringError = error;
         });
       }
@@ -272,6 +272,37 @@ describe('--duration --json --faults against the embedded exchange', () => {
       expect(text).not.toContain(keyBody);
     }
   }, 90_000);
+});
+
+describe('Ctrl-C', () => {
+  it('cancels the orders it placed, closes the streams and exits 0', async () => {
+    const started = Date.now();
+    const run = await runDemo(['--duration', '5m', '--json', '--log-file', join(dir, 'sigint.log')], {
+      timeoutMs: 40_000,
+      during: async (opsUrl, child) => {
+        for (let i = 0; i < 100; i++) {
+          const health = await get(`${opsUrl}/healthz`).catch(() => undefined);
+          if (health?.status === 200) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        await new Promise((r) => setTimeout(r, 1_500)); // let the ladders fill and refill
+        child.kill('SIGINT');
+      },
+    });
+    expect(run.duringError).toBeUndefined();
+    expect(run.code, run.stderr).toBe(0);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const summary = JSON.parse(run.stdout);
+    expect(summary.mirrorMatches).toBe(true);
+    for (const s of summary.streams) {
+      expect(s.ordersPlaced, s.name).toBeGreaterThan(0);
+      expect(s.ordersCanceled, s.name).toBeGreaterThan(0);
+      expect(s.openOrdersAtEnd, s.name).toBe(0);
+    }
+    const log = readFileSync(join(dir, 'sigint.log'), 'utf8');
+    expect(log).toContain('"why":"SIGINT"');
+    expect(log).toMatch(/canceled \d+ open order\(s\) of ours/);
+  });
 });
 
 describe('a real venue (a simulator standing in for a Binance-compatible host)', () => {
