@@ -53,7 +53,7 @@ export interface BufferOptions {
 
 /** Duplicate suppression (overlapping connections, venue resends). */
 export interface DedupeOptions {
-  /** Remember at most this many recent events. @default 4096 */
+  /** Remember at most this many recent events. @default 1024 */
   capacity?: number;
   /** Forget events older than this (by arrival). @default 60000 */
   windowMs?: number;
@@ -108,7 +108,7 @@ export const DEFAULT_BUFFER: Readonly<Required<BufferOptions>> = Object.freeze({
   policy: 'warn',
 });
 export const DEFAULT_DEDUPE: Readonly<Required<DedupeOptions>> = Object.freeze({
-  capacity: 4096,
+  capacity: 1024,
   windowMs: MINUTE,
 });
 export const DEFAULT_OPEN_TIMEOUT_MS = 10 * SECOND;

@@ -1,4 +1,4 @@
-import type { Clock, UserDataEvent } from '@userstream/core';
+import type { UserDataEvent } from '@userstream/core';
 
 /** Counters the sequencer keeps (part of a stream's `stats`). */
 export interface SequencerStats {
@@ -19,31 +19,36 @@ interface Held {
  * Puts a stream's events in `E` order and drops duplicates, on the hot path without per-event
  * closures, promises or string building:
  *
- * - Dedupe: events are remembered by `E` (a number key), with the frame text that carried them;
- *   an arriving event is a duplicate only if an event with the same `E` and the same text was seen.
- *   Memory is bounded by `capacity` and by `windowMs` (by arrival, on `clock`).
+ * - Dedupe: the last `capacity` events are remembered in a ring (their `E` and the frame text
+ *   that carried them); an arriving event is a duplicate only if one with the same `E` and the
+ *   same text was seen. An event later than every remembered one cannot be a duplicate, so the
+ *   common case is one comparison; otherwise the ring is scanned back over the last few seconds
+ *   of `E`. Entries are also forgotten after one to two `windowMs` (see {@link prune}).
  * - Order: with a window W > 0 every event is held W real milliseconds (events are network
  *   arrivals, so this is wall time) and released in `E` order; an event older than one already
  *   released is delivered at once and counted as `outOfOrder` (never dropped).
  */
+/** How far back in `E` a possible duplicate is looked for (overlapping connections lag by far less). */
+const DEDUPE_SCAN_MS = 10_000;
+
 export class Sequencer {
   readonly stats: SequencerStats = { duplicates: 0, outOfOrder: 0, reordered: 0 };
   /** `E` of the last delivered event. */
   lastE: number | undefined;
   readonly #deliver: (event: UserDataEvent) => void;
   readonly #windowMs: number;
-  readonly #clock: Clock;
   readonly #capacity: number;
   readonly #dedupe: boolean;
-  /** E → frame text(s) seen with that E. */
-  readonly #seen = new Map<number, string | string[]>();
-  /** Arrival order of remembered entries, for pruning: parallel rings. */
-  #ringE: number[] = [];
-  #ringText: string[] = [];
-  /** Prune epoch of each entry (the epoch advances on every `prune()`): no clock read per event. */
-  #ringAt: number[] = [];
+  /** Ring of remembered events: E, frame text and prune epoch, oldest at `#ringStart`. */
+  #ringE: Float64Array = new Float64Array(0);
+  #ringText: (string | undefined)[] = [];
+  #ringAt: Int32Array = new Int32Array(0);
+  #ringStart = 0;
+  #ringSize = 0;
+  /** Largest E remembered. */
+  #maxE = Number.NEGATIVE_INFINITY;
+  /** Prune epoch: advances on every `prune()`, so no clock read per event. */
   #epoch = 0;
-  #ringHead = 0;
   /** Held events sorted by E (reorder window). */
   #held: Held[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -52,18 +57,16 @@ export class Sequencer {
     deliver: (event: UserDataEvent) => void;
     reorderWindowMs: number;
     dedupe: { capacity: number; windowMs: number } | undefined;
-    clock: Clock;
   }) {
     this.#deliver = options.deliver;
     this.#windowMs = options.reorderWindowMs;
-    this.#clock = options.clock;
     this.#dedupe = options.dedupe !== undefined;
     this.#capacity = options.dedupe?.capacity ?? 0;
   }
 
   /** Events remembered for dedupe. */
   get remembered(): number {
-    return this.#ringE.length - this.#ringHead;
+    return this.#ringSize;
   }
 
   /** Events held by the reorder window. */
@@ -111,10 +114,20 @@ export class Sequencer {
     if (!this.#dedupe) return;
     const horizon = this.#epoch;
     this.#epoch++;
-    while (this.#ringHead < this.#ringE.length && (this.#ringAt[this.#ringHead] as number) < horizon) {
-      this.#forgetOldest();
+    const cap = this.#ringE.length;
+    while (this.#ringSize > 0 && (this.#ringAt[this.#ringStart] as number) < horizon) {
+      this.#ringText[this.#ringStart] = undefined;
+      this.#ringStart = (this.#ringStart + 1) % cap;
+      this.#ringSize--;
     }
-    this.#compact();
+    if (this.#ringSize === 0) {
+      // Idle: give the memory back.
+      this.#ringE = new Float64Array(0);
+      this.#ringText = [];
+      this.#ringAt = new Int32Array(0);
+      this.#ringStart = 0;
+      this.#maxE = Number.NEGATIVE_INFINITY;
+    }
   }
 
   /** Drops all held and remembered state (the stream is closing). */
@@ -122,11 +135,11 @@ export class Sequencer {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#held = [];
-    this.#seen.clear();
-    this.#ringE = [];
+    this.#ringE = new Float64Array(0);
     this.#ringText = [];
-    this.#ringAt = [];
-    this.#ringHead = 0;
+    this.#ringAt = new Int32Array(0);
+    this.#ringStart = 0;
+    this.#ringSize = 0;
   }
 
   #release(event: UserDataEvent, E: number): void {
@@ -137,51 +150,58 @@ export class Sequencer {
   }
 
   #isDuplicate(E: number, text: string): boolean {
-    const seen = this.#seen.get(E);
-    if (seen !== undefined) {
-      if (typeof seen === 'string') {
-        if (seen === text) return true;
-        this.#seen.set(E, [seen, text]);
-      } else {
-        for (let i = 0; i < seen.length; i++) if (seen[i] === text) return true;
-        seen.push(text);
+    const cap = this.#ringE.length;
+    if (E <= this.#maxE && this.#ringSize > 0) {
+      // Scan back from the newest entry over the last few seconds of E.
+      const floor = E - DEDUPE_SCAN_MS;
+      let i = (this.#ringStart + this.#ringSize - 1) % cap;
+      for (let n = 0; n < this.#ringSize; n++) {
+        const seenE = this.#ringE[i] as number;
+        if (seenE === E && this.#ringText[i] === text) return true;
+        if (seenE < floor) break;
+        i = i === 0 ? cap - 1 : i - 1;
       }
-    } else {
-      this.#seen.set(E, text);
+    } else if (E > this.#maxE) {
+      this.#maxE = E;
     }
-    this.#ringE.push(E);
-    this.#ringText.push(text);
-    this.#ringAt.push(this.#epoch);
-    if (this.#ringE.length - this.#ringHead > this.#capacity) {
-      this.#forgetOldest();
-      if (this.#ringHead >= 1024) this.#compact();
-    }
+    this.#remember(E, text);
     return false;
   }
 
-  #forgetOldest(): void {
-    const i = this.#ringHead++;
-    const E = this.#ringE[i] as number;
-    const text = this.#ringText[i] as string;
-    this.#ringText[i] = '';
-    const seen = this.#seen.get(E);
-    if (seen === undefined) return;
-    if (typeof seen === 'string') {
-      if (seen === text) this.#seen.delete(E);
-      return;
+  #remember(E: number, text: string): void {
+    let cap = this.#ringE.length;
+    if (this.#ringSize === cap) {
+      if (cap < this.#capacity) {
+        this.#grow(Math.min(this.#capacity, Math.max(64, cap * 2)));
+        cap = this.#ringE.length;
+      } else {
+        // Full: the oldest entry makes room.
+        this.#ringStart = (this.#ringStart + 1) % cap;
+        this.#ringSize--;
+      }
     }
-    const at = seen.indexOf(text);
-    if (at >= 0) seen.splice(at, 1);
-    if (seen.length === 0) this.#seen.delete(E);
-    else if (seen.length === 1) this.#seen.set(E, seen[0] as string);
+    const at = (this.#ringStart + this.#ringSize) % cap;
+    this.#ringE[at] = E;
+    this.#ringText[at] = text;
+    this.#ringAt[at] = this.#epoch;
+    this.#ringSize++;
   }
 
-  #compact(): void {
-    if (this.#ringHead === 0) return;
-    this.#ringE = this.#ringE.slice(this.#ringHead);
-    this.#ringText = this.#ringText.slice(this.#ringHead);
-    this.#ringAt = this.#ringAt.slice(this.#ringHead);
-    this.#ringHead = 0;
+  #grow(size: number): void {
+    const E = new Float64Array(size);
+    const text: (string | undefined)[] = new Array(size);
+    const at = new Int32Array(size);
+    const cap = this.#ringE.length;
+    for (let n = 0; n < this.#ringSize; n++) {
+      const from = (this.#ringStart + n) % cap;
+      E[n] = this.#ringE[from] as number;
+      text[n] = this.#ringText[from];
+      at[n] = this.#ringAt[from] as number;
+    }
+    this.#ringE = E;
+    this.#ringText = text;
+    this.#ringAt = at;
+    this.#ringStart = 0;
   }
 
   #hold(event: UserDataEvent, E: number): void {

@@ -164,7 +164,6 @@ export abstract class UserDataStream
       deliver: (event) => this.#deliver(event),
       reorderWindowMs: options.reorderWindowMs,
       dedupe: options.dedupe,
-      clock: options.clock,
     });
     const self = this;
     this.sink = {
