@@ -2,6 +2,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { DIAGNOSTICS_CHANNELS as KEEPALIVE_CHANNELS } from '@userstream/keepalive';
 import { DIAGNOSTICS_CHANNELS as REST_CHANNELS } from '@userstream/rest';
 import { DIAGNOSTICS_CHANNELS as SIMULATOR_CHANNELS } from '@userstream/simulator';
+import { DIAGNOSTICS_CHANNELS as STREAM_CHANNELS } from '@userstream/stream';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** What the metrics read from the bot on each scrape. */
@@ -111,15 +112,7 @@ export class DemoMetrics {
         });
       }
     });
-    const streamChannels: Record<string, string> = {
-      connect: 'userstream:stream:connect',
-      disconnect: 'userstream:stream:disconnect',
-      reconnecting: 'userstream:stream:reconnecting',
-      rotate: 'userstream:stream:rotate',
-      gap: 'userstream:stream:gap',
-      malformed: 'userstream:stream:malformed',
-      slowConsumer: 'userstream:stream:slow-consumer',
-    };
+    const streamChannels: Record<string, string> = STREAM_CHANNELS;
     for (const [event, name] of Object.entries(streamChannels)) {
       on(name, (m) => streamEvents.inc({ venue: str(m.venue), event, reason: str(m.reason ?? m.code) }));
     }
