@@ -12,7 +12,12 @@ import {
 import type { Link, LinkEnd } from './link.js';
 import { invalid, type ResolvedOptions, resolveOptions, type StreamOptions } from './options.js';
 import { Transport } from './transport.js';
-import { type GapReason, type StreamSink, UserDataStream } from './user-data-stream.js';
+import {
+  type CredentialExpiredInfo,
+  type GapReason,
+  type StreamSink,
+  UserDataStream,
+} from './user-data-stream.js';
 
 export interface ListenKeyStreamOptions extends StreamOptions {
   /** The listenKey (from `@userstream/rest`'s `createListenKey`, or anywhere). */
@@ -29,8 +34,8 @@ interface Member {
   pendingGap: GapReason | undefined;
   /** Whether the member has been live on a link (its first readiness is `open`). */
   live: boolean;
-  /** `credentialExpired` was emitted for the current key (said once per key). */
-  expiredSaid: boolean;
+  /** The key `credentialExpired` was last emitted for (said once per key). */
+  expiredKey: string | undefined;
 }
 
 /**
@@ -42,6 +47,7 @@ export class ListenKeyConnection extends Transport {
   readonly #byKey = new Map<string, Member>();
   readonly #shared: boolean;
   #single: Member | undefined;
+  readonly #linkKeys = new WeakMap<Link, Map<Member, string>>();
 
   /** A connection for several listenKeys (the venue's combined stream path). */
   constructor(options: ListenKeyConnectionOptions);
@@ -103,7 +109,7 @@ export class ListenKeyConnection extends Transport {
       sink: sinkOf(stream),
       pendingGap: undefined,
       live: false,
-      expiredSaid: false,
+      expiredKey: undefined,
     };
     this.#members.set(stream, member);
     this.#byKey.set(key, member);
@@ -140,7 +146,8 @@ export class ListenKeyConnection extends Transport {
     if (!member) return;
     if (member.key === key) {
       // Same key (a POST on an account with an active key returns it): reconnect if down.
-      member.expiredSaid = false;
+      // The venue vouched for this key again: a later expiry of it is news.
+      member.expiredKey = undefined;
       if (!this.current) this.reconnectNow();
       return;
     }
@@ -148,7 +155,6 @@ export class ListenKeyConnection extends Transport {
       throw invalid('this listenKey is already streamed on this connection', 'listenKey');
     this.#byKey.delete(member.key);
     member.key = key;
-    member.expiredSaid = false;
     this.#byKey.set(key, member);
     // A different key: events between the old key's end and the new one's start may be lost.
     if (member.live) member.pendingGap = 'credential-changed';
@@ -186,8 +192,27 @@ export class ListenKeyConnection extends Transport {
     }
   }
 
-  protected refused(info: LinkEnd): void {
-    const members = [...this.#members.values()];
+  protected override created(link: Link): void {
+    // Which key each member had when this link's URL was built: a refusal or an expiry on the
+    // link is about those keys, not about a key handed over since.
+    const keys = new Map<Member, string>();
+    for (const m of this.#members.values()) keys.set(m, m.key);
+    this.#linkKeys.set(link, keys);
+  }
+
+  /** Whether `link` carries `member`'s current key. */
+  #current(link: Link, member: Member): boolean {
+    return this.#linkKeys.get(link)?.get(member) === member.key;
+  }
+
+  #expired(member: Member, reason: CredentialExpiredInfo): void {
+    if (member.expiredKey === member.key) return;
+    member.expiredKey = member.key;
+    member.sink.credentialExpired(reason);
+  }
+
+  protected refused(link: Link, info: LinkEnd): void {
+    const members = [...this.#members.values()].filter((m) => this.#current(link, m));
     if (info.status === 410) {
       const error = new RetiredEndpointError(
         `@userstream/stream: venue '${this.options.venue.id}' no longer serves listenKey streams (HTTP 410); use its current protocol (Binance spot: openWsApiStream; margin: listenTokens)`,
@@ -198,9 +223,7 @@ export class ListenKeyConnection extends Transport {
     }
     if (info.exchangeCode === ExchangeCode.ListenKeyNotFound || info.status === 400 || info.status === 404) {
       for (const m of members) {
-        if (m.expiredSaid) continue;
-        m.expiredSaid = true;
-        m.sink.credentialExpired({
+        this.#expired(m, {
           reason: 'invalid-credential',
           ...(info.exchangeCode === undefined ? {} : { code: info.exchangeCode }),
         });
@@ -220,7 +243,6 @@ export class ListenKeyConnection extends Transport {
   }
 
   protected onMessage(link: Link, text: string): void {
-    const at = link.lastActivity;
     // During a rotation both links deliver: the sequencer drops what the overlap repeats.
     const single = this.#single;
     if (single && !this.#shared) {
@@ -230,8 +252,9 @@ export class ListenKeyConnection extends Transport {
         return;
       }
       const events = parsed.events;
-      if (events.length === 1) this.#one(single, events[0] as never, text, at);
-      else for (let i = 0; i < events.length; i++) this.#one(single, events[i] as never, `${i}:${text}`, at);
+      if (events.length === 1) this.#one(link, single, events[0] as never, text);
+      else
+        for (let i = 0; i < events.length; i++) this.#one(link, single, events[i] as never, `${i}:${text}`);
       return;
     }
     let value: unknown;
@@ -252,7 +275,7 @@ export class ListenKeyConnection extends Transport {
         const only = [...this.#members.values()][0] as Member;
         const parsed = parseDecodedFrame(value, only.sink.dialect);
         if (!parsed.ok) only.sink.malformed(parsed.error);
-        else for (const e of parsed.events) this.#one(only, e as never, text, at);
+        else for (const e of parsed.events) this.#one(link, only, e as never, text);
       }
       return;
     }
@@ -265,14 +288,13 @@ export class ListenKeyConnection extends Transport {
     const key = dataAt >= 0 ? text.slice(dataAt) : text;
     const events = parsed.events;
     for (let i = 0; i < events.length; i++)
-      this.#one(member, events[i] as never, events.length === 1 ? key : `${i}:${key}`, at);
+      this.#one(link, member, events[i] as never, events.length === 1 ? key : `${i}:${key}`);
   }
 
-  #one(member: Member, event: { e: string }, text: string, at: number): void {
-    member.sink.ingest(event as never, text, at);
-    if (event.e === 'listenKeyExpired' && !member.expiredSaid) {
-      member.expiredSaid = true;
-      member.sink.credentialExpired({ reason: 'listenKeyExpired' });
+  #one(link: Link, member: Member, event: { e: string }, text: string): void {
+    member.sink.ingest(event as never, text, link.lastActivity);
+    if (event.e === 'listenKeyExpired' && this.#current(link, member)) {
+      this.#expired(member, { reason: 'listenKeyExpired' });
     }
   }
 }

@@ -44,7 +44,9 @@ export abstract class Transport {
   /** `current` ended unexpectedly. */
   protected abstract lost(info: LinkEnd, attempt: number, delayMs: number): void;
   /** A link was refused at the upgrade (HTTP status and the venue's code). */
-  protected abstract refused(info: LinkEnd): void;
+  protected abstract refused(link: Link, info: LinkEnd): void;
+  /** Called right after a link is created for the URL `url()` just returned (remember what it carries). */
+  protected created(_link: Link): void {}
   /** Called when an old link is about to close after a rotation (unsubscribe politely). */
   protected retire(_link: Link): void {}
   /** Called when any link ended (before reconnect decisions). */
@@ -100,7 +102,7 @@ export abstract class Transport {
 
   #open(): Link {
     const url = this.url();
-    return new Link(
+    const link = new Link(
       url,
       {
         clock: this.options.clock,
@@ -113,6 +115,8 @@ export abstract class Transport {
         end: (link, info) => this.#onEnd(link, info),
       },
     );
+    this.created(link);
+    return link;
   }
 
   #onOpen(link: Link): void {
@@ -181,7 +185,7 @@ export abstract class Transport {
     }
     this.linkEnded(link);
     if (this.closing) return;
-    if (info.reason === 'rejected') this.refused(info);
+    if (info.reason === 'rejected') this.refused(link, info);
     if (link === this.candidate) {
       this.candidate = undefined;
       if (this.current) {

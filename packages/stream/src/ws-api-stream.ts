@@ -258,7 +258,7 @@ export class WsApiSession extends Transport {
     }
   }
 
-  protected refused(info: LinkEnd): void {
+  protected refused(_link: Link, info: LinkEnd): void {
     const error =
       info.status === 429 || info.status === 418
         ? new ExchangeError(ExchangeCode.TooManyRequests, 'connection refused: rate limited', {

@@ -150,6 +150,22 @@ describe('openListenKeyStream', () => {
     expect(seen(log.events)).toEqual(expected);
   });
 
+  it('reports each expiry of one key after another exactly once', async () => {
+    const { stream, log } = await open('binance-usdm');
+    for (let round = 1; round <= 3; round++) {
+      r.sim.faults.expire({ accountId: r.account.id, venue: 'binance-usdm' });
+      await until(() => log.count('credentialExpired') === round, `expiry ${round} reported`);
+      // Let the reconnect with the expired key be refused before the new key arrives.
+      await tick(30);
+      await stream.replaceListenKey(await r.createListenKey('binance-usdm'));
+      await until(() => stream.state === 'open' && log.count('gap') === round, `open on key ${round + 1}`);
+    }
+    expect(log.count('credentialExpired')).toBe(3);
+    order(r.sim, r.account.id, 'binance-usdm');
+    const expected = sent(r.sim, r.account.id, 'binance-usdm');
+    await until(() => log.events.length === expected.length, 'events on the last key');
+  });
+
   it('reports a refused key (-1125 at the upgrade) as invalid-credential and keeps retrying until replaced', async () => {
     const listenKey = await r.createListenKey('binance-usdm');
     r.sim.faults.expire({ accountId: r.account.id, venue: 'binance-usdm' });
