@@ -115,6 +115,8 @@ process.on('message', async (msg) => {
     if (globalThis.gc) globalThis.gc();
     cpu0 = process.cpuUsage();
     process.send({ type: 'armed' });
+  } else if (msg.cmd === 'progress') {
+    process.send({ type: 'progress', count: n });
   } else if (msg.cmd === 'report') {
     finished = true;
     process.send({ type: 'report', ...summary(msg.events === true) });

@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { PATHS } from './paths.mjs';
 import { compareDelivery } from './stats.mjs';
 
+/** A burst's client that counted nothing new for this long after the last frame was written is done. */
+const STALL_CHECK_MS = 2000;
+
 /** An event counts as generated after a fault when its `E` is at least this far past it. */
 const FAULT_E_MARGIN_MS = 20;
 
@@ -125,9 +128,26 @@ export async function measureBurst({ client, path, count, timeoutMs = 120_000, o
     const armed = cli.until((m) => m.type === 'armed', 10_000, 'armed');
     cli.send({ cmd: 'go', expected: count });
     await armed;
-    const done = cli.until((m) => m.type === 'done', timeoutMs, 'all events').catch(() => undefined);
+    let finished = false;
+    const done = cli
+      .until((m) => m.type === 'done', timeoutMs, 'all events')
+      .catch(() => undefined)
+      .finally(() => {
+        finished = true;
+      });
     const burst = await sim.request('burst', { venue: PATHS[path].venue, count }, timeoutMs);
-    let result = await done;
+    // Everything is written; a client still short of the count gets until it stops progressing.
+    let last = -1;
+    while (!finished) {
+      await Promise.race([done, new Promise((r) => setTimeout(r, STALL_CHECK_MS))]);
+      if (finished) break;
+      const progress = cli.until((m) => m.type === 'progress', 10_000, 'progress');
+      cli.send({ cmd: 'progress' });
+      const { count: seen } = await progress;
+      if (seen === last) break;
+      last = seen;
+    }
+    let result = finished ? await done : undefined;
     if (!result) {
       const report = cli.until((m) => m.type === 'report', 10_000, 'report');
       cli.send({ cmd: 'report' });

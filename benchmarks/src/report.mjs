@@ -46,6 +46,31 @@ export function renderResults({ results, runs, count, fault, latency, elapsed, r
   out();
 
   if (results.throughput.length) {
+    out('## Summary');
+    out();
+    out('Events/s through the full pipeline as a share of the bare `ws` + `JSON.parse` client on the same');
+    out('stream (issue #5 aims for >= 0.8 with validation, ordering and dedupe), next to the fastest rival:');
+    out();
+    out('| path | userstream `@userstream/stream` | `openUserDataStream` | fastest rival |');
+    out('| --- | ---: | ---: | --- |');
+    for (const path of Object.keys(PATHS)) {
+      const rows = results.throughput.filter((t) => t.path === path);
+      const bare = rows.find((t) => t.client === 'bare')?.eventsPerSec;
+      if (!bare) continue;
+      const share = (id) => {
+        const v = rows.find((t) => t.client === id)?.eventsPerSec;
+        return v ? fmt(v / bare, 2) : '–';
+      };
+      const rivals = rows
+        .filter((t) => CLIENTS.find((c) => c.id === t.client)?.rival && t.eventsPerSec)
+        .sort((a, b) => b.eventsPerSec - a.eventsPerSec);
+      const best = rivals[0] ? `${label(rivals[0].client)}: ${fmt(rivals[0].eventsPerSec / bare, 2)}` : '–';
+      out(`| ${PATHS[path].label} | ${share('userstream')} | ${share('userstream-keepalive')} | ${best} |`);
+    }
+    out();
+    out('The machine is shared (2 cores, other jobs running), so single runs vary by ±20 %; the');
+    out('medians below are what to compare, and CPU per event is steadier than events/s.');
+    out();
     out('## Event delivery');
     out();
     out(
@@ -124,7 +149,7 @@ export function renderResults({ results, runs, count, fault, latency, elapsed, r
     out('- **expire**: the listenKey lapses (`listenKeyExpired`, the stream closed); listenKey paths only.');
     out();
     out(
-      '| client | path | fault | sent | lost | duplicated | first new event after | told user (gap / reconnect) |',
+      '| client | path | fault | sent | lost | duplicated | first new event after | what the user was told |',
     );
     out('| --- | --- | --- | ---: | ---: | ---: | ---: | --- |');
     for (const f of results.faults) {

@@ -86,6 +86,7 @@ for (const id of wanted) {
     paths: adapter.paths,
     faultPath: adapter.faultPath ?? adapter.paths[0],
     maxBurst: adapter.maxBurst,
+    faults: adapter.faults,
   });
 }
 
@@ -184,6 +185,7 @@ if (sections.has('faults')) {
   print(`\nfaults: ${FAULT.ratePerSec} events/s, the fault after ${FAULT.beforeMs} ms`);
   for (const c of faultClients) {
     for (const fault of faults) {
+      if (c.faults && !c.faults.includes(fault)) continue;
       const path = c.faultPath;
       if (fault === 'expire' && PATHS[path].protocol !== 'listenKey') continue;
       const m = await attempt(`fault ${fault}`, c.id, () =>

@@ -5,6 +5,9 @@ import WebSocket from 'ws';
 
 export const name = 'bare ws + JSON.parse';
 export const paths = ['spot-listenkey', 'spot-wsapi', 'usdm-listenkey'];
+export const faultPath = 'usdm-listenkey';
+/** No reconnect logic at all: one drop shows what that costs; a stall or expiry would only repeat it. */
+export const faults = ['drop'];
 
 export async function open({ protocol, venue, account, onEvent }) {
   let ws;
