@@ -359,7 +359,9 @@ export class WsApiSession extends Transport {
     try {
       result = (await this.#subscribeRequest(link, auth, true)) as Json;
     } catch (error) {
-      this.#subscribeFailed(link, member, error as UserstreamError);
+      if (member.auth === auth) this.#subscribeFailed(link, member, error as UserstreamError);
+      // Otherwise the credential was replaced meanwhile: the refusal was about the old one, and
+      // the replacement subscribes with the new one.
       throw error;
     }
     if (!this.#members.has(member.stream) || !link.isOpen) throw new Error('gone');
