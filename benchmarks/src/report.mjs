@@ -1,5 +1,5 @@
 // Renders benchmarks/RESULTS.md from the figures of one `pnpm bench` run.
-import { cpus, platform, release, totalmem } from 'node:os';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { CLIENTS } from './clients.mjs';
 import { PATHS } from './paths.mjs';
 import { fmt } from './stats.mjs';
@@ -23,14 +23,24 @@ function signals(markers) {
 
 const label = (id) => CLIENTS.find((c) => c.id === id)?.label ?? id;
 
-export function renderResults({ results, runs, count, fault, latency, elapsed, rivalVersions }) {
+export function renderResults({
+  results,
+  runs,
+  latencyRuns,
+  count,
+  fault,
+  latency,
+  elapsed,
+  rivalVersions,
+  loadBefore,
+}) {
   const cpu = cpus();
   const lines = [];
   const out = (line = '') => lines.push(line);
   out('# Benchmark results');
   out();
   out('Written by `pnpm bench` (benchmarks/src/run.mjs); do not edit by hand. Each figure is the median');
-  out(`of ${runs} runs unless noted. Every client and every simulator runs in its own process.`);
+  out(`of ${runs} runs (latency: ${latencyRuns}). Every client and every simulator runs in its own process.`);
   out();
   out(
     `- machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${fmt(totalmem() / 2 ** 30, 1)} GiB RAM, ${platform()} ${release()}`,
@@ -43,6 +53,9 @@ export function renderResults({ results, runs, count, fault, latency, elapsed, r
       .join(', ')}`,
   );
   out(`- full run took ${fmt(elapsed / 60, 1)} min`);
+  out(
+    `- load average (1 min) before / after: ${fmt(loadBefore, 2)} / ${fmt(loadavg()[0], 2)} (other jobs share the machine)`,
+  );
   out();
 
   if (results.throughput.length) {
@@ -51,20 +64,24 @@ export function renderResults({ results, runs, count, fault, latency, elapsed, r
     out('Events/s through the full pipeline as a share of the bare `ws` + `JSON.parse` client on the same');
     out('stream (issue #5 aims for >= 0.8 with validation, ordering and dedupe), next to the fastest rival:');
     out();
-    out('| path | userstream `@userstream/stream` | `openUserDataStream` | fastest rival |');
+    out("Each cell: events/s ÷ bare, then bare's CPU per event ÷ the client's (1.00 = as cheap as bare).");
+    out();
+    out('| path | userstream `@userstream/stream` | `openUserDataStream` | fastest rival (by events/s) |');
     out('| --- | ---: | ---: | --- |');
     for (const path of Object.keys(PATHS)) {
       const rows = results.throughput.filter((t) => t.path === path);
-      const bare = rows.find((t) => t.client === 'bare')?.eventsPerSec;
+      const bareRow = rows.find((t) => t.client === 'bare');
+      const bare = bareRow?.eventsPerSec;
       if (!bare) continue;
+      const shares = (t) => `${fmt(t.eventsPerSec / bare, 2)} · ${fmt(bareRow.cpuMsPer1k / t.cpuMsPer1k, 2)}`;
       const share = (id) => {
-        const v = rows.find((t) => t.client === id)?.eventsPerSec;
-        return v ? fmt(v / bare, 2) : '–';
+        const t = rows.find((r) => r.client === id);
+        return t?.eventsPerSec ? shares(t) : '–';
       };
       const rivals = rows
         .filter((t) => CLIENTS.find((c) => c.id === t.client)?.rival && t.eventsPerSec)
         .sort((a, b) => b.eventsPerSec - a.eventsPerSec);
-      const best = rivals[0] ? `${label(rivals[0].client)}: ${fmt(rivals[0].eventsPerSec / bare, 2)}` : '–';
+      const best = rivals[0] ? `${label(rivals[0].client)}: ${shares(rivals[0])}` : '–';
       out(`| ${PATHS[path].label} | ${share('userstream')} | ${share('userstream-keepalive')} | ${best} |`);
     }
     out();

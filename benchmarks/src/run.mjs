@@ -5,6 +5,7 @@
 //   node --expose-gc src/run.mjs [--smoke] [--runs 3] [--count 100000] [--clients bare,userstream]
 //                                [--sections throughput,latency,faults,scale] [--no-rivals] [--out RESULTS.md]
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CLIENTS, loadClient } from './clients.mjs';
@@ -27,13 +28,16 @@ const { values: args } = parseArgs({
   },
 });
 const smoke = args.smoke;
-const RUNS = Number(args.runs ?? (smoke ? 1 : 3));
+const RUNS = Number(args.runs ?? (smoke ? 1 : 5));
+/** Latency runs are long (a steady load) and steadier: at most three. */
+const LATENCY_RUNS = Math.min(RUNS, 3);
 const COUNT = Number(args.count ?? (smoke ? 20_000 : 100_000));
 const sections = new Set(
   (args.sections ?? (smoke ? 'throughput,faults' : 'throughput,latency,faults,scale')).split(','),
 );
 const print = (line = '') => process.stdout.write(`${line}\n`);
 const started = Date.now();
+const loadBefore = loadavg()[0];
 
 // Faults: steady load, then the fault; the window after it is long enough for a client with
 // default heartbeat settings to notice a stalled (half-open) connection.
@@ -147,9 +151,11 @@ if (sections.has('throughput')) {
 
 // --- latency -----------------------------------------------------------------------------------
 if (sections.has('latency')) {
-  print(`\nlatency: ${LATENCY.ratePerSec} events/s for ${LATENCY.durationMs} ms, ${RUNS} run(s) each`);
+  print(
+    `\nlatency: ${LATENCY.ratePerSec} events/s for ${LATENCY.durationMs} ms, ${LATENCY_RUNS} run(s) each`,
+  );
   const runs = new Map();
-  for (let r = 0; r < RUNS; r++) {
+  for (let r = 0; r < LATENCY_RUNS; r++) {
     for (const path of Object.keys(PATHS)) {
       for (const c of clients) {
         if (!c.paths.includes(path)) continue;
@@ -251,6 +257,8 @@ writeFileSync(
   renderResults({
     results,
     runs: RUNS,
+    latencyRuns: LATENCY_RUNS,
+    loadBefore,
     count: COUNT,
     fault: FAULT,
     latency: LATENCY,
