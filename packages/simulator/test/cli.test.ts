@@ -76,8 +76,12 @@ test('prints exactly one JSON line with URLs and credentials, serves them, and e
   });
   expect(line.accounts[1]?.privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
   const hmac = line.accounts[0] as { id: string; apiKey: string; keyType: 'hmac'; secret: string };
+  // At --speed 60 the server's clock runs ahead of Date.now() from the moment it started: sign
+  // with the server's time, as a client on a compressed exchange must.
+  const serverNow = async () =>
+    ((await call(line.rest, 'GET', '/api/v3/time')).body as { serverTime: number }).serverTime;
   const r = await call(line.rest, 'GET', '/api/v3/account', {
-    query: signedQuery(hmac, { timestamp: Date.now(), recvWindow: 60_000 }),
+    query: signedQuery(hmac, { timestamp: await serverNow(), recvWindow: 60_000 }),
     headers: { 'X-MBX-APIKEY': hmac.apiKey },
   });
   expect(r.status).toBe(200);
@@ -85,7 +89,7 @@ test('prints exactly one JSON line with URLs and credentials, serves them, and e
   expect(
     await api.send(
       'userDataStream.subscribe.signature',
-      wsSigned(hmac, { apiKey: hmac.apiKey, timestamp: Date.now(), recvWindow: 60_000 }),
+      wsSigned(hmac, { apiKey: hmac.apiKey, timestamp: await serverNow(), recvWindow: 60_000 }),
     ),
   ).toMatchObject({ status: 200 });
   // --speed 60: server time runs a minute per second.
