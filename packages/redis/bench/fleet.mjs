@@ -7,9 +7,10 @@
 //   pnpm --filter @userstream/redis build && pnpm --filter @userstream/redis bench
 //   ACCOUNTS=2000 WORKERS=4 BURST_ACCOUNTS=200 BURST=200 node bench/fleet.mjs
 //
-// Opening is paced by the simulator's request weights (2,400/min on fapi and dapi, 6,000 on the
-// spot host, as the venues), so accounts are spread over four venues; the takeover figure
-// includes re-creating the dead worker's listenKeys under those limits.
+// Opens are paced fleet-wide per venue host (OPEN_RATE per second, default 100; the simulator
+// serves all four venues from one origin) under the simulator's request weights (2,400/min on
+// fapi and dapi, as the venues); the takeover figure includes re-creating the dead worker's
+// listenKeys at that pace.
 import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,6 +25,8 @@ const ACCOUNTS = Number(process.env.ACCOUNTS ?? 10_000);
 const WORKERS = Number(process.env.WORKERS ?? 4);
 const BURST_ACCOUNTS = Number(process.env.BURST_ACCOUNTS ?? 500);
 const BURST = Number(process.env.BURST ?? 200);
+/** Fleet-wide opens per second per venue host. The simulator serves every venue from ONE origin. */
+const OPEN_RATE = Number(process.env.OPEN_RATE ?? 100);
 const VENUES = ['binance-usdm', 'binance-coinm', 'binance-spot-legacy', 'binance-portfolio-margin'];
 const print = (line) => process.stdout.write(`${line}\n`);
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -84,6 +87,7 @@ for (let i = 0; i < WORKERS; i++) {
       workerId: `worker-${i}`,
       accounts,
       openConcurrency: 32,
+      openRatePerSecond: OPEN_RATE,
       sink: { maxLen: 1_000 },
       rest: { timeoutMs: 30_000 },
     }),

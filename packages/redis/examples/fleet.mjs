@@ -36,7 +36,19 @@ await Promise.all([a.start(), b.start()]);
 const everyoneOpen = (ws) => accounts.every((x) => ws.some((w) => w.stream(x.id)?.state === 'open'));
 while (!everyoneOpen([a, b])) await new Promise((r) => setTimeout(r, 100));
 
+/** Waits until every account's Redis Stream holds `n` exchange events. */
+const reader = clients[0];
+async function inRedis(n) {
+  const count = async (id) =>
+    (await reader.xrange(a.sink.streamKey(id), '-', '+')).filter(([, f]) => f[1] !== GAP_MARKER).length;
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+    if ((await Promise.all(accounts.map((x) => count(x.id)))).every((c) => c >= n)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 for (const x of accounts) sim.exchange.deposit(x.id, 'binance-usdm', 'USDT', '10');
+await inRedis(1);
 
 // worker-b dies without releasing anything (as kill -9 would leave it).
 const diedAt = Date.now();
@@ -45,11 +57,11 @@ while (!everyoneOpen([a])) await new Promise((r) => setTimeout(r, 100));
 console.log(`worker-a took over in ${((Date.now() - diedAt) / 1000).toFixed(1)} s`);
 
 for (const x of accounts) sim.exchange.deposit(x.id, 'binance-usdm', 'USDT', '5');
-await new Promise((r) => setTimeout(r, 300));
-await a.flushed();
+
+// Both deposits of every account are in Redis.
+await inRedis(2);
 
 // What a downstream service reads (with XREADGROUP in production):
-const reader = clients[0];
 for (const x of accounts) {
   const entries = await reader.xrange(a.sink.streamKey(x.id), '-', '+');
   const kinds = entries.map(([, f]) => (f[1] === GAP_MARKER ? `gap(${f[7]})` : f[1]));

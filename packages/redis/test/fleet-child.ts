@@ -4,9 +4,7 @@
  */
 import { createScaledClock, type VenueProfile } from '@userstream/core';
 import { Redis } from 'ioredis';
-import { openUserDataStreamWith } from '../../keepalive/src/open-user-data-stream.js';
-import { factories } from '../../keepalive/test/factories.js';
-import { createFleetWorker, type FleetWorkerOptions } from '../src/index.js';
+import { createFleetWorker } from '../src/index.js';
 
 interface Config {
   redisPort: number;
@@ -38,8 +36,6 @@ const worker = createFleetWorker({
     credentials: { apiKey: a.apiKey, secret: a.secret },
   })),
   clock,
-  openStream: ((o: never) =>
-    openUserDataStreamWith(factories, o)) as unknown as FleetWorkerOptions['openStream'],
   lease: { renewIntervalMs: config.renewIntervalMs, validityMs: 60_000 },
 });
 worker.on('acquired', ({ account }) => say({ acquired: account }));

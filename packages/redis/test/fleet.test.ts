@@ -2,13 +2,11 @@
  * A fleet end to end: a real redis-server, the simulator, N workers in this process (each with
  * its own Redis connection, scheduler and store), on one clock running 5× real time.
  */
-import { type Clock, createScaledClock } from '@userstream/core';
+import { type Clock, createScaledClock, normalizeDecimal } from '@userstream/core';
+import type { AccountMirror } from '@userstream/keepalive';
 import { type Simulator, startSimulator } from '@userstream/simulator';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openUserDataStreamWith } from '../../keepalive/src/open-user-data-stream.js';
-import { factories } from '../../keepalive/test/factories.js';
-import { converged, FUTURES } from '../../keepalive/test/trading.js';
 import {
   createFleetWorker,
   type FleetWorker,
@@ -31,9 +29,34 @@ let clock: Clock;
 let sim: Simulator;
 const workers: FleetWorker[] = [];
 
-/** keepalive's openUserDataStream with the real rest/stream packages, or its stand-ins until they land. */
-const openStream = ((o: never) =>
-  openUserDataStreamWith(factories, o)) as unknown as FleetWorkerOptions['openStream'];
+/** The mirror equals the exchange's balances (non-zero ones, exact decimals). */
+async function converged(mirror: AccountMirror, accountId: string): Promise<void> {
+  const exchange = () => {
+    const out: Record<string, { free: string; locked: string }> = {};
+    for (const [asset, b] of Object.entries(sim.exchange.balances(accountId, VENUE))) {
+      const free = normalizeDecimal(b.free);
+      const locked = normalizeDecimal(b.locked);
+      if (free !== '0' || locked !== '0') out[asset] = { free, locked };
+    }
+    return out;
+  };
+  const mirrored = () => {
+    const out: Record<string, { free: string; locked: string }> = {};
+    for (const [asset, b] of Object.entries(mirror.balances)) {
+      const free = normalizeDecimal(b.free);
+      const locked = normalizeDecimal(b.locked);
+      if (free !== '0' || locked !== '0') out[asset] = { free, locked };
+    }
+    return out;
+  };
+  await until(
+    () => mirror.phase === 'live' && JSON.stringify(mirrored()) === JSON.stringify(exchange()),
+    5_000,
+    `the mirror of ${accountId} to equal the exchange`,
+  ).catch(() => {});
+  expect(mirrored()).toEqual(exchange());
+  expect(Object.keys(exchange())).toContain('USDT');
+}
 
 beforeAll(async () => {
   server = await startRedisServer();
@@ -55,8 +78,18 @@ afterEach(async () => {
   await sim.close();
 });
 
+/** Every line any worker logged, as JSON (to prove no secret is ever in one). */
+const logged: string[] = [];
+const captureLogger = {
+  debug: (o: unknown, m: string) => logged.push(JSON.stringify([o, m])),
+  info: (o: unknown, m: string) => logged.push(JSON.stringify([o, m])),
+  warn: (o: unknown, m: string) => logged.push(JSON.stringify([o, m])),
+  error: (o: unknown, m: string) => logged.push(JSON.stringify([o, m])),
+};
+
 function worker(id: string, extra: Partial<FleetWorkerOptions> = {}): FleetWorker {
   const w = createFleetWorker({
+    logger: captureLogger,
     redis: server.client(),
     workerId: id,
     accounts: sim.accounts.map((a) => ({
@@ -65,7 +98,6 @@ function worker(id: string, extra: Partial<FleetWorkerOptions> = {}): FleetWorke
       credentials: { apiKey: a.apiKey, secret: a.secret! },
     })),
     clock,
-    openStream,
     mirror: { retry: { baseDelayMs: 1_000, maxDelayMs: 5_000 } },
     lease: { renewIntervalMs: RENEW_MS, validityMs: 60_000 },
     ...extra,
@@ -161,7 +193,7 @@ describe('a fleet of workers sharing accounts through Redis', () => {
     await landedExactlyOnce([a, b]);
     for (const id of victims) {
       const owner = [a, b].find((w) => w.stream(id))!;
-      await converged(sim, owner.mirror(id)! as never, FUTURES, id);
+      await converged(owner.mirror(id)!, id);
       // The stream tells its consumers where continuity was not proven.
       expect((await rows(id)).filter((r) => r.e === GAP_MARKER).map((r) => r.reason)).toContain('acquired');
     }
@@ -173,6 +205,7 @@ describe('a fleet of workers sharing accounts through Redis', () => {
     const puts = sim.record.requestCount('PUT', PUT_PATH) - before;
     expect(puts).toBeGreaterThanOrEqual(M * 2);
     expect(puts).toBeLessThanOrEqual(M * 4);
+    const secrets: string[] = [];
     for (const acct of sim.accounts) {
       // A POST returns the account's active key (what a new owner does): read its PUT times.
       const res = await fetch(`${sim.urls.rest}${PUT_PATH}`, {
@@ -180,11 +213,27 @@ describe('a fleet of workers sharing accounts through Redis', () => {
         headers: { 'X-MBX-APIKEY': acct.apiKey },
       });
       const { listenKey } = (await res.json()) as { listenKey: string };
+      secrets.push(listenKey, acct.apiKey, acct.secret!);
       const times = sim.record.keepalives(listenKey).filter((t) => t >= from);
       const gapsBetween = times.slice(1).map((t, i) => t - times[i]!);
       expect(Math.min(...gapsBetween)).toBeGreaterThanOrEqual(RENEW_MS * 0.85);
     }
     expect(a.stats.dropped + b.stats.dropped).toBe(0);
+
+    // No API key, secret or listenKey anywhere in Redis or in any log line.
+    const dump: string[] = [...logged];
+    for (const k of await redis.keys('*')) {
+      dump.push(k);
+      const type = await redis.type(k);
+      if (type === 'hash') dump.push(JSON.stringify(await redis.hgetall(k)));
+      else if (type === 'string') dump.push(String(await redis.get(k)));
+      else if (type === 'zset') dump.push(JSON.stringify(await redis.zrange(k, 0, -1)));
+      else if (type === 'stream') dump.push(JSON.stringify(await redis.xrange(k, '-', '+')));
+    }
+    const text = dump.join('\n');
+    expect(text).toContain('ACCOUNT_UPDATE');
+    expect(logged.length).toBeGreaterThan(0);
+    for (const secret of secrets) expect(text).not.toContain(secret);
   }, 90_000);
 
   it('a joining worker takes about 1/N of the accounts from the others, which release them first; a leaving one hands them back', async () => {

@@ -8,9 +8,7 @@ import { type Clock, createScaledClock } from '@userstream/core';
 import { type Simulator, startSimulator } from '@userstream/simulator';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openUserDataStreamWith } from '../../keepalive/src/open-user-data-stream.js';
-import { factories } from '../../keepalive/test/factories.js';
-import { createFleetWorker, type FleetWorker, type FleetWorkerOptions, GAP_MARKER } from '../src/index.js';
+import { createFleetWorker, type FleetWorker, GAP_MARKER } from '../src/index.js';
 import { until } from './helpers.js';
 import { startRedisServer, type TestRedisServer } from './redis-server.js';
 
@@ -136,8 +134,6 @@ describe('kill -9 of a worker process', () => {
         credentials: { apiKey: a.apiKey, secret: a.secret },
       })),
       clock,
-      openStream: ((o: never) =>
-        openUserDataStreamWith(factories, o)) as unknown as FleetWorkerOptions['openStream'],
       lease: { renewIntervalMs: RENEW_MS, validityMs: 60_000 },
     });
     await survivor.start();
