@@ -58,6 +58,7 @@ describe('openListenKeyStream', () => {
       const Es = log.Es();
       expect([...Es].sort((a, b) => a - b)).toEqual(Es);
       if (venue !== 'binance-portfolio-margin') expect(byType).toHaveLength(3);
+      expect(log.count('open')).toBe(1);
       expect(stream.state).toBe('open');
       expect(log.count('open')).toBe(1);
       expect(log.count('gap')).toBe(0);
@@ -303,6 +304,25 @@ describe('openListenKeyStream', () => {
       expect(text).not.toContain(r.account.apiKey);
     } finally {
       out.stop();
+    }
+  });
+});
+
+describe('every other listenKey profile', () => {
+  it('streams COIN-M and the legacy margin paths (isolated per symbol) at their own paths', async () => {
+    for (const [venue, symbol] of [
+      ['binance-coinm', undefined],
+      ['binance-margin-legacy', undefined],
+      ['binance-isolated-margin-legacy', 'BTCUSDT'],
+    ] as const) {
+      const listenKey = await r.createListenKey(venue, r.account, symbol);
+      const stream = openListenKeyStream({ venue: r.sim.venue(venue), listenKey, clock: r.clock });
+      streams.push(stream);
+      const log = record(stream);
+      await stream.opened();
+      r.sim.faults.unknownEvent({ accountId: r.account.id, venue });
+      await until(() => log.events.length === 1, `${venue} event`);
+      expect(log.events[0]).toMatchObject({ e: 'unknown' });
     }
   });
 });
