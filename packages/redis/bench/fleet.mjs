@@ -93,10 +93,12 @@ for (let i = 0; i < WORKERS; i++) {
     }),
   );
 }
-for (const w of workers)
-  w.once('warning', ({ error }) =>
-    print(`  (warning from ${w.workerId}: ${error.code ?? ''} ${error.message})`),
+const warnings = new Map();
+for (const w of workers) {
+  w.on('warning', ({ error }) =>
+    warnings.set(error.code ?? error.name, (warnings.get(error.code ?? error.name) ?? 0) + 1),
   );
+}
 const owned = (ws) => ws.reduce((n, w) => n + w.stats.owned, 0);
 const cpu0 = process.cpuUsage();
 let t0 = performance.now();
@@ -106,7 +108,7 @@ print(
   `fleet: ${fmt(ACCOUNTS)} accounts over ${WORKERS} workers (${VENUES.length} venues) on a real redis-server`,
 );
 print(
-  `  all streams owned and open after ${secs(performance.now() - t0)} (paced by the venues' request weights)`,
+  `  all streams owned and open after ${secs(performance.now() - t0)} (opens paced at ${fmt(OPEN_RATE)}/s fleet-wide; the simulator serves every venue from one origin)`,
 );
 print(`  per worker: ${workers.map((w) => fmt(w.stats.owned)).join(' / ')}`);
 
@@ -157,6 +159,11 @@ print(
 );
 print(
   `    first stream flowing again after ${secs(first)}, half after ${secs(half)}, all after ${secs(all)}`,
+);
+print(
+  `    claims refused while the old ownership lasted: ${fmt(survivors.reduce((n, w) => n + w.stats.refusedClaims, 0))}; warnings: ${
+    [...warnings].map(([code, n]) => `${code} ×${n}`).join(', ') || 'none'
+  }`,
 );
 const cpu = process.cpuUsage(cpu0);
 print(
