@@ -274,6 +274,23 @@ describe('--duration --json --faults against the embedded exchange', () => {
   }, 90_000);
 });
 
+describe('--fault-overlap: faults land while streams are still recovering', () => {
+  it('still ends with every mirror equal to the exchange, nothing duplicated, every loss announced', async () => {
+    const run = await runDemo(
+      ['--duration', '10s', '--json', '--faults', '--fault-every', '250ms', '--fault-overlap', '--seed', '3'],
+      { timeoutMs: 60_000, env: {} },
+    );
+    const summary = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}');
+    const context = JSON.stringify(summary, null, 1);
+    expect(run.code, context).toBe(0);
+    expect(summary.faultsInjected, context).toBeGreaterThanOrEqual(15);
+    expect(Object.keys(summary.faults).length, context).toBeGreaterThanOrEqual(8);
+    expect(summary.mirrorMatches, context).toBe(true);
+    expect(summary.duplicateEvents, context).toBe(0);
+    expect(summary.unannouncedLostEvents, context).toBe(0);
+  }, 90_000);
+});
+
 describe('Ctrl-C', () => {
   it('cancels the orders it placed, closes the streams and exits 0', async () => {
     const started = Date.now();
