@@ -13,6 +13,7 @@ import {
 import {
   AccountMirror,
   type AccountMirrorOptions,
+  createLeaseKey,
   createScheduler,
   type LeaseOptions,
   type LeaseStore,
@@ -26,7 +27,7 @@ import {
 import type { Redis } from 'ioredis';
 import { channels } from './diagnostics.js';
 import { createRedisEventSink, type GapMarker, type RedisEventSink, type SinkEvent } from './event-sink.js';
-import { checkPrefix } from './keys.js';
+import { checkPrefix, leaseKeyId } from './keys.js';
 import { createRedisLeaseStore } from './lease-store.js';
 import { createMembership, type Membership, type MembershipChange } from './membership.js';
 import { rendezvousOwner } from './rendezvous.js';
@@ -177,11 +178,14 @@ function fenceable(store: LeaseStore): { store: LeaseStore; fence(): void } {
 
 /**
  * acquire an open slot: KEYS[1] the host's hold (a 429/418 seen by any worker), KEYS[2] the
- * host's next free slot; ARGV now, interval, housekeeping ttl. Returns 0 (go) or the clock time
- * to wait for.
+ * host's next free slot, KEYS[3] the stream's ownership; ARGV now, interval, housekeeping ttl,
+ * this worker. Returns 0 (go), -1 (another worker owns the stream: no slot used), or the clock
+ * time to wait for.
  */
 const ACQUIRE_OPEN = new LuaScript(`
 local now = tonumber(ARGV[1])
+local o = redis.call('HMGET', KEYS[3], 'owner', 'exp')
+if o[1] and o[1] ~= '' and o[1] ~= ARGV[4] and tonumber(o[2]) > now then return -1 end
 local hold = tonumber(redis.call('GET', KEYS[1]) or '0')
 if hold > now then return hold end
 local free = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -216,6 +220,8 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
   readonly #accounts: ReadonlyMap<string, FleetAccount>;
   /** Account id → REST origin of its venue (the host whose request weight its opens use). */
   readonly #origins: ReadonlyMap<string, string>;
+  /** Account id → the id part of its lease's Redis keys (to peek at its owner before opening). */
+  readonly #leaseKeys: ReadonlyMap<string, string>;
   readonly #prefix: string;
   readonly #redis: Redis;
   /** REST origin → clock time before which nobody in the fleet opens streams there (429/418). */
@@ -257,6 +263,7 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
       throw invalid('accounts must be an array of { id, venue, credentials }', 'accounts');
     const accounts = new Map<string, FleetAccount>();
     const origins = new Map<string, string>();
+    const leaseKeys = new Map<string, string>();
     for (const a of options.accounts) {
       if (typeof a?.id !== 'string' || a.id.length === 0 || a.id.length > 200) {
         throw invalid(
@@ -271,16 +278,22 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
         throw invalid(`account ${a.id} needs a venue id or profile`, 'accounts.venue');
       }
       origins.set(a.id, new URL(venue.restBaseUrl).origin);
-      if (typeof a.credentials?.apiKey !== 'string') {
+      if (typeof a.credentials?.apiKey !== 'string' || a.credentials.apiKey.length === 0) {
         throw invalid(
           `account ${a.id} needs credentials { apiKey, secret | privateKey | signer }`,
           'accounts.credentials',
         );
       }
+      // The same key keepalive's lease uses (the API key only as a fingerprint).
+      leaseKeys.set(
+        a.id,
+        leaseKeyId(createLeaseKey({ venue, apiKey: a.credentials.apiKey, symbol: a.symbol })),
+      );
       accounts.set(a.id, a);
     }
     this.#accounts = accounts;
     this.#origins = origins;
+    this.#leaseKeys = leaseKeys;
     this.#options = options;
     const prefix = checkPrefix(options.prefix, 'createFleetWorker');
     this.#prefix = prefix;
@@ -457,7 +470,7 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
     const lane = async () => {
       while (next < toOpen.length && !this.#closed && this.membership.healthy) {
         const account = toOpen[next++]!;
-        if (!(await this.#acquireOpen(this.#origins.get(account.id)!))) continue;
+        if (!(await this.#acquireOpen(account.id))) continue;
         await this.#open(account);
       }
     };
@@ -469,7 +482,8 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
    * second across the fleet, none while any worker's 429/418 hold lasts. False when the wait
    * would outlast this reconcile round (the account is tried again next round).
    */
-  async #acquireOpen(origin: string): Promise<boolean> {
+  async #acquireOpen(accountId: string): Promise<boolean> {
+    const origin = this.#origins.get(accountId)!;
     const deadline = this.#clock.now() + this.#reconcileMs;
     for (;;) {
       if (this.#closed) return false;
@@ -479,14 +493,23 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
       try {
         const reply = await ACQUIRE_OPEN.run(
           this.#redis,
-          [this.#holdKey(origin), `${this.#prefix}pace:${encodeURIComponent(origin)}`],
-          [Math.floor(now), Math.max(1, Math.round(this.#openIntervalMs)), 60_000],
+          [
+            this.#holdKey(origin),
+            `${this.#prefix}pace:${encodeURIComponent(origin)}`,
+            `${this.#prefix}owner:${this.#leaseKeys.get(accountId)}`,
+          ],
+          [Math.floor(now), Math.max(1, Math.round(this.#openIntervalMs)), 60_000, this.workerId],
         );
         waitUntil = Number(reply);
       } catch {
         return false; // Redis unavailable: take nothing new
       }
       if (waitUntil === 0) return true;
+      if (waitUntil === -1) {
+        // Its owner's ownership has not lapsed yet: try next round, without spending a slot.
+        this.#stats.refusedClaims++;
+        return false;
+      }
       if (waitUntil > deadline) return false;
       await new Promise<void>((resolve) => this.#clock.setTimeout(resolve, waitUntil - now));
     }
