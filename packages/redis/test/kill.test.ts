@@ -15,10 +15,10 @@ import { startRedisServer, type TestRedisServer } from './redis-server.js';
 const pkg = fileURLToPath(new URL('..', import.meta.url));
 /** A throwaway ESM bundle of the child (dist is left alone). */
 const out = fileURLToPath(new URL('../node_modules/.cache/redis-kill-test/', import.meta.url));
-const SPEED = 5;
+const SPEED = 2;
 const VENUE = 'binance-usdm';
 const PUT_PATH = '/fapi/v1/listenKey';
-const RENEW_MS = 10_000;
+const RENEW_MS = 5_000;
 
 let server: TestRedisServer;
 let redis: Redis;
