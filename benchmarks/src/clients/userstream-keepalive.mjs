@@ -1,15 +1,10 @@
 // userstream through @userstream/keepalive's openUserDataStream: the listenKey (or WebSocket API
 // subscription) is created, kept alive and replaced for the user; events from the managed stream.
 import * as keepalive from '@userstream/keepalive';
-import * as streamPackage from '@userstream/stream';
 
 export const name = 'userstream (keepalive openUserDataStream)';
 export const paths = ['spot-listenkey', 'spot-wsapi', 'usdm-listenkey'];
 export const faultPath = 'usdm-listenkey';
-
-/** False while @userstream/stream is unwritten (keepalive needs its factories). */
-export const available = async () => typeof streamPackage.openListenKeyStream === 'function';
-export const unavailableReason = () => '@userstream/stream does not export openListenKeyStream yet';
 
 export async function open({ venue, account, onEvent, onSignal, options }) {
   const stream = await keepalive.openUserDataStream({

@@ -2,33 +2,24 @@
 // E order, dedupe, heartbeat, reconnects). A listenKey comes from @userstream/rest; when the
 // stream says the key expired, a new one is created and handed to the stream, as its README shows.
 import { createSigner } from '@userstream/core';
-import * as restPackage from '@userstream/rest';
-import * as streamPackage from '@userstream/stream';
+import { createRestClient } from '@userstream/rest';
+import { openListenKeyStream, openWsApiStream } from '@userstream/stream';
 
 export const name = 'userstream (@userstream/stream)';
 export const paths = ['spot-listenkey', 'spot-wsapi', 'usdm-listenkey'];
 export const faultPath = 'usdm-listenkey';
 
-function missing() {
-  return typeof streamPackage.openListenKeyStream !== 'function';
-}
-
-/** False while @userstream/stream is unwritten (its dist exports nothing yet). */
-export const available = async () => !missing();
-export const unavailableReason = () => '@userstream/stream does not export openListenKeyStream yet';
-
 export async function open({ protocol, venue, account, onEvent, onSignal, options }) {
-  if (missing()) throw new Error('@userstream/stream has no openListenKeyStream yet (package not built)');
   const common = { venue, ...(options.stream ?? {}) };
   let stream;
   let rest;
   if (protocol === 'listenKey') {
-    rest = restPackage.createRestClient({
+    rest = createRestClient({
       venue,
       credentials: { apiKey: account.apiKey, secret: account.secret },
     });
     const listenKey = await rest.createListenKey();
-    stream = streamPackage.openListenKeyStream({ ...common, listenKey });
+    stream = openListenKeyStream({ ...common, listenKey });
     stream.on('credentialExpired', () => {
       rest.createListenKey().then(
         (key) => stream.replaceListenKey(key),
@@ -36,7 +27,7 @@ export async function open({ protocol, venue, account, onEvent, onSignal, option
       );
     });
   } else {
-    stream = streamPackage.openWsApiStream({
+    stream = openWsApiStream({
       ...common,
       auth: { type: 'signature', apiKey: account.apiKey, signer: createSigner({ secret: account.secret }) },
     });
