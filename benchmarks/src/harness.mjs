@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { PATHS } from './paths.mjs';
 import { compareDelivery } from './stats.mjs';
 
+/** Extra Node flags for client processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (profiling). */
+const CLIENT_EXEC_ARGV = (process.env.BENCH_CLIENT_EXEC_ARGV ?? '').split(' ').filter(Boolean);
+
 /** A burst's client that counted nothing new for this long after the last frame was written is done. */
 const STALL_CHECK_MS = 2000;
 
@@ -92,7 +95,7 @@ async function withPair({ client, path, recordEvents = false, options, capacity 
     cli = child(
       './client-child.mjs',
       [JSON.stringify({ client, path, urls: ready.urls, account: ready.account, options, capacity })],
-      { execArgv: ['--expose-gc'] },
+      { execArgv: ['--expose-gc', ...CLIENT_EXEC_ARGV] },
     );
     const opened = await cli.until((m) => m.type === 'open' || m.type === 'failed', 60_000, 'client open');
     if (opened.type === 'failed') throw new Error(`client ${client} failed to open ${path}: ${opened.error}`);
