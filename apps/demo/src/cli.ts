@@ -2,6 +2,7 @@ import { ErrorCode, UserstreamError } from '@userstream/core';
 import { Bot, type Note } from './bot.js';
 import { DEFAULT_LOG_FILE, type DemoConfig, parseConfig, USAGE } from './config.js';
 import { Dashboard, formatDuration } from './dashboard.js';
+import { runFleetCli } from './fleet-cli.js';
 import { createLogger, type Logger } from './logger.js';
 import { DemoMetrics } from './metrics.js';
 import { type OpsServer, startOpsServer } from './ops-server.js';
@@ -47,6 +48,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout.write(USAGE);
     return EXIT.ok;
   }
+  if (config.fleet) return runFleetCli(config, config.fleet, io);
   const secrets =
     config.target.kind === 'venue'
       ? [config.target.credentials.apiKey, config.target.credentials.secret ?? ''].filter(Boolean)

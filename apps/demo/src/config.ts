@@ -25,8 +25,18 @@ export type Target =
       trade: boolean;
     };
 
+/** Fleet mode: workers sharing the embedded exchange's accounts through Redis. */
+export interface FleetConfig {
+  /** `redis://` or `rediss://` URL (may carry a password: never printed). */
+  redisUrl: string;
+  workers: number;
+  accounts: number;
+}
+
 export interface DemoConfig {
   target: Target;
+  /** `--fleet <redis-url>` (or USERSTREAM_REDIS_URL): run a fleet instead of the single bot. */
+  fleet: FleetConfig | undefined;
   /** Run this long (real ms), then shut down; undefined = until Ctrl-C / `q`. */
   durationMs: number | undefined;
   json: boolean;
@@ -49,6 +59,12 @@ export interface DemoConfig {
 }
 
 export const DEFAULT_SPEED = 60;
+/** Fleet mode's clock: ownership, heartbeats and takeovers stay visible (a takeover ≈ 3 s real). */
+export const DEFAULT_FLEET_SPEED = 2;
+export const DEFAULT_FLEET_WORKERS = 3;
+export const DEFAULT_FLEET_ACCOUNTS = 12;
+/** Fleet mode: real time between worker kills (each waits until the fleet is whole again). */
+export const DEFAULT_FLEET_FAULT_EVERY_MS = 6_000;
 export const DEFAULT_FAULT_EVERY_MS = 3_000;
 export const DEFAULT_HEALTH_BOUND_MS = 30_000;
 export const DEFAULT_LOG_FILE = 'userstream-demo.log';
@@ -73,6 +89,13 @@ and a BHEX-style venue (signed listenKey), with a ladder strategy and a live das
   --log-file <path>         pino logs go here (default: stderr, or ${DEFAULT_LOG_FILE} under the dashboard)
   --log-level <level>       fatal, error, warn, info, debug, trace, silent (default info)
   --health-bound <time>     /healthz is 503 when a stream is down longer than this (default 30s)
+
+Fleet mode (workers sharing the embedded exchange's accounts through Redis):
+  --fleet <redis-url>       run fleet workers in this process (or USERSTREAM_REDIS_URL), e.g. redis://127.0.0.1:6379
+  --workers <n>             fleet workers (default ${DEFAULT_FLEET_WORKERS})
+  --accounts <m>            USD-M accounts on the embedded exchange (default ${DEFAULT_FLEET_ACCOUNTS})
+  With --faults a worker is killed (nothing released) every --fault-every (default 6s) and
+  replaced later; the clock runs at --speed ${DEFAULT_FLEET_SPEED} unless given (at most 10).
 
 Real venues (read-only unless --trade):
   --venue <id>              binance-spot, binance-usdm-testnet, bhex, … (or USERSTREAM_VENUE)
@@ -158,6 +181,9 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
         'rest-url': { type: 'string' },
         'ws-url': { type: 'string' },
         'ws-api-url': { type: 'string' },
+        fleet: { type: 'string' },
+        workers: { type: 'string' },
+        accounts: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -206,17 +232,22 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
       '--speed',
     );
   }
+  const fleet = fleetConfig(str, flag, env, target);
+  const maxSpeed = fleet ? 10 : 3600;
+  const defaultSpeed = fleet ? DEFAULT_FLEET_SPEED : DEFAULT_SPEED;
+  const defaultFaultEvery = fleet ? DEFAULT_FLEET_FAULT_EVERY_MS : DEFAULT_FAULT_EVERY_MS;
   return {
     target,
+    fleet,
     durationMs,
     json,
     faults: flag('faults'),
     faultOverlap: flag('fault-overlap'),
     faultEveryMs:
       str('fault-every') === undefined
-        ? DEFAULT_FAULT_EVERY_MS
+        ? defaultFaultEvery
         : parseDuration(str('fault-every')!, '--fault-every'),
-    speed: speedText === undefined ? DEFAULT_SPEED : parseNumber(speedText, '--speed', 1, 3600, false),
+    speed: speedText === undefined ? defaultSpeed : parseNumber(speedText, '--speed', 1, maxSpeed, false),
     seed: str('seed') === undefined ? 1 : parseNumber(str('seed')!, '--seed', 0, 2 ** 31 - 1, true),
     host: str('host') ?? '127.0.0.1',
     port: str('port') === undefined ? 0 : parseNumber(str('port')!, '--port', 0, 65535, true),
@@ -229,6 +260,68 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
         : parseDuration(str('health-bound')!, '--health-bound'),
     help: flag('help'),
   };
+}
+
+/** The URL without its password, for messages. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'the Redis URL';
+  }
+}
+
+function fleetConfig(
+  str: (name: string) => string | undefined,
+  flag: (name: string) => boolean,
+  env: NodeJS.ProcessEnv,
+  target: Target,
+): FleetConfig | undefined {
+  const url = str('fleet') ?? (env.USERSTREAM_REDIS_URL || undefined);
+  if (url === undefined) {
+    for (const name of ['workers', 'accounts']) {
+      if (str(name) !== undefined) {
+        throw configError(
+          `--${name} needs --fleet <redis-url> (e.g. --fleet redis://127.0.0.1:6379)`,
+          `--${name}`,
+        );
+      }
+    }
+    return undefined;
+  }
+  if (target.kind === 'venue') {
+    throw configError('--fleet runs on the embedded simulator; drop --venue or --fleet', '--fleet');
+  }
+  if (flag('fault-overlap')) {
+    throw configError(
+      '--fault-overlap is not for fleet mode (its faults are worker kills)',
+      '--fault-overlap',
+    );
+  }
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  // The value may hold a password: never echoed.
+  if (!parsed || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') || parsed.hostname === '') {
+    throw configError(
+      '--fleet must be a Redis URL such as redis://127.0.0.1:6379 (redis:// or rediss://)',
+      '--fleet',
+    );
+  }
+  const workers =
+    str('workers') === undefined
+      ? DEFAULT_FLEET_WORKERS
+      : parseNumber(str('workers')!, '--workers', 1, 32, true);
+  const accounts =
+    str('accounts') === undefined
+      ? DEFAULT_FLEET_ACCOUNTS
+      : parseNumber(str('accounts')!, '--accounts', 1, 500, true);
+  return { redisUrl: url, workers, accounts };
 }
 
 function realTarget(
