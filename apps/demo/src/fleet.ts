@@ -153,6 +153,68 @@ export async function checkRedis(url: string): Promise<void> {
   }
 }
 
+/**
+ * Compares an account's Redis Stream entries (fields as an object, in stream order) with the
+ * events the exchange sent (`e`, `E`). Duplicates: entries whose event JSON was stored before.
+ * Lost: sent events not stored. A `@gap` marker announces a loss from the last event stored
+ * before it up to the first event stored after it, or up to the marker's own time if later (the
+ * new owner's mirror resyncs from there); a loss outside every such window is unannounced.
+ */
+export function auditStream(
+  entries: readonly Readonly<Record<string, string>>[],
+  sent: readonly { readonly e: string; readonly E: number }[],
+): Omit<AccountAudit, 'id'> {
+  const inRedis = new Map<string, number>();
+  const seenJson = new Set<string>();
+  let duplicates = 0;
+  let events = 0;
+  let gapMarkers = 0;
+  const windows: { from: number; to: number }[] = [];
+  let lastE = Number.NEGATIVE_INFINITY;
+  let open: { from: number; at: number } | undefined;
+  for (const f of entries) {
+    const E = Number(f.E);
+    if (f.e === GAP_MARKER) {
+      gapMarkers++;
+      if (open) windows.push({ from: open.from, to: open.at });
+      open = { from: lastE, at: E };
+      continue;
+    }
+    events++;
+    const json = f.event ?? '';
+    if (seenJson.has(json)) duplicates++;
+    seenJson.add(json);
+    const key = `${f.e}:${E}`;
+    inRedis.set(key, (inRedis.get(key) ?? 0) + 1);
+    if (open) {
+      windows.push({ from: open.from, to: Math.max(open.at, E) });
+      open = undefined;
+    }
+    lastE = E;
+  }
+  if (open) windows.push({ from: open.from, to: Number.POSITIVE_INFINITY });
+  let lost = 0;
+  let lostWithoutGap = 0;
+  for (const r of sent) {
+    const key = `${r.e}:${r.E}`;
+    const n = inRedis.get(key) ?? 0;
+    if (n > 0) {
+      inRedis.set(key, n - 1);
+      continue;
+    }
+    lost++;
+    if (!windows.some((w) => w.from < r.E && r.E <= w.to)) lostWithoutGap++;
+  }
+  return {
+    sent: sent.length,
+    inRedis: events,
+    duplicatesInRedis: duplicates,
+    lost,
+    lostWithoutGap,
+    gapMarkers,
+  };
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -502,60 +564,7 @@ export class FleetDemo {
 
   /** What Redis holds for an account compared with what the simulator sent into its stream. */
   async #audit(accountId: string): Promise<AccountAudit> {
-    const entries = await this.#entries(accountId);
-    const sent = this.#sent(accountId);
-    const inRedis = new Map<string, number>();
-    const seenJson = new Set<string>();
-    let duplicates = 0;
-    let events = 0;
-    let gapMarkers = 0;
-    // A gap marker announces a loss from the last event stored before it up to the first event
-    // stored after it (or the takeover time, if later: the new owner resyncs from there).
-    const windows: { from: number; to: number }[] = [];
-    let lastE = Number.NEGATIVE_INFINITY;
-    let open: { from: number; to: number; at: number } | undefined;
-    for (const f of entries) {
-      const E = Number(f.E);
-      if (f.e === GAP_MARKER) {
-        gapMarkers++;
-        if (open) windows.push({ from: open.from, to: Math.max(open.at, open.to) });
-        open = { from: lastE, to: Number.POSITIVE_INFINITY, at: E };
-        continue;
-      }
-      events++;
-      const json = f.event ?? '';
-      if (seenJson.has(json)) duplicates++;
-      seenJson.add(json);
-      const key = `${f.e}:${E}`;
-      inRedis.set(key, (inRedis.get(key) ?? 0) + 1);
-      if (open) {
-        windows.push({ from: open.from, to: Math.max(open.at, E) });
-        open = undefined;
-      }
-      lastE = E;
-    }
-    if (open) windows.push({ from: open.from, to: Number.POSITIVE_INFINITY });
-    let lost = 0;
-    let lostWithoutGap = 0;
-    for (const r of sent) {
-      const key = `${r.e}:${r.E}`;
-      const n = inRedis.get(key) ?? 0;
-      if (n > 0) {
-        inRedis.set(key, n - 1);
-        continue;
-      }
-      lost++;
-      if (!windows.some((w) => w.from < r.E && r.E <= w.to)) lostWithoutGap++;
-    }
-    return {
-      id: accountId,
-      sent: sent.length,
-      inRedis: events,
-      duplicatesInRedis: duplicates,
-      lost,
-      lostWithoutGap,
-      gapMarkers,
-    };
+    return { id: accountId, ...auditStream(await this.#entries(accountId), this.#sent(accountId)) };
   }
 
   #compare(accountId: string): string[] {

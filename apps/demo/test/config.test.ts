@@ -3,7 +3,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SPEED, parseConfig, parseDuration } from '../src/config.js';
+import {
+  DEFAULT_FLEET_ACCOUNTS,
+  DEFAULT_FLEET_SPEED,
+  DEFAULT_FLEET_WORKERS,
+  DEFAULT_SPEED,
+  parseConfig,
+  parseDuration,
+  redactRedisUrl,
+} from '../src/config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'userstream-demo-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -158,5 +166,49 @@ describe('parseConfig', () => {
       expect(e.message).not.toContain(SECRET);
       expect(e.message).not.toContain(KEY);
     }
+  });
+});
+
+describe('fleet mode', () => {
+  it('is off by default; --fleet turns it on with defaults; USERSTREAM_REDIS_URL too', () => {
+    expect(parseConfig([], {}).fleet).toBeUndefined();
+    const c = parseConfig(['--fleet', 'redis://127.0.0.1:6379'], {});
+    expect(c.fleet).toEqual({
+      redisUrl: 'redis://127.0.0.1:6379',
+      workers: DEFAULT_FLEET_WORKERS,
+      accounts: DEFAULT_FLEET_ACCOUNTS,
+    });
+    expect(c.speed).toBe(DEFAULT_FLEET_SPEED);
+    expect(c.faultEveryMs).toBe(6_000);
+    const e = parseConfig(['--workers', '4', '--accounts', '20', '--speed', '1'], {
+      USERSTREAM_REDIS_URL: 'rediss://user:pw@redis.example:6380/2',
+    });
+    expect(e.fleet).toEqual({ redisUrl: 'rediss://user:pw@redis.example:6380/2', workers: 4, accounts: 20 });
+    expect(e.speed).toBe(1);
+  });
+
+  it('rejects bad fleet settings with one line that says what to do, never echoing the URL', () => {
+    expect(error(['--fleet', 'http://u:SeCrEt@h:1']).message).toMatchInlineSnapshot(
+      `"userstream demo: --fleet must be a Redis URL such as redis://127.0.0.1:6379 (redis:// or rediss://)"`,
+    );
+    expect(error(['--fleet', 'redis://h', '--workers', '0']).message).toMatch(
+      /--workers must be an integer from 1 to 32, got '0'/,
+    );
+    expect(error(['--fleet', 'redis://h', '--workers', '2.5']).field).toBe('--workers');
+    expect(error(['--fleet', 'redis://h', '--accounts', '0']).field).toBe('--accounts');
+    expect(error(['--accounts', '3']).message).toMatch(/--accounts needs --fleet <redis-url>/);
+    expect(error(['--fleet', 'redis://h', '--speed', '60']).message).toMatch(
+      /--speed must be a number from 1 to 10/,
+    );
+    expect(error(['--fleet', 'redis://h', '--fault-overlap']).field).toBe('--fault-overlap');
+    expect(
+      error(['--fleet', 'redis://h', '--venue', 'bhex', '--api-key', KEY, '--api-secret', SECRET]).message,
+    ).toMatch(/--fleet runs on the embedded simulator/);
+  });
+
+  it('redacts the password of a Redis URL', () => {
+    expect(redactRedisUrl('redis://:SeCrEt@127.0.0.1:6379')).toBe('redis://:***@127.0.0.1:6379');
+    expect(redactRedisUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
+    expect(redactRedisUrl('not a url')).toBe('the Redis URL');
   });
 });

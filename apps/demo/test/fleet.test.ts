@@ -1,0 +1,228 @@
+/**
+ * Fleet mode as a user runs it: the built demo in a child process against a real redis-server,
+ * N fleet workers sharing the embedded exchange's accounts, workers killed and replaced.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSimulator } from '@userstream/simulator';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startRedisServer, type TestRedisServer } from './redis-server.js';
+
+const pkg = fileURLToPath(new URL('..', import.meta.url));
+const out = join(pkg, 'node_modules/.cache/demo-fleet-test');
+const dir = mkdtempSync(join(tmpdir(), 'userstream-demo-fleet-'));
+let server: TestRedisServer;
+let redis: Redis;
+
+beforeAll(async () => {
+  execFileSync('pnpm', ['exec', 'tsup', '--out-dir', out, '--silent'], { cwd: pkg, stdio: 'pipe' });
+  server = await startRedisServer();
+  redis = server.client();
+}, 120_000);
+
+afterAll(async () => {
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  duringError?: unknown;
+}
+
+function runDemo(
+  args: string[],
+  options: { env?: Record<string, string>; timeoutMs?: number; during?: () => Promise<void> } = {},
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const env: Record<string, string | undefined> = { ...process.env, ...options.env };
+    for (const k of Object.keys(env)) if (k.startsWith('USERSTREAM_') && !options.env?.[k]) delete env[k];
+    const child = spawn(process.execPath, [join(out, 'main.js'), ...args], {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let during: Promise<void> | undefined;
+    let duringError: unknown;
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (options.during && !during && stderr.includes('/healthz and /metrics on')) {
+        during = options.during().catch((error) => {
+          duringError = error;
+        });
+      }
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the demo did not exit in time\nstdout: ${stdout}\nstderr: ${stderr.slice(-3000)}`));
+    }, options.timeoutMs ?? 20_000);
+    child.on('exit', async (code) => {
+      clearTimeout(timer);
+      await during;
+      resolve({ code, stdout, stderr, duringError });
+    });
+  });
+}
+
+/** Every value under the demo's keys, as text (to look for secrets in). */
+async function dump(): Promise<{ keys: string[]; text: string }> {
+  const keys = await redis.keys('userstream-demo:*');
+  const parts: string[] = [];
+  for (const key of keys) {
+    const type = await redis.type(key);
+    if (type === 'string') parts.push(String(await redis.get(key)));
+    else if (type === 'hash') parts.push(JSON.stringify(await redis.hgetall(key)));
+    else if (type === 'zset') parts.push(JSON.stringify(await redis.zrange(key, 0, -1)));
+    else if (type === 'stream') parts.push(JSON.stringify(await redis.xrange(key, '-', '+')));
+  }
+  return { keys, text: `${keys.join('\n')}\n${parts.join('\n')}` };
+}
+
+describe('--fleet: workers sharing accounts through a real Redis', () => {
+  it('kills and replaces workers; every event in Redis once, every loss announced, mirrors equal, keys deleted', async () => {
+    // The same seed and accounts give the same keys as the demo's exchange: they must not reach Redis.
+    const twin = await startSimulator({
+      seed: 5,
+      accounts: Array.from({ length: 6 }, (_, i) => ({ id: `acct-${i + 1}`, keyType: 'hmac' as const })),
+    });
+    const secrets = twin.accounts.flatMap((a) => [a.apiKey, a.secret!]);
+    await twin.close();
+    let during: { keys: string[]; text: string } | undefined;
+    const run = await runDemo(
+      [
+        '--fleet',
+        server.url,
+        '--workers',
+        '3',
+        '--accounts',
+        '6',
+        '--duration',
+        '20s',
+        '--json',
+        '--faults',
+        '--seed',
+        '5',
+        '--log-level',
+        'warn',
+      ],
+      {
+        timeoutMs: 80_000,
+        during: async () => {
+          await new Promise((r) => setTimeout(r, 10_000));
+          during = await dump();
+        },
+      },
+    );
+    expect(run.duringError).toBeUndefined();
+    const lines = run.stdout.split('\n').filter(Boolean);
+    expect(lines, run.stderr.slice(-2000)).toHaveLength(1);
+    const summary = JSON.parse(lines[0]!);
+    const context = JSON.stringify({ ...summary, perAccount: undefined }, null, 1);
+    expect(run.code, context).toBe(0);
+    expect(summary).toMatchObject({
+      mode: 'fleet',
+      workers: 3,
+      workersAtEnd: 3,
+      accounts: 6,
+      duplicatesInRedis: 0,
+      lostWithoutGap: 0,
+      allOwned: true,
+      mirrorMatches: true,
+      ok: true,
+    });
+    // A takeover happened: a worker was killed while owning streams, the survivors own them now.
+    expect(summary.kills, context).toBeGreaterThanOrEqual(1);
+    expect(summary.replacements, context).toBeGreaterThanOrEqual(1);
+    for (const t of summary.takeovers) {
+      expect(t.accounts, context).toBeGreaterThan(0);
+      expect(t.takeoverMs, context).toBeGreaterThan(0);
+      expect(t.takeoverMs, context).toBeLessThan(10_000); // the fleet's bound (protocol time)
+    }
+    expect(summary.maxTakeoverMs).toBe(
+      Math.max(...summary.takeovers.map((t: { takeoverMs: number }) => t.takeoverMs)),
+    );
+    const killed = summary.perWorker.filter((w: { alive: boolean }) => !w.alive);
+    expect(killed.length).toBe(summary.kills);
+    expect(
+      summary.perWorker.reduce((n: number, w: { takeovers: number }) => n + w.takeovers, 0),
+    ).toBeGreaterThan(0);
+    // Events flowed into every account's stream; losses (sent while a stream had no owner) all announced.
+    expect(summary.eventsInRedis, context).toBeGreaterThan(60);
+    expect(summary.eventsInRedis + summary.lostEvents).toBe(summary.eventsSent);
+    expect(summary.gapMarkers).toBeGreaterThanOrEqual(summary.accounts);
+    for (const a of summary.perAccount) {
+      expect(a.inRedis, a.id).toBeGreaterThan(0);
+      expect(a.duplicatesInRedis, a.id).toBe(0);
+      expect(a.lostWithoutGap, a.id).toBe(0);
+      expect(a.mirrorMatches, `${a.id}: ${a.mismatches.join('; ')}`).toBe(true);
+    }
+    // While it ran, its keys were in Redis (under a per-run prefix) without a secret; after, none.
+    expect(during?.keys.some((k) => /^userstream-demo:[^:]+:events:acct-1$/.test(k))).toBe(true);
+    for (const s of secrets) {
+      expect(during?.text).not.toContain(s);
+      expect(run.stdout + run.stderr).not.toContain(s);
+    }
+    expect(await redis.keys('userstream-demo:*')).toEqual([]);
+  }, 120_000);
+});
+
+describe('fleet config errors: one line on stderr, exit code 2', () => {
+  const cases: [string, () => Promise<string[]>, Record<string, string>, RegExp][] = [
+    ['not a Redis URL', async () => ['--fleet', 'http://127.0.0.1:6379'], {}, /--fleet must be a Redis URL/],
+    ['no URL at all', async () => ['--fleet', 'localhost'], {}, /--fleet must be a Redis URL/],
+    [
+      'zero workers',
+      async () => ['--fleet', 'redis://127.0.0.1:6379', '--workers', '0'],
+      {},
+      /--workers must be an integer from 1 to 32, got '0'/,
+    ],
+    ['--workers without --fleet', async () => ['--workers', '3'], {}, /--workers needs --fleet <redis-url>/],
+    [
+      '--fleet with --venue',
+      async () => ['--fleet', 'redis://127.0.0.1:6379', '--venue', 'binance-usdm'],
+      { USERSTREAM_API_KEY: 'k0123456789', USERSTREAM_API_SECRET: 's0123456789' },
+      /--fleet runs on the embedded simulator; drop --venue or --fleet/,
+    ],
+    [
+      'Redis not reachable (the password is not echoed)',
+      async () => [
+        '--fleet',
+        `redis://:hunter2pw@127.0.0.1:${await freePort()}`,
+        '--duration',
+        '5s',
+        '--json',
+      ],
+      {},
+      /cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ \(ECONNREFUSED\); start redis-server or pass another --fleet URL/,
+    ],
+    [
+      'Redis not reachable through USERSTREAM_REDIS_URL',
+      async () => ['--duration', '5s', '--json'],
+      { USERSTREAM_REDIS_URL: 'redis://127.0.0.1:1' },
+      /cannot reach Redis at redis:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\)/,
+    ],
+  ];
+
+  it.concurrent.each(cases)('%s', async (_name, args, env, message) => {
+    const run = await runDemo(await args(), { env });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.split('\n').filter(Boolean);
+    expect(lines, run.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(/^userstream demo: /);
+    expect(lines[0]).toMatch(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.stderr).not.toContain('hunter2pw');
+  });
+});
