@@ -16,6 +16,7 @@ export interface SinkInit {
   symbol?: string | undefined;
   prefix: string;
   suffix: string;
+  events?: ReadonlySet<string> | undefined;
 }
 
 /**
@@ -64,6 +65,7 @@ export class Hub {
       symbol: init.symbol,
       prefix: init.prefix,
       suffix: init.suffix,
+      events: init.events,
       targetKey: targetKeyOf(init.accountId, market),
       duplicate: 0,
       reorder: undefined,
@@ -138,8 +140,10 @@ export class Hub {
     const set = this.#byTarget.get(targetKey);
     if (!set || set.size === 0) return;
     const json = JSON.stringify(event);
+    const type = event.e as string;
     for (const sink of set) {
       if (symbol !== undefined && sink.symbol !== undefined && sink.symbol !== symbol) continue;
+      if (sink.events !== undefined && !sink.events.has(type)) continue;
       this.deliver(sink, json);
     }
   }

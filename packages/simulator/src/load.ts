@@ -112,6 +112,7 @@ export class Load implements LoadGenerator {
     const sinks = (): Prepared[] =>
       this.#d.hub
         .sinksOf(accountId, market, target.symbol)
+        .filter((sink) => sink.events === undefined || sink.events.has(type))
         .map((sink) => ({ sink, head: sink.prefix + head, tail: tail + sink.suffix }));
     return { targetKey, type, sinks };
   }

@@ -27,6 +27,11 @@ export interface Sink {
   readonly symbol: string | undefined;
   readonly prefix: string;
   readonly suffix: string;
+  /**
+   * Event types this stream asked for (`/private/ws?listenKey=…&events=A/B`); undefined: all.
+   * Control events (`listenKeyExpired`) are always sent.
+   */
+  readonly events: ReadonlySet<string> | undefined;
   /** `accountId|market`: the target key events are routed and recorded by. */
   readonly targetKey: string;
   /** Next N events are sent twice. */

@@ -5,16 +5,27 @@ import { profileOf } from './venue-map.js';
 
 /** `/ws/<key>` under any prefix (`/private`, `/pm`, `/openapi`). */
 const RAW_PATH = /^(?:\/[A-Za-z0-9_-]+)*\/ws\/([A-Za-z0-9]{1,128})\/?$/;
+/**
+ * `/ws` under any prefix with `?listenKey=<key>[&events=<type>/<type>…]`: the form Binance's USD-M
+ * `/private` routing documents besides `/private/ws/<key>`.
+ */
+const QUERY_PATH = /^(?:\/[A-Za-z0-9_-]+)*\/ws\/?$/;
 /** `/stream` under any prefix, with `?streams=<key>[/<key>…]`. */
 const COMBINED_PATH = /^(?:\/[A-Za-z0-9_-]+)*\/stream\/?$/;
 
 export type StreamRoute =
-  | { readonly ok: true; readonly kind: 'raw' | 'combined'; readonly entries: readonly ListenKeyEntry[] }
+  | {
+      readonly ok: true;
+      readonly kind: 'raw' | 'combined';
+      readonly entries: readonly ListenKeyEntry[];
+      /** Event types asked for with `events=`; undefined: all. */
+      readonly events?: ReadonlySet<string> | undefined;
+    }
   | { readonly ok: false; readonly status: number; readonly body: string };
 
 /** True when a path is a raw or combined stream path. */
 export function isStreamPath(pathname: string): boolean {
-  return RAW_PATH.test(pathname) || COMBINED_PATH.test(pathname);
+  return RAW_PATH.test(pathname) || QUERY_PATH.test(pathname) || COMBINED_PATH.test(pathname);
 }
 
 /**
@@ -26,9 +37,17 @@ export function routeStream(url: URL, listenKeys: ListenKeys): StreamRoute {
   const raw = RAW_PATH.exec(url.pathname);
   const keys: string[] = [];
   let kind: 'raw' | 'combined';
+  let events: ReadonlySet<string> | undefined;
   if (raw) {
     kind = 'raw';
     keys.push(raw[1] as string);
+  } else if (QUERY_PATH.test(url.pathname) && url.searchParams.has('listenKey')) {
+    kind = 'raw';
+    const key = url.searchParams.get('listenKey') ?? '';
+    if (!/^[A-Za-z0-9]{1,128}$/.test(key)) return notFound('listenKey= must be a listenKey');
+    keys.push(key);
+    const wanted = url.searchParams.get('events');
+    if (wanted) events = new Set(wanted.split('/').filter((t) => t !== ''));
   } else if (COMBINED_PATH.test(url.pathname)) {
     kind = 'combined';
     const streams = url.searchParams.get('streams') ?? '';
@@ -44,7 +63,7 @@ export function routeStream(url: URL, listenKeys: ListenKeys): StreamRoute {
       return { ok: false, status: 400, body: '{"code":-1125,"msg":"This listenKey does not exist."}' };
     entries.push(entry);
   }
-  return { ok: true, kind, entries };
+  return { ok: true, kind, entries, events };
 }
 
 function notFound(msg: string): StreamRoute {
@@ -80,6 +99,7 @@ export function openStream(
       symbol: entry.symbol,
       prefix: route.kind === 'combined' ? `{"stream":${JSON.stringify(entry.key)},"data":` : '',
       suffix: route.kind === 'combined' ? '}' : '',
+      events: route.events,
     });
     listenKeys.attach(entry, sink);
     attached.push({ key: entry.key, sink });

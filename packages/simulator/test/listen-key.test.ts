@@ -229,3 +229,36 @@ test('sim.venue() points profiles at the simulator', () => {
   expect(() => sim.venue('nope' as VenueId)).toThrow(/unknown venue 'nope'/);
   expect(HOUR).toBe(venues['binance-usdm'].timing.keyValidityMs);
 });
+
+test('USD-M private routing also takes /private/ws?listenKey=<key>&events=<types> and sends only those types', async () => {
+  await using sim = await startSimulator();
+  const account = byType(sim.accounts, 'hmac');
+  const r = await call(sim.urls.rest, 'POST', '/fapi/v1/listenKey', {
+    headers: { 'X-MBX-APIKEY': account.apiKey },
+  });
+  const key = (r.body as { listenKey: string }).listenKey;
+  const all = await Client.open(`${sim.urls.ws}/private/ws?listenKey=${key}`);
+  const orders = await Client.open(`${sim.urls.ws}/private/ws?listenKey=${key}&events=ORDER_TRADE_UPDATE`);
+  sim.exchange.deposit(account.id, 'binance-usdm', 'USDT', '5'); // ACCOUNT_UPDATE
+  sim.exchange.placeOrder(account.id, 'binance-usdm', {
+    symbol: 'BTCUSDT',
+    side: 'BUY',
+    type: 'LIMIT',
+    timeInForce: 'GTC',
+    quantity: '0.010',
+    price: '50000',
+  }); // ORDER_TRADE_UPDATE
+  await all.waitFrames(2);
+  await orders.waitFrames(1);
+  await new Promise((res) => setTimeout(res, 50));
+  expect(all.json().map((f) => f.e)).toEqual(['ACCOUNT_UPDATE', 'ORDER_TRADE_UPDATE']);
+  expect(orders.json().map((f) => f.e)).toEqual(['ORDER_TRADE_UPDATE']);
+  // An expiry reaches every stream of the key, whatever it filters.
+  sim.faults.expire({ accountId: account.id, venue: 'binance-usdm' });
+  await orders.waitFrames(2);
+  expect(orders.json()[1]?.e).toBe('listenKeyExpired');
+  // Unknown keys are refused at the upgrade like the path form.
+  await expect(Client.open(`${sim.urls.ws}/private/ws?listenKey=${'x'.repeat(60)}`)).rejects.toThrow(/400/);
+  all.close();
+  orders.close();
+});
