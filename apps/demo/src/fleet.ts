@@ -347,6 +347,8 @@ export class FleetDemo {
       }
     });
     worker.on('released', ({ account, reason }) => {
+      // A killed worker's streams just stop (nothing is released in Redis): not a release.
+      if (!runtime.alive) return;
       runtime.released++;
       if (this.phase === 'running') this.note(id, 'info', `released ${account} (${reason})`);
     });
