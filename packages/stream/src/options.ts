@@ -6,9 +6,12 @@ const MINUTE = 60 * SECOND;
 
 /** Client-side liveness checks on every connection. */
 export interface HeartbeatOptions {
-  /** Send a ping this often. @default 15000 */
+  /** Send a ping this often. @default 10000 */
   pingIntervalMs?: number;
-  /** Terminate and reconnect when a ping is not answered within this time. @default 10000 */
+  /**
+   * Terminate and reconnect when a ping is not answered within this time: a silent connection is
+   * found within `pingIntervalMs + pongTimeoutMs` (15 s by default). @default 5000
+   */
   pongTimeoutMs?: number;
   /**
    * Terminate and reconnect when nothing at all (frame, ping or pong) arrived for this long.
@@ -90,8 +93,8 @@ export interface StreamOptions {
 }
 
 export const DEFAULT_HEARTBEAT: Readonly<Required<HeartbeatOptions>> = Object.freeze({
-  pingIntervalMs: 15 * SECOND,
-  pongTimeoutMs: 10 * SECOND,
+  pingIntervalMs: 10 * SECOND,
+  pongTimeoutMs: 5 * SECOND,
   inactivityTimeoutMs: MINUTE,
 });
 export const DEFAULT_RECONNECT: Readonly<Required<ReconnectOptions>> = Object.freeze({

@@ -90,9 +90,9 @@ describe('openListenKeyStream', () => {
   it('detects a stalled connection by a missing pong and reconnects', async () => {
     const { stream, log } = await open();
     const stall = r.sim.faults.stall({ accountId: r.account.id });
-    // A ping is sent at 15 s; no pong by 25 s: the link is ended and opened again.
-    await r.clock.advance(15 * SEC);
-    await r.clock.advance(10 * SEC);
+    // A ping is sent at 10 s; no pong by 15 s: the link is ended and opened again.
+    await r.clock.advance(10 * SEC); // a ping
+    await r.clock.advance(5 * SEC); // no pong: the link is ended
     await until(() => log.count('reconnecting') === 1, 'reconnecting');
     await until(() => stream.state === 'open', 'reopened');
     expect(log.lifecycle.find((l) => l.type === 'reconnecting')?.info).toMatchObject({

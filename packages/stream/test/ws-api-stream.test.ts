@@ -76,8 +76,8 @@ describe('openWsApiStream', () => {
     order(r.sim, r.account.id, 'binance-spot', '49000');
     await flowing(log, r.account.id);
     const stall = r.sim.faults.stall({ accountId: r.account.id });
-    await r.clock.advance(15 * SEC);
-    await r.clock.advance(10 * SEC);
+    await r.clock.advance(10 * SEC); // a ping
+    await r.clock.advance(5 * SEC); // no pong: the link is ended
     await until(() => log.count('reconnected') === 2 && stream.state === 'open', 'resubscribed after stall');
     stall.release();
     order(r.sim, r.account.id, 'binance-spot', '48000');
