@@ -209,10 +209,8 @@ export function renderResults({
     out();
     out('`packages/keepalive/bench/leases.mjs` (one scheduler, the simulator in a child process, a');
     out(
-      `compressed clock), run with SPEED=${s.leaseSpeed} CYCLES=${s.leaseCycles}, its output verbatim. (Not at the`,
+      `compressed clock), run with SPEED=${s.leaseSpeed} CYCLES=${s.leaseCycles}, its output verbatim.`,
     );
-    out("script's default SPEED=360: `@userstream/rest` runs request timeouts on the clock it is given, so");
-    out('at 360 its 10 s timeout is 28 ms of real time and creating 10,000 keys times out.)');
     out();
     out('```');
     for (const line of s.leaseLines) out(line);

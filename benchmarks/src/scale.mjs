@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 export const IDLE_CLIENTS = ['bare', 'userstream', 'userstream-keepalive'];
-export const LEASE_SPEED = 30;
+export const LEASE_SPEED = 120;
 export const LEASE_CYCLES = 2;
 
 function once(proc, type, timeoutMs) {
