@@ -10,6 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { startSimulator } from '@userstream/simulator';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config.js';
+import { FleetDemo } from '../src/fleet.js';
+import { renderFleetDashboard } from '../src/fleet-dashboard.js';
+import { createLogger } from '../src/logger.js';
 import { freePort, startRedisServer, type TestRedisServer } from './redis-server.js';
 
 const pkg = fileURLToPath(new URL('..', import.meta.url));
@@ -175,6 +179,62 @@ describe('--fleet: workers sharing accounts through a real Redis', () => {
     }
     expect(await redis.keys('userstream-demo:*')).toEqual([]);
   }, 120_000);
+});
+
+describe('FleetDemo in-process: the dashboard, a kill on demand (the k key), health, cleanup', () => {
+  it('shows the workers and owners, takes a killed worker’s streams over, sums up, deletes its keys', async () => {
+    const config = parseConfig(
+      ['--fleet', server.url, '--workers', '2', '--accounts', '4', '--seed', '9'],
+      {},
+    );
+    const notes: string[] = [];
+    const demo = await FleetDemo.start({
+      config,
+      fleet: config.fleet!,
+      logger: createLogger({ level: 'silent', file: undefined }),
+      onNote: (n) => notes.push(`${n.stream ?? '·'} ${n.text}`),
+    });
+    try {
+      const frame = () =>
+        renderFleetDashboard(demo, {
+          columns: 120,
+          rows: 40,
+          opsUrl: undefined,
+          ansi: false,
+          interactive: true,
+        }).join('\n');
+      expect(frame()).toMatch(/^userstream demo · fleet {2}2\/2 workers · 4 USD-M accounts · clock ×2/);
+      expect(frame()).toMatch(/w1 {6}alive/);
+      expect(frame()).toMatch(/acct-1 → w[12]/);
+      expect(frame()).toContain('keys: k kill a worker');
+      expect(demo.health()).toMatchObject({ ok: true, status: 'ok' });
+      expect((await redis.keys(`${demo.prefix}*`)).length).toBeGreaterThan(0);
+
+      const kill = demo.kill()!;
+      expect(kill.accounts.length).toBeGreaterThan(0);
+      expect(frame()).toMatch(new RegExp(`${kill.worker} {6}killed`));
+      const end = Date.now() + 20_000;
+      while (kill.takeoverMs === undefined && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+      expect(kill.takeoverMs).toBeGreaterThan(0);
+      expect(frame()).toMatch(/all flowing again after \d+\.\d s/);
+      expect(notes.some((n) => n.includes('KILLED (nothing released)'))).toBe(true);
+      expect(notes.some((n) => /took over acct-\d/.test(n))).toBe(true);
+      const survivor = demo.live[0]!;
+      expect(survivor.takeovers).toBe(kill.accounts.length);
+
+      const summary = await demo.finish();
+      expect(summary).toMatchObject({
+        kills: 1,
+        duplicatesInRedis: 0,
+        lostWithoutGap: 0,
+        mirrorMatches: true,
+        ok: true,
+      });
+    } finally {
+      await demo.stop();
+    }
+    expect(await redis.keys(`${demo.prefix}*`)).toEqual([]);
+  }, 60_000);
 });
 
 describe('fleet config errors: one line on stderr, exit code 2', () => {
