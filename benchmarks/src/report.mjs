@@ -208,9 +208,7 @@ export function renderResults({
     out(`### ${fmt(s.leases)} listenKey leases in one process`);
     out();
     out('`packages/keepalive/bench/leases.mjs` (one scheduler, the simulator in a child process, a');
-    out(
-      `compressed clock), run with SPEED=${s.leaseSpeed} CYCLES=${s.leaseCycles}, its output verbatim.`,
-    );
+    out(`compressed clock), run with SPEED=${s.leaseSpeed} CYCLES=${s.leaseCycles}, its output verbatim.`);
     out();
     out('```');
     for (const line of s.leaseLines) out(line);
