@@ -80,6 +80,7 @@ export {
   type UnknownEvent,
   type UserDataEvent,
 } from './events/index.js';
+export { isLogger, type Logger, silentLogger } from './logger.js';
 export { isSecretFieldName, REDACTED, redactText, redactValue } from './redact.js';
 export {
   createSigner,

@@ -1,27 +1,2 @@
-/**
- * A pino-compatible logger: any object with `debug`, `info`, `warn` and `error` taking a
- * context object and a message. This package never prints; it logs through the logger you pass
- * (or nothing) and publishes to `node:diagnostics_channel` ({@link DIAGNOSTICS_CHANNELS}).
- */
-export interface Logger {
-  debug(obj: Record<string, unknown>, msg: string): void;
-  info(obj: Record<string, unknown>, msg: string): void;
-  warn(obj: Record<string, unknown>, msg: string): void;
-  error(obj: Record<string, unknown>, msg: string): void;
-}
-
-const noop = (): void => {};
-
-/** A logger that discards everything (the default). */
-export const silentLogger: Logger = Object.freeze({ debug: noop, info: noop, warn: noop, error: noop });
-
-export function isLogger(value: unknown): value is Logger {
-  if (typeof value !== 'object' || value === null) return false;
-  const l = value as Record<string, unknown>;
-  return (
-    typeof l.debug === 'function' &&
-    typeof l.info === 'function' &&
-    typeof l.warn === 'function' &&
-    typeof l.error === 'function'
-  );
-}
+/** The pino-compatible logger every userstream package takes (defined once, in core). */
+export { isLogger, type Logger, silentLogger } from '@userstream/core';
