@@ -1,15 +1,5 @@
-import type { Bot, Note, StreamRuntime } from './bot.js';
-
-const ESC = '\x1b[';
-const color = {
-  bold: (s: string) => `${ESC}1m${s}${ESC}22m`,
-  dim: (s: string) => `${ESC}2m${s}${ESC}22m`,
-  red: (s: string) => `${ESC}31m${s}${ESC}39m`,
-  green: (s: string) => `${ESC}32m${s}${ESC}39m`,
-  yellow: (s: string) => `${ESC}33m${s}${ESC}39m`,
-  cyan: (s: string) => `${ESC}36m${s}${ESC}39m`,
-};
-const plain = Object.fromEntries(Object.keys(color).map((k) => [k, (s: string) => s])) as typeof color;
+import type { Bot, StreamRuntime } from './bot.js';
+import { type Colors, color, noteText, pad, plain, type RenderOptions, Screen } from './terminal.js';
 
 /** `250ms`, `12s`, `35m10s`, `1h02m`, `2d03h`; `—` for unknown. */
 export function formatDuration(ms: number | undefined): string {
@@ -26,51 +16,17 @@ export function formatDuration(ms: number | undefined): string {
   return `${sign}${Math.floor(h / 24)}d${String(h % 24).padStart(2, '0')}h`;
 }
 
-/** Visible width (ANSI codes excluded). */
-function width(s: string): number {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI escape sequences
-  return s.replace(/\x1b\[[0-9;]*m/g, '').length;
-}
-
-function pad(s: string, n: number): string {
-  const w = width(s);
-  return w >= n ? s : s + ' '.repeat(n - w);
-}
-
 function cut(s: string, n: number): string {
   return s.length <= n ? s : `${s.slice(0, Math.max(0, n - 1))}…`;
 }
 
-function stateText(s: StreamRuntime, c: typeof color): string {
+function stateText(s: StreamRuntime, c: Colors): string {
   const state = s.state;
   if (state === 'open') return c.green('open');
   if (state === 'closed') return c.red('closed');
   return c.yellow(state);
 }
 
-function noteText(n: Note, c: typeof color): string {
-  const time = new Date(n.at).toISOString().slice(11, 19);
-  const who = pad(n.stream ?? '·', 7);
-  const paint =
-    n.level === 'fault'
-      ? c.red
-      : n.level === 'warn'
-        ? c.yellow
-        : n.level === 'ok'
-          ? c.green
-          : (x: string) => x;
-  return `${c.dim(time)} ${c.cyan(who)} ${paint(n.text)}`;
-}
-
-export interface RenderOptions {
-  columns: number;
-  rows: number;
-  opsUrl: string | undefined;
-  ansi: boolean;
-  interactive: boolean;
-}
-
-/** One frame of the dashboard, as lines (no trailing newline). */
 export function renderDashboard(bot: Bot, o: RenderOptions): string[] {
   const c = o.ansi ? color : plain;
   const cols = Math.max(60, o.columns);
@@ -148,9 +104,9 @@ export function renderDashboard(bot: Bot, o: RenderOptions): string[] {
   const lifecycle = bot.notes.filter((n) => !(n.level === 'info' && n.text.endsWith(' filled')));
   const fillRoom = Math.min(4, Math.max(2, Math.floor(room / 4)));
   lines.push(c.bold('recent events: faults, recoveries, credentials'));
-  for (const n of lifecycle.slice(-(room - fillRoom - 1))) lines.push(cut(noteText(n, c), cols + 40));
+  for (const n of lifecycle.slice(-(room - fillRoom - 1))) lines.push(cut(noteText(n, c, 7), cols + 40));
   lines.push(c.bold('recent fills'));
-  for (const n of fills.slice(-fillRoom)) lines.push(cut(noteText(n, c), cols + 40));
+  for (const n of fills.slice(-fillRoom)) lines.push(cut(noteText(n, c, 7), cols + 40));
   while (lines.length < o.rows - 1) lines.push('');
   lines.push(
     c.dim(
@@ -164,23 +120,8 @@ export function renderDashboard(bot: Bot, o: RenderOptions): string[] {
   return lines;
 }
 
-/**
- * Redraws the dashboard about four times a second on the alternate screen, and turns key
- * presses into actions when stdin is a TTY (`f` fault, `q` / Ctrl-C quit).
- */
-export class Dashboard {
-  readonly #bot: Bot;
-  readonly #out: NodeJS.WriteStream;
-  readonly #in: NodeJS.ReadStream | undefined;
-  readonly #opsUrl: string | undefined;
-  readonly #onQuit: () => void;
-  #timer: NodeJS.Timeout | undefined;
-  readonly #onKey = (data: Buffer) => {
-    const key = data.toString('utf8');
-    if (key === 'q' || key === 'Q' || key === '\u0003') this.#onQuit();
-    else if (key === 'f' || key === 'F') this.#bot.injectFault();
-  };
-
+/** The single bot's dashboard: `f` injects a fault, `q` / Ctrl-C quits. */
+export class Dashboard extends Screen {
   constructor(options: {
     bot: Bot;
     out: NodeJS.WriteStream;
@@ -188,43 +129,7 @@ export class Dashboard {
     opsUrl?: string;
     onQuit: () => void;
   }) {
-    this.#bot = options.bot;
-    this.#out = options.out;
-    this.#in = options.in?.isTTY ? options.in : undefined;
-    this.#opsUrl = options.opsUrl;
-    this.#onQuit = options.onQuit;
-  }
-
-  start(): void {
-    this.#out.write(`${ESC}?1049h${ESC}?25l`);
-    if (this.#in) {
-      this.#in.setRawMode(true);
-      this.#in.resume();
-      this.#in.on('data', this.#onKey);
-    }
-    this.draw();
-    this.#timer = setInterval(() => this.draw(), 250);
-  }
-
-  draw(): void {
-    const lines = renderDashboard(this.#bot, {
-      columns: this.#out.columns ?? 120,
-      rows: this.#out.rows ?? 40,
-      opsUrl: this.#opsUrl,
-      ansi: true,
-      interactive: this.#in !== undefined,
-    });
-    this.#out.write(`${ESC}H${lines.map((l) => `${l}${ESC}K`).join('\n')}${ESC}J`);
-  }
-
-  stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
-    if (this.#in) {
-      this.#in.off('data', this.#onKey);
-      this.#in.setRawMode(false);
-      this.#in.pause();
-    }
-    this.#out.write(`${ESC}?25h${ESC}?1049l`);
+    const { bot, ...rest } = options;
+    super({ ...rest, render: (o) => renderDashboard(bot, o), keys: { f: () => bot.injectFault() } });
   }
 }
