@@ -334,7 +334,21 @@ export class ListenKeyStream extends UserDataStream {
     if (this.closed) return;
     this.#connection.replace(this, key);
     if (this.state === 'open') return;
-    await this.opened().catch(() => {});
+    // Resolves once the stream is open on the new key, or the key is refused too, or after the
+    // open timeout: never hangs a caller (a lease renewal job) on a key that does not work.
+    await new Promise<void>((resolve) => {
+      const clock = this.options.clock;
+      const done = () => {
+        clock.clearTimeout(timer);
+        this.off('credentialExpired', done);
+        this.off('closed', done);
+        resolve();
+      };
+      const timer = clock.setTimeout(done, this.options.openTimeoutMs);
+      this.once('credentialExpired', done);
+      this.once('closed', done);
+      this.opened().then(done, done);
+    });
   }
 
   protected async release(): Promise<void> {

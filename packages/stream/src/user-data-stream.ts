@@ -188,6 +188,11 @@ export abstract class UserDataStream
     return this.#state;
   }
 
+  /** The checked options (for subclasses). */
+  protected get options(): ResolvedOptions {
+    return this.#options;
+  }
+
   get closed(): boolean {
     return this.#state === 'closed';
   }

@@ -167,6 +167,19 @@ describe('openListenKeyStream', () => {
     await until(() => log.events.length === expected.length, 'events on the last key');
   });
 
+  it('replaceListenKey with a key that is refused too resolves (a lease is never left waiting)', async () => {
+    const { stream, log } = await open('binance-usdm');
+    r.sim.faults.expire({ accountId: r.account.id, venue: 'binance-usdm' });
+    await until(() => log.count('credentialExpired') === 1, 'expiry reported');
+    await stream.replaceListenKey('Z'.repeat(64)); // never issued: refused at the upgrade
+    expect(log.lifecycle.filter((l) => l.type === 'credentialExpired').map((l) => l.info)).toEqual([
+      { reason: 'listenKeyExpired' },
+      { reason: 'invalid-credential', code: -1125 },
+    ]);
+    await stream.replaceListenKey(await r.createListenKey('binance-usdm'));
+    expect(stream.state).toBe('open');
+  });
+
   it('reports a refused key (-1125 at the upgrade) as invalid-credential and keeps retrying until replaced', async () => {
     const listenKey = await r.createListenKey('binance-usdm');
     r.sim.faults.expire({ accountId: r.account.id, venue: 'binance-usdm' });
