@@ -60,8 +60,6 @@ export class Link {
   #endInfo: Partial<LinkEnd> | undefined;
   /** Per-link state its owner keeps (subscription ids on the WebSocket API). */
   readonly routes = new Map<number, unknown>();
-  /** Set by the owner while this link is being replaced. */
-  retiring = false;
   /** Text frames received. */
   received = 0;
 

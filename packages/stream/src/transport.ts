@@ -47,8 +47,6 @@ export abstract class Transport {
   protected abstract refused(link: Link, info: LinkEnd): void;
   /** Called right after a link is created for the URL `url()` just returned (remember what it carries). */
   protected created(_link: Link): void {}
-  /** Called when an old link is about to close after a rotation (unsubscribe politely). */
-  protected retire(_link: Link): void {}
   /** Called when any link ended (before reconnect decisions). */
   protected linkEnded(_link: Link): void {}
 
@@ -145,8 +143,6 @@ export abstract class Transport {
     const reason = previous ? this.#rotationReason : 'connect';
     this.promoted(link, previous, reason);
     if (previous) {
-      previous.retiring = true;
-      this.retire(previous);
       previous.close();
     }
     this.#armRotation(link);

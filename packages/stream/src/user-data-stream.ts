@@ -96,7 +96,6 @@ export interface StreamStats {
 /** What a transport (connection owner) calls on its streams. Not part of the public API. */
 export interface StreamSink {
   readonly dialect: ResolvedOptions['venue']['dialect'];
-  readonly closing: boolean;
   /** `at`: clock ms the frame arrived (the link's reading, so the hot path reads the clock once). */
   ingest(event: UserDataEvent, text: string, at: number): void;
   malformed(error: UserstreamError): void;
@@ -165,12 +164,8 @@ export abstract class UserDataStream
       reorderWindowMs: options.reorderWindowMs,
       dedupe: options.dedupe,
     });
-    const self = this;
     this.sink = {
       dialect: options.venue.dialect,
-      get closing() {
-        return self.#closing !== undefined;
-      },
       ingest: (event, text, at) => this.#ingest(event, text, at),
       malformed: (error) => this.#malformed(error),
       subscribed: (reason) => this.#subscribed(reason),
