@@ -80,7 +80,6 @@ async function main(): Promise<void> {
         : { id: a.id, apiKey: a.apiKey, keyType: a.keyType, privateKeyPem: a.privateKeyPem },
     ),
   };
-  process.stdout.write(`${JSON.stringify(line)}\n`);
   // The simulator's timers are unref'd; this keeps the process up until a signal.
   const keepAlive = setInterval(() => {}, 1 << 30);
   let stopping = false;
@@ -93,8 +92,11 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
+  // Handlers first, then the line: whoever reads the line may signal at once, and a signal that
+  // arrives before a handler exists kills the process without closing the simulator.
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
 main().catch((error: unknown) => {
