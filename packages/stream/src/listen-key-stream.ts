@@ -1,12 +1,10 @@
 import {
   ErrorCode,
   ExchangeCode,
-  ExchangeError,
   ProtocolError,
   parseDecodedFrame,
   parseFrame,
   RetiredEndpointError,
-  TransportError,
   validateListenKey,
 } from '@userstream/core';
 import type { Link, LinkEnd } from './link.js';
@@ -126,15 +124,8 @@ export class ListenKeyConnection extends Transport {
     this.#byKey.delete(member.key);
     this.#single = this.#members.size === 1 ? ([...this.#members.values()][0] as Member) : undefined;
     if (this.#members.size === 0) {
-      if (!this.#shared) await this.closeTransport();
-      else {
-        // Keep nothing open for no one; the next open() connects again.
-        const links = [this.current, this.candidate].filter((l): l is Link => l !== undefined);
-        this.current = undefined;
-        this.candidate = undefined;
-        for (const l of links) l.close();
-        await Promise.all(links.map((l) => l.closed()));
-      }
+      // Keep nothing open (or pending) for no one; the next open() connects again.
+      await (this.#shared ? this.disconnect() : this.closeTransport());
       return;
     }
     this.rotate('membership');
@@ -230,15 +221,7 @@ export class ListenKeyConnection extends Transport {
       }
       return;
     }
-    const error =
-      info.status === 429 || info.status === 418
-        ? new ExchangeError(ExchangeCode.TooManyRequests, 'connection refused: rate limited', {
-            status: info.status,
-            context: 'WebSocket upgrade',
-          })
-        : new TransportError(`@userstream/stream: the venue refused the connection (HTTP ${info.status})`, {
-            details: { status: info.status },
-          });
+    const error = this.refusalError(info, 'WebSocket upgrade');
     for (const m of members) m.sink.report(error);
   }
 

@@ -1,4 +1,12 @@
-import { assertSecureUrl, type ClockTimer, InvalidInputError } from '@userstream/core';
+import {
+  assertSecureUrl,
+  type ClockTimer,
+  ExchangeCode,
+  ExchangeError,
+  InvalidInputError,
+  TransportError,
+  type UserstreamError,
+} from '@userstream/core';
 import { channels } from './diagnostics.js';
 import { Link, type LinkEnd } from './link.js';
 import { backoffDelay, type ResolvedOptions } from './options.js';
@@ -86,16 +94,38 @@ export abstract class Transport {
 
   #rotationReason = 'reconnect';
 
+  /** Closes the transport for good: nothing reconnects afterwards. */
   protected async closeTransport(): Promise<void> {
     this.closing = true;
+    await this.disconnect();
+  }
+
+  /**
+   * Closes every link and cancels pending reconnects and rotations; `connect()` starts again
+   * (a shared connection left with no streams).
+   */
+  protected async disconnect(): Promise<void> {
     this.#cancelReconnect();
     if (this.#rotationTimer) this.options.clock.clearTimeout(this.#rotationTimer);
     this.#rotationTimer = undefined;
+    this.#pendingRotation = undefined;
     const links = [this.current, this.candidate].filter((l): l is Link => l !== undefined);
     this.current = undefined;
     this.candidate = undefined;
     for (const link of links) link.close();
     await Promise.all(links.map((l) => l.closed()));
+  }
+
+  /** The error reported for a refused upgrade that is not about the credential. */
+  protected refusalError(info: LinkEnd, context: string): UserstreamError {
+    return info.status === 429 || info.status === 418
+      ? new ExchangeError(ExchangeCode.TooManyRequests, 'connection refused: rate limited', {
+          status: info.status,
+          context,
+        })
+      : new TransportError(`@userstream/stream: the venue refused the connection (HTTP ${info.status})`, {
+          details: { status: info.status },
+        });
   }
 
   #open(): Link {

@@ -198,16 +198,9 @@ export class WsApiSession extends Transport {
       await this.#request(link, 'userDataStream.unsubscribe', { subscriptionId: id }).catch(() => {});
     }
     if (this.#members.size === 0) {
-      if (!this.#shared) {
-        this.#rejectAll(undefined);
-        await this.closeTransport();
-      } else {
-        const links = [this.current, this.candidate].filter((l): l is Link => l !== undefined);
-        this.current = undefined;
-        this.candidate = undefined;
-        for (const l of links) l.close();
-        await Promise.all(links.map((l) => l.closed()));
-      }
+      // Keep nothing open (or pending) for no one; the next subscribe() connects again.
+      if (!this.#shared) this.#rejectAll(undefined);
+      await (this.#shared ? this.disconnect() : this.closeTransport());
     }
   }
 
@@ -259,15 +252,7 @@ export class WsApiSession extends Transport {
   }
 
   protected refused(_link: Link, info: LinkEnd): void {
-    const error =
-      info.status === 429 || info.status === 418
-        ? new ExchangeError(ExchangeCode.TooManyRequests, 'connection refused: rate limited', {
-            status: info.status,
-            context: 'WebSocket API connect',
-          })
-        : new TransportError(`@userstream/stream: the venue refused the connection (HTTP ${info.status})`, {
-            details: { status: info.status },
-          });
+    const error = this.refusalError(info, 'WebSocket API connect');
     for (const m of this.#members.values()) m.sink.report(error);
   }
 

@@ -374,6 +374,29 @@ describe('createListenKeyConnection (combined streams)', () => {
   });
 });
 
+describe('a shared connection left with no streams', () => {
+  it('cancels a pending reconnect and keeps no timer', async () => {
+    const listenKey = await r.createListenKey('binance-usdm');
+    const timersBefore = r.clock.pending; // the simulator's expiry of the key
+    const connection = createListenKeyConnection({ venue: r.sim.venue('binance-usdm'), clock: r.clock });
+    const stream = connection.open({ listenKey });
+    const log = record(stream);
+    await stream.opened();
+    const refusal = r.sim.faults.refuseConnections({ mode: 'reject' });
+    r.sim.faults.drop({ mode: 'terminate' });
+    // The immediate retry is refused; the next one waits for a backoff on the clock.
+    await until(() => log.lifecycle.filter((l) => l.type === 'reconnecting').length >= 2, 'in backoff');
+    await stream.close();
+    expect(connection.size).toBe(0);
+    expect(r.clock.pending).toBe(timersBefore);
+    refusal.release();
+    await r.clock.advance(60_000);
+    await tick(20);
+    expect(r.sim.record.connections).toBe(0);
+    await connection.close();
+  });
+});
+
 describe('options', () => {
   it('are checked at the factory with clear, typed errors', () => {
     const venue = 'binance-usdm';
