@@ -1,11 +1,9 @@
 import { ErrorCode, UserstreamError } from '@userstream/core';
-import { Bot, type Note } from './bot.js';
-import { DEFAULT_LOG_FILE, type DemoConfig, parseConfig, USAGE } from './config.js';
+import { Bot } from './bot.js';
+import { type DemoConfig, parseConfig, USAGE } from './config.js';
 import { Dashboard, formatDuration } from './dashboard.js';
 import { runFleetCli } from './fleet-cli.js';
-import { createLogger, type Logger } from './logger.js';
-import { DemoMetrics } from './metrics.js';
-import { type OpsServer, startOpsServer } from './ops-server.js';
+import { EXIT, oneLine, openSession } from './session.js';
 
 export interface CliIo {
   stdout: NodeJS.WriteStream;
@@ -14,13 +12,7 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
-/** Exit codes: 0 fine (and every mirror matched in --json mode), 1 a run that failed, 2 bad config. */
-export const EXIT = { ok: 0, failed: 1, config: 2 } as const;
-
-function oneLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return (message.split('\n')[0] ?? '').trim();
-}
+export { EXIT } from './session.js';
 
 /** Errors that mean "your keys or settings are wrong" rather than "the run failed". */
 function isConfigProblem(error: unknown): boolean {
@@ -53,59 +45,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     config.target.kind === 'venue'
       ? [config.target.credentials.apiKey, config.target.credentials.secret ?? ''].filter(Boolean)
       : [];
-  // The dashboard needs a terminal; piped output gets one line per event instead.
-  const useDashboard = config.dashboard && io.stdout.isTTY === true;
-  const logFile = config.logFile ?? (useDashboard ? DEFAULT_LOG_FILE : undefined);
-  let logger: Logger;
-  try {
-    logger = createLogger({ level: config.logLevel, file: logFile, secrets });
-  } catch (error) {
-    io.stderr.write(`userstream demo: cannot open the log file (${oneLine(error)}); pass --log-file\n`);
-    return EXIT.config;
-  }
-
   let bot: Bot | undefined;
-  const metrics = new DemoMetrics(() => bot?.streams ?? []);
-  let ops: OpsServer;
-  try {
-    ops = await startOpsServer({
-      host: config.host,
-      port: config.port,
-      metrics,
-      health: () => bot?.health() ?? { ok: false, status: 'starting', streams: [] },
-    });
-  } catch (error) {
-    metrics.close();
-    io.stderr.write(
-      `userstream demo: cannot listen on ${config.host}:${config.port} (${oneLine(error)}); pass another --port\n`,
-    );
-    return EXIT.config;
-  }
-  io.stderr.write(`userstream demo: /healthz and /metrics on ${ops.url}\n`);
-  if (logFile) io.stderr.write(`userstream demo: logs in ${logFile}\n`);
-  logger.info({ ops: ops.url, mode: config.target.kind }, 'userstream demo starting');
-
-  // A reader that goes away (`| head`) ends the run cleanly instead of crashing it.
-  let stdoutOpen = true;
-  let onStdoutClosed: (() => void) | undefined;
-  const onStdoutError = () => {
-    stdoutOpen = false;
-    onStdoutClosed?.();
-  };
-  io.stdout.on('error', onStdoutError);
-  const printNote = (n: Note) => {
-    if (useDashboard || config.json || !stdoutOpen) return;
-    const time = new Date(n.at).toISOString().slice(11, 23);
-    io.stdout.write(`${time} ${(n.stream ?? '·').padEnd(7)} ${n.text}\n`);
-  };
-  const cleanup = async () => {
-    await ops.close();
-    metrics.close();
-    logger.flush?.();
-  };
+  const session = await openSession({
+    config,
+    io,
+    secrets,
+    gauges: () => bot?.streams ?? [],
+    health: () => bot?.health(),
+    whoWidth: 7,
+    start: { mode: config.target.kind },
+  });
+  if (typeof session === 'number') return session;
+  const { logger, cleanup } = session;
 
   try {
-    bot = await Bot.start({ config, logger, onNote: printNote });
+    bot = await Bot.start({ config, logger, onNote: (n) => session.printNote(n) });
   } catch (error) {
     logger.error({ code: (error as { code?: unknown }).code }, oneLine(error));
     await cleanup();
@@ -117,39 +71,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   const running = bot;
 
-  let dashboard: Dashboard | undefined;
-  let quit!: (why: string) => void;
-  const quitting = new Promise<string>((resolve) => {
-    quit = resolve;
-  });
-  onStdoutClosed = () => quit('stdout closed');
-  if (!stdoutOpen) quit('stdout closed');
-  const onSignal = (signal: NodeJS.Signals) => quit(signal);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const timer =
-    config.durationMs === undefined ? undefined : setTimeout(() => quit('duration'), config.durationMs);
-  if (useDashboard) {
-    dashboard = new Dashboard({
-      bot: running,
-      out: io.stdout,
-      in: io.stdin,
-      opsUrl: ops.url,
-      onQuit: () => quit('key'),
-    });
-    dashboard.start();
-  } else if (!config.json) {
-    io.stdout.write(
-      `userstream demo: ${running.streams.length} stream(s) open; ${config.durationMs === undefined ? 'Ctrl-C to stop' : `running for ${formatDuration(config.durationMs)}`}\n`,
-    );
-  }
-
-  const why = await quitting;
-  if (timer) clearTimeout(timer);
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-  dashboard?.stop();
-  logger.info({ why }, 'userstream demo stopping');
+  const why = await session.waitForQuit(
+    (quit) =>
+      new Dashboard({ bot: running, out: io.stdout, in: io.stdin, opsUrl: session.ops.url, onQuit: quit }),
+    `userstream demo: ${running.streams.length} stream(s) open; ${config.durationMs === undefined ? 'Ctrl-C to stop' : `running for ${formatDuration(config.durationMs)}`}`,
+  );
   let code: number = EXIT.ok;
   try {
     if (config.json) {

@@ -1,0 +1,137 @@
+import type { HealthReport, Note } from './bot.js';
+import { DEFAULT_LOG_FILE, type DemoConfig } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { DemoMetrics, type StreamGaugeSource } from './metrics.js';
+import { type OpsServer, startOpsServer } from './ops-server.js';
+import type { Screen } from './terminal.js';
+
+/** Exit codes: 0 fine (and every check held in --json mode), 1 a run that failed, 2 bad config. */
+export const EXIT = { ok: 0, failed: 1, config: 2 } as const;
+
+export interface SessionIo {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  stdin: NodeJS.ReadStream;
+}
+
+export function oneLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return (message.split('\n')[0] ?? '').trim();
+}
+
+/** What the single bot and the fleet share around their run: logs, ops server, output, quitting. */
+export interface Session {
+  readonly logger: Logger;
+  readonly ops: OpsServer;
+  /** Whether the dashboard is shown (it needs a terminal; piped output gets one line per event). */
+  readonly useDashboard: boolean;
+  /** One line per event on stdout, unless the dashboard or --json owns stdout. */
+  printNote(n: Note): void;
+  /**
+   * Runs until a signal, `--duration`, a closed stdout or the screen's quit key; shows the screen
+   * (dashboard mode) or prints `banner` (plain mode) meanwhile. Resolves with why it stopped.
+   */
+  waitForQuit(screen: (quit: () => void) => Screen, banner: string): Promise<string>;
+  /** Closes the ops server and metrics and flushes the logs. */
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Opens the logger and the ops server (`/healthz`, `/metrics`) for a run. Resolves with an exit
+ * code (one line on stderr) when either cannot start.
+ */
+export async function openSession(options: {
+  config: DemoConfig;
+  io: SessionIo;
+  secrets?: string[];
+  gauges: () => readonly StreamGaugeSource[];
+  health: () => HealthReport | undefined;
+  /** Width of the "who" column of event lines. */
+  whoWidth: number;
+  start: Record<string, unknown>;
+}): Promise<Session | number> {
+  const { config, io } = options;
+  const useDashboard = config.dashboard && io.stdout.isTTY === true;
+  const logFile = config.logFile ?? (useDashboard ? DEFAULT_LOG_FILE : undefined);
+  let logger: Logger;
+  try {
+    logger = createLogger({
+      level: config.logLevel,
+      file: logFile,
+      ...(options.secrets ? { secrets: options.secrets } : {}),
+    });
+  } catch (error) {
+    io.stderr.write(`userstream demo: cannot open the log file (${oneLine(error)}); pass --log-file\n`);
+    return EXIT.config;
+  }
+  const metrics = new DemoMetrics(options.gauges);
+  let ops: OpsServer;
+  try {
+    ops = await startOpsServer({
+      host: config.host,
+      port: config.port,
+      metrics,
+      health: () => options.health() ?? { ok: false, status: 'starting', streams: [] },
+    });
+  } catch (error) {
+    metrics.close();
+    io.stderr.write(
+      `userstream demo: cannot listen on ${config.host}:${config.port} (${oneLine(error)}); pass another --port\n`,
+    );
+    return EXIT.config;
+  }
+  io.stderr.write(`userstream demo: /healthz and /metrics on ${ops.url}\n`);
+  if (logFile) io.stderr.write(`userstream demo: logs in ${logFile}\n`);
+  logger.info({ ops: ops.url, ...options.start }, 'userstream demo starting');
+
+  // A reader that goes away (`| head`) ends the run cleanly instead of crashing it.
+  let stdoutOpen = true;
+  let onStdoutClosed: (() => void) | undefined;
+  io.stdout.on('error', () => {
+    stdoutOpen = false;
+    onStdoutClosed?.();
+  });
+
+  return {
+    logger,
+    ops,
+    useDashboard,
+    printNote(n) {
+      if (useDashboard || config.json || !stdoutOpen) return;
+      const time = new Date(n.at).toISOString().slice(11, 23);
+      io.stdout.write(`${time} ${(n.stream ?? '·').padEnd(options.whoWidth)} ${n.text}\n`);
+    },
+    async waitForQuit(screen, banner) {
+      let quit!: (why: string) => void;
+      const quitting = new Promise<string>((resolve) => {
+        quit = resolve;
+      });
+      onStdoutClosed = () => quit('stdout closed');
+      if (!stdoutOpen) quit('stdout closed');
+      const onSignal = (signal: NodeJS.Signals) => quit(signal);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      const timer =
+        config.durationMs === undefined ? undefined : setTimeout(() => quit('duration'), config.durationMs);
+      let shown: Screen | undefined;
+      if (useDashboard) {
+        shown = screen(() => quit('key'));
+        shown.start();
+      } else if (!config.json) {
+        io.stdout.write(`${banner}\n`);
+      }
+      const why = await quitting;
+      if (timer) clearTimeout(timer);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      shown?.stop();
+      logger.info({ why }, 'userstream demo stopping');
+      return why;
+    },
+    async cleanup() {
+      await ops.close();
+      metrics.close();
+      logger.flush?.();
+    },
+  };
+}
