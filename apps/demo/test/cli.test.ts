@@ -2,78 +2,27 @@
  * The demo as a user runs it: a child process of the built bundle (the same build as `pnpm demo`,
  * into a cache directory), checked by its exit code, stdout, stderr and log file.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startSimulator } from '@userstream/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDemo, runDemo as run } from './run-demo.js';
 
-const pkg = fileURLToPath(new URL('..', import.meta.url));
-const out = join(pkg, 'node_modules/.cache/demo-cli-test');
+let out: string;
 const dir = mkdtempSync(join(tmpdir(), 'userstream-demo-'));
 
 beforeAll(() => {
-  execFileSync('pnpm', ['exec', 'tsup', '--out-dir', out, '--silent'], { cwd: pkg, stdio: 'pipe' });
+  out = buildDemo('demo-cli-test');
 }, 120_000);
 
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the demo with `args`; `during` is called once the ops URL is printed. */
-function runDemo(
-  args: string[],
-  options: {
-    env?: Record<string, string>;
-    timeoutMs?: number;
-    during?: (opsUrl: string, child: ChildProcess) => Promise<void>;
-  } = {},
-): Promise<Run & { duringError?: unknown }> {
-  return new Promise((resolve, reject) => {
-    const env: Record<string, string | undefined> = { ...process.env, ...options.env };
-    for (const k of Object.keys(env)) if (k.startsWith('USERSTREAM_') && !options.env?.[k]) delete env[k];
-    const child = spawn(process.execPath, [join(out, 'main.js'), ...args], {
-      cwd: dir,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let during: Promise<void> | undefined;
-    let duringError: unknown;
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      const url = /\/healthz and \/metrics on (http:\/\/\S+)/.exec(stderr)?.[1];
-      if (url && options.during && !during) {
-        during = options.during(url, child).catch((error) => {
-          duringError = error;
-        });
-      }
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the demo did not exit in time\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, options.timeoutMs ?? 20_000);
-    child.on('exit', async (code) => {
-      clearTimeout(timer);
-      await during;
-      resolve({ code, stdout, stderr, duringError });
-    });
-  });
-}
+const runDemo = (args: string[], options?: Parameters<typeof run>[3]) => run(out, dir, args, options);
 
 function get(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

@@ -2,11 +2,9 @@
  * Fleet mode as a user runs it: the built demo in a child process against a real redis-server,
  * N fleet workers sharing the embedded exchange's accounts, workers killed and replaced.
  */
-import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startSimulator } from '@userstream/simulator';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,15 +13,15 @@ import { FleetDemo } from '../src/fleet.js';
 import { renderFleetDashboard } from '../src/fleet-dashboard.js';
 import { createLogger } from '../src/logger.js';
 import { freePort, startRedisServer, type TestRedisServer } from './redis-server.js';
+import { buildDemo, runDemo as run } from './run-demo.js';
 
-const pkg = fileURLToPath(new URL('..', import.meta.url));
-const out = join(pkg, 'node_modules/.cache/demo-fleet-test');
+let out: string;
 const dir = mkdtempSync(join(tmpdir(), 'userstream-demo-fleet-'));
 let server: TestRedisServer;
 let redis: Redis;
 
 beforeAll(async () => {
-  execFileSync('pnpm', ['exec', 'tsup', '--out-dir', out, '--silent'], { cwd: pkg, stdio: 'pipe' });
+  out = buildDemo('demo-fleet-test');
   server = await startRedisServer();
   redis = server.client();
 }, 120_000);
@@ -33,51 +31,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  duringError?: unknown;
-}
-
-function runDemo(
-  args: string[],
-  options: { env?: Record<string, string>; timeoutMs?: number; during?: () => Promise<void> } = {},
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env: Record<string, string | undefined> = { ...process.env, ...options.env };
-    for (const k of Object.keys(env)) if (k.startsWith('USERSTREAM_') && !options.env?.[k]) delete env[k];
-    const child = spawn(process.execPath, [join(out, 'main.js'), ...args], {
-      cwd: dir,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let during: Promise<void> | undefined;
-    let duringError: unknown;
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (options.during && !during && stderr.includes('/healthz and /metrics on')) {
-        during = options.during().catch((error) => {
-          duringError = error;
-        });
-      }
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the demo did not exit in time\nstdout: ${stdout}\nstderr: ${stderr.slice(-3000)}`));
-    }, options.timeoutMs ?? 20_000);
-    child.on('exit', async (code) => {
-      clearTimeout(timer);
-      await during;
-      resolve({ code, stdout, stderr, duringError });
-    });
-  });
-}
+const runDemo = (args: string[], options?: Parameters<typeof run>[3]) => run(out, dir, args, options);
 
 /** Every value under the demo's keys, as text (to look for secrets in). */
 async function dump(): Promise<{ keys: string[]; text: string }> {
