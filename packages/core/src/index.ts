@@ -98,12 +98,16 @@ export {
 } from './signing.js';
 export {
   assertSecureUrl,
+  type DurationOptions,
   isLoopbackUrl,
+  MAX_TIMER_MS,
   validateApiKey,
+  validateDuration,
   validateListenKey,
   validateListenToken,
   validateSymbol,
 } from './validate.js';
+export { assertSameOrigin, type StreamUrlOptions, streamUrl } from './venue-url.js';
 export {
   type BaseUrls,
   type CredentialProtocol,
@@ -111,6 +115,7 @@ export {
   defineVenue,
   type Endpoint,
   getVenue,
+  isVenueId,
   type Market,
   type VenueId,
   type VenueProfile,

@@ -1,4 +1,4 @@
-import { InvalidInputError } from './errors.js';
+import { ErrorCode, InvalidInputError } from './errors.js';
 
 const SYMBOL = /^[A-Z0-9][A-Z0-9_.-]{0,31}$/;
 const LISTEN_KEY = /^[A-Za-z0-9]{8,128}$/;
@@ -90,4 +90,43 @@ export function assertSecureUrl(url: string, field: string, allowInsecure = fals
     );
   }
   return u;
+}
+
+/**
+ * The longest delay Node's timers honour (2^31-1 ms, about 24.8 days). A longer one is not an
+ * error to Node: it warns and fires after 1 ms, so a ping interval of 2^31 became a ping storm.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+export interface DurationOptions {
+  /** Accept 0 (e.g. "no delay"). @default false */
+  allowZero?: boolean;
+  /** Demand a whole number of ms. @default false */
+  integer?: boolean;
+  /** Prefix of the message, e.g. `@userstream/stream`. */
+  prefix?: string;
+}
+
+/**
+ * Checks a duration option: a finite number of milliseconds, positive (or 0 when allowed) and at
+ * most {@link MAX_TIMER_MS}. Throws `USERSTREAM_INVALID_CONFIG` naming `field`.
+ */
+export function validateDuration(value: unknown, field: string, options: DurationOptions = {}): number {
+  const { allowZero = false, integer = false, prefix } = options;
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (allowZero ? value >= 0 : value > 0) &&
+    value <= MAX_TIMER_MS &&
+    (!integer || Number.isInteger(value));
+  if (!ok) {
+    const shown = typeof value === 'number' ? String(value) : typeof value;
+    throw new InvalidInputError(
+      `${prefix ? `${prefix}: ` : ''}${field} must be a ${allowZero ? 'non-negative' : 'positive'}${
+        integer ? ' whole' : ''
+      } number of milliseconds no greater than ${MAX_TIMER_MS} (the Node timer limit, about 24.8 days), got ${shown}`,
+      { field, code: ErrorCode.InvalidConfig },
+    );
+  }
+  return value as number;
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ErrorCode, InvalidInputError } from './errors.js';
 import type { Dialect } from './events/index.js';
-import { assertSecureUrl } from './validate.js';
+import { assertSecureUrl, MAX_TIMER_MS } from './validate.js';
+import { pathProblem } from './venue-url.js';
 
 /** How a venue hands out access to an account's event stream. */
 export type CredentialProtocol = 'listenKey' | 'wsApi' | 'listenToken';
@@ -13,7 +14,10 @@ const HOUR = 60 * MINUTE;
 
 const endpointSchema = z.object({
   method: z.enum(['GET', 'POST', 'PUT', 'DELETE']),
-  path: z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, 'a path such as /api/v3/account'),
+  path: z
+    .string()
+    .regex(/^\/[A-Za-z0-9/_.-]*$/, 'a path such as /api/v3/account')
+    .refine((p) => pathProblem(p) === undefined, 'a plain path such as /api/v3/account (no //, . or ..)'),
   /** Request weight counted against the venue's per-minute limit. */
   weight: z.number().int().min(0),
   /** Whether the request carries timestamp + signature. */
@@ -22,6 +26,16 @@ const endpointSchema = z.object({
 export type Endpoint = z.infer<typeof endpointSchema>;
 
 const urlString = z.string().url();
+/** A path appended to a stream base: never anything that could name another host. */
+const streamPathString = z
+  .string()
+  .includes('{listenKey}')
+  .superRefine((p, ctx) => {
+    const problem = pathProblem(p);
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+  });
+/** A duration a timer waits for: Node fires anything above 2^31-1 ms after 1 ms. */
+const timerMs = z.number().int().positive().max(MAX_TIMER_MS);
 
 export const venueProfileSchema = z.object({
   /** Stable identifier, e.g. `binance-usdm`. */
@@ -48,9 +62,9 @@ export const venueProfileSchema = z.object({
       /** Whether create/keepalive/close need `symbol` (isolated margin). */
       requiresSymbol: z.boolean(),
       /** Stream path with `{listenKey}` placeholder. */
-      streamPath: z.string().includes('{listenKey}'),
+      streamPath: streamPathString,
       /** Combined-stream path with `{listenKey}`, where the venue offers one. */
-      combinedStreamPath: z.string().includes('{listenKey}').optional(),
+      combinedStreamPath: streamPathString.optional(),
     })
     .optional(),
   listenToken: z
@@ -64,11 +78,11 @@ export const venueProfileSchema = z.object({
   /** Protocol timing. */
   timing: z.object({
     /** How long a credential is valid after create or keepalive. */
-    keyValidityMs: z.number().int().positive(),
+    keyValidityMs: timerMs,
     /** Recommended keepalive interval. */
-    renewIntervalMs: z.number().int().positive(),
+    renewIntervalMs: timerMs,
     /** The venue drops connections at this age. */
-    connectionLifetimeMs: z.number().int().positive(),
+    connectionLifetimeMs: timerMs,
   }),
   endpoints: z.object({
     serverTime: endpointSchema.optional(),
@@ -460,16 +474,24 @@ export const venues: Readonly<Record<VenueId, VenueProfile>> = Object.freeze(
   >,
 );
 
+/**
+ * True when `id` names a built-in profile. An own-property check: `toString`, `constructor` or
+ * `__proto__` are members of every object, never venue ids.
+ */
+export function isVenueId(id: unknown): id is VenueId {
+  return typeof id === 'string' && Object.hasOwn(venues, id);
+}
+
 /** Looks a built-in profile up by id; the error lists the ids that exist. */
 export function getVenue(id: string): VenueProfile {
-  const venue = (venues as Record<string, VenueProfile>)[id];
-  if (!venue) {
-    throw new InvalidInputError(`unknown venue '${id}'; known venues: ${Object.keys(venues).join(', ')}`, {
+  if (!isVenueId(id)) {
+    const shown = typeof id === 'string' ? `'${id.slice(0, 64)}'` : `of type ${typeof id}`;
+    throw new InvalidInputError(`unknown venue ${shown}; known venues: ${Object.keys(venues).join(', ')}`, {
       code: ErrorCode.InvalidConfig,
       field: 'venue',
     });
   }
-  return venue;
+  return venues[id];
 }
 
 export interface BaseUrls {
