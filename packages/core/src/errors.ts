@@ -20,6 +20,8 @@ export const ErrorCode = {
   Closed: 'USERSTREAM_CLOSED',
   Aborted: 'USERSTREAM_ABORTED',
   SlowConsumer: 'USERSTREAM_SLOW_CONSUMER',
+  /** A REST answer larger than the client's `maxResponseBytes`: not read, not retried. */
+  ResponseTooLarge: 'USERSTREAM_RESPONSE_TOO_LARGE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -31,8 +31,10 @@ import {
   venues,
 } from '@userstream/core';
 import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
+import { isResponseTooLarge, readBody } from './body.js';
 import {
   checkOptions,
+  DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_RETRY,
   DEFAULT_TIMEOUT_MS,
   invalid,
@@ -46,6 +48,7 @@ import { type AccountSnapshot, normalizeAccount, normalizeOpenOrders, type OpenO
 import { readUsedWeights, WeightWindow } from './weight.js';
 
 export {
+  DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_RETRY,
   DEFAULT_TIMEOUT_MS,
   type Logger,
@@ -145,6 +148,7 @@ export class RestClient {
   readonly #signer;
   readonly #clock: Clock;
   readonly #timeoutMs: number;
+  readonly #maxResponseBytes: number;
   readonly #retry: Required<RetryOptions> | undefined;
   readonly #recvWindow: number;
   readonly #dispatcher: Dispatcher;
@@ -187,6 +191,7 @@ export class RestClient {
     const speed = (this.#clock as { speed?: unknown }).speed;
     const scale = typeof speed === 'number' && Number.isFinite(speed) && speed > 1 ? speed : 1;
     this.#timeoutMs = (options.timeoutMs ?? DEFAULT_TIMEOUT_MS) * scale;
+    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#retry =
       options.retry === false
         ? undefined
@@ -669,7 +674,13 @@ export class RestClient {
       });
       status = res.statusCode;
       headers = res.headers;
-      text = await res.body.text();
+      // Bounded: a huge or endless answer is cut at maxResponseBytes, never read whole.
+      text = await readBody(res.body, headers, {
+        context,
+        venue: this.venue.id,
+        status,
+        maxResponseBytes: this.#maxResponseBytes,
+      });
     } catch (cause) {
       const aborted = options.signal?.aborted === true;
       const closed = !aborted && this.#closed;
@@ -680,19 +691,22 @@ export class RestClient {
         (native
           ? code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
           : controller?.signal.aborted === true);
-      const error = aborted
-        ? new ClosedError(`@userstream/rest: ${context} aborted`, { aborted: true })
-        : closed
-          ? new ClosedError(`@userstream/rest: ${context} ended: the client was closed`)
-          : new TransportError(
-              `@userstream/rest: ${context} failed${timedOut ? ` (timed out after ${this.#timeoutMs} ms)` : ''}`,
-              {
-                cause,
-                timeout: timedOut,
-                secrets: [...this.#secrets, ...call.secrets],
-                details: { venue: this.venue.id },
-              },
-            );
+      // Too large is the venue's answer, not the network's: typed as such and never retried.
+      const error = isResponseTooLarge(cause)
+        ? cause
+        : aborted
+          ? new ClosedError(`@userstream/rest: ${context} aborted`, { aborted: true })
+          : closed
+            ? new ClosedError(`@userstream/rest: ${context} ended: the client was closed`)
+            : new TransportError(
+                `@userstream/rest: ${context} failed${timedOut ? ` (timed out after ${this.#timeoutMs} ms)` : ''}`,
+                {
+                  cause,
+                  timeout: timedOut,
+                  secrets: [...this.#secrets, ...call.secrets],
+                  details: { venue: this.venue.id },
+                },
+              );
       channels.error.publish({ ...info, code: error.code, durationMs: this.#clock.now() - started });
       this.#logger?.warn({ ...info, code: error.code }, 'request failed');
       throw error;

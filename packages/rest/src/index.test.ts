@@ -5,6 +5,7 @@ describe('public surface', () => {
   it('exports exactly these runtime names', () => {
     expect(Object.keys(api).sort()).toMatchInlineSnapshot(`
       [
+        "DEFAULT_MAX_RESPONSE_BYTES",
         "DEFAULT_RETRY",
         "DEFAULT_TIMEOUT_MS",
         "DIAGNOSTICS_CHANNELS",

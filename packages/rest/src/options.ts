@@ -62,9 +62,21 @@ export interface RestClientOptions {
   weightLimit?: number;
   /** Random source for jitter, for tests. @default Math.random */
   random?: () => number;
+  /**
+   * Largest response body read, in bytes; a larger answer ends the request with
+   * `USERSTREAM_RESPONSE_TOO_LARGE` (not retried) and its socket is dropped. @default 16 MiB
+   */
+  maxResponseBytes?: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/**
+ * 16 MiB. The largest answers are account snapshots and open orders: a futures account with every
+ * symbol's position is ~200 KB, an open order ~450 bytes, so this holds ~35,000 open orders (far
+ * past Binance's 200 per symbol on a busy account) while a runaway or hostile answer costs at most
+ * this much memory (times ~2 for the string) instead of all of it.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_RETRY: Readonly<Required<RetryOptions>> = Object.freeze({
   maxAttempts: 3,
   baseDelayMs: 200,
@@ -85,6 +97,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'weightShare',
   'weightLimit',
   'random',
+  'maxResponseBytes',
 ]);
 
 export function invalid(message: string, field: string, code: string = ErrorCode.InvalidInput) {
@@ -154,6 +167,16 @@ export function checkOptions(options: RestClientOptions): void {
       ErrorCode.InvalidConfig,
     );
   if (weightLimit !== undefined) positiveInt(weightLimit, 'weightLimit', 1);
+  const { maxResponseBytes } = options;
+  if (maxResponseBytes !== undefined) {
+    positiveInt(maxResponseBytes, 'maxResponseBytes', 1);
+    if (maxResponseBytes > 2 ** 32)
+      throw invalid(
+        `maxResponseBytes must be at most 4 GiB (${2 ** 32}), got ${maxResponseBytes}`,
+        'maxResponseBytes',
+        ErrorCode.InvalidConfig,
+      );
+  }
   if (dispatcher !== undefined && proxy !== undefined)
     throw invalid(
       'pass either `dispatcher` or `proxy`, not both (build the ProxyAgent into your dispatcher instead)',
