@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { UserDataEvent } from '@userstream/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -78,6 +80,120 @@ describe('Sequencer', () => {
         },
       ),
       { numRuns: 30 },
+    );
+  });
+
+  it('a burst of events sharing one E costs a flat number of comparisons each, and repeats are still dropped', () => {
+    // Issue 17: the ring was scanned back over every remembered entry while E equalled the
+    // newest E, so each event of a same-millisecond burst cost O(ring).
+    const out: number[] = [];
+    const s = new Sequencer({
+      deliver: (e) => out.push((e as { raw: { n: number } }).raw.n),
+      reorderWindowMs: 0,
+      dedupe: { capacity: 4096, windowMs: 60_000 },
+    });
+    const E = 1_700_000_000_000;
+    for (let n = 0; n < 4000; n++) s.push(ev(E, n), text(E, n));
+    for (let n = 0; n < 4000; n++) s.push(ev(E, n), text(E, n));
+    expect(out).toEqual(Array.from({ length: 4000 }, (_, n) => n));
+    expect(s.stats.duplicates).toBe(4000);
+    // Each repeat finds its entry; misses walk a chain of about half an entry.
+    expect(s.comparisons).toBeLessThan(3 * 8000);
+  });
+
+  it('keeps no frame text: forty 1 MB frames leave the heap as they found it', () => {
+    // Issue 16: the ring kept whole frame texts (ten 20 MB frames held 214 MB).
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const s = new Sequencer({
+      deliver: () => {},
+      reorderWindowMs: 0,
+      dedupe: { capacity: 1024, windowMs: 60_000 },
+    });
+    const used = () => {
+      const m = process.memoryUsage();
+      return m.heapUsed + m.external;
+    };
+    // Flat strings decoded from bytes, as a socket's frame texts are (not a rope of repeats).
+    const frame = (E: number, fill: string) =>
+      Buffer.from(`{"E":${E},"x":"`.padEnd(2 ** 20, fill)).toString('utf8');
+    gc();
+    const before = used();
+    // A fresh string per frame, unreachable once pushed, as a socket's frame text is.
+    for (let E = 1; E <= 40; E++) s.push(ev(E), frame(E, 'x'));
+    gc();
+    const retained = used() - before;
+    expect(s.remembered).toBe(40);
+    // Kept, the frames would be 40 MB; a frame or two of slack for what the collector keeps.
+    expect(retained).toBeLessThan(4 * 2 ** 20);
+    // The digest still tells a repeat of a large frame from a distinct one.
+    s.push(ev(3), frame(3, 'x'));
+    s.push(ev(3), frame(3, 'y'));
+    expect(s.stats.duplicates).toBe(1);
+  });
+
+  it('identifies the event by the text from `from` on, and by its part of a multi-event frame', () => {
+    const out: number[] = [];
+    const s = new Sequencer({
+      deliver: (e) => out.push((e as { E: number }).E),
+      reorderWindowMs: 0,
+      dedupe: { capacity: 100, windowMs: 60_000 },
+    });
+    const event = '{"e":"executionReport","E":5}';
+    // The same event wrapped for two WebSocket API subscriptions: a repeat.
+    const a = `{"subscriptionId":0,"event":${event}}`;
+    const b = `{"subscriptionId":17,"event":${event}}`;
+    s.push(ev(5), a, a.indexOf('"event":'));
+    s.push(ev(5), b, b.indexOf('"event":'));
+    // Two events of one array frame share the text, not the part.
+    const arr = '[{"E":6},{"E":6}]';
+    s.push(ev(6), arr, 0, 0);
+    s.push(ev(6), arr, 0, 1);
+    s.push(ev(6), arr, 0, 1);
+    expect(out).toEqual([5, 6, 6]);
+    expect(s.stats.duplicates).toBe(2);
+  });
+
+  it('property: drops exactly what a naive model of the last `capacity` events drops', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 5 })), {
+          maxLength: 300,
+        }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.array(fc.integer({ min: 0, max: 299 }), { maxLength: 4 }),
+        (arrivals, capacity, prunesAt) => {
+          const out: string[] = [];
+          const s = new Sequencer({
+            deliver: (e) => {
+              const raw = (e as { raw: { E: number; n: number } }).raw;
+              out.push(`${raw.E}/${raw.n}`);
+            },
+            reorderWindowMs: 0,
+            dedupe: { capacity, windowMs: 60_000 },
+          });
+          // The model: a list of remembered (E, n) with their prune epoch, oldest first.
+          let model: { key: string; epoch: number }[] = [];
+          let epoch = 0;
+          const expected: string[] = [];
+          arrivals.forEach(([E, n], i) => {
+            if (prunesAt.includes(i)) {
+              s.prune();
+              const horizon = epoch++;
+              model = model.filter((m) => m.epoch >= horizon);
+            }
+            s.push(ev(E, n), text(E, n));
+            const key = `${E}/${n}`;
+            if (model.some((m) => m.key === key)) return;
+            expected.push(key);
+            model.push({ key, epoch });
+            if (model.length > capacity) model.shift();
+          });
+          expect(out).toEqual(expected);
+          expect(s.remembered).toBe(model.length);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

@@ -19,18 +19,17 @@ interface Held {
  * Puts a stream's events in `E` order and drops duplicates, on the hot path without per-event
  * closures, promises or string building:
  *
- * - Dedupe: the last `capacity` events are remembered in a ring (their `E` and the frame text
- *   that carried them); an arriving event is a duplicate only if one with the same `E` and the
- *   same text was seen. An event later than every remembered one cannot be a duplicate, so the
- *   common case is one comparison; otherwise the ring is scanned back over the last few seconds
- *   of `E`. Entries are also forgotten after one to two `windowMs` (see {@link prune}).
+ * - Dedupe: `E` is a millisecond clock and one matching step yields several events within one
+ *   millisecond, so an event is identified by its `E` and a 64-bit digest of its text (two 32-bit
+ *   hashes over every character, see {@link digest}). The last `capacity` events are remembered
+ *   in a ring of numbers (no frame text is kept, so memory does not depend on frame size), indexed
+ *   by a chained hash table: a lookup costs the same however many remembered events share an `E`.
+ *   An arriving event is a duplicate only if one with the same `E` and the same digest was seen.
+ *   Entries are also forgotten after one to two `windowMs` (see {@link prune}).
  * - Order: with a window W > 0 every event is held W real milliseconds (events are network
  *   arrivals, so this is wall time) and released in `E` order; an event older than one already
  *   released is delivered at once and counted as `outOfOrder` (never dropped).
  */
-/** How far back in `E` a possible duplicate is looked for (overlapping connections lag by far less). */
-const DEDUPE_SCAN_MS = 10_000;
-
 export class Sequencer {
   readonly stats: SequencerStats = { duplicates: 0, outOfOrder: 0, reordered: 0 };
   /** `E` of the last delivered event. */
@@ -39,16 +38,22 @@ export class Sequencer {
   readonly #windowMs: number;
   readonly #capacity: number;
   readonly #dedupe: boolean;
-  /** Ring of remembered events: E, frame text and prune epoch, oldest at `#ringStart`. */
-  #ringE: Float64Array = new Float64Array(0);
-  #ringText: (string | undefined)[] = [];
-  #ringAt: Int32Array = new Int32Array(0);
+  /** Ring of remembered events (E, digest, prune epoch, chain link), oldest at `#ringStart`. */
+  #ringE: Float64Array = EMPTY_F64;
+  #ringA: Int32Array = EMPTY_I32;
+  #ringB: Int32Array = EMPTY_I32;
+  #ringAt: Int32Array = EMPTY_I32;
+  /** Next slot + 1 in the same hash bucket (0: end of chain). */
+  #ringNext: Int32Array = EMPTY_I32;
   #ringStart = 0;
   #ringSize = 0;
-  /** Largest E remembered. */
-  #maxE = Number.NEGATIVE_INFINITY;
+  /** Hash table: first ring slot + 1 of each bucket (0: empty); twice the ring's size, a power of 2. */
+  #heads: Int32Array = EMPTY_I32;
+  #mask = 0;
   /** Prune epoch: advances on every `prune()`, so no clock read per event. */
   #epoch = 0;
+  /** Remembered entries compared with arriving events, over the stream's life (tests read it). */
+  #comparisons = 0;
   /** Held events sorted by E (reorder window). */
   #held: Held[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -69,22 +74,28 @@ export class Sequencer {
     return this.#ringSize;
   }
 
+  /** Remembered entries compared with arriving events so far: proves the per-event cost is flat. */
+  get comparisons(): number {
+    return this.#comparisons;
+  }
+
   /** Events held by the reorder window. */
   get held(): number {
     return this.#held.length;
   }
 
   /**
-   * Takes one event; `text` identifies it for dedupe (the frame text, or the part of it that
-   * carries this event). Events without a numeric `E` pass straight through.
+   * Takes one event; `text` identifies it for dedupe: the characters from `from` on (the part of
+   * a frame that carries the event, the same on every connection), and `part` tells apart the
+   * events of a frame that carries several. Events without a numeric `E` pass straight through.
    */
-  push(event: UserDataEvent, text: string): void {
+  push(event: UserDataEvent, text: string, from = 0, part = 0): void {
     const E = (event as { E?: unknown }).E;
     if (typeof E !== 'number') {
       this.#deliver(event);
       return;
     }
-    if (this.#dedupe && this.#isDuplicate(E, text)) {
+    if (this.#dedupe && this.#isDuplicate(E, text, from, part)) {
       this.stats.duplicates++;
       return;
     }
@@ -114,20 +125,9 @@ export class Sequencer {
     if (!this.#dedupe) return;
     const horizon = this.#epoch;
     this.#epoch++;
-    const cap = this.#ringE.length;
-    while (this.#ringSize > 0 && (this.#ringAt[this.#ringStart] as number) < horizon) {
-      this.#ringText[this.#ringStart] = undefined;
-      this.#ringStart = (this.#ringStart + 1) % cap;
-      this.#ringSize--;
-    }
-    if (this.#ringSize === 0) {
-      // Idle: give the memory back.
-      this.#ringE = new Float64Array(0);
-      this.#ringText = [];
-      this.#ringAt = new Int32Array(0);
-      this.#ringStart = 0;
-      this.#maxE = Number.NEGATIVE_INFINITY;
-    }
+    while (this.#ringSize > 0 && (this.#ringAt[this.#ringStart] as number) < horizon) this.#forgetOldest();
+    // Idle: give the memory back.
+    if (this.#ringSize === 0) this.#reset();
   }
 
   /** Drops all held and remembered state (the stream is closing). */
@@ -135,9 +135,17 @@ export class Sequencer {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#held = [];
-    this.#ringE = new Float64Array(0);
-    this.#ringText = [];
-    this.#ringAt = new Int32Array(0);
+    this.#reset();
+  }
+
+  #reset(): void {
+    this.#ringE = EMPTY_F64;
+    this.#ringA = EMPTY_I32;
+    this.#ringB = EMPTY_I32;
+    this.#ringAt = EMPTY_I32;
+    this.#ringNext = EMPTY_I32;
+    this.#heads = EMPTY_I32;
+    this.#mask = 0;
     this.#ringStart = 0;
     this.#ringSize = 0;
   }
@@ -149,26 +157,23 @@ export class Sequencer {
     this.#deliver(event);
   }
 
-  #isDuplicate(E: number, text: string): boolean {
-    const cap = this.#ringE.length;
-    if (E <= this.#maxE && this.#ringSize > 0) {
-      // Scan back from the newest entry over the last few seconds of E.
-      const floor = E - DEDUPE_SCAN_MS;
-      let i = (this.#ringStart + this.#ringSize - 1) % cap;
-      for (let n = 0; n < this.#ringSize; n++) {
-        const seenE = this.#ringE[i] as number;
-        if (seenE === E && this.#ringText[i] === text) return true;
-        if (seenE < floor) break;
-        i = i === 0 ? cap - 1 : i - 1;
+  #isDuplicate(E: number, text: string, from: number, part: number): boolean {
+    digest(text, from, part);
+    const a = digestA;
+    const b = digestB;
+    if (this.#ringSize > 0) {
+      let slot = (this.#heads[bucketOf(a, E, this.#mask)] as number) - 1;
+      while (slot >= 0) {
+        this.#comparisons++;
+        if (this.#ringA[slot] === a && this.#ringB[slot] === b && this.#ringE[slot] === E) return true;
+        slot = (this.#ringNext[slot] as number) - 1;
       }
-    } else if (E > this.#maxE) {
-      this.#maxE = E;
     }
-    this.#remember(E, text);
+    this.#remember(E, a, b);
     return false;
   }
 
-  #remember(E: number, text: string): void {
+  #remember(E: number, a: number, b: number): void {
     let cap = this.#ringE.length;
     if (this.#ringSize === cap) {
       if (cap < this.#capacity) {
@@ -176,32 +181,67 @@ export class Sequencer {
         cap = this.#ringE.length;
       } else {
         // Full: the oldest entry makes room.
-        this.#ringStart = (this.#ringStart + 1) % cap;
-        this.#ringSize--;
+        this.#forgetOldest();
       }
     }
     const at = (this.#ringStart + this.#ringSize) % cap;
     this.#ringE[at] = E;
-    this.#ringText[at] = text;
+    this.#ringA[at] = a;
+    this.#ringB[at] = b;
     this.#ringAt[at] = this.#epoch;
+    this.#link(at);
     this.#ringSize++;
+  }
+
+  /** Puts a filled slot at the head of its bucket's chain. */
+  #link(slot: number): void {
+    const bucket = bucketOf(this.#ringA[slot] as number, this.#ringE[slot] as number, this.#mask);
+    this.#ringNext[slot] = this.#heads[bucket] as number;
+    this.#heads[bucket] = slot + 1;
+  }
+
+  /** Drops the oldest entry: out of its chain (where, being the oldest, it is last), then the ring. */
+  #forgetOldest(): void {
+    const slot = this.#ringStart;
+    const bucket = bucketOf(this.#ringA[slot] as number, this.#ringE[slot] as number, this.#mask);
+    let prev = -1;
+    let s = (this.#heads[bucket] as number) - 1;
+    while (s >= 0 && s !== slot) {
+      prev = s;
+      s = (this.#ringNext[s] as number) - 1;
+    }
+    const next = this.#ringNext[slot] as number;
+    if (prev < 0) this.#heads[bucket] = next;
+    else this.#ringNext[prev] = next;
+    this.#ringStart = (slot + 1) % this.#ringE.length;
+    this.#ringSize--;
   }
 
   #grow(size: number): void {
     const E = new Float64Array(size);
-    const text: (string | undefined)[] = new Array(size);
+    const A = new Int32Array(size);
+    const B = new Int32Array(size);
     const at = new Int32Array(size);
     const cap = this.#ringE.length;
     for (let n = 0; n < this.#ringSize; n++) {
       const from = (this.#ringStart + n) % cap;
       E[n] = this.#ringE[from] as number;
-      text[n] = this.#ringText[from];
+      A[n] = this.#ringA[from] as number;
+      B[n] = this.#ringB[from] as number;
       at[n] = this.#ringAt[from] as number;
     }
     this.#ringE = E;
-    this.#ringText = text;
+    this.#ringA = A;
+    this.#ringB = B;
     this.#ringAt = at;
+    this.#ringNext = new Int32Array(size);
     this.#ringStart = 0;
+    // At most half full: chains stay short.
+    let buckets = 1;
+    while (buckets < size * 2) buckets *= 2;
+    this.#heads = new Int32Array(buckets);
+    this.#mask = buckets - 1;
+    for (let n = 0; n < this.#ringSize; n++) this.#link(n);
   }
 
   #hold(event: UserDataEvent, E: number): void {
@@ -238,4 +278,55 @@ export class Sequencer {
     }
     if (this.#held.length > 0) this.#arm();
   }
+}
+
+const EMPTY_F64 = new Float64Array(0);
+const EMPTY_I32 = new Int32Array(0);
+
+/** The two halves of the last {@link digest} (module state: no object per event). */
+let digestA = 0;
+let digestB = 0;
+
+/**
+ * A 64-bit digest of `text` from `from` on, and `part`, into `digestA`/`digestB`: two 32-bit
+ * multiplicative hashes (FNV-1a's and MurmurHash2's multipliers) over every UTF-16 unit, two
+ * units per step, finished with a MurmurHash3 avalanche. Not cryptographic: the exchange is not
+ * an adversary; it only has to tell apart the few distinct events that share an `E`, for which a
+ * chance collision is about 2^-64 per pair. Reading the frame in place (`from`) instead of a
+ * slice of it halves the cost: `charCodeAt` on a sliced string goes through an indirection.
+ */
+function digest(text: string, from: number, part: number): void {
+  let a = 0x811c9dc5 ^ part;
+  let b = 0x9747b28c ^ part;
+  const n = text.length;
+  let i = from;
+  for (; i + 1 < n; i += 2) {
+    const c = text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  if (i < n) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  a ^= n - from;
+  a ^= a >>> 16;
+  a = Math.imul(a, 0x85ebca6b);
+  a ^= a >>> 13;
+  a = Math.imul(a, 0xc2b2ae35);
+  a ^= a >>> 16;
+  b ^= b >>> 16;
+  b = Math.imul(b, 0x85ebca6b);
+  b ^= b >>> 13;
+  b = Math.imul(b, 0xc2b2ae35);
+  b ^= b >>> 16;
+  digestA = a | 0;
+  digestB = b | 0;
+}
+
+/** Bucket of an (E, digest) pair: the digest's low bits mixed with E's (events sharing E spread out). */
+function bucketOf(a: number, E: number, mask: number): number {
+  return (a ^ Math.imul(E | 0, 0x9e3779b1)) & mask;
 }
