@@ -20,6 +20,10 @@ export const ErrorCode = {
   Closed: 'USERSTREAM_CLOSED',
   Aborted: 'USERSTREAM_ABORTED',
   SlowConsumer: 'USERSTREAM_SLOW_CONSUMER',
+  /** A stream listener threw; the stream went on (see `ListenerError` in @userstream/stream). */
+  ListenerError: 'USERSTREAM_LISTENER_ERROR',
+  /** A WebSocket frame larger than the stream's `maxPayload`: the connection is replaced. */
+  PayloadTooLarge: 'USERSTREAM_PAYLOAD_TOO_LARGE',
   /** A REST answer larger than the client's `maxResponseBytes`: not read, not retried. */
   ResponseTooLarge: 'USERSTREAM_RESPONSE_TOO_LARGE',
 } as const;
