@@ -5,6 +5,7 @@ import {
   parseDecodedFrame,
   parseFrame,
   RetiredEndpointError,
+  streamUrl,
   validateListenKey,
 } from '@userstream/core';
 import type { Link, LinkEnd } from './link.js';
@@ -71,6 +72,21 @@ export class ListenKeyConnection extends Transport {
       );
     }
     this.checkUrl(venue.streamBaseUrl);
+    // The final URL (base + path + key) must stay on the base's origin: check the profile's
+    // path now with a stand-in key, so a hostile path fails here and never at a dial.
+    this.#streamUrl(['0'.repeat(16)]);
+  }
+
+  /** Core builds and re-checks the URL (origin, plaintext rule); the message never holds a key. */
+  #streamUrl(keys: readonly string[]): string {
+    try {
+      return streamUrl(this.options.venue, keys, {
+        combined: this.#shared,
+        allowInsecure: this.options.allowInsecure,
+      });
+    } catch (error) {
+      throw invalid((error as Error).message.replace(/^@userstream\/core: /, ''), 'venue');
+    }
   }
 
   /** Streams on this connection. */
@@ -154,12 +170,7 @@ export class ListenKeyConnection extends Transport {
   }
 
   protected url(): string {
-    const venue = this.options.venue;
-    const lk = venue.listenKey as NonNullable<typeof venue.listenKey>;
-    const base = venue.streamBaseUrl as string;
-    if (!this.#shared) return `${base}${lk.streamPath.replace('{listenKey}', (this.#single as Member).key)}`;
-    const keys = [...this.#byKey.keys()].join('/');
-    return `${base}${(lk.combinedStreamPath as string).replace('{listenKey}', keys)}`;
+    return this.#streamUrl(this.#shared ? [...this.#byKey.keys()] : [(this.#single as Member).key]);
   }
 
   protected async prepare(): Promise<boolean> {
@@ -235,9 +246,7 @@ export class ListenKeyConnection extends Transport {
         return;
       }
       const events = parsed.events;
-      if (events.length === 1) this.#one(link, single, events[0] as never, text);
-      else
-        for (let i = 0; i < events.length; i++) this.#one(link, single, events[i] as never, `${i}:${text}`);
+      for (let i = 0; i < events.length; i++) this.#one(link, single, events[i] as never, text, 0, i);
       return;
     }
     let value: unknown;
@@ -258,7 +267,9 @@ export class ListenKeyConnection extends Transport {
         const only = [...this.#members.values()][0] as Member;
         const parsed = parseDecodedFrame(value, only.sink.dialect);
         if (!parsed.ok) only.sink.malformed(parsed.error);
-        else for (const e of parsed.events) this.#one(link, only, e as never, text);
+        else
+          for (let i = 0; i < parsed.events.length; i++)
+            this.#one(link, only, parsed.events[i] as never, text, 0, i);
       }
       return;
     }
@@ -267,15 +278,15 @@ export class ListenKeyConnection extends Transport {
       member.sink.malformed(parsed.error);
       return;
     }
+    // Dedupe reads the event from `"data":` on: the same on every connection and stream name.
     const dataAt = text.indexOf('"data":');
-    const key = dataAt >= 0 ? text.slice(dataAt) : text;
+    const from = dataAt >= 0 ? dataAt : 0;
     const events = parsed.events;
-    for (let i = 0; i < events.length; i++)
-      this.#one(link, member, events[i] as never, events.length === 1 ? key : `${i}:${key}`);
+    for (let i = 0; i < events.length; i++) this.#one(link, member, events[i] as never, text, from, i);
   }
 
-  #one(link: Link, member: Member, event: { e: string }, text: string): void {
-    member.sink.ingest(event as never, text, link.lastActivity);
+  #one(link: Link, member: Member, event: { e: string }, text: string, from: number, part: number): void {
+    member.sink.ingest(event as never, text, link.lastActivity, from, part);
     if (event.e === 'listenKeyExpired' && this.#current(link, member)) {
       this.#expired(member, { reason: 'listenKeyExpired' });
     }

@@ -96,8 +96,12 @@ export interface StreamStats {
 /** What a transport (connection owner) calls on its streams. Not part of the public API. */
 export interface StreamSink {
   readonly dialect: ResolvedOptions['venue']['dialect'];
-  /** `at`: clock ms the frame arrived (the link's reading, so the hot path reads the clock once). */
-  ingest(event: UserDataEvent, text: string, at: number): void;
+  /**
+   * `at`: clock ms the frame arrived (the link's reading, so the hot path reads the clock once).
+   * `text` from `from` on identifies the event for dedupe; `part` is its index in a frame that
+   * carries several (offsets instead of slices or joined strings: no string building per event).
+   */
+  ingest(event: UserDataEvent, text: string, at: number, from?: number, part?: number): void;
   malformed(error: UserstreamError): void;
   subscribed(reason: GapReason | undefined): void;
   down(info: ReconnectingInfo): void;
@@ -166,7 +170,7 @@ export abstract class UserDataStream
     });
     this.sink = {
       dialect: options.venue.dialect,
-      ingest: (event, text, at) => this.#ingest(event, text, at),
+      ingest: (event, text, at, from = 0, part = 0) => this.#ingest(event, text, at, from, part),
       malformed: (error) => this.#malformed(error),
       subscribed: (reason) => this.#subscribed(reason),
       down: (info) => this.#down(info),
@@ -268,13 +272,13 @@ export abstract class UserDataStream
 
   // ---- hot path ----
 
-  #ingest(event: UserDataEvent, text: string, at: number): void {
+  #ingest(event: UserDataEvent, text: string, at: number, from: number, part: number): void {
     if (this.#closing) return;
     this.#arrivedAt = at;
     const stats = this.stats;
     stats.eventsReceived++;
     const seq = this.#sequencer;
-    seq.push(event, text);
+    seq.push(event, text, from, part);
     stats.duplicates = seq.stats.duplicates;
     stats.outOfOrder = seq.stats.outOfOrder;
     stats.reordered = seq.stats.reordered;

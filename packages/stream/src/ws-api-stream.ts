@@ -277,10 +277,13 @@ export class WsApiSession extends Transport {
         member.sink.malformed(parsed.error);
         return;
       }
+      // Dedupe reads the event from `"event":` on: the same whatever the subscription id.
       const at = text.indexOf('"event":');
-      const key = at >= 0 ? text.slice(at) : text;
-      for (const event of parsed.events) {
-        member.sink.ingest(event, key, link.lastActivity);
+      const from = at >= 0 ? at : 0;
+      const events = parsed.events;
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i] as UserDataEvent;
+        member.sink.ingest(event, text, link.lastActivity, from, i);
         if (event.e === 'eventStreamTerminated') this.#terminated(link, member, sid);
       }
       return;
