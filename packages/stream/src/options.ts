@@ -1,4 +1,14 @@
-import { type Clock, getVenue, InvalidInputError, systemClock, type VenueProfile } from '@userstream/core';
+import {
+  type Clock,
+  defineVenue,
+  ErrorCode,
+  getVenue,
+  InvalidInputError,
+  systemClock,
+  type VenueProfile,
+  type VenueProfileInput,
+  validateDuration,
+} from '@userstream/core';
 import { isLogger, type Logger, silentLogger } from './logger.js';
 
 const SECOND = 1000;
@@ -167,7 +177,8 @@ function ms(value: unknown, field: string, { allowZero = false } = {}): number {
       field,
     );
   }
-  return value;
+  // Node fires a timer above 2^31-1 ms after 1 ms: a 2^31 ms ping interval was a ping storm.
+  return validateDuration(value, field, { allowZero, integer: true, prefix: '@userstream/stream' });
 }
 
 function section<T extends object>(
@@ -193,15 +204,30 @@ function section<T extends object>(
   return out as Required<T>;
 }
 
+function invalidConfig(error: unknown): InvalidInputError {
+  return new InvalidInputError(
+    `@userstream/stream: ${(error as Error).message.replace(/^@userstream\/core: /, '')}`,
+    { field: 'venue', code: ErrorCode.InvalidConfig },
+  );
+}
+
 function resolveVenue(venue: unknown): VenueProfile {
   if (typeof venue === 'string') {
     try {
       return getVenue(venue);
     } catch (error) {
-      throw invalid((error as Error).message.replace(/^@userstream\/core: /, ''), 'venue');
+      throw invalidConfig(error);
     }
   }
   if (typeof venue === 'object' && venue !== null && typeof (venue as VenueProfile).protocol === 'string') {
+    // A hand-made profile gets defineVenue's checks (paths that cannot name another host among
+    // them); the plaintext rule is the transport's, with this stream's `allowInsecure`. The
+    // caller's object is kept: others may compare it by identity.
+    try {
+      defineVenue(venue as VenueProfileInput, { allowInsecure: true });
+    } catch (error) {
+      throw invalidConfig(error);
+    }
     return venue as VenueProfile;
   }
   throw invalid(

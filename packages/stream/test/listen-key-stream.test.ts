@@ -412,7 +412,7 @@ describe('options', () => {
       `"USERSTREAM_INVALID_INPUT: @userstream/stream: listenKey must be 8 to 128 letters and digits as returned by the venue"`,
     );
     expect(bad({ venue: 'nope' })).toMatchInlineSnapshot(
-      `"USERSTREAM_INVALID_INPUT: @userstream/stream: unknown venue 'nope'; known venues: binance-spot, binance-spot-testnet, binance-margin, binance-isolated-margin, binance-usdm, binance-usdm-testnet, binance-coinm, binance-portfolio-margin, binance-spot-legacy, binance-margin-legacy, binance-isolated-margin-legacy, bhex, coins-ph"`,
+      `"USERSTREAM_INVALID_CONFIG: @userstream/stream: unknown venue 'nope'; known venues: binance-spot, binance-spot-testnet, binance-margin, binance-isolated-margin, binance-usdm, binance-usdm-testnet, binance-coinm, binance-portfolio-margin, binance-spot-legacy, binance-margin-legacy, binance-isolated-margin-legacy, bhex, coins-ph"`,
     );
     expect(bad({ venue: 'binance-spot' })).toMatchInlineSnapshot(
       `"USERSTREAM_INVALID_INPUT: @userstream/stream: venue 'binance-spot' does not stream over listenKeys (its protocol is wsApi); use openWsApiStream"`,
