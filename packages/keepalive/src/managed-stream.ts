@@ -6,6 +6,7 @@ import {
   type UserDataEvent,
   type UserstreamError,
 } from '@userstream/core';
+import { ListenerError } from '@userstream/stream';
 import type { LeaseEvents, LeaseState } from './lease.js';
 import type { LeaseKey } from './lease-key.js';
 import type { LeaseKind } from './lease-store.js';
@@ -166,7 +167,11 @@ export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEv
     this.#inner = next;
     this.#attach(next);
     this.#detach(previous);
-    this.emit('gap', { reason: 'credential-changed', lastEventTime: undefined, at: this.#hooks.clock.now() });
+    this.#dispatch('gap', {
+      reason: 'credential-changed',
+      lastEventTime: undefined,
+      at: this.#hooks.clock.now(),
+    });
     await previous.close().catch(() => {});
   }
 
@@ -194,16 +199,16 @@ export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEv
       for (const w of this.#openWaiters.splice(0)) {
         w.reject(new ClosedError('@userstream/keepalive: the stream was closed before it opened'));
       }
-      this.emit('closed', { reason: 'closed' });
+      this.#dispatch('closed', { reason: 'closed' });
     }
   }
 
   #attach(inner: InnerStream): void {
-    const emit = this.emit as (type: string, arg: unknown) => boolean;
+    const emit = (type: string, arg: unknown) => this.#dispatch(type, arg);
     const onEvent = (event: { e?: unknown }) => {
       if (inner !== this.#inner) return;
-      emit.call(this, 'event', event);
-      if (typeof event.e === 'string') emit.call(this, event.e, event);
+      emit('event', event);
+      if (typeof event.e === 'string') emit(event.e, event);
     };
     const onOpen = (info: unknown) => {
       if (inner !== this.#inner) return;
@@ -211,16 +216,16 @@ export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEv
         this.#opened = true;
         for (const w of this.#openWaiters.splice(0)) w.resolve();
       }
-      emit.call(this, 'open', info);
+      emit('open', info);
     };
     const onError = (error: UserstreamError) => {
       if (inner !== this.#inner) return;
-      if (this.listenerCount('error') > 0) emit.call(this, 'error', error);
+      if (this.listenerCount('error') > 0) emit('error', error);
       else this.#hooks.logger.warn({ code: error?.code }, '@userstream/keepalive: stream error');
     };
     const forwarders = FORWARDED.filter((t) => t !== 'open').map((type) => {
       const f = (info: unknown) => {
-        if (inner === this.#inner) emit.call(this, type, info);
+        if (inner === this.#inner) emit(type, info);
       };
       inner.on(type, f);
       return [type, f] as const;
@@ -234,6 +239,40 @@ export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEv
       inner.off('open', onOpen as (...args: never[]) => void);
       for (const [type, f] of forwarders) inner.off(type, f);
     });
+  }
+
+  /**
+   * Emits as the underlying stream does: a listener that throws costs no other listener and no
+   * other event; it is reported once as a `ListenerError` (logged, then emitted as `error`).
+   */
+  #dispatch(type: string, arg: unknown): void {
+    const count = this.listenerCount(type);
+    if (count === 0) return;
+    if (count === 1) {
+      try {
+        (this.emit as (type: string, arg: unknown) => boolean)(type, arg);
+      } catch (error) {
+        this.#listenerThrew(type, error);
+      }
+      return;
+    }
+    for (const listener of this.rawListeners(type) as ((arg: unknown) => void)[]) {
+      try {
+        listener.call(this, arg);
+      } catch (error) {
+        this.#listenerThrew(type, error);
+      }
+    }
+  }
+
+  #listenerThrew(type: string, thrown: unknown): void {
+    const error = new ListenerError(type, thrown);
+    this.#hooks.logger.error(
+      { code: error.code, event: type, err: error.cause },
+      '@userstream/keepalive: a stream listener threw',
+    );
+    // An `error` listener that throws is logged only: reporting it as another `error` could loop.
+    if (type !== 'error') this.#dispatch('error', error);
   }
 
   #detach(inner: InnerStream): void {

@@ -15,6 +15,8 @@ describe('public surface', () => {
         "DIAGNOSTICS_CHANNELS",
         "ListenKeyConnection",
         "ListenKeyStream",
+        "ListenerError",
+        "PayloadTooLargeError",
         "SlowConsumerError",
         "UserDataStream",
         "WsApiSession",

@@ -1,4 +1,5 @@
 export { DIAGNOSTICS_CHANNELS } from './diagnostics.js';
+export { ListenerError, PayloadTooLargeError } from './errors.js';
 export { SlowConsumerError } from './event-queue.js';
 export type { LinkEndReason } from './link.js';
 export {

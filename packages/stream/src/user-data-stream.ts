@@ -8,6 +8,7 @@ import {
   type UserstreamError,
 } from '@userstream/core';
 import { channels } from './diagnostics.js';
+import { ListenerError } from './errors.js';
 import { EventQueue } from './event-queue.js';
 import type { Logger } from './logger.js';
 import type { ResolvedOptions } from './options.js';
@@ -222,7 +223,7 @@ export abstract class UserDataStream
         if (channels.slowConsumer.hasSubscribers) {
           channels.slowConsumer.publish({ venue: this.venue.id, buffered, limit: size, policy });
         }
-        this.emit('slowConsumer', { buffered, limit: size });
+        this.#dispatch('slowConsumer', { buffered, limit: size });
       },
       overflow: (dropped) => {
         this.stats.droppedByOverflow += dropped;
@@ -267,7 +268,7 @@ export abstract class UserDataStream
     this.#openWaiters = [];
     for (const w of waiters)
       w.reject(new ClosedError('@userstream/stream: the stream was closed before it opened'));
-    this.emit('closed', { reason: 'closed' });
+    this.#dispatch('closed', { reason: 'closed' });
   }
 
   // ---- hot path ----
@@ -294,9 +295,8 @@ export abstract class UserDataStream
     if (typeof E === 'number') stats.lastEventTime = E;
     const type = event.e;
     if (type === 'unknown') stats.unknown++;
-    const emit = this.emit as (this: UserDataStream, type: string, event: UserDataEvent) => boolean;
-    emit.call(this, 'event', event);
-    emit.call(this, type, event);
+    this.#dispatch('event', event);
+    this.#dispatch(type, event);
     if (this.#queues.size > 0) for (const q of this.#queues) q.push(event);
   }
 
@@ -308,6 +308,43 @@ export abstract class UserDataStream
       this.stats.duplicates = this.#sequencer.stats.duplicates;
       if (this.#sequencer.remembered > 0 && !this.#closing) this.#armPrune();
     }, windowMs);
+  }
+
+  /**
+   * Emits without letting a listener's exception out: thrown into `ws` it would end the socket's
+   * message handling, thrown out of the reorder window it would lose the events released with it,
+   * and it would skip the listeners after it. Each throw becomes one `ListenerError` (logged, then
+   * emitted as `error`); the other listeners and the next events go on as if nothing happened.
+   */
+  #dispatch(type: string, arg: unknown): void {
+    const count = this.listenerCount(type);
+    if (count === 0) return;
+    if (count === 1) {
+      // The common case: no copy of the listener array (Node's emit makes none for one listener).
+      try {
+        (this.emit as (type: string, arg: unknown) => boolean)(type, arg);
+      } catch (error) {
+        this.#listenerThrew(type, error);
+      }
+      return;
+    }
+    for (const listener of this.rawListeners(type) as ((arg: unknown) => void)[]) {
+      try {
+        listener.call(this, arg);
+      } catch (error) {
+        this.#listenerThrew(type, error);
+      }
+    }
+  }
+
+  #listenerThrew(type: string, thrown: unknown): void {
+    const error = new ListenerError(type, thrown);
+    this.#logger.error(
+      { venue: this.venue.id, code: error.code, event: type, err: error.cause },
+      'a stream listener threw',
+    );
+    // An `error` listener that throws is logged only: reporting it as another `error` could loop.
+    if (type !== 'error') this.#dispatch('error', error);
   }
 
   // ---- lifecycle ----
@@ -322,7 +359,7 @@ export abstract class UserDataStream
   }
 
   #emitError(error: UserstreamError): void {
-    if (this.listenerCount('error') > 0) this.emit('error', error);
+    this.#dispatch('error', error);
   }
 
   #subscribed(reason: GapReason | undefined): void {
@@ -335,7 +372,7 @@ export abstract class UserDataStream
     if (!this.#everOpen) {
       this.#everOpen = true;
       this.#logger.info({ venue: this.venue.id }, 'stream open');
-      this.emit('open', { at: now });
+      this.#dispatch('open', { at: now });
       const waiters = this.#openWaiters;
       this.#openWaiters = [];
       for (const w of waiters) w.resolve();
@@ -346,7 +383,7 @@ export abstract class UserDataStream
       const downForMs = this.#downSince === undefined ? 0 : now - this.#downSince;
       this.#downSince = undefined;
       this.#logger.info({ venue: this.venue.id, downForMs }, 'stream reconnected');
-      this.emit('reconnected', { at: now, downForMs });
+      this.#dispatch('reconnected', { at: now, downForMs });
     }
     const waiters = this.#openWaiters;
     this.#openWaiters = [];
@@ -360,7 +397,7 @@ export abstract class UserDataStream
     this.#logger.info({ venue: this.venue.id, reason }, 'gap: resync needed');
     if (channels.gap.hasSubscribers)
       channels.gap.publish({ venue: this.venue.id, reason, lastEventTime: info.lastEventTime });
-    this.emit('gap', info);
+    this.#dispatch('gap', info);
   }
 
   #down(info: ReconnectingInfo): void {
@@ -369,14 +406,14 @@ export abstract class UserDataStream
     // Whatever the reorder window holds was received: deliver it before saying we are down.
     this.#sequencer.flush();
     this.#state = this.#everOpen ? 'reconnecting' : 'connecting';
-    this.emit('reconnecting', info);
+    this.#dispatch('reconnecting', info);
   }
 
   #credentialExpired(info: CredentialExpiredInfo): void {
     if (this.#closing) return;
     this.stats.credentialExpirations++;
     this.#logger.warn({ venue: this.venue.id, reason: info.reason, code: info.code }, 'credential expired');
-    this.emit('credentialExpired', info);
+    this.#dispatch('credentialExpired', info);
   }
 
   /** A refusal retrying cannot fix: reported, and `opened()` rejects; the stream keeps trying on reconnects. */

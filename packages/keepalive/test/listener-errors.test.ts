@@ -1,0 +1,61 @@
+import { ErrorCode, VirtualClock } from '@userstream/core';
+import { type Simulator, startSimulator } from '@userstream/simulator';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createScheduler, type Scheduler, type UserDataStreamHandle } from '../src/index.js';
+import { openUserDataStreamWith } from '../src/open-user-data-stream.js';
+import { factories } from './factories.js';
+import { until } from './helpers.js';
+
+let clock: VirtualClock;
+let sim: Simulator;
+let scheduler: Scheduler;
+let stream: UserDataStreamHandle | undefined;
+
+beforeEach(async () => {
+  clock = new VirtualClock();
+  sim = await startSimulator({ clock });
+  scheduler = createScheduler({ clock });
+});
+
+afterEach(async () => {
+  await stream?.close();
+  scheduler.close();
+  await sim.close();
+});
+
+it('a throwing listener on openUserDataStream costs no other listener or event, and is reported once as a ListenerError', async () => {
+  const account = sim.accounts[0]!;
+  stream = await openUserDataStreamWith(factories, {
+    venue: sim.venue('binance-usdm'),
+    credentials: { apiKey: account.apiKey, secret: account.secret! },
+    scheduler,
+  });
+  const s = stream;
+  const all: string[] = [];
+  const typed: string[] = [];
+  const errors: string[] = [];
+  s.on('event', () => {
+    throw new Error('event listener bug');
+  });
+  s.on('event', (e) => all.push(`${e.e}@${(e as { E: number }).E}`));
+  s.on('ORDER_TRADE_UPDATE', (e) => typed.push(e.o.X));
+  s.on('error', (e) => errors.push(`${e.code}:${String(e.details.event)}`));
+  for (let i = 0; i < 3; i++) {
+    sim.exchange.placeOrder(account.id, 'binance-usdm', {
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      timeInForce: 'GTC',
+      quantity: '0.010',
+      price: String(50000 - i),
+    });
+  }
+  const expected = sim.record
+    .events({ accountId: account.id, venue: 'binance-usdm' })
+    .map((r) => `${r.e}@${r.E}`);
+  await until(() => all.length === expected.length, 5_000, 'events');
+  expect(all).toEqual(expected);
+  expect(typed).toEqual(['NEW', 'NEW', 'NEW']);
+  expect(errors).toEqual(expected.map(() => `${ErrorCode.ListenerError}:event`));
+  expect(s.state).toBe('open');
+});
