@@ -24,6 +24,8 @@ it('exports exactly the public surface (an accidental export or removal shows up
       "addDecimal",
       "assertSameOrigin",
       "assertSecureUrl",
+      "backoffCeiling",
+      "backoffDelay",
       "compareDecimal",
       "createScaledClock",
       "createSigner",

@@ -1,3 +1,4 @@
+export { type BackoffOptions, backoffCeiling, backoffDelay } from './backoff.js';
 export {
   type Clock,
   type ClockTimer,

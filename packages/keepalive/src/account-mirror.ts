@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import {
+  backoffDelay,
   type Clock,
   type ClockTimer,
   InvalidInputError,
@@ -446,8 +447,12 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
   #retryDelay(attempt: number, error: UserstreamError): number {
     const until = (error as { until?: unknown }).until;
     if (typeof until === 'number' && until > this.#clock.now()) return until - this.#clock.now();
-    const cap = Math.min(this.#retryMax, this.#retryBase * 2 ** Math.min(attempt, 30));
-    return Math.max(this.#retryBase / 2, Math.floor(this.#random() * cap));
+    return backoffDelay(attempt + 1, {
+      baseDelayMs: this.#retryBase,
+      maxDelayMs: this.#retryMax,
+      random: this.#random,
+      minDelayMs: this.#retryBase / 2,
+    });
   }
 
   /** A promise for the stream's next open while it is reconnecting; undefined when it is open (or does not say). */

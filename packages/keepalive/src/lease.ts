@@ -1,6 +1,6 @@
 import type { Channel } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
-import { type Clock, InvalidInputError, UserstreamError } from '@userstream/core';
+import { backoffDelay, type Clock, InvalidInputError, UserstreamError } from '@userstream/core';
 import { channels } from './diagnostics.js';
 import { LeaseConflictError } from './errors.js';
 import { fingerprint, type LeaseKey } from './lease-key.js';
@@ -438,8 +438,12 @@ export abstract class BaseLease extends EventEmitter<LeaseEvents> implements Lea
 
   /** Backoff delay for the n-th consecutive failure (1-based), full jitter, capped. */
   protected backoff(n: number): number {
-    const cap = Math.min(this.retryMax, this.retryBase * 2 ** Math.min(n - 1, 30));
-    return Math.max(Math.min(this.retryBase, cap) / 2, Math.floor(this.random() * cap));
+    return backoffDelay(n, {
+      baseDelayMs: this.retryBase,
+      maxDelayMs: this.retryMax,
+      random: this.random,
+      minDelayMs: Math.min(this.retryBase, this.retryMax) / 2,
+    });
   }
 
   protected recordFailure(error: unknown, retryAt: number | undefined): UserstreamError {

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import {
+  backoffDelay,
   type Clock,
   type ClockTimer,
   getVenue,
@@ -534,7 +535,11 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
 
   #backoff(id: string): void {
     const failures = (this.#retryAt.get(id)?.failures ?? 0) + 1;
-    const delay = Math.min(30_000, this.#reconcileMs * 2 ** Math.min(failures - 1, 5));
+    // Deterministic (no jitter): re-opens are already spread by the reconcile ticks.
+    const delay = backoffDelay(failures, {
+      baseDelayMs: this.#reconcileMs,
+      maxDelayMs: Math.min(30_000, this.#reconcileMs * 32),
+    });
     this.#retryAt.set(id, { at: this.#clock.now() + delay, failures });
   }
 
@@ -680,7 +685,10 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
           }
           if (this.#closed) return;
           await new Promise<void>((resolve) =>
-            this.#clock.setTimeout(resolve, Math.min(5_000, 100 * 2 ** Math.min(failures, 6))),
+            this.#clock.setTimeout(
+              resolve,
+              backoffDelay(failures + 1, { baseDelayMs: 100, maxDelayMs: 5_000 }),
+            ),
           );
           if (this.#closed && failures > 3) return;
         }
