@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { UserstreamError } from '@userstream/core';
+import type { AdminGuard } from './admin-guard.js';
 import type { FaultSpec } from './faults.js';
 
 /** What the admin endpoint needs from the simulator. */
@@ -11,6 +12,8 @@ export interface AdminDeps {
   deposit(body: Record<string, unknown>): void;
   /** `{ symbol, price }` → engine setPrice. */
   setPrice(body: Record<string, unknown>): void;
+  /** Host, Origin, token and content-type checks; set once the server is bound (refused until then). */
+  guard?: AdminGuard;
 }
 
 const MAX_BODY = 64 * 1024;
@@ -48,14 +51,20 @@ function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   });
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
 
 /**
- * The admin HTTP endpoint (loopback, no auth):
+ * The admin HTTP endpoint, behind {@link AdminGuard} (own Host names only, no cross-origin
+ * browser requests, JSON bodies only, and the admin token when one is set):
  * - `GET /admin/state`: connections, credentials (never their values), faults, request counts
  * - `POST /admin/faults` with `{"type": …}`: applies a fault, answers `{id, type, affected}`
  * - `DELETE /admin/faults`: releases every fault
@@ -68,6 +77,15 @@ export async function handleAdmin(
   d: AdminDeps,
 ): Promise<void> {
   const method = req.method ?? 'GET';
+  const refused = d.guard
+    ? d.guard.check(req, path)
+    : { status: 503, code: 'USERSTREAM_CLOSED', error: '@userstream/simulator: not listening yet' };
+  if (refused) {
+    // The body is not read: drop the connection after answering rather than drain it.
+    res.setHeader('Connection', 'close');
+    send(res, refused.status, { error: refused.error, code: refused.code }, refused.headers);
+    return;
+  }
   try {
     if (method === 'GET' && (path === '/admin' || path === '/admin/state')) {
       send(res, 200, d.state());

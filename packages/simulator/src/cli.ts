@@ -4,13 +4,21 @@ import { type Clock, createScaledClock, systemClock } from '@userstream/core';
 import { startSimulator } from './simulator.js';
 
 const USAGE = `usage: userstream-sim [--port <n>] [--host <addr>] [--speed <n>] [--seed <n>] [--price-walk]
+                     [--admin-token <t>] [--admin-allow-host <name>]...
 
 Starts a local Binance-style exchange and prints one JSON line:
-{"rest","ws","wsApi","admin","accounts":[{"id","apiKey","keyType","secret"|"privateKeyPem"}]}
+{"rest","ws","wsApi","admin","accounts":[{"id","apiKey","keyType","secret"|"privateKeyPem"}],
+ "listening":{"address","port","family","loopback","reachableAt"}}
+(rest/ws/wsApi/admin are the URLs to use from this machine; listening is what is really bound.)
 Runs until SIGINT or SIGTERM.
 
   --port <n>      TCP port (default 0: a free port)
-  --host <addr>   address to listen on (default 127.0.0.1)
+  --host <addr>   address to listen on (default 127.0.0.1; anything else is reachable from
+                  the network and warns on stderr)
+  --admin-token <t>         require Authorization: Bearer <t> on the admin API (16+ visible
+                            characters; or set USERSTREAM_SIM_ADMIN_TOKEN, which ps cannot see)
+  --admin-allow-host <name> a Host name the admin API accepts besides loopback names and the
+                            bound address (e.g. a container's service name); repeatable
   --speed <n>     protocol time runs n times faster (3600: an hour a second)
   --seed <n>      seed of generated keys, ids and prices (default 1)
   --price-walk    move prices every second of protocol time, filling resting orders
@@ -28,7 +36,7 @@ function integer(value: string | undefined, name: string): number | undefined {
 }
 
 async function main(): Promise<void> {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       options: {
@@ -37,6 +45,8 @@ async function main(): Promise<void> {
         speed: { type: 'string' },
         seed: { type: 'string' },
         'price-walk': { type: 'boolean' },
+        'admin-token': { type: 'string' },
+        'admin-allow-host': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -57,6 +67,11 @@ async function main(): Promise<void> {
   }
   const port = integer(values.port as string | undefined, 'port');
   const seed = integer(values.seed as string | undefined, 'seed');
+  const adminToken =
+    typeof values['admin-token'] === 'string'
+      ? values['admin-token']
+      : process.env.USERSTREAM_SIM_ADMIN_TOKEN;
+  const allowedHosts = values['admin-allow-host'] as string[] | undefined;
   let sim: Awaited<ReturnType<typeof startSimulator>>;
   try {
     sim = await startSimulator({
@@ -65,6 +80,14 @@ async function main(): Promise<void> {
       ...(typeof values.host === 'string' ? { host: values.host } : {}),
       ...(seed !== undefined ? { seed } : {}),
       priceWalk: values['price-walk'] === true,
+      ...(adminToken !== undefined || allowedHosts
+        ? {
+            admin: {
+              ...(adminToken !== undefined ? { token: adminToken } : {}),
+              allowedHosts: allowedHosts ?? [],
+            },
+          }
+        : {}),
     });
   } catch (error) {
     fail((error as Error).message);
@@ -79,7 +102,18 @@ async function main(): Promise<void> {
         ? { id: a.id, apiKey: a.apiKey, keyType: a.keyType, secret: a.secret }
         : { id: a.id, apiKey: a.apiKey, keyType: a.keyType, privateKeyPem: a.privateKeyPem },
     ),
+    listening: sim.address,
   };
+  if (!sim.address.loopback) {
+    const where = sim.address.reachableAt.length ? sim.address.reachableAt.join(', ') : sim.address.address;
+    process.stderr.write(
+      `userstream-sim: WARNING: listening on ${sim.address.address} port ${sim.address.port}, NOT only loopback: reachable at ${where}\n` +
+        'userstream-sim: WARNING: anyone who can reach it can use the test accounts' +
+        (adminToken === undefined
+          ? ' and the admin API (faults, deposits, prices): pass --admin-token (or USERSTREAM_SIM_ADMIN_TOKEN), or --host 127.0.0.1\n'
+          : '; the admin API needs the admin token\n'),
+    );
+  }
   // The simulator's timers are unref'd; this keeps the process up until a signal.
   const keepAlive = setInterval(() => {}, 1 << 30);
   let stopping = false;

@@ -4,6 +4,7 @@ import * as simulator from './index.js';
 test('public surface: an accidental export or removal shows up here', () => {
   expect(Object.keys(simulator).sort()).toMatchInlineSnapshot(`
     [
+      "AdminRefusal",
       "CANONICAL_VENUE",
       "DEFAULT_BALANCES",
       "DEFAULT_HOST",

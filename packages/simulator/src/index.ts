@@ -1,4 +1,6 @@
 export type { AccountBalances, AccountSpec, SimAccount, SimKeyType } from './accounts.js';
+export type { SimulatorAddress } from './address.js';
+export { AdminRefusal } from './admin-guard.js';
 export { DIAGNOSTICS_CHANNELS, type Logger } from './diagnostics.js';
 export {
   CANONICAL_VENUE,
@@ -42,6 +44,7 @@ export {
   type SteadyOptions,
 } from './load.js';
 export {
+  type AdminOptions,
   DEFAULT_HOST,
   DEFAULT_PING_INTERVAL_MS,
   DEFAULT_PONG_TIMEOUT_MS,

@@ -43,6 +43,19 @@ export interface SimulatorOptions {
   recordEvents?: boolean;
   /** pino-compatible logger; the simulator never prints. */
   logger?: Logger;
+  /** Admin API protections (it is always checked for its own Host names and refuses cross-origin pages). */
+  admin?: AdminOptions;
+}
+
+export interface AdminOptions {
+  /**
+   * Require `Authorization: Bearer <token>` on every admin request: 16 to 1024 visible ASCII
+   * characters (e.g. `openssl rand -hex 16`). Compared in constant time; never logged.
+   * @default undefined (no token: set one whenever the simulator listens off loopback)
+   */
+  token?: string;
+  /** `Host` names to accept besides loopback names and the bound address (a container's service name). @default [] */
+  allowedHosts?: string[];
 }
 
 export interface ResolvedOptions {
@@ -58,6 +71,8 @@ export interface ResolvedOptions {
   wsApiLimits: Required<WsApiLimits>;
   recordEvents: boolean;
   logger: Logger | undefined;
+  adminToken: string | undefined;
+  adminAllowedHosts: string[];
 }
 
 function fail(message: string, field: string): never {
@@ -149,6 +164,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   ) {
     fail('logger must be pino-compatible: { debug, info, warn, error }', 'logger');
   }
+  const { adminToken, adminAllowedHosts } = resolveAdmin(options.admin);
   return {
     port,
     host,
@@ -162,5 +178,36 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     wsApiLimits,
     recordEvents,
     logger,
+    adminToken,
+    adminAllowedHosts,
   };
+}
+
+const HOST_NAME =
+  /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$|^\[?[0-9a-f:.]+\]?$/i;
+
+function resolveAdmin(admin: unknown): { adminToken: string | undefined; adminAllowedHosts: string[] } {
+  if (admin === undefined) return { adminToken: undefined, adminAllowedHosts: [] };
+  if (typeof admin !== 'object' || admin === null || Array.isArray(admin))
+    fail('admin must be { token?, allowedHosts? }', 'admin');
+  const { token, allowedHosts } = admin as AdminOptions;
+  // The message never quotes the token: it is a secret even when it is a bad one.
+  if (token !== undefined && !(typeof token === 'string' && /^[\x21-\x7e]{16,1024}$/.test(token)))
+    fail(
+      'admin.token must be 16 to 1024 visible ASCII characters without spaces (e.g. the output of `openssl rand -hex 16`)',
+      'admin.token',
+    );
+  if (
+    allowedHosts !== undefined &&
+    !(
+      Array.isArray(allowedHosts) &&
+      allowedHosts.length <= 64 &&
+      allowedHosts.every((h) => typeof h === 'string' && h.length <= 253 && HOST_NAME.test(h))
+    )
+  )
+    fail(
+      'admin.allowedHosts must be an array of host names or IP addresses, e.g. ["simulator"]',
+      'admin.allowedHosts',
+    );
+  return { adminToken: token, adminAllowedHosts: [...(allowedHosts ?? [])] };
 }

@@ -12,7 +12,9 @@ import {
 } from '@userstream/core';
 import { WebSocketServer } from 'ws';
 import { type AccountRecord, createAccounts, type SimAccount } from './accounts.js';
-import { handleAdmin } from './admin.js';
+import { describeAddress, type SimulatorAddress } from './address.js';
+import { type AdminDeps, handleAdmin } from './admin.js';
+import { AdminGuard } from './admin-guard.js';
 import { Exchange } from './engine/index.js';
 import { FaultController, type FaultSpec, type Faults } from './faults.js';
 import { Hub } from './hub.js';
@@ -46,7 +48,10 @@ export interface SimulatorUrls {
 
 /** A running simulator. `await using sim = await startSimulator()` closes it at scope end. */
 export interface Simulator extends AsyncDisposable {
+  /** URLs to use from this machine (loopback when bound to every interface). */
   readonly urls: SimulatorUrls;
+  /** What is really bound: with `host: '0.0.0.0'` every interface, listed in `reachableAt`. */
+  readonly address: SimulatorAddress;
   readonly accounts: readonly SimAccount[];
   /**
    * The built-in profile pointed at this simulator: REST and WebSocket API at its URLs, stream
@@ -210,7 +215,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     requests: recorder.requests(),
   });
 
-  const adminDeps = {
+  const adminDeps: AdminDeps = {
     applyFault: (spec: FaultSpec) => faultController.apply(spec),
     clearFaults: () => faultController.clear(),
     state,
@@ -332,6 +337,27 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   });
   server.on('error', (error) => logger?.error({ err: error.message }, '@userstream/simulator: server error'));
   const address = server.address() as AddressInfo;
+  const bound = describeAddress(address);
+  adminDeps.guard = new AdminGuard({
+    host: o.host,
+    boundAddress: address.address,
+    port: address.port,
+    token: o.adminToken,
+    allowedHosts: o.adminAllowedHosts,
+    logger,
+  });
+  if (!bound.loopback) {
+    // Off loopback anyone on the network can use the test accounts and, without a token, the admin API.
+    logger?.warn(
+      {
+        address: bound.address,
+        port: bound.port,
+        reachableAt: bound.reachableAt,
+        adminToken: o.adminToken !== undefined,
+      },
+      `@userstream/simulator: listening off loopback on ${bound.reachableAt.join(', ') || bound.address}: anyone who can reach it can use the test accounts${o.adminToken === undefined ? ' and the admin API (faults, deposits, prices); set admin.token' : ''}`,
+    );
+  }
   const base = `${urlHost(o.host)}:${address.port}`;
   const urls: SimulatorUrls = Object.freeze({
     rest: `http://${base}`,
@@ -384,6 +410,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const accounts = Object.freeze(records.map((r) => r.account));
   const sim: Simulator = {
     urls,
+    address: bound,
     accounts,
     venue(id: VenueId): VenueProfile {
       const profile = venues[id];

@@ -1,4 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, expect, test } from 'vitest';
 import { ApiClient, call, signedQuery, wsSigned } from './helpers.js';
@@ -36,19 +38,34 @@ interface Line {
   wsApi: string;
   admin: string;
   accounts: { id: string; apiKey: string; keyType: string; secret?: string; privateKeyPem?: string }[];
+  listening: { address: string; port: number; family: string; loopback: boolean; reachableAt: string[] };
 }
 
-function start(args: string[]): Promise<{ child: ChildProcess; line: Line; stdout: () => string }> {
+function start(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ child: ChildProcess; line: Line; stdout: () => string; stderr: () => string }> {
   const child = spawn(process.execPath, [`${out}/cli.js`, ...args], {
     cwd: pkg,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env,
   });
   let stdout = '';
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   return new Promise((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       const nl = stdout.indexOf('\n');
-      if (nl >= 0) resolve({ child, line: JSON.parse(stdout.slice(0, nl)) as Line, stdout: () => stdout });
+      if (nl >= 0)
+        resolve({
+          child,
+          line: JSON.parse(stdout.slice(0, nl)) as Line,
+          stdout: () => stdout,
+          stderr: () => stderr,
+        });
     });
     child.on('exit', (code) => reject(new Error(`exited ${code} before printing`)));
   });
@@ -62,9 +79,16 @@ function exit(child: ChildProcess, signal: NodeJS.Signals): Promise<number | nul
 }
 
 test('prints exactly one JSON line with URLs and credentials, serves them, and exits 0 on SIGTERM', async () => {
-  const { child, line, stdout } = await start(['--seed', '5', '--speed', '60']);
-  expect(Object.keys(line)).toEqual(['rest', 'ws', 'wsApi', 'admin', 'accounts']);
+  const { child, line, stdout, stderr } = await start(['--seed', '5', '--speed', '60']);
+  expect(Object.keys(line)).toEqual(['rest', 'ws', 'wsApi', 'admin', 'accounts', 'listening']);
   expect(line.rest).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  expect(line.listening).toEqual({
+    address: '127.0.0.1',
+    port: Number(new URL(line.rest).port),
+    family: 'IPv4',
+    loopback: true,
+    reachableAt: [line.rest],
+  });
   expect(line.wsApi).toBe(`${line.ws}/ws-api/v3`);
   expect(line.admin).toBe(`${line.rest}/admin`);
   expect(line.accounts.map((a) => a.keyType)).toEqual(['hmac', 'ed25519', 'rsa']);
@@ -100,6 +124,7 @@ test('prints exactly one JSON line with URLs and credentials, serves them, and e
   expect(await exit(child, 'SIGTERM')).toBe(0);
   await api.waitClose();
   expect(stdout().trim().split('\n')).toHaveLength(1);
+  expect(stderr()).toBe('');
 });
 
 test('the same seed gives the same credentials; SIGINT exits 0', async () => {
@@ -127,3 +152,92 @@ test('bad flags: exit 2 with usage on stderr, nothing on stdout', async () => {
   expect(stderr).toContain('userstream-sim: --speed must be a positive number');
   expect(stderr).toContain('usage: userstream-sim');
 });
+
+test('--host 0.0.0.0: the bound address and every interface it answers on are printed, with a loud warning', async () => {
+  const { child, line, stderr } = await start(['--host', '0.0.0.0']);
+  const port = Number(new URL(line.rest).port);
+  const v4 = Object.values(networkInterfaces())
+    .flat()
+    .filter((i) => i?.family === 'IPv4')
+    .map((i) => `http://${i?.address}:${port}`);
+  expect(line.listening).toMatchObject({ address: '0.0.0.0', port, family: 'IPv4', loopback: false });
+  expect([...line.listening.reachableAt].sort()).toEqual(v4.sort());
+  await until(() => stderr().includes('\n'), 'the warning');
+  expect(stderr()).toContain(`userstream-sim: WARNING: listening on 0.0.0.0 port ${port}, NOT only loopback`);
+  for (const url of v4) expect(stderr()).toContain(url);
+  expect(stderr()).toContain('pass --admin-token');
+  // Every interface really answers, and the admin API takes each interface's address as Host.
+  for (const url of v4) expect((await call(url, 'GET', '/admin/state')).status, url).toBe(200);
+  expect(await exit(child, 'SIGTERM')).toBe(0);
+});
+
+test('--admin-token (or USERSTREAM_SIM_ADMIN_TOKEN) guards the admin API and is never printed', async () => {
+  const token = 'cli-admin-token-fedcba9876543210';
+  const viaFlag = await start(['--admin-token', token, '--admin-allow-host', 'simulator']);
+  const viaEnv = await start([], { ...process.env, USERSTREAM_SIM_ADMIN_TOKEN: token });
+  for (const { child, line, stdout, stderr } of [viaFlag, viaEnv]) {
+    expect((await call(line.rest, 'GET', '/admin/state')).status).toBe(401);
+    const wrong = await call(line.rest, 'POST', '/admin/faults', {
+      body: '{"type":"drop"}',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer wrong-token-0123456789' },
+    });
+    expect(wrong.status).toBe(401);
+    const ok = await call(line.rest, 'POST', '/admin/faults', {
+      body: '{"type":"drop"}',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    });
+    expect(ok.status).toBe(200);
+    expect(await exit(child, 'SIGTERM')).toBe(0);
+    expect(stdout()).not.toContain(token);
+    expect(stderr()).not.toContain(token);
+  }
+  expect(viaFlag.line.listening.loopback).toBe(true);
+  // --admin-allow-host adds a name; the token is still needed with it.
+  const named = await start(['--admin-token', token, '--admin-allow-host', 'simulator']);
+  const namedPort = new URL(named.line.rest).port;
+  const asNamed = await rawGet(named.line.rest, `simulator:${namedPort}`, token);
+  expect(asNamed).toBe(200);
+  expect(await rawGet(named.line.rest, `other:${namedPort}`, token)).toBe(403);
+  expect(await exit(named.child, 'SIGTERM')).toBe(0);
+});
+
+test('a bad --admin-token: exit 2, and the message does not repeat it', async () => {
+  const child = spawn(process.execPath, [`${out}/cli.js`, '--admin-token', 'tooshort'], { cwd: pkg });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  const code = await new Promise((resolve) => child.on('exit', resolve));
+  expect(code).toBe(2);
+  expect(stderr).toContain('admin.token must be 16 to 1024 visible ASCII characters');
+  expect(stderr).not.toContain('tooshort');
+});
+
+/** A GET of /admin/state with a chosen Host header (node:http sends it as given). */
+function rawGet(base: string, host: string, token: string): Promise<number> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: '/admin/state',
+        headers: { host, authorization: `Bearer ${token}` },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
