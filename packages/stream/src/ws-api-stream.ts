@@ -22,6 +22,7 @@ import {
   resolveOptions,
   type StreamOptions,
 } from './options.js';
+import { SecretRing, secretsOf } from './secret-ring.js';
 import { Transport } from './transport.js';
 import { type GapReason, type StreamSink, UserDataStream } from './user-data-stream.js';
 
@@ -48,6 +49,8 @@ interface Pending {
   readonly resolve: (result: unknown) => void;
   readonly reject: (error: unknown) => void;
   readonly timer: ClockTimer;
+  /** The secrets this request carried (API key, signature, listenToken): never echoed back. */
+  readonly secrets: readonly string[];
 }
 
 interface Member {
@@ -90,6 +93,8 @@ export class WsApiSession extends Transport {
   readonly #pending = new Map<number, Pending>();
   readonly #shared: boolean;
   readonly #loggedOn = new WeakSet<Link>();
+  /** Every secret this connection sent, to redact what a venue quotes back in its errors. */
+  readonly #sent = new SecretRing();
   #nextId = 1;
   /** Server time minus local clock, measured with `time` after a -1021. */
   #offsetMs = 0;
@@ -298,11 +303,23 @@ export class WsApiSession extends Transport {
       return;
     }
     if (event) {
-      // An event outside any subscription (a future connection-level event): pass it to everyone.
-      for (const member of this.#members.values()) {
-        const parsed = parseDecodedFrame(value, member.sink.dialect);
-        if (parsed.ok) for (const e of parsed.events) member.sink.ingest(e, text, link.lastActivity);
+      // An event no subscription names is an account's only when the session has one: with
+      // several, handing it to each would deliver one account's events to another.
+      const only = this.#members.size === 1 ? (this.#members.values().next().value as Member) : undefined;
+      if (!only) {
+        this.#malformedAll(
+          link,
+          `an event with no subscriptionId on a connection shared by ${this.#members.size} subscriptions; delivered to none`,
+        );
+        return;
       }
+      const parsed = parseDecodedFrame(value, only.sink.dialect);
+      if (!parsed.ok) {
+        only.sink.malformed(parsed.error);
+        return;
+      }
+      for (let i = 0; i < parsed.events.length; i++)
+        only.sink.ingest(parsed.events[i] as UserDataEvent, text, link.lastActivity, 0, i);
       return;
     }
     this.#malformedAll(link, 'neither a response nor an event');
@@ -520,7 +537,9 @@ export class WsApiSession extends Transport {
           );
         }
       }, this.options.requestTimeoutMs);
-      this.#pending.set(id, { link, method, resolve, reject, timer });
+      const secrets = secretsOf(params);
+      for (const secret of secrets) this.#sent.remember(secret);
+      this.#pending.set(id, { link, method, resolve, reject, timer, secrets });
       const frame = JSON.stringify(params === undefined ? { id, method } : { id, method, params });
       if (!link.send(frame)) {
         this.#pending.delete(id);
@@ -548,8 +567,18 @@ export class WsApiSession extends Transport {
       new ExchangeError(code, msg, {
         status: typeof value.status === 'number' ? value.status : 400,
         context: pending.method,
+        // Venues (and proxies) quote requests back: the key, the signature, the token.
+        secrets: this.#secrets(pending.secrets),
       }),
     );
+  }
+
+  /** What this session knows to be secret: `first`, what it sent, and its members' credentials. */
+  #secrets(first: readonly string[]): string[] {
+    const out = [...first, ...this.#sent.values()];
+    for (const m of this.#members.values())
+      out.push(m.auth.type === 'listenToken' ? m.auth.token : m.auth.apiKey);
+    return out;
   }
 
   #rejectAll(link: Link | undefined): void {
