@@ -8,6 +8,7 @@ describe('public surface', () => {
         "DEFAULT_BUFFER",
         "DEFAULT_DEDUPE",
         "DEFAULT_HEARTBEAT",
+        "DEFAULT_MAX_PAYLOAD",
         "DEFAULT_OPEN_TIMEOUT_MS",
         "DEFAULT_RECONNECT",
         "DEFAULT_REQUEST_TIMEOUT_MS",

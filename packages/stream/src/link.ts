@@ -11,7 +11,9 @@ export type LinkEndReason =
   | 'rejected'
   | 'open-timeout'
   | 'pong-timeout'
-  | 'inactive';
+  | 'inactive'
+  /** The peer sent a frame above `maxPayload` (ws closed the socket with 1009 without reading it). */
+  | 'payload-too-large';
 
 export interface LinkEnd {
   reason: LinkEndReason;
@@ -65,14 +67,24 @@ export class Link {
 
   constructor(
     url: string,
-    options: { clock: Clock; heartbeat: Required<HeartbeatOptions> | undefined; openTimeoutMs: number },
+    options: {
+      clock: Clock;
+      heartbeat: Required<HeartbeatOptions> | undefined;
+      openTimeoutMs: number;
+      maxPayload: number;
+    },
     handlers: LinkHandlers,
   ) {
     this.#clock = options.clock;
     this.#heartbeat = options.heartbeat;
     this.#handlers = handlers;
     this.#lastActivity = options.clock.now();
-    const ws = new WebSocket(url, { perMessageDeflate: false, followRedirects: false });
+    // maxPayload: ws refuses a bigger frame before buffering it (its own default is 100 MiB).
+    const ws = new WebSocket(url, {
+      perMessageDeflate: false,
+      followRedirects: false,
+      maxPayload: options.maxPayload,
+    });
     this.#ws = ws;
     this.#openTimer = options.clock.setTimeout(() => {
       this.#openTimer = undefined;
@@ -97,7 +109,11 @@ export class Link {
     });
     ws.on('unexpected-response', (req, res: IncomingMessage) => this.#onRejected(req, res));
     // Errors are followed by 'close'; their messages can name the host, never the path.
-    ws.on('error', () => {
+    ws.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        this.#endInfo ??= { reason: 'payload-too-large' };
+        return;
+      }
       if (this.#openedAt === undefined && !this.#endInfo) this.#endInfo = { reason: 'connection-failed' };
     });
     ws.on('close', (code: number) => this.#onClose(code));

@@ -98,6 +98,11 @@ export interface StreamOptions {
   requestTimeoutMs?: number;
   /** Accept plain `ws:` off loopback. @default false */
   allowInsecure?: boolean;
+  /**
+   * Largest WebSocket frame accepted, in bytes. A bigger frame is not read: the connection is
+   * replaced (with backoff) and `error` carries a `PayloadTooLargeError`. @default 1048576 (1 MiB)
+   */
+  maxPayload?: number;
   /** Random source for jitter, for tests. @default Math.random */
   random?: () => number;
 }
@@ -126,6 +131,8 @@ export const DEFAULT_DEDUPE: Readonly<Required<DedupeOptions>> = Object.freeze({
 });
 export const DEFAULT_OPEN_TIMEOUT_MS = 10 * SECOND;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10 * SECOND;
+/** User data frames are a few KB; 1 MiB leaves a wide margin and bounds each socket's memory. */
+export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 
 /** Options after checking, with every default filled in. */
 export interface ResolvedOptions {
@@ -141,6 +148,7 @@ export interface ResolvedOptions {
   openTimeoutMs: number;
   requestTimeoutMs: number;
   allowInsecure: boolean;
+  maxPayload: number;
   random: () => number;
 }
 
@@ -161,6 +169,7 @@ const BASE_KEYS = [
   'openTimeoutMs',
   'requestTimeoutMs',
   'allowInsecure',
+  'maxPayload',
   'random',
 ] as const;
 
@@ -179,6 +188,13 @@ function ms(value: unknown, field: string, { allowZero = false } = {}): number {
   }
   // Node fires a timer above 2^31-1 ms after 1 ms: a 2^31 ms ping interval was a ping storm.
   return validateDuration(value, field, { allowZero, integer: true, prefix: '@userstream/stream' });
+}
+
+function bytes(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw invalid(`${field} must be a positive whole number of bytes, got ${String(value)}`, field);
+  }
+  return value;
 }
 
 function section<T extends object>(
@@ -345,6 +361,7 @@ export function resolveOptions(options: unknown, factory: string, extra: readonl
         ? DEFAULT_REQUEST_TIMEOUT_MS
         : ms(o.requestTimeoutMs, 'requestTimeoutMs')),
     allowInsecure: o.allowInsecure === true,
+    maxPayload: o.maxPayload === undefined ? DEFAULT_MAX_PAYLOAD : bytes(o.maxPayload, 'maxPayload'),
     random: o.random ?? Math.random,
   };
 }

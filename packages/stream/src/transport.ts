@@ -136,6 +136,7 @@ export abstract class Transport {
         clock: this.options.clock,
         heartbeat: this.options.heartbeat,
         openTimeoutMs: this.options.openTimeoutMs,
+        maxPayload: this.options.maxPayload,
       },
       {
         open: (link) => this.#onOpen(link),
@@ -234,10 +235,13 @@ export abstract class Transport {
   #retry(link: Link, info: LinkEnd): void {
     // A link that carried data or lived a while was healthy: its loss starts the backoff afresh.
     // The first retry is immediate; later ones back off (a flapping server is not hammered).
-    if (info.openForMs >= HEALTHY_MS || link.received > 0) this.#attempt = 0;
+    // A frame above maxPayload is not health: a venue that sends one on every connection would
+    // otherwise be redialled at once, forever, so that loss always backs off and keeps growing.
+    const oversized = info.reason === 'payload-too-large';
+    if (!oversized && (info.openForMs >= HEALTHY_MS || link.received > 0)) this.#attempt = 0;
     this.#attempt++;
     const delay =
-      this.#attempt === 1
+      this.#attempt === 1 && !oversized
         ? 0
         : Math.max(1, backoffDelay(this.#attempt, this.options.reconnect, this.options.random));
     if (channels.reconnecting.hasSubscribers) {

@@ -8,7 +8,7 @@ import {
   type UserstreamError,
 } from '@userstream/core';
 import { channels } from './diagnostics.js';
-import { ListenerError } from './errors.js';
+import { ListenerError, PayloadTooLargeError } from './errors.js';
 import { EventQueue } from './event-queue.js';
 import type { Logger } from './logger.js';
 import type { ResolvedOptions } from './options.js';
@@ -406,6 +406,15 @@ export abstract class UserDataStream
     // Whatever the reorder window holds was received: deliver it before saying we are down.
     this.#sequencer.flush();
     this.#state = this.#everOpen ? 'reconnecting' : 'connecting';
+    if (info.reason === 'payload-too-large') {
+      // Said once per oversized frame (each one ends its connection), for every stream it carried.
+      const error = new PayloadTooLargeError(this.#options.maxPayload);
+      this.#logger.warn(
+        { venue: this.venue.id, code: error.code, maxPayload: error.maxPayload },
+        'frame too large',
+      );
+      this.#emitError(error);
+    }
     this.#dispatch('reconnecting', info);
   }
 

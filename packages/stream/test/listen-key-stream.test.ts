@@ -436,7 +436,7 @@ describe('options', () => {
       `"USERSTREAM_INVALID_INPUT: @userstream/stream: reorderWindowMs must be a non-negative whole number of milliseconds, got 1.5"`,
     );
     expect(bad({ listenkey: 'x' })).toMatchInlineSnapshot(
-      `"USERSTREAM_INVALID_INPUT: @userstream/stream: unknown option 'listenkey' for openListenKeyStream(); known options: venue, clock, logger, heartbeat, reconnect, rotation, reorderWindowMs, dedupe, buffer, openTimeoutMs, requestTimeoutMs, allowInsecure, random, listenKey"`,
+      `"USERSTREAM_INVALID_INPUT: @userstream/stream: unknown option 'listenkey' for openListenKeyStream(); known options: venue, clock, logger, heartbeat, reconnect, rotation, reorderWindowMs, dedupe, buffer, openTimeoutMs, requestTimeoutMs, allowInsecure, maxPayload, random, listenKey"`,
     );
     expect(
       bad({ venue: { ...r.sim.venue('binance-usdm'), streamBaseUrl: 'ws://example.com/private' } }),
