@@ -1,3 +1,4 @@
+import { networkInterfaces } from 'node:os';
 import type { HealthReport, Note } from './bot.js';
 import { DEFAULT_LOG_FILE, type DemoConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
@@ -12,6 +13,28 @@ export interface SessionIo {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   stdin: NodeJS.ReadStream;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: nothing off this machine can connect. */
+function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^(?:::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/** The loud line for --host off loopback, naming every address the ops server answers on. */
+function offLoopbackWarning(host: string, port: string): string {
+  const h = host.replace(/^\[|\]$/g, '');
+  const wildcard = h === '0.0.0.0' || h === '::';
+  const addresses = wildcard
+    ? Object.values(networkInterfaces())
+        .flat()
+        .filter((i) => i && (h === '::' || i.family === 'IPv4') && !i.address.startsWith('fe80:'))
+        .map((i) => (i?.family === 'IPv6' ? `[${i.address}]` : (i?.address as string)))
+    : [host.includes(':') && !host.startsWith('[') ? `[${host}]` : host];
+  return (
+    `userstream demo: WARNING: --host ${host} is not loopback: /healthz and /metrics (stream health, event counts) ` +
+    `are reachable by anyone at ${addresses.map((a) => `http://${a}:${port}`).join(', ')}; pass --host 127.0.0.1 to keep them on this machine\n`
+  );
 }
 
 export function oneLine(error: unknown): string {
@@ -81,6 +104,7 @@ export async function openSession(options: {
     return EXIT.config;
   }
   io.stderr.write(`userstream demo: /healthz and /metrics on ${ops.url}\n`);
+  if (!isLoopback(config.host)) io.stderr.write(offLoopbackWarning(config.host, new URL(ops.url).port));
   if (logFile) io.stderr.write(`userstream demo: logs in ${logFile}\n`);
   logger.info({ ops: ops.url, ...options.start }, 'userstream demo starting');
 

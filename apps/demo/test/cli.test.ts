@@ -5,7 +5,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator } from '@userstream/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -341,5 +341,34 @@ describe('a real venue (a simulator standing in for a Binance-compatible host)',
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(run.stderr).not.toContain('NotAKeyTheVenueKnows0123456789');
     expect(run.stderr).not.toContain('AlsoNotTheSecret0123456789');
+  });
+});
+
+describe('--host', () => {
+  it('off loopback (0.0.0.0): a loud warning naming every interface it answers on; loopback: none', async () => {
+    let reached: number[] = [];
+    const wide = await runDemo(['--host', '0.0.0.0', '--duration', '1s', '--json'], {
+      during: async (opsUrl) => {
+        const port = new URL(opsUrl).port;
+        const v4 = Object.values(networkInterfaces())
+          .flat()
+          .filter((i) => i?.family === 'IPv4')
+          .map((i) => i?.address as string);
+        reached = await Promise.all(v4.map(async (a) => (await get(`http://${a}:${port}/healthz`)).status));
+      },
+    });
+    expect(wide.code, wide.stderr).toBe(0);
+    const warning = wide.stderr.split('\n').find((l) => l.includes('WARNING'));
+    expect(warning).toMatch(
+      /^userstream demo: WARNING: --host 0\.0\.0\.0 is not loopback: \/healthz and \/metrics .* reachable by anyone at http:\/\/127\.0\.0\.1:\d+.*; pass --host 127\.0\.0\.1/,
+    );
+    for (const i of Object.values(networkInterfaces()).flat()) {
+      if (i?.family === 'IPv4') expect(warning).toContain(`http://${i.address}:`);
+    }
+    expect(reached.length).toBeGreaterThan(0);
+    for (const status of reached) expect([200, 503]).toContain(status);
+    const local = await runDemo(['--host', '127.0.0.1', '--duration', '500ms', '--json']);
+    expect(local.code, local.stderr).toBe(0);
+    expect(local.stderr).not.toContain('WARNING');
   });
 });
