@@ -13,6 +13,11 @@ export interface HeartbeatOptions {
   lifetimeMs: number;
 }
 
+/** The TCP socket under a `ws` WebSocket (`ws` keeps it in `_socket`; absent before open). */
+function socketOf(ws: WebSocket): import('node:net').Socket | undefined {
+  return (ws as unknown as { _socket?: import('node:net').Socket | null })._socket ?? undefined;
+}
+
 /** Called once when a connection ends, whatever the reason. */
 export type ConnectionEndListener = (connection: SimConnection) => void;
 
@@ -125,6 +130,34 @@ export class SimConnection {
     } catch {
       done();
     }
+  }
+
+  /**
+   * Holds this connection's writes until {@link uncork}, so the frames sent in between leave in
+   * one socket write, as a busy exchange gateway flushes many events at once. Calls nest.
+   */
+  cork(): void {
+    socketOf(this.ws)?.cork();
+  }
+
+  uncork(): void {
+    socketOf(this.ws)?.uncork();
+  }
+
+  /** Calls `done` once the socket has written out what it buffered (or has closed). */
+  whenDrained(done: () => void): void {
+    const socket = socketOf(this.ws);
+    if (!socket || this.#ended || socket.destroyed || !socket.writableNeedDrain) {
+      done();
+      return;
+    }
+    const finish = () => {
+      socket.off('drain', finish);
+      socket.off('close', finish);
+      done();
+    };
+    socket.on('drain', finish);
+    socket.on('close', finish);
   }
 
   /** Stops sending data, pings and pongs, and stops reading requests, until {@link release}. */

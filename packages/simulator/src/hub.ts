@@ -21,8 +21,9 @@ export interface SinkInit {
 
 /**
  * Connections, sinks and event delivery. Events are routed by account and book (`marketKeyOf`),
- * get an `E` strictly greater than the last one sent to that book, are serialized once and
- * written to every sink of the book.
+ * get an `E` from the exchange's millisecond clock that is never before the last one sent to that
+ * book (several events can share one: Binance orders events, it does not number them), are
+ * serialized once and written to every sink of the book.
  */
 export class Hub {
   readonly connections = new Set<SimConnection>();
@@ -107,10 +108,10 @@ export class Hub {
     return out;
   }
 
-  /** The next `E` for a book: `proposed` unless that would not be after the last one sent. */
+  /** The next `E` for a book: `proposed` (a clock reading) unless that is before the last one sent. */
   nextE(targetKey: string, proposed: number): number {
     const last = this.#lastE.get(targetKey) ?? 0;
-    const E = proposed > last ? proposed : last + 1;
+    const E = proposed >= last ? proposed : last;
     this.#lastE.set(targetKey, E);
     return E;
   }

@@ -1,5 +1,5 @@
 import { type Clock, type ClockTimer, InvalidInputError } from '@userstream/core';
-import { dialectOf } from './engine/index.js';
+import { dialectOf, MatchingSteps } from './engine/index.js';
 import type { Hub } from './hub.js';
 import type { AccountTarget, Recorder } from './record.js';
 import type { Sink } from './sink.js';
@@ -14,6 +14,19 @@ export interface BurstOptions extends AccountTarget {
   count: number;
   /** @default `executionReport` (spot, margin, BHEX, Coins.ph), `ORDER_TRADE_UPDATE` (futures) */
   event?: LoadEventType;
+  /**
+   * Matching steps instead of lone order updates: each step is one taker order filling against
+   * this many makers, so a step is `fills` fill events (spot: `executionReport`; USDⓈ-M:
+   * `TRADE_LITE` + `ORDER_TRADE_UPDATE` each) and one account update, all with the same `E` and
+   * `T`; steps in the same millisecond share `E` too. Spot and futures dialects only
+   * (`event` is then ignored). @default 0 (one order update per event)
+   */
+  fills?: number;
+  /**
+   * With `fills`: frames written per socket write (the socket is corked meanwhile), as an
+   * exchange's gateway flushes a busy account's events. @default 64
+   */
+  framesPerWrite?: number;
 }
 
 export interface SteadyOptions extends AccountTarget {
@@ -47,6 +60,8 @@ export interface LoadGenerator {
 
 /** Above this many buffered bytes a burst waits for the socket to drain. */
 export const LOAD_HIGH_WATER_BYTES = 1024 * 1024;
+/** Frames per socket write in a burst of matching steps. */
+export const DEFAULT_FRAMES_PER_WRITE = 64;
 /** Steady load sends a batch every this many clock ms. */
 export const STEADY_TICK_MS = 10;
 
@@ -122,6 +137,11 @@ export class Load implements LoadGenerator {
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
       throw invalid('burst count must be a whole number of events', 'count');
     }
+    const fills = options.fills ?? 0;
+    if (!Number.isInteger(fills) || fills < 0 || fills > 1000) {
+      throw invalid('burst fills must be a whole number of fills per matching step (0 to 1000)', 'fills');
+    }
+    if (fills > 0) return this.#steps(options, fills);
     const { targetKey, type, sinks } = this.#prepare(options, options.event);
     const prepared = sinks();
     const { hub, recorder, serverNow } = this.#d;
@@ -150,6 +170,63 @@ export class Load implements LoadGenerator {
       if (wait) await Promise.all(wait);
     }
     return { sent: count, frames, durationMs: performance.now() - started };
+  }
+
+  /** A burst of matching steps, corked into writes of `framesPerWrite` frames. */
+  async #steps(options: BurstOptions, fills: number): Promise<BurstResult> {
+    const perWrite = options.framesPerWrite ?? DEFAULT_FRAMES_PER_WRITE;
+    if (!Number.isInteger(perWrite) || perWrite < 1) {
+      throw invalid('burst framesPerWrite must be a whole number of frames, at least 1', 'framesPerWrite');
+    }
+    const dialect = dialectOf(options.venue);
+    if (dialect !== 'spot' && dialect !== 'futures') {
+      throw invalid('burst fills (matching steps) are for spot and futures venues', 'fills');
+    }
+    const { targetKey, sinks } = this.#prepare(options, undefined);
+    const prepared = sinks().filter((p) => !p.sink.connection.ended);
+    const { hub, recorder, serverNow } = this.#d;
+    const steps = new MatchingSteps(dialect);
+    const started = performance.now();
+    const count = options.count;
+    let sent = 0;
+    let frames = 0;
+    let inWrite = 0;
+    for (const p of prepared) p.sink.connection.cork();
+    try {
+      while (sent < count) {
+        const E = hub.nextE(targetKey, serverNow());
+        const events = steps.next(E, fills);
+        for (let k = 0; k < events.length && sent < count; k++) {
+          const event = events[k] as { e: string; text: string };
+          recorder.event(targetKey, { e: event.e, E, source: 'load' });
+          sent++;
+          for (const p of prepared) {
+            if (p.sink.events !== undefined && !p.sink.events.has(event.e)) continue;
+            p.sink.connection.send(p.sink.prefix + event.text + p.sink.suffix);
+            frames++;
+          }
+          inWrite++;
+        }
+        if (inWrite >= perWrite) {
+          inWrite = 0;
+          // One write of the batch; then wait while any socket holds more than the high water.
+          let wait: Promise<void>[] | undefined;
+          for (const p of prepared) {
+            const connection = p.sink.connection;
+            connection.uncork();
+            if (connection.bufferedAmount > LOAD_HIGH_WATER_BYTES && !connection.ended) {
+              wait ??= [];
+              wait.push(new Promise<void>((resolve) => connection.whenDrained(resolve)));
+            }
+            connection.cork();
+          }
+          if (wait) await Promise.all(wait);
+        }
+      }
+    } finally {
+      for (const p of prepared) p.sink.connection.uncork();
+    }
+    return { sent, frames, durationMs: performance.now() - started };
   }
 
   steady(options: SteadyOptions): SteadyHandle {

@@ -310,14 +310,47 @@ describe('spot: order lifecycle events', () => {
 });
 
 describe('spot: E and T', () => {
-  test('E strictly increases per stream even when the clock stands still, and never goes backwards', async () => {
+  // E and T are the exchange's millisecond clock, not a sequence number. Binance's spot page
+  // (binance/binance-spot-api-docs, user-data-stream.md, "General information"): "All timestamps
+  // in JSON payloads are in milliseconds by default", with `E` "Event time" and `T` "Transaction
+  // time". Binance promises order, not unique milliseconds: its portfolio-margin user data streams
+  // page (developers.binance.com/en/docs/products/derivatives-trading-portfolio-margin/user-data-streams,
+  // "Message Ordering Guarantee") says events of one type on one connection "are strictly ordered
+  // by both T (transaction time from Matching Engine) and E (event time when the message is
+  // generated)", and that "Events from different services may share the same T". So one matching
+  // step (a taker filling against several makers, and the account update it causes) carries one
+  // millisecond: several events share E.
+  test('one matching step: its fills and the account update share E and T (a millisecond clock)', () => {
+    const { exchange, take, types, clock } = setup();
+    for (const price of ['59000', '59001', '59002']) exchange.placeOrder('alice', 'binance-spot', limitBuy(price));
+    take();
+    exchange.setPrice('BTCUSDT', '58999');
+    const step = take();
+    expect(types(step)).toEqual([
+      'executionReport:TRADE',
+      'outboundAccountPosition',
+      'executionReport:TRADE',
+      'outboundAccountPosition',
+      'executionReport:TRADE',
+      'outboundAccountPosition',
+    ]);
+    for (const { event } of step) {
+      expect(event.E).toBe(clock.now());
+      if ('T' in event) expect(event.T).toBe(clock.now());
+      if ('u' in event) expect(event.u).toBe(clock.now());
+    }
+  });
+
+  test('E never goes backwards per stream and moves with the clock, not per event', async () => {
     const { exchange, emitted, clock } = setup();
     for (let i = 0; i < 5; i++) exchange.placeOrder('alice', 'binance-spot', limitBuy('59000'));
+    const start = clock.now();
     await clock.advance(3);
     exchange.deposit('alice', 'binance-spot', 'USDT', '1');
     const times = emitted.map((r) => r.event.E as number);
-    for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThan(times[i - 1] as number);
-    expect(times[0]).toBe(clock.now() - 3);
+    for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThanOrEqual(times[i - 1] as number);
+    // Ten events in the clock's first millisecond, then two three milliseconds later.
+    expect(times).toEqual([...Array(10).fill(start), start + 3, start + 3]);
     for (const { event } of emitted) {
       if (typeof event.T === 'number') expect(event.T).toBeLessThanOrEqual(event.E as number);
     }

@@ -165,7 +165,8 @@ function fnv1a(text: string): number {
  * A local exchange's accounts: balances, orders and positions per account per market, order
  * placement and cancellation, deposits, and a seeded price walk that fills resting limit
  * orders. Every state change emits the exact event sequence of the venue, in its dialect, with
- * `E` strictly increasing per stream, and the REST bodies (`account`, `openOrders`) always agree
+ * `E` the clock's millisecond (shared by the events of one operation, never decreasing per
+ * stream), and the REST bodies (`account`, `openOrders`) always agree
  * with the events sent. Pure logic: no sockets, no timers.
  *
  * Errors a venue would answer with are thrown as core `ExchangeError`s (`exchangeCode`,
@@ -602,7 +603,7 @@ export class Exchange {
     return '0';
   }
 
-  /** Runs one operation, then hands its events to `emit` with increasing `E` per stream. */
+  /** Runs one operation, then hands its events to `emit`, stamped with the clock's `E` (never decreasing per stream). */
   #run<T>(operation: () => T): T {
     try {
       return operation();
@@ -615,8 +616,11 @@ export class Exchange {
     while (this.#outbox.length > 0) {
       const { accountId, market, symbol, event } = this.#outbox.shift() as Queued;
       const key = `${accountId}\u0000${market}\u0000${symbol ?? ''}`;
+      // The exchange's millisecond clock: every event of one operation (a matching step and the
+      // account update it causes) carries the same E; E never goes backwards on a stream, but it
+      // is not unique (a sequence number would hide what clients must cope with).
       const last = this.#lastE.get(key) ?? Number.NEGATIVE_INFINITY;
-      const E = Math.max(this.#clock.now(), last + 1);
+      const E = Math.max(this.#clock.now(), last);
       this.#lastE.set(key, E);
       event.E = E;
       const target: ExchangeTarget = { accountId, venue: CANONICAL_VENUE[market] };

@@ -11,6 +11,7 @@ export {
   type SetPriceOptions,
 } from './exchange.js';
 export { FUTURES_LEVERAGE } from './futures-math.js';
+export { MatchingSteps, type StepEvent } from './load-steps.js';
 export {
   CANONICAL_VENUE,
   COINM_INSTRUMENTS,
