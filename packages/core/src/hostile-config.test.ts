@@ -68,6 +68,18 @@ describe('issue 16 item 7: a stream path is a path, and the final URL stays on t
     expect(error.message).toMatch(/streamPath/);
   });
 
+  it.each([
+    ['restBaseUrl', 'https://fapi.binance.com@evil.example'],
+    ['restBaseUrl', 'https://evil.example/?https://fapi.binance.com'],
+    ['streamBaseUrl', 'wss://fstream.binance.com#'],
+    ['wsApiUrl', 'wss://user:pw@ws-api.binance.com/ws-api/v3'],
+  ])('refuses %s %j: a base URL is scheme, host, port and path', (field, url) => {
+    const v = listenKeyVenue('wss://fstream.binance.com', '/ws/{listenKey}');
+    const error = thrown(() => defineVenue({ ...v, [field]: url } as VenueProfileInput));
+    expect(error.code).toBe(ErrorCode.InvalidConfig);
+    expect(error.message).toContain(field);
+  });
+
   it('refuses the same in combinedStreamPath and in endpoint paths', () => {
     const base = listenKeyVenue('wss://fstream.binance.com', '/ws/{listenKey}');
     const combined = {

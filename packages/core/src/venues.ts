@@ -453,7 +453,16 @@ export function defineVenue(input: VenueProfileInput, options: DefineVenueOption
   }
   for (const field of ['restBaseUrl', 'streamBaseUrl', 'wsApiUrl'] as const) {
     const url = parsed.data[field];
-    if (url) assertSecureUrl(url, `venue.${field}`, options.allowInsecure);
+    if (!url) continue;
+    const u = assertSecureUrl(url, `venue.${field}`, options.allowInsecure);
+    // A base URL is scheme, host, port and path: userinfo (`https://api.binance.com@evil`) hides
+    // the real host from a reader, and a query or fragment swallows the paths appended to it.
+    if (u.username || u.password || u.search || u.hash || url.includes('#') || url.includes('?')) {
+      throw new InvalidInputError(
+        `@userstream/core: venue '${id}' is invalid: ${field} must be a plain base URL (no user@, ? or #)`,
+        { code: ErrorCode.InvalidConfig, field: `venue.${field}` },
+      );
+    }
   }
   return deepFreeze(parsed.data) as VenueProfile;
 }

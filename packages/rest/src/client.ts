@@ -28,7 +28,6 @@ import {
   validateListenToken,
   validateRecvWindow,
   validateSymbol,
-  venues,
 } from '@userstream/core';
 import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
 import { isResponseTooLarge, readBody } from './body.js';
@@ -45,6 +44,7 @@ import {
 } from './options.js';
 import { encodeParams } from './query.js';
 import { type AccountSnapshot, normalizeAccount, normalizeOpenOrders, type OpenOrder } from './snapshot.js';
+import { checkEndpointOrigins, venueById } from './venue-checks.js';
 import { readUsedWeights, WeightWindow } from './weight.js';
 
 export {
@@ -181,6 +181,8 @@ export class RestClient {
     }
     // Validates every field (paths, weights, URLs) of hand-made profiles too; frozen copies pass as is.
     this.venue = defineVenue(venue as VenueProfileInput, { allowInsecure: options.allowInsecure });
+    // Every request URL (base + endpoint path) stays on the profile's origin, plaintext only on loopback.
+    checkEndpointOrigins(this.venue, options.allowInsecure === true);
     if (typeof credentials !== 'object' || credentials === null)
       throw invalid('`credentials` ({ apiKey, secret | privateKey | signer }) are required', 'credentials');
     this.#apiKey = validateApiKey(credentials.apiKey, 'credentials.apiKey');
@@ -624,12 +626,15 @@ export class RestClient {
     if (options.signal?.aborted)
       throw new ClosedError('@userstream/rest: request aborted', { aborted: true });
     let query: string;
+    /** This request's signature: a venue may quote it back on its own, with no `signature=`. */
+    let signatureSecrets: string[] = [];
     if (endpoint.signed) {
       // What core's signQuery does, without a promise when the signer is synchronous (HMAC, keys).
       const head = encodeParams(params);
       const payload = `${head}${head ? '&' : ''}recvWindow=${this.#recvWindow}&timestamp=${this.#serverTime.now()}`;
       const signed = this.#signer.sign(payload);
       const signature = typeof signed === 'string' ? signed : await signed;
+      signatureSecrets = [signature, percentEncode(signature)];
       query = `${payload}&signature=${percentEncode(signature)}`;
     } else query = encodeParams(params);
     const context = `${endpoint.method} ${endpoint.path}`;
@@ -703,7 +708,7 @@ export class RestClient {
                 {
                   cause,
                   timeout: timedOut,
-                  secrets: [...this.#secrets, ...call.secrets],
+                  secrets: [...this.#secrets, ...call.secrets, ...signatureSecrets],
                   details: { venue: this.venue.id },
                 },
               );
@@ -735,7 +740,11 @@ export class RestClient {
       this.#logger?.debug({ ...info, status, durationMs }, 'request finished');
       return body;
     }
-    const error = this.#errorFor(status, headers, text, context, [...this.#secrets, ...call.secrets]);
+    const error = this.#errorFor(status, headers, text, context, [
+      ...this.#secrets,
+      ...call.secrets,
+      ...signatureSecrets,
+    ]);
     channels.error.publish({ ...info, status, code: error.code, durationMs });
     this.#logger?.warn({ ...info, status, code: error.code }, 'request failed');
     throw error;
@@ -755,9 +764,9 @@ export class RestClient {
   }
 
   #retiredMessage(context: string, exchangeMessage: string): { message: string; replacement?: string } {
-    const retired = this.venue.retired ?? (venues as Record<string, VenueProfile>)[this.venue.id]?.retired;
+    const retired = this.venue.retired ?? venueById(this.venue.id)?.retired;
     const replacement = retired?.replacement;
-    const instead = replacement ? (venues as Record<string, VenueProfile>)[replacement] : undefined;
+    const instead = replacement ? venueById(replacement) : undefined;
     const how =
       instead?.protocol === 'wsApi'
         ? 'a WebSocket API subscription, userDataStream.subscribe.signature'

@@ -4,6 +4,7 @@ import {
   InvalidInputError,
   type KeyMaterial,
   type VenueProfile,
+  validateDuration,
 } from '@userstream/core';
 import type { Dispatcher } from 'undici';
 
@@ -142,6 +143,8 @@ export function checkOptions(options: RestClientOptions): void {
     !(typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs > 0)
   )
     throw invalid('timeoutMs must be a positive number of ms', 'timeoutMs', ErrorCode.InvalidConfig);
+  // Node fires a timer above 2^31-1 ms after 1 ms: every duration is held to that limit.
+  if (timeoutMs !== undefined) validateDuration(timeoutMs, 'timeoutMs', { prefix: '@userstream/rest' });
   if (retry !== undefined && typeof retry !== 'boolean') {
     if (typeof retry !== 'object' || retry === null)
       throw invalid(
@@ -150,8 +153,11 @@ export function checkOptions(options: RestClientOptions): void {
         ErrorCode.InvalidConfig,
       );
     if (retry.maxAttempts !== undefined) positiveInt(retry.maxAttempts, 'retry.maxAttempts', 1);
-    if (retry.baseDelayMs !== undefined) positiveInt(retry.baseDelayMs, 'retry.baseDelayMs', 0);
-    if (retry.maxDelayMs !== undefined) positiveInt(retry.maxDelayMs, 'retry.maxDelayMs', 0);
+    for (const field of ['baseDelayMs', 'maxDelayMs'] as const) {
+      if (retry[field] === undefined) continue;
+      positiveInt(retry[field], `retry.${field}`, 0);
+      validateDuration(retry[field], `retry.${field}`, { allowZero: true, prefix: '@userstream/rest' });
+    }
   }
   if (logger !== undefined && !(logger && isFn(logger.debug) && isFn(logger.warn)))
     throw invalid('logger must have debug() and warn() (pino-compatible)', 'logger', ErrorCode.InvalidConfig);
