@@ -5,6 +5,7 @@ import {
   type ClockTimer,
   InvalidInputError,
   systemClock,
+  TransportError,
   UserstreamError,
 } from '@userstream/core';
 import {
@@ -356,14 +357,7 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
         this.#stats.snapshotFailures++;
         const err = UserstreamError.isInstance(error)
           ? error
-          : new UserstreamError(
-              'USERSTREAM_TRANSPORT',
-              '@userstream/keepalive: the account snapshot failed',
-              {
-                cause: error,
-                retryable: true,
-              },
-            );
+          : new TransportError('@userstream/keepalive: the account snapshot failed', { cause: error });
         this.#logger.warn(
           { code: err.code, attempt },
           '@userstream/keepalive: account snapshot failed; retrying',

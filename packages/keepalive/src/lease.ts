@@ -1,8 +1,15 @@
 import type { Channel } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
-import { backoffDelay, type Clock, InvalidInputError, UserstreamError } from '@userstream/core';
+import {
+  backoffDelay,
+  type Clock,
+  ErrorCode,
+  InvalidInputError,
+  TransportError,
+  UserstreamError,
+} from '@userstream/core';
 import { channels } from './diagnostics.js';
-import { LeaseConflictError } from './errors.js';
+import { LeaseConflictError, LeaseErrorCode } from './errors.js';
 import { fingerprint, type LeaseKey } from './lease-key.js';
 import type { LeaseKind, LeaseRecord, LeaseStore, Ownership } from './lease-store.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -417,7 +424,7 @@ export abstract class BaseLease extends EventEmitter<LeaseEvents> implements Lea
         this.#storeVersion === undefined ? undefined : { ifVersion: this.#storeVersion },
       );
     } catch (error) {
-      if ((error as { code?: unknown })?.code === 'USERSTREAM_LEASE_CONFLICT') {
+      if ((error as { code?: unknown })?.code === LeaseErrorCode.Conflict) {
         // Someone else wrote the record: take the current version and write ours over it
         // (ownership, not the record, decides who renews).
         const current = await this.store.get(this.key).catch(() => undefined);
@@ -463,10 +470,7 @@ export abstract class BaseLease extends EventEmitter<LeaseEvents> implements Lea
   /** Holds the whole venue group after a 429/418, so other leases on the host wait too. */
   protected noteRateLimit(error: unknown): number | undefined {
     const e = error as { code?: unknown; until?: unknown; banned?: unknown };
-    if (
-      (e?.code === 'USERSTREAM_RATE_LIMITED' || e?.code === 'USERSTREAM_IP_BANNED') &&
-      typeof e.until === 'number'
-    ) {
+    if ((e?.code === ErrorCode.RateLimited || e?.code === ErrorCode.Banned) && typeof e.until === 'number') {
       this.scheduler.hold(this.group, e.until, e.banned === true ? 'banned' : 'rate-limited');
       return e.until;
     }
@@ -548,8 +552,5 @@ export abstract class BaseLease extends EventEmitter<LeaseEvents> implements Lea
 
 export function toUserstreamError(error: unknown): UserstreamError {
   if (UserstreamError.isInstance(error)) return error;
-  return new UserstreamError('USERSTREAM_TRANSPORT', '@userstream/keepalive: the request failed', {
-    cause: error,
-    retryable: true,
-  });
+  return new TransportError('@userstream/keepalive: the request failed', { cause: error });
 }

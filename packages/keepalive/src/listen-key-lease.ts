@@ -1,4 +1,4 @@
-import { ExchangeCode, InvalidInputError } from '@userstream/core';
+import { ErrorCode, ExchangeCode, InvalidInputError } from '@userstream/core';
 import { BaseLease, type BaseLeaseOptions } from './lease.js';
 import type { RateLimitView } from './scheduler.js';
 
@@ -207,7 +207,7 @@ export class ListenKeyLease extends BaseLease {
     if (this.closed) return;
     const now = this.clock.now();
     const code = (error as { code?: unknown; exchangeCode?: unknown })?.code;
-    if (code === 'USERSTREAM_RETIRED_ENDPOINT') {
+    if (code === ErrorCode.RetiredEndpoint) {
       // The venue switched the endpoint off: retrying cannot help.
       this.recordFailure(error, undefined);
       this.job.cancel();

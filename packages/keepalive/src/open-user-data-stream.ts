@@ -3,6 +3,7 @@ import {
   type Clock,
   ClosedError,
   createSigner,
+  defineVenue,
   ErrorCode,
   getVenue,
   InvalidInputError,
@@ -11,7 +12,9 @@ import {
   systemClock,
   UserstreamError,
   type VenueProfile,
+  type VenueProfileInput,
   validateApiKey,
+  validateDuration,
   validateSymbol,
 } from '@userstream/core';
 import * as restPackage from '@userstream/rest';
@@ -116,15 +119,30 @@ function invalid(message: string, field: string): InvalidInputError {
   return new InvalidInputError(`@userstream/keepalive: ${message}`, { field });
 }
 
+function invalidVenue(error: unknown): InvalidInputError {
+  return new InvalidInputError(
+    `@userstream/keepalive: ${(error as Error).message.replace(/^@userstream\/core: /, '')}`,
+    { field: 'venue', code: ErrorCode.InvalidConfig },
+  );
+}
+
 function resolveVenue(venue: unknown): VenueProfile {
   if (typeof venue === 'string') {
     try {
       return getVenue(venue);
     } catch (error) {
-      throw invalid((error as Error).message, 'venue');
+      throw invalidVenue(error);
     }
   }
   if (typeof venue === 'object' && venue !== null && typeof (venue as VenueProfile).protocol === 'string') {
+    // A hand-made profile is checked before the first request (a path naming another host would
+    // otherwise be found only once a listenKey exists). The plaintext rule is rest's and stream's,
+    // with their `allowInsecure`. The caller's object is kept.
+    try {
+      defineVenue(venue as VenueProfileInput, { allowInsecure: true });
+    } catch (error) {
+      throw invalidVenue(error);
+    }
     return venue as VenueProfile;
   }
   throw invalid(
@@ -138,7 +156,8 @@ function positive(value: unknown, field: string): number | undefined {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw invalid(`${field} must be a positive number of milliseconds, got ${String(value)}`, field);
   }
-  return value;
+  // Node fires a timer above 2^31-1 ms after 1 ms.
+  return validateDuration(value, field, { prefix: '@userstream/keepalive' });
 }
 
 interface Checked {
@@ -575,7 +594,7 @@ async function waitOpen(handle: UserDataStreamHandle, signal: AbortSignal | unde
   const failed = new Promise<never>((_, reject) => {
     onError = (error: unknown) => {
       const e = error as UserstreamError;
-      if (e?.code === 'USERSTREAM_EXCHANGE_ERROR' && e.isRetryable === false) reject(e);
+      if (e?.code === ErrorCode.Exchange && e.isRetryable === false) reject(e);
     };
     handle.on('error', onError);
     if (signal) {

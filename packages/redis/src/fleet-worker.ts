@@ -3,6 +3,7 @@ import {
   backoffDelay,
   type Clock,
   type ClockTimer,
+  ErrorCode,
   getVenue,
   InvalidInputError,
   type KeyMaterial,
@@ -16,6 +17,7 @@ import {
   type AccountMirrorOptions,
   createLeaseKey,
   createScheduler,
+  LeaseErrorCode,
   type LeaseOptions,
   type LeaseStore,
   type Logger,
@@ -567,13 +569,13 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
     } catch (error) {
       this.#opening.delete(id);
       const code = (error as { code?: unknown })?.code;
-      if (code === 'USERSTREAM_LEASE_LOST') {
+      if (code === LeaseErrorCode.Lost) {
         // Another worker still owns it (its ownership has not lapsed yet): try again next round.
         this.#stats.refusedClaims++;
         channels.ownership.publish({ type: 'claim-refused', worker: this.workerId, account: id });
         return;
       }
-      if (code === 'USERSTREAM_RATE_LIMITED' || code === 'USERSTREAM_IP_BANNED') {
+      if (code === ErrorCode.RateLimited || code === ErrorCode.Banned) {
         await this.#hold(this.#origins.get(id)!, error as { retryAfterMs?: unknown });
       } else {
         this.#backoff(id);
