@@ -101,7 +101,7 @@ export class ListenKeyConnection extends Transport {
     if (this.#byKey.has(key))
       throw invalid('this listenKey is already streamed on this connection', 'listenKey');
     const stream = new ListenKeyStream(this.options, this);
-    this.#add(stream, key);
+    adopt(stream, () => this.#add(stream, key));
     return stream;
   }
 
@@ -301,6 +301,16 @@ function checkKey(listenKey: unknown): string {
   }
 }
 
+/** Runs `add`; a stream it fails to add is closed, so it does not keep the process alive. */
+function adopt(stream: ListenKeyStream, add: () => void): void {
+  try {
+    add();
+  } catch (error) {
+    void stream.close();
+    throw error;
+  }
+}
+
 function sinkOf(stream: ListenKeyStream): StreamSink {
   return (stream as unknown as { sink: StreamSink }).sink;
 }
@@ -365,7 +375,7 @@ export function openListenKeyStream(options: ListenKeyStreamOptions): ListenKeyS
   const key = checkKey((options as { listenKey?: unknown }).listenKey);
   const connection = new ListenKeyConnection(resolved, false);
   const stream = new ListenKeyStream(resolved, connection);
-  connection.add(stream, key);
+  adopt(stream, () => connection.add(stream, key));
   return stream;
 }
 

@@ -14,6 +14,10 @@ import type { Logger } from './logger.js';
 import type { ResolvedOptions } from './options.js';
 import { Sequencer } from './sequencer.js';
 
+/** Longest interval Node accepts; the hold never does anything when it fires. */
+const HOLD_INTERVAL_MS = 2 ** 31 - 1;
+const noop = (): void => {};
+
 /** `connecting` until first open (subscribed), `open`, `reconnecting` while down, `closed`. */
 export type StreamState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -153,6 +157,12 @@ export abstract class UserDataStream
   #openWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   #failure: UserstreamError | undefined;
   #pruneTimer: ClockTimer | undefined;
+  /**
+   * Keeps the process alive from the factory until `close()`: every clock timer is unref'd (a
+   * timer alone never holds a process) and while connecting or reconnecting there is no socket,
+   * so without it a program that only `for await`s a stream exited in the middle of a reconnect.
+   */
+  #hold: ReturnType<typeof setInterval> | undefined = setInterval(noop, HOLD_INTERVAL_MS);
   /** Arrival time of the frame being processed. */
   #arrivedAt = 0;
   /** The part transports drive. */
@@ -195,6 +205,22 @@ export abstract class UserDataStream
 
   get closed(): boolean {
     return this.#state === 'closed';
+  }
+
+  /**
+   * Lets the process exit while this stream is connecting or reconnecting (by default a stream
+   * that is not closed keeps its process alive). A connected socket still holds the process, as
+   * any socket does. `ref()` undoes it.
+   */
+  unref(): this {
+    this.#hold?.unref();
+    return this;
+  }
+
+  /** Keeps the process alive until `close()` again (the default). */
+  ref(): this {
+    this.#hold?.ref();
+    return this;
   }
 
   /**
@@ -269,6 +295,9 @@ export abstract class UserDataStream
     for (const w of waiters)
       w.reject(new ClosedError('@userstream/stream: the stream was closed before it opened'));
     this.#dispatch('closed', { reason: 'closed' });
+    // Last: whoever awaits close() is not left without a handle while the sockets close.
+    clearInterval(this.#hold);
+    this.#hold = undefined;
   }
 
   // ---- hot path ----

@@ -1,0 +1,41 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const pkg = fileURLToPath(new URL('..', import.meta.url));
+const packages = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Bundles `entries` (paths relative to the package) into `node_modules/.cache/<name>/` as ESM for
+ * a child process, with the sibling packages taken from their SOURCES (as the tests' aliases do),
+ * so a child runs the code under test and not a stale `dist`. `ws` stays external (a CommonJS package, resolved from this package at run time).
+ */
+export function bundleForChild(name: string, entries: Record<string, string>): string {
+  const out = `${pkg}node_modules/.cache/${name}/`;
+  mkdirSync(out, { recursive: true });
+  const config = `${out}tsup.config.mjs`;
+  writeFileSync(
+    config,
+    `export default {
+  entry: ${JSON.stringify(Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, `${pkg}${v}`])))},
+  format: ['esm'],
+  target: 'node20',
+  outDir: ${JSON.stringify(out)},
+  splitting: false,
+  silent: true,
+  noExternal: [/^@userstream\\//, /^zod/],
+  external: ['ws'],
+  esbuildPlugins: [{
+    name: 'userstream-sources',
+    setup(build) {
+      build.onResolve({ filter: /^@userstream\\/[a-z]+$/ }, (args) => ({
+        path: ${JSON.stringify(packages)} + args.path.slice('@userstream/'.length) + '/src/index.ts',
+      }));
+    },
+  }],
+};
+`,
+  );
+  execFileSync('pnpm', ['exec', 'tsup', '--config', config], { cwd: pkg, stdio: 'pipe' });
+  return out;
+}
