@@ -1,4 +1,10 @@
-import { type Clock, type ClockTimer, InvalidInputError, systemClock } from '@userstream/core';
+import {
+  type Clock,
+  type ClockTimer,
+  InvalidInputError,
+  systemClock,
+  validateDuration,
+} from '@userstream/core';
 import { channels } from './diagnostics.js';
 import { LeaseRegistry } from './lease-registry.js';
 import { isLogger, type Logger, silentLogger } from './logger.js';
@@ -435,6 +441,12 @@ function nonNegative(value: unknown, field: string, fallback: number): number {
   return value;
 }
 
+/** A duration option: >= 0 and within Node's timer limit (above 2^31-1 ms a timer fires after 1 ms). */
+function duration(value: unknown, field: string, fallback: number): number {
+  const checked = nonNegative(value, field, fallback);
+  return validateDuration(checked, field, { allowZero: true, prefix: '@userstream/keepalive' });
+}
+
 const KNOWN_OPTIONS = new Set([
   'clock',
   'maxInFlight',
@@ -499,8 +511,8 @@ export function createScheduler(options: SchedulerOptions = {}): Scheduler {
     clock,
     maxInFlight: positiveInt(options.maxInFlight, 'maxInFlight', DEFAULT_MAX_IN_FLIGHT),
     jitter,
-    holdSpreadMs: nonNegative(options.holdSpreadMs, 'holdSpreadMs', DEFAULT_HOLD_SPREAD_MS),
-    lateThresholdMs: nonNegative(options.lateThresholdMs, 'lateThresholdMs', DEFAULT_LATE_THRESHOLD_MS),
+    holdSpreadMs: duration(options.holdSpreadMs, 'holdSpreadMs', DEFAULT_HOLD_SPREAD_MS),
+    lateThresholdMs: duration(options.lateThresholdMs, 'lateThresholdMs', DEFAULT_LATE_THRESHOLD_MS),
     random: options.random ?? Math.random,
     logger: options.logger ?? silentLogger,
   });
