@@ -10,6 +10,7 @@ import {
   type VenueProfile,
   validateApiKey,
   validateSymbol,
+  venues,
   withBaseUrls,
 } from '@userstream/core';
 
@@ -343,7 +344,7 @@ function realTarget(
     venue = getVenue(venueId);
   } catch {
     throw configError(
-      `unknown venue '${venueId.slice(0, 40)}'; use a venue id such as binance-spot, binance-usdm-testnet or bhex`,
+      `unknown venue '${venueId.slice(0, 40)}'; use one of ${Object.keys(venues).join(', ')}`,
       '--venue',
     );
   }

@@ -30,6 +30,7 @@ it('exports exactly the public surface (an accidental export or removal shows up
       "createScaledClock",
       "createSigner",
       "defineVenue",
+      "describeValue",
       "encodeQuery",
       "eventSchemas",
       "getVenue",

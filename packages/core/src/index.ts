@@ -20,6 +20,7 @@ export {
   normalizeDecimal,
   subDecimal,
 } from './decimal.js';
+export { describeValue } from './describe.js';
 export {
   ClosedError,
   CredentialExpiredError,

@@ -1,4 +1,4 @@
-import { type Clock, type ClockTimer, InvalidInputError, type VenueId } from '@userstream/core';
+import { type Clock, type ClockTimer, InvalidInputError, MAX_TIMER_MS, type VenueId } from '@userstream/core';
 import type { AccountRecord } from './accounts.js';
 import type { SimConnection } from './connection.js';
 import { channels, publish } from './diagnostics.js';
@@ -200,8 +200,12 @@ function invalid(message: string, field: string): InvalidInputError {
 
 function nonNegative(value: unknown, field: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw invalid(`${field} must be a non-negative number of milliseconds`, field);
+  // Above 2^31-1 ms Node fires a timer after 1 ms: a long stall would end at once.
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TIMER_MS) {
+    throw invalid(
+      `${field} must be a non-negative number of milliseconds no greater than ${MAX_TIMER_MS}`,
+      field,
+    );
   }
   return value;
 }

@@ -1,4 +1,4 @@
-import { type Clock, InvalidInputError, systemClock } from '@userstream/core';
+import { type Clock, InvalidInputError, systemClock, validateDuration } from '@userstream/core';
 import type { AccountSpec } from './accounts.js';
 import type { Logger } from './diagnostics.js';
 import {
@@ -87,7 +87,8 @@ function positive(value: unknown, field: string, fallback: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     fail(`${field} must be a positive number of milliseconds, got ${String(value)}`, field);
   }
-  return value;
+  // Node fires a timer above 2^31-1 ms after 1 ms: a 2^31 ms ping interval would be a ping storm.
+  return validateDuration(value, field, { prefix: '@userstream/simulator' });
 }
 
 function positiveInt(value: unknown, field: string, fallback: number): number {

@@ -1,6 +1,7 @@
 import {
   type Clock,
   defineVenue,
+  describeValue,
   ErrorCode,
   getVenue,
   InvalidInputError,
@@ -182,7 +183,7 @@ function ms(value: unknown, field: string, { allowZero = false } = {}): number {
     !Number.isInteger(value)
   ) {
     throw invalid(
-      `${field} must be a ${allowZero ? 'non-negative' : 'positive'} whole number of milliseconds, got ${String(value)}`,
+      `${field} must be a ${allowZero ? 'non-negative' : 'positive'} whole number of milliseconds, got ${describeValue(value)}`,
       field,
     );
   }
@@ -192,7 +193,7 @@ function ms(value: unknown, field: string, { allowZero = false } = {}): number {
 
 function bytes(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw invalid(`${field} must be a positive whole number of bytes, got ${String(value)}`, field);
+    throw invalid(`${field} must be a positive whole number of bytes, got ${describeValue(value)}`, field);
   }
   return value;
 }
@@ -209,7 +210,8 @@ function section<T extends object>(
   }
   const out = { ...defaults } as Record<string, unknown>;
   for (const [k, v] of Object.entries(value)) {
-    if (!(k in defaults)) {
+    // Own names only: `'constructor' in defaults` is true, and a prototype name is no option.
+    if (!Object.hasOwn(defaults, k)) {
       throw invalid(
         `unknown option '${field}.${k}'; known: ${Object.keys(defaults).join(', ')}`,
         `${field}.${k}`,
@@ -287,7 +289,7 @@ export function resolveOptions(options: unknown, factory: string, extra: readonl
   const reconnect = section<ReconnectOptions>(o.reconnect, 'reconnect', DEFAULT_RECONNECT, (k, v) => {
     if (k === 'factor') {
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 1) {
-        throw invalid(`reconnect.factor must be a number >= 1, got ${String(v)}`, 'reconnect.factor');
+        throw invalid(`reconnect.factor must be a number >= 1, got ${describeValue(v)}`, 'reconnect.factor');
       }
       return v;
     }
@@ -321,7 +323,7 @@ export function resolveOptions(options: unknown, factory: string, extra: readonl
   const buffer = section<BufferOptions>(o.buffer, 'buffer', DEFAULT_BUFFER, (k, v) => {
     if (k === 'policy') {
       if (v !== 'warn' && v !== 'gap' && v !== 'error') {
-        throw invalid(`buffer.policy must be 'warn', 'gap' or 'error', got ${String(v)}`, 'buffer.policy');
+        throw invalid(`buffer.policy must be 'warn', 'gap' or 'error', got ${describeValue(v)}`, 'buffer.policy');
       }
       return v;
     }
