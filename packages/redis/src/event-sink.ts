@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { InvalidInputError, isSecretFieldName } from '@userstream/core';
 import type { Redis } from 'ioredis';
 import { redisCall } from './errors.js';
-import { checkPrefix } from './keys.js';
+import { checkPrefix, redisKeys } from './keys.js';
 import { LuaScript } from './script.js';
 
 /** Approximate cap of each account's Redis Stream (`XADD … MAXLEN ~`). */
@@ -161,7 +161,8 @@ export function createRedisEventSink(options: RedisEventSinkOptions): RedisEvent
       { field: 'dedupeTtlMs' },
     );
   }
-  const streamKey = (accountId: string) => `${prefix}events:${encodeURIComponent(accountId)}`;
+  const keys = redisKeys(prefix);
+  const streamKey = keys.events;
   return {
     prefix,
     streamKey,
@@ -169,7 +170,7 @@ export function createRedisEventSink(options: RedisEventSinkOptions): RedisEvent
       checkTarget(target);
       checkEvent(event);
       const json = serializeEvent(event);
-      const seen = `${prefix}seen:${eventIdempotencyKey(target, event, json)}`;
+      const seen = keys.seen(eventIdempotencyKey(target, event, json));
       const reply = await redisCall('appending an event', () =>
         APPEND.run(
           redis,

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createFleetWorker, type FleetWorkerOptions } from './fleet-worker.js';
+import type { FleetWorkerOptions } from './fleet-options.js';
+import { createFleetWorker } from './fleet-worker.js';
 
 // Never connected: option checks happen before any I/O.
 const redis = new Redis({ lazyConnect: true });
@@ -29,6 +30,12 @@ describe('createFleetWorker options', () => {
     expect(() => make({ openRatePerSecond: -1 })).toThrow(/openRatePerSecond must be a positive number/);
     expect(() => make({ workerId: 'has space' })).toThrow(/workerId must be/);
     expect(() => make({ accounts: [{ ...account, venue: 'nope' }] })).toThrow(/nope/);
+    // Node would fire a timer above 2^31-1 ms after 1 ms: a reconcile storm.
+    for (const field of ['heartbeatMs', 'reconcileMs', 'settleMs', 'ownershipTtlMs'] as const) {
+      expect(() => make({ [field]: 2 ** 31 })).toThrow(
+        new RegExp(`${field} must be .* no greater than 2147483647`),
+      );
+    }
     try {
       make({ accounts: [account, account] });
     } catch (error) {

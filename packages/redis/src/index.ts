@@ -14,15 +14,17 @@ export {
   serializeEvent,
 } from './event-sink.js';
 export {
-  createFleetWorker,
   DEFAULT_FLEET_OWNERSHIP_RENEW_MS,
   DEFAULT_FLEET_OWNERSHIP_TTL_MS,
   DEFAULT_OPEN_RATE_PER_SECOND,
   DEFAULT_RECONCILE_MS,
   type FleetAccount,
+  type FleetWorkerOptions,
+} from './fleet-options.js';
+export {
+  createFleetWorker,
   FleetWorker,
   type FleetWorkerEvents,
-  type FleetWorkerOptions,
   type FleetWorkerStats,
 } from './fleet-worker.js';
 export { DEFAULT_PREFIX } from './keys.js';

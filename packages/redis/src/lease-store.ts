@@ -1,7 +1,6 @@
 import { type Clock, InvalidInputError, systemClock } from '@userstream/core';
 import {
   LeaseConflictError,
-  type LeaseKey,
   type LeaseKind,
   type LeaseRecord,
   type LeaseStore,
@@ -10,7 +9,7 @@ import {
 } from '@userstream/keepalive';
 import type { Redis } from 'ioredis';
 import { redisCall } from './errors.js';
-import { checkPrefix, leaseKeyId } from './keys.js';
+import { checkPrefix, redisKeys } from './keys.js';
 import { LuaScript, NEXT_TOKEN_LUA } from './script.js';
 
 export interface RedisLeaseStoreOptions {
@@ -222,9 +221,10 @@ export function createRedisLeaseStore(options: RedisLeaseStoreOptions): RedisLea
       field: 'collectAfterMs',
     });
   }
-  const counter = `${prefix}fence`;
-  const recordKey = (key: LeaseKey) => `${prefix}lease:${leaseKeyId(key)}`;
-  const ownerKey = (key: LeaseKey) => `${prefix}owner:${leaseKeyId(key)}`;
+  const keys = redisKeys(prefix);
+  const counter = keys.fence();
+  const recordKey = keys.lease;
+  const ownerKey = keys.owner;
   const version = (v: number | undefined) => (v === undefined ? '' : String(v));
 
   return {

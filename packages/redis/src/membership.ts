@@ -4,7 +4,7 @@ import { type Logger, silentLogger } from '@userstream/keepalive';
 import type { Redis } from 'ioredis';
 import { channels } from './diagnostics.js';
 import { type RedisUnavailableError, redisCall } from './errors.js';
-import { checkPrefix } from './keys.js';
+import { checkPrefix, redisKeys } from './keys.js';
 import { LuaScript } from './script.js';
 
 /** Heartbeat every second by default. */
@@ -106,7 +106,7 @@ export class Membership extends EventEmitter<MembershipEvents> {
     this.#logger = options.logger ?? silentLogger;
     this.#heartbeatMs = heartbeatMs;
     this.#ttlMs = ttlMs;
-    this.#key = `${this.prefix}members`;
+    this.#key = redisKeys(this.prefix).members();
   }
 
   /** Live workers (sorted) as of the last successful heartbeat. */
@@ -258,7 +258,7 @@ export async function listMembers(options: {
   const prefix = checkPrefix(options.prefix, 'listMembers');
   const now = Math.floor((options.clock ?? systemClock).now());
   const live = await redisCall('listing members', () =>
-    options.redis.zrangebyscore(`${prefix}members`, `(${now}`, '+inf'),
+    options.redis.zrangebyscore(redisKeys(prefix).members(), `(${now}`, '+inf'),
   );
   return live.sort();
 }
