@@ -1,5 +1,6 @@
 import {
   type Clock,
+  describeValue,
   ErrorCode,
   InvalidInputError,
   type KeyMaterial,
@@ -110,7 +111,7 @@ const isFn = (v: unknown): boolean => typeof v === 'function';
 function positiveInt(value: unknown, field: string, min: number): void {
   if (!(typeof value === 'number' && Number.isInteger(value) && value >= min)) {
     throw invalid(
-      `${field} must be a whole number >= ${min}, got ${String(value)}`,
+      `${field} must be a whole number >= ${min}, got ${describeValue(value)}`,
       field,
       ErrorCode.InvalidConfig,
     );
@@ -152,6 +153,15 @@ export function checkOptions(options: RestClientOptions): void {
         'retry',
         ErrorCode.InvalidConfig,
       );
+    // Own names only: a prototype name (`constructor`) or a typo is refused, not ignored.
+    for (const k of Object.keys(retry)) {
+      if (!Object.hasOwn(DEFAULT_RETRY, k))
+        throw invalid(
+          `unknown option 'retry.${k.slice(0, 40)}'; known: ${Object.keys(DEFAULT_RETRY).join(', ')}`,
+          `retry.${k.slice(0, 40)}`,
+          ErrorCode.InvalidConfig,
+        );
+    }
     if (retry.maxAttempts !== undefined) positiveInt(retry.maxAttempts, 'retry.maxAttempts', 1);
     for (const field of ['baseDelayMs', 'maxDelayMs'] as const) {
       if (retry[field] === undefined) continue;
@@ -168,7 +178,7 @@ export function checkOptions(options: RestClientOptions): void {
     !(typeof weightShare === 'number' && Number.isFinite(weightShare) && weightShare > 0 && weightShare <= 1)
   )
     throw invalid(
-      `weightShare must be a number above 0 and at most 1 (e.g. 0.8), got ${String(weightShare)}`,
+      `weightShare must be a number above 0 and at most 1 (e.g. 0.8), got ${describeValue(weightShare)}`,
       'weightShare',
       ErrorCode.InvalidConfig,
     );
@@ -207,6 +217,14 @@ export function proxySettings(proxy: string | ProxyOptions): {
   const opts = typeof proxy === 'string' ? { uri: proxy } : proxy;
   if (typeof opts !== 'object' || opts === null || typeof opts.uri !== 'string')
     throw invalid('proxy must be a URL string or { uri, token?, tunnel? }', 'proxy', ErrorCode.InvalidConfig);
+  for (const k of Object.keys(opts)) {
+    if (k !== 'uri' && k !== 'token' && k !== 'tunnel')
+      throw invalid(
+        `unknown option 'proxy.${k.slice(0, 40)}'; known: uri, token, tunnel`,
+        `proxy.${k.slice(0, 40)}`,
+        ErrorCode.InvalidConfig,
+      );
+  }
   let url: URL;
   try {
     url = new URL(opts.uri);
