@@ -90,8 +90,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   let faults: FaultController | undefined;
   const serverNow = () => clock.now() + (faults?.skewMs ?? 0);
+  // The engine's and the hub's timeline (event and transaction times, order update times) follows
+  // the skew forward but never steps back: a venue's matching engine does not stamp a cancel
+  // before the order it cancels. A skew moved backwards (or cleared) holds that clock still until
+  // the skewed time catches up; serverTime and timestamp checks follow the skew at once.
+  let timeline = Number.NEGATIVE_INFINITY;
   const serverClock: Clock = {
-    now: serverNow,
+    now: () => {
+      const now = serverNow();
+      if (now > timeline) timeline = now;
+      return timeline;
+    },
     setTimeout: (cb, ms) => clock.setTimeout(cb, ms),
     clearTimeout: (t) => clock.clearTimeout(t),
   };
