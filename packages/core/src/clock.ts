@@ -1,3 +1,4 @@
+import { describeValue } from './describe.js';
 import { InvalidInputError } from './errors.js';
 
 /** An opaque timer handle returned by {@link Clock.setTimeout}. */
@@ -165,7 +166,7 @@ export function validateRecvWindow(recvWindow: unknown): number {
     recvWindow > MAX_RECV_WINDOW
   ) {
     throw new InvalidInputError(
-      `recvWindow must be a whole number of milliseconds from 1 to ${MAX_RECV_WINDOW} (default ${DEFAULT_RECV_WINDOW}), got ${String(recvWindow)}`,
+      `recvWindow must be a whole number of milliseconds from 1 to ${MAX_RECV_WINDOW} (default ${DEFAULT_RECV_WINDOW}), got ${describeValue(recvWindow)}`,
       { field: 'recvWindow' },
     );
   }
