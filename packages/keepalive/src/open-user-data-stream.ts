@@ -262,6 +262,10 @@ function check(options: OpenUserDataStreamOptions): Checked {
   if (options.waitForOpen !== undefined && typeof options.waitForOpen !== 'boolean') {
     throw invalid('waitForOpen must be a boolean', 'waitForOpen');
   }
+  // Checked here: a non-signal failed later inside opening with a TypeError (removeEventListener).
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw invalid('signal must be an AbortSignal (e.g. AbortSignal.timeout(10_000))', 'signal');
+  }
   return {
     venue,
     apiKey,
