@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import {
   backoffDelay,
   type Clock,
+  describeValue,
   ErrorCode,
   InvalidInputError,
   TransportError,
@@ -202,7 +203,7 @@ export abstract class BaseLease extends EventEmitter<LeaseEvents> implements Lea
       const v = options[field];
       if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0)) {
         throw new InvalidInputError(
-          `@userstream/keepalive: ${field} must be a positive number of ms, got ${String(v)}`,
+          `@userstream/keepalive: ${field} must be a positive number of ms, got ${describeValue(v)}`,
           {
             field,
           },

@@ -4,6 +4,7 @@ import {
   ClosedError,
   createSigner,
   defineVenue,
+  describeValue,
   ErrorCode,
   getVenue,
   InvalidInputError,
@@ -154,7 +155,7 @@ function resolveVenue(venue: unknown): VenueProfile {
 function positive(value: unknown, field: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw invalid(`${field} must be a positive number of milliseconds, got ${String(value)}`, field);
+    throw invalid(`${field} must be a positive number of milliseconds, got ${describeValue(value)}`, field);
   }
   // Node fires a timer above 2^31-1 ms after 1 ms.
   return validateDuration(value, field, { prefix: '@userstream/keepalive' });

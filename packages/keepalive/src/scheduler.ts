@@ -1,6 +1,7 @@
 import {
   type Clock,
   type ClockTimer,
+  describeValue,
   InvalidInputError,
   systemClock,
   validateDuration,
@@ -419,7 +420,7 @@ function positiveInt(value: unknown, field: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
     throw new InvalidInputError(
-      `@userstream/keepalive: ${field} must be a positive whole number, got ${String(value)}`,
+      `@userstream/keepalive: ${field} must be a positive whole number, got ${describeValue(value)}`,
       {
         field,
       },
@@ -432,7 +433,7 @@ function nonNegative(value: unknown, field: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new InvalidInputError(
-      `@userstream/keepalive: ${field} must be a number >= 0, got ${String(value)}`,
+      `@userstream/keepalive: ${field} must be a number >= 0, got ${describeValue(value)}`,
       {
         field,
       },
