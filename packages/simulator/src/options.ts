@@ -1,4 +1,4 @@
-import { type Clock, InvalidInputError, systemClock, validateDuration } from '@userstream/core';
+import { type Clock, describeValue, InvalidInputError, systemClock, validateDuration } from '@userstream/core';
 import type { AccountSpec } from './accounts.js';
 import type { Logger } from './diagnostics.js';
 import {
@@ -85,7 +85,7 @@ function fail(message: string, field: string): never {
 function positive(value: unknown, field: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    fail(`${field} must be a positive number of milliseconds, got ${String(value)}`, field);
+    fail(`${field} must be a positive number of milliseconds, got ${describeValue(value)}`, field);
   }
   // Node fires a timer above 2^31-1 ms after 1 ms: a 2^31 ms ping interval would be a ping storm.
   return validateDuration(value, field, { prefix: '@userstream/simulator' });
@@ -94,7 +94,7 @@ function positive(value: unknown, field: string, fallback: number): number {
 function positiveInt(value: unknown, field: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    fail(`${field} must be a whole number of at least 1, got ${String(value)}`, field);
+    fail(`${field} must be a whole number of at least 1, got ${describeValue(value)}`, field);
   }
   return value;
 }
@@ -104,7 +104,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   if (typeof options !== 'object' || options === null) fail('options must be an object', 'options');
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    fail(`port must be 0 to 65535, got ${String(port)}`, 'port');
+    fail(`port must be 0 to 65535, got ${describeValue(port)}`, 'port');
   const host = options.host ?? DEFAULT_HOST;
   if (typeof host !== 'string' || host.length === 0) fail('host must be a host name or IP address', 'host');
   const clock = options.clock ?? systemClock;
@@ -121,7 +121,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     );
   }
   const seed = options.seed ?? DEFAULT_SIM_SEED;
-  if (!Number.isSafeInteger(seed)) fail(`seed must be an integer, got ${String(seed)}`, 'seed');
+  if (!Number.isSafeInteger(seed)) fail(`seed must be an integer, got ${describeValue(seed)}`, 'seed');
   if (options.accounts !== undefined && (!Array.isArray(options.accounts) || options.accounts.length === 0)) {
     fail(
       'accounts must be a non-empty array of account specs (or left out for the three defaults)',

@@ -315,3 +315,19 @@ describe('bound off loopback', () => {
     }
   });
 });
+
+test('option values String() cannot print (null prototype, {"toString":1}) get USERSTREAM_INVALID_CONFIG, not a TypeError', async () => {
+  for (const o of [
+    { port: Object.create(null) },
+    { seed: JSON.parse('{"toString":1}') },
+    { wsApiLimits: { maxActiveSubscriptions: Object.create(null) } },
+    { pingIntervalMs: Object.create(null) },
+  ]) {
+    const error = await startSimulator(o as never).then(
+      (s) => s.close().then(() => undefined),
+      (e: unknown) => e,
+    );
+    expect(UserstreamError.isInstance(error), Object.keys(o).join()).toBe(true);
+    expect(error).toMatchObject({ code: ErrorCode.InvalidConfig });
+  }
+});
