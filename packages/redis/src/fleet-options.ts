@@ -1,5 +1,6 @@
 import {
   type Clock,
+  describeValue,
   getVenue,
   InvalidInputError,
   type KeyMaterial,
@@ -123,7 +124,7 @@ function invalid(message: string, field: string): InvalidInputError {
 function positive(value: unknown, field: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw invalid(`${field} must be a positive number, got ${String(value)}`, field);
+    throw invalid(`${field} must be a positive number, got ${describeValue(value)}`, field);
   }
   return value;
 }
