@@ -18,6 +18,8 @@ const SECRET_FIELDS = [
   'x-bh-apikey',
   'x-coins-apikey',
   'apiKey',
+  'authorization',
+  'proxy-authorization',
 ];
 
 const fieldAlternation = SECRET_FIELDS.join('|');
@@ -25,10 +27,37 @@ const fieldAlternation = SECRET_FIELDS.join('|');
 const PARAM_PATTERN = new RegExp(`((?:^|[?&\\s])(?:${fieldAlternation})=)([^&\\s"',;}]+)`, 'gi');
 /** `"listenKey":"abc"` in JSON. */
 const JSON_PATTERN = new RegExp(`("(?:${fieldAlternation})"\\s*:\\s*")([^"]*)`, 'gi');
+/** `'listenKey': 'abc'` (a Python repr) and `listenKey: 'abc'` (`util.inspect`). */
+const QUOTED_PATTERN = new RegExp(
+  `((?:^|[\\s{,(])['"]?(?:${fieldAlternation})['"]?\\s*[:=]\\s*')([^']*)`,
+  'gi',
+);
+/** `X-MBX-APIKEY: abc` (a header line a proxy quotes), `Authorization: Bearer abc`. */
+const HEADER_PATTERN = new RegExp(
+  `((?:^|[\\s{,;(])(?:${fieldAlternation})\\s*:\\s*)(?!['"\\s])((?:(?:Bearer|Basic)\\s+)?[^\\s,;'"}]+)`,
+  'gi',
+);
 /** A listenKey in a stream path: `/ws/<key>`, `/openapi/ws/<key>`, `streams=<key>`. */
 const PATH_PATTERN = /(\/ws\/|streams=)([A-Za-z0-9_-]{16,})/g;
 /** PEM blocks. */
 const PEM_PATTERN = /-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g;
+
+/*
+ * Secrets by their shape, for what no field name announces and no caller named (a venue quoting
+ * another client's request, a proxy's own words): HMAC-SHA256 signatures are 64 hex digits;
+ * RSA and Ed25519 signatures are 88+ characters of base64; API keys, listenKeys and tokens are
+ * long runs of letters and digits. Ordinary messages (ids, times, paths, event names) hold no
+ * run of 40 letters and digits mixed, so they pass untouched.
+ */
+/** 40 or more letters and digits, with both (hex signatures and git hashes included). */
+const OPAQUE_PATTERN =
+  /(?<![A-Za-z0-9+/])(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{40,}(?![A-Za-z0-9+/])/g;
+/** 64 or more characters of base64 with upper case, lower case and digits, optional padding. */
+const BASE64_PATTERN = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{64,}={0,2}(?![A-Za-z0-9+/=])/g;
+
+function redactBase64(match: string): string {
+  return /[A-Z]/.test(match) && /[a-z]/.test(match) && /[0-9]/.test(match) ? REDACTED : match;
+}
 
 const SECRET_KEY_NAMES = new Set(SECRET_FIELDS.map((f) => f.toLowerCase()));
 
@@ -50,7 +79,11 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
     .replace(PEM_PATTERN, REDACTED)
     .replace(PARAM_PATTERN, (_m, prefix: string) => `${prefix}${REDACTED}`)
     .replace(JSON_PATTERN, (_m, prefix: string) => `${prefix}${REDACTED}`)
-    .replace(PATH_PATTERN, (_m, prefix: string) => `${prefix}${REDACTED}`);
+    .replace(QUOTED_PATTERN, (_m, prefix: string) => `${prefix}${REDACTED}`)
+    .replace(HEADER_PATTERN, (_m, prefix: string) => `${prefix}${REDACTED}`)
+    .replace(PATH_PATTERN, (_m, prefix: string) => `${prefix}${REDACTED}`)
+    .replace(BASE64_PATTERN, redactBase64)
+    .replace(OPAQUE_PATTERN, REDACTED);
 }
 
 /**
