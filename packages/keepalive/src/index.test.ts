@@ -31,6 +31,7 @@ describe('public surface', () => {
         "createScheduler",
         "fingerprint",
         "isTerminalStatus",
+        "leaseRegistryOf",
         "openUserDataStream",
         "sameLeaseKey",
         "silentLogger",

@@ -37,7 +37,7 @@ export {
   type LeaseStatus,
 } from './lease.js';
 export { createLeaseKey, fingerprint, type LeaseKey, LeaseKeyMap, sameLeaseKey } from './lease-key.js';
-export { LeaseRegistry } from './lease-registry.js';
+export { LeaseRegistry, leaseRegistryOf } from './lease-registry.js';
 export {
   createMemoryLeaseStore,
   type LeaseKind,

@@ -1,5 +1,6 @@
 import type { BaseLease } from './lease.js';
 import { type LeaseKey, LeaseKeyMap } from './lease-key.js';
+import type { Scheduler } from './scheduler.js';
 
 interface Entry {
   lease: BaseLease;
@@ -81,4 +82,21 @@ export class LeaseRegistry {
     }
     await entry.closing;
   }
+}
+
+/**
+ * Registries by scheduler: `openUserDataStream()` calls that pass the same scheduler share
+ * leases. The scheduler itself is a generic timer heap and knows nothing of leases; this side
+ * table forgets a registry with its scheduler.
+ */
+const registries = new WeakMap<Scheduler, LeaseRegistry>();
+
+/** The leases shared by every `openUserDataStream()` call made with `scheduler` (for dashboards and tests). */
+export function leaseRegistryOf(scheduler: Scheduler): LeaseRegistry {
+  let registry = registries.get(scheduler);
+  if (!registry) {
+    registry = new LeaseRegistry();
+    registries.set(scheduler, registry);
+  }
+  return registry;
 }

@@ -23,6 +23,7 @@ import * as streamPackage from '@userstream/stream';
 import type { MirrorRestSource } from './account-mirror.js';
 import type { BaseLease, LeaseRetryOptions } from './lease.js';
 import { createLeaseKey, type LeaseKey } from './lease-key.js';
+import { leaseRegistryOf } from './lease-registry.js';
 import { createMemoryLeaseStore, type LeaseStore } from './lease-store.js';
 import { ListenKeyLease, type ListenKeyRestClient } from './listen-key-lease.js';
 import { ListenTokenLease, type ListenTokenRestClient } from './listen-token-lease.js';
@@ -416,7 +417,7 @@ async function openChecked(
   if (c.venue.protocol === 'wsApi') {
     handle = await openWsApi(factories, c, restOptions, streamBase, group, closeScheduler);
   } else {
-    const registry = c.scheduler.leases;
+    const registry = leaseRegistryOf(c.scheduler);
     let lease: ListenKeyLease | ListenTokenLease;
     try {
       lease = await registry.acquire<ListenKeyLease | ListenTokenLease>(

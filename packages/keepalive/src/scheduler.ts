@@ -7,7 +7,6 @@ import {
   validateDuration,
 } from '@userstream/core';
 import { channels } from './diagnostics.js';
-import { LeaseRegistry } from './lease-registry.js';
 import { isLogger, type Logger, silentLogger } from './logger.js';
 import { type HeapItem, TimerHeap } from './timer-heap.js';
 
@@ -112,11 +111,6 @@ export interface SchedulerStats {
  */
 export interface Scheduler {
   readonly clock: Clock;
-  /**
-   * The leases renewed by this scheduler, by account+market. `openUserDataStream()` calls that
-   * pass the same scheduler share leases through it (refcounted).
-   */
-  readonly leases: LeaseRegistry;
   add(task: ScheduledTask): Job;
   /**
    * Holds every job of `group` until `until` (epoch ms): a 429's `Retry-After` or a 418 ban.
@@ -166,7 +160,6 @@ class JobImpl implements Job, HeapItem {
 
 class SchedulerImpl implements Scheduler {
   readonly clock: Clock;
-  readonly leases = new LeaseRegistry();
   readonly #heap = new TimerHeap<JobImpl>();
   readonly #holds = new Map<string, number>();
   readonly #maxInFlight: number;

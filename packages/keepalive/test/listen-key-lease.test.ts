@@ -8,6 +8,7 @@ import {
   type LeaseEvents,
   type LeaseStore,
   ListenKeyLease,
+  leaseRegistryOf,
   type Scheduler,
 } from '../src/index.js';
 import { captureOutput, DAY, HOUR, live, MIN, seededRandom, settle } from './helpers.js';
@@ -291,9 +292,9 @@ describe('ListenKeyLease against the simulator', () => {
       return makeLease().lease;
     };
     const [a, b, c] = await Promise.all([
-      scheduler.leases.acquire(key, create, (l) => l.start()),
-      scheduler.leases.acquire(key, create, (l) => l.start()),
-      scheduler.leases.acquire(key, create, (l) => l.start()),
+      leaseRegistryOf(scheduler).acquire(key, create, (l) => l.start()),
+      leaseRegistryOf(scheduler).acquire(key, create, (l) => l.start()),
+      leaseRegistryOf(scheduler).acquire(key, create, (l) => l.start()),
     ]);
     expect(made).toBe(1);
     expect(a).toBe(b);
@@ -301,12 +302,12 @@ describe('ListenKeyLease against the simulator', () => {
     expect(sim.record.requestCount('POST', PATH)).toBe(1);
     await live(clock, scheduler, 2 * HOUR);
     expect(sim.record.keepalives(a.credential as string).length).toBeLessThanOrEqual(5);
-    await scheduler.leases.release(key, a);
-    await scheduler.leases.release(key, b);
+    await leaseRegistryOf(scheduler).release(key, a);
+    await leaseRegistryOf(scheduler).release(key, b);
     expect(sim.record.requestCount('DELETE', PATH)).toBe(0);
-    await scheduler.leases.release(key, c);
+    await leaseRegistryOf(scheduler).release(key, c);
     expect(sim.record.requestCount('DELETE', PATH)).toBe(1);
-    expect(scheduler.leases.size).toBe(0);
+    expect(leaseRegistryOf(scheduler).size).toBe(0);
   });
 
   it('a failed first POST rejects every concurrent opener and leaves nothing behind', async () => {
@@ -314,12 +315,12 @@ describe('ListenKeyLease against the simulator', () => {
     const key = createLeaseKey({ venue, apiKey: sim.accounts[0]!.apiKey });
     sim.faults.ban({ venue: 'binance-usdm', durationMs: HOUR });
     const results = await Promise.allSettled([
-      scheduler.leases.acquire(
+      leaseRegistryOf(scheduler).acquire(
         key,
         () => makeLease().lease,
         (l) => l.start(),
       ),
-      scheduler.leases.acquire(
+      leaseRegistryOf(scheduler).acquire(
         key,
         () => makeLease().lease,
         (l) => l.start(),
@@ -327,18 +328,18 @@ describe('ListenKeyLease against the simulator', () => {
     ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect((results[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'USERSTREAM_IP_BANNED' });
-    expect(scheduler.leases.size).toBe(0);
+    expect(leaseRegistryOf(scheduler).size).toBe(0);
     expect(scheduler.stats.jobs).toBe(0);
     expect(await store.get(key)).toBeUndefined();
     // After the ban, a new open starts cleanly.
     await clock.advance(HOUR);
-    const lease = await scheduler.leases.acquire(
+    const lease = await leaseRegistryOf(scheduler).acquire(
       key,
       () => makeLease().lease,
       (l) => l.start(),
     );
     expect(lease.state().status).toBe('active');
-    await scheduler.leases.release(key, lease);
+    await leaseRegistryOf(scheduler).release(key, lease);
   });
 
   it('never puts the listenKey or API key in events, state, diagnostics or logs', async () => {

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AccountMirror,
   createScheduler,
+  leaseRegistryOf,
   type OpenUserDataStreamOptions,
   type Scheduler,
   type UserDataStreamHandle,
@@ -110,7 +111,7 @@ describe('openUserDataStream over listenKeys (compressed clock)', () => {
     expect(sim.record.requestCount('DELETE', path)).toBe(1);
     await until(() => sim.record.connections === 0, 2_000, 'the server to see the socket closed');
     expect(scheduler.stats.scheduled).toBe(0);
-    expect(scheduler.leases.size).toBe(0);
+    expect(leaseRegistryOf(scheduler).size).toBe(0);
   });
 
   it('survives every listenKey fault the simulator offers, and the mirror still equals the exchange', async () => {
@@ -232,7 +233,7 @@ describe('openUserDataStream over listenKeys (compressed clock)', () => {
     }
     open.push(...streams);
     // One lease per account+market (portfolio margin shares USD-M's book, not its listenKey).
-    expect(scheduler.leases.size).toBe(sim.accounts.length * markets.length);
+    expect(leaseRegistryOf(scheduler).size).toBe(sim.accounts.length * markets.length);
     const seen = new Set<UserDataStreamHandle>();
     for (const s of streams) s.on('event', () => seen.add(s));
     for (const account of sim.accounts) {
@@ -244,7 +245,7 @@ describe('openUserDataStream over listenKeys (compressed clock)', () => {
     for (const s of streams) expect(s.lease.state().status).toBe('active');
     for (const s of open.splice(0)) await s.close();
     await until(() => sim.record.connections === 0, 2_000, 'every socket closed');
-    expect(scheduler.leases.size).toBe(0);
+    expect(leaseRegistryOf(scheduler).size).toBe(0);
     expect(scheduler.stats.scheduled).toBe(0);
   });
 
