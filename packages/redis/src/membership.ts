@@ -1,5 +1,11 @@
 import { EventEmitter } from 'node:events';
-import { type Clock, type ClockTimer, InvalidInputError, systemClock } from '@userstream/core';
+import {
+  type Clock,
+  type ClockTimer,
+  InvalidInputError,
+  systemClock,
+  validateDuration,
+} from '@userstream/core';
 import { type Logger, silentLogger } from '@userstream/keepalive';
 import type { Redis } from 'ioredis';
 import { channels } from './diagnostics.js';
@@ -99,6 +105,9 @@ export class Membership extends EventEmitter<MembershipEvents> {
         { field: 'ttlMs' },
       );
     }
+    // The heartbeat is a Node timer (fired after 1 ms above 2^31-1 ms); the TTL is held to the same bound.
+    validateDuration(heartbeatMs, 'heartbeatMs', { prefix: '@userstream/redis' });
+    validateDuration(ttlMs, 'ttlMs', { prefix: '@userstream/redis' });
     this.#redis = options.redis;
     this.workerId = options.workerId;
     this.prefix = checkPrefix(options.prefix, 'membership');
