@@ -1,4 +1,10 @@
-import { type Clock, describeValue, InvalidInputError, systemClock, validateDuration } from '@userstream/core';
+import {
+  type Clock,
+  describeValue,
+  InvalidInputError,
+  systemClock,
+  validateDuration,
+} from '@userstream/core';
 import type { AccountSpec } from './accounts.js';
 import type { Logger } from './diagnostics.js';
 import {
