@@ -91,15 +91,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let faults: FaultController | undefined;
   const serverNow = () => clock.now() + (faults?.skewMs ?? 0);
   // The engine's and the hub's timeline (event and transaction times, order update times) follows
-  // the skew forward but never steps back: a venue's matching engine does not stamp a cancel
-  // before the order it cancels. A skew moved backwards (or cleared) holds that clock still until
-  // the skewed time catches up; serverTime and timestamp checks follow the skew at once.
-  let timeline = Number.NEGATIVE_INFINITY;
+  // a skew forward but never steps back: a venue's matching engine does not stamp a cancel before
+  // the order it cancels. After a skew moved back (or was cleared) the timeline keeps the largest
+  // skew it saw and runs on at the clock's pace; serverTime and timestamp checks follow the skew
+  // at once.
+  let timelineSkew = 0;
   const serverClock: Clock = {
     now: () => {
-      const now = serverNow();
-      if (now > timeline) timeline = now;
-      return timeline;
+      const skew = faults?.skewMs ?? 0;
+      if (skew > timelineSkew) timelineSkew = skew;
+      return clock.now() + timelineSkew;
     },
     setTimeout: (cb, ms) => clock.setTimeout(cb, ms),
     clearTimeout: (t) => clock.clearTimeout(t),
