@@ -22,6 +22,9 @@ export interface InnerStream extends AsyncIterable<unknown> {
   readonly state: string;
   readonly stats: unknown;
   close(): Promise<void>;
+  /** Whether the stream holds its process alive (`@userstream/stream` streams do until closed). */
+  ref?(): unknown;
+  unref?(): unknown;
 }
 
 /** What a managed stream exposes of its lease: read-only state and lifecycle events. */
@@ -92,6 +95,7 @@ export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEv
   readonly #hooks: ManagedStreamHooks;
   readonly #replaceable: boolean;
   readonly #detachers = new Map<InnerStream, () => void>();
+  #unref = false;
 
   constructor(options: {
     inner: InnerStream;
@@ -155,6 +159,23 @@ export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEv
   }
 
   /**
+   * Lets the process exit while the stream is reconnecting (by default an open stream keeps its
+   * process alive until `close()`); a connected socket still holds it, as any socket does.
+   */
+  unref(): this {
+    this.#unref = true;
+    this.#inner.unref?.();
+    return this;
+  }
+
+  /** Keeps the process alive until `close()` again (the default). */
+  ref(): this {
+    this.#unref = false;
+    this.#inner.ref?.();
+    return this;
+  }
+
+  /**
    * Replaces the underlying stream (WebSocket API recreation). The new one is attached first;
    * then the old one is closed. Emits `gap`: continuity across two subscriptions is not proven.
    */
@@ -164,6 +185,7 @@ export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEv
       return;
     }
     const previous = this.#inner;
+    if (this.#unref) next.unref?.();
     this.#inner = next;
     this.#attach(next);
     this.#detach(previous);

@@ -11,6 +11,7 @@ import {
   type KeyMaterial,
   type Signer,
   systemClock,
+  TransportError,
   UserstreamError,
   type VenueProfile,
   type VenueProfileInput,
@@ -384,7 +385,27 @@ export async function openUserDataStreamWith(
   return openChecked(factories, check(options), options);
 }
 
+/** Longest interval Node accepts; the hold never does anything when it fires. */
+const HOLD_INTERVAL_MS = 2 ** 31 - 1;
+
 async function openChecked(
+  factories: Factories,
+  c: Checked,
+  options: OpenUserDataStreamOptions,
+): Promise<UserDataStreamHandle> {
+  // Every timer below (REST retries, lease jobs, reconnects) is unref'd on purpose: this holds the
+  // process until opening settles, so `await openUserDataStream()` resolves or rejects, and never
+  // leaves an unsettled top-level await (exit 13, nothing printed) when the venue is unreachable.
+  // Once open, the stream holds the process itself until close().
+  const hold = setInterval(() => {}, HOLD_INTERVAL_MS);
+  try {
+    return await openHeld(factories, c, options);
+  } finally {
+    clearInterval(hold);
+  }
+}
+
+async function openHeld(
   factories: Factories,
   c: Checked,
   options: OpenUserDataStreamOptions,
@@ -506,7 +527,7 @@ async function openChecked(
       },
     });
   }
-  if (options.waitForOpen !== false) await waitOpen(handle, options.signal);
+  if (options.waitForOpen !== false) await waitOpen(handle, options.signal, openTimeoutOf(options));
   return handle;
 }
 
@@ -590,14 +611,45 @@ async function openWsApi(
   return handle;
 }
 
+/** The first open's deadline: the stream's `openTimeoutMs` (real milliseconds), as it would use. */
+function openTimeoutOf(options: OpenUserDataStreamOptions): number {
+  const value = (options.stream as { openTimeoutMs?: unknown } | undefined)?.openTimeoutMs;
+  return typeof value === 'number' && Number.isFinite(value) && value > 0
+    ? value
+    : streamPackage.DEFAULT_OPEN_TIMEOUT_MS;
+}
+
 /**
- * Waits for the first `open`. Fails (and releases everything) when the signal aborts, or when
- * the venue rejects the subscription in a way retrying cannot fix (a bad key or signature).
+ * Waits for the first `open`. Fails (and releases everything) when the signal aborts, when the
+ * venue rejects the subscription in a way retrying cannot fix (a bad key or signature), or when
+ * the stream has not opened within `timeoutMs` of real time (an unreachable or refusing venue:
+ * a typed USERSTREAM_TIMEOUT saying what was tried, rather than a caller waiting forever).
  */
-async function waitOpen(handle: UserDataStreamHandle, signal: AbortSignal | undefined): Promise<void> {
+async function waitOpen(
+  handle: UserDataStreamHandle,
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+): Promise<void> {
   let onAbort: (() => void) | undefined;
   let onError: ((error: unknown) => void) | undefined;
+  let onReconnecting: ((info: { attempt?: number; reason?: string }) => void) | undefined;
+  let deadline: ReturnType<typeof setTimeout> | undefined;
   const failed = new Promise<never>((_, reject) => {
+    let attempts = 0;
+    let last: string | undefined;
+    onReconnecting = (info) => {
+      attempts++;
+      last = info?.reason;
+    };
+    handle.on('reconnecting', onReconnecting);
+    deadline = setTimeout(() => {
+      reject(
+        new TransportError(
+          `@userstream/keepalive: the ${handle.lease.key.venue} stream did not open within ${timeoutMs} ms (${attempts} failed connection attempt${attempts === 1 ? '' : 's'}${last ? `, last: ${last}` : ''}); check the network and the venue's stream URL, raise stream.openTimeoutMs, or pass waitForOpen: false to keep trying in the background`,
+          { timeout: true, retryable: true, details: { timeoutMs, attempts, reason: last } },
+        ),
+      );
+    }, timeoutMs);
     onError = (error: unknown) => {
       const e = error as UserstreamError;
       if (e?.code === ErrorCode.Exchange && e.isRetryable === false) reject(e);
@@ -618,7 +670,9 @@ async function waitOpen(handle: UserDataStreamHandle, signal: AbortSignal | unde
       ? error
       : new ClosedError('@userstream/keepalive: opening failed', { cause: error });
   } finally {
+    clearTimeout(deadline);
     if (onError) handle.off('error', onError);
+    if (onReconnecting) handle.off('reconnecting', onReconnecting);
     if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }

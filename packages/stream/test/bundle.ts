@@ -2,15 +2,21 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const pkg = fileURLToPath(new URL('..', import.meta.url));
+const streamPkg = fileURLToPath(new URL('..', import.meta.url));
 const packages = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * Bundles `entries` (paths relative to the package) into `node_modules/.cache/<name>/` as ESM for
- * a child process, with the sibling packages taken from their SOURCES (as the tests' aliases do),
- * so a child runs the code under test and not a stale `dist`. `ws` stays external (a CommonJS package, resolved from this package at run time).
+ * Bundles `entries` (paths relative to `pkg`, this package by default) into
+ * `<pkg>/node_modules/.cache/<name>/` as ESM for a child process, with the sibling packages taken
+ * from their SOURCES (as the tests' aliases do), so a child runs the code under test and not a
+ * stale `dist`. `external` (CommonJS packages such as ws and undici) are resolved from `pkg` at
+ * run time.
  */
-export function bundleForChild(name: string, entries: Record<string, string>): string {
+export function bundleForChild(
+  name: string,
+  entries: Record<string, string>,
+  { pkg = streamPkg, external = ['ws'] }: { pkg?: string; external?: string[] } = {},
+): string {
   const out = `${pkg}node_modules/.cache/${name}/`;
   mkdirSync(out, { recursive: true });
   const config = `${out}tsup.config.mjs`;
@@ -24,7 +30,7 @@ export function bundleForChild(name: string, entries: Record<string, string>): s
   splitting: false,
   silent: true,
   noExternal: [/^@userstream\\//, /^zod/],
-  external: ['ws'],
+  external: ${JSON.stringify(external)},
   esbuildPlugins: [{
     name: 'userstream-sources',
     setup(build) {
