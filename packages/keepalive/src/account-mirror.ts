@@ -7,6 +7,7 @@ import {
   systemClock,
   TransportError,
   UserstreamError,
+  validateDuration,
 } from '@userstream/core';
 import {
   applyEvent,
@@ -241,6 +242,9 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
         field: 'retry',
       });
     }
+    // Snapshot retries wait on Node timers: above 2^31-1 ms one fires after 1 ms.
+    validateDuration(this.#retryBase, 'retry.baseDelayMs', { prefix: '@userstream/keepalive' });
+    validateDuration(this.#retryMax, 'retry.maxDelayMs', { prefix: '@userstream/keepalive' });
     const opts = symbol === undefined ? undefined : { symbol };
     this.#takeSnapshot = snapshot
       ? snapshot

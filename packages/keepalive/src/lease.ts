@@ -8,6 +8,7 @@ import {
   InvalidInputError,
   TransportError,
   UserstreamError,
+  validateDuration,
 } from '@userstream/core';
 import { channels } from './diagnostics.js';
 import { LeaseConflictError, LeaseErrorCode } from './errors.js';
@@ -198,6 +199,9 @@ export abstract class BaseLease extends EventEmitter<LeaseEvents> implements Lea
         field: 'retry',
       });
     }
+    // Backoff delays are Node timers: above 2^31-1 ms one fires after 1 ms (a retry storm).
+    validateDuration(this.retryBase, 'retry.baseDelayMs', { prefix: '@userstream/keepalive' });
+    validateDuration(this.retryMax, 'retry.maxDelayMs', { prefix: '@userstream/keepalive' });
     this.#dispose = options.dispose;
     for (const field of ['ownershipTtlMs', 'ownershipRenewMs'] as const) {
       const v = options[field];
@@ -209,6 +213,7 @@ export abstract class BaseLease extends EventEmitter<LeaseEvents> implements Lea
           },
         );
       }
+      if (v !== undefined) validateDuration(v, field, { prefix: '@userstream/keepalive' });
     }
     if (
       options.ownershipRenewMs !== undefined &&

@@ -1,4 +1,4 @@
-import { ErrorCode, ExchangeCode, InvalidInputError } from '@userstream/core';
+import { ErrorCode, ExchangeCode, InvalidInputError, validateDuration } from '@userstream/core';
 import { BaseLease, type BaseLeaseOptions } from './lease.js';
 import type { RateLimitView } from './scheduler.js';
 
@@ -47,6 +47,8 @@ export class ListenKeyLease extends BaseLease {
         { field: 'renewIntervalMs' },
       );
     }
+    validateDuration(options.renewIntervalMs, 'renewIntervalMs', { prefix: '@userstream/keepalive' });
+    validateDuration(options.validityMs, 'validityMs', { prefix: '@userstream/keepalive' });
     this.#rest = rest;
     this.#opts = options.symbol === undefined ? undefined : { symbol: options.symbol };
     this.#renewIntervalMs = options.renewIntervalMs;

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@userstream/core';
+import { InvalidInputError, validateDuration } from '@userstream/core';
 import { BaseLease, type BaseLeaseOptions } from './lease.js';
 import type { RateLimitView } from './scheduler.js';
 
@@ -55,7 +55,10 @@ export class ListenTokenLease extends BaseLease {
     this.#renewAt = renewAt;
     this.#opts = {};
     if (options.symbol !== undefined) this.#opts.symbol = options.symbol;
-    if (options.validityMs !== undefined) this.#opts.validityMs = options.validityMs;
+    if (options.validityMs !== undefined)
+      this.#opts.validityMs = validateDuration(options.validityMs, 'validityMs', {
+        prefix: '@userstream/keepalive',
+      });
   }
 
   /** The REST client this lease renews through. */

@@ -1,9 +1,15 @@
+import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type VenueProfile, VirtualClock } from '@userstream/core';
 import { type Simulator, startSimulator } from '@userstream/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScheduler, type OpenUserDataStreamOptions, openUserDataStream } from '../src/index.js';
+import {
+  createAccountMirror,
+  createScheduler,
+  type OpenUserDataStreamOptions,
+  openUserDataStream,
+} from '../src/index.js';
 import { tick } from './helpers.js';
 
 let sim: Simulator;
@@ -112,4 +118,25 @@ describe('issue 16 item 9: keepalive durations beyond 2^31-1 ms', () => {
       expect(got).toMatch(new RegExp(`^USERSTREAM_INVALID_CONFIG: @userstream/keepalive: ${field} must be`));
     },
   );
+
+  it('lease.retry.maxDelayMs = 2^31 is refused naming it (a renewal retry storm otherwise)', async () => {
+    const got = await refusal(
+      options(sim.venue('binance-usdm'), { lease: { retry: { maxDelayMs: 2 ** 31 } } }),
+    );
+    expect(got).toMatch(/^USERSTREAM_INVALID_CONFIG: @userstream\/keepalive: retry\.maxDelayMs must be/);
+  });
+
+  it('AccountMirror retry.maxDelayMs = 2^31 is refused naming it', () => {
+    let got = 'no error';
+    try {
+      createAccountMirror({
+        stream: new EventEmitter() as never,
+        snapshot: () => new Promise(() => {}),
+        retry: { maxDelayMs: 2 ** 31 },
+      }).close();
+    } catch (error) {
+      got = `${(error as { code?: string }).code}: ${(error as Error).message}`;
+    }
+    expect(got).toMatch(/^USERSTREAM_INVALID_CONFIG: @userstream\/keepalive: retry\.maxDelayMs must be/);
+  });
 });
