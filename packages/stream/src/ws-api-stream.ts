@@ -51,6 +51,8 @@ interface Pending {
   readonly timer: ClockTimer;
   /** The secrets this request carried (API key, signature, listenToken): never echoed back. */
   readonly secrets: readonly string[];
+  /** Runs on success before `resolve`, in the same turn as the response frame (see #doSubscribe). */
+  readonly onOk?: ((result: unknown) => void) | undefined;
 }
 
 interface Member {
@@ -362,7 +364,14 @@ export class WsApiSession extends Transport {
     const auth = member.auth;
     let result: Json;
     try {
-      result = (await this.#subscribeRequest(link, auth, true)) as Json;
+      // Route the subscription id as soon as its response is read: events the venue sends right
+      // behind the response arrive in the same socket read, before this function resumes.
+      const route = (r: unknown) => {
+        const id = (r as Json | undefined)?.subscriptionId;
+        if (typeof id === 'number' && member.auth === auth && !link.routes.has(id))
+          link.routes.set(id, member);
+      };
+      result = (await this.#subscribeRequest(link, auth, true, route)) as Json;
     } catch (error) {
       if (member.auth === auth) this.#subscribeFailed(link, member, error as UserstreamError);
       // Otherwise the credential was replaced meanwhile: the refusal was about the old one, and
@@ -386,19 +395,29 @@ export class WsApiSession extends Transport {
     link.routes.set(id, member);
   }
 
-  async #subscribeRequest(link: Link, auth: WsApiAuth, retryClock: boolean): Promise<unknown> {
+  async #subscribeRequest(
+    link: Link,
+    auth: WsApiAuth,
+    retryClock: boolean,
+    onOk?: (result: unknown) => void,
+  ): Promise<unknown> {
     try {
       if (auth.type === 'listenToken') {
-        return await this.#request(link, 'userDataStream.subscribe.listenToken', { listenToken: auth.token });
+        return await this.#request(
+          link,
+          'userDataStream.subscribe.listenToken',
+          { listenToken: auth.token },
+          onOk,
+        );
       }
       if (auth.type === 'logon') {
         if (!this.#loggedOn.has(link)) {
           await this.#request(link, 'session.logon', await this.#signed(auth));
           this.#loggedOn.add(link);
         }
-        return await this.#request(link, 'userDataStream.subscribe');
+        return await this.#request(link, 'userDataStream.subscribe', undefined, onOk);
       }
-      return await this.#request(link, 'userDataStream.subscribe.signature', await this.#signed(auth));
+      return await this.#request(link, 'userDataStream.subscribe.signature', await this.#signed(auth), onOk);
     } catch (error) {
       const e = error as UserstreamError;
       if (
@@ -407,7 +426,7 @@ export class WsApiSession extends Transport {
         e.exchangeCode === ExchangeCode.TimestampOutsideRecvWindow
       ) {
         await this.#syncTime(link);
-        return this.#subscribeRequest(link, auth, false);
+        return this.#subscribeRequest(link, auth, false, onOk);
       }
       throw error;
     }
@@ -524,7 +543,7 @@ export class WsApiSession extends Transport {
 
   // ---- requests ----
 
-  #request(link: Link, method: string, params?: Json): Promise<unknown> {
+  #request(link: Link, method: string, params?: Json, onOk?: (result: unknown) => void): Promise<unknown> {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       const timer = this.options.clock.setTimeout(() => {
@@ -539,7 +558,7 @@ export class WsApiSession extends Transport {
       }, this.options.requestTimeoutMs);
       const secrets = secretsOf(params);
       for (const secret of secrets) this.#sent.remember(secret);
-      this.#pending.set(id, { link, method, resolve, reject, timer, secrets });
+      this.#pending.set(id, { link, method, resolve, reject, timer, secrets, onOk });
       const frame = JSON.stringify(params === undefined ? { id, method } : { id, method, params });
       if (!link.send(frame)) {
         this.#pending.delete(id);
@@ -557,6 +576,7 @@ export class WsApiSession extends Transport {
     this.#pending.delete(id);
     this.options.clock.clearTimeout(pending.timer);
     if (value.status === 200) {
+      pending.onOk?.(value.result);
       pending.resolve(value.result);
       return;
     }
