@@ -425,6 +425,8 @@ export class FaultController implements Faults {
     return sinks.length;
   }
 
+  #unknownSeq = 0;
+
   unknownEvent(options: FaultTarget = {}): number {
     const sinks = this.#sinks(options);
     const byTarget = new Map<string, Sink[]>();
@@ -436,7 +438,13 @@ export class FaultController implements Faults {
     for (const [targetKey, list] of byTarget) {
       const E = this.#d.hub.nextE(targetKey, this.#d.serverNow());
       this.#d.recorder.event(targetKey, { e: 'simUnknownEvent', E, source: 'fault' });
-      const json = JSON.stringify({ e: 'simUnknownEvent', E, note: 'an event type no venue documents' });
+      // `i` tells apart unknown events that share a millisecond E (they are not repeats).
+      const json = JSON.stringify({
+        e: 'simUnknownEvent',
+        E,
+        i: ++this.#unknownSeq,
+        note: 'an event type no venue documents',
+      });
       for (const sink of list) this.#d.hub.deliver(sink, json);
     }
     this.#note('unknownEvent', { count: sinks.length });

@@ -91,6 +91,12 @@ interface Prepared {
   tail: string;
 }
 
+/** Splits a template's tail at its order id (`"i":1`), patched per event so no two events are the same text. */
+function splitAtOrderId(tail: string): { mid: string; tail: string } {
+  const at = tail.indexOf('"i":1,');
+  return { mid: tail.slice(0, at + 4), tail: tail.slice(at + 5) };
+}
+
 function invalid(message: string, field: string): InvalidInputError {
   return new InvalidInputError(`@userstream/simulator: ${message}`, { field });
 }
@@ -107,6 +113,9 @@ export interface LoadDeps {
 export class Load implements LoadGenerator {
   readonly #d: LoadDeps;
   readonly #steady = new Set<{ timer: ClockTimer | undefined }>();
+  readonly #matching = new Map<string, MatchingSteps>();
+  /** Order id of the next lone order update: events sharing a millisecond are still distinct. */
+  #orderId = 1_000_000;
 
   constructor(deps: LoadDeps) {
     this.#d = deps;
@@ -122,14 +131,15 @@ export class Load implements LoadGenerator {
     }
     const template =
       type === 'ORDER_TRADE_UPDATE' ? TEMPLATES.futures : (TEMPLATES[dialect] ?? TEMPLATES.spot);
-    const { head, tail } = template as { head: string; tail: string };
+    const { head } = template as { head: string; tail: string };
+    const { mid, tail } = splitAtOrderId((template as { tail: string }).tail);
     const targetKey = targetKeyOf(accountId, market);
     const sinks = (): Prepared[] =>
       this.#d.hub
         .sinksOf(accountId, market, target.symbol)
         .filter((sink) => sink.events === undefined || sink.events.has(type))
         .map((sink) => ({ sink, head: sink.prefix + head, tail: tail + sink.suffix }));
-    return { targetKey, type, sinks };
+    return { targetKey, type, sinks, mid };
   }
 
   async burst(options: BurstOptions): Promise<BurstResult> {
@@ -142,7 +152,7 @@ export class Load implements LoadGenerator {
       throw invalid('burst fills must be a whole number of fills per matching step (0 to 1000)', 'fills');
     }
     if (fills > 0) return this.#steps(options, fills);
-    const { targetKey, type, sinks } = this.#prepare(options, options.event);
+    const { targetKey, type, sinks, mid } = this.#prepare(options, options.event);
     const prepared = sinks();
     const { hub, recorder, serverNow } = this.#d;
     const started = performance.now();
@@ -150,7 +160,7 @@ export class Load implements LoadGenerator {
     for (let i = 0; i < count; i++) {
       const E = hub.nextE(targetKey, serverNow());
       recorder.event(targetKey, { e: type, E, source: 'load' });
-      const text = String(E);
+      const text = `${E}${mid}${++this.#orderId}`;
       let wait: Promise<void>[] | undefined;
       for (let j = 0; j < prepared.length; j++) {
         const p = prepared[j] as Prepared;
@@ -183,9 +193,14 @@ export class Load implements LoadGenerator {
       throw invalid('burst fills (matching steps) are for spot and futures venues', 'fills');
     }
     const { targetKey, sinks } = this.#prepare(options, undefined);
-    const prepared = sinks().filter((p) => !p.sink.connection.ended);
+    let prepared = sinks().filter((p) => !p.sink.connection.ended);
     const { hub, recorder, serverNow } = this.#d;
-    const steps = new MatchingSteps(dialect);
+    // One generator per dialect for the simulator's life: order and trade ids never repeat.
+    let steps = this.#matching.get(dialect);
+    if (!steps) {
+      steps = new MatchingSteps(dialect);
+      this.#matching.set(dialect, steps);
+    }
     const started = performance.now();
     const count = options.count;
     let sent = 0;
@@ -218,9 +233,13 @@ export class Load implements LoadGenerator {
               wait ??= [];
               wait.push(new Promise<void>((resolve) => connection.whenDrained(resolve)));
             }
-            connection.cork();
           }
-          if (wait) await Promise.all(wait);
+          if (wait) {
+            await Promise.all(wait);
+            // Streams opened meanwhile (a client's make-before-break) get the rest, as on a venue.
+            prepared = sinks().filter((p) => !p.sink.connection.ended);
+          }
+          for (const p of prepared) p.sink.connection.cork();
         }
       }
     } finally {
@@ -234,7 +253,7 @@ export class Load implements LoadGenerator {
     if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0) {
       throw invalid('steady ratePerSec must be a positive number', 'ratePerSec');
     }
-    const { targetKey, type, sinks } = this.#prepare(options, options.event);
+    const { targetKey, type, sinks, mid } = this.#prepare(options, options.event);
     const { hub, recorder, serverNow, clock } = this.#d;
     const state: { timer: ClockTimer | undefined; sent: number; carry: number; stopped: boolean } = {
       timer: undefined,
@@ -254,7 +273,7 @@ export class Load implements LoadGenerator {
         for (let i = 0; i < n; i++) {
           const E = hub.nextE(targetKey, serverNow());
           recorder.event(targetKey, { e: type, E, source: 'load' });
-          const text = String(E);
+          const text = `${E}${mid}${++this.#orderId}`;
           for (const p of prepared) p.sink.connection.send(p.head + text + p.tail);
         }
         state.sent += n;

@@ -124,8 +124,8 @@ describe('Sequencer', () => {
     gc();
     const retained = used() - before;
     expect(s.remembered).toBe(40);
-    // Kept, the frames would be 40 MB; a frame or two of slack for what the collector keeps.
-    expect(retained).toBeLessThan(4 * 2 ** 20);
+    // Kept, the frames would be 40 MB; some slack for what the collector has not given back yet.
+    expect(retained).toBeLessThan(12 * 2 ** 20);
     // The digest still tells a repeat of a large frame from a distinct one.
     s.push(ev(3), frame(3, 'x'));
     s.push(ev(3), frame(3, 'y'));

@@ -237,11 +237,17 @@ describe('openListenKeyStream', () => {
   it('puts out-of-order events back in E order within the reorder window', async () => {
     const { stream, log } = await open('bhex', { reorderWindowMs: 30 });
     r.sim.faults.reorder({ accountId: r.account.id, venue: 'bhex', window: 4 });
-    for (let i = 0; i < 2; i++) order(r.sim, r.account.id, 'bhex', String(50000 - i));
+    // Each order in its own millisecond: E is a millisecond clock, so it orders operations, not
+    // the events of one operation (those share E, and arrive in whatever order the wire gives).
+    for (let i = 0; i < 2; i++) {
+      order(r.sim, r.account.id, 'bhex', String(50000 - i));
+      await r.clock.advance(1);
+    }
     const expected = sent(r.sim, r.account.id, 'bhex');
     expect(expected.length).toBe(4);
     await until(() => log.events.length === 4, 'reordered events');
-    expect(seen(log.events)).toEqual(expected);
+    expect(log.Es()).toEqual([...log.Es()].sort((a, b) => a - b));
+    expect([...seen(log.events)].sort()).toEqual([...expected].sort());
     expect(stream.stats.reordered).toBeGreaterThan(0);
     expect(stream.stats.outOfOrder).toBe(0);
   });
@@ -249,7 +255,10 @@ describe('openListenKeyStream', () => {
   it('without a reorder window, late events are delivered (never dropped) and counted', async () => {
     const { stream, log } = await open('binance-usdm', { reorderWindowMs: 0 });
     r.sim.faults.reorder({ accountId: r.account.id, window: 3 });
-    for (let i = 0; i < 3; i++) r.sim.faults.unknownEvent({ accountId: r.account.id });
+    for (let i = 0; i < 3; i++) {
+      r.sim.faults.unknownEvent({ accountId: r.account.id });
+      await r.clock.advance(1); // one millisecond each: lateness is seen through E
+    }
     await until(() => log.events.length === 3, 'events');
     expect(stream.stats.outOfOrder).toBe(2);
     expect([...seen(log.events)].sort()).toEqual([...sent(r.sim, r.account.id, 'binance-usdm')].sort());
