@@ -9,6 +9,7 @@ import {
   type Signer,
   signWsApiParams,
   TransportError,
+  type UserDataEvent,
   type UserstreamError,
   validateApiKey,
   validateListenToken,
