@@ -39,6 +39,41 @@ describe('applyEvent: spot', () => {
     expect(balancesView(s).BTC).toEqual({ free: '3', locked: '0' });
   });
 
+  // Binance stamps E and T from a millisecond clock: one matching step (and two steps in the
+  // same millisecond) yield several events with the same (T, E). The stream delivers them in
+  // order, so the later of two distinct events wins; duplicates restate the same value.
+  it('applies a later event with the same update time and E (one millisecond, several events)', () => {
+    const s = snap(100, { USDT: { free: '100', locked: '0' } });
+    const position = (free: string) => ({
+      e: 'outboundAccountPosition',
+      E: 200,
+      u: 200,
+      B: [{ a: 'USDT', f: free, l: '0' }],
+    });
+    expect(applyEvent(s, position('90'))).toBe(true);
+    expect(applyEvent(s, position('80'))).toBe(true);
+    expect(balancesView(s).USDT).toEqual({ free: '80', locked: '0' });
+
+    const order = {
+      e: 'executionReport',
+      s: 'ETHUSDT',
+      c: 'x',
+      S: 'BUY',
+      o: 'LIMIT',
+      q: '3',
+      p: '10',
+      i: 9,
+      E: 200,
+      T: 200,
+    };
+    applyEvent(s, { ...order, X: 'PARTIALLY_FILLED', z: '1' });
+    applyEvent(s, { ...order, X: 'PARTIALLY_FILLED', z: '2' });
+    expect(ordersView(s).map((o) => o.filledQuantity)).toEqual(['2']);
+    // The earlier report delivered again (or late) does not take the fill back.
+    expect(applyEvent(s, { ...order, X: 'PARTIALLY_FILLED', z: '1' })).toBe(false);
+    expect(ordersView(s).map((o) => o.filledQuantity)).toEqual(['2']);
+  });
+
   it('adds balanceUpdate deltas exactly once, never ones the snapshot already holds', () => {
     const s = snap(100, { USDT: { free: '0.1', locked: '0' } });
     expect(applyEvent(s, { e: 'balanceUpdate', E: 90, a: 'USDT', d: '5', T: 90 })).toBe(false);

@@ -7,9 +7,14 @@ import { addDecimal, compareDecimal, isDecimal, normalizeDecimal } from '@userst
  *
  * Times. Every item carries `(time, seq)`: `time` is the venue's own update time of the change
  * (spot `outboundAccountPosition.u`, `balanceUpdate.T`, `executionReport.T`; futures `T`; BHEX,
- * whose events carry no transaction time, `E`) and `seq` is the event's `E`, which breaks ties
- * between events of the same millisecond. An event changes an item only if `(time, E)` is
- * greater than the item's.
+ * whose events carry no transaction time, `E`) and `seq` is the event's `E`. Both are
+ * millisecond clocks, and one matching step (or two in the same millisecond) produces several
+ * events with the same `(time, E)`: the stream delivers them in order, so an event that carries
+ * absolute values (a position, an order's cumulative state) changes an item when its
+ * `(time, E)` is not older than the item's, and the last of a millisecond wins. An order report
+ * whose cumulative fill is below the item's is stale and skipped, and a duplicate restates the
+ * same value, so replays and duplicates change nothing. Deltas (`balanceUpdate`) need a strictly
+ * newer `(time, E)`, so a duplicate is never added twice.
  *
  * Snapshot items get `seq = -Infinity`, so an event with exactly the snapshot's time is applied.
  * That is safe for the events that carry absolute values (`outboundAccountPosition`,
@@ -167,6 +172,10 @@ function ordersOf(state: FoldState, symbol: string): Map<string, OrderEntry> {
 const newer = (time: number, seq: number, itemTime: number, itemSeq: number): boolean =>
   time > itemTime || (time === itemTime && seq > itemSeq);
 
+/** Not older: the same millisecond's later event (stream order) replaces an absolute value. */
+const notOlder = (time: number, seq: number, itemTime: number, itemSeq: number): boolean =>
+  time > itemTime || (time === itemTime && seq >= itemSeq);
+
 function setBalance(
   state: FoldState,
   asset: string,
@@ -177,7 +186,7 @@ function setBalance(
   sink: ChangeSink,
 ): boolean {
   const entry = state.balances.get(asset);
-  if (entry ? !newer(time, seq, entry.time, entry.seq) : !newer(time, seq, state.asOf, SNAPSHOT_SEQ)) {
+  if (entry ? !notOlder(time, seq, entry.time, entry.seq) : !newer(time, seq, state.asOf, SNAPSHOT_SEQ)) {
     return false;
   }
   const f = dec(free);
@@ -258,7 +267,7 @@ function applyOrder(
   const book = state.orders.get(symbol);
   const entry = book?.get(orderId);
   if (entry) {
-    if (!newer(time, seq, entry.time, entry.seq)) return false;
+    if (!notOlder(time, seq, entry.time, entry.seq)) return false;
     // Cumulative filled quantity never goes down: an event that says so is stale.
     if (compareDecimal(order.filledQuantity, entry.order.filledQuantity) < 0) return false;
   } else if (!newer(time, seq, state.asOf, SNAPSHOT_SEQ)) {
