@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import {
   type Clock,
   type ClockTimer,
+  ErrorCode,
   InvalidInputError,
   type VenueId,
   type VenueProfile,
@@ -423,13 +424,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     address: bound,
     accounts,
     venue(id: VenueId): VenueProfile {
-      const profile = venues[id];
-      if (!profile) {
+      // An own-property check: `toString` or `__proto__` are members of every object, not venues.
+      if (!isVenueId(id)) {
         throw new InvalidInputError(
-          `@userstream/simulator: unknown venue '${String(id)}'; known venues: ${Object.keys(venues).join(', ')}`,
-          { field: 'venue' },
+          `@userstream/simulator: unknown venue '${String(id).slice(0, 64)}'; known venues: ${Object.keys(venues).join(', ')}`,
+          { field: 'venue', code: ErrorCode.InvalidConfig },
         );
       }
+      const profile = venues[id];
       let stream: string | undefined;
       if (profile.streamBaseUrl) {
         const path = new URL(profile.streamBaseUrl).pathname.replace(/\/+$/, '');

@@ -42,3 +42,16 @@ describe('issue 16 item 9: simulator durations beyond 2^31-1 ms', () => {
     }
   });
 });
+
+describe('issue 16 item 8: prototype names are not venue ids in the simulator', () => {
+  it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty'])('sim.venue(%j)', async (name) => {
+    const sim = await startSimulator({ clock: new VirtualClock() });
+    try {
+      const got = await refusal(() => sim.venue(name as never));
+      expect(got).toMatch(/^USERSTREAM_INVALID_CONFIG: @userstream\/simulator: unknown venue/);
+      expect(got).toContain('coins-ph');
+    } finally {
+      await sim.close();
+    }
+  });
+});
