@@ -14,6 +14,11 @@ export interface Clock {
   /** Calls `callback` after `delayMs` of this clock's time. */
   setTimeout(callback: () => void, delayMs: number): ClockTimer;
   clearTimeout(timer: ClockTimer): void;
+  /**
+   * How many times faster than real time this clock runs (a scaled clock's); absent means 1.
+   * Read it through `clockSpeed()`, the one rule every package scales network bounds by.
+   */
+  readonly speed?: number;
 }
 
 /** The real clock: `Date.now()` and Node timers (unref'd: a timer alone never keeps a process alive). */

@@ -83,6 +83,7 @@ export {
   type UserDataEvent,
 } from './events/index.js';
 export { isLogger, type Logger, silentLogger } from './logger.js';
+export { clockSpeed, createOptionKit, type OptionKit } from './option-kit.js';
 export { isSecretFieldName, REDACTED, redactText, redactValue } from './redact.js';
 export {
   createSigner,
