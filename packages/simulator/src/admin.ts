@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { UserstreamError } from '@userstream/core';
+import { InvalidInputError, UserstreamError } from '@userstream/core';
 import type { AdminGuard } from './admin-guard.js';
 import type { FaultSpec } from './faults.js';
 
@@ -18,6 +18,12 @@ export interface AdminDeps {
 
 const MAX_BODY = 64 * 1024;
 
+const badBody = (message: string) =>
+  new InvalidInputError(`@userstream/simulator: ${message}`, { field: 'body' });
+
+/** Answered when a handler throws something untyped: a simulator bug, not the caller's input. */
+export const ADMIN_INTERNAL_ERROR = 'USERSTREAM_SIMULATOR_INTERNAL';
+
 function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -28,7 +34,7 @@ function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
     });
     req.on('end', () => {
       if (size > MAX_BODY) {
-        reject(new Error('body larger than 64 KiB'));
+        reject(badBody('the body is larger than 64 KiB'));
         return;
       }
       const text = Buffer.concat(chunks).toString('utf8');
@@ -39,12 +45,12 @@ function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
       try {
         const value: unknown = JSON.parse(text);
         if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-          reject(new Error('the body must be a JSON object'));
+          reject(badBody('the body must be a JSON object'));
           return;
         }
         resolve(value as Record<string, unknown>);
       } catch {
-        reject(new Error('the body is not valid JSON'));
+        reject(badBody('the body is not valid JSON'));
       }
     });
     req.on('error', reject);
@@ -115,11 +121,20 @@ export async function handleAdmin(
       error: `@userstream/simulator: no admin endpoint ${method} ${path}; use GET /admin/state, POST|DELETE /admin/faults, POST /admin/deposit, POST /admin/price`,
     });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const code = UserstreamError.isInstance(error) ? error.code : 'USERSTREAM_INVALID_INPUT';
+    if (!UserstreamError.isInstance(error)) {
+      // Bad input gets a typed error where it is checked; anything else is ours to fix, and
+      // passing it off as a 400 would hide it. The caller logs it (simulator.ts).
+      send(res, 500, {
+        error: '@userstream/simulator: internal error while handling an admin request (a simulator bug)',
+        code: ADMIN_INTERNAL_ERROR,
+      });
+      throw error;
+    }
     send(res, 400, {
-      error: message.startsWith('@userstream') ? message : `@userstream/simulator: ${message}`,
-      code,
+      error: error.message.startsWith('@userstream')
+        ? error.message
+        : `@userstream/simulator: ${error.message}`,
+      code: error.code,
     });
   }
 }

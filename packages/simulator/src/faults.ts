@@ -1,4 +1,11 @@
-import { type Clock, type ClockTimer, InvalidInputError, MAX_TIMER_MS, type VenueId } from '@userstream/core';
+import {
+  type Clock,
+  type ClockTimer,
+  describeValue,
+  InvalidInputError,
+  MAX_TIMER_MS,
+  type VenueId,
+} from '@userstream/core';
 import type { AccountRecord } from './accounts.js';
 import type { SimConnection } from './connection.js';
 import { channels, publish } from './diagnostics.js';
@@ -568,7 +575,7 @@ export class FaultController implements Faults {
     if (target.accountId !== undefined) {
       if (!this.#d.accountById(target.accountId)) {
         throw invalid(
-          `fault target accountId ${JSON.stringify(String(target.accountId).slice(0, 64))} is unknown`,
+          `fault target accountId ${JSON.stringify(describeValue(target.accountId).slice(0, 64))} is unknown`,
           'accountId',
         );
       }
@@ -579,7 +586,7 @@ export class FaultController implements Faults {
     }
     if (target.venue !== undefined && !isVenueId(target.venue)) {
       throw invalid(
-        `fault target venue ${JSON.stringify(String(target.venue).slice(0, 64))} is not a built-in venue id`,
+        `fault target venue ${JSON.stringify(describeValue(target.venue).slice(0, 64))} is not a built-in venue id`,
         'venue',
       );
     }

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import {
   type Clock,
   type ClockTimer,
+  describeValue,
   ErrorCode,
   InvalidInputError,
   type VenueId,
@@ -237,9 +238,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         accountId: body.accountId as string | undefined,
         venue,
       });
-      exchange.deposit(accountId, venue, String(body.asset), String(body.amount));
+      // describeValue, not String: String() throws on {"toString":1}, which a JSON body can hold.
+      exchange.deposit(accountId, venue, describeValue(body.asset), describeValue(body.amount));
     },
-    setPrice: (body: Record<string, unknown>) => exchange.setPrice(String(body.symbol), String(body.price)),
+    setPrice: (body: Record<string, unknown>) =>
+      exchange.setPrice(describeValue(body.symbol), describeValue(body.price)),
   };
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
