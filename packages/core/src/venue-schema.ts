@@ -1,0 +1,106 @@
+/** The shape of a venue profile (zod), checked by `defineVenue`. */
+import { z } from 'zod';
+import type { Dialect } from './events/index.js';
+import { MAX_TIMER_MS } from './validate.js';
+import { pathProblem } from './venue-url.js';
+
+/** How a venue hands out access to an account's event stream. */
+export type CredentialProtocol = 'listenKey' | 'wsApi' | 'listenToken';
+/** The kind of account a profile streams. */
+export type Market = 'spot' | 'margin' | 'isolatedMargin' | 'usdm' | 'coinm' | 'portfolioMargin';
+
+const endpointSchema = z.object({
+  method: z.enum(['GET', 'POST', 'PUT', 'DELETE']),
+  path: z
+    .string()
+    .regex(/^\/[A-Za-z0-9/_.-]*$/, 'a path such as /api/v3/account')
+    .refine((p) => pathProblem(p) === undefined, 'a plain path such as /api/v3/account (no //, . or ..)'),
+  /** Request weight counted against the venue's per-minute limit. */
+  weight: z.number().int().min(0),
+  /** Whether the request carries timestamp + signature. */
+  signed: z.boolean(),
+});
+export type Endpoint = z.infer<typeof endpointSchema>;
+
+const urlString = z.string().url();
+/** A path appended to a stream base: never anything that could name another host. */
+const streamPathString = z
+  .string()
+  .includes('{listenKey}')
+  .superRefine((p, ctx) => {
+    const problem = pathProblem(p);
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+  });
+/** A duration a timer waits for: Node fires anything above 2^31-1 ms after 1 ms. */
+const timerMs = z.number().int().positive().max(MAX_TIMER_MS);
+
+export const venueProfileSchema = z.object({
+  /** Stable identifier, e.g. `binance-usdm`. */
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'lower-case letters, digits and dashes'),
+  /** Human-readable name. */
+  name: z.string().min(1),
+  market: z.enum(['spot', 'margin', 'isolatedMargin', 'usdm', 'coinm', 'portfolioMargin']),
+  protocol: z.enum(['listenKey', 'wsApi', 'listenToken']),
+  /** Which event schemas apply. */
+  dialect: z.enum(['spot', 'futures', 'bhex', 'coins']),
+  testnet: z.boolean(),
+  restBaseUrl: urlString,
+  /** Raw stream base for listenKey venues, e.g. `wss://fstream.binance.com/private`. */
+  streamBaseUrl: urlString.optional(),
+  /** WebSocket API endpoint for `wsApi` and `listenToken` venues. */
+  wsApiUrl: urlString.optional(),
+  /** Header carrying the API key. */
+  apiKeyHeader: z.string().regex(/^[A-Za-z0-9-]+$/),
+  listenKey: z
+    .object({
+      create: endpointSchema,
+      keepAlive: endpointSchema,
+      close: endpointSchema,
+      /** Whether create/keepalive/close need `symbol` (isolated margin). */
+      requiresSymbol: z.boolean(),
+      /** Stream path with `{listenKey}` placeholder. */
+      streamPath: streamPathString,
+      /** Combined-stream path with `{listenKey}`, where the venue offers one. */
+      combinedStreamPath: streamPathString.optional(),
+    })
+    .optional(),
+  listenToken: z
+    .object({
+      create: endpointSchema,
+      isolated: z.boolean(),
+      /** Longest validity the venue grants, in ms. */
+      maxValidityMs: z.number().int().positive(),
+    })
+    .optional(),
+  /** Protocol timing. */
+  timing: z.object({
+    /** How long a credential is valid after create or keepalive. */
+    keyValidityMs: timerMs,
+    /** Recommended keepalive interval. */
+    renewIntervalMs: timerMs,
+    /** The venue drops connections at this age. */
+    connectionLifetimeMs: timerMs,
+  }),
+  endpoints: z.object({
+    serverTime: endpointSchema.optional(),
+    account: endpointSchema,
+    openOrders: endpointSchema,
+    order: endpointSchema.optional(),
+  }),
+  /** Request-weight limit per minute. */
+  weightLimitPerMinute: z.number().int().positive(),
+  /** Present when the venue switched this profile's credential endpoints off. */
+  retired: z
+    .object({
+      since: z.string(),
+      host: z.string(),
+      message: z.string(),
+      /** The profile to use instead on that host. */
+      replacement: z.string().optional(),
+    })
+    .optional(),
+});
+
+/** Everything a client needs to know about one venue and market. */
+export type VenueProfile = Readonly<z.infer<typeof venueProfileSchema>> & { readonly dialect: Dialect };
+export type VenueProfileInput = z.input<typeof venueProfileSchema>;
