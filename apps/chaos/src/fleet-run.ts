@@ -1,0 +1,254 @@
+import { createFleetWorker, type FleetWorker, GAP_MARKER } from '@userstream/redis';
+import type { Redis } from 'ioredis';
+import { Canaries, OutputCapture } from './capture.js';
+import {
+  balancesView,
+  checkDelivery,
+  differences,
+  explainOrders,
+  ordersView,
+  type SentEvent,
+  StreamObserver,
+} from './checks.js';
+import { ChaosDriver, CountingClock, resources, sleep, startExchange, waitFor } from './harness.js';
+import { CHAOS_STREAM_OPTIONS, type RunReport } from './in-process.js';
+import type { Plan, StreamPlan } from './plan.js';
+import { startRedis } from './redis-server.js';
+
+interface Member {
+  id: string;
+  worker: FleetWorker;
+  redis: Redis;
+}
+
+/** Every key and value in Redis as text (to prove no secret is stored). */
+async function dumpRedis(redis: Redis): Promise<string[]> {
+  const out: string[] = [];
+  for (const k of await redis.keys('*')) {
+    out.push(`redis key ${k}`);
+    const type = await redis.type(k);
+    if (type === 'hash') out.push(`redis ${k} ${JSON.stringify(await redis.hgetall(k))}`);
+    else if (type === 'string') out.push(`redis ${k} ${String(await redis.get(k))}`);
+    else if (type === 'zset')
+      out.push(`redis ${k} ${JSON.stringify(await redis.zrange(k, 0, -1, 'WITHSCORES'))}`);
+    else if (type === 'set') out.push(`redis ${k} ${JSON.stringify(await redis.smembers(k))}`);
+    else if (type === 'list') out.push(`redis ${k} ${JSON.stringify(await redis.lrange(k, 0, -1))}`);
+    else if (type === 'stream') out.push(`redis ${k} ${JSON.stringify(await redis.xrange(k, '-', '+'))}`);
+  }
+  return out;
+}
+
+/** The account's Redis Stream read back as a stream: its events, and its gap markers as gaps. */
+async function redisObserver(redis: Redis, accountId: string): Promise<StreamObserver> {
+  const observer = new StreamObserver(`${accountId} in Redis`);
+  for (const [, fields] of await redis.xrange(`userstream:events:${accountId}`, '-', '+')) {
+    const f: Record<string, string> = {};
+    for (let i = 0; i < fields.length; i += 2) f[fields[i] as string] = fields[i + 1] as string;
+    if (f.e === GAP_MARKER) {
+      observer.gap({ reason: f.reason ?? 'gap' });
+      continue;
+    }
+    try {
+      observer.event(JSON.parse(f.event ?? '{}') as Record<string, unknown>);
+    } catch {
+      observer.event({ e: f.e, E: Number(f.E) });
+    }
+  }
+  return observer;
+}
+
+/**
+ * One fleet run: FleetWorkers in this process share the accounts through a real redis-server;
+ * the plan's faults hit their streams while a worker is killed (closed without releasing, as a
+ * crashed process) and replaced. Checked: each account's events reach the fleet's consumers and
+ * its Redis Stream once, in order, or inside a gap; the owner's mirror equals the exchange; no
+ * secret in any log, diagnostic or Redis value; nothing left after close().
+ */
+export async function runFleet(plan: Plan): Promise<RunReport> {
+  const canaries = new Canaries();
+  const capture = new OutputCapture();
+  const violations: string[] = [];
+  const refusedFaults: string[] = [];
+  const figures: Record<string, unknown> = {};
+  const redis = await startRedis();
+  const control = redis.client();
+  const exchange = await startExchange(plan, canaries);
+  const { sim } = exchange;
+  const clock = new CountingClock(exchange.clock);
+  await sleep(50);
+  const baseline = resources();
+  const observers = new Map(
+    plan.streams.map((s) => [s.accountId, new StreamObserver(`${s.accountId} (fleet)`)]),
+  );
+  const accounts = plan.streams.map((s) => ({
+    id: s.accountId,
+    venue: exchange.venue(s.venue),
+    credentials: exchange.credentials(s),
+  }));
+  const members: Member[] = [];
+  const gone: Member[] = [];
+  let nextWorker = 0;
+  const startWorker = async (): Promise<void> => {
+    const id = `worker-${nextWorker++}`;
+    const client = redis.client();
+    const worker = createFleetWorker({
+      redis: client,
+      workerId: id,
+      accounts,
+      clock,
+      logger: capture.logger(id),
+      mirror: { retry: { baseDelayMs: 500, maxDelayMs: 5_000 } },
+      lease: { renewIntervalMs: 10_000, validityMs: 60_000 },
+      stream: CHAOS_STREAM_OPTIONS as unknown as Record<string, unknown>,
+      rest: { recvWindow: 60_000 },
+    });
+    worker.on('event', ({ account, event }) =>
+      observers.get(account)?.event(event as unknown as Record<string, unknown>),
+    );
+    worker.on('gap', ({ account, reason }) => observers.get(account)?.gap({ reason }));
+    worker.on('warning', ({ error }) => capture.error(`${id} warning`, error));
+    members.push({ id, worker, redis: client });
+    await worker.start();
+  };
+  const sentOf = (s: StreamPlan): readonly SentEvent[] =>
+    sim.record.events({ accountId: s.accountId, venue: s.venue });
+  /** Every account open on exactly one live worker, its mirror live. */
+  const owned = () =>
+    plan.streams.every((s) => {
+      const holders = members.filter((m) => m.worker.stream(s.accountId)?.state === 'open');
+      return holders.length === 1 && holders[0]?.worker.mirror(s.accountId)?.phase === 'live';
+    });
+  const ownerOf = (accountId: string) => members.find((m) => m.worker.stream(accountId)?.state === 'open');
+  const mirrorDiff = (s: StreamPlan): string[] => {
+    const mirror = ownerOf(s.accountId)?.worker.mirror(s.accountId);
+    if (!mirror) return ['no live owner'];
+    if (mirror.phase !== 'live') return [`mirror is ${mirror.phase}`];
+    return differences(
+      { balances: balancesView(mirror.balances), orders: ordersView(mirror.openOrders) },
+      {
+        balances: balancesView(sim.exchange.balances(s.accountId, s.venue)),
+        orders: ordersView(
+          sim.exchange.orders(s.accountId, s.venue) as {
+            symbol: unknown;
+            orderId: unknown;
+            status: unknown;
+          }[],
+        ),
+      },
+    );
+  };
+  try {
+    const workers = plan.fleet?.workers ?? 2;
+    for (let i = 0; i < workers; i++) await startWorker();
+    if (!(await waitFor(owned, 30_000, 50)))
+      throw new Error('the fleet did not open every account within 30 s');
+    sim.record.clear();
+    for (const o of observers.values()) o.reset();
+    await control.flushall();
+
+    const kills = [...(plan.fleet?.kills ?? [])];
+    const driver = new ChaosDriver(sim, plan, capture);
+    let killed = 0;
+    await driver.run(async (elapsed) => {
+      if (kills.length === 0 || elapsed < (kills[0] as number)) return;
+      kills.shift();
+      // A crash: the victim stops without releasing anything; a replacement joins.
+      const victim = members.splice(plan.seed % members.length, 1)[0] as Member;
+      gone.push(victim);
+      killed++;
+      await victim.worker.close({ release: false });
+      await startWorker();
+    });
+    for (const a of driver.applied) {
+      if (a.error) refusedFaults.push(`#${a.step.id} ${JSON.stringify(a.step.spec)}: ${a.error}`);
+    }
+    const settled = () =>
+      owned() &&
+      plan.streams.every(
+        (s) =>
+          mirrorDiff(s).length === 0 &&
+          checkDelivery(observers.get(s.accountId) as StreamObserver, sentOf(s)).lost.length === 0,
+      );
+    const settleStarted = Date.now();
+    await waitFor(settled, 15_000, 100);
+    figures.settleMs = Date.now() - settleStarted;
+    for (const m of members) await m.worker.flushed(5_000);
+    await sleep(300);
+    const streams: unknown[] = [];
+    for (const s of plan.streams) {
+      const observer = observers.get(s.accountId) as StreamObserver;
+      const result = checkDelivery(observer, sentOf(s));
+      violations.push(...result.violations);
+      const inRedis = await redisObserver(control, s.accountId);
+      const stored = checkDelivery(inRedis, sentOf(s));
+      violations.push(...stored.violations);
+      const holders = members.filter((m) => m.worker.stream(s.accountId)?.state === 'open').map((m) => m.id);
+      if (holders.length !== 1)
+        violations.push(
+          `${s.accountId}: open on ${holders.length} workers (${holders.join(', ')}) after the faults stopped`,
+        );
+      const diff = mirrorDiff(s);
+      if (diff.length > 0) {
+        violations.push(
+          `${s.accountId}: mirror differs from the exchange: ${diff.slice(0, 6).join('; ')}${explainOrders(diff, observer, sentOf(s))}`,
+        );
+      }
+      streams.push({
+        name: s.accountId,
+        sent: sentOf(s).length,
+        delivered: observer.keys.length,
+        matched: result.matched,
+        gaps: observer.gaps,
+        lostInGaps: result.lostInGaps,
+        inRedis: inRedis.keys.length,
+        redisGaps: inRedis.gaps,
+        owner: holders.join(','),
+      });
+    }
+    figures.streams = streams;
+    figures.killed = killed;
+    figures.workers = members.map((m) => ({
+      id: m.id,
+      owned: m.worker.owned().length,
+      stats: m.worker.stats,
+    }));
+    figures.trades = driver.trades;
+    figures.faults = driver.applied.length;
+  } catch (error) {
+    violations.push(
+      `run failed: ${String((error as Error)?.stack ?? error)
+        .split('\n')
+        .slice(0, 4)
+        .join(' | ')}`,
+    );
+  } finally {
+    const closing = Promise.allSettled(members.map((m) => m.worker.close()));
+    const closed = await Promise.race([closing.then(() => true), sleep(10_000).then(() => false)]);
+    if (!closed) violations.push('FleetWorker.close() did not finish within 10 s');
+    let dump: string[] = [];
+    try {
+      dump = await dumpRedis(control);
+    } catch (error) {
+      violations.push(`could not read Redis back: ${String(error)}`);
+    }
+    capture.lines.push(...dump);
+    // The workers' Redis connections are the caller's to close (the worker does not own them).
+    for (const m of [...members, ...gone]) m.redis.disconnect();
+    if (!(await waitFor(() => clock.live === 0, 3_000))) {
+      violations.push(`${clock.live} client clock timer(s) left after close()`);
+    }
+    const sockets = () => (resources().TCPSocketWrap ?? 0) - (baseline.TCPSocketWrap ?? 0);
+    if (!(await waitFor(() => sockets() <= 0, 3_000))) {
+      violations.push(
+        `${sockets()} socket(s) left after close() (${JSON.stringify(resources())} vs ${JSON.stringify(baseline)})`,
+      );
+    }
+    await exchange.close();
+    await redis.stop();
+    capture.stop();
+  }
+  violations.push(...canaries.find(capture.lines));
+  figures.canaries = canaries.kinds();
+  figures.outputLines = capture.lines.length;
+  return { seed: plan.seed, kind: plan.kind, violations, figures, refusedFaults };
+}

@@ -1,0 +1,197 @@
+/**
+ * The suite's own checks, fed by hand: each one must catch what it is there to catch (a chaos run
+ * that passes proves nothing if a check cannot fail), and plans must be pure functions of the seed.
+ */
+import { VirtualClock } from '@userstream/core';
+import { describe, expect, it } from 'vitest';
+import { Canaries, OutputCapture, renderError } from '../src/capture.js';
+import { checkDelivery, differences, type SentEvent, StreamObserver } from '../src/checks.js';
+import { CountingClock } from '../src/harness.js';
+import { describePlan, kindOf, makePlan, STREAM_KINDS } from '../src/plan.js';
+
+const ev = (E: number, i: number, X = 'NEW') => ({ e: 'executionReport', E, i, X });
+const sent = (...events: Record<string, unknown>[]): SentEvent[] =>
+  events.map((event) => ({ e: String(event.e), E: Number(event.E), source: 'engine', event }));
+
+describe('delivery checks', () => {
+  it('an event that never arrived, outside any gap, is a violation; inside a gap it is not', () => {
+    const all = sent(ev(10, 1), ev(20, 2), ev(30, 3), ev(40, 4));
+    const o = new StreamObserver('s');
+    o.event(ev(10, 1));
+    o.event(ev(40, 4));
+    const lost = checkDelivery(o, all);
+    expect(lost.lost).toEqual(['executionReport@20', 'executionReport@30']);
+    expect(lost.violations[0]).toMatch(/s: events lost without a gap: 2/);
+
+    const g = new StreamObserver('g');
+    g.event(ev(10, 1));
+    g.gap({ reason: 'reconnect', lastEventTime: 10 });
+    g.event(ev(40, 4));
+    const announced = checkDelivery(g, all);
+    expect(announced.violations).toEqual([]);
+    expect(announced.lostInGaps).toBe(2);
+  });
+
+  it('a gap window includes its ends (E is not unique: a lost event can share the last delivered E)', () => {
+    const all = sent(ev(10, 1), ev(10, 2), ev(20, 3));
+    const o = new StreamObserver('s');
+    o.event(ev(10, 1));
+    o.gap({ reason: 'reconnect', lastEventTime: 10 });
+    o.event(ev(20, 3));
+    expect(checkDelivery(o, all).violations).toEqual([]);
+    // Without the gap the same loss is reported.
+    const n = new StreamObserver('n');
+    n.event(ev(10, 1));
+    n.event(ev(20, 3));
+    expect(checkDelivery(n, all).violations).toHaveLength(1);
+  });
+
+  it('an event delivered twice and E going backwards are violations', () => {
+    const all = sent(ev(10, 1), ev(20, 2));
+    const o = new StreamObserver('s');
+    o.event(ev(20, 2));
+    o.event(ev(10, 1));
+    o.event(ev(10, 1));
+    const { violations } = checkDelivery(o, all);
+    expect(violations.some((v) => /delivered more than once: 1: executionReport@10 ×2/.test(v))).toBe(true);
+    expect(violations.some((v) => /E went backwards: 1: E 10 after 20/.test(v))).toBe(true);
+  });
+
+  it('two different events of one millisecond are two events, not a duplicate', () => {
+    const all = sent(ev(10, 1, 'NEW'), ev(10, 1, 'FILLED'));
+    const o = new StreamObserver('s');
+    o.event(ev(10, 1, 'NEW'));
+    o.event(ev(10, 1, 'FILLED'));
+    expect(checkDelivery(o, all).violations).toEqual([]);
+    const missing = new StreamObserver('m');
+    missing.event(ev(10, 1, 'NEW'));
+    missing.event(ev(10, 1, 'NEW'));
+    expect(checkDelivery(missing, all).violations).toHaveLength(2);
+  });
+
+  it('an unknown event type is matched through its raw payload; protocol events are not expected', () => {
+    const all: SentEvent[] = [
+      { e: 'simUnknownEvent', E: 5, source: 'fault' },
+      { e: 'listenKeyExpired', E: 6, source: 'protocol' },
+    ];
+    const o = new StreamObserver('s');
+    o.event({ e: 'unknown', type: 'simUnknownEvent', E: 5, raw: { e: 'simUnknownEvent', E: 5, note: 'x' } });
+    expect(checkDelivery(o, all).violations).toEqual([]);
+    expect(checkDelivery(new StreamObserver('none'), all).violations).toHaveLength(1);
+  });
+});
+
+describe('mirror, secrets and handles', () => {
+  it('differences name every balance and order that differ', () => {
+    const same = { balances: { USDT: { free: '1', locked: '0' } }, orders: ['BTCUSDT 1 NEW 0'] };
+    expect(differences(same, same)).toEqual([]);
+    expect(
+      differences(same, { balances: { USDT: { free: '2', locked: '0' } }, orders: ['BTCUSDT 1 FILLED 1'] }),
+    ).toEqual([
+      'balance USDT: mirror 1/0 vs exchange 2/0',
+      'order only in mirror: BTCUSDT 1 NEW 0',
+      'order only on exchange: BTCUSDT 1 FILLED 1',
+    ]);
+  });
+
+  it('a canary found in any captured line is reported with the secret masked', () => {
+    const canaries = new Canaries();
+    canaries.add('listenKey', 'pqH3Yk0Yb1hD9vQpZtXq5Z7Gd2Lr4ZtQz0Kk3X9bN2mP4sR6tU8vW0xY1zA3bC5d');
+    canaries.add('short', 'abc');
+    const capture = new OutputCapture();
+    try {
+      capture
+        .logger('x')
+        .warn({ url: '/ws/pqH3Yk0Yb1hD9vQpZtXq5Z7Gd2Lr4ZtQz0Kk3X9bN2mP4sR6tU8vW0xY1zA3bC5d' }, 'dialling');
+      capture.error('e', new Error('nothing to see'));
+      const found = canaries.find(capture.lines);
+      expect(found).toHaveLength(1);
+      expect(found[0]).toContain('<listenKey>');
+      expect(found[0]).not.toContain('pqH3Yk0Yb1hD9vQp');
+      expect(canaries.find(['abc abc'])).toEqual([]);
+    } finally {
+      capture.stop();
+    }
+  });
+
+  it('errors are rendered every way a user sees them (message, stack, toJSON, inspect)', () => {
+    const error = Object.assign(new Error('message part'), {
+      toJSON: () => ({ hidden: 'json part' }),
+      extra: 'inspect part',
+    });
+    const text = renderError(error);
+    for (const part of ['message part', 'json part', 'inspect part', 'at ']) expect(text).toContain(part);
+  });
+
+  it('the counting clock knows how many timers are live', async () => {
+    const virtual = new VirtualClock(0);
+    const clock = new CountingClock(virtual);
+    const a = clock.setTimeout(() => {}, 10);
+    clock.setTimeout(() => {}, 20);
+    expect(clock.live).toBe(2);
+    clock.clearTimeout(a);
+    expect(clock.live).toBe(1);
+    await virtual.advance(20);
+    expect(clock.live).toBe(0);
+  });
+});
+
+describe('plans', () => {
+  it('are a pure function of the seed', () => {
+    for (const seed of [1, 5, 8, 1234]) {
+      expect(makePlan(seed, kindOf(seed))).toEqual(makePlan(seed, kindOf(seed)));
+      expect(describePlan(makePlan(seed, kindOf(seed)))).toBe(describePlan(makePlan(seed, kindOf(seed))));
+    }
+    expect(makePlan(2, 'inProcess')).not.toEqual(makePlan(3, 'inProcess'));
+  });
+
+  it('cover every fault type, venue and protocol, overlapping faults, child processes and fleets', () => {
+    const types = new Set<string>();
+    const venues = new Set<string>();
+    let overlapping = 0;
+    for (let seed = 1; seed <= 16; seed++) {
+      const plan = makePlan(seed, kindOf(seed));
+      for (const f of plan.faults) types.add(f.spec.type);
+      for (const s of plan.streams) venues.add(s.venue);
+      // A lasting fault still in force when the next one comes.
+      overlapping += plan.faults.filter(
+        (f, i) =>
+          'durationMs' in f.spec &&
+          typeof f.spec.durationMs === 'number' &&
+          plan.faults[i + 1] !== undefined &&
+          (plan.faults[i + 1]?.atMs ?? 0) - f.atMs < f.spec.durationMs / plan.speed,
+      ).length;
+    }
+    expect([...types].sort()).toEqual(
+      [
+        'ban',
+        'clear',
+        'drop',
+        'duplicate',
+        'eventStreamTerminated',
+        'expire',
+        'failKeepalives',
+        'malformedFrame',
+        'rateLimit',
+        'refuseConnections',
+        'release',
+        'reorder',
+        'serverShutdown',
+        'skewClock',
+        'stall',
+        'unknownEvent',
+      ].sort(),
+    );
+    expect([...venues].sort()).toEqual(STREAM_KINDS.map((k) => k.venue).sort());
+    expect(overlapping).toBeGreaterThan(5);
+    const kinds = Array.from({ length: 16 }, (_, i) => kindOf(i + 1));
+    expect(kinds.filter((k) => k === 'fleet')).toHaveLength(2);
+    expect(kinds.filter((k) => k === 'child')).toHaveLength(2);
+    // A child run puts each protocol in its own process.
+    expect(makePlan(5, 'child').streams.map((s) => s.protocol)).toEqual([
+      'wsApi',
+      'listenToken',
+      'listenKey',
+    ]);
+  });
+});
