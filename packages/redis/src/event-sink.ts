@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { InvalidInputError, isSecretFieldName } from '@userstream/core';
+import { InvalidInputError, isSecretFieldName, validateDuration } from '@userstream/core';
 import type { Redis } from 'ioredis';
 import { redisCall } from './errors.js';
 import { checkPrefix, redisKeys } from './keys.js';
@@ -161,6 +161,8 @@ export function createRedisEventSink(options: RedisEventSinkOptions): RedisEvent
       { field: 'dedupeTtlMs' },
     );
   }
+  // One bound for every duration option in the packages (Node's timer limit, about 24.8 days).
+  validateDuration(ttl, 'dedupeTtlMs', { prefix: '@userstream/redis' });
   const keys = redisKeys(prefix);
   const streamKey = keys.events;
   return {

@@ -1,4 +1,4 @@
-import { type Clock, InvalidInputError, systemClock } from '@userstream/core';
+import { type Clock, InvalidInputError, systemClock, validateDuration } from '@userstream/core';
 import {
   LeaseConflictError,
   type LeaseKind,
@@ -221,6 +221,8 @@ export function createRedisLeaseStore(options: RedisLeaseStoreOptions): RedisLea
       field: 'collectAfterMs',
     });
   }
+  // One bound for every duration option in the packages (Node's timer limit, about 24.8 days).
+  validateDuration(collectAfterMs, 'collectAfterMs', { allowZero: true, prefix: '@userstream/redis' });
   const keys = redisKeys(prefix);
   const counter = keys.fence();
   const recordKey = keys.lease;
