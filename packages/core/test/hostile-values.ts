@@ -84,7 +84,7 @@ const MADE: (() => unknown)[] = [
 
 export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...SPECIAL) },
-  { weight: 2, arbitrary: fc.constantFrom(...MADE).map((make) => make()) },
+  { weight: 4, arbitrary: fc.constantFrom(...MADE).map((make) => make()) },
   { weight: 2, arbitrary: fc.oneof(fc.double(), fc.integer(), fc.string({ maxLength: 6 })) },
   {
     weight: 2,
