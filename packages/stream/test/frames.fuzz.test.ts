@@ -205,8 +205,13 @@ function expectContract(w: Watched, stream: UserDataStream): void {
 let sentinel = 1_000;
 /** What the runs exercised, so a fuzzer that only ever sends well-formed frames cannot pass. */
 const seen = { malformed: 0, typed: 0, reconnects: 0 };
-const futures = (): VenueProfile =>
-  withBaseUrls(venues['binance-usdm'], { stream: `ws://127.0.0.1:${port}` });
+const listenKeyVenue = (
+  id: 'binance-usdm' | 'binance-coinm' | 'bhex' | 'coins-ph' = 'binance-usdm',
+): VenueProfile => withBaseUrls(venues[id], { stream: `ws://127.0.0.1:${port}` });
+/** Every listenKey dialect: futures, and BHEX/Coins.ph (array frames, a 50 ms reorder window). */
+const dialectVenue = fc.constantFrom('binance-usdm', 'binance-coinm', 'bhex', 'coins-ph') as fc.Arbitrary<
+  'binance-usdm' | 'binance-coinm' | 'bhex' | 'coins-ph'
+>;
 const options = {
   clock: new VirtualClock(Date.now()),
   heartbeat: false,
@@ -215,28 +220,33 @@ const options = {
 } as const;
 
 describe('hostile frames never throw out of a stream', () => {
-  it('a single listenKey stream (parseFrame on the text)', async () => {
+  it('a single listenKey stream of every dialect (parseFrame on the text)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(frame(event), { maxLength: 12 }), fc.boolean(), async (frames, kill) => {
-        const stream = openListenKeyStream({ venue: futures(), listenKey: KEY_A, ...options });
-        try {
-          const w = watch(stream);
-          await stream.opened();
-          const n = ++sentinel;
-          send([...frames, { text: `{"e":"fuzzSentinel","E":${n}}` }]);
-          await until(() => sentinelOf(w, n), 'the sentinel');
-          if (kill) {
-            sendInvalidUtf8();
-            await until(() => w.reconnecting > 0, 'the reconnect after invalid UTF-8');
+      fc.asyncProperty(
+        dialectVenue,
+        fc.array(frame(event), { maxLength: 12 }),
+        fc.boolean(),
+        async (id, frames, kill) => {
+          const stream = openListenKeyStream({ venue: listenKeyVenue(id), listenKey: KEY_A, ...options });
+          try {
+            const w = watch(stream);
+            await stream.opened();
+            const n = ++sentinel;
+            send([...frames, { text: `{"e":"fuzzSentinel","E":${n}}` }]);
+            await until(() => sentinelOf(w, n), 'the sentinel');
+            if (kill) {
+              sendInvalidUtf8();
+              await until(() => w.reconnecting > 0, 'the reconnect after invalid UTF-8');
+            }
+            expectContract(w, stream);
+            expect(stream.stats.malformed).toBe(
+              w.errors.filter((e) => (e as UserstreamError).code === 'USERSTREAM_MALFORMED_FRAME').length,
+            );
+          } finally {
+            await stream.close();
           }
-          expectContract(w, stream);
-          expect(stream.stats.malformed).toBe(
-            w.errors.filter((e) => (e as UserstreamError).code === 'USERSTREAM_MALFORMED_FRAME').length,
-          );
-        } finally {
-          await stream.close();
-        }
-      }),
+        },
+      ),
       params,
     );
     expect(seen.malformed).toBeGreaterThan(0);
@@ -252,7 +262,7 @@ describe('hostile frames never throw out of a stream', () => {
       .map(([name, e]) => `{"stream":${name},"data":${e}}`);
     await fc.assert(
       fc.asyncProperty(fc.array(frame(envelope), { maxLength: 12 }), async (frames) => {
-        const connection = createListenKeyConnection({ venue: futures(), ...options });
+        const connection = createListenKeyConnection({ venue: listenKeyVenue(), ...options });
         const a = connection.open({ listenKey: KEY_A });
         const b = connection.open({ listenKey: KEY_B });
         try {
