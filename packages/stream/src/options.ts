@@ -63,6 +63,17 @@ export interface BufferOptions {
    * Events are never dropped without a `slowConsumer` or `gap` saying so.
    */
   policy?: SlowConsumerPolicy;
+  /**
+   * Hard cap of buffered events under every policy: there the backlog is discarded, `slowConsumer`
+   * and `gap` (reason `overflow`) are emitted so the consumer resyncs (`AccountMirror` does), and
+   * buffering starts again; under `error` the iterator fails instead. At least `size`. @default 50000
+   */
+  maxEvents?: number;
+  /**
+   * Hard cap of buffered bytes (each event counted as the length of the frame it arrived in), with
+   * the same action as `maxEvents`. @default 33554432 (32 MiB)
+   */
+  maxBytes?: number;
 }
 
 /** Duplicate suppression (overlapping connections, venue resends). */
@@ -125,6 +136,10 @@ export const DEFAULT_ROTATION: Readonly<Required<RotationOptions>> = Object.free
 export const DEFAULT_BUFFER: Readonly<Required<BufferOptions>> = Object.freeze({
   size: 10_000,
   policy: 'warn',
+  // A parsed event holds about 500 bytes of heap (a frame of ~450): 50,000 ordinary events stay
+  // near 25 MB, and the byte cap takes over for bulky frames before they add up to more.
+  maxEvents: 50_000,
+  maxBytes: 32 * 1024 * 1024,
 });
 export const DEFAULT_DEDUPE: Readonly<Required<DedupeOptions>> = Object.freeze({
   capacity: 1024,
@@ -191,9 +206,9 @@ function ms(value: unknown, field: string, { allowZero = false } = {}): number {
   return validateDuration(value, field, { allowZero, integer: true, prefix: '@userstream/stream' });
 }
 
-function bytes(value: unknown, field: string): number {
+function bytes(value: unknown, field: string, unit = 'bytes'): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw invalid(`${field} must be a positive whole number of bytes, got ${describeValue(value)}`, field);
+    throw invalid(`${field} must be a positive whole number of ${unit}, got ${describeValue(value)}`, field);
   }
   return value;
 }
@@ -323,12 +338,23 @@ export function resolveOptions(options: unknown, factory: string, extra: readonl
   const buffer = section<BufferOptions>(o.buffer, 'buffer', DEFAULT_BUFFER, (k, v) => {
     if (k === 'policy') {
       if (v !== 'warn' && v !== 'gap' && v !== 'error') {
-        throw invalid(`buffer.policy must be 'warn', 'gap' or 'error', got ${describeValue(v)}`, 'buffer.policy');
+        throw invalid(
+          `buffer.policy must be 'warn', 'gap' or 'error', got ${describeValue(v)}`,
+          'buffer.policy',
+        );
       }
       return v;
     }
+    if (k === 'maxEvents') return bytes(v, 'buffer.maxEvents', 'events');
+    if (k === 'maxBytes') return bytes(v, 'buffer.maxBytes');
     return ms(v, 'buffer.size');
   });
+  if (buffer.maxEvents < buffer.size) {
+    throw invalid(
+      `buffer.maxEvents (${buffer.maxEvents}) must be at least buffer.size (${buffer.size})`,
+      'buffer.maxEvents',
+    );
+  }
   if (o.random !== undefined && typeof o.random !== 'function') {
     throw invalid('random must be a function returning a number in [0, 1)', 'random');
   }

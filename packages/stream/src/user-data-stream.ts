@@ -165,6 +165,12 @@ export abstract class UserDataStream
   #hold: ReturnType<typeof setInterval> | undefined = setInterval(noop, HOLD_INTERVAL_MS);
   /** Arrival time of the frame being processed. */
   #arrivedAt = 0;
+  /**
+   * Length of the frame being processed: what a buffered event is counted as against
+   * `buffer.maxBytes` (an event a reorder window releases later is counted at the latest frame's
+   * length, and each event of a batch frame at the whole frame's: an estimate that errs high).
+   */
+  #frameBytes = 0;
   /** The part transports drive. */
   protected readonly sink: StreamSink;
 
@@ -240,25 +246,32 @@ export abstract class UserDataStream
    * `buffer` option); leaving the loop detaches it. The iteration ends when the stream closes.
    */
   [Symbol.asyncIterator](): AsyncIterator<UserDataEvent> {
-    const limit = this.#options.buffer.size;
-    const policy = this.#options.buffer.policy;
-    const queue: EventQueue<UserDataEvent> = new EventQueue<UserDataEvent>(limit, policy, {
-      slow: (buffered, size) => {
-        this.stats.slowConsumerWarnings++;
-        this.#logger.warn({ venue: this.venue.id, buffered, limit: size, policy }, 'slow for-await consumer');
-        if (channels.slowConsumer.hasSubscribers) {
-          channels.slowConsumer.publish({ venue: this.venue.id, buffered, limit: size, policy });
-        }
-        this.#dispatch('slowConsumer', { buffered, limit: size });
+    const { size: limit, policy, maxEvents, maxBytes } = this.#options.buffer;
+    const queue: EventQueue<UserDataEvent> = new EventQueue<UserDataEvent>(
+      limit,
+      policy,
+      {
+        slow: (buffered, size) => {
+          this.stats.slowConsumerWarnings++;
+          this.#logger.warn(
+            { venue: this.venue.id, buffered, limit: size, policy },
+            'slow for-await consumer',
+          );
+          if (channels.slowConsumer.hasSubscribers) {
+            channels.slowConsumer.publish({ venue: this.venue.id, buffered, limit: size, policy });
+          }
+          this.#dispatch('slowConsumer', { buffered, limit: size });
+        },
+        overflow: (dropped) => {
+          this.stats.droppedByOverflow += dropped;
+          this.#gap('overflow');
+        },
+        detach: (q) => {
+          this.#queues.delete(q as EventQueue<UserDataEvent>);
+        },
       },
-      overflow: (dropped) => {
-        this.stats.droppedByOverflow += dropped;
-        this.#gap('overflow');
-      },
-      detach: (q) => {
-        this.#queues.delete(q as EventQueue<UserDataEvent>);
-      },
-    });
+      { maxEvents, maxBytes },
+    );
     if (this.#state === 'closed') queue.end();
     else this.#queues.add(queue);
     return queue;
@@ -305,6 +318,7 @@ export abstract class UserDataStream
   #ingest(event: UserDataEvent, text: string, at: number, from: number, part: number): void {
     if (this.#closing) return;
     this.#arrivedAt = at;
+    this.#frameBytes = text.length - from;
     const stats = this.stats;
     stats.eventsReceived++;
     const seq = this.#sequencer;
@@ -326,7 +340,7 @@ export abstract class UserDataStream
     if (type === 'unknown') stats.unknown++;
     this.#dispatch('event', event);
     this.#dispatch(type, event);
-    if (this.#queues.size > 0) for (const q of this.#queues) q.push(event);
+    if (this.#queues.size > 0) for (const q of this.#queues) q.push(event, this.#frameBytes);
   }
 
   #armPrune(): void {
