@@ -155,6 +155,8 @@ export class AdminGuard {
       }
     }
     const method = req.method ?? 'GET';
+    // DELETE carries no body, and no page can send one cross-origin without a preflight (which
+    // is never answered) or a form; POST bodies are what a page can forge as text/plain or a form.
     if (method !== 'GET' && method !== 'HEAD' && method !== 'DELETE') {
       const type = req.headers['content-type'];
       const media = typeof type === 'string' ? (type.split(';')[0] as string).trim().toLowerCase() : '';
