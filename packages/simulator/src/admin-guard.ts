@@ -67,10 +67,6 @@ export class AdminGuard {
     this.#token = options.token === undefined ? undefined : digest(options.token);
   }
 
-  get hasToken(): boolean {
-    return this.#token !== undefined;
-  }
-
   #knownHost(host: string): boolean {
     // *.localhost resolves to loopback in browsers themselves: no DNS answer can rebind it.
     if (this.#fixed.has(host) || host.endsWith('.localhost')) return true;
