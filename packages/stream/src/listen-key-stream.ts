@@ -194,6 +194,10 @@ export class ListenKeyConnection extends Transport {
     }
   }
 
+  protected override overlapping(active: boolean): void {
+    for (const m of this.#members.values()) m.sink.overlap(active);
+  }
+
   protected override created(link: Link): void {
     // Which key each member had when this link's URL was built: a refusal or an expiry on the
     // link is about those keys, not about a key handed over since.

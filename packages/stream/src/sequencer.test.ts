@@ -16,6 +16,7 @@ describe('Sequencer', () => {
       reorderWindowMs: 0,
       dedupe: { capacity: 100, windowMs: 60_000 },
     });
+    s.overlap(true); // two connections: the ring is in use
     for (const [E, n] of [
       [1, 0],
       [1, 0],
@@ -36,6 +37,7 @@ describe('Sequencer', () => {
       reorderWindowMs: 0,
       dedupe: { capacity: 4096, windowMs: 60_000 },
     });
+    s.overlap(true); // two connections: the ring is in use
     for (let E = 1; E <= 1000; E++) s.push(ev(E), text(E));
     for (let E = 500; E <= 1000; E++) s.push(ev(E), text(E));
     for (let E = 1001; E <= 1010; E++) s.push(ev(E), text(E));
@@ -50,6 +52,7 @@ describe('Sequencer', () => {
       reorderWindowMs: 0,
       dedupe: { capacity: 3, windowMs: 1000 },
     });
+    s.overlap(true); // two connections: the ring is in use
     for (const E of [1, 2, 3, 4]) s.push(ev(E), text(E));
     expect(s.remembered).toBe(3);
     s.prune(); // one window: still remembered
@@ -70,6 +73,7 @@ describe('Sequencer', () => {
             reorderWindowMs: 5,
             dedupe: { capacity: 1000, windowMs: 60_000 },
           });
+          s.overlap(true); // two connections: the ring is in use
           Es.forEach((E, i) => {
             s.push(ev(E), text(E));
             if (dupEvery > 0 && i % dupEvery === 0) s.push(ev(E), text(E));
@@ -88,10 +92,11 @@ describe('Sequencer', () => {
     // newest E, so each event of a same-millisecond burst cost O(ring).
     const out: number[] = [];
     const s = new Sequencer({
-      deliver: (e) => out.push((e as { raw: { n: number } }).raw.n),
+      deliver: (e) => out.push((e as unknown as { raw: { n: number } }).raw.n),
       reorderWindowMs: 0,
       dedupe: { capacity: 4096, windowMs: 60_000 },
     });
+    s.overlap(true); // two connections: the ring is in use
     const E = 1_700_000_000_000;
     for (let n = 0; n < 4000; n++) s.push(ev(E, n), text(E, n));
     for (let n = 0; n < 4000; n++) s.push(ev(E, n), text(E, n));
@@ -110,6 +115,7 @@ describe('Sequencer', () => {
       reorderWindowMs: 0,
       dedupe: { capacity: 1024, windowMs: 60_000 },
     });
+    s.overlap(true); // two connections: the ring is in use
     const used = () => {
       const m = process.memoryUsage();
       return m.heapUsed + m.external;
@@ -139,6 +145,7 @@ describe('Sequencer', () => {
       reorderWindowMs: 0,
       dedupe: { capacity: 100, windowMs: 60_000 },
     });
+    s.overlap(true); // two connections: the ring is in use
     const event = '{"e":"executionReport","E":5}';
     // The same event wrapped for two WebSocket API subscriptions: a repeat.
     const a = `{"subscriptionId":0,"event":${event}}`;
@@ -166,12 +173,13 @@ describe('Sequencer', () => {
           const out: string[] = [];
           const s = new Sequencer({
             deliver: (e) => {
-              const raw = (e as { raw: { E: number; n: number } }).raw;
+              const raw = (e as unknown as { raw: { E: number; n: number } }).raw;
               out.push(`${raw.E}/${raw.n}`);
             },
             reorderWindowMs: 0,
             dedupe: { capacity, windowMs: 60_000 },
           });
+          s.overlap(true); // two connections: the ring is in use
           // The model: a list of remembered (E, n) with their prune epoch, oldest first.
           let model: { key: string; epoch: number }[] = [];
           let epoch = 0;
@@ -191,6 +199,78 @@ describe('Sequencer', () => {
           });
           expect(out).toEqual(expected);
           expect(s.remembered).toBe(model.length);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('outside an overlap digests nothing, drops an immediate repeat, and keeps the ring two windows after one', () => {
+    const out: string[] = [];
+    const s = new Sequencer({
+      deliver: (e) => {
+        const raw = (e as unknown as { raw: { E: number; n: number } }).raw;
+        out.push(`${raw.E}/${raw.n}`);
+      },
+      reorderWindowMs: 0,
+      dedupe: { capacity: 100, windowMs: 60_000 },
+    });
+    const push = (E: number, n: number) => s.push(ev(E, n), text(E, n));
+    push(1, 0);
+    push(1, 0); // a venue's resend, right away: dropped
+    push(1, 1);
+    push(1, 0); // not right away and no overlap: nothing remembers it
+    expect(out).toEqual(['1/0', '1/1', '1/0']);
+    expect([s.armed, s.remembered, s.comparisons]).toEqual([false, 0, 0]);
+    s.overlap(true); // a rotation's new connection is opening
+    push(2, 0);
+    push(2, 1);
+    push(2, 0); // the other connection's copy
+    s.overlap(false); // the old connection ended
+    push(2, 1); // a lagging copy after the overlap: still caught
+    expect(s.stats.duplicates).toBe(3);
+    expect(s.armed).toBe(true);
+    s.prune();
+    s.prune();
+    expect(s.armed).toBe(false);
+    expect(out).toEqual(['1/0', '1/1', '1/0', '2/0', '2/1']);
+  });
+
+  it('property: two connections delivering the same same-E bursts, interleaved, give each event once', () => {
+    fc.assert(
+      fc.property(
+        // Matching steps: (E, events in the step); E never decreases.
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 6 })), {
+          minLength: 1,
+          maxLength: 30,
+        }),
+        fc.array(fc.boolean(), { minLength: 0, maxLength: 400 }),
+        (steps, picks) => {
+          const events: [number, number][] = [];
+          let E = 1_000;
+          let n = 0;
+          for (const [dE, size] of steps) {
+            E += dE;
+            for (let k = 0; k < size; k++) events.push([E, n++]);
+          }
+          const out: number[] = [];
+          const s = new Sequencer({
+            deliver: (e) => out.push((e as unknown as { raw: { n: number } }).raw.n),
+            reorderWindowMs: 0,
+            dedupe: { capacity: 1024, windowMs: 60_000 },
+          });
+          s.overlap(true);
+          // Connection A and B each deliver every event in order; `picks` interleaves them.
+          let a = 0;
+          let b = 0;
+          let p = 0;
+          while (a < events.length || b < events.length) {
+            const fromA = b >= events.length || (a < events.length && (picks[p++] ?? true));
+            const [E, id] = events[fromA ? a++ : b++] as [number, number];
+            s.push(ev(E, id), text(E, id));
+          }
+          expect([...out].sort((x, y) => x - y)).toEqual(events.map(([, id]) => id));
+          expect(s.stats.duplicates).toBe(events.length);
         },
       ),
       { numRuns: 200 },

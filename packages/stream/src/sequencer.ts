@@ -26,6 +26,13 @@ interface Held {
  *   by a chained hash table: a lookup costs the same however many remembered events share an `E`.
  *   An arriving event is a duplicate only if one with the same `E` and the same digest was seen.
  *   Entries are also forgotten after one to two `windowMs` (see {@link prune}).
+ * - Where duplicates come from: two connections delivering the same events (a make-before-break
+ *   rotation, a credential change), and a venue repeating a frame. The first is known in advance:
+ *   the transport calls {@link overlap} before the second connection can deliver anything and
+ *   again when the first has ended, and the ring is kept from then until one to two windows after
+ *   (a lagging connection's copies). Outside an overlap only an immediate repeat of the previous
+ *   frame is looked for (a string comparison that fails on the first differing character): the
+ *   digest, about half of a `JSON.parse` of the same frame, is spent only while it can matter.
  * - Order: with a window W > 0 every event is held W real milliseconds (events are network
  *   arrivals, so this is wall time) and released in `E` order; an event older than one already
  *   released is delivered at once and counted as `outOfOrder` (never dropped).
@@ -54,6 +61,15 @@ export class Sequencer {
   #epoch = 0;
   /** Remembered entries compared with arriving events, over the stream's life (tests read it). */
   #comparisons = 0;
+  /** Overlaps in progress (see {@link overlap}). */
+  #overlaps = 0;
+  /** Prune epoch before which the ring stays in use after the last overlap ended. */
+  #armedUntil = 0;
+  /** The previous event with `E`: an immediate repeat of it is a duplicate even outside an overlap. */
+  #prevText: string | undefined;
+  #prevFrom = 0;
+  #prevPart = 0;
+  #prevE = 0;
   /** Held events sorted by E (reorder window). */
   #held: Held[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -79,6 +95,21 @@ export class Sequencer {
     return this.#comparisons;
   }
 
+  /** Whether arriving events are digested and remembered (an overlap, or just after one). */
+  get armed(): boolean {
+    return this.#overlaps > 0 || this.#epoch < this.#armedUntil;
+  }
+
+  /**
+   * `true`: a second connection (or subscription) is about to deliver the same events as the
+   * first; `false`: that overlap is over (its old connection ended). Calls pair up; the ring stays
+   * in use for one to two more prune windows after the last overlap ends.
+   */
+  overlap(active: boolean): void {
+    if (active) this.#overlaps++;
+    else if (this.#overlaps > 0 && --this.#overlaps === 0) this.#armedUntil = this.#epoch + 2;
+  }
+
   /** Events held by the reorder window. */
   get held(): number {
     return this.#held.length;
@@ -95,9 +126,21 @@ export class Sequencer {
       this.#deliver(event);
       return;
     }
-    if (this.#dedupe && this.#isDuplicate(E, text, from, part)) {
-      this.stats.duplicates++;
-      return;
+    if (this.#dedupe) {
+      // Outside an overlap: only a frame repeated right away (a venue's resend) is looked for.
+      const repeat =
+        E === this.#prevE && part === this.#prevPart && from === this.#prevFrom && text === this.#prevText;
+      this.#prevText = text;
+      this.#prevE = E;
+      this.#prevFrom = from;
+      this.#prevPart = part;
+      if (
+        repeat ||
+        ((this.#overlaps > 0 || this.#epoch < this.#armedUntil) && this.#isDuplicate(E, text, from, part))
+      ) {
+        this.stats.duplicates++;
+        return;
+      }
     }
     if (this.#windowMs === 0) {
       this.#release(event, E);
@@ -125,6 +168,8 @@ export class Sequencer {
     if (!this.#dedupe) return;
     const horizon = this.#epoch;
     this.#epoch++;
+    // A repeat a whole window later is not "right away"; and the frame's text is let go.
+    this.#prevText = undefined;
     while (this.#ringSize > 0 && (this.#ringAt[this.#ringStart] as number) < horizon) this.#forgetOldest();
     // Idle: give the memory back.
     if (this.#ringSize === 0) this.#reset();
@@ -139,6 +184,7 @@ export class Sequencer {
   }
 
   #reset(): void {
+    this.#prevText = undefined;
     this.#ringE = EMPTY_F64;
     this.#ringA = EMPTY_I32;
     this.#ringB = EMPTY_I32;

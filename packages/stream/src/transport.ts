@@ -57,6 +57,11 @@ export abstract class Transport {
   protected created(_link: Link): void {}
   /** Called when any link ended (before reconnect decisions). */
   protected linkEnded(_link: Link): void {}
+  /**
+   * Two links may deliver the same events (`true`: a rotation's candidate exists, or the link it
+   * replaced has not ended yet), or no longer can (`false`). Streams dedupe only while they may.
+   */
+  protected overlapping(_active: boolean): void {}
 
   protected checkUrl(url: string): void {
     try {
@@ -90,6 +95,18 @@ export abstract class Transport {
     this.options.logger.debug({ venue: this.options.venue.id, reason }, 'rotating connection');
     this.#rotationReason = reason;
     this.candidate = this.#open();
+    this.#updateOverlap();
+  }
+
+  /** Links replaced by a rotation that have not ended yet (they still deliver what they had). */
+  readonly #retiring = new Set<Link>();
+  #overlap = false;
+
+  #updateOverlap(): void {
+    const active = this.current !== undefined && (this.candidate !== undefined || this.#retiring.size > 0);
+    if (active === this.#overlap) return;
+    this.#overlap = active;
+    this.overlapping(active);
   }
 
   #rotationReason = 'reconnect';
@@ -141,7 +158,11 @@ export abstract class Transport {
       {
         open: (link) => this.#onOpen(link),
         message: (link, text) => this.onMessage(link, text),
-        end: (link, info) => this.#onEnd(link, info),
+        end: (link, info) => {
+          this.#retiring.delete(link);
+          this.#onEnd(link, info);
+          this.#updateOverlap();
+        },
       },
     );
     this.created(link);
@@ -174,8 +195,10 @@ export abstract class Transport {
     const reason = previous ? this.#rotationReason : 'connect';
     this.promoted(link, previous, reason);
     if (previous) {
+      this.#retiring.add(previous);
       previous.close();
     }
+    this.#updateOverlap();
     this.#armRotation(link);
     const pending = this.#pendingRotation;
     this.#pendingRotation = undefined;

@@ -115,6 +115,8 @@ export interface StreamSink {
   /** A transport error worth telling listeners about (retrying continues). */
   report(error: UserstreamError): void;
   rotated(): void;
+  /** A second connection may deliver the same events (`true`), or no longer can (`false`): dedupe's cue. */
+  overlap(active: boolean): void;
 }
 
 /**
@@ -197,6 +199,7 @@ export abstract class UserDataStream
       rotated: () => {
         this.stats.rotations++;
       },
+      overlap: (active) => this.#sequencer.overlap(active),
     };
   }
 

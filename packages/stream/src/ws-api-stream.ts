@@ -239,6 +239,10 @@ export class WsApiSession extends Transport {
     return link.isOpen;
   }
 
+  protected override overlapping(active: boolean): void {
+    for (const m of this.#members.values()) m.sink.overlap(active);
+  }
+
   protected promoted(next: Link, previous: Link | undefined, reason: string): void {
     for (const member of this.#members.values()) {
       if (previous) {
