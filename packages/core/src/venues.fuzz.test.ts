@@ -6,16 +6,19 @@
  * FUZZ_RUNS=N raises the runs.
  */
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
   expectNoPollution,
   expectOptionError,
   fuzzParams,
+  fuzzTimeoutMs,
   hostileValue,
   PROTO_KEYS,
 } from '../test/hostile-values.js';
 import { ErrorCode, UserstreamError } from './errors.js';
 import { defineVenue, type VenueProfileInput, venues } from './venues.js';
+
+vi.setConfig({ testTimeout: fuzzTimeoutMs() });
 
 const params = fuzzParams(300);
 const PROFILES = Object.values(venues);
@@ -43,7 +46,8 @@ function mutate(profile: unknown, edits: [number, unknown, boolean][]): unknown 
       if (parent === null || typeof parent !== 'object') break;
       parent = (parent as Record<string | number, unknown>)[key];
     }
-    if (parent === null || typeof parent !== 'object') continue;
+    // An earlier edit may have put a frozen hostile value here: nothing to write into.
+    if (parent === null || typeof parent !== 'object' || !Object.isExtensible(parent)) continue;
     const last = path[path.length - 1] as string | number;
     if (value === REMOVE) delete (parent as Record<string | number, unknown>)[last];
     else if (asSibling && !Array.isArray(parent)) {

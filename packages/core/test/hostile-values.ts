@@ -13,6 +13,14 @@ export function fuzzParams(defaultRuns: number): { numRuns: number; seed?: numbe
   return { numRuns: runs, ...(seed === undefined ? {} : { seed }) };
 }
 
+/**
+ * The per-test timeout: the usual 20 s for the fixed budget; with FUZZ_RUNS (a long hunt) 30
+ * minutes, so a big budget is not cut short as a "failure". Apply with vi.setConfig.
+ */
+export function fuzzTimeoutMs(): number {
+  return process.env.FUZZ_RUNS ? 30 * 60_000 : 20_000;
+}
+
 export const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty'];
 
 function deep(levels: number, leaf: unknown, asArray: boolean): unknown {

@@ -9,11 +9,12 @@
 import { VirtualClock } from '@userstream/core';
 import { type Simulator, startSimulator } from '@userstream/simulator';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   expectNoPollution,
   expectOptionError,
   fuzzParams,
+  fuzzTimeoutMs,
   type HostileOptions,
   hostileOptions,
   hostileValue,
@@ -21,6 +22,8 @@ import {
   show,
 } from '../../core/test/hostile-values.js';
 import { type OpenUserDataStreamOptions, openUserDataStream } from '../src/index.js';
+
+vi.setConfig({ testTimeout: fuzzTimeoutMs() });
 
 const params = fuzzParams(120);
 const KNOWN = [

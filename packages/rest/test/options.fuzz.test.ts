@@ -7,11 +7,12 @@
  */
 import { VirtualClock, venues, withBaseUrls } from '@userstream/core';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
   expectNoPollution,
   expectOptionError,
   fuzzParams,
+  fuzzTimeoutMs,
   type HostileOptions,
   hostileOptions,
   hostileValue,
@@ -19,6 +20,8 @@ import {
   show,
 } from '../../core/test/hostile-values.js';
 import { createRestClient } from '../src/index.js';
+
+vi.setConfig({ testTimeout: fuzzTimeoutMs() });
 
 const params = fuzzParams(400);
 const venue = withBaseUrls(venues['binance-usdm'], { rest: 'http://127.0.0.1:9' });

@@ -7,9 +7,17 @@
  */
 import { VirtualClock } from '@userstream/core';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectNoPollution, fuzzParams, hostileValue, PROTO_KEYS } from '../../core/test/hostile-values.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  expectNoPollution,
+  fuzzParams,
+  fuzzTimeoutMs,
+  hostileValue,
+  PROTO_KEYS,
+} from '../../core/test/hostile-values.js';
 import { type Simulator, startSimulator } from '../src/index.js';
+
+vi.setConfig({ testTimeout: fuzzTimeoutMs() });
 
 const params = fuzzParams(300);
 const FAULT_TYPES = [

@@ -17,8 +17,9 @@ import {
   withBaseUrls,
 } from '@userstream/core';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer, type WebSocket as WsSocket } from 'ws';
+import { fuzzTimeoutMs } from '../../core/test/hostile-values.js';
 import {
   createListenKeyConnection,
   openListenKeyStream,
@@ -26,6 +27,8 @@ import {
   type UserDataStream,
 } from '../src/index.js';
 import { until } from './helpers.js';
+
+vi.setConfig({ testTimeout: fuzzTimeoutMs() });
 
 const RUNS = Number(process.env.FUZZ_RUNS) || 40;
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);

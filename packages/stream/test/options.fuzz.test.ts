@@ -7,11 +7,12 @@
  */
 import { createSigner, VirtualClock, venues, withBaseUrls } from '@userstream/core';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
   expectNoPollution,
   expectOptionError,
   fuzzParams,
+  fuzzTimeoutMs,
   hostileOptions,
   hostileValue,
   type OptionShape,
@@ -24,6 +25,8 @@ import {
   openListenKeyStream,
   openWsApiStream,
 } from '../src/index.js';
+
+vi.setConfig({ testTimeout: fuzzTimeoutMs() });
 
 const params = fuzzParams(250);
 // Port 9 on loopback (discard): nothing listens, and the VirtualClock never fires a retry.

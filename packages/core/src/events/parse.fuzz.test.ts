@@ -5,7 +5,8 @@
  * FUZZ_RUNS=N raises them (and FUZZ_SEED replays a failure fast-check printed).
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { fuzzTimeoutMs } from '../../test/hostile-values.js';
 import { ErrorCode, UserstreamError } from '../errors.js';
 import {
   type Dialect,
@@ -15,6 +16,8 @@ import {
   parseEvent,
   parseFrame,
 } from './index.js';
+
+vi.setConfig({ testTimeout: fuzzTimeoutMs() });
 
 const RUNS = Number(process.env.FUZZ_RUNS) || 300;
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
