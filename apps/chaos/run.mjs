@@ -38,9 +38,13 @@ for (const name of ['CHAOS_SEED', 'CHAOS_RUNS']) {
   }
 }
 const cwd = fileURLToPath(new URL('.', import.meta.url));
-const vitest = spawn('pnpm', ['exec', 'vitest', 'run', 'test/checks.test.ts', 'test/chaos.test.ts'], {
-  cwd,
-  env,
-  stdio: 'inherit',
-});
+const vitest = spawn(
+  'pnpm',
+  ['exec', 'vitest', 'run', 'test/checks.test.ts', 'test/self-test.test.ts', 'test/chaos.test.ts'],
+  {
+    cwd,
+    env,
+    stdio: 'inherit',
+  },
+);
 vitest.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -36,6 +36,8 @@ export class StreamObserver {
   readonly keys: string[] = [];
   readonly times: number[] = [];
   readonly windows: { from: number; to: number; reason: string }[] = [];
+  /** Deliveries and gaps in arrival order, with the real time (for a failing run's post-mortem). */
+  readonly timeline: string[] = [];
   gaps = 0;
   #lastE: number | undefined;
 
@@ -52,6 +54,7 @@ export class StreamObserver {
     const E = Number(event.E);
     this.keys.push(eventKey(event));
     this.times.push(E);
+    this.timeline.push(`${Date.now()} event ${String(event.e)} E=${E}`);
     const open = this.windows[this.windows.length - 1];
     if (open && open.to === Number.POSITIVE_INFINITY) open.to = E;
     this.#lastE = E;
@@ -59,6 +62,7 @@ export class StreamObserver {
 
   gap(info: { reason?: string; lastEventTime?: number | undefined }): void {
     this.gaps++;
+    this.timeline.push(`${Date.now()} gap ${info.reason ?? ''} lastEventTime=${info.lastEventTime}`);
     const open = this.windows[this.windows.length - 1];
     if (open && open.to === Number.POSITIVE_INFINITY) return;
     const from = info.lastEventTime ?? this.#lastE ?? Number.NEGATIVE_INFINITY;
@@ -70,6 +74,7 @@ export class StreamObserver {
     this.keys.length = 0;
     this.times.length = 0;
     this.windows.length = 0;
+    this.timeline.length = 0;
     this.gaps = 0;
   }
 }

@@ -13,7 +13,7 @@ import {
   StreamObserver,
 } from './checks.js';
 import type { ChildConfig } from './child.js';
-import { ChaosDriver, sleep, startExchange, waitFor } from './harness.js';
+import { ChaosDriver, sleep, startExchange, timelineOf, waitFor, writeArtifacts } from './harness.js';
 import { CHAOS_LEASE_OPTIONS, CHAOS_STREAM_OPTIONS, type RunReport } from './in-process.js';
 import type { Plan, StreamPlan } from './plan.js';
 
@@ -101,7 +101,7 @@ function exchangeView(sim: Simulator, s: StreamPlan) {
  * deliver every event (or a gap), keep their mirrors equal to the exchange, print no secret, and
  * exit by themselves after `close()`.
  */
-export async function runChildren(plan: Plan): Promise<RunReport> {
+export async function runChildren(plan: Plan, options: { unref?: boolean } = {}): Promise<RunReport> {
   const canaries = new Canaries();
   const capture = new OutputCapture();
   const violations: string[] = [];
@@ -126,6 +126,7 @@ export async function runChildren(plan: Plan): Promise<RunReport> {
         realAt: Date.now(),
         stream: CHAOS_STREAM_OPTIONS as unknown as Record<string, unknown>,
         lease: CHAOS_LEASE_OPTIONS as unknown as Record<string, unknown>,
+        ...(options.unref ? { unref: true } : {}),
       };
       const child = spawn(process.execPath, [script, JSON.stringify(config)], {
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -206,12 +207,13 @@ export async function runChildren(plan: Plan): Promise<RunReport> {
     };
     const settled = () => {
       for (const c of children) if (!c.exit) c.child.kill('SIGUSR1');
+      // A child that exited is already a violation; nothing more to wait for from it.
       return children.every(
         (c) =>
-          !c.exit &&
-          c.mirror?.state === 'open' &&
-          mirrorDiff(c).length === 0 &&
-          checkDelivery(c.observer, sentOf(c.plan)).lost.length === 0,
+          c.exit !== undefined ||
+          (c.mirror?.state === 'open' &&
+            mirrorDiff(c).length === 0 &&
+            checkDelivery(c.observer, sentOf(c.plan)).lost.length === 0),
       );
     };
     const settleStarted = Date.now();
@@ -283,6 +285,15 @@ export async function runChildren(plan: Plan): Promise<RunReport> {
   const said = /^\{"t":"(diag|log|error|fatal|unprintable)"|^stderr /;
   const lines = [...capture.lines, ...children.flatMap((c) => c.output.filter((l) => said.test(l)))];
   violations.push(...canaries.find(lines));
+  if (violations.length > 0) {
+    figures.artifacts = writeArtifacts(plan.seed, {
+      'parent.log': capture.lines.join('\n'),
+      ...Object.fromEntries(children.map((c) => [`${c.plan.name}.child.log`, c.output.join('\n')])),
+      ...Object.fromEntries(
+        children.map((c) => [`${c.plan.name}.timeline`, timelineOf(c.observer, sentOf(c.plan))]),
+      ),
+    });
+  }
   figures.canaries = canaries.kinds();
   figures.outputLines = lines.length;
   return { seed: plan.seed, kind: plan.kind, violations, figures, refusedFaults };

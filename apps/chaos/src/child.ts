@@ -21,6 +21,8 @@ export interface ChildConfig {
   realAt: number;
   stream: Record<string, unknown>;
   lease: Record<string, unknown>;
+  /** The harness's self-test: opt out of keeping the process alive (the process must then exit early). */
+  unref?: boolean;
 }
 
 function line(value: unknown): void {
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
     lease: config.lease,
     signal: AbortSignal.timeout(20_000),
   });
+  if (config.unref) (handle as unknown as { unref?: () => void }).unref?.();
   handle.on('event', (event) => line({ t: 'event', event }));
   handle.on('gap', (info) => line({ t: 'gap', info }));
   handle.on('error', (error) => line({ t: 'error', error: renderError(error) }));

@@ -10,7 +10,16 @@ import {
   type SentEvent,
   StreamObserver,
 } from './checks.js';
-import { ChaosDriver, CountingClock, resources, sleep, startExchange, waitFor } from './harness.js';
+import {
+  ChaosDriver,
+  CountingClock,
+  resources,
+  sleep,
+  startExchange,
+  timelineOf,
+  waitFor,
+  writeArtifacts,
+} from './harness.js';
 import { CHAOS_STREAM_OPTIONS, type RunReport } from './in-process.js';
 import type { Plan, StreamPlan } from './plan.js';
 import { startRedis } from './redis-server.js';
@@ -248,6 +257,17 @@ export async function runFleet(plan: Plan): Promise<RunReport> {
     capture.stop();
   }
   violations.push(...canaries.find(capture.lines));
+  if (violations.length > 0) {
+    figures.artifacts = writeArtifacts(plan.seed, {
+      'output.log': capture.lines.join('\n'),
+      ...Object.fromEntries(
+        plan.streams.map((s) => [
+          `${s.accountId}.timeline`,
+          timelineOf(observers.get(s.accountId) as StreamObserver, sentOf(s)),
+        ]),
+      ),
+    });
+  }
   figures.canaries = canaries.kinds();
   figures.outputLines = capture.lines.length;
   return { seed: plan.seed, kind: plan.kind, violations, figures, refusedFaults };

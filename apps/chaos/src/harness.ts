@@ -1,3 +1,5 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import {
   type Clock,
   type ClockTimer,
@@ -10,6 +12,7 @@ import {
 } from '@userstream/core';
 import { type FaultHandle, type FaultResult, type Simulator, startSimulator } from '@userstream/simulator';
 import { type Canaries, type OutputCapture, renderError } from './capture.js';
+import { eventKey, type SentEvent, type StreamObserver } from './checks.js';
 import { ACCOUNTS, type FaultStep, type Plan, type StreamPlan } from './plan.js';
 import { createRandom } from './random.js';
 import { startRestTap } from './rest-tap.js';
@@ -201,4 +204,33 @@ export class ChaosDriver {
   stop(): void {
     for (const t of this.#timers.splice(0)) clearTimeout(t);
   }
+}
+
+/**
+ * Keeps what a failing run said (every log line, diagnostic, child output, delivered event and
+ * gap) under `node_modules/.cache/chaos-runs/seed-N/`, for the post-mortem; returns the directory.
+ */
+export function writeArtifacts(seed: number, files: Record<string, string>): string {
+  const dir = fileURLToPath(new URL(`../node_modules/.cache/chaos-runs/seed-${seed}/`, import.meta.url));
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files))
+    writeFileSync(`${dir}${name.replace(/[^\w.-]+/g, '_')}`, text);
+  return dir;
+}
+
+/** A stream's deliveries and gaps, then what the exchange sent (E, type, arrived or not). */
+export function timelineOf(observer: StreamObserver, sent: readonly SentEvent[]): string {
+  const delivered = new Set(observer.keys);
+  const sentLines = sent.map(
+    (s) =>
+      `${s.E} ${s.e} ${s.source} ${s.event ? (delivered.has(eventKey(s.event)) ? 'arrived' : 'MISSING') : ''}`,
+  );
+  return [
+    `# windows: ${JSON.stringify(observer.windows)}`,
+    '# delivered (real ms, in arrival order)',
+    ...observer.timeline,
+    '# sent by the exchange (counted part of the run)',
+    ...sentLines,
+  ].join('\n');
 }

@@ -14,7 +14,16 @@ import {
   type SentEvent,
   StreamObserver,
 } from './checks.js';
-import { ChaosDriver, CountingClock, resources, sleep, startExchange, waitFor } from './harness.js';
+import {
+  ChaosDriver,
+  CountingClock,
+  resources,
+  sleep,
+  startExchange,
+  timelineOf,
+  waitFor,
+  writeArtifacts,
+} from './harness.js';
 import type { Plan, StreamPlan } from './plan.js';
 
 /** What a run found: every broken guarantee as a line, and the figures that show the run did something. */
@@ -216,6 +225,14 @@ export async function runInProcess(plan: Plan): Promise<RunReport> {
     capture.stop();
   }
   violations.push(...canaries.find(capture.lines));
+  if (violations.length > 0) {
+    figures.artifacts = writeArtifacts(plan.seed, {
+      'output.log': capture.lines.join('\n'),
+      ...Object.fromEntries(
+        streams.map((s) => [`${s.plan.name}.timeline`, timelineOf(s.observer, sentOf(s.plan))]),
+      ),
+    });
+  }
   figures.canaries = canaries.kinds();
   figures.outputLines = capture.lines.length;
   return { seed: plan.seed, kind: plan.kind, violations, figures, refusedFaults };

@@ -79,6 +79,13 @@ const FAULT_TYPES = [
   'clear',
 ] as const satisfies readonly FaultSpec['type'][];
 
+/** Shortest real duration of a stall that discards what it held back (see `faultSpec`). */
+const DISCARDING_STALL_MIN_MS = 1_500;
+
+const discarding = (s: FaultStep, _speed: number) => s.spec.type === 'stall' && s.spec.flush === false;
+const stallRealMs = (s: FaultStep, speed: number) =>
+  s.spec.type === 'stall' ? (s.spec.durationMs ?? 0) / speed : 0;
+
 /** Real milliseconds → protocol milliseconds at `speed`. */
 const protocolMs = (realMs: number, speed: number) => Math.round(realMs * speed);
 
@@ -109,8 +116,14 @@ function faultSpec(
         code: r.pick([1000, 1001, 1011, 4000]),
         connections: connections(),
       };
-    case 'stall':
-      return { type, ...t(), durationMs: lasting(), flush: r.chance(0.6), connections: connections() };
+    case 'stall': {
+      // A stall that discards what it held (flush: false) lasts past the client's detection bound
+      // (ping + pong timeout, 1 s of real time here): a live connection that silently loses data
+      // for less than that is a loss no client can see without venue sequence numbers.
+      const flush = r.chance(0.6);
+      const durationMs = flush ? lasting() : protocolMs(r.int(DISCARDING_STALL_MIN_MS, 2_500), speed);
+      return { type, ...t(), durationMs, flush, connections: connections() };
+    }
     case 'release':
       return { type };
     case 'expire':
@@ -176,7 +189,21 @@ export function faultSchedule(
       );
       if (lasting.length > 0 && r.chance(0.8)) step.releaseOf = r.pick(lasting).id;
     }
+    // Ending a discarding stall before the client could notice it would make its loss invisible
+    // (see above): such a stall flushes instead.
+    if (type === 'clear' || type === 'release') {
+      for (const s of steps) {
+        if (step.releaseOf !== undefined && step.releaseOf !== s.id) continue;
+        if (discarding(s, speed) && atMs < s.atMs + stallRealMs(s, speed))
+          (s.spec as { flush: boolean }).flush = true;
+      }
+    }
     steps.push(step);
+  }
+  // The chaos phase ends with a clear: the same holds for stalls still running then.
+  for (const s of steps) {
+    if (discarding(s, speed) && s.atMs + stallRealMs(s, speed) > chaosMs - 50)
+      (s.spec as { flush: boolean }).flush = true;
   }
   return steps;
 }

@@ -145,6 +145,28 @@ describe('plans', () => {
     expect(makePlan(2, 'inProcess')).not.toEqual(makePlan(3, 'inProcess'));
   });
 
+  it('never end a stall that discards data before a client could notice it (that loss is invisible to any client)', () => {
+    let discarding = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const plan = makePlan(seed, kindOf(seed));
+      for (const f of plan.faults) {
+        if (f.spec.type !== 'stall' || f.spec.flush !== false) continue;
+        discarding++;
+        const end = f.atMs + (f.spec.durationMs ?? 0) / plan.speed;
+        expect(end - f.atMs).toBeGreaterThanOrEqual(1_500);
+        expect(end).toBeLessThan(plan.chaosMs);
+        const early = plan.faults.filter(
+          (g) =>
+            g.atMs > f.atMs &&
+            g.atMs < end &&
+            (g.spec.type === 'clear' || (g.spec.type === 'release' && (g.releaseOf ?? f.id) === f.id)),
+        );
+        expect(early).toEqual([]);
+      }
+    }
+    expect(discarding).toBeGreaterThan(10);
+  });
+
   it('cover every fault type, venue and protocol, overlapping faults, child processes and fleets', () => {
     const types = new Set<string>();
     const venues = new Set<string>();
