@@ -7,6 +7,7 @@ import {
   InvalidInputError,
   isLoopbackUrl,
   type KeyMaterial,
+  MAX_TIMER_MS,
   type VenueProfile,
   validateApiKey,
   validateSymbol,
@@ -122,6 +123,9 @@ export function parseDuration(text: string, field: string): number {
   const ms = Number(match[1]) * (UNITS[match[2] ?? 's'] as number);
   if (!(ms > 0) || !Number.isFinite(ms))
     throw configError(`${field} must be more than 0, got '${text}'`, field);
+  // Node fires a timer above 2^31-1 ms (about 596 h) after 1 ms: --duration 600h quit at once.
+  if (Math.round(ms) > MAX_TIMER_MS)
+    throw configError(`${field} must be at most 596h (Node's timer limit), got '${text}'`, field);
   return Math.round(ms);
 }
 
