@@ -133,15 +133,13 @@ export class SimConnection {
   }
 
   /**
-   * Holds this connection's writes until {@link uncork}, so the frames sent in between leave in
-   * one socket write, as a busy exchange gateway flushes many events at once. Calls nest.
+   * Writes already encoded WebSocket frames in one socket write (a burst's batch). The caller
+   * sends frame by frame instead while the connection is stalled.
    */
-  cork(): void {
-    socketOf(this.ws)?.cork();
-  }
-
-  uncork(): void {
-    socketOf(this.ws)?.uncork();
+  sendFrames(bytes: Buffer): void {
+    if (this.#ended || this.#stalled || this.ws.readyState !== this.ws.OPEN) return;
+    const socket = socketOf(this.ws);
+    if (socket) this.#safe(() => socket.write(bytes));
   }
 
   /** Calls `done` once the socket has written out what it buffered (or has closed). */

@@ -23,8 +23,9 @@ export interface BurstOptions extends AccountTarget {
    */
   fills?: number;
   /**
-   * With `fills`: frames written per socket write (the socket is corked meanwhile), as an
-   * exchange's gateway flushes a busy account's events. @default 64
+   * With `fills`: frames written per socket write (encoded together), as an exchange's gateway
+   * flushes a busy account's events. The events are generated before the first write, so the
+   * burst measures the reader. @default 64
    */
   framesPerWrite?: number;
 }
@@ -182,7 +183,7 @@ export class Load implements LoadGenerator {
     return { sent: count, frames, durationMs: performance.now() - started };
   }
 
-  /** A burst of matching steps, corked into writes of `framesPerWrite` frames. */
+  /** A burst of matching steps, written `framesPerWrite` frames per socket write. */
   async #steps(options: BurstOptions, fills: number): Promise<BurstResult> {
     const perWrite = options.framesPerWrite ?? DEFAULT_FRAMES_PER_WRITE;
     if (!Number.isInteger(perWrite) || perWrite < 1) {
@@ -201,51 +202,53 @@ export class Load implements LoadGenerator {
       steps = new MatchingSteps(dialect);
       this.#matching.set(dialect, steps);
     }
-    const started = performance.now();
+    // Generate first, then write: a burst measures its reader, not the generator. Events are
+    // stamped as they are generated (the exchange's clock), so hundreds share a millisecond.
     const count = options.count;
-    let sent = 0;
+    const texts: string[] = [];
+    const types: string[] = [];
+    while (texts.length < count) {
+      const E = hub.nextE(targetKey, serverNow());
+      for (const event of steps.next(E, fills)) {
+        if (texts.length >= count) break;
+        recorder.event(targetKey, { e: event.e, E, source: 'load' });
+        texts.push(event.text);
+        types.push(event.e);
+      }
+    }
+    const started = performance.now();
     let frames = 0;
-    let inWrite = 0;
-    for (const p of prepared) p.sink.connection.cork();
-    try {
-      while (sent < count) {
-        const E = hub.nextE(targetKey, serverNow());
-        const events = steps.next(E, fills);
-        for (let k = 0; k < events.length && sent < count; k++) {
-          const event = events[k] as { e: string; text: string };
-          recorder.event(targetKey, { e: event.e, E, source: 'load' });
-          sent++;
-          for (const p of prepared) {
-            if (p.sink.events !== undefined && !p.sink.events.has(event.e)) continue;
-            p.sink.connection.send(p.sink.prefix + event.text + p.sink.suffix);
+    for (let from = 0; from < count; from += perWrite) {
+      const to = Math.min(count, from + perWrite);
+      let wait: Promise<void>[] | undefined;
+      for (const p of prepared) {
+        const { connection, events, prefix, suffix } = p.sink;
+        if (connection.ended) continue;
+        if (connection.stalled) {
+          // Held back frame by frame, as the stall fault keeps them.
+          for (let i = from; i < to; i++) {
+            if (events !== undefined && !events.has(types[i] as string)) continue;
+            connection.send(prefix + texts[i] + suffix);
             frames++;
           }
-          inWrite++;
+          continue;
         }
-        if (inWrite >= perWrite) {
-          inWrite = 0;
-          // One write of the batch; then wait while any socket holds more than the high water.
-          let wait: Promise<void>[] | undefined;
-          for (const p of prepared) {
-            const connection = p.sink.connection;
-            connection.uncork();
-            if (connection.bufferedAmount > LOAD_HIGH_WATER_BYTES && !connection.ended) {
-              wait ??= [];
-              wait.push(new Promise<void>((resolve) => connection.whenDrained(resolve)));
-            }
-          }
-          if (wait) {
-            await Promise.all(wait);
-            // Streams opened meanwhile (a client's make-before-break) get the rest, as on a venue.
-            prepared = sinks().filter((p) => !p.sink.connection.ended);
-          }
-          for (const p of prepared) p.sink.connection.cork();
+        // One socket write of the batch's frames, encoded here (a gateway flushing its buffer).
+        const batch = encodeTextFrames(texts, types, from, to, prefix, suffix, events);
+        frames += batch.frames;
+        connection.sendFrames(batch.bytes);
+        if (connection.bufferedAmount > LOAD_HIGH_WATER_BYTES && !connection.ended) {
+          wait ??= [];
+          wait.push(new Promise<void>((resolve) => connection.whenDrained(resolve)));
         }
       }
-    } finally {
-      for (const p of prepared) p.sink.connection.uncork();
+      if (wait) {
+        await Promise.all(wait);
+        // Streams opened meanwhile (a client's make-before-break) get the rest, as on a venue.
+        prepared = sinks().filter((p) => !p.sink.connection.ended);
+      }
     }
-    return { sent, frames, durationMs: performance.now() - started };
+    return { sent: count, frames, durationMs: performance.now() - started };
   }
 
   steady(options: SteadyOptions): SteadyHandle {
@@ -301,4 +304,56 @@ export class Load implements LoadGenerator {
     for (const state of this.#steady) if (state.timer) this.#d.clock.clearTimeout(state.timer);
     this.#steady.clear();
   }
+}
+
+/**
+ * Server-to-client WebSocket text frames (RFC 6455 section 5.2: FIN + opcode 1, no mask, 7/16/64-bit
+ * length) of `texts[from..to)`, each wrapped in `prefix`/`suffix`, skipping types a stream did not
+ * ask for, in one buffer for one socket write.
+ */
+function encodeTextFrames(
+  texts: readonly string[],
+  types: readonly string[],
+  from: number,
+  to: number,
+  prefix: string,
+  suffix: string,
+  events: ReadonlySet<string> | undefined,
+): { bytes: Buffer; frames: number } {
+  const extra = Buffer.byteLength(prefix) + Buffer.byteLength(suffix);
+  const lengths: number[] = [];
+  let total = 0;
+  for (let i = from; i < to; i++) {
+    if (events !== undefined && !events.has(types[i] as string)) {
+      lengths.push(-1);
+      continue;
+    }
+    const length = Buffer.byteLength(texts[i] as string) + extra;
+    lengths.push(length);
+    total += (length < 126 ? 2 : length < 65_536 ? 4 : 10) + length;
+  }
+  const bytes = Buffer.allocUnsafe(total);
+  let at = 0;
+  let frames = 0;
+  for (let i = from; i < to; i++) {
+    const length = lengths[i - from] as number;
+    if (length < 0) continue;
+    bytes[at++] = 0x81;
+    if (length < 126) bytes[at++] = length;
+    else if (length < 65_536) {
+      bytes[at++] = 126;
+      bytes.writeUInt16BE(length, at);
+      at += 2;
+    } else {
+      bytes[at++] = 127;
+      bytes.writeUInt32BE(0, at);
+      bytes.writeUInt32BE(length, at + 4);
+      at += 8;
+    }
+    at += bytes.write(prefix, at);
+    at += bytes.write(texts[i] as string, at);
+    at += bytes.write(suffix, at);
+    frames++;
+  }
+  return { bytes, frames };
 }
