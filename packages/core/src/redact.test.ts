@@ -1,5 +1,6 @@
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import { inspect } from 'node:util';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ExchangeError, ProtocolError } from './errors.js';
 import { REDACTED, redactText } from './redact.js';
@@ -67,5 +68,47 @@ describe('issue 16 item 2: redaction without being told the secret', () => {
   it('a malformed-frame error quoting a secret-shaped value is redacted too', () => {
     const error = new ProtocolError(`Malformed spot frame: event type ${API_KEY}`);
     expect(error.message).not.toContain(API_KEY);
+  });
+});
+
+describe('redaction properties (fast-check)', () => {
+  const KEYISH = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+=_-~'.split('');
+  /** What a venue or proxy might wrap a secret in: any printable text. */
+  const text = fc.string({ maxLength: 60 });
+
+  it('a named secret (9+ key-like characters) never survives in message, stack, JSON or inspect', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...KEYISH), minLength: 9, maxLength: 90 }),
+        text,
+        text,
+        (secret, before, after) => {
+          const error = new ExchangeError(-1022, `${before}${secret}${after}`, {
+            status: 400,
+            secrets: [secret],
+          });
+          const printed = [error.message, error.stack, JSON.stringify(error), inspect(error)].join('\n');
+          return !printed.includes(secret);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('secret-shaped values nobody named never survive, whatever surrounds them', () => {
+    const hex = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex'));
+    const b64 = fc
+      .uint8Array({ minLength: 64, maxLength: 256 })
+      .map((b) => Buffer.from(b).toString('base64'));
+    const key = fc
+      .string({ unit: fc.constantFrom(...KEYISH.slice(0, 62)), minLength: 40, maxLength: 64 })
+      .filter((k) => /[0-9]/.test(k) && /[A-Za-z]/.test(k));
+    const b64Mixed = b64.filter((s) => /[A-Z]/.test(s) && /[a-z]/.test(s) && /[0-9]/.test(s));
+    fc.assert(
+      fc.property(fc.oneof(hex, b64Mixed, key), text, text, (secret, before, after) => {
+        return !redactText(`${before}${secret}${after}`).includes(secret);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -50,10 +50,10 @@ const PEM_PATTERN = /-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g;
  * run of 40 letters and digits mixed, so they pass untouched.
  */
 /** 40 or more letters and digits, with both (hex signatures and git hashes included). */
-const OPAQUE_PATTERN =
-  /(?<![A-Za-z0-9+/])(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{40,}(?![A-Za-z0-9+/])/g;
+const OPAQUE_PATTERN = /(?<![A-Za-z0-9])(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{40,}(?![A-Za-z0-9])/g;
 /** 64 or more characters of base64 with upper case, lower case and digits, optional padding. */
-const BASE64_PATTERN = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{64,}={0,2}(?![A-Za-z0-9+/=])/g;
+// A whole run of base64 characters, its padding included; what follows does not matter.
+const BASE64_PATTERN = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{64,}={0,2}/g;
 
 function redactBase64(match: string): string {
   return /[A-Z]/.test(match) && /[a-z]/.test(match) && /[0-9]/.test(match) ? REDACTED : match;
