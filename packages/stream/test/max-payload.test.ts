@@ -4,9 +4,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import {
   DEFAULT_MAX_PAYLOAD,
-  type ListenKeyStream,
   openListenKeyStream,
+  openWsApiStream,
   type ReconnectingInfo,
+  type UserDataStream,
 } from '../src/index.js';
 import { type Rig, rig, tick, until } from './helpers.js';
 
@@ -24,7 +25,7 @@ let wss: WebSocketServer;
 let connections: number;
 let bigFrameBytes: number;
 let venue: VenueProfile;
-let stream: ListenKeyStream | undefined;
+let stream: UserDataStream | undefined;
 
 beforeEach(async () => {
   r = await rig();
@@ -99,6 +100,28 @@ describe('maxPayload', () => {
       'smallEvent',
       'smallEvent',
     ]);
+  });
+
+  it('holds on WebSocket API sessions too (the same socket class)', async () => {
+    const clock = new VirtualClock(Date.now());
+    const account = r.account;
+    const s = openWsApiStream({
+      venue: { ...r.sim.venue('binance-spot'), wsApiUrl: venue.streamBaseUrl } as VenueProfile,
+      auth: { type: 'signature', apiKey: account.apiKey, signer: r.signer(account) },
+      clock,
+      heartbeat: false,
+      reconnect: { baseDelayMs: 1_000, maxDelayMs: 8_000 },
+      random: () => 0.5,
+    });
+    stream = s;
+    const errors: string[] = [];
+    const reconnecting: ReconnectingInfo[] = [];
+    s.on('error', (e) => errors.push(e.code));
+    s.on('reconnecting', (info) => reconnecting.push(info));
+    await until(() => errors.includes(ErrorCode.PayloadTooLarge), 'the refusal');
+    await tick(200);
+    expect(connections).toBe(1);
+    expect(reconnecting).toEqual([{ attempt: 1, delayMs: 500, reason: 'payload-too-large' }]);
   });
 
   it('is configurable: a larger maxPayload accepts the frame, a smaller one refuses smaller frames', async () => {
