@@ -58,6 +58,30 @@ describe('issue 16 item 2: a bare signature the venue echoes back is redacted', 
     leaks.secret(API_KEY, SECRET, ...signatures);
     leaks.assertClean();
   });
+
+  it("an external signer's signature (no hex or base64 shape to catch) is redacted too", async () => {
+    const signature = 'kms-sig-0001';
+    const apiKey = 'kms-api-key-0001';
+    const server = await venueServer((_req, res, query) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: -1022, msg: `Signature ${query.get('signature')} is not valid.` }));
+    });
+    closers.push(server.close);
+    const leaks = new LeakWatch();
+    leaks.start();
+    closers.push(async () => leaks.stop());
+    const client = createRestClient({
+      venue: withBaseUrls(venues['binance-usdm'], { rest: server.url }),
+      credentials: { apiKey, signer: { keyType: 'hmac', sign: () => signature } },
+      retry: false,
+      logger: leaks.logger,
+    });
+    closers.push(() => client.close());
+    const error = await leaks.rejection(client.accountSnapshot());
+    expect(error.message).toContain('Signature [REDACTED] is not valid');
+    leaks.secret(apiKey, signature);
+    leaks.assertClean();
+  });
 });
 
 function hostileRest(patch: (v: VenueProfileInput) => VenueProfileInput): VenueProfile {
