@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { captureRejectionSymbol, EventEmitter } from 'node:events';
 import {
   type Clock,
   ClosedError,
@@ -104,7 +104,9 @@ export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEv
     hooks: ManagedStreamHooks;
     replaceable: boolean;
   }) {
-    super();
+    // An async listener's rejected promise comes back to [captureRejectionSymbol] (below) instead
+    // of becoming an unhandled rejection, which would end the process.
+    super({ captureRejections: true });
     this.lease = options.lease;
     this.rest = options.rest;
     this.#hooks = options.hooks;
@@ -278,13 +280,21 @@ export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEv
       }
       return;
     }
-    for (const listener of this.rawListeners(type) as ((arg: unknown) => void)[]) {
+    for (const listener of this.rawListeners(type) as ((arg: unknown) => unknown)[]) {
       try {
-        listener.call(this, arg);
+        const result = listener.call(this, arg);
+        // Called directly, so emit's captureRejections does not see the promise: catch it here.
+        if (result !== undefined && typeof (result as Promise<unknown>).then === 'function')
+          (result as Promise<unknown>).then(undefined, (error: unknown) => this.#listenerThrew(type, error));
       } catch (error) {
         this.#listenerThrew(type, error);
       }
     }
+  }
+
+  /** Node calls this when an async listener's promise rejects (see `captureRejections`). */
+  [captureRejectionSymbol](error: unknown, type: string | symbol): void {
+    this.#listenerThrew(String(type), error);
   }
 
   #listenerThrew(type: string, thrown: unknown): void {

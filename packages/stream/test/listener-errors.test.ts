@@ -114,6 +114,42 @@ describe('a throwing listener', () => {
     ]);
   });
 
+  it('an async listener whose promise rejects is reported the same way, and costs nothing else', async () => {
+    const listenKey = await r.createListenKey('binance-usdm');
+    const stream = openListenKeyStream({ venue: r.sim.venue('binance-usdm'), listenKey, clock: r.clock });
+    streams.push(stream);
+    const errors: string[] = [];
+    stream.on('error', (e) =>
+      errors.push(`${e.code}:${String(e.details.event)}:${(e.cause as Error).message}`),
+    );
+    stream.on('event', async () => {
+      throw new Error('async listener bug');
+    });
+    // The only listener of its type: Node's own emit calls it (captureRejections path).
+    stream.on('ORDER_TRADE_UPDATE', async () => {
+      await Promise.resolve();
+      throw new Error('async typed listener bug');
+    });
+    const events: UserDataEvent[] = [];
+    stream.on('event', (e) => events.push(e));
+    await stream.opened();
+    order(r.sim, r.account.id, 'binance-usdm');
+    const expected = sent(r.sim, r.account.id, 'binance-usdm');
+    // Without handling, each rejection is an unhandled rejection: Node ends the process.
+    const typed = expected.filter((x) => x.startsWith('ORDER_TRADE_UPDATE@')).length;
+    expect(typed).toBeGreaterThan(0);
+    await until(
+      () => events.length === expected.length && errors.length === expected.length + typed,
+      'events',
+    );
+    expect(seen(events)).toEqual(expected);
+    expect(errors.filter((e) => e.includes(':event:'))).toEqual(
+      expected.map(() => `${ErrorCode.ListenerError}:event:async listener bug`),
+    );
+    expect(errors.filter((e) => e.includes(':ORDER_TRADE_UPDATE:'))).toHaveLength(typed);
+    expect(stream.state).toBe('open');
+  });
+
   it('a throwing error listener is logged, never thrown into the socket', async () => {
     const listenKey = await r.createListenKey('binance-usdm');
     const logged: string[] = [];
