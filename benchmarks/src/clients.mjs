@@ -3,6 +3,7 @@ export const CLIENTS = [
   { id: 'bare', label: 'bare `ws` + `JSON.parse` (ceiling)', rival: false },
   { id: 'userstream', label: 'userstream `@userstream/stream`', rival: false },
   { id: 'userstream-keepalive', label: 'userstream `openUserDataStream` (keepalive)', rival: false },
+  { id: 'userstream-iterator', label: 'userstream `@userstream/stream`, `for await`', rival: false },
   { id: 'binance-raw', label: '`binance` WebsocketClient', rival: true },
   { id: 'binance-beautify', label: '`binance` WebsocketClient, beautify', rival: true },
   { id: 'ccxt', label: '`ccxt` pro `binanceusdm.watchOrders`', rival: true },

@@ -7,6 +7,17 @@ import { compareDelivery } from './stats.mjs';
 /** Extra Node flags for client processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (profiling). */
 const CLIENT_EXEC_ARGV = (process.env.BENCH_CLIENT_EXEC_ARGV ?? '').split(' ').filter(Boolean);
 
+/**
+ * Load shapes of a throughput run. `burst`: matching steps (a taker order filling against 4
+ * makers: spot 4 `executionReport` + `outboundAccountPosition`, USD-M 4 × (`TRADE_LITE` +
+ * `ORDER_TRADE_UPDATE`) + `ACCOUNT_UPDATE`), one `E` per step and many steps per millisecond, 64
+ * frames per socket write. `flat`: one order update per event, one frame per write.
+ */
+export const PROFILES = {
+  burst: { fills: 4, framesPerWrite: 64 },
+  flat: { fills: 0 },
+};
+
 /** A burst's client that counted nothing new for this long after the last frame was written is done. */
 const STALL_CHECK_MS = 2000;
 
@@ -117,15 +128,17 @@ async function withPair({ client, path, recordEvents = false, options, capacity 
  * counts them. Events/s from the client's first to its last event; CPU of the client process
  * from just before the burst to the last event.
  */
-export async function measureBurst({ client, path, count, timeoutMs = 120_000, options }) {
-  return withPair({ client, path, options, capacity: count * 2 }, async (sim, cli) => {
+export async function measureBurst({ client, path, count, profile = 'burst', timeoutMs = 120_000, options }) {
+  const shape = PROFILES[profile];
+  if (!shape) throw new Error(`unknown profile '${profile}'; known: ${Object.keys(PROFILES).join(', ')}`);
+  return withPair({ client, path, options, capacity: count * 2, recordEvents: true }, async (sim, cli) => {
     // Warm-up: a small burst first, so the figure is the JIT-compiled steady state.
     const warm = Math.min(5000, Math.ceil(count / 10));
     const warmArmed = cli.until((m) => m.type === 'armed', 10_000, 'armed');
     cli.send({ cmd: 'go', expected: warm });
     await warmArmed;
     const warmDone = cli.until((m) => m.type === 'done', timeoutMs, 'warm-up events');
-    await sim.request('burst', { venue: PATHS[path].venue, count: warm }, timeoutMs);
+    await sim.request('burst', { venue: PATHS[path].venue, count: warm, ...shape }, timeoutMs);
     await warmDone;
     await new Promise((r) => setTimeout(r, 200));
     const armed = cli.until((m) => m.type === 'armed', 10_000, 'armed');
@@ -138,7 +151,11 @@ export async function measureBurst({ client, path, count, timeoutMs = 120_000, o
       .finally(() => {
         finished = true;
       });
-    const burst = await sim.request('burst', { venue: PATHS[path].venue, count }, timeoutMs);
+    const burst = await sim.request(
+      'burst',
+      { venue: PATHS[path].venue, count, ...shape, withEs: true },
+      timeoutMs,
+    );
     // Everything is written; a client still short of the count gets until it stops progressing.
     let last = -1;
     while (!finished) {
@@ -151,19 +168,22 @@ export async function measureBurst({ client, path, count, timeoutMs = 120_000, o
       last = seen;
     }
     let result = finished ? await done : undefined;
-    if (!result) {
-      const report = cli.until((m) => m.type === 'report', 10_000, 'report');
-      cli.send({ cmd: 'report' });
-      result = await report;
-    }
+    // What reached user code, against what was sent (after the measured span: not counted in it).
+    const report = cli.until((m) => m.type === 'report', 10_000, 'report');
+    cli.send({ cmd: 'report', events: true });
+    const seen = await report;
+    result ??= seen;
+    const delivery = compareDelivery(burst.Es ?? [], seen.events ?? []);
     const spanMs = result.lastAt - result.firstAt;
     return {
       client,
       path,
+      profile,
       expected: count,
       count: result.count,
-      distinct: result.distinct,
-      complete: result.count === count && result.distinct === count,
+      lost: delivery.lost,
+      duplicated: delivery.duplicated,
+      complete: result.count === count && delivery.lost === 0 && delivery.duplicated === 0,
       eventsPerSec: spanMs > 0 ? ((result.count - 1) * 1000) / spanMs : undefined,
       cpuMsPer1k: (result.cpuMs * 1000) / Math.max(1, result.count),
       maxRssMiB: result.maxRssBytes / 2 ** 20,
@@ -173,7 +193,7 @@ export async function measureBurst({ client, path, count, timeoutMs = 120_000, o
   });
 }
 
-/** Latency from `E` to the callback, under a steady load the client can follow. */
+/** Paced: latency from `E` to the callback and CPU, under a steady load every client follows. */
 export async function measureLatency({ client, path, ratePerSec, durationMs, options }) {
   return withPair({ client, path, options }, async (sim, cli) => {
     const armed = cli.until((m) => m.type === 'armed', 10_000, 'armed');
@@ -184,7 +204,17 @@ export async function measureLatency({ client, path, ratePerSec, durationMs, opt
     const report = cli.until((m) => m.type === 'report', 10_000, 'report');
     cli.send({ cmd: 'report' });
     const r = await report;
-    return { client, path, sent, count: r.count, p50: r.latencyP50, p99: r.latencyP99 };
+    return {
+      client,
+      path,
+      sent,
+      count: r.count,
+      p50: r.latencyP50,
+      p99: r.latencyP99,
+      // CPU of the client process over the whole paced run (idle time included, as a bot's would be).
+      cpuMsPer1k: (r.cpuMs * 1000) / Math.max(1, r.count),
+      maxRssMiB: r.maxRssBytes / 2 ** 20,
+    };
   });
 }
 

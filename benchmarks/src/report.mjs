@@ -30,6 +30,7 @@ export function renderResults({
   count,
   fault,
   latency,
+  profiles,
   elapsed,
   rivalVersions,
   loadBefore,
@@ -58,92 +59,145 @@ export function renderResults({
   );
   out();
 
-  if (results.throughput.length) {
+  const OURS = ['userstream', 'userstream-keepalive', 'userstream-iterator'];
+  const isRival = (id) => CLIENTS.find((c) => c.id === id)?.rival === true;
+  if (results.throughput.length || results.latency.length) {
     out('## Summary');
     out();
-    out('Events/s through the full pipeline as a share of the bare `ws` + `JSON.parse` client on the same');
-    out('stream (issue #5 aims for >= 0.8 with validation, ordering and dedupe), next to the fastest rival:');
+    out('Issue 17 targets, as ratios to the bare `ws` + `JSON.parse` client on the same stream in the same');
+    out('run, with validation, `E` order and dedupe on: events/s >= 0.9x bare and CPU per event <= 1.15x');
+    out('bare on every path in both throughput profiles; paced at 5,000 events/s, CPU <= 1.2x bare and p99');
+    out('`E` to callback within 2 ms of bare; peak RSS <= bare + 30 MiB. Each cell: events/s ÷ bare ·');
+    out('CPU per event ÷ bare · peak RSS − bare (MiB). The fastest rival is the one with most events/s.');
     out();
-    out("Each cell: events/s ÷ bare, then bare's CPU per event ÷ the client's (1.00 = as cheap as bare).");
+  }
+  for (const profile of profiles ?? []) {
+    const rowsOf = (path) => results.throughput.filter((t) => t.path === path && t.profile === profile);
+    if (!Object.keys(PATHS).some((path) => rowsOf(path).length)) continue;
+    out(`### Throughput, ${profile} profile`);
     out();
-    out('| path | userstream `@userstream/stream` | `openUserDataStream` | fastest rival (by events/s) |');
-    out('| --- | ---: | ---: | --- |');
+    out(`| path | ${OURS.map((id) => label(id)).join(' | ')} | fastest rival |`);
+    out(`| --- | ${OURS.map(() => '---:').join(' | ')} | --- |`);
     for (const path of Object.keys(PATHS)) {
-      const rows = results.throughput.filter((t) => t.path === path);
-      const bareRow = rows.find((t) => t.client === 'bare');
-      const bare = bareRow?.eventsPerSec;
-      if (!bare) continue;
-      const shares = (t) => `${fmt(t.eventsPerSec / bare, 2)} · ${fmt(bareRow.cpuMsPer1k / t.cpuMsPer1k, 2)}`;
-      const share = (id) => {
-        const t = rows.find((r) => r.client === id);
-        return t?.eventsPerSec ? shares(t) : '–';
-      };
+      const rows = rowsOf(path);
+      const bare = rows.find((t) => t.client === 'bare');
+      if (!bare?.eventsPerSec) continue;
+      const cell = (t) =>
+        t?.eventsPerSec
+          ? `${fmt(t.eventsPerSec / bare.eventsPerSec, 2)} · ${fmt(t.cpuMsPer1k / bare.cpuMsPer1k, 2)} · ${t.maxRssMiB >= bare.maxRssMiB ? '+' : ''}${fmt(t.maxRssMiB - bare.maxRssMiB, 0)}${t.complete ? '' : ' **(incomplete)**'}`
+          : '–';
       const rivals = rows
-        .filter((t) => CLIENTS.find((c) => c.id === t.client)?.rival && t.eventsPerSec)
+        .filter((t) => isRival(t.client) && t.eventsPerSec)
         .sort((a, b) => b.eventsPerSec - a.eventsPerSec);
-      const best = rivals[0] ? `${label(rivals[0].client)}: ${shares(rivals[0])}` : '–';
-      out(`| ${PATHS[path].label} | ${share('userstream')} | ${share('userstream-keepalive')} | ${best} |`);
+      const best = rivals[0] ? `${label(rivals[0].client)}: ${cell(rivals[0])}` : '–';
+      out(
+        `| ${PATHS[path].label} | ${OURS.map((id) => cell(rows.find((t) => t.client === id))).join(' | ')} | ${best} |`,
+      );
     }
     out();
-    out('The machine is shared (2 cores, other jobs running), so single runs vary by ±20 %; the');
-    out('medians below are what to compare, and CPU per event is steadier than events/s.');
+  }
+  if (results.latency.length) {
+    out(`### Paced, ${fmt(latency.ratePerSec)} events/s`);
     out();
+    out('Each cell: CPU per event ÷ bare · p99 − bare p99 (ms) · peak RSS − bare (MiB).');
+    out();
+    out(`| path | ${OURS.map((id) => label(id)).join(' | ')} |`);
+    out(`| --- | ${OURS.map(() => '---:').join(' | ')} |`);
+    for (const path of Object.keys(PATHS)) {
+      const rows = results.latency.filter((l) => l.path === path);
+      const bare = rows.find((l) => l.client === 'bare');
+      if (!bare) continue;
+      const cell = (l) =>
+        l
+          ? `${fmt(l.cpuMsPer1k / bare.cpuMsPer1k, 2)} · ${l.p99 >= bare.p99 ? '+' : ''}${fmt(l.p99 - bare.p99, 2)} · ${l.maxRssMiB >= bare.maxRssMiB ? '+' : ''}${fmt(l.maxRssMiB - bare.maxRssMiB, 0)}`
+          : '–';
+      out(
+        `| ${PATHS[path].label} | ${OURS.map((id) => cell(rows.find((l) => l.client === id))).join(' | ')} |`,
+      );
+    }
+    out();
+  }
+  if (results.throughput.length || results.latency.length) {
+    out('The machine is shared (2 cores, other jobs running), so single runs vary by ±20 % and more;');
+    out('the medians below are what to compare, and CPU per event is steadier than events/s.');
+    out();
+  }
+
+  if (results.throughput.length) {
     out('## Event delivery');
     out();
     out(
       `The simulator pushes a burst of ${fmt(count)} events into one user data stream as fast as the socket`,
     );
-    out(
-      'drains; the client counts the events that reach user code. events/s from the first to the last event',
-    );
-    out('seen; CPU is the client process (`process.cpuUsage`) from just before the burst to the last event;');
-    out('peak RSS is `maxRSS` of the client process. Ratio = events/s ÷ the bare client on the same path;');
-    out("CPU × bare = CPU per event ÷ the bare client's (the simulator paces every burst, so when a client");
-    out('keeps up, CPU per event is the sharper comparison). A warm-up burst precedes each measured one.');
-    out('The slowest rivals get a smaller burst (they would take minutes): the count column shows it.');
+    out('drains; the client counts the events that reach user code. Two load shapes:');
     out();
-    for (const path of Object.keys(PATHS)) {
-      const rows = results.throughput.filter((t) => t.path === path);
-      if (!rows.length) continue;
-      const bare = rows.find((t) => t.client === 'bare');
-      out(`### ${PATHS[path].label} (\`${PATHS[path].venue}\`)`);
-      out();
-      out(
-        '| client | events delivered | events/s | ratio to bare | CPU ms / 1,000 events | CPU × bare | peak RSS MiB |',
-      );
-      out('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-      for (const t of rows) {
-        const delivered = t.complete
-          ? `${fmt(t.expected)} of ${fmt(t.expected)}`
-          : `**${t.counts.map((c) => fmt(c)).join(' / ')}** of ${fmt(t.expected)}${t.distinct.some((d, i) => d !== t.counts[i]) ? ` (distinct ${t.distinct.map((d) => fmt(d)).join(' / ')})` : ''}`;
-        const userSaw = t.userDelivered?.length
-          ? ` (user code got ${t.userDelivered.map((n) => fmt(n)).join(' / ')} \`watchOrders\` results)`
-          : '';
-        const ratio = bare?.eventsPerSec && t.eventsPerSec ? t.eventsPerSec / bare.eventsPerSec : undefined;
-        const cpuRatio = bare?.cpuMsPer1k ? t.cpuMsPer1k / bare.cpuMsPer1k : undefined;
+    out('- **burst**: matching steps, as a busy account sees them: one taker order filling against four');
+    out('  makers (spot: 4 `executionReport` + `outboundAccountPosition`; USD-M: 4 × `TRADE_LITE` +');
+    out('  `ORDER_TRADE_UPDATE`, then `ACCOUNT_UPDATE`; WebSocket API: the spot events wrapped). Every');
+    out("  event of a step has the same `E` (the exchange's millisecond clock), hundreds of events share a");
+    out('  millisecond, and 64 frames leave in one socket write. Payloads carry every documented field.');
+    out('  The events are generated before the first write, so the reader is the bottleneck.');
+    out('- **flat**: one `executionReport` (spot) or `ORDER_TRADE_UPDATE` (USD-M) per event, one frame per');
+    out('  write.');
+    out();
+    out('events/s from the first to the last event seen; CPU is the client process (`process.cpuUsage`)');
+    out('from just before the burst to the last event; peak RSS is `maxRSS` of the client process.');
+    out(
+      "Ratio = events/s ÷ the bare client on the same path; CPU × bare = CPU per event ÷ the bare client's.",
+    );
+    out('Delivery is checked against every `E` the simulator sent (per `E`, as several events share one):');
+    out('lost or duplicated events mark a row incomplete. A warm-up burst precedes each measured one. The');
+    out('slowest rivals get a smaller burst (they would take minutes): the count column shows it.');
+    out();
+    for (const profile of profiles ?? []) {
+      for (const path of Object.keys(PATHS)) {
+        const rows = results.throughput.filter((t) => t.path === path && t.profile === profile);
+        if (!rows.length) continue;
+        const bare = rows.find((t) => t.client === 'bare');
+        out(`### ${profile}: ${PATHS[path].label} (\`${PATHS[path].venue}\`)`);
+        out();
         out(
-          `| ${label(t.client)} | ${delivered}${userSaw} | ${fmt(t.eventsPerSec)} | ${fmt(ratio, 2)} | ${fmt(t.cpuMsPer1k, 2)} | ${fmt(cpuRatio, 2)} | ${fmt(t.maxRssMiB, 0)} |`,
+          '| client | events delivered | events/s | ratio to bare | CPU ms / 1,000 events | CPU × bare | peak RSS MiB |',
         );
+        out('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+        for (const t of rows) {
+          const delivered = t.complete
+            ? `${fmt(t.expected)} of ${fmt(t.expected)}`
+            : `**${t.counts.map((c) => fmt(c)).join(' / ')}** of ${fmt(t.expected)} (lost ${t.lost.join(' / ')}, duplicated ${t.duplicated.join(' / ')})`;
+          const userSaw = t.userDelivered?.length
+            ? ` (user code got ${t.userDelivered.map((n) => fmt(n)).join(' / ')} \`watchOrders\` results)`
+            : '';
+          const ratio = bare?.eventsPerSec && t.eventsPerSec ? t.eventsPerSec / bare.eventsPerSec : undefined;
+          const cpuRatio = bare?.cpuMsPer1k ? t.cpuMsPer1k / bare.cpuMsPer1k : undefined;
+          out(
+            `| ${label(t.client)} | ${delivered}${userSaw} | ${fmt(t.eventsPerSec)} | ${fmt(ratio, 2)} | ${fmt(t.cpuMsPer1k, 2)} | ${fmt(cpuRatio, 2)} | ${fmt(t.maxRssMiB, 0)} |`,
+          );
+        }
+        out();
       }
-      out();
     }
   }
 
   if (results.latency.length) {
-    out('## Latency from `E` to the callback');
+    out('## Paced: latency from `E` to the callback, and CPU');
     out();
     out(
-      `A steady ${latency.ratePerSec} events/s for ${fmt(latency.durationMs / 1000, 0)} s (a rate every client follows), latency = the`,
+      `A steady ${fmt(latency.ratePerSec)} events/s for ${fmt(latency.durationMs / 1000, 0)} s (a rate every client follows; the simulator sends a`,
     );
     out(
-      "callback's wall clock minus the event's `E`. `E` has 1 ms resolution (the simulator's `Date.now()`),",
+      "10 ms tick's events together, sharing `E`), latency = the callback's wall clock minus the event's `E`.",
     );
-    out('so figures below 1 ms mean "within the same millisecond or the next".');
+    out(
+      '`E` has 1 ms resolution (the simulator\'s `Date.now()`), so figures below 1 ms mean "within the same',
+    );
+    out('millisecond or the next". CPU is the client process over the whole run, per 1,000 events.');
     out();
-    out('| client | path | p50 ms | p99 ms | events seen/sent |');
-    out('| --- | --- | ---: | ---: | --- |');
+    out('| client | path | p50 ms | p99 ms | CPU ms / 1,000 events | peak RSS MiB | events seen/sent |');
+    out('| --- | --- | ---: | ---: | ---: | ---: | --- |');
     for (const l of results.latency) {
-      out(`| ${label(l.client)} | ${l.path} | ${fmt(l.p50, 2)} | ${fmt(l.p99, 2)} | ${l.count} |`);
+      out(
+        `| ${label(l.client)} | ${l.path} | ${fmt(l.p50, 2)} | ${fmt(l.p99, 2)} | ${fmt(l.cpuMsPer1k, 2)} | ${fmt(l.maxRssMiB, 0)} | ${l.count} |`,
+      );
     }
     out();
   }

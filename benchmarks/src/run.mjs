@@ -3,13 +3,14 @@
 // under a minute) that fails when a client delivers the wrong number of events.
 //
 //   node --expose-gc src/run.mjs [--smoke] [--runs 3] [--count 100000] [--clients bare,userstream]
-//                                [--sections throughput,latency,faults,scale] [--no-rivals] [--out RESULTS.md]
+//                                [--sections throughput,latency,faults,scale] [--profiles burst,flat]
+//                                [--no-rivals] [--out RESULTS.md]
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CLIENTS, loadClient } from './clients.mjs';
-import { measureBurst, measureFault, measureLatency } from './harness.mjs';
+import { measureBurst, measureFault, measureLatency, PROFILES } from './harness.mjs';
 import { PATHS } from './paths.mjs';
 import { renderResults } from './report.mjs';
 import { installRivals, RIVAL_VERSIONS } from './rivals.mjs';
@@ -23,6 +24,7 @@ const { values: args } = parseArgs({
     count: { type: 'string' },
     clients: { type: 'string' },
     sections: { type: 'string' },
+    profiles: { type: 'string' },
     'no-rivals': { type: 'boolean', default: false },
     out: { type: 'string' },
   },
@@ -46,9 +48,15 @@ const FAULT = {
   beforeMs: 1500,
   afterMs: { drop: 8000, stall: 35_000, expire: 8000 },
 };
-const LATENCY = { ratePerSec: 200, durationMs: 2000 };
+/** The paced profile: a rate every client follows (issue 17: 5,000 events/s). */
+const LATENCY = { ratePerSec: 5000, durationMs: 2000 };
+/** Throughput load shapes (harness.mjs PROFILES); the smoke runs the same-E burst only. */
+const profiles = (args.profiles ?? (smoke ? 'burst' : 'burst,flat')).split(',');
+for (const p of profiles) if (!PROFILES[p]) throw new Error(`unknown profile '${p}'`);
 
-let wanted = smoke ? ['bare', 'userstream', 'userstream-keepalive'] : CLIENTS.map((c) => c.id);
+let wanted = smoke
+  ? ['bare', 'userstream', 'userstream-keepalive', 'userstream-iterator']
+  : CLIENTS.map((c) => c.id);
 if (args.clients) wanted = args.clients.split(',');
 if (args['no-rivals']) wanted = wanted.filter((id) => !CLIENTS.find((c) => c.id === id)?.rival);
 
@@ -103,37 +111,46 @@ async function attempt(what, client, fn) {
 
 // --- throughput --------------------------------------------------------------------------------
 if (sections.has('throughput')) {
-  print(`\nthroughput: bursts of ${COUNT.toLocaleString('en-US')} events, ${RUNS} run(s) each`);
+  print(
+    `\nthroughput: bursts of ${COUNT.toLocaleString('en-US')} events (${profiles.join(', ')}), ${RUNS} run(s) each`,
+  );
   const runs = new Map();
+  // Rounds interleave clients and profiles, so a burst of load from other jobs hits them alike.
   for (let r = 0; r < RUNS; r++) {
-    for (const path of Object.keys(PATHS)) {
-      for (const c of clients) {
-        if (!c.paths.includes(path)) continue;
-        const count = Math.min(COUNT, c.maxBurst ?? COUNT);
-        const m = await attempt(`throughput ${path}`, c.id, () =>
-          measureBurst({ client: c.id, path, count }),
-        );
-        if (!m) continue;
-        print(
-          `  run ${r + 1} ${path.padEnd(15)} ${c.id.padEnd(22)} ${m.count}/${m.expected} events, ` +
-            `${Math.round(m.eventsPerSec ?? 0).toLocaleString('en-US')} ev/s, ${m.cpuMsPer1k.toFixed(2)} CPU ms/1k`,
-        );
-        const key = `${c.id}|${path}`;
-        if (!runs.has(key)) runs.set(key, []);
-        runs.get(key).push(m);
+    for (const profile of profiles) {
+      for (const path of Object.keys(PATHS)) {
+        for (const c of clients) {
+          if (!c.paths.includes(path)) continue;
+          const count = Math.min(COUNT, c.maxBurst ?? COUNT);
+          const m = await attempt(`throughput ${profile} ${path}`, c.id, () =>
+            measureBurst({ client: c.id, path, count, profile }),
+          );
+          if (!m) continue;
+          print(
+            `  run ${r + 1} ${profile.padEnd(5)} ${path.padEnd(15)} ${c.id.padEnd(22)} ${m.count}/${m.expected} events` +
+              `${m.lost || m.duplicated ? ` (lost ${m.lost}, duplicated ${m.duplicated})` : ''}, ` +
+              `${Math.round(m.eventsPerSec ?? 0).toLocaleString('en-US')} ev/s, ${m.cpuMsPer1k.toFixed(2)} CPU ms/1k, ` +
+              `${Math.round(m.maxRssMiB)} MiB`,
+          );
+          const key = `${c.id}|${path}|${profile}`;
+          if (!runs.has(key)) runs.set(key, []);
+          runs.get(key).push(m);
+        }
       }
     }
   }
   for (const [key, list] of runs) {
-    const [client, path] = key.split('|');
+    const [client, path, profile] = key.split('|');
     results.throughput.push({
       client,
       path,
+      profile,
       runs: list.length,
       expected: list[0].expected,
       complete: list.every((m) => m.complete),
       counts: list.map((m) => m.count),
-      distinct: list.map((m) => m.distinct),
+      lost: list.map((m) => m.lost),
+      duplicated: list.map((m) => m.duplicated),
       eventsPerSec: median(list.map((m) => m.eventsPerSec)),
       cpuMsPer1k: median(list.map((m) => m.cpuMsPer1k)),
       maxRssMiB: median(list.map((m) => m.maxRssMiB)),
@@ -157,7 +174,8 @@ if (sections.has('latency')) {
         );
         if (!m) continue;
         print(
-          `  run ${r + 1} ${path.padEnd(15)} ${c.id.padEnd(22)} p50 ${m.p50?.toFixed(2)} ms, p99 ${m.p99?.toFixed(2)} ms (${m.count}/${m.sent})`,
+          `  run ${r + 1} ${path.padEnd(15)} ${c.id.padEnd(22)} p50 ${m.p50?.toFixed(2)} ms, p99 ${m.p99?.toFixed(2)} ms, ` +
+            `${m.cpuMsPer1k.toFixed(2)} CPU ms/1k (${m.count}/${m.sent})`,
         );
         const key = `${c.id}|${path}`;
         if (!runs.has(key)) runs.set(key, []);
@@ -172,6 +190,9 @@ if (sections.has('latency')) {
       path,
       p50: median(list.map((m) => m.p50)),
       p99: median(list.map((m) => m.p99)),
+      cpuMsPer1k: median(list.map((m) => m.cpuMsPer1k)),
+      maxRssMiB: median(list.map((m) => m.maxRssMiB)),
+      complete: list.every((m) => m.count === m.sent),
       count: list.map((m) => `${m.count}/${m.sent}`).join(', '),
     });
   }
@@ -219,7 +240,7 @@ const elapsed = (Date.now() - started) / 1000;
 print(`\ndone in ${elapsed.toFixed(0)} s`);
 
 // --- verdict -----------------------------------------------------------------------------------
-const own = new Set(['bare', 'userstream', 'userstream-keepalive']);
+const own = new Set(['bare', 'userstream', 'userstream-keepalive', 'userstream-iterator']);
 const wrong = results.throughput.filter((t) => own.has(t.client) && !t.complete);
 const ownFailures = results.failures.filter((f) => own.has(f.client));
 if (smoke) {
@@ -231,7 +252,9 @@ if (smoke) {
   );
   if (wrong.length || ownFailures.length || missing.length || badFault.length) {
     for (const t of wrong)
-      print(`FAIL ${t.client} ${t.path}: delivered ${t.counts} (distinct ${t.distinct}) of ${t.expected}`);
+      print(
+        `FAIL ${t.client} ${t.path} ${t.profile}: delivered ${t.counts} of ${t.expected} (lost ${t.lost}, duplicated ${t.duplicated})`,
+      );
     for (const f of ownFailures) print(`FAIL ${f.client} ${f.what}: ${f.error}`);
     for (const id of missing) print(`FAIL ${id}: no throughput figure`);
     for (const f of badFault)
@@ -240,7 +263,7 @@ if (smoke) {
       );
     process.exit(1);
   }
-  print('smoke: every client delivered every event exactly once');
+  print('smoke: every client delivered every event of a same-E burst exactly once');
   process.exit(0);
 }
 
@@ -255,6 +278,7 @@ writeFileSync(
     count: COUNT,
     fault: FAULT,
     latency: LATENCY,
+    profiles,
     elapsed,
     rivalsInstalled,
     rivalVersions: RIVAL_VERSIONS,

@@ -34,9 +34,20 @@ const handlers = {
     }
     return { count };
   },
-  async burst({ venue, count }) {
-    const result = await sim.load.burst({ accountId: ACCOUNT_ID, venue, count });
-    return { sent: result.sent, frames: result.frames, durationMs: result.durationMs };
+  /**
+   * `fills` > 0: matching steps (a taker filling against `fills` makers, one `E` per step, many
+   * frames per socket write); 0: lone order updates. With `withEs`, every `E` sent, in order.
+   */
+  async burst({ venue, count, fills = 0, framesPerWrite, withEs = false }) {
+    if (withEs) sim.record.clear();
+    const result = await sim.load.burst({ accountId: ACCOUNT_ID, venue, count, fills, framesPerWrite });
+    const Es = withEs
+      ? sim.record
+          .events({ accountId: ACCOUNT_ID, venue })
+          .filter((e) => e.source === 'load')
+          .map((e) => e.E)
+      : undefined;
+    return { sent: result.sent, frames: result.frames, durationMs: result.durationMs, Es };
   },
   async steady({ venue, ratePerSec, durationMs }) {
     const handle = sim.load.steady({ accountId: ACCOUNT_ID, venue, ratePerSec });
