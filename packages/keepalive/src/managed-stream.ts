@@ -293,7 +293,7 @@ export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEv
   }
 
   /** Node calls this when an async listener's promise rejects (see `captureRejections`). */
-  [captureRejectionSymbol](error: unknown, type: string | symbol): void {
+  override [captureRejectionSymbol](error: Error, type: unknown, ..._args: unknown[]): void {
     this.#listenerThrew(String(type), error);
   }
 

@@ -389,7 +389,7 @@ export abstract class UserDataStream
   }
 
   /** Node calls this when an async listener's promise rejects (see `captureRejections`). */
-  [captureRejectionSymbol](error: unknown, type: string | symbol): void {
+  override [captureRejectionSymbol](error: Error, type: unknown, ..._args: unknown[]): void {
     this.#listenerThrew(String(type), error);
   }
 
