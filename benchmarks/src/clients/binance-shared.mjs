@@ -11,7 +11,14 @@ export const faultPath = 'usdm-listenkey';
 
 const silent = { trace() {}, info() {}, error() {}, warning() {}, warn() {}, debug() {}, notice() {} };
 
-const USER_DATA = new Set(['executionReport', 'ORDER_TRADE_UPDATE']);
+/** Every event type the load sends (the burst profile's matching steps include account updates). */
+const USER_DATA = new Set([
+  'executionReport',
+  'outboundAccountPosition',
+  'ORDER_TRADE_UPDATE',
+  'TRADE_LITE',
+  'ACCOUNT_UPDATE',
+]);
 
 export async function openBinance({ path, urls, account, onEvent, onSignal, requireRival }, beautify) {
   const { WebsocketClient, WebsocketAPIClient, WS_KEY_MAP } = requireRival('binance');
