@@ -34,6 +34,7 @@ it('exports exactly the public surface (an accidental export or removal shows up
       "defineVenue",
       "describeValue",
       "encodeQuery",
+      "eventIdentity",
       "eventSchemas",
       "getVenue",
       "hmacSha256Hex",

@@ -47,6 +47,7 @@ export {
   type Dialect,
   type EventStreamTerminated,
   type ExternalLockUpdate,
+  eventIdentity,
   eventSchemas,
   type FuturesAccountConfigUpdate,
   type FuturesAccountUpdate,

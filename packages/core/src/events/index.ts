@@ -15,6 +15,7 @@ export type {
   FuturesOrderTradeUpdate,
   FuturesTradeLite,
 } from './futures.js';
+export { eventIdentity } from './identity.js';
 export {
   type NormalizedAccountUpdate,
   type NormalizedBalance,
