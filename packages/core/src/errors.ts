@@ -34,8 +34,14 @@ export const ExchangeCode = {
   Disconnected: -1001,
   TooManyRequests: -1003,
   Unauthorized: -1002,
+  /** "This operation is not supported." */
+  UnsupportedOperation: -1020,
   TimestampOutsideRecvWindow: -1021,
   InvalidSignature: -1022,
+  /** "Illegal characters found in a parameter." */
+  IllegalParameter: -1100,
+  /** "Mandatory parameter was not sent, was empty/null, or malformed." */
+  MandatoryParameter: -1102,
   ListenKeyNotFound: -1125,
   InvalidListenToken: -1209,
   RejectedApiKey: -2015,

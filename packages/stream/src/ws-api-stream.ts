@@ -79,9 +79,9 @@ const PERMANENT = new Set<number>([
   ExchangeCode.Unauthorized,
   ExchangeCode.InvalidSignature,
   ExchangeCode.RejectedApiKey,
-  -1020,
-  -1100,
-  -1102,
+  ExchangeCode.UnsupportedOperation,
+  ExchangeCode.IllegalParameter,
+  ExchangeCode.MandatoryParameter,
 ]);
 
 /**
