@@ -1,4 +1,5 @@
 import { createFleetWorker, type FleetWorker, GAP_MARKER } from '@userstream/redis';
+import { FIRST_BAN_MS } from '@userstream/simulator';
 import type { Redis } from 'ioredis';
 import { Canaries, OutputCapture } from './capture.js';
 import {
@@ -179,7 +180,9 @@ export async function runFleet(plan: Plan): Promise<RunReport> {
           checkDelivery(observers.get(s.accountId) as StreamObserver, sentOf(s)).lost.length === 0,
       );
     const settleStarted = Date.now();
-    await waitFor(settled, 15_000, 100);
+    // A worker that earned a 418 ban honours it (at this clock's speed Binance's shortest ban is
+    // 30 s of real time): the fleet must be whole again once it ends, not before.
+    await waitFor(settled, 15_000 + FIRST_BAN_MS / plan.speed, 100);
     figures.settleMs = Date.now() - settleStarted;
     for (const m of members) await m.worker.flushed(5_000);
     await sleep(300);
@@ -232,8 +235,10 @@ export async function runFleet(plan: Plan): Promise<RunReport> {
     );
   } finally {
     const closing = Promise.allSettled(members.map((m) => m.worker.close()));
-    const closed = await Promise.race([closing.then(() => true), sleep(10_000).then(() => false)]);
-    if (!closed) violations.push('FleetWorker.close() did not finish within 10 s');
+    const closeStarted = Date.now();
+    const closed = await Promise.race([closing.then(() => true), sleep(15_000).then(() => false)]);
+    figures.closeMs = Date.now() - closeStarted;
+    if (!closed) violations.push('FleetWorker.close() did not finish within 15 s');
     let dump: string[] = [];
     try {
       dump = await dumpRedis(control);
