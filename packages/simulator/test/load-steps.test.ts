@@ -146,3 +146,21 @@ test('burst fills are checked', async () => {
     'for spot and futures venues',
   );
 });
+
+test('a stalled connection holds a matching-step burst frame by frame and releases it in order', async () => {
+  await using sim = await startSimulator();
+  const hmac = byType(sim.accounts, 'hmac');
+  const r = await call(sim.urls.rest, 'POST', '/fapi/v1/listenKey', {
+    headers: { 'X-MBX-APIKEY': hmac.apiKey },
+  });
+  const raw = await Client.open(`${sim.urls.ws}/private/ws/${(r.body as { listenKey: string }).listenKey}`);
+  const stall = sim.faults.stall({ accountId: 'hmac', venue: 'binance-usdm' });
+  await sim.load.burst({ accountId: 'hmac', venue: 'binance-usdm', count: 90, fills: 4 });
+  await new Promise((res) => setTimeout(res, 50));
+  expect(raw.frames).toHaveLength(0);
+  stall.release();
+  await raw.waitFrames(90);
+  const recorded = sim.record.events({ accountId: 'hmac', venue: 'binance-usdm' });
+  expect(raw.json().map((e) => `${e.e}@${e.E}`)).toEqual(recorded.map((e) => `${e.e}@${e.E}`));
+  raw.close();
+});
