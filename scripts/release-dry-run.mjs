@@ -57,13 +57,27 @@ function run(cmd, args, { quiet = false } = {}) {
 console.log('release dry run: building the packages');
 run('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=./packages/*', '--output-logs=errors-only']);
 
+/**
+ * `changeset status` compares with the base branch (main) to find changed packages, and with
+ * `--since` it counts only the changesets added after that ref. A CI checkout of a pull request
+ * (a detached HEAD, no local main) has no main to compare with: then every changeset since the
+ * first commit is counted, so the plan printed is the whole pending release either way.
+ */
+function sinceArgs() {
+  const git = (...args) => spawnSync('git', args, { cwd: root, encoding: 'utf8' });
+  if (git('rev-parse', '--verify', '-q', 'refs/heads/main').status === 0) return [];
+  const first = git('rev-list', '--max-parents=0', 'HEAD').stdout.split('\n')[0];
+  console.log('release dry run: no local main branch: pending changesets counted from the first commit');
+  return [`--since=${first}`];
+}
+
 // changeset status writes its plan to a path relative to the working directory
 const cacheDir = join(root, 'node_modules', '.cache');
 mkdirSync(cacheDir, { recursive: true });
 const planFile = join('node_modules', '.cache', `release-plan-${process.pid}.json`);
 let plan;
 try {
-  run('pnpm', ['exec', 'changeset', 'status', `--output=${planFile}`], { quiet: true });
+  run('pnpm', ['exec', 'changeset', 'status', `--output=${planFile}`, ...sinceArgs()], { quiet: true });
   plan = JSON.parse(readFileSync(join(root, planFile), 'utf8'));
 } finally {
   rmSync(join(root, planFile), { force: true });
