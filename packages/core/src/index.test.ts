@@ -53,6 +53,7 @@ it('exports exactly the public surface (an accidental export or removal shows up
       "percentEncode",
       "redactText",
       "redactValue",
+      "resolveVenue",
       "signQuery",
       "signWsApiParams",
       "silentLogger",

@@ -86,6 +86,7 @@ export {
 export { isLogger, type Logger, silentLogger } from './logger.js';
 export { clockSpeed, createOptionKit, type OptionKit } from './option-kit.js';
 export { isSecretFieldName, REDACTED, redactText, redactValue } from './redact.js';
+export { type ResolveVenueOptions, resolveVenue } from './resolve-venue.js';
 export {
   createSigner,
   encodeQuery,
