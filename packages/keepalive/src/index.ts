@@ -1,3 +1,5 @@
+/** Defined once, by `@userstream/stream`: each venue event type with its payload type. */
+export type { UserDataEventsByType } from '@userstream/stream';
 export {
   type FoldChange,
   isTerminalStatus,
@@ -56,20 +58,15 @@ export {
   type ListenTokenRestClient,
 } from './listen-token-lease.js';
 export { type Logger, silentLogger } from './logger.js';
-export {
-  type InnerStream,
-  type LeaseView,
-  ManagedStream,
-  type ManagedStreamEvents,
-  type UserDataEventsByType,
-} from './managed-stream.js';
-export {
-  type LeaseOptions,
-  type OpenUserDataStreamOptions,
-  openUserDataStream,
-  type StreamPassThroughOptions,
-  type UserDataStreamHandle,
-} from './open-user-data-stream.js';
+export { type LeaseView, ManagedStream, type ManagedStreamEvents } from './managed-stream.js';
+export type {
+  LeaseOptions,
+  OpenUserDataStreamOptions,
+  RestPassThroughOptions,
+  StreamPassThroughOptions,
+} from './open-options.js';
+export type { UserDataStreamHandle } from './open-shared.js';
+export { openUserDataStream } from './open-user-data-stream.js';
 export {
   createScheduler,
   DEFAULT_HOLD_SPREAD_MS,

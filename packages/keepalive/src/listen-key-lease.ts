@@ -10,8 +10,10 @@ export interface ListenKeyRestClient {
   readonly rateLimit?: RateLimitView;
 }
 
-export interface ListenKeyLeaseOptions extends Omit<BaseLeaseOptions, 'rateLimit'> {
-  rest: ListenKeyRestClient;
+export interface ListenKeyLeaseOptions<R extends ListenKeyRestClient = ListenKeyRestClient>
+  extends Omit<BaseLeaseOptions, 'rateLimit'> {
+  /** The client the lease renews through; `client` gives it back with its own type. */
+  rest: R;
   /** Isolated-margin symbol (legacy isolated listenKeys). */
   symbol?: string;
   /** Keepalive interval (the venue's `timing.renewIntervalMs`, 30 min on Binance). */
@@ -27,9 +29,9 @@ export interface ListenKeyLeaseOptions extends Omit<BaseLeaseOptions, 'rateLimit
  * `listenKeyExpired`, a new key is created and handed to every stream using it
  * (make-before-break); `close()` deletes the key.
  */
-export class ListenKeyLease extends BaseLease {
+export class ListenKeyLease<R extends ListenKeyRestClient = ListenKeyRestClient> extends BaseLease {
   readonly kind = 'listenKey' as const;
-  readonly #rest: ListenKeyRestClient;
+  readonly #rest: R;
   readonly #opts: { symbol?: string } | undefined;
   readonly #renewIntervalMs: number;
   readonly #validityMs: number;
@@ -38,7 +40,7 @@ export class ListenKeyLease extends BaseLease {
   #recreateReason = '';
   #expiredReported = false;
 
-  constructor(options: ListenKeyLeaseOptions) {
+  constructor(options: ListenKeyLeaseOptions<R>) {
     const rest = options.rest;
     super({ ...options, rateLimit: () => rest.rateLimit });
     if (!(options.renewIntervalMs > 0 && options.validityMs >= options.renewIntervalMs)) {
@@ -56,7 +58,7 @@ export class ListenKeyLease extends BaseLease {
   }
 
   /** The REST client this lease renews through. */
-  get client(): ListenKeyRestClient {
+  get client(): R {
     return this.#rest;
   }
 

@@ -14,8 +14,10 @@ export interface ListenTokenRestClient {
   readonly rateLimit?: RateLimitView;
 }
 
-export interface ListenTokenLeaseOptions extends Omit<BaseLeaseOptions, 'rateLimit'> {
-  rest: ListenTokenRestClient;
+export interface ListenTokenLeaseOptions<R extends ListenTokenRestClient = ListenTokenRestClient>
+  extends Omit<BaseLeaseOptions, 'rateLimit'> {
+  /** The client the lease renews through; `client` gives it back with its own type. */
+  rest: R;
   /** Isolated-margin symbol: tokens are per symbol there. */
   symbol?: string;
   /** Validity asked for each token (the venue's maximum is 24 h); undefined: the venue's default. */
@@ -30,16 +32,16 @@ export interface ListenTokenLeaseOptions extends Omit<BaseLeaseOptions, 'rateLim
  * (`replaceListenToken`, no gap). After `eventStreamTerminated` (the token lapsed), a new one is
  * fetched at once. Tokens cannot be revoked: `close()` only stops renewing.
  */
-export class ListenTokenLease extends BaseLease {
+export class ListenTokenLease<R extends ListenTokenRestClient = ListenTokenRestClient> extends BaseLease {
   readonly kind = 'listenToken' as const;
-  readonly #rest: ListenTokenRestClient;
+  readonly #rest: R;
   readonly #opts: { symbol?: string; validityMs?: number };
   readonly #renewAt: number;
   #token: string | undefined;
   #reason: string | undefined;
   #expiredReported = false;
 
-  constructor(options: ListenTokenLeaseOptions) {
+  constructor(options: ListenTokenLeaseOptions<R>) {
     const rest = options.rest;
     super({ ...options, rateLimit: () => rest.rateLimit });
     const renewAt = options.renewAt ?? DEFAULT_TOKEN_RENEW_AT;
@@ -62,7 +64,7 @@ export class ListenTokenLease extends BaseLease {
   }
 
   /** The REST client this lease renews through. */
-  get client(): ListenTokenRestClient {
+  get client(): R {
     return this.#rest;
   }
 

@@ -1,31 +1,16 @@
 import { captureRejectionSymbol, EventEmitter } from 'node:events';
+import { type Clock, ClosedError, type UserDataEvent, type UserstreamError } from '@userstream/core';
 import {
-  type Clock,
-  ClosedError,
-  type UnknownEvent,
-  type UserDataEvent,
-  type UserstreamError,
-} from '@userstream/core';
-import { ListenerError } from '@userstream/stream';
+  ListenerError,
+  type StreamEvents,
+  type StreamState,
+  type StreamStats,
+  type UserDataStream,
+} from '@userstream/stream';
 import type { LeaseEvents, LeaseState } from './lease.js';
 import type { LeaseKey } from './lease-key.js';
 import type { LeaseKind } from './lease-store.js';
 import type { Logger } from './logger.js';
-
-/**
- * The parts of a `@userstream/stream` stream the managed stream drives. Kept structural so a
- * stream from any version (or your own) fits.
- */
-export interface InnerStream extends AsyncIterable<unknown> {
-  on(type: string, listener: (...args: never[]) => void): unknown;
-  off(type: string, listener: (...args: never[]) => void): unknown;
-  readonly state: string;
-  readonly stats: unknown;
-  close(): Promise<void>;
-  /** Whether the stream holds its process alive (`@userstream/stream` streams do until closed). */
-  ref?(): unknown;
-  unref?(): unknown;
-}
 
 /** What a managed stream exposes of its lease: read-only state and lifecycle events. */
 export interface LeaseView {
@@ -37,37 +22,11 @@ export interface LeaseView {
   once<K extends keyof LeaseEvents>(type: K, listener: (...args: LeaseEvents[K]) => void): LeaseView;
 }
 
-/** Every event type a venue sends (`executionReport`, `ORDER_TRADE_UPDATE`, …), with its payload type. */
-export type UserDataEventsByType = {
-  [K in Exclude<UserDataEvent['e'], 'unknown'>]: [event: Extract<UserDataEvent, { e: K }>];
-};
-
-/** Events of a {@link ManagedStream}: each venue event by its type, plus the stream's lifecycle. */
-export type ManagedStreamEvents = UserDataEventsByType & {
-  /** Every event, in `E` order, once. */
-  event: [event: UserDataEvent];
-  /** An event type this library does not know (yet), passed through. */
-  unknown: [event: UnknownEvent];
-  open: [info: unknown];
-  reconnecting: [info: { attempt?: number; delayMs?: number; reason?: string }];
-  reconnected: [info: unknown];
-  /** Continuity could not be proven (reconnect, credential change, overflow): resync from a snapshot. */
-  gap: [info: { reason: string; lastEventTime: number | undefined; at: number }];
-  credentialExpired: [info: { reason: string; code?: number }];
-  error: [error: UserstreamError];
-  slowConsumer: [info: { buffered: number; limit: number }];
-  closed: [info: { reason: string }];
-};
-
-/** Lifecycle events forwarded from the underlying stream as they are. */
-const FORWARDED = [
-  'open',
-  'reconnecting',
-  'reconnected',
-  'gap',
-  'credentialExpired',
-  'slowConsumer',
-] as const;
+/**
+ * Events of a {@link ManagedStream}: exactly the underlying stream's (each venue event by its type,
+ * `event`, `unknown` and the lifecycle), so a handler written for a `@userstream/stream` stream fits.
+ */
+export type ManagedStreamEvents = StreamEvents;
 
 export interface ManagedStreamHooks {
   /** Called once by close(): stop leases, release credentials, close clients. */
@@ -87,18 +46,18 @@ export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEv
   readonly lease: LeaseView;
   /** The REST client of the lease (for snapshots: pass it to `AccountMirror`). */
   readonly rest: TRest;
-  #inner: InnerStream;
+  #inner: UserDataStream;
   #closing: Promise<void> | undefined;
   #closed = false;
   #opened = false;
   #openWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   readonly #hooks: ManagedStreamHooks;
   readonly #replaceable: boolean;
-  readonly #detachers = new Map<InnerStream, () => void>();
+  readonly #detachers = new Map<UserDataStream, () => void>();
   #unref = false;
 
   constructor(options: {
-    inner: InnerStream;
+    inner: UserDataStream;
     lease: LeaseView;
     rest: TRest;
     hooks: ManagedStreamHooks;
@@ -116,12 +75,12 @@ export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEv
   }
 
   /** `connecting`, `open`, `reconnecting` or `closed`, as the underlying stream reports it. */
-  get state(): string {
+  get state(): StreamState {
     return this.#closed ? 'closed' : this.#inner.state;
   }
 
   /** Counters of the underlying stream (events received, delivered, duplicates, gaps, …). */
-  get stats(): unknown {
+  get stats(): Readonly<StreamStats> {
     return this.#inner.stats;
   }
 
@@ -138,15 +97,15 @@ export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEv
   }
 
   [Symbol.asyncIterator](): AsyncIterator<UserDataEvent> {
-    if (!this.#replaceable) return this.#inner[Symbol.asyncIterator]() as AsyncIterator<UserDataEvent>;
+    if (!this.#replaceable) return this.#inner[Symbol.asyncIterator]();
     // The underlying stream may be swapped: follow it from one to the next.
     let current = this.#inner;
-    let it = current[Symbol.asyncIterator]() as AsyncIterator<UserDataEvent>;
+    let it = current[Symbol.asyncIterator]();
     const next = (): Promise<IteratorResult<UserDataEvent>> =>
       it.next().then((r) => {
         if (r.done && !this.#closed && this.#inner !== current) {
           current = this.#inner;
-          it = current[Symbol.asyncIterator]() as AsyncIterator<UserDataEvent>;
+          it = current[Symbol.asyncIterator]();
           return next();
         }
         return r;
@@ -181,7 +140,7 @@ export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEv
    * Replaces the underlying stream (WebSocket API recreation). The new one is attached first;
    * then the old one is closed. Emits `gap`: continuity across two subscriptions is not proven.
    */
-  async replaceInner(next: InnerStream): Promise<void> {
+  async replaceInner(next: UserDataStream): Promise<void> {
     if (this.#closed) {
       await next.close();
       return;
@@ -227,41 +186,60 @@ export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEv
     }
   }
 
-  #attach(inner: InnerStream): void {
-    const emit = (type: string, arg: unknown) => this.#dispatch(type, arg);
-    const onEvent = (event: { e?: unknown }) => {
-      if (inner !== this.#inner) return;
-      emit('event', event);
-      if (typeof event.e === 'string') emit(event.e, event);
+  #attach(inner: UserDataStream): void {
+    // Only the current inner stream speaks: a replaced one may still drain a last frame.
+    const live = () => inner === this.#inner;
+    const onEvent = (event: UserDataEvent) => {
+      if (!live()) return;
+      this.#dispatch('event', event);
+      // Then by its type; an event type this library does not know has `e: 'unknown'`.
+      this.#dispatch(event.e, event);
     };
-    const onOpen = (info: unknown) => {
-      if (inner !== this.#inner) return;
+    const onOpen = (info: StreamEvents['open'][0]) => {
+      if (!live()) return;
       if (!this.#opened) {
         this.#opened = true;
         for (const w of this.#openWaiters.splice(0)) w.resolve();
       }
-      emit('open', info);
+      this.#dispatch('open', info);
     };
     const onError = (error: UserstreamError) => {
-      if (inner !== this.#inner) return;
-      if (this.listenerCount('error') > 0) emit('error', error);
-      else this.#hooks.logger.warn({ code: error?.code }, '@userstream/keepalive: stream error');
+      if (!live()) return;
+      if (this.listenerCount('error') > 0) this.#dispatch('error', error);
+      else this.#hooks.logger.warn({ code: error.code }, '@userstream/keepalive: stream error');
     };
-    const forwarders = FORWARDED.filter((t) => t !== 'open').map((type) => {
-      const f = (info: unknown) => {
-        if (inner === this.#inner) emit(type, info);
-      };
-      inner.on(type, f);
-      return [type, f] as const;
-    });
-    inner.on('event', onEvent as (...args: never[]) => void);
-    inner.on('open', onOpen as (...args: never[]) => void);
-    inner.on('error', onError as (...args: never[]) => void);
+    const onReconnecting = (info: StreamEvents['reconnecting'][0]) => {
+      if (live()) this.#dispatch('reconnecting', info);
+    };
+    const onReconnected = (info: StreamEvents['reconnected'][0]) => {
+      if (live()) this.#dispatch('reconnected', info);
+    };
+    const onGap = (info: StreamEvents['gap'][0]) => {
+      if (live()) this.#dispatch('gap', info);
+    };
+    const onCredentialExpired = (info: StreamEvents['credentialExpired'][0]) => {
+      if (live()) this.#dispatch('credentialExpired', info);
+    };
+    const onSlowConsumer = (info: StreamEvents['slowConsumer'][0]) => {
+      if (live()) this.#dispatch('slowConsumer', info);
+    };
+    inner.on('event', onEvent);
+    inner.on('open', onOpen);
+    inner.on('error', onError);
+    inner.on('reconnecting', onReconnecting);
+    inner.on('reconnected', onReconnected);
+    inner.on('gap', onGap);
+    inner.on('credentialExpired', onCredentialExpired);
+    inner.on('slowConsumer', onSlowConsumer);
     this.#detachers.set(inner, () => {
       // The 'error' listener stays: an EventEmitter without one throws on 'error'.
-      inner.off('event', onEvent as (...args: never[]) => void);
-      inner.off('open', onOpen as (...args: never[]) => void);
-      for (const [type, f] of forwarders) inner.off(type, f);
+      inner.off('event', onEvent);
+      inner.off('open', onOpen);
+      inner.off('reconnecting', onReconnecting);
+      inner.off('reconnected', onReconnected);
+      inner.off('gap', onGap);
+      inner.off('credentialExpired', onCredentialExpired);
+      inner.off('slowConsumer', onSlowConsumer);
     });
   }
 
@@ -307,7 +285,7 @@ export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEv
     if (type !== 'error') this.#dispatch('error', error);
   }
 
-  #detach(inner: InnerStream): void {
+  #detach(inner: UserDataStream): void {
     this.#detachers.get(inner)?.();
     this.#detachers.delete(inner);
   }

@@ -2,8 +2,7 @@ import { ErrorCode, VirtualClock } from '@userstream/core';
 import { type Simulator, startSimulator } from '@userstream/simulator';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createScheduler, type Scheduler, type UserDataStreamHandle } from '../src/index.js';
-import { openUserDataStreamWith } from '../src/open-user-data-stream.js';
-import { factories } from './factories.js';
+import { openUserDataStream } from '../src/open-user-data-stream.js';
 import { until } from './helpers.js';
 
 let clock: VirtualClock;
@@ -25,7 +24,7 @@ afterEach(async () => {
 
 it('a throwing listener on openUserDataStream costs no other listener or event, and is reported once as a ListenerError', async () => {
   const account = sim.accounts[0]!;
-  stream = await openUserDataStreamWith(factories, {
+  stream = await openUserDataStream({
     venue: sim.venue('binance-usdm'),
     credentials: { apiKey: account.apiKey, secret: account.secret! },
     scheduler,

@@ -1,4 +1,4 @@
-import { createScaledClock, VirtualClock } from '@userstream/core';
+import { createScaledClock, ErrorCode, VirtualClock } from '@userstream/core';
 import { type Simulator, startSimulator } from '@userstream/simulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -9,8 +9,7 @@ import {
   type Scheduler,
   type UserDataStreamHandle,
 } from '../src/index.js';
-import { openUserDataStreamWith } from '../src/open-user-data-stream.js';
-import { factories } from './factories.js';
+import { openUserDataStream } from '../src/open-user-data-stream.js';
 import { captureOutput, DAY, HOUR, liveSteps, MIN, until } from './helpers.js';
 import { BHEX, COINS, converged, FUTURES, type Market, trader } from './trading.js';
 
@@ -21,7 +20,7 @@ const open: UserDataStreamHandle[] = [];
 const mirrors: AccountMirror[] = [];
 
 /** Waits `ms` of protocol time (real time / speed). */
-const openStream = (o: OpenUserDataStreamOptions) => openUserDataStreamWith(factories, o);
+const openStream = (o: OpenUserDataStreamOptions) => openUserDataStream(o);
 const pass = (ms: number) => liveSteps(clock, scheduler, ms, Math.min(ms, 10 * MIN));
 
 beforeEach(async () => {
@@ -260,8 +259,10 @@ describe('openUserDataStream over listenKeys (compressed clock)', () => {
     await expect(openStream({ ...base, venue: sim.venue('binance-isolated-margin') })).rejects.toThrow(
       /pass symbol/,
     );
+    // A bad option is configuration (USERSTREAM_INVALID_CONFIG), as in every package's factory.
     await expect(openStream({ ...base, credentials: { apiKey: 'short' } as never })).rejects.toMatchObject({
-      code: 'USERSTREAM_INVALID_INPUT',
+      code: ErrorCode.InvalidConfig,
+      field: 'credentials.apiKey',
     });
     await expect(openStream({ ...base, clock: createScaledClock({ speed: 2 }) })).rejects.toThrow(
       /clock and scheduler disagree/,
@@ -270,6 +271,10 @@ describe('openUserDataStream over listenKeys (compressed clock)', () => {
       /lease.renewIntervalMs must be a positive number/,
     );
     await expect(openStream({ ...base, bogus: 1 } as never)).rejects.toThrow(/unknown option 'bogus'/);
+    await expect(openStream({ ...base, lease: { bogus: 1 } as never })).rejects.toMatchObject({
+      code: ErrorCode.InvalidConfig,
+      field: 'lease.bogus',
+    });
     await expect(openStream({ ...base, signal: AbortSignal.abort() })).rejects.toMatchObject({
       code: 'USERSTREAM_ABORTED',
     });

@@ -8,8 +8,7 @@ import {
   type Scheduler,
   type UserDataStreamHandle,
 } from '../src/index.js';
-import { openUserDataStreamWith } from '../src/open-user-data-stream.js';
-import { factories } from './factories.js';
+import { openUserDataStream } from '../src/open-user-data-stream.js';
 import { captureOutput, DAY, HOUR, liveSteps, MIN, until } from './helpers.js';
 import { converged, type Market, SPOT, trader } from './trading.js';
 
@@ -19,7 +18,7 @@ let sim: Simulator;
 let scheduler: Scheduler;
 const open: UserDataStreamHandle[] = [];
 const mirrors: AccountMirror[] = [];
-const openStream = (o: OpenUserDataStreamOptions) => openUserDataStreamWith(factories, o);
+const openStream = (o: OpenUserDataStreamOptions) => openUserDataStream(o);
 const pass = (ms: number) => liveSteps(clock, scheduler, ms, Math.min(ms, 10 * MIN));
 
 const SPOT_WS: Market = { ...SPOT, venue: 'binance-spot' };

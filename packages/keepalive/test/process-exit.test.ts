@@ -14,8 +14,6 @@ beforeAll(() => {
       'exec',
       'tsup',
       'src/index.ts',
-      'src/open-user-data-stream.ts',
-      'test/factories.ts',
       '--no-config',
       '--format',
       'esm',
@@ -34,7 +32,7 @@ beforeAll(() => {
   // The README example, pointed at that bundle instead of the published entry.
   const example = readFileSync(new URL('../examples/simulator.mjs', import.meta.url), 'utf8').replace(
     "from '@userstream/keepalive'",
-    `from '${out}src/index.js'`,
+    `from '${out}index.js'`,
   );
   writeFileSync(`${out}example.mjs`, example);
 }, 60_000);

@@ -2,8 +2,7 @@ import { createScaledClock } from '@userstream/core';
 import { startSimulator } from '@userstream/simulator';
 import { expect, it } from 'vitest';
 import { createScheduler } from '../src/index.js';
-import { openUserDataStreamWith } from '../src/open-user-data-stream.js';
-import { factories } from './factories.js';
+import { openUserDataStream } from '../src/open-user-data-stream.js';
 import { until } from './helpers.js';
 
 // Found by the demo's fault mode: after a replacement key, a refusal of a connection attempt
@@ -14,7 +13,7 @@ it('a listenKey stream recovers from one expiry after another, each reported onc
   const sim = await startSimulator({ clock });
   const account = sim.accounts[0]!;
   const scheduler = createScheduler({ clock });
-  const stream = await openUserDataStreamWith(factories, {
+  const stream = await openUserDataStream({
     venue: sim.venue('binance-usdm'),
     credentials: { apiKey: account.apiKey, secret: account.secret! },
     scheduler,
