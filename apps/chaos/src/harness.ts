@@ -8,6 +8,7 @@ import {
   type KeyMaterial,
   type Signer,
   type VenueId,
+  venues,
   withBaseUrls,
 } from '@userstream/core';
 import { type FaultHandle, type FaultResult, type Simulator, startSimulator } from '@userstream/simulator';
@@ -15,7 +16,7 @@ import { type Canaries, type OutputCapture, renderError } from './capture.js';
 import { eventKey, type SentEvent, type StreamObserver } from './checks.js';
 import { ACCOUNTS, type FaultStep, type Plan, type StreamPlan } from './plan.js';
 import { createRandom } from './random.js';
-import { startRestTap } from './rest-tap.js';
+import { type RestTap, startRestTap } from './rest-tap.js';
 import { type TradeStats, trader } from './trader.js';
 
 /**
@@ -85,7 +86,6 @@ export interface Exchange {
   sim: Simulator;
   /** The simulator's own clock (the clients get a counting wrapper of the same clock). */
   clock: Clock & { speed: number };
-  restUrl: string;
   /** The profile of `venue` pointed at the simulator, REST through the tap. */
   venue(id: VenueId): ReturnType<Simulator['venue']>;
   credentials(stream: StreamPlan): { apiKey: string } & KeyMaterial;
@@ -107,7 +107,19 @@ export async function startExchange(plan: Plan, canaries: Canaries, start?: numb
       if (!line.startsWith('-----')) canaries.add('privateKey', line.trim());
     }
   }
-  const tap = await startRestTap(sim.urls.rest, canaries);
+  // One tap (so one origin) per REST host of the plan's venues: a client keeps rate limits and
+  // bans per origin, as the venues keep weight per host (spot and margin share api.binance.com).
+  const hostOf = (id: VenueId) => new URL(venues[id].restBaseUrl).host;
+  const taps = new Map<string, RestTap>();
+  for (const s of plan.streams) {
+    const host = hostOf(s.venue);
+    if (!taps.has(host)) taps.set(host, await startRestTap(sim.urls.rest, canaries));
+  }
+  const tapOf = (id: VenueId): RestTap => {
+    const tap = taps.get(hostOf(id));
+    if (!tap) throw new Error(`no REST tap for ${id}: not in the plan`);
+    return tap;
+  };
   const account = (id: string) => {
     const a = sim.accounts.find((x) => x.id === id);
     if (!a) throw new Error(`no account ${id}`);
@@ -116,8 +128,7 @@ export async function startExchange(plan: Plan, canaries: Canaries, start?: numb
   return {
     sim,
     clock,
-    restUrl: tap.url,
-    venue: (id) => withBaseUrls(sim.venue(id), { rest: tap.url }),
+    venue: (id) => withBaseUrls(sim.venue(id), { rest: tapOf(id).url }),
     credentials(stream) {
       const a = account(stream.accountId);
       const material: KeyMaterial =
@@ -137,7 +148,7 @@ export async function startExchange(plan: Plan, canaries: Canaries, start?: numb
     },
     async close() {
       await sim.close();
-      await tap.close();
+      for (const tap of taps.values()) await tap.close();
     },
   };
 }
