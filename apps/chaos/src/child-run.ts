@@ -174,7 +174,7 @@ export async function runChildren(plan: Plan, options: { unref?: boolean } = {})
       });
       children.push(state);
     }
-    const allReady = await waitFor(() => children.every((c) => c.ready || c.exit), 30_000);
+    await waitFor(() => children.every((c) => c.ready || c.exit), 30_000);
     for (const c of children) {
       if (!c.ready) {
         throw new Error(
@@ -182,7 +182,6 @@ export async function runChildren(plan: Plan, options: { unref?: boolean } = {})
         );
       }
     }
-    void allReady;
     sim.record.clear();
     for (const c of children) c.observer.reset();
 

@@ -82,7 +82,7 @@ const FAULT_TYPES = [
 /** Shortest real duration of a stall that discards what it held back (see `faultSpec`). */
 const DISCARDING_STALL_MIN_MS = 1_500;
 
-const discarding = (s: FaultStep, _speed: number) => s.spec.type === 'stall' && s.spec.flush === false;
+const discarding = (s: FaultStep) => s.spec.type === 'stall' && s.spec.flush === false;
 const stallRealMs = (s: FaultStep, speed: number) =>
   s.spec.type === 'stall' ? (s.spec.durationMs ?? 0) / speed : 0;
 
@@ -194,7 +194,7 @@ export function faultSchedule(
     if (type === 'clear' || type === 'release') {
       for (const s of steps) {
         if (step.releaseOf !== undefined && step.releaseOf !== s.id) continue;
-        if (discarding(s, speed) && atMs < s.atMs + stallRealMs(s, speed))
+        if (discarding(s) && atMs < s.atMs + stallRealMs(s, speed))
           (s.spec as { flush: boolean }).flush = true;
       }
     }
@@ -202,7 +202,7 @@ export function faultSchedule(
   }
   // The chaos phase ends with a clear: the same holds for stalls still running then.
   for (const s of steps) {
-    if (discarding(s, speed) && s.atMs + stallRealMs(s, speed) > chaosMs - 50)
+    if (discarding(s) && s.atMs + stallRealMs(s, speed) > chaosMs - 50)
       (s.spec as { flush: boolean }).flush = true;
   }
   return steps;
