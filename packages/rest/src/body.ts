@@ -1,7 +1,8 @@
 import { ErrorCode, ProtocolError, UserstreamError } from '@userstream/core';
 import type { Dispatcher } from 'undici';
 
-type Headers = Record<string, string | string[] | undefined>;
+/** Response headers as undici gives them (lower-case names). */
+export type ResponseHeaders = Record<string, string | string[] | undefined>;
 
 /** Where the answer came from, for the error's message and details (never the query: it is signed). */
 export interface BodyContext {
@@ -42,7 +43,7 @@ export function isResponseTooLarge(error: unknown): error is ProtocolError {
  */
 export async function readBody(
   body: Dispatcher.ResponseData['body'],
-  headers: Headers,
+  headers: ResponseHeaders,
   where: BodyContext,
 ): Promise<string> {
   const limit = where.maxResponseBytes;

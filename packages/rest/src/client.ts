@@ -1,127 +1,57 @@
-import { type Channel, channel } from 'node:diagnostics_channel';
 import {
   type Clock,
   type ClockTimer,
   ClosedError,
+  clockSpeed,
   createSigner,
   DEFAULT_RECV_WINDOW,
-  defineVenue,
   type Endpoint,
-  ErrorCode,
-  ExchangeCode,
-  ExchangeError,
   MAX_RECV_WINDOW,
   type Params,
   ProtocolError,
   percentEncode,
   RateLimitError,
-  RetiredEndpointError,
-  redactText,
+  resolveVenue,
   ServerTime,
   systemClock,
-  TransportError,
-  type UserstreamError,
   type VenueProfile,
-  type VenueProfileInput,
   validateApiKey,
   validateListenKey,
   validateListenToken,
   validateRecvWindow,
-  validateSymbol,
 } from '@userstream/core';
-import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
-import { isResponseTooLarge, readBody } from './body.js';
+import { type Dispatcher, request } from 'undici';
+import { type ResponseHeaders, readBody } from './body.js';
+import { ClockSleep } from './clock-sleep.js';
+import { channels } from './diagnostics.js';
+import { createDispatcher } from './dispatcher.js';
 import {
+  accountParams,
+  listenKeyProfile,
+  listenKeySymbolParams,
+  listenTokenRequest,
+  openOrdersParams,
+  serverTimeEndpoint,
+} from './endpoint-params.js';
+import {
+  asOption,
   checkOptions,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_RETRY,
   DEFAULT_TIMEOUT_MS,
-  invalid,
+  kit,
   type Logger,
-  proxySettings,
   type RestClientOptions,
   type RetryOptions,
 } from './options.js';
 import { encodeParams } from './query.js';
+import { RateLimitGate, type RateLimitState } from './rate-limit-gate.js';
+import { checkRequest, checkSignal, type RequestOptions, type RestRequest } from './request-checks.js';
+import { type RequestScope, requestFailure, responseError } from './response-errors.js';
+import { withRetries } from './retry.js';
+import { SecretMemory } from './secret-memory.js';
 import { type AccountSnapshot, normalizeAccount, normalizeOpenOrders, type OpenOrder } from './snapshot.js';
-import { checkEndpointOrigins, venueById } from './venue-checks.js';
-import { readUsedWeights, WeightWindow } from './weight.js';
-
-export {
-  DEFAULT_MAX_RESPONSE_BYTES,
-  DEFAULT_RETRY,
-  DEFAULT_TIMEOUT_MS,
-  type Logger,
-  type ProxyOptions,
-  type RestClientOptions,
-  type RetryOptions,
-} from './options.js';
-
-export interface RateLimitState {
-  /** Last `X-MBX-USED-WEIGHT-1M` seen. */
-  usedWeight: number;
-  /** Last used weight per interval the venue reports: `{ '1m': 42 }` from `X-MBX-USED-WEIGHT-1M`, `'1s'`, `'1h'`, `'1d'`… */
-  usedWeights: Record<string, number>;
-  /** The per-minute weight limit (the venue's, or `weightLimit`). */
-  limit: number;
-  /** Clock ms of the last weight header seen. */
-  updatedAt: number;
-  /** Epoch ms before which requests are held (429). */
-  retryAfterUntil: number;
-  /** Epoch ms before which requests are refused (418). */
-  bannedUntil: number;
-  /** Epoch ms until which `weightShare` is holding requests back (0: not holding). */
-  heldUntil: number;
-}
-
-export interface RequestOptions {
-  signal?: AbortSignal;
-}
-
-export interface RestRequest extends RequestOptions {
-  method: Endpoint['method'];
-  /** A path on the venue's REST host, e.g. `/api/v3/order`; no query, no `..`. */
-  path: string;
-  /** Query parameters; names are letters, digits and `_`; values are percent-encoded. */
-  params?: Params;
-  signed?: boolean;
-  /** Weight counted by `weightShare`. @default 1 */
-  weight?: number;
-  /** A POST that may safely be sent twice (retried on 5xx and timeouts like GET). @default false */
-  idempotent?: boolean;
-}
-
-export const DIAGNOSTICS_CHANNELS = Object.freeze({
-  start: 'userstream:rest:request:start',
-  finish: 'userstream:rest:request:finish',
-  error: 'userstream:rest:request:error',
-  /** A request held back by `weightShare` until the next minute. */
-  throttle: 'userstream:rest:request:throttle',
-});
-
-const channels: Record<keyof typeof DIAGNOSTICS_CHANNELS, Channel> = {
-  start: channel(DIAGNOSTICS_CHANNELS.start),
-  finish: channel(DIAGNOSTICS_CHANNELS.finish),
-  error: channel(DIAGNOSTICS_CHANNELS.error),
-  throttle: channel(DIAGNOSTICS_CHANNELS.throttle),
-};
-
-const MAX_REMEMBERED_SECRETS = 34;
-const PATH = /^(?:\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)+$/;
-const PARAM_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE']);
-/** The client adds these to signed requests; a caller may not. */
-const RESERVED_PARAMS = new Set(['signature', 'timestamp', 'recvWindow']);
-/** undici errors that mean the request never left: safe to retry whatever the method. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EAI_AGAIN']);
-
-type Headers = Record<string, string | string[] | undefined>;
-
-interface Sleeper {
-  timer: ClockTimer;
-  reject: (error: UserstreamError) => void;
-}
+import { checkEndpointOrigins } from './venue-checks.js';
 
 interface Call {
   endpoint: Endpoint;
@@ -133,14 +63,14 @@ interface Call {
   idempotent: boolean;
 }
 
-function checkSignal(signal: unknown): void {
-  if (signal !== undefined && !(signal instanceof AbortSignal))
-    throw invalid('signal must be an AbortSignal', 'signal');
-}
+const NONE: readonly string[] = [];
 
 /**
  * An HTTP client for one venue and one account: credential endpoints, server time and the
  * snapshots a resync needs. Paths, methods, headers and signing come from the venue profile.
+ * The parts live beside it: option checks (options.ts), method inputs (request-checks.ts,
+ * endpoint-params.ts), rate limits (rate-limit-gate.ts), answers to typed errors
+ * (response-errors.ts), retries (retry.ts), the bounded body reader (body.ts).
  */
 export class RestClient {
   readonly venue: VenueProfile;
@@ -156,13 +86,9 @@ export class RestClient {
   readonly #logger: Logger | undefined;
   readonly #random: () => number;
   readonly #serverTime: ServerTime;
-  readonly #secrets: string[];
-  readonly #fixedSecrets: number;
-  readonly #state: RateLimitState;
-  /** Weight allowed per minute by `weightShare`; undefined when not holding. */
-  readonly #budget: number | undefined;
-  readonly #window = new WeightWindow();
-  readonly #sleepers = new Set<Sleeper>();
+  readonly #secrets: SecretMemory;
+  readonly #gate: RateLimitGate;
+  readonly #sleep: ClockSleep;
   /** Requests on the wire; close() ends them. */
   #inFlight = 0;
   /** Abort controllers of requests timed by an injected clock. */
@@ -171,93 +97,85 @@ export class RestClient {
 
   constructor(options: RestClientOptions) {
     checkOptions(options);
-    const { venue, credentials } = options;
-    if (typeof venue !== 'object' || venue === null || typeof venue.restBaseUrl !== 'string') {
-      throw invalid(
-        '`venue` must be a venue profile (e.g. venues["binance-usdm"] from @userstream/core, or defineVenue(…))',
-        'venue',
-        ErrorCode.InvalidConfig,
-      );
-    }
-    // Validates every field (paths, weights, URLs) of hand-made profiles too; frozen copies pass as is.
-    this.venue = defineVenue(venue as VenueProfileInput, { allowInsecure: options.allowInsecure });
+    const { credentials } = options;
+    // A venue id or a profile, read as stream reads it; a profile is kept as the checked frozen
+    // copy, since every request URL is built from it later.
+    this.venue = resolveVenue(options.venue, {
+      prefix: '@userstream/rest',
+      allowInsecure: options.allowInsecure === true,
+      frozenCopy: true,
+    });
     // Every request URL (base + endpoint path) stays on the profile's origin, plaintext only on loopback.
     checkEndpointOrigins(this.venue, options.allowInsecure === true);
     if (typeof credentials !== 'object' || credentials === null)
-      throw invalid('`credentials` ({ apiKey, secret | privateKey | signer }) are required', 'credentials');
-    this.#apiKey = validateApiKey(credentials.apiKey, 'credentials.apiKey');
+      throw kit.invalid(
+        '`credentials` ({ apiKey, secret | privateKey | signer }) are required',
+        'credentials',
+      );
+    this.#apiKey = asOption(() => validateApiKey(credentials.apiKey, 'credentials.apiKey'));
     this.#signer = createSigner(credentials);
     this.#clock = options.clock ?? systemClock;
-    // Network bounds are wall-clock quantities: on a scaled clock (createScaledClock has a
-    // `speed`) they are scaled so they keep their real-time meaning.
-    const speed = (this.#clock as { speed?: unknown }).speed;
-    const scale = typeof speed === 'number' && Number.isFinite(speed) && speed > 1 ? speed : 1;
+    // Network bounds are real-time quantities: on a scaled clock they are scaled by core's one
+    // rule, so they keep their real-time meaning at any speed, slower than real time included.
+    const scale = clockSpeed(this.#clock);
     this.#timeoutMs = (options.timeoutMs ?? DEFAULT_TIMEOUT_MS) * scale;
     this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#retry =
       options.retry === false
         ? undefined
         : { ...DEFAULT_RETRY, ...(typeof options.retry === 'object' ? options.retry : {}) };
-    this.#recvWindow = validateRecvWindow(
-      options.recvWindow ?? Math.min(MAX_RECV_WINDOW, DEFAULT_RECV_WINDOW * scale),
+    // recvWindow is whole ms: a scale such as 1.13 makes 5000 · 1.13 = 5649.999…
+    this.#recvWindow = asOption(() =>
+      validateRecvWindow(
+        options.recvWindow ?? Math.max(1, Math.min(MAX_RECV_WINDOW, Math.round(DEFAULT_RECV_WINDOW * scale))),
+      ),
     );
     this.#logger = options.logger;
     this.#random = options.random ?? Math.random;
     this.#serverTime = new ServerTime(this.#clock);
-    this.#secrets = [this.#apiKey];
-    if (typeof credentials.secret === 'string') this.#secrets.push(credentials.secret);
-    if (typeof credentials.passphrase === 'string') this.#secrets.push(credentials.passphrase);
-    if (typeof credentials.privateKey === 'string') this.#secrets.push(credentials.privateKey);
-    if (options.proxy !== undefined) {
-      const proxy = proxySettings(options.proxy);
-      this.#secrets.push(...proxy.secrets);
-      this.#dispatcher = new ProxyAgent({
-        uri: proxy.uri,
-        ...(proxy.token ? { token: proxy.token } : {}),
-        proxyTunnel: proxy.tunnel,
-        keepAliveTimeout: 30_000,
-        connections: 16,
-      });
-      this.#ownsDispatcher = true;
-    } else {
-      this.#ownsDispatcher = options.dispatcher === undefined;
-      this.#dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 16 });
-    }
-    this.#fixedSecrets = this.#secrets.length;
-    const limit = options.weightLimit ?? this.venue.weightLimitPerMinute;
-    this.#budget = options.weightShare === undefined ? undefined : Math.floor(limit * options.weightShare);
-    this.#state = {
-      usedWeight: 0,
-      usedWeights: {},
-      limit,
-      updatedAt: 0,
-      retryAfterUntil: 0,
-      bannedUntil: 0,
-      heldUntil: 0,
-    };
+    const fixedSecrets = [this.#apiKey];
+    if (typeof credentials.secret === 'string') fixedSecrets.push(credentials.secret);
+    if (typeof credentials.passphrase === 'string') fixedSecrets.push(credentials.passphrase);
+    if (typeof credentials.privateKey === 'string') fixedSecrets.push(credentials.privateKey);
+    const pool = createDispatcher(options);
+    this.#dispatcher = pool.dispatcher;
+    this.#ownsDispatcher = pool.owned;
+    fixedSecrets.push(...pool.secrets);
+    this.#secrets = new SecretMemory(fixedSecrets);
+    this.#sleep = new ClockSleep(this.#clock);
+    this.#gate = new RateLimitGate({
+      venue: this.venue,
+      clock: this.#clock,
+      serverTime: this.#serverTime,
+      limit: options.weightLimit ?? this.venue.weightLimitPerMinute,
+      weightShare: options.weightShare,
+      logger: this.#logger,
+      sleep: this.#sleep,
+      closed: () => this.#closed,
+    });
   }
 
   /** The venue's rate-limit state as last seen (updated in place). */
   get rateLimit(): Readonly<RateLimitState> {
-    return this.#state;
+    return this.#gate.state;
   }
 
   /** Creates a listenKey, or returns the account's active one (extended). */
   async createListenKey(options: RequestOptions & { symbol?: string } = {}): Promise<string> {
-    const lk = this.#listenKeyProfile();
+    const lk = listenKeyProfile(this.venue);
     checkSignal(options.signal);
     const body = await this.#call<{ listenKey?: unknown }>({
       endpoint: lk.create,
-      params: this.#symbolParams(options.symbol),
+      params: listenKeySymbolParams(this.venue, options.symbol),
       options,
-      secrets: [],
+      secrets: NONE,
       // A POST on an account with an active key returns that key: sending it twice is harmless.
       idempotent: true,
     });
     if (typeof body?.listenKey !== 'string')
       throw new ProtocolError('@userstream/rest: listenKey missing from the response');
     const key = validateListenKey(body.listenKey);
-    this.#remember(key);
+    this.#secrets.remember(key);
     return key;
   }
 
@@ -266,86 +184,43 @@ export class RestClient {
     listenKey: string,
     options: RequestOptions & { symbol?: string } = {},
   ): Promise<void> {
-    const lk = this.#listenKeyProfile();
-    validateListenKey(listenKey);
-    checkSignal(options.signal);
-    await this.#call({
-      endpoint: lk.keepAlive,
-      params: { ...this.#symbolParams(options.symbol), listenKey },
-      options,
-      secrets: [listenKey],
-      idempotent: true,
-    });
+    await this.#listenKeyCall('keepAlive', listenKey, options);
   }
 
   /** Invalidates a listenKey and closes its streams. */
   async closeListenKey(listenKey: string, options: RequestOptions & { symbol?: string } = {}): Promise<void> {
-    const lk = this.#listenKeyProfile();
-    validateListenKey(listenKey);
-    checkSignal(options.signal);
-    await this.#call({
-      endpoint: lk.close,
-      params: { ...this.#symbolParams(options.symbol), listenKey },
-      options,
-      secrets: [listenKey],
-      idempotent: true,
-    });
+    await this.#listenKeyCall('close', listenKey, options);
   }
 
   /** Creates a listenToken (cross margin, or isolated with `symbol`). */
   async createListenToken(
     options: RequestOptions & { symbol?: string; validityMs?: number } = {},
   ): Promise<{ token: string; expirationTime: number }> {
-    const lt = this.venue.listenToken;
-    if (!lt)
-      throw invalid(
-        `venue '${this.venue.id}' does not use listenTokens (its protocol is ${this.venue.protocol})`,
-        'venue',
-      );
-    checkSignal(options.signal);
-    if (lt.isolated && options.symbol === undefined)
-      throw invalid('isolated margin listenTokens need `symbol` (e.g. { symbol: "BTCUSDT" })', 'symbol');
-    if (!lt.isolated && options.symbol !== undefined)
-      throw invalid(
-        `cross margin listenTokens take no symbol; use the isolated margin venue for one pair`,
-        'symbol',
-      );
-    const { validityMs } = options;
-    if (
-      validityMs !== undefined &&
-      !(Number.isInteger(validityMs) && validityMs > 0 && validityMs <= lt.maxValidityMs)
-    ) {
-      throw invalid(`validityMs must be a whole number of ms from 1 to ${lt.maxValidityMs}`, 'validityMs');
-    }
-    const params: Record<string, string | number | undefined> = lt.isolated
-      ? { isIsolated: 'TRUE', symbol: validateSymbol(options.symbol) }
-      : {};
-    params.validity = validityMs;
+    const { endpoint, params } = listenTokenRequest(this.venue, options);
     const body = await this.#call<{ token?: unknown; expirationTime?: unknown }>({
-      endpoint: lt.create,
+      endpoint,
       params,
       options,
-      secrets: [],
+      secrets: NONE,
       idempotent: false,
     });
     if (typeof body?.token !== 'string' || typeof body.expirationTime !== 'number') {
       throw new ProtocolError('@userstream/rest: token or expirationTime missing from the response');
     }
     const token = validateListenToken(body.token);
-    this.#remember(token);
+    this.#secrets.remember(token);
     return { token, expirationTime: body.expirationTime };
   }
 
   /** The venue's time, epoch ms. */
   async serverTime(options: RequestOptions = {}): Promise<number> {
-    const endpoint = this.venue.endpoints.serverTime;
-    if (!endpoint) throw invalid(`venue '${this.venue.id}' has no server-time endpoint`, 'venue');
+    const endpoint = serverTimeEndpoint(this.venue);
     checkSignal(options.signal);
     const body = await this.#call<{ serverTime?: unknown }>({
       endpoint,
       params: {},
       options,
-      secrets: [],
+      secrets: NONE,
       idempotent: true,
     });
     if (typeof body?.serverTime !== 'number' || !Number.isFinite(body.serverTime))
@@ -368,17 +243,11 @@ export class RestClient {
   /** The raw account snapshot body of the venue (balances and update time). */
   async account(options: RequestOptions & { symbol?: string } = {}): Promise<unknown> {
     checkSignal(options.signal);
-    const params: Record<string, string> = {};
-    if (options.symbol !== undefined) {
-      if (this.venue.market !== 'isolatedMargin')
-        throw invalid(`venue '${this.venue.id}' takes no symbol for the account snapshot`, 'symbol');
-      params.symbols = validateSymbol(options.symbol);
-    }
     return this.#call({
       endpoint: this.venue.endpoints.account,
-      params,
+      params: accountParams(this.venue, options.symbol),
       options,
-      secrets: [],
+      secrets: NONE,
       idempotent: true,
     });
   }
@@ -396,18 +265,11 @@ export class RestClient {
   /** The raw open-orders body of the venue. */
   async rawOpenOrders(options: RequestOptions & { symbol?: string } = {}): Promise<unknown> {
     checkSignal(options.signal);
-    const params: Record<string, string> = {};
-    if (this.venue.market === 'isolatedMargin') {
-      if (options.symbol === undefined)
-        throw invalid('isolated margin open orders need `symbol` (e.g. { symbol: "BTCUSDT" })', 'symbol');
-      params.isIsolated = 'TRUE';
-    }
-    if (options.symbol !== undefined) params.symbol = validateSymbol(options.symbol);
     return this.#call({
       endpoint: this.venue.endpoints.openOrders,
-      params,
+      params: openOrdersParams(this.venue, options.symbol),
       options,
-      secrets: [],
+      secrets: NONE,
       idempotent: true,
     });
   }
@@ -417,64 +279,15 @@ export class RestClient {
    * and every parameter percent-encoded, so no value can change the path or add a parameter.
    */
   async request<T = unknown>(req: RestRequest): Promise<T> {
-    if (typeof req !== 'object' || req === null) throw invalid('request needs { method, path }', 'request');
-    if (!METHODS.has(req.method)) throw invalid('method must be GET, POST, PUT or DELETE', 'method');
-    if (typeof req.path !== 'string' || req.path.length > 256 || !PATH.test(req.path))
-      throw invalid(
-        'path must look like /api/v3/account (letters, digits, _ . - between slashes; no query, no ..)',
-        'path',
-      );
-    const weight = req.weight ?? 1;
-    if (!(Number.isInteger(weight) && weight >= 0))
-      throw invalid('weight must be a whole number >= 0', 'weight');
-    checkSignal(req.signal);
-    const params: Record<string, string | number | boolean | bigint> = {};
-    if (req.params !== undefined) {
-      if (typeof req.params !== 'object' || req.params === null || Array.isArray(req.params))
-        throw invalid('params must be an object of names to values', 'params');
-      for (const [name, value] of Object.entries(req.params)) {
-        if (!PARAM_NAME.test(name))
-          throw invalid(
-            `parameter names are letters, digits and _ (got ${JSON.stringify(name.slice(0, 40))})`,
-            'params',
-          );
-        if (RESERVED_PARAMS.has(name))
-          throw invalid(
-            `'${name}' is added by the client; leave it out (set recvWindow on the client)`,
-            'params',
-          );
-        if (value === undefined) continue;
-        const ok =
-          typeof value === 'string' ||
-          typeof value === 'boolean' ||
-          typeof value === 'bigint' ||
-          (typeof value === 'number' && Number.isFinite(value));
-        if (!ok)
-          throw invalid(`parameter '${name}' must be a string, finite number, boolean or bigint`, 'params');
-        if (typeof value === 'string' && LONE_SURROGATE.test(value))
-          throw invalid(`parameter '${name}' is not well-formed text (a lone UTF-16 surrogate)`, 'params');
-        params[name] = value;
-      }
-    }
-    const endpoint: Endpoint = { method: req.method, path: req.path, signed: req.signed === true, weight };
-    return this.#call<T>({
-      endpoint,
-      params,
-      options: req,
-      secrets: [],
-      idempotent: req.method !== 'POST' || req.idempotent === true,
-    });
+    const { endpoint, params, idempotent } = checkRequest(req);
+    return this.#call<T>({ endpoint, params, options: req, secrets: NONE, idempotent });
   }
 
   /** Closes the connection pool (and the proxy agent): no socket is left. Pending holds end with `USERSTREAM_CLOSED`. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const sleeper of this.#sleepers) {
-      this.#clock.clearTimeout(sleeper.timer);
-      sleeper.reject(new ClosedError('@userstream/rest: client closed while a request was waiting'));
-    }
-    this.#sleepers.clear();
+    this.#sleep.close();
     for (const controller of this.#controllers) controller.abort();
     this.#controllers.clear();
     if (!this.#ownsDispatcher) return;
@@ -483,151 +296,46 @@ export class RestClient {
     else await this.#dispatcher.close();
   }
 
-  /** Credentials this client handed out are redacted from its errors; only recent ones are kept. */
-  #remember(secret: string): void {
-    if (this.#secrets.includes(secret)) return;
-    this.#secrets.push(secret);
-    if (this.#secrets.length > MAX_REMEMBERED_SECRETS) this.#secrets.splice(this.#fixedSecrets, 1);
-  }
-
-  #listenKeyProfile(): NonNullable<VenueProfile['listenKey']> {
-    const lk = this.venue.listenKey;
-    if (!lk)
-      throw invalid(
-        `venue '${this.venue.id}' does not use listenKeys (its protocol is ${this.venue.protocol})`,
-        'venue',
-      );
-    return lk;
-  }
-
-  #symbolParams(symbol: string | undefined): Record<string, string> {
-    const lk = this.venue.listenKey;
-    if (lk?.requiresSymbol) {
-      if (symbol === undefined)
-        throw invalid('isolated margin listenKeys need `symbol` (e.g. { symbol: "BTCUSDT" })', 'symbol');
-      return { symbol: validateSymbol(symbol) };
-    }
-    if (symbol !== undefined) throw invalid(`venue '${this.venue.id}' listenKeys take no symbol`, 'symbol');
-    return {};
-  }
-
-  #retryable(call: Call, error: unknown): boolean {
-    if (error instanceof TransportError) {
-      const cause = (error as { cause?: { code?: unknown } }).cause;
-      const notSent = typeof cause?.code === 'string' && NOT_SENT.has(cause.code);
-      return notSent || call.idempotent;
-    }
-    if (!(error instanceof ExchangeError) || (error.status ?? 0) < 500) return false;
-    return call.idempotent;
-  }
-
-  async #call<T>(call: Call): Promise<T> {
-    let resynced = false;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.#once<T>(call, attempt);
-      } catch (error) {
-        if (
-          !resynced &&
-          call.endpoint.signed &&
-          error instanceof ExchangeError &&
-          error.exchangeCode === ExchangeCode.TimestampOutsideRecvWindow &&
-          this.venue.endpoints.serverTime
-        ) {
-          resynced = true;
-          await this.syncTime(call.options);
-          continue;
-        }
-        if (!this.#retry || attempt >= this.#retry.maxAttempts || !this.#retryable(call, error)) throw error;
-        const cap = Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** (attempt - 1));
-        await this.#sleep(Math.floor(this.#random() * cap), call.options.signal);
-      }
-    }
-  }
-
-  /** Waits `ms` on the clock; ends early with USERSTREAM_ABORTED or USERSTREAM_CLOSED. */
-  #sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-    if (signal?.aborted)
-      return Promise.reject(new ClosedError('@userstream/rest: request aborted', { aborted: true }));
-    if (ms <= 0) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const sleeper: Sleeper = {
-        timer: this.#clock.setTimeout(() => {
-          this.#sleepers.delete(sleeper);
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        }, ms),
-        reject: (error) => {
-          signal?.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      };
-      const onAbort = () => {
-        this.#clock.clearTimeout(sleeper.timer);
-        this.#sleepers.delete(sleeper);
-        reject(new ClosedError('@userstream/rest: request aborted', { aborted: true }));
-      };
-      this.#sleepers.add(sleeper);
-      signal?.addEventListener('abort', onAbort, { once: true });
+  async #listenKeyCall(
+    which: 'keepAlive' | 'close',
+    listenKey: string,
+    options: RequestOptions & { symbol?: string },
+  ): Promise<void> {
+    const lk = listenKeyProfile(this.venue);
+    validateListenKey(listenKey);
+    checkSignal(options.signal);
+    await this.#call({
+      endpoint: lk[which],
+      params: { ...listenKeySymbolParams(this.venue, options.symbol), listenKey },
+      options,
+      secrets: [listenKey],
+      idempotent: true,
     });
   }
 
-  /** Refuses locally while closed, banned (418) or told to wait (429). */
-  #gate(): void {
-    if (this.#closed) throw new ClosedError('@userstream/rest: client is closed');
-    const now = this.#clock.now();
-    const { bannedUntil, retryAfterUntil } = this.#state;
-    if (bannedUntil > now || retryAfterUntil > now) {
-      const banned = bannedUntil > now;
-      const until = banned ? bannedUntil : retryAfterUntil;
-      throw new RateLimitError(
-        `@userstream/rest: ${this.venue.id} ${banned ? 'banned this IP' : 'asked to slow down'}; not sending until ${new Date(until).toISOString()}`,
-        { retryAfterMs: until - now, banned, until },
-      );
-    }
+  #call<T>(call: Call): Promise<T> {
+    const { signal } = call.options;
+    return withRetries((attempt) => this.#once<T>(call, attempt), {
+      retry: this.#retry,
+      random: this.#random,
+      idempotent: call.idempotent,
+      resync:
+        call.endpoint.signed && this.venue.endpoints.serverTime
+          ? () => this.syncTime(call.options)
+          : undefined,
+      sleep: (ms) => this.#sleep.sleep(ms, signal),
+    });
   }
 
-  /** With `weightShare`, waits for the next minute rather than cross the share of the limit. */
-  async #throttle(endpoint: Endpoint, options: RequestOptions): Promise<void> {
-    const budget = this.#budget;
-    if (budget === undefined) return;
-    for (;;) {
-      this.#gate();
-      const venueNow = this.#serverTime.now();
-      const used = this.#window.used(venueNow);
-      // A request heavier than the whole budget goes first thing in a fresh minute.
-      if (used === 0 || used + endpoint.weight <= budget) {
-        this.#window.reserve(venueNow, endpoint.weight);
-        if (this.#state.heldUntil <= this.#clock.now()) this.#state.heldUntil = 0;
-        return;
-      }
-      const waitMs = WeightWindow.untilNextWindow(venueNow);
-      const until = this.#clock.now() + waitMs;
-      if (until > this.#state.heldUntil) this.#state.heldUntil = until;
-      const info = {
-        venue: this.venue.id,
-        method: endpoint.method,
-        path: endpoint.path,
-        weight: endpoint.weight,
-        usedWeight: used,
-        budget,
-        waitMs,
-      };
-      channels.throttle.publish(info);
-      this.#logger?.debug(info, 'request held until the next weight window');
-      await this.#sleep(waitMs, options.signal);
-    }
-  }
-
+  /** One attempt: through the rate-limit gate, signed, sent, answered within the bounds. */
   async #once<T>(call: Call, attempt: number): Promise<T> {
     const { endpoint, params, options } = call;
-    this.#gate();
-    if (this.#budget !== undefined) await this.#throttle(endpoint, options);
+    await this.#gate.pass(endpoint, options.signal);
     if (options.signal?.aborted)
       throw new ClosedError('@userstream/rest: request aborted', { aborted: true });
     let query: string;
     /** This request's signature: a venue may quote it back on its own, with no `signature=`. */
-    let signatureSecrets: string[] = [];
+    let signatureSecrets: readonly string[] = NONE;
     if (endpoint.signed) {
       // What core's signQuery does, without a promise when the signer is synchronous (HMAC, keys).
       const head = encodeParams(params);
@@ -638,6 +346,11 @@ export class RestClient {
       query = `${payload}&signature=${percentEncode(signature)}`;
     } else query = encodeParams(params);
     const context = `${endpoint.method} ${endpoint.path}`;
+    const scope = (): RequestScope => ({
+      venue: this.venue,
+      context,
+      secrets: this.#secrets.with(call.secrets, signatureSecrets),
+    });
     const info = {
       venue: this.venue.id,
       method: endpoint.method,
@@ -665,7 +378,7 @@ export class RestClient {
     }
     this.#inFlight++;
     let status: number;
-    let headers: Headers;
+    let headers: ResponseHeaders;
     let text: string;
     try {
       const res = await request(`${this.venue.restBaseUrl}${endpoint.path}${query ? `?${query}` : ''}`, {
@@ -691,27 +404,8 @@ export class RestClient {
       const closed = !aborted && this.#closed;
       const code = (cause as { code?: unknown } | undefined)?.code;
       const timedOut =
-        !aborted &&
-        !closed &&
-        (native
-          ? code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
-          : controller?.signal.aborted === true);
-      // Too large is the venue's answer, not the network's: typed as such and never retried.
-      const error = isResponseTooLarge(cause)
-        ? cause
-        : aborted
-          ? new ClosedError(`@userstream/rest: ${context} aborted`, { aborted: true })
-          : closed
-            ? new ClosedError(`@userstream/rest: ${context} ended: the client was closed`)
-            : new TransportError(
-                `@userstream/rest: ${context} failed${timedOut ? ` (timed out after ${this.#timeoutMs} ms)` : ''}`,
-                {
-                  cause,
-                  timeout: timedOut,
-                  secrets: [...this.#secrets, ...call.secrets, ...signatureSecrets],
-                  details: { venue: this.venue.id },
-                },
-              );
+        !aborted && !closed && (native ? UNDICI_TIMEOUTS.has(code) : controller?.signal.aborted === true);
+      const error = requestFailure(cause, { aborted, closed, timedOut, timeoutMs: this.#timeoutMs }, scope());
       channels.error.publish({ ...info, code: error.code, durationMs: this.#clock.now() - started });
       this.#logger?.warn({ ...info, code: error.code }, 'request failed');
       throw error;
@@ -723,7 +417,7 @@ export class RestClient {
         if (onAbort) options.signal?.removeEventListener('abort', onAbort);
       }
     }
-    this.#trackWeight(headers);
+    this.#gate.track(headers);
     const durationMs = this.#clock.now() - started;
     if (status >= 200 && status < 300) {
       let body: T;
@@ -740,108 +434,16 @@ export class RestClient {
       this.#logger?.debug({ ...info, status, durationMs }, 'request finished');
       return body;
     }
-    const error = this.#errorFor(status, headers, text, context, [
-      ...this.#secrets,
-      ...call.secrets,
-      ...signatureSecrets,
-    ]);
+    const error = responseError(status, headers, text, scope(), this.#clock.now());
+    if (error instanceof RateLimitError) this.#gate.refuseUntil(error);
     channels.error.publish({ ...info, status, code: error.code, durationMs });
     this.#logger?.warn({ ...info, status, code: error.code }, 'request failed');
     throw error;
   }
-
-  #trackWeight(headers: Headers): void {
-    const weights = readUsedWeights(headers);
-    const intervals = Object.keys(weights);
-    if (intervals.length === 0) return;
-    for (const interval of intervals) this.#state.usedWeights[interval] = weights[interval] as number;
-    const minute = weights['1m'];
-    if (minute !== undefined) {
-      this.#state.usedWeight = minute;
-      this.#window.observe(this.#serverTime.now(), minute);
-    }
-    this.#state.updatedAt = this.#clock.now();
-  }
-
-  #retiredMessage(context: string, exchangeMessage: string): { message: string; replacement?: string } {
-    const retired = this.venue.retired ?? venueById(this.venue.id)?.retired;
-    const replacement = retired?.replacement;
-    const instead = replacement ? venueById(replacement) : undefined;
-    const how =
-      instead?.protocol === 'wsApi'
-        ? 'a WebSocket API subscription, userDataStream.subscribe.signature'
-        : instead?.protocol === 'listenToken'
-          ? 'a listenToken from createListenToken(), then userDataStream.subscribe.listenToken'
-          : undefined;
-    if (!retired) {
-      return {
-        message: `@userstream/rest: ${context} is gone (HTTP 410) on ${this.venue.id}${exchangeMessage ? `: ${exchangeMessage}` : ''}`,
-      };
-    }
-    return {
-      message:
-        `@userstream/rest: ${context} is retired on ${this.venue.id} (${retired.host}) since ${retired.since}` +
-        (replacement ? `; use the '${replacement}' venue instead${how ? ` (${how})` : ''}` : ''),
-      ...(replacement ? { replacement } : {}),
-    };
-  }
-
-  #errorFor(
-    status: number,
-    headers: Headers,
-    text: string,
-    context: string,
-    secrets: string[],
-  ): UserstreamError {
-    let body: { code?: unknown; msg?: unknown } = {};
-    try {
-      const parsed = JSON.parse(text) as unknown;
-      if (typeof parsed === 'object' && parsed !== null) body = parsed as typeof body;
-    } catch {
-      // not JSON: described by status below
-    }
-    if (status === 429 || status === 418) {
-      const seconds = Number(headers['retry-after']);
-      const retryAfterMs =
-        Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : status === 418 ? 120_000 : 1_000;
-      const until = this.#clock.now() + retryAfterMs;
-      const banned = status === 418;
-      if (banned) this.#state.bannedUntil = Math.max(this.#state.bannedUntil, until);
-      else this.#state.retryAfterUntil = Math.max(this.#state.retryAfterUntil, until);
-      return new RateLimitError(
-        `@userstream/rest: ${context}: ${banned ? `IP banned by ${this.venue.id} for ${retryAfterMs} ms; requests are refused until then` : `rate limited by ${this.venue.id}; retry after ${retryAfterMs} ms`}`,
-        { retryAfterMs, banned, until, secrets, details: { venue: this.venue.id, status } },
-      );
-    }
-    if (status === 410) {
-      const { message, replacement } = this.#retiredMessage(
-        context,
-        typeof body.msg === 'string' ? body.msg : '',
-      );
-      return new RetiredEndpointError(message, {
-        ...(replacement ? { replacement } : {}),
-        secrets,
-        details: { venue: this.venue.id, status },
-      });
-    }
-    if (typeof body.code === 'number') {
-      return new ExchangeError(
-        body.code,
-        typeof body.msg === 'string' ? redactText(body.msg, secrets).slice(0, 500) : '',
-        {
-          status,
-          context: `@userstream/rest: ${context}`,
-          secrets,
-        },
-      );
-    }
-    return new ExchangeError(status >= 500 ? ExchangeCode.Disconnected : 0, `HTTP ${status}`, {
-      status,
-      context: `@userstream/rest: ${context}`,
-      secrets,
-    });
-  }
 }
+
+/** undici's own timeout codes (the system clock's requests are timed by undici). */
+const UNDICI_TIMEOUTS = new Set<unknown>(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /** Creates a {@link RestClient}; options are checked here and errors say what to fix. */
 export function createRestClient(options: RestClientOptions): RestClient {

@@ -1,18 +1,16 @@
+export { createRestClient, RestClient } from './client.js';
+export { DIAGNOSTICS_CHANNELS } from './diagnostics.js';
 export {
-  createRestClient,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_RETRY,
   DEFAULT_TIMEOUT_MS,
-  DIAGNOSTICS_CHANNELS,
   type Logger,
   type ProxyOptions,
-  type RateLimitState,
-  type RequestOptions,
-  RestClient,
   type RestClientOptions,
-  type RestRequest,
   type RetryOptions,
-} from './client.js';
+} from './options.js';
+export type { RateLimitState } from './rate-limit-gate.js';
+export type { RequestOptions, RestRequest } from './request-checks.js';
 export {
   type AccountSnapshot,
   normalizeAccount,

@@ -1,19 +1,20 @@
 import {
   type Clock,
+  type Logger as CoreLogger,
+  createOptionKit,
   describeValue,
-  ErrorCode,
   InvalidInputError,
   type KeyMaterial,
+  type VenueId,
   type VenueProfile,
-  validateDuration,
 } from '@userstream/core';
 import type { Dispatcher } from 'undici';
 
-/** pino-compatible logger. */
-export interface Logger {
-  debug(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
+/**
+ * The part of core's pino-compatible `Logger` this client calls (`debug` and `warn`): any core
+ * Logger fits, and so does an object with just these two.
+ */
+export type Logger = Pick<CoreLogger, 'debug' | 'warn'>;
 
 export interface RetryOptions {
   /** Attempts in all, the first included. @default 3 */
@@ -38,7 +39,8 @@ export interface ProxyOptions {
 }
 
 export interface RestClientOptions {
-  venue: VenueProfile;
+  /** A built-in venue id (`"binance-usdm"`) or a profile (`venues[…]`, `defineVenue(…)`, `sim.venue(…)`). */
+  venue: VenueId | VenueProfile;
   credentials: { apiKey: string } & KeyMaterial;
   /** @default systemClock */
   clock?: Clock;
@@ -85,7 +87,7 @@ export const DEFAULT_RETRY: Readonly<Required<RetryOptions>> = Object.freeze({
   maxDelayMs: 5000,
 });
 
-const KNOWN_OPTIONS = new Set<string>([
+const KNOWN_OPTIONS = [
   'venue',
   'credentials',
   'clock',
@@ -100,111 +102,70 @@ const KNOWN_OPTIONS = new Set<string>([
   'weightLimit',
   'random',
   'maxResponseBytes',
-]);
+] as const;
 
-export function invalid(message: string, field: string, code: string = ErrorCode.InvalidInput) {
-  return new InvalidInputError(`@userstream/rest: ${message}`, { field, code });
+/** Every refusal of a factory option: USERSTREAM_INVALID_CONFIG naming the field, as in every package. */
+export const kit = createOptionKit('@userstream/rest');
+
+/**
+ * Runs one of core's value validators on an option, so its refusal is a configuration error of
+ * this package like every other option's (core's validators also check values passed to methods,
+ * which are USERSTREAM_INVALID_INPUT).
+ */
+export function asOption<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    throw kit.invalid(error.message.replace(/^@userstream\/core: /, ''), error.field ?? 'options');
+  }
 }
 
 const isFn = (v: unknown): boolean => typeof v === 'function';
 
-function positiveInt(value: unknown, field: string, min: number): void {
-  if (!(typeof value === 'number' && Number.isInteger(value) && value >= min)) {
-    throw invalid(
-      `${field} must be a whole number >= ${min}, got ${describeValue(value)}`,
-      field,
-      ErrorCode.InvalidConfig,
-    );
-  }
-}
-
 /** Checks the options that are not checked where they are used; throws what to fix. */
 export function checkOptions(options: RestClientOptions): void {
-  if (typeof options !== 'object' || options === null) throw invalid('options must be an object', 'options');
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key))
-      throw invalid(
-        `unknown option '${key.slice(0, 40)}'; known options: ${[...KNOWN_OPTIONS].join(', ')}`,
-        key,
-        ErrorCode.InvalidConfig,
-      );
-  }
+  if (typeof options !== 'object' || options === null)
+    throw kit.invalid('options must be an object', 'options');
+  kit.known(options, KNOWN_OPTIONS);
   const { clock, timeoutMs, retry, logger, random, weightShare, weightLimit, dispatcher, proxy } = options;
-  if (
-    clock !== undefined &&
-    !(clock && isFn(clock.now) && isFn(clock.setTimeout) && isFn(clock.clearTimeout))
-  )
-    throw invalid(
-      'clock must be a core Clock ({ now, setTimeout, clearTimeout })',
-      'clock',
-      ErrorCode.InvalidConfig,
-    );
-  if (
-    timeoutMs !== undefined &&
-    !(typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs > 0)
-  )
-    throw invalid('timeoutMs must be a positive number of ms', 'timeoutMs', ErrorCode.InvalidConfig);
+  if (clock !== undefined) kit.clock(clock);
   // Node fires a timer above 2^31-1 ms after 1 ms: every duration is held to that limit.
-  if (timeoutMs !== undefined) validateDuration(timeoutMs, 'timeoutMs', { prefix: '@userstream/rest' });
+  if (timeoutMs !== undefined) kit.duration(timeoutMs, 'timeoutMs');
   if (retry !== undefined && typeof retry !== 'boolean') {
     if (typeof retry !== 'object' || retry === null)
-      throw invalid(
-        'retry must be true, false or { maxAttempts, baseDelayMs, maxDelayMs }',
-        'retry',
-        ErrorCode.InvalidConfig,
-      );
+      throw kit.invalid('retry must be true, false or { maxAttempts, baseDelayMs, maxDelayMs }', 'retry');
     // Own names only: a prototype name (`constructor`) or a typo is refused, not ignored.
-    for (const k of Object.keys(retry)) {
-      if (!Object.hasOwn(DEFAULT_RETRY, k))
-        throw invalid(
-          `unknown option 'retry.${k.slice(0, 40)}'; known: ${Object.keys(DEFAULT_RETRY).join(', ')}`,
-          `retry.${k.slice(0, 40)}`,
-          ErrorCode.InvalidConfig,
-        );
-    }
-    if (retry.maxAttempts !== undefined) positiveInt(retry.maxAttempts, 'retry.maxAttempts', 1);
+    kit.known(retry, Object.keys(DEFAULT_RETRY), 'retry');
+    if (retry.maxAttempts !== undefined) kit.integer(retry.maxAttempts, 'retry.maxAttempts', { min: 1 });
     for (const field of ['baseDelayMs', 'maxDelayMs'] as const) {
       if (retry[field] === undefined) continue;
-      positiveInt(retry[field], `retry.${field}`, 0);
-      validateDuration(retry[field], `retry.${field}`, { allowZero: true, prefix: '@userstream/rest' });
+      kit.integer(retry[field], `retry.${field}`, { min: 0 });
+      kit.duration(retry[field], `retry.${field}`, { allowZero: true });
     }
   }
   if (logger !== undefined && !(logger && isFn(logger.debug) && isFn(logger.warn)))
-    throw invalid('logger must have debug() and warn() (pino-compatible)', 'logger', ErrorCode.InvalidConfig);
-  if (random !== undefined && !isFn(random))
-    throw invalid('random must be a function returning [0, 1)', 'random', ErrorCode.InvalidConfig);
+    throw kit.invalid('logger must have debug() and warn() (pino-compatible)', 'logger');
+  if (random !== undefined) kit.fn(random, 'random', 'a function returning [0, 1)');
   if (
     weightShare !== undefined &&
     !(typeof weightShare === 'number' && Number.isFinite(weightShare) && weightShare > 0 && weightShare <= 1)
   )
-    throw invalid(
+    throw kit.invalid(
       `weightShare must be a number above 0 and at most 1 (e.g. 0.8), got ${describeValue(weightShare)}`,
       'weightShare',
-      ErrorCode.InvalidConfig,
     );
-  if (weightLimit !== undefined) positiveInt(weightLimit, 'weightLimit', 1);
+  if (weightLimit !== undefined) kit.integer(weightLimit, 'weightLimit', { min: 1 });
   const { maxResponseBytes } = options;
-  if (maxResponseBytes !== undefined) {
-    positiveInt(maxResponseBytes, 'maxResponseBytes', 1);
-    if (maxResponseBytes > 2 ** 32)
-      throw invalid(
-        `maxResponseBytes must be at most 4 GiB (${2 ** 32}), got ${maxResponseBytes}`,
-        'maxResponseBytes',
-        ErrorCode.InvalidConfig,
-      );
-  }
+  if (maxResponseBytes !== undefined)
+    kit.integer(maxResponseBytes, 'maxResponseBytes', { min: 1, max: 2 ** 32 });
   if (dispatcher !== undefined && proxy !== undefined)
-    throw invalid(
+    throw kit.invalid(
       'pass either `dispatcher` or `proxy`, not both (build the ProxyAgent into your dispatcher instead)',
       'proxy',
-      ErrorCode.InvalidConfig,
     );
   if (dispatcher !== undefined && !(dispatcher && isFn((dispatcher as Dispatcher).dispatch)))
-    throw invalid(
-      'dispatcher must be an undici Dispatcher (Agent, Pool, ProxyAgent…)',
-      'dispatcher',
-      ErrorCode.InvalidConfig,
-    );
+    throw kit.invalid('dispatcher must be an undici Dispatcher (Agent, Pool, ProxyAgent…)', 'dispatcher');
 }
 
 /** The checked proxy settings, and the values to keep out of errors (token, password). */
@@ -216,42 +177,23 @@ export function proxySettings(proxy: string | ProxyOptions): {
 } {
   const opts = typeof proxy === 'string' ? { uri: proxy } : proxy;
   if (typeof opts !== 'object' || opts === null || typeof opts.uri !== 'string')
-    throw invalid('proxy must be a URL string or { uri, token?, tunnel? }', 'proxy', ErrorCode.InvalidConfig);
-  for (const k of Object.keys(opts)) {
-    if (k !== 'uri' && k !== 'token' && k !== 'tunnel')
-      throw invalid(
-        `unknown option 'proxy.${k.slice(0, 40)}'; known: uri, token, tunnel`,
-        `proxy.${k.slice(0, 40)}`,
-        ErrorCode.InvalidConfig,
-      );
-  }
+    throw kit.invalid('proxy must be a URL string or { uri, token?, tunnel? }', 'proxy');
+  kit.known(opts, ['uri', 'token', 'tunnel'], 'proxy');
   let url: URL;
   try {
     url = new URL(opts.uri);
   } catch {
-    throw invalid(
-      'proxy.uri is not a valid URL; use http://host:port or https://host:port',
-      'proxy.uri',
-      ErrorCode.InvalidConfig,
-    );
+    throw kit.invalid('proxy.uri is not a valid URL; use http://host:port or https://host:port', 'proxy.uri');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw invalid(
-      `proxy.uri must be http: or https:, got ${url.protocol}`,
-      'proxy.uri',
-      ErrorCode.InvalidConfig,
-    );
+    throw kit.invalid(`proxy.uri must be http: or https:, got ${url.protocol}`, 'proxy.uri');
   if (
     opts.token !== undefined &&
     !(typeof opts.token === 'string' && /^[\x20-\x7e]{1,4096}$/.test(opts.token))
   )
-    throw invalid(
-      'proxy.token must be a printable header value (e.g. "Bearer …")',
-      'proxy.token',
-      ErrorCode.InvalidConfig,
-    );
+    throw kit.invalid('proxy.token must be a printable header value (e.g. "Bearer …")', 'proxy.token');
   if (opts.tunnel !== undefined && typeof opts.tunnel !== 'boolean')
-    throw invalid('proxy.tunnel must be true or false', 'proxy.tunnel', ErrorCode.InvalidConfig);
+    throw kit.invalid('proxy.tunnel must be true or false', 'proxy.tunnel');
   const secrets: string[] = [];
   if (opts.token) secrets.push(opts.token, opts.token.replace(/^\S+\s+/, ''));
   if (url.password) secrets.push(url.password, decodeURIComponent(url.password));

@@ -1,10 +1,9 @@
+import type { ResponseHeaders } from './body.js';
 /** One minute: the window of `X-MBX-USED-WEIGHT-1M` and of the venues' weight limits. */
 export const WEIGHT_WINDOW_MS = 60_000;
 
 /** `X-MBX-USED-WEIGHT-1M`, `-1S`, `-1H`, `-1D`… (the interval number and letter). */
 const WEIGHT_HEADER = /^x-mbx-used-weight-(\d{1,4})([smhd])$/;
-
-type Headers = Record<string, string | string[] | undefined>;
 
 function numberOf(value: string | string[] | undefined): number {
   const text = Array.isArray(value) ? value[value.length - 1] : value;
@@ -17,7 +16,7 @@ function numberOf(value: string | string[] | undefined): number {
  * one entry per interval the venue reports. The bare `X-MBX-USED-WEIGHT` counts as `1m`
  * when no `-1M` header is present.
  */
-export function readUsedWeights(headers: Headers): Record<string, number> {
+export function readUsedWeights(headers: ResponseHeaders): Record<string, number> {
   const out: Record<string, number> = {};
   for (const name in headers) {
     // undici gives lower-case names; the prefix test spares the regex for every other header.

@@ -139,13 +139,13 @@ describe('input is checked before any request', () => {
       [{ recvWindow: 60_001 }, /recvWindow/],
       [{ recvWindow: 1.5 }, /recvWindow/],
       [{ recvWindow: '5000' }, /recvWindow/],
-      [{ timeoutMs: -1 }, '@userstream/rest: timeoutMs must be a positive number of ms'],
+      [{ timeoutMs: -1 }, /^@userstream\/rest: timeoutMs must be a positive number of milliseconds/],
       [{ retry: { maxAttempts: 0 } }, /retry.maxAttempts must be a whole number >= 1/],
       [{ retry: 'yes' }, /retry must be true, false or/],
       [{ logger: {} }, /logger must have debug\(\) and warn\(\)/],
-      [{ clock: { now: () => 0 } }, /clock must be a core Clock/],
-      [{ bogus: 1 }, /unknown option 'bogus'; known options: venue, credentials/],
-      [{ venue: undefined }, /`venue` must be a venue profile/],
+      [{ clock: { now: () => 0 } }, /clock must have now\(\), setTimeout\(\) and clearTimeout\(\)/],
+      [{ bogus: 1 }, /unknown option 'bogus'; known: venue, credentials/],
+      [{ venue: undefined }, /venue must be a venue id such as "binance-usdm" or a profile/],
       [{ venue: { ...venue, restBaseUrl: 'http://example.com' } }, /only loopback may be unencrypted/],
       [
         {

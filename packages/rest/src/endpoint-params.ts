@@ -1,0 +1,89 @@
+import { type Endpoint, type Params, type VenueProfile, validateSymbol } from '@userstream/core';
+import { checkSignal, inputError } from './request-checks.js';
+
+/**
+ * The parameters of the named endpoints, per venue: which take a symbol (isolated margin), which
+ * must not, and which a venue lacks. Refusals are USERSTREAM_INVALID_INPUT, before anything is sent.
+ */
+
+export function listenKeyProfile(venue: VenueProfile): NonNullable<VenueProfile['listenKey']> {
+  const lk = venue.listenKey;
+  if (!lk)
+    throw inputError(
+      `venue '${venue.id}' does not use listenKeys (its protocol is ${venue.protocol})`,
+      'venue',
+    );
+  return lk;
+}
+
+export function listenKeySymbolParams(
+  venue: VenueProfile,
+  symbol: string | undefined,
+): Record<string, string> {
+  if (venue.listenKey?.requiresSymbol) {
+    if (symbol === undefined)
+      throw inputError('isolated margin listenKeys need `symbol` (e.g. { symbol: "BTCUSDT" })', 'symbol');
+    return { symbol: validateSymbol(symbol) };
+  }
+  if (symbol !== undefined) throw inputError(`venue '${venue.id}' listenKeys take no symbol`, 'symbol');
+  return {};
+}
+
+export function listenTokenRequest(
+  venue: VenueProfile,
+  options: { symbol?: string; validityMs?: number; signal?: AbortSignal },
+): { endpoint: Endpoint; params: Params } {
+  const lt = venue.listenToken;
+  if (!lt)
+    throw inputError(
+      `venue '${venue.id}' does not use listenTokens (its protocol is ${venue.protocol})`,
+      'venue',
+    );
+  checkSignal(options.signal);
+  if (lt.isolated && options.symbol === undefined)
+    throw inputError('isolated margin listenTokens need `symbol` (e.g. { symbol: "BTCUSDT" })', 'symbol');
+  if (!lt.isolated && options.symbol !== undefined)
+    throw inputError(
+      'cross margin listenTokens take no symbol; use the isolated margin venue for one pair',
+      'symbol',
+    );
+  const { validityMs } = options;
+  if (
+    validityMs !== undefined &&
+    !(Number.isInteger(validityMs) && validityMs > 0 && validityMs <= lt.maxValidityMs)
+  ) {
+    throw inputError(`validityMs must be a whole number of ms from 1 to ${lt.maxValidityMs}`, 'validityMs');
+  }
+  const params: Record<string, string | number | undefined> = lt.isolated
+    ? { isIsolated: 'TRUE', symbol: validateSymbol(options.symbol) }
+    : {};
+  params.validity = validityMs;
+  return { endpoint: lt.create, params };
+}
+
+export function serverTimeEndpoint(venue: VenueProfile): Endpoint {
+  const endpoint = venue.endpoints.serverTime;
+  if (!endpoint) throw inputError(`venue '${venue.id}' has no server-time endpoint`, 'venue');
+  return endpoint;
+}
+
+export function accountParams(venue: VenueProfile, symbol: string | undefined): Record<string, string> {
+  const params: Record<string, string> = {};
+  if (symbol !== undefined) {
+    if (venue.market !== 'isolatedMargin')
+      throw inputError(`venue '${venue.id}' takes no symbol for the account snapshot`, 'symbol');
+    params.symbols = validateSymbol(symbol);
+  }
+  return params;
+}
+
+export function openOrdersParams(venue: VenueProfile, symbol: string | undefined): Record<string, string> {
+  const params: Record<string, string> = {};
+  if (venue.market === 'isolatedMargin') {
+    if (symbol === undefined)
+      throw inputError('isolated margin open orders need `symbol` (e.g. { symbol: "BTCUSDT" })', 'symbol');
+    params.isIsolated = 'TRUE';
+  }
+  if (symbol !== undefined) params.symbol = validateSymbol(symbol);
+  return params;
+}
