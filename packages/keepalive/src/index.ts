@@ -23,6 +23,18 @@ export {
 } from './account-mirror.js';
 export { DIAGNOSTICS_CHANNELS } from './diagnostics.js';
 export { LeaseConflictError, LeaseErrorCode } from './errors.js';
+export { createLeaseKey, fingerprint, type LeaseKey, LeaseKeyMap, sameLeaseKey } from './lease-key.js';
+export { LeaseRegistry, leaseRegistryOf } from './lease-registry.js';
+export {
+  createMemoryLeaseStore,
+  type LeaseKind,
+  type LeaseRecord,
+  type LeaseStore,
+  type MemoryLeaseStore,
+  type MemoryLeaseStoreOptions,
+  type Ownership,
+  type StoredLease,
+} from './lease-store.js';
 export {
   type CredentialConsumer,
   DEFAULT_LEASE_RETRY_BASE_MS,
@@ -37,19 +49,7 @@ export {
   type LeaseRetryOptions,
   type LeaseState,
   type LeaseStatus,
-} from './lease.js';
-export { createLeaseKey, fingerprint, type LeaseKey, LeaseKeyMap, sameLeaseKey } from './lease-key.js';
-export { LeaseRegistry, leaseRegistryOf } from './lease-registry.js';
-export {
-  createMemoryLeaseStore,
-  type LeaseKind,
-  type LeaseRecord,
-  type LeaseStore,
-  type MemoryLeaseStore,
-  type MemoryLeaseStoreOptions,
-  type Ownership,
-  type StoredLease,
-} from './lease-store.js';
+} from './lease-types.js';
 export { ListenKeyLease, type ListenKeyLeaseOptions, type ListenKeyRestClient } from './listen-key-lease.js';
 export {
   DEFAULT_TOKEN_RENEW_AT,

@@ -1,5 +1,6 @@
 import { ErrorCode, ExchangeCode, InvalidInputError, validateDuration } from '@userstream/core';
-import { BaseLease, type BaseLeaseOptions } from './lease.js';
+import { BaseLease } from './lease.js';
+import type { BaseLeaseOptions } from './lease-types.js';
 import type { RateLimitView } from './scheduler.js';
 
 /** The part of `@userstream/rest`'s `RestClient` a listenKey lease uses. */

@@ -1,5 +1,6 @@
 import { InvalidInputError, validateDuration } from '@userstream/core';
-import { BaseLease, type BaseLeaseOptions } from './lease.js';
+import { BaseLease } from './lease.js';
+import type { BaseLeaseOptions } from './lease-types.js';
 import type { RateLimitView } from './scheduler.js';
 
 /** Share of a listenToken's validity after which a new token is fetched. @default 0.8 */

@@ -7,9 +7,9 @@ import {
   type StreamStats,
   type UserDataStream,
 } from '@userstream/stream';
-import type { LeaseEvents, LeaseState } from './lease.js';
 import type { LeaseKey } from './lease-key.js';
 import type { LeaseKind } from './lease-store.js';
+import type { LeaseEvents, LeaseState } from './lease-types.js';
 import type { Logger } from './logger.js';
 
 /** What a managed stream exposes of its lease: read-only state and lifecycle events. */

@@ -5,8 +5,9 @@
  */
 import { createRestClient, type RestClient } from '@userstream/rest';
 import type { UserDataStream } from '@userstream/stream';
-import type { BaseLease, CredentialConsumer } from './lease.js';
+import type { BaseLease } from './lease.js';
 import { leaseRegistryOf } from './lease-registry.js';
+import type { CredentialConsumer } from './lease-types.js';
 import { ManagedStream } from './managed-stream.js';
 import { type OpenContext, type UserDataStreamHandle, viewOf } from './open-shared.js';
 

@@ -5,7 +5,8 @@
 import { ClosedError, ErrorCode, TransportError, UserstreamError } from '@userstream/core';
 import type { RestClient, RestClientOptions } from '@userstream/rest';
 import { DEFAULT_OPEN_TIMEOUT_MS, type ReconnectingInfo, type StreamOptions } from '@userstream/stream';
-import type { BaseLease, Lease } from './lease.js';
+import type { BaseLease } from './lease.js';
+import type { Lease } from './lease-types.js';
 import type { LeaseView, ManagedStream } from './managed-stream.js';
 import type { CheckedOpenOptions, OpenUserDataStreamOptions } from './open-options.js';
 

@@ -1,5 +1,6 @@
 import type { UserstreamError } from '@userstream/core';
-import { BaseLease, type BaseLeaseOptions, type LeaseState } from './lease.js';
+import { BaseLease } from './lease.js';
+import type { BaseLeaseOptions, LeaseState } from './lease-types.js';
 
 export interface WsApiLeaseOptions extends BaseLeaseOptions {
   /** The venue's connection lifetime (24 h): the stream rotates its connection before it. */

@@ -1,7 +1,15 @@
 import { ErrorCode, VirtualClock } from '@userstream/core';
 import { type Simulator, startSimulator } from '@userstream/simulator';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createScheduler, type Scheduler, type UserDataStreamHandle } from '../src/index.js';
+import {
+  createLeaseKey,
+  createMemoryLeaseStore,
+  createScheduler,
+  type Scheduler,
+  silentLogger,
+  type UserDataStreamHandle,
+  WsApiLease,
+} from '../src/index.js';
 import { openUserDataStream } from '../src/open-user-data-stream.js';
 import { until } from './helpers.js';
 
@@ -68,4 +76,41 @@ it('a throwing listener on openUserDataStream costs no other listener or event, 
   );
   expect(errors.filter((e) => e.endsWith(':ACCOUNT_UPDATE'))).toHaveLength(accountUpdates);
   expect(s.state).toBe('open');
+});
+
+it('a throwing lease listener costs no other listener, and is reported once as a ListenerError on the lease', async () => {
+  const key = createLeaseKey({ venue: sim.venue('binance-spot'), apiKey: sim.accounts[0]!.apiKey });
+  const lease = new WsApiLease({
+    key,
+    scheduler,
+    store: createMemoryLeaseStore({ clock }),
+    owner: 'test',
+    logger: silentLogger,
+    group: 'sim',
+    lifetimeMs: 24 * 60 * 60_000,
+    recreate: async () => {},
+  });
+  const renewed: number[] = [];
+  const errors: string[] = [];
+  lease.on('renewed', () => {
+    throw new Error('lease listener bug');
+  });
+  // An async listener, alone on its type (Node's emit calls it): its rejection is reported too.
+  lease.on('closed', async () => {
+    throw new Error('async lease listener bug');
+  });
+  lease.on('renewed', (info) => renewed.push(info.at));
+  lease.on('error', (e) => errors.push(`${e.code}:${String(e.details.event)}`));
+  await lease.start();
+  lease.noteSubscribed();
+  lease.noteSubscribed(); // a re-subscription is a renewal
+  lease.noteSubscribed();
+  expect(renewed).toHaveLength(2);
+  await lease.close();
+  await until(() => errors.length === 3, 2_000, 'errors');
+  expect(errors).toEqual([
+    `${ErrorCode.ListenerError}:renewed`,
+    `${ErrorCode.ListenerError}:renewed`,
+    `${ErrorCode.ListenerError}:closed`,
+  ]);
 });
