@@ -1,4 +1,14 @@
-import { addDecimal, compareDecimal, isDecimal, normalizeDecimal } from '@userstream/core';
+import {
+  addDecimal,
+  compareDecimal,
+  type Dialect,
+  isDecimal,
+  type NormalizedEvent,
+  type NormalizedOrder,
+  normalizeDecimal,
+  normalizeEvent,
+  type UserDataEvent,
+} from '@userstream/core';
 
 /**
  * The fold behind `AccountMirror`: balances and open orders as exact decimal strings, built
@@ -294,37 +304,40 @@ function applyOrder(
   return true;
 }
 
-type Ev = Record<string, unknown>;
+/** A text field of an event: a hand-made event from the caller's own source may lack it. */
+const str = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
 
-function spotOrder(e: Ev, time: number): MirrorOrder {
-  const status = String(e.X ?? '');
-  // On a cancel, `c` is the cancel request's id and `C` the order's own client id.
-  const original = typeof e.C === 'string' && e.C !== '' ? e.C : undefined;
-  return {
-    symbol: String(e.s ?? ''),
-    orderId: String(e.i ?? ''),
-    clientOrderId: String((status === 'CANCELED' ? original : undefined) ?? e.c ?? ''),
-    side: String(e.S ?? ''),
-    type: String(e.o ?? ''),
-    status,
-    price: dec(e.p),
-    quantity: dec(e.q),
-    filledQuantity: dec(e.z),
-    updateTime: time,
-  };
+/**
+ * The dialect to read an event with. The event types the fold mirrors name their dialect, except
+ * `executionReport`, whose spot, Coins.ph and BHEX forms normalize alike (spot's alone carries
+ * `C`; BHEX's numeric client order id is made a string in {@link mirrorOrder}).
+ */
+function dialectOf(type: string): Dialect {
+  switch (type) {
+    case 'ORDER_TRADE_UPDATE':
+    case 'ACCOUNT_UPDATE':
+      return 'futures';
+    case 'outboundAccountInfo':
+      return 'bhex';
+    default:
+      return 'spot';
+  }
 }
 
-function futuresOrder(o: Ev, time: number): MirrorOrder {
+/** An order report as the mirror holds it. */
+function mirrorOrder(n: NormalizedOrder, time: number): MirrorOrder {
+  const status = str(n.status);
   return {
-    symbol: String(o.s ?? ''),
-    orderId: String(o.i ?? ''),
-    clientOrderId: String(o.c ?? ''),
-    side: String(o.S ?? ''),
-    type: String(o.o ?? ''),
-    status: String(o.X ?? ''),
-    price: dec(o.p),
-    quantity: dec(o.q),
-    filledQuantity: dec(o.z),
+    symbol: str(n.symbol),
+    orderId: str(n.orderId),
+    // On a cancel, `clientOrderId` is the cancel request's id; the order's own is `C`.
+    clientOrderId: str((status === 'CANCELED' ? n.originalClientOrderId : undefined) ?? n.clientOrderId),
+    side: str(n.side),
+    type: str(n.type),
+    status,
+    price: dec(n.price),
+    quantity: dec(n.quantity),
+    filledQuantity: dec(n.filledQuantity),
     updateTime: time,
   };
 }
@@ -333,48 +346,56 @@ function futuresOrder(o: Ev, time: number): MirrorOrder {
  * Applies one event. Returns true when it changed the state, false when it was skipped
  * (older than what the state holds, or an event that does not touch balances or orders).
  */
-export function applyEvent(state: FoldState, event: Ev, sink?: ChangeSink): boolean {
-  const E = num(event.E);
-  switch (event.e) {
-    case 'outboundAccountPosition':
-    case 'outboundAccountInfo': {
+export function applyEvent(state: FoldState, event: UserDataEvent, sink?: ChangeSink): boolean {
+  let n: NormalizedEvent;
+  try {
+    n = normalizeEvent(event, dialectOf(event.e));
+  } catch {
+    // Only a hand-made event (the caller's own source) can miss what its type promises: not ours to mirror.
+    return false;
+  }
+  const E = num(n.venueEventTime);
+  switch (n.kind) {
+    case 'balances': {
       // Absolute free/locked per listed asset. Spot sends `u` (last account update time);
-      // BHEX sends only `E` ("order your updates using E").
-      const time = event.e === 'outboundAccountPosition' ? num(event.u, E) : E;
-      const list = Array.isArray(event.B) ? (event.B as Ev[]) : [];
+      // BHEX's outboundAccountInfo is ordered by `E` only ("order your updates using E").
+      // BHEX's margin account (outboundMarginAccountInfo) is not mirrored.
+      if (n.eventType !== 'outboundAccountPosition' && n.eventType !== 'outboundAccountInfo') return false;
+      const time = n.eventType === 'outboundAccountPosition' ? num(n.lastUpdateTime, E) : E;
       let changed = false;
-      for (const b of list) {
-        if (typeof b?.a !== 'string') continue;
-        if (setBalance(state, b.a, String(b.f ?? '0'), String(b.l ?? '0'), time, E, sink)) changed = true;
+      for (const b of n.balances) {
+        if (typeof b.asset !== 'string') continue;
+        if (setBalance(state, b.asset, str(b.free) || '0', str(b.locked) || '0', time, E, sink))
+          changed = true;
       }
       return changed;
     }
-    case 'balanceUpdate': {
+    case 'balanceDelta':
       // A delta to the free balance (deposit, withdrawal, transfer) at clear time T.
-      if (typeof event.a !== 'string') return false;
-      return addToBalance(state, event.a, String(event.d ?? '0'), '0', num(event.T, E), E, sink);
+      if (typeof n.asset !== 'string') return false;
+      return addToBalance(state, n.asset, str(n.delta) || '0', '0', num(n.clearTime, E), E, sink);
+    case 'order': {
+      // BHEX's margin orders (marginExecutionReport) are not mirrored.
+      if (n.eventType === 'executionReport') {
+        // Spot, margin, Coins.ph: T is the transaction time. BHEX sends no T: use E.
+        const time = num(n.transactionTime, E);
+        return applyOrder(state, mirrorOrder(n, time), time, E, sink);
+      }
+      if (n.raw.e === 'ORDER_TRADE_UPDATE') {
+        // The event's own transaction time first, then the order's trade time.
+        const time = num(n.raw.T, num(n.transactionTime, E));
+        return applyOrder(state, mirrorOrder(n, time), time, E, sink);
+      }
+      return false;
     }
-    case 'executionReport': {
-      // Spot, margin, Coins.ph: T is the transaction time. BHEX sends no T: use E.
-      const time = num(event.T, E);
-      return applyOrder(state, spotOrder(event, time), time, E, sink);
-    }
-    case 'ORDER_TRADE_UPDATE': {
-      const o = event.o as Ev | undefined;
-      if (!o) return false;
-      const time = num(event.T, num(o.T, E));
-      return applyOrder(state, futuresOrder(o, time), time, E, sink);
-    }
-    case 'ACCOUNT_UPDATE': {
+    case 'accountUpdate': {
       // Futures: absolute wallet balance per listed asset. The mirror maps wallet balance to
       // `free` and nothing to `locked` (futures margin is not locked per order).
-      const a = event.a as Ev | undefined;
-      const list = Array.isArray(a?.B) ? (a.B as Ev[]) : [];
-      const time = num(event.T, E);
+      const time = num(n.transactionTime, E);
       let changed = false;
-      for (const b of list) {
-        if (typeof b?.a !== 'string') continue;
-        if (setBalance(state, b.a, String(b.wb ?? '0'), '0', time, E, sink)) changed = true;
+      for (const b of n.balances) {
+        if (typeof b.asset !== 'string') continue;
+        if (setBalance(state, b.asset, str(b.walletBalance) || '0', '0', time, E, sink)) changed = true;
       }
       return changed;
     }

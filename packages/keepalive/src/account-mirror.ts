@@ -6,9 +6,11 @@ import {
   InvalidInputError,
   systemClock,
   TransportError,
+  type UserDataEvent,
   UserstreamError,
   validateDuration,
 } from '@userstream/core';
+import type { GapInfo } from '@userstream/stream';
 import {
   applyEvent,
   balancesView,
@@ -35,10 +37,17 @@ export const DEFAULT_MIRROR_RETRY_MAX_MS = 30_000;
 /** Events kept while waiting for a snapshot; past it the oldest half is dropped. @default 100_000 */
 export const MAX_BUFFERED_EVENTS = 100_000;
 
-/** Anything that emits the stream's `event` and `gap` (a `UserDataStream` from `openUserDataStream`). */
+/**
+ * Anything that emits the stream's `event` and `gap` (a `UserDataStream` from `openUserDataStream`),
+ * typed as `@userstream/stream` emits them: the mirror folds parsed `UserDataEvent`s.
+ */
 export interface MirrorEventSource {
-  on(type: 'event' | 'gap' | 'open' | 'reconnected', listener: (arg: unknown) => void): unknown;
-  off(type: 'event' | 'gap' | 'open' | 'reconnected', listener: (arg: unknown) => void): unknown;
+  on(type: 'event', listener: (event: UserDataEvent) => void): unknown;
+  on(type: 'gap', listener: (info: GapInfo) => void): unknown;
+  on(type: 'open' | 'reconnected', listener: () => void): unknown;
+  off(type: 'event', listener: (event: UserDataEvent) => void): unknown;
+  off(type: 'gap', listener: (info: GapInfo) => void): unknown;
+  off(type: 'open' | 'reconnected', listener: () => void): unknown;
   /**
    * When present and not `'open'` (the stream is reconnecting), the mirror waits for the next
    * `open`/`reconnected` before taking a snapshot: a snapshot read while events cannot reach us
@@ -135,7 +144,7 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
   readonly #random: () => number;
   #state: FoldState = emptyState(0);
   #phase: 'syncing' | 'live' | 'closed' = 'syncing';
-  #buffer: Record<string, unknown>[] = [];
+  #buffer: UserDataEvent[] = [];
   #pendingReason: string | undefined;
   #syncing = false;
   #initial = true;
@@ -157,8 +166,7 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
     this.emit('change', change);
   };
 
-  readonly #onEvent = (received: unknown): void => {
-    const event = received as Record<string, unknown>;
+  readonly #onEvent = (event: UserDataEvent): void => {
     if (this.#phase === 'closed') return;
     if (this.#phase === 'syncing') {
       if (this.#buffer.length >= MAX_BUFFERED_EVENTS) {
@@ -173,8 +181,9 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
     this.#apply(event);
   };
 
-  readonly #onGap = (info: unknown): void => {
-    this.#requestSync(`gap:${(info as { reason?: string } | undefined)?.reason ?? 'unknown'}`);
+  readonly #onGap = (info: GapInfo): void => {
+    // A hand-made source may emit `gap` without info.
+    this.#requestSync(`gap:${info?.reason ?? 'unknown'}`);
   };
 
   constructor(options: AccountMirrorOptions) {
@@ -323,7 +332,7 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
     return this.#phase === 'closed';
   }
 
-  #apply(event: Record<string, unknown>): void {
+  #apply(event: UserDataEvent): void {
     if (applyEvent(this.#state, event, this.listenerCount('change') > 0 ? this.#sink : undefined)) {
       this.#stats.applied++;
     } else {

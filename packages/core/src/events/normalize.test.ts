@@ -364,3 +364,26 @@ describe('normalizeEvent: other kinds', () => {
     `);
   });
 });
+
+describe('normalizeEvent: a spot cancel', () => {
+  it("names the canceled order's own client id (C) beside the cancel request's (c); absent when C is empty", () => {
+    const text = readFileSync(
+      new URL('../../test/fixtures/binance-spot/executionReport.json', import.meta.url),
+      'utf8',
+    );
+    const raw = (JSON.parse(text) as { event: Record<string, unknown> }).event;
+    const cancel = parseEvent(
+      { ...raw, x: 'CANCELED', X: 'CANCELED', c: 'cancel-request', C: 'my-order' },
+      'spot',
+    );
+    if (!cancel.ok) throw cancel.error;
+    expect(normalizeEvent(cancel.event, 'spot')).toMatchObject({
+      kind: 'order',
+      clientOrderId: 'cancel-request',
+      originalClientOrderId: 'my-order',
+    });
+    const fresh = parseEvent(raw, 'spot');
+    if (!fresh.ok) throw fresh.error;
+    expect('originalClientOrderId' in normalizeEvent(fresh.event, 'spot')).toBe(false);
+  });
+});

@@ -18,8 +18,13 @@ export interface NormalizedOrder {
   venueEventTime: number;
   symbol: string;
   orderId: string;
-  /** Always a string (BHEX sends a number). */
+  /** Always a string (BHEX sends a number). On a spot cancel: the cancel request's id. */
   clientOrderId: string;
+  /**
+   * On a spot cancel, the canceled order's own client id (`C`); present only when the venue
+   * sends a non-empty one (Coins.ph, BHEX and futures never do).
+   */
+  originalClientOrderId?: string;
   side: string;
   type: string;
   timeInForce: string;
@@ -209,6 +214,8 @@ function spotLike(event: SpotEvent | CoinsEvent): NormalizedEvent {
         symbol: event.s,
         orderId: String(event.i),
         clientOrderId: event.c,
+        // Spot only (Coins.ph has no C); "" on anything but a cancel.
+        ...('C' in event && event.C !== '' ? { originalClientOrderId: event.C } : {}),
         side: event.S,
         type: event.o,
         timeInForce: event.f,
