@@ -21,6 +21,7 @@ export {
   type MirrorRestSource,
   type MirrorStats,
 } from './account-mirror.js';
+export { createScheduler } from './create-scheduler.js';
 export { DIAGNOSTICS_CHANNELS } from './diagnostics.js';
 export { LeaseConflictError, LeaseErrorCode } from './errors.js';
 export { createLeaseKey, fingerprint, type LeaseKey, LeaseKeyMap, sameLeaseKey } from './lease-key.js';
@@ -68,7 +69,6 @@ export type {
 export type { UserDataStreamHandle } from './open-shared.js';
 export { openUserDataStream } from './open-user-data-stream.js';
 export {
-  createScheduler,
   DEFAULT_HOLD_SPREAD_MS,
   DEFAULT_JITTER,
   DEFAULT_LATE_THRESHOLD_MS,

@@ -13,11 +13,12 @@ import {
 } from '@userstream/core';
 import type { RestClientOptions } from '@userstream/rest';
 import type { StreamOptions } from '@userstream/stream';
+import { createScheduler } from './create-scheduler.js';
 import { createLeaseKey, type LeaseKey } from './lease-key.js';
 import { createMemoryLeaseStore, type LeaseStore } from './lease-store.js';
 import type { LeaseRetryOptions } from './lease-types.js';
 import { isLogger, type Logger, silentLogger } from './logger.js';
-import { createScheduler, type Scheduler } from './scheduler.js';
+import type { Scheduler } from './scheduler.js';
 
 const kit = createOptionKit('@userstream/keepalive');
 

@@ -1,6 +1,6 @@
-import { VirtualClock } from '@userstream/core';
+import { ErrorCode, VirtualClock } from '@userstream/core';
 import { describe, expect, it } from 'vitest';
-import { createScheduler } from './scheduler.js';
+import { createScheduler } from './create-scheduler.js';
 
 const MIN = 60_000;
 
@@ -224,19 +224,16 @@ describe('createScheduler', () => {
 
   it('checks its options with errors that say what to do', () => {
     expect(() => createScheduler({ maxInFlight: 0 })).toThrowErrorMatchingInlineSnapshot(
-      `[InvalidInputError: @userstream/keepalive: maxInFlight must be a positive whole number, got 0]`,
+      `[InvalidInputError: @userstream/keepalive: maxInFlight must be a whole number >= 1, got 0]`,
     );
     expect(() => createScheduler({ jitter: 1 })).toThrowErrorMatchingInlineSnapshot(
-      `[InvalidInputError: @userstream/keepalive: jitter is a share of the delay in [0, 1), got 1]`,
+      `[InvalidInputError: @userstream/keepalive: jitter must be a share in [0, 1), got 1]`,
     );
-    expect(() => createScheduler({ maxInFlihgt: 3 } as never)).toThrow(
-      /unknown scheduler option 'maxInFlihgt'/,
-    );
+    expect(() => createScheduler({ maxInFlihgt: 3 } as never)).toThrow(/unknown option 'maxInFlihgt'/);
     expect(() => createScheduler({ logger: {} as never })).toThrow(/logger must have/);
-    try {
-      createScheduler({ maxInFlight: -1 });
-    } catch (e) {
-      expect((e as { code: string }).code).toBe('USERSTREAM_INVALID_INPUT');
-    }
+    // Bad factory options are configuration, as in every package.
+    expect(() => createScheduler({ maxInFlight: -1 })).toThrow(
+      expect.objectContaining({ code: ErrorCode.InvalidConfig, field: 'maxInFlight' }),
+    );
   });
 });

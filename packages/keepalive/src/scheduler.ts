@@ -1,13 +1,6 @@
-import {
-  type Clock,
-  type ClockTimer,
-  describeValue,
-  InvalidInputError,
-  systemClock,
-  validateDuration,
-} from '@userstream/core';
+import { type Clock, type ClockTimer, InvalidInputError } from '@userstream/core';
 import { channels } from './diagnostics.js';
-import { isLogger, type Logger, silentLogger } from './logger.js';
+import type { Logger } from './logger.js';
 import { type HeapItem, TimerHeap } from './timer-heap.js';
 
 /** Renewals (REST calls) the scheduler lets run at once. @default 16 */
@@ -158,7 +151,8 @@ class JobImpl implements Job, HeapItem {
   }
 }
 
-class SchedulerImpl implements Scheduler {
+/** The scheduler behind `createScheduler()` (create-scheduler.ts checks its options). */
+export class SchedulerImpl implements Scheduler {
   readonly clock: Clock;
   readonly #heap = new TimerHeap<JobImpl>();
   readonly #holds = new Map<string, number>();
@@ -407,107 +401,4 @@ class SchedulerImpl implements Scheduler {
     }
     this.#armedAt = Number.POSITIVE_INFINITY;
   }
-}
-
-function positiveInt(value: unknown, field: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new InvalidInputError(
-      `@userstream/keepalive: ${field} must be a positive whole number, got ${describeValue(value)}`,
-      {
-        field,
-      },
-    );
-  }
-  return value;
-}
-
-function nonNegative(value: unknown, field: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new InvalidInputError(
-      `@userstream/keepalive: ${field} must be a number >= 0, got ${describeValue(value)}`,
-      {
-        field,
-      },
-    );
-  }
-  return value;
-}
-
-/** A duration option: >= 0 and within Node's timer limit (above 2^31-1 ms a timer fires after 1 ms). */
-function duration(value: unknown, field: string, fallback: number): number {
-  const checked = nonNegative(value, field, fallback);
-  return validateDuration(checked, field, { allowZero: true, prefix: '@userstream/keepalive' });
-}
-
-const KNOWN_OPTIONS = new Set([
-  'clock',
-  'maxInFlight',
-  'jitter',
-  'holdSpreadMs',
-  'lateThresholdMs',
-  'random',
-  'logger',
-]);
-
-/**
- * Creates a scheduler. Create ONE per process (or per group of streams that should share
- * leases) and pass it to every `openUserDataStream()` call: streams opened with the same
- * scheduler share leases and renewals. There is no hidden global instance.
- */
-export function createScheduler(options: SchedulerOptions = {}): Scheduler {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidInputError('@userstream/keepalive: createScheduler() takes an options object', {
-      field: 'options',
-    });
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) {
-      throw new InvalidInputError(
-        `@userstream/keepalive: unknown scheduler option '${key}'; known options: ${[...KNOWN_OPTIONS].join(', ')}`,
-        { field: key },
-      );
-    }
-  }
-  const clock = options.clock ?? systemClock;
-  if (typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function') {
-    throw new InvalidInputError(
-      '@userstream/keepalive: clock must implement now(), setTimeout() and clearTimeout()',
-      {
-        field: 'clock',
-      },
-    );
-  }
-  const jitter = nonNegative(options.jitter, 'jitter', DEFAULT_JITTER);
-  if (jitter >= 1) {
-    throw new InvalidInputError(
-      `@userstream/keepalive: jitter is a share of the delay in [0, 1), got ${jitter}`,
-      {
-        field: 'jitter',
-      },
-    );
-  }
-  if (options.logger !== undefined && !isLogger(options.logger)) {
-    throw new InvalidInputError(
-      '@userstream/keepalive: logger must have debug, info, warn and error methods',
-      {
-        field: 'logger',
-      },
-    );
-  }
-  if (options.random !== undefined && typeof options.random !== 'function') {
-    throw new InvalidInputError('@userstream/keepalive: random must be a function returning [0, 1)', {
-      field: 'random',
-    });
-  }
-  return new SchedulerImpl({
-    clock,
-    maxInFlight: positiveInt(options.maxInFlight, 'maxInFlight', DEFAULT_MAX_IN_FLIGHT),
-    jitter,
-    holdSpreadMs: duration(options.holdSpreadMs, 'holdSpreadMs', DEFAULT_HOLD_SPREAD_MS),
-    lateThresholdMs: duration(options.lateThresholdMs, 'lateThresholdMs', DEFAULT_LATE_THRESHOLD_MS),
-    random: options.random ?? Math.random,
-    logger: options.logger ?? silentLogger,
-  });
 }
