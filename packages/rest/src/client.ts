@@ -48,7 +48,7 @@ import { encodeParams } from './query.js';
 import { RateLimitGate, type RateLimitState } from './rate-limit-gate.js';
 import { checkRequest, checkSignal, type RequestOptions, type RestRequest } from './request-checks.js';
 import { type RequestScope, requestFailure, responseError } from './response-errors.js';
-import { withRetries } from './retry.js';
+import { RetryLoop } from './retry.js';
 import { SecretMemory } from './secret-memory.js';
 import { type AccountSnapshot, normalizeAccount, normalizeOpenOrders, type OpenOrder } from './snapshot.js';
 import { checkEndpointOrigins } from './venue-checks.js';
@@ -89,6 +89,7 @@ export class RestClient {
   readonly #secrets: SecretMemory;
   readonly #gate: RateLimitGate;
   readonly #sleep: ClockSleep;
+  readonly #retries: RetryLoop<Call>;
   /** Requests on the wire; close() ends them. */
   #inFlight = 0;
   /** Abort controllers of requests timed by an injected clock. */
@@ -152,6 +153,13 @@ export class RestClient {
       logger: this.#logger,
       sleep: this.#sleep,
       closed: () => this.#closed,
+    });
+    this.#retries = new RetryLoop<Call>({
+      retry: this.#retry,
+      random: this.#random,
+      sleep: this.#sleep,
+      send: (call, attempt) => this.#once(call, attempt),
+      resync: this.venue.endpoints.serverTime ? (call) => this.syncTime(call.options) : undefined,
     });
   }
 
@@ -296,15 +304,16 @@ export class RestClient {
     else await this.#dispatcher.close();
   }
 
-  async #listenKeyCall(
+  /** Checks synchronously (the async callers turn a refusal into a rejection), then sends. */
+  #listenKeyCall(
     which: 'keepAlive' | 'close',
     listenKey: string,
     options: RequestOptions & { symbol?: string },
-  ): Promise<void> {
+  ): Promise<unknown> {
     const lk = listenKeyProfile(this.venue);
     validateListenKey(listenKey);
     checkSignal(options.signal);
-    await this.#call({
+    return this.#call({
       endpoint: lk[which],
       params: { ...listenKeySymbolParams(this.venue, options.symbol), listenKey },
       options,
@@ -314,23 +323,20 @@ export class RestClient {
   }
 
   #call<T>(call: Call): Promise<T> {
-    const { signal } = call.options;
-    return withRetries((attempt) => this.#once<T>(call, attempt), {
-      retry: this.#retry,
-      random: this.#random,
-      idempotent: call.idempotent,
-      resync:
-        call.endpoint.signed && this.venue.endpoints.serverTime
-          ? () => this.syncTime(call.options)
-          : undefined,
-      sleep: (ms) => this.#sleep.sleep(ms, signal),
-    });
+    return this.#retries.run<T>(call);
+  }
+
+  /** What the errors of one request may name, and what they must not contain. */
+  #scope(context: string, call: Call, signatureSecrets: readonly string[]): RequestScope {
+    return { venue: this.venue, context, secrets: this.#secrets.with(call.secrets, signatureSecrets) };
   }
 
   /** One attempt: through the rate-limit gate, signed, sent, answered within the bounds. */
   async #once<T>(call: Call, attempt: number): Promise<T> {
     const { endpoint, params, options } = call;
-    await this.#gate.pass(endpoint, options.signal);
+    this.#gate.check();
+    // No promise to wait for unless weightShare may hold the request: this runs for every request.
+    if (this.#gate.holding) await this.#gate.hold(endpoint, options.signal);
     if (options.signal?.aborted)
       throw new ClosedError('@userstream/rest: request aborted', { aborted: true });
     let query: string;
@@ -346,11 +352,6 @@ export class RestClient {
       query = `${payload}&signature=${percentEncode(signature)}`;
     } else query = encodeParams(params);
     const context = `${endpoint.method} ${endpoint.path}`;
-    const scope = (): RequestScope => ({
-      venue: this.venue,
-      context,
-      secrets: this.#secrets.with(call.secrets, signatureSecrets),
-    });
     const info = {
       venue: this.venue.id,
       method: endpoint.method,
@@ -405,7 +406,11 @@ export class RestClient {
       const code = (cause as { code?: unknown } | undefined)?.code;
       const timedOut =
         !aborted && !closed && (native ? UNDICI_TIMEOUTS.has(code) : controller?.signal.aborted === true);
-      const error = requestFailure(cause, { aborted, closed, timedOut, timeoutMs: this.#timeoutMs }, scope());
+      const error = requestFailure(
+        cause,
+        { aborted, closed, timedOut, timeoutMs: this.#timeoutMs },
+        this.#scope(context, call, signatureSecrets),
+      );
       channels.error.publish({ ...info, code: error.code, durationMs: this.#clock.now() - started });
       this.#logger?.warn({ ...info, code: error.code }, 'request failed');
       throw error;
@@ -434,7 +439,13 @@ export class RestClient {
       this.#logger?.debug({ ...info, status, durationMs }, 'request finished');
       return body;
     }
-    const error = responseError(status, headers, text, scope(), this.#clock.now());
+    const error = responseError(
+      status,
+      headers,
+      text,
+      this.#scope(context, call, signatureSecrets),
+      this.#clock.now(),
+    );
     if (error instanceof RateLimitError) this.#gate.refuseUntil(error);
     channels.error.publish({ ...info, status, code: error.code, durationMs });
     this.#logger?.warn({ ...info, status, code: error.code }, 'request failed');

@@ -86,9 +86,13 @@ export class RateLimitGate {
     }
   }
 
-  /** Passes the gate; with `weightShare`, first waits for the next minute rather than cross the share. */
-  async pass(endpoint: Endpoint, signal: AbortSignal | undefined): Promise<void> {
-    this.check();
+  /** True with `weightShare`: requests then wait in {@link hold} for room in the venue's minute. */
+  get holding(): boolean {
+    return this.#budget !== undefined;
+  }
+
+  /** With `weightShare`, waits for the next minute rather than cross the share of the limit. */
+  async hold(endpoint: Endpoint, signal: AbortSignal | undefined): Promise<void> {
     const budget = this.#budget;
     if (budget === undefined) return;
     const { clock, serverTime, venue, logger } = this.#options;

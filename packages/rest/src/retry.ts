@@ -1,22 +1,32 @@
-import { backoffDelay, ExchangeCode, ExchangeError, TransportError } from '@userstream/core';
+import { backoffDelay, type Endpoint, ExchangeCode, ExchangeError, TransportError } from '@userstream/core';
+import type { ClockSleep } from './clock-sleep.js';
 import type { RetryOptions } from './options.js';
+import type { RequestOptions } from './request-checks.js';
 
 /** undici errors that mean the request never left: safe to retry whatever the method. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EAI_AGAIN']);
 
-export interface RetryPolicy {
+/** What the loop needs to know of a request. */
+export interface RetriedCall {
+  endpoint: Endpoint;
+  options: RequestOptions;
+  /** Safe to send twice: retried on 5xx and timeouts. */
+  idempotent: boolean;
+}
+
+export interface RetryLoopOptions<C extends RetriedCall> {
   /** undefined: `retry: false`, one attempt. */
   retry: Required<RetryOptions> | undefined;
   random: () => number;
-  /** Safe to send twice: retried on 5xx and timeouts. */
-  idempotent: boolean;
-  /**
-   * Set for signed requests on venues with a server-time endpoint: re-measures the clock offset
-   * once after -1021 (timestamp outside recvWindow), then the request is sent again.
-   */
-  resync: (() => Promise<unknown>) | undefined;
   /** Waits between attempts (on the client's clock, ended by abort and close). */
-  sleep: (ms: number) => Promise<void>;
+  sleep: ClockSleep;
+  /** One attempt. */
+  send: (call: C, attempt: number) => Promise<unknown>;
+  /**
+   * Re-measures the clock offset, once per call, after a signed request got -1021 (timestamp
+   * outside recvWindow); undefined when the venue has no server-time endpoint.
+   */
+  resync: ((call: C) => Promise<unknown>) | undefined;
 }
 
 /** Whether `error` may go away by sending the same request again. */
@@ -31,35 +41,44 @@ export function isRetryable(error: unknown, idempotent: boolean): boolean {
 }
 
 /**
- * Sends with `send(attempt)` until it succeeds or may not be retried: a clock skew (-1021) is
- * corrected once, then transport failures and 5xx answers of requests safe to repeat are retried
- * after core's capped exponential backoff with full jitter.
+ * Sends a call until it succeeds or may not be retried: a clock skew (-1021) is corrected once,
+ * then transport failures and 5xx answers of requests safe to repeat are retried after core's
+ * capped exponential backoff with full jitter. Made once per client: nothing is allocated per
+ * call (this runs for every request).
  */
-export async function withRetries<T>(send: (attempt: number) => Promise<T>, policy: RetryPolicy): Promise<T> {
-  const { retry, resync } = policy;
-  let resynced = false;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await send(attempt);
-    } catch (error) {
-      if (
-        !resynced &&
-        resync &&
-        error instanceof ExchangeError &&
-        error.exchangeCode === ExchangeCode.TimestampOutsideRecvWindow
-      ) {
-        resynced = true;
-        await resync();
-        continue;
-      }
-      if (!retry || attempt >= retry.maxAttempts || !isRetryable(error, policy.idempotent)) throw error;
-      await policy.sleep(
-        backoffDelay(attempt, {
+export class RetryLoop<C extends RetriedCall> {
+  readonly #options: RetryLoopOptions<C>;
+
+  constructor(options: RetryLoopOptions<C>) {
+    this.#options = options;
+  }
+
+  async run<T>(call: C): Promise<T> {
+    const { retry, resync, send } = this.#options;
+    let resynced = false;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await send(call, attempt)) as T;
+      } catch (error) {
+        if (
+          !resynced &&
+          resync &&
+          call.endpoint.signed &&
+          error instanceof ExchangeError &&
+          error.exchangeCode === ExchangeCode.TimestampOutsideRecvWindow
+        ) {
+          resynced = true;
+          await resync(call);
+          continue;
+        }
+        if (!retry || attempt >= retry.maxAttempts || !isRetryable(error, call.idempotent)) throw error;
+        const delay = backoffDelay(attempt, {
           baseDelayMs: retry.baseDelayMs,
           maxDelayMs: retry.maxDelayMs,
-          random: policy.random,
-        }),
-      );
+          random: this.#options.random,
+        });
+        await this.#options.sleep.sleep(delay, call.options.signal);
+      }
     }
   }
 }
