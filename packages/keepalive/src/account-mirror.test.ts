@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { TransportError, VirtualClock } from '@userstream/core';
+import { ErrorCode, TransportError, VirtualClock } from '@userstream/core';
 import { describe, expect, it } from 'vitest';
 import type { MirrorSnapshot } from './account-fold.js';
 import { AccountMirror, createAccountMirror, type MirrorReconciled } from './account-mirror.js';
@@ -154,7 +154,16 @@ describe('AccountMirror', () => {
     );
     expect(() => new AccountMirror({ snapshot: async () => ({}) } as never)).toThrow(/needs `stream`/);
     expect(() => new AccountMirror({ stream, snapshot: async () => ({}), foo: 1 } as never)).toThrow(
-      /unknown AccountMirror option 'foo'/,
+      /unknown option 'foo'/,
     );
+    // Bad options are configuration (USERSTREAM_INVALID_CONFIG), as in every package's factory.
+    expect(
+      () =>
+        new AccountMirror({
+          stream,
+          snapshot: async () => ({ updateTime: 0, balances: {}, openOrders: [] }),
+          retry: { baseDelayMs: 0 },
+        }),
+    ).toThrow(expect.objectContaining({ code: ErrorCode.InvalidConfig, field: 'retry' }));
   });
 });

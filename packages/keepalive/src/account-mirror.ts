@@ -3,12 +3,11 @@ import {
   backoffDelay,
   type Clock,
   type ClockTimer,
-  InvalidInputError,
+  createOptionKit,
   systemClock,
   TransportError,
   type UserDataEvent,
   UserstreamError,
-  validateDuration,
 } from '@userstream/core';
 import type { GapInfo } from '@userstream/stream';
 import {
@@ -118,7 +117,18 @@ export interface AccountMirrorEvents {
   error: [error: UserstreamError];
 }
 
-const KNOWN = new Set(['stream', 'rest', 'snapshot', 'symbol', 'clock', 'retry', 'random', 'logger']);
+const kit = createOptionKit('@userstream/keepalive');
+
+const KNOWN = [
+  'stream',
+  'rest',
+  'snapshot',
+  'symbol',
+  'clock',
+  'retry',
+  'random',
+  'logger',
+] as const satisfies readonly (keyof AccountMirrorOptions)[];
 
 /**
  * Balances and open orders of one account, kept equal to the exchange's: it folds the stream's
@@ -189,57 +199,28 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
   constructor(options: AccountMirrorOptions) {
     super();
     if (typeof options !== 'object' || options === null) {
-      throw new InvalidInputError('@userstream/keepalive: new AccountMirror() takes an options object', {
-        field: 'options',
-      });
+      throw kit.invalid('new AccountMirror() takes an options object', 'options');
     }
-    for (const key of Object.keys(options)) {
-      if (!KNOWN.has(key)) {
-        throw new InvalidInputError(
-          `@userstream/keepalive: unknown AccountMirror option '${key}'; known options: ${[...KNOWN].join(', ')}`,
-          { field: key },
-        );
-      }
-    }
+    kit.known(options, KNOWN);
     const { stream, rest, snapshot, symbol } = options;
     if (!stream || typeof stream.on !== 'function' || typeof stream.off !== 'function') {
-      throw new InvalidInputError(
-        '@userstream/keepalive: AccountMirror needs `stream` (the user data stream to follow)',
-        {
-          field: 'stream',
-        },
-      );
+      throw kit.invalid('AccountMirror needs `stream` (the user data stream to follow)', 'stream');
     }
     if ((rest === undefined) === (snapshot === undefined)) {
-      throw new InvalidInputError(
-        '@userstream/keepalive: AccountMirror needs exactly one of `rest` (a REST client) or `snapshot` (a function returning balances and open orders)',
-        { field: 'rest' },
+      throw kit.invalid(
+        'AccountMirror needs exactly one of `rest` (a REST client) or `snapshot` (a function returning balances and open orders)',
+        'rest',
       );
     }
     if (rest && (typeof rest.accountSnapshot !== 'function' || typeof rest.openOrders !== 'function')) {
-      throw new InvalidInputError(
-        '@userstream/keepalive: `rest` must have accountSnapshot() and openOrders()',
-        {
-          field: 'rest',
-        },
-      );
+      throw kit.invalid('`rest` must have accountSnapshot() and openOrders()', 'rest');
     }
-    if (snapshot !== undefined && typeof snapshot !== 'function') {
-      throw new InvalidInputError(
-        '@userstream/keepalive: `snapshot` must be a function returning a promise',
-        {
-          field: 'snapshot',
-        },
-      );
-    }
+    if (snapshot !== undefined) kit.fn(snapshot, 'snapshot', 'a function returning a promise');
     if (options.logger !== undefined && !isLogger(options.logger)) {
-      throw new InvalidInputError(
-        '@userstream/keepalive: logger must have debug, info, warn and error methods',
-        {
-          field: 'logger',
-        },
-      );
+      throw kit.invalid('logger must have debug, info, warn and error methods', 'logger');
     }
+    if (options.clock !== undefined) kit.clock(options.clock);
+    if (options.random !== undefined) kit.fn(options.random, 'random', 'a function returning [0, 1)');
     this.#stream = stream;
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? silentLogger;
@@ -247,13 +228,11 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
     this.#retryMax = options.retry?.maxDelayMs ?? DEFAULT_MIRROR_RETRY_MAX_MS;
     this.#random = options.random ?? Math.random;
     if (!(this.#retryBase > 0 && this.#retryMax >= this.#retryBase)) {
-      throw new InvalidInputError('@userstream/keepalive: retry needs 0 < baseDelayMs <= maxDelayMs', {
-        field: 'retry',
-      });
+      throw kit.invalid('retry needs 0 < baseDelayMs <= maxDelayMs', 'retry');
     }
     // Snapshot retries wait on Node timers: above 2^31-1 ms one fires after 1 ms.
-    validateDuration(this.#retryBase, 'retry.baseDelayMs', { prefix: '@userstream/keepalive' });
-    validateDuration(this.#retryMax, 'retry.maxDelayMs', { prefix: '@userstream/keepalive' });
+    kit.duration(this.#retryBase, 'retry.baseDelayMs');
+    kit.duration(this.#retryMax, 'retry.maxDelayMs');
     const opts = symbol === undefined ? undefined : { symbol };
     this.#takeSnapshot = snapshot
       ? snapshot

@@ -1,6 +1,8 @@
-import { type Clock, InvalidInputError, systemClock } from '@userstream/core';
+import { type Clock, createOptionKit, InvalidInputError, systemClock } from '@userstream/core';
 import { LeaseConflictError } from './errors.js';
 import { type LeaseKey, LeaseKeyMap } from './lease-key.js';
+
+const kit = createOptionKit('@userstream/keepalive');
 
 /** Which credential a lease keeps alive. */
 export type LeaseKind = 'listenKey' | 'listenToken' | 'wsApi';
@@ -89,13 +91,9 @@ interface Slot {
 /** Creates an in-memory {@link LeaseStore} (one per process, or per test). */
 export function createMemoryLeaseStore(options: MemoryLeaseStoreOptions = {}): MemoryLeaseStore {
   const clock = options.clock ?? systemClock;
+  // Only now() is used: a bare time source is enough here.
   if (typeof clock?.now !== 'function') {
-    throw new InvalidInputError(
-      '@userstream/keepalive: createMemoryLeaseStore({ clock }) needs a clock with now()',
-      {
-        field: 'clock',
-      },
-    );
+    throw kit.invalid('createMemoryLeaseStore({ clock }) needs a clock with now()', 'clock');
   }
   const slots = new LeaseKeyMap<Slot>();
   // One counter for the whole store keeps tokens strictly increasing per key, even across deletes.

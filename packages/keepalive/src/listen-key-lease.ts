@@ -1,6 +1,9 @@
-import { ErrorCode, ExchangeCode, InvalidInputError, validateDuration } from '@userstream/core';
+import { createOptionKit, ErrorCode, ExchangeCode } from '@userstream/core';
 import { BaseLease } from './lease.js';
 import type { BaseLeaseOptions } from './lease-types.js';
+
+const kit = createOptionKit('@userstream/keepalive');
+
 import type { RateLimitView } from './scheduler.js';
 
 /** The part of `@userstream/rest`'s `RestClient` a listenKey lease uses. */
@@ -45,13 +48,14 @@ export class ListenKeyLease<R extends ListenKeyRestClient = ListenKeyRestClient>
     const rest = options.rest;
     super({ ...options, rateLimit: () => rest.rateLimit });
     if (!(options.renewIntervalMs > 0 && options.validityMs >= options.renewIntervalMs)) {
-      throw new InvalidInputError(
-        `@userstream/keepalive: renewIntervalMs (${options.renewIntervalMs}) must be positive and at most the key validity (${options.validityMs} ms)`,
-        { field: 'renewIntervalMs' },
+      throw kit.invalid(
+        `renewIntervalMs (${options.renewIntervalMs}) must be positive and at most the key validity (${options.validityMs} ms)`,
+        'renewIntervalMs',
       );
     }
-    validateDuration(options.renewIntervalMs, 'renewIntervalMs', { prefix: '@userstream/keepalive' });
-    validateDuration(options.validityMs, 'validityMs', { prefix: '@userstream/keepalive' });
+    // Node timers: above 2^31-1 ms one fires after 1 ms.
+    kit.duration(options.renewIntervalMs, 'renewIntervalMs');
+    kit.duration(options.validityMs, 'validityMs');
     this.#rest = rest;
     this.#opts = options.symbol === undefined ? undefined : { symbol: options.symbol };
     this.#renewIntervalMs = options.renewIntervalMs;

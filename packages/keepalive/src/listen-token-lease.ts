@@ -1,6 +1,9 @@
-import { InvalidInputError, validateDuration } from '@userstream/core';
+import { createOptionKit, describeValue } from '@userstream/core';
 import { BaseLease } from './lease.js';
 import type { BaseLeaseOptions } from './lease-types.js';
+
+const kit = createOptionKit('@userstream/keepalive');
+
 import type { RateLimitView } from './scheduler.js';
 
 /** Share of a listenToken's validity after which a new token is fetched. @default 0.8 */
@@ -47,11 +50,9 @@ export class ListenTokenLease<R extends ListenTokenRestClient = ListenTokenRestC
     super({ ...options, rateLimit: () => rest.rateLimit });
     const renewAt = options.renewAt ?? DEFAULT_TOKEN_RENEW_AT;
     if (!(renewAt > 0 && renewAt < 1)) {
-      throw new InvalidInputError(
-        `@userstream/keepalive: renewAt is a share of the token's validity in (0, 1), got ${renewAt}`,
-        {
-          field: 'renewAt',
-        },
+      throw kit.invalid(
+        `renewAt is a share of the token's validity in (0, 1), got ${describeValue(renewAt)}`,
+        'renewAt',
       );
     }
     this.#rest = rest;
@@ -59,9 +60,7 @@ export class ListenTokenLease<R extends ListenTokenRestClient = ListenTokenRestC
     this.#opts = {};
     if (options.symbol !== undefined) this.#opts.symbol = options.symbol;
     if (options.validityMs !== undefined)
-      this.#opts.validityMs = validateDuration(options.validityMs, 'validityMs', {
-        prefix: '@userstream/keepalive',
-      });
+      this.#opts.validityMs = kit.duration(options.validityMs, 'validityMs');
   }
 
   /** The REST client this lease renews through. */
