@@ -1,6 +1,5 @@
 import {
   type Clock,
-  type ClockTimer,
   ClosedError,
   clockSpeed,
   createSigner,
@@ -14,14 +13,13 @@ import {
   resolveVenue,
   ServerTime,
   systemClock,
+  type UserstreamError,
   type VenueProfile,
   validateApiKey,
   validateListenKey,
   validateListenToken,
   validateRecvWindow,
 } from '@userstream/core';
-import { type Dispatcher, request } from 'undici';
-import { type ResponseHeaders, readBody } from './body.js';
 import { ClockSleep } from './clock-sleep.js';
 import { channels } from './diagnostics.js';
 import { createDispatcher } from './dispatcher.js';
@@ -33,6 +31,7 @@ import {
   openOrdersParams,
   serverTimeEndpoint,
 } from './endpoint-params.js';
+import { type HttpAnswer, HttpExchange } from './http-exchange.js';
 import {
   asOption,
   checkOptions,
@@ -42,12 +41,11 @@ import {
   kit,
   type Logger,
   type RestClientOptions,
-  type RetryOptions,
 } from './options.js';
 import { encodeParams } from './query.js';
 import { RateLimitGate, type RateLimitState } from './rate-limit-gate.js';
 import { checkRequest, checkSignal, type RequestOptions, type RestRequest } from './request-checks.js';
-import { type RequestScope, requestFailure, responseError } from './response-errors.js';
+import { type RequestScope, responseError } from './response-errors.js';
 import { RetryLoop } from './retry.js';
 import { SecretMemory } from './secret-memory.js';
 import { type AccountSnapshot, normalizeAccount, normalizeOpenOrders, type OpenOrder } from './snapshot.js';
@@ -68,32 +66,24 @@ const NONE: readonly string[] = [];
 /**
  * An HTTP client for one venue and one account: credential endpoints, server time and the
  * snapshots a resync needs. Paths, methods, headers and signing come from the venue profile.
- * The parts live beside it: option checks (options.ts), method inputs (request-checks.ts,
- * endpoint-params.ts), rate limits (rate-limit-gate.ts), answers to typed errors
- * (response-errors.ts), retries (retry.ts), the bounded body reader (body.ts).
+ * It holds the public methods and one attempt of a request; the parts live beside it: option
+ * checks (options.ts), method inputs (request-checks.ts, endpoint-params.ts), rate limits
+ * (rate-limit-gate.ts), the HTTP exchange and its bounds (http-exchange.ts, body.ts), answers to
+ * typed errors (response-errors.ts), retries (retry.ts).
  */
 export class RestClient {
   readonly venue: VenueProfile;
   readonly #apiKey: string;
   readonly #signer;
   readonly #clock: Clock;
-  readonly #timeoutMs: number;
-  readonly #maxResponseBytes: number;
-  readonly #retry: Required<RetryOptions> | undefined;
   readonly #recvWindow: number;
-  readonly #dispatcher: Dispatcher;
-  readonly #ownsDispatcher: boolean;
   readonly #logger: Logger | undefined;
-  readonly #random: () => number;
   readonly #serverTime: ServerTime;
   readonly #secrets: SecretMemory;
   readonly #gate: RateLimitGate;
   readonly #sleep: ClockSleep;
   readonly #retries: RetryLoop<Call>;
-  /** Requests on the wire; close() ends them. */
-  #inFlight = 0;
-  /** Abort controllers of requests timed by an injected clock. */
-  readonly #controllers = new Set<AbortController>();
+  readonly #http: HttpExchange;
   #closed = false;
 
   constructor(options: RestClientOptions) {
@@ -119,9 +109,7 @@ export class RestClient {
     // Network bounds are real-time quantities: on a scaled clock they are scaled by core's one
     // rule, so they keep their real-time meaning at any speed, slower than real time included.
     const scale = clockSpeed(this.#clock);
-    this.#timeoutMs = (options.timeoutMs ?? DEFAULT_TIMEOUT_MS) * scale;
-    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    this.#retry =
+    const retry =
       options.retry === false
         ? undefined
         : { ...DEFAULT_RETRY, ...(typeof options.retry === 'object' ? options.retry : {}) };
@@ -132,16 +120,21 @@ export class RestClient {
       ),
     );
     this.#logger = options.logger;
-    this.#random = options.random ?? Math.random;
     this.#serverTime = new ServerTime(this.#clock);
     const fixedSecrets = [this.#apiKey];
     if (typeof credentials.secret === 'string') fixedSecrets.push(credentials.secret);
     if (typeof credentials.passphrase === 'string') fixedSecrets.push(credentials.passphrase);
     if (typeof credentials.privateKey === 'string') fixedSecrets.push(credentials.privateKey);
     const pool = createDispatcher(options);
-    this.#dispatcher = pool.dispatcher;
-    this.#ownsDispatcher = pool.owned;
     fixedSecrets.push(...pool.secrets);
+    this.#http = new HttpExchange({
+      clock: this.#clock,
+      timeoutMs: (options.timeoutMs ?? DEFAULT_TIMEOUT_MS) * scale,
+      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      dispatcher: pool.dispatcher,
+      ownsDispatcher: pool.owned,
+      venueId: this.venue.id,
+    });
     this.#secrets = new SecretMemory(fixedSecrets);
     this.#sleep = new ClockSleep(this.#clock);
     this.#gate = new RateLimitGate({
@@ -155,8 +148,8 @@ export class RestClient {
       closed: () => this.#closed,
     });
     this.#retries = new RetryLoop<Call>({
-      retry: this.#retry,
-      random: this.#random,
+      retry,
+      random: options.random ?? Math.random,
       sleep: this.#sleep,
       send: (call, attempt) => this.#once(call, attempt),
       resync: this.venue.endpoints.serverTime ? (call) => this.syncTime(call.options) : undefined,
@@ -296,12 +289,7 @@ export class RestClient {
     if (this.#closed) return;
     this.#closed = true;
     this.#sleep.close();
-    for (const controller of this.#controllers) controller.abort();
-    this.#controllers.clear();
-    if (!this.#ownsDispatcher) return;
-    // Requests still on the wire end now (USERSTREAM_CLOSED) rather than hold close() up.
-    if (this.#inFlight > 0) await this.#dispatcher.destroy();
-    else await this.#dispatcher.close();
+    await this.#http.close();
   }
 
   /** Checks synchronously (the async callers turn a refusal into a rejection), then sends. */
@@ -361,67 +349,25 @@ export class RestClient {
     };
     if (channels.start.hasSubscribers) channels.start.publish(info);
     const started = this.#clock.now();
-    // With the system clock, undici's own timers bound the request (cheaper than a timer and an
-    // AbortController per request); with an injected clock the clock does, so tests control it.
-    const native = this.#clock === systemClock;
-    let controller: AbortController | undefined;
-    let timer: ClockTimer | undefined;
-    let onAbort: (() => void) | undefined;
-    if (!native) {
-      const c = new AbortController();
-      controller = c;
-      timer = this.#clock.setTimeout(() => c.abort(), this.#timeoutMs);
-      if (options.signal) {
-        onAbort = () => c.abort();
-        options.signal.addEventListener('abort', onAbort, { once: true });
-      }
-      this.#controllers.add(c);
-    }
-    this.#inFlight++;
-    let status: number;
-    let headers: ResponseHeaders;
-    let text: string;
+    let answer: HttpAnswer;
     try {
-      const res = await request(`${this.venue.restBaseUrl}${endpoint.path}${query ? `?${query}` : ''}`, {
-        method: endpoint.method,
-        headers: { [this.venue.apiKeyHeader]: this.#apiKey },
-        signal: controller?.signal ?? options.signal,
-        dispatcher: this.#dispatcher,
-        // Ignored when the injected clock times the request (the abort signal does it).
-        headersTimeout: native ? this.#timeoutMs : 0,
-        bodyTimeout: native ? this.#timeoutMs : 0,
-      });
-      status = res.statusCode;
-      headers = res.headers;
-      // Bounded: a huge or endless answer is cut at maxResponseBytes, never read whole.
-      text = await readBody(res.body, headers, {
+      answer = await this.#http.send(
+        `${this.venue.restBaseUrl}${endpoint.path}${query ? `?${query}` : ''}`,
+        {
+          method: endpoint.method,
+          headers: { [this.venue.apiKeyHeader]: this.#apiKey },
+          signal: options.signal,
+        },
         context,
-        venue: this.venue.id,
-        status,
-        maxResponseBytes: this.#maxResponseBytes,
-      });
-    } catch (cause) {
-      const aborted = options.signal?.aborted === true;
-      const closed = !aborted && this.#closed;
-      const code = (cause as { code?: unknown } | undefined)?.code;
-      const timedOut =
-        !aborted && !closed && (native ? UNDICI_TIMEOUTS.has(code) : controller?.signal.aborted === true);
-      const error = requestFailure(
-        cause,
-        { aborted, closed, timedOut, timeoutMs: this.#timeoutMs },
-        this.#scope(context, call, signatureSecrets),
+        () => this.#scope(context, call, signatureSecrets),
       );
-      channels.error.publish({ ...info, code: error.code, durationMs: this.#clock.now() - started });
-      this.#logger?.warn({ ...info, code: error.code }, 'request failed');
+    } catch (error) {
+      const code = (error as UserstreamError).code;
+      channels.error.publish({ ...info, code, durationMs: this.#clock.now() - started });
+      this.#logger?.warn({ ...info, code }, 'request failed');
       throw error;
-    } finally {
-      this.#inFlight--;
-      if (controller) {
-        this.#controllers.delete(controller);
-        this.#clock.clearTimeout(timer as ClockTimer);
-        if (onAbort) options.signal?.removeEventListener('abort', onAbort);
-      }
     }
+    const { status, headers, text } = answer;
     this.#gate.track(headers);
     const durationMs = this.#clock.now() - started;
     if (status >= 200 && status < 300) {
@@ -452,9 +398,6 @@ export class RestClient {
     throw error;
   }
 }
-
-/** undici's own timeout codes (the system clock's requests are timed by undici). */
-const UNDICI_TIMEOUTS = new Set<unknown>(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /** Creates a {@link RestClient}; options are checked here and errors say what to fix. */
 export function createRestClient(options: RestClientOptions): RestClient {

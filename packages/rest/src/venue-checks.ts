@@ -1,12 +1,5 @@
-import {
-  assertSameOrigin,
-  type Endpoint,
-  ErrorCode,
-  InvalidInputError,
-  isVenueId,
-  type VenueProfile,
-  venues,
-} from '@userstream/core';
+import { assertSameOrigin, type Endpoint, isVenueId, type VenueProfile, venues } from '@userstream/core';
+import { kit } from './options.js';
 
 /** A built-in profile by id, by own property only (`constructor` is no venue). */
 export function venueById(id: string): VenueProfile | undefined {
@@ -32,10 +25,7 @@ export function checkEndpointOrigins(venue: VenueProfile, allowInsecure: boolean
     try {
       assertSameOrigin(`${base}${endpoint.path}`, base, 'venue.restBaseUrl + endpoint path', allowInsecure);
     } catch (error) {
-      throw new InvalidInputError(
-        `@userstream/rest: ${(error as Error).message.replace(/^@userstream\/core: /, '')}`,
-        { code: ErrorCode.InvalidConfig, field: 'venue' },
-      );
+      throw kit.invalid((error as Error).message.replace(/^@userstream\/core: /, ''), 'venue');
     }
   }
 }
