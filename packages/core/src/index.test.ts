@@ -47,6 +47,8 @@ it('exports exactly the public surface (an accidental export or removal shows up
       "mulDecimal",
       "normalizeDecimal",
       "normalizeEvent",
+      "normalizeRestOrder",
+      "orderSnapshotOf",
       "parseDecodedFrame",
       "parseEvent",
       "parseFrame",

@@ -7,6 +7,8 @@ import {
   type NormalizedOrder,
   normalizeDecimal,
   normalizeEvent,
+  type OrderSnapshot,
+  orderSnapshotOf,
   type UserDataEvent,
 } from '@userstream/core';
 
@@ -61,19 +63,11 @@ export interface MirrorBalance {
   readonly locked: string;
 }
 
-/** An open order the mirror holds (the same fields as `@userstream/rest`'s `OpenOrder`, without `raw`). */
-export interface MirrorOrder {
-  readonly symbol: string;
-  readonly orderId: string;
-  readonly clientOrderId: string;
-  readonly side: string;
-  readonly type: string;
-  readonly status: string;
-  readonly price: string;
-  readonly quantity: string;
-  readonly filledQuantity: string;
-  readonly updateTime: number;
-}
+/**
+ * An open order the mirror holds: core's one order shape (`OrderSnapshot`, as `@userstream/rest`'s
+ * `OpenOrder` without `raw`), amounts normalized ("0.010" → "0.01").
+ */
+export type MirrorOrder = Readonly<OrderSnapshot>;
 
 /** What a reconciliation starts from: `AccountSnapshot` plus `openOrders` from `@userstream/rest`, or your own. */
 export interface MirrorSnapshot {
@@ -304,7 +298,7 @@ function applyOrder(
   return true;
 }
 
-/** A text field of an event: a hand-made event from the caller's own source may lack it. */
+/** A text field of an event (BHEX's numeric client order id included) as a string. */
 const str = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
 
 /**
@@ -324,20 +318,20 @@ function dialectOf(type: string): Dialect {
   }
 }
 
-/** An order report as the mirror holds it. */
+/** An order report as the mirror holds it: core's order shape, amounts normalized. */
 function mirrorOrder(n: NormalizedOrder, time: number): MirrorOrder {
-  const status = str(n.status);
+  const o = orderSnapshotOf(n, time);
+  // Text fields through str(): a hand-made event from the caller's own source may lack one.
   return {
-    symbol: str(n.symbol),
-    orderId: str(n.orderId),
-    // On a cancel, `clientOrderId` is the cancel request's id; the order's own is `C`.
-    clientOrderId: str((status === 'CANCELED' ? n.originalClientOrderId : undefined) ?? n.clientOrderId),
-    side: str(n.side),
-    type: str(n.type),
-    status,
-    price: dec(n.price),
-    quantity: dec(n.quantity),
-    filledQuantity: dec(n.filledQuantity),
+    symbol: str(o.symbol),
+    orderId: str(o.orderId),
+    clientOrderId: str(o.clientOrderId),
+    side: str(o.side),
+    type: str(o.type),
+    status: str(o.status),
+    price: dec(o.price),
+    quantity: dec(o.quantity),
+    filledQuantity: dec(o.filledQuantity),
     updateTime: time,
   };
 }

@@ -1,4 +1,4 @@
-import { ProtocolError } from '@userstream/core';
+import { normalizeRestOrder, type OrderSnapshot, ProtocolError } from '@userstream/core';
 
 /** Balances of an account, normalized across venues; amounts stay decimal strings. */
 export interface AccountSnapshot {
@@ -14,18 +14,8 @@ export interface AccountSnapshot {
   raw: unknown;
 }
 
-/** An open order, normalized across venues. */
-export interface OpenOrder {
-  symbol: string;
-  orderId: string;
-  clientOrderId: string;
-  side: string;
-  type: string;
-  status: string;
-  price: string;
-  quantity: string;
-  filledQuantity: string;
-  updateTime: number;
+/** An open order, normalized across venues: core's one order shape, plus the venue's object. */
+export interface OpenOrder extends OrderSnapshot {
   raw: unknown;
 }
 
@@ -77,21 +67,9 @@ export function normalizeAccount(raw: unknown): AccountSnapshot {
   return { updateTime, balances, raw };
 }
 
-/** Reads one venue order object into an {@link OpenOrder}. */
+/** Reads one venue order object into an {@link OpenOrder} (core's `normalizeRestOrder`, plus `raw`). */
 export function normalizeOrder(o: Body): OpenOrder {
-  return {
-    symbol: str(o.symbol),
-    orderId: str(o.orderId),
-    clientOrderId: str(o.clientOrderId),
-    side: str(o.side),
-    type: str(o.type),
-    status: str(o.status),
-    price: str(o.price),
-    quantity: str(o.origQty),
-    filledQuantity: str(o.executedQty),
-    updateTime: time(o.updateTime ?? o.time),
-    raw: o,
-  };
+  return { ...normalizeRestOrder(o), raw: o };
 }
 
 /** Reads an open-orders body (an array of orders). */

@@ -30,6 +30,9 @@ export {
   type NormalizedPosition,
   type NormalizedServerShutdown,
   normalizeEvent,
+  normalizeRestOrder,
+  type OrderSnapshot,
+  orderSnapshotOf,
 } from './normalize.js';
 export {
   eventSchemas,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type Dialect, type NormalizedEvent, normalizeEvent, parseEvent, parseFrame } from './index.js';
+import { normalizeRestOrder, orderSnapshotOf } from './normalize.js';
 
 function normalized(path: string, dialect: Dialect): NormalizedEvent {
   const text = readFileSync(new URL(`../../test/fixtures/${path}`, import.meta.url), 'utf8');
@@ -385,5 +386,87 @@ describe('normalizeEvent: a spot cancel', () => {
     const fresh = parseEvent(raw, 'spot');
     if (!fresh.ok) throw fresh.error;
     expect('originalClientOrderId' in normalizeEvent(fresh.event, 'spot')).toBe(false);
+  });
+});
+
+describe('one order shape for events and REST orders', () => {
+  it('orderSnapshotOf: an order event as snapshots hold it (a cancel names the order by its own client id)', () => {
+    const text = readFileSync(
+      new URL('../../test/fixtures/binance-spot/executionReport.json', import.meta.url),
+      'utf8',
+    );
+    const raw = (JSON.parse(text) as { event: Record<string, unknown> }).event;
+    const cancel = parseEvent(
+      { ...raw, x: 'CANCELED', X: 'CANCELED', c: 'cancel-request', C: 'my-order' },
+      'spot',
+    );
+    if (!cancel.ok) throw cancel.error;
+    const view = normalizeEvent(cancel.event, 'spot');
+    if (view.kind !== 'order') throw new Error('not an order');
+    expect(orderSnapshotOf(view, 7)).toMatchInlineSnapshot(`
+      {
+        "clientOrderId": "my-order",
+        "filledQuantity": "0.00000000",
+        "orderId": "4293153",
+        "price": "0.10264410",
+        "quantity": "1.00000000",
+        "side": "BUY",
+        "status": "CANCELED",
+        "symbol": "ETHBTC",
+        "type": "LIMIT",
+        "updateTime": 7,
+      }
+    `);
+    const futures = normalized('futures/ORDER_TRADE_UPDATE.json', 'futures');
+    if (futures.kind !== 'order') throw new Error('not an order');
+    expect(orderSnapshotOf(futures, 8).clientOrderId).toBe(futures.clientOrderId);
+  });
+
+  it('normalizeRestOrder: spot, futures and BHEX open-order objects', () => {
+    expect(
+      normalizeRestOrder({
+        symbol: 'BTCUSDT',
+        orderId: 12,
+        clientOrderId: 'a',
+        side: 'BUY',
+        type: 'LIMIT',
+        status: 'NEW',
+        price: '50000.00',
+        origQty: '0.010',
+        executedQty: '0',
+        updateTime: 1700,
+        time: 1600,
+      }),
+    ).toMatchInlineSnapshot(`
+      {
+        "clientOrderId": "a",
+        "filledQuantity": "0",
+        "orderId": "12",
+        "price": "50000.00",
+        "quantity": "0.010",
+        "side": "BUY",
+        "status": "NEW",
+        "symbol": "BTCUSDT",
+        "type": "LIMIT",
+        "updateTime": 1700,
+      }
+    `);
+    // BHEX: numeric ids, no updateTime (its `time` is used); missing fields become "".
+    expect(
+      normalizeRestOrder({ symbol: 'ETHBTC', orderId: '5', clientOrderId: 77, time: '1600' }),
+    ).toMatchInlineSnapshot(`
+      {
+        "clientOrderId": "77",
+        "filledQuantity": "",
+        "orderId": "5",
+        "price": "",
+        "quantity": "",
+        "side": "",
+        "status": "",
+        "symbol": "ETHBTC",
+        "type": "",
+        "updateTime": 1600,
+      }
+    `);
   });
 });

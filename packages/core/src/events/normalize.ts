@@ -383,6 +383,70 @@ function bhex(event: BhexEvent): NormalizedEvent {
 }
 
 /**
+ * An order as a snapshot or a mirror holds it: one shape whatever it was read from, an order
+ * event ({@link orderSnapshotOf}) or a venue's REST order object ({@link normalizeRestOrder}).
+ * Amounts are the venue's decimal strings as sent.
+ */
+export interface OrderSnapshot {
+  symbol: string;
+  orderId: string;
+  clientOrderId: string;
+  side: string;
+  type: string;
+  status: string;
+  price: string;
+  quantity: string;
+  /** Cumulative filled quantity. */
+  filledQuantity: string;
+  /** When the order last changed (epoch ms). */
+  updateTime: number;
+}
+
+/**
+ * The order an order event reports, as of `updateTime` (the caller's choice of the event's
+ * times). On a spot cancel the order is named by its own client id, not the cancel request's.
+ */
+export function orderSnapshotOf(order: NormalizedOrder, updateTime: number): OrderSnapshot {
+  return {
+    symbol: order.symbol,
+    orderId: order.orderId,
+    clientOrderId:
+      (order.status === 'CANCELED' ? order.originalClientOrderId : undefined) ?? order.clientOrderId,
+    side: order.side,
+    type: order.type,
+    status: order.status,
+    price: order.price,
+    quantity: order.quantity,
+    filledQuantity: order.filledQuantity,
+    updateTime,
+  };
+}
+
+const text = (v: unknown): string =>
+  typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
+const epochMs = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0) || 0);
+
+/**
+ * A venue's REST order object (open orders of spot, margin, futures, portfolio margin, BHEX,
+ * Coins.ph: `orderId`, `origQty`, `executedQty`, `updateTime` or `time`) as an {@link OrderSnapshot}.
+ * Tolerant: a missing field is `""` (a time 0), ids become strings.
+ */
+export function normalizeRestOrder(body: Readonly<Record<string, unknown>>): OrderSnapshot {
+  return {
+    symbol: text(body.symbol),
+    orderId: text(body.orderId),
+    clientOrderId: text(body.clientOrderId),
+    side: text(body.side),
+    type: text(body.type),
+    status: text(body.status),
+    price: text(body.price),
+    quantity: text(body.origQty),
+    filledQuantity: text(body.executedQty),
+    updateTime: epochMs(body.updateTime ?? body.time),
+  };
+}
+
+/**
  * The readable view of an event parsed with the same `dialect` (the dialect decides what an
  * `executionReport` looks like). Unknown and unlisted events become `kind: 'other'`.
  */
