@@ -344,7 +344,7 @@ describe('reconciliation (model-based)', () => {
           for (const ev of events.slice(start)) applyEvent(state, ev);
           expect(balancesView(state)).toEqual(balancesView(final));
           expect(ordersView(state)).toEqual(
-            ordersView(final).map((o) => ({ ...o, updateTime: expect.any(Number) as unknown as number })),
+            ordersView(final).map((o) => ({ ...o, updateTime: expect.any(Number) })),
           );
           expect(ordersView(state).map((o) => [o.orderId, o.status, o.filledQuantity])).toEqual(
             ordersView(final).map((o) => [o.orderId, o.status, o.filledQuantity]),

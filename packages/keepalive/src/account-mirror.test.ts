@@ -2,7 +2,12 @@ import { EventEmitter } from 'node:events';
 import { ErrorCode, TransportError, VirtualClock } from '@userstream/core';
 import { describe, expect, it } from 'vitest';
 import type { MirrorSnapshot } from './account-fold.js';
-import { AccountMirror, createAccountMirror, type MirrorReconciled } from './account-mirror.js';
+import {
+  AccountMirror,
+  type AccountMirrorOptions,
+  createAccountMirror,
+  type MirrorReconciled,
+} from './account-mirror.js';
 
 function controllable() {
   const calls: { resolve: (s: MirrorSnapshot) => void; reject: (e: unknown) => void }[] = [];
@@ -149,13 +154,13 @@ describe('AccountMirror', () => {
 
   it('checks its options', () => {
     const stream = new EventEmitter();
-    expect(() => new AccountMirror({ stream } as never)).toThrowErrorMatchingInlineSnapshot(
+    // Options a caller without types could pass: each refusal names what to do.
+    const untyped = (options: object) => new AccountMirror(options as AccountMirrorOptions);
+    expect(() => untyped({ stream })).toThrowErrorMatchingInlineSnapshot(
       `[InvalidInputError: @userstream/keepalive: AccountMirror needs exactly one of \`rest\` (a REST client) or \`snapshot\` (a function returning balances and open orders)]`,
     );
-    expect(() => new AccountMirror({ snapshot: async () => ({}) } as never)).toThrow(/needs `stream`/);
-    expect(() => new AccountMirror({ stream, snapshot: async () => ({}), foo: 1 } as never)).toThrow(
-      /unknown option 'foo'/,
-    );
+    expect(() => untyped({ snapshot: async () => ({}) })).toThrow(/needs `stream`/);
+    expect(() => untyped({ stream, snapshot: async () => ({}), foo: 1 })).toThrow(/unknown option 'foo'/);
     // Bad options are configuration (USERSTREAM_INVALID_CONFIG), as in every package's factory.
     expect(
       () =>

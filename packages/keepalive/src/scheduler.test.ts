@@ -1,6 +1,7 @@
 import { ErrorCode, VirtualClock } from '@userstream/core';
 import { describe, expect, it } from 'vitest';
 import { createScheduler } from './create-scheduler.js';
+import type { SchedulerOptions } from './scheduler.js';
 
 const MIN = 60_000;
 
@@ -229,8 +230,10 @@ describe('createScheduler', () => {
     expect(() => createScheduler({ jitter: 1 })).toThrowErrorMatchingInlineSnapshot(
       `[InvalidInputError: @userstream/keepalive: jitter must be a share in [0, 1), got 1]`,
     );
-    expect(() => createScheduler({ maxInFlihgt: 3 } as never)).toThrow(/unknown option 'maxInFlihgt'/);
-    expect(() => createScheduler({ logger: {} as never })).toThrow(/logger must have/);
+    // Options a caller without types could pass.
+    const untyped = (options: object) => createScheduler(options as SchedulerOptions);
+    expect(() => untyped({ maxInFlihgt: 3 })).toThrow(/unknown option 'maxInFlihgt'/);
+    expect(() => untyped({ logger: {} })).toThrow(/logger must have/);
     // Bad factory options are configuration, as in every package.
     expect(() => createScheduler({ maxInFlight: -1 })).toThrow(
       expect.objectContaining({ code: ErrorCode.InvalidConfig, field: 'maxInFlight' }),
