@@ -6,6 +6,27 @@ import { clockSpeed, createOptionKit } from './option-kit.js';
 
 const kit = createOptionKit('@userstream/test');
 
+describe('createOptionKit for values passed to methods', () => {
+  it('refuses with the code it was made with (USERSTREAM_INVALID_INPUT), the same checks and messages', () => {
+    const input = createOptionKit('@userstream/test', { code: ErrorCode.InvalidInput });
+    for (const refuse of [
+      () => input.duration(-1, 'durationMs', { allowZero: true }),
+      () => input.integer(0, 'count', { min: 1 }),
+      () => {
+        throw input.invalid('mode must be a or b', 'mode');
+      },
+    ]) {
+      expect(refuse).toThrow(expect.objectContaining({ code: ErrorCode.InvalidInput }));
+    }
+    expect(() =>
+      input.duration(2 ** 31, 'durationMs', { allowZero: true }),
+    ).toThrowErrorMatchingInlineSnapshot(
+      `[InvalidInputError: @userstream/test: durationMs must be a non-negative number of milliseconds no greater than 2147483647 (the Node timer limit, about 24.8 days), got 2147483648]`,
+    );
+    expect(input.duration(0, 'durationMs', { allowZero: true })).toBe(0);
+  });
+});
+
 describe('createOptionKit', () => {
   it('refuses with USERSTREAM_INVALID_CONFIG, the field, and what to pass', () => {
     expect(() => kit.duration(2 ** 31, 'pingIntervalMs')).toThrowErrorMatchingInlineSnapshot(

@@ -31,10 +31,15 @@ export interface OptionKit {
   clock(value: unknown, field?: string): Clock;
 }
 
-/** The checks of one package: `createOptionKit('@userstream/stream')`. */
-export function createOptionKit(prefix: string): OptionKit {
+/**
+ * The checks of one package: `createOptionKit('@userstream/stream')`. The same checks for values
+ * passed to methods (a fault's duration, a burst's count) refuse with USERSTREAM_INVALID_INPUT:
+ * `createOptionKit('@userstream/simulator', { code: ErrorCode.InvalidInput })`.
+ */
+export function createOptionKit(prefix: string, options: { code?: ErrorCode } = {}): OptionKit {
+  const code = options.code ?? ErrorCode.InvalidConfig;
   const invalid = (message: string, field: string) =>
-    new InvalidInputError(`${prefix}: ${message}`, { field, code: ErrorCode.InvalidConfig });
+    new InvalidInputError(`${prefix}: ${message}`, { field, code });
   return {
     invalid,
     known(options, known, section) {
@@ -46,7 +51,7 @@ export function createOptionKit(prefix: string): OptionKit {
       }
     },
     duration(value, field, options = {}) {
-      return validateDuration(value, field, { ...options, prefix });
+      return validateDuration(value, field, { ...options, prefix, code });
     },
     integer(value, field, { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = {}) {
       if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {

@@ -105,6 +105,8 @@ export interface DurationOptions {
   integer?: boolean;
   /** Prefix of the message, e.g. `@userstream/stream`. */
   prefix?: string;
+  /** Code of the refusal: a method's argument is USERSTREAM_INVALID_INPUT. @default USERSTREAM_INVALID_CONFIG */
+  code?: ErrorCode;
 }
 
 /**
@@ -112,7 +114,7 @@ export interface DurationOptions {
  * most {@link MAX_TIMER_MS}. Throws `USERSTREAM_INVALID_CONFIG` naming `field`.
  */
 export function validateDuration(value: unknown, field: string, options: DurationOptions = {}): number {
-  const { allowZero = false, integer = false, prefix } = options;
+  const { allowZero = false, integer = false, prefix, code = ErrorCode.InvalidConfig } = options;
   const ok =
     typeof value === 'number' &&
     Number.isFinite(value) &&
@@ -125,7 +127,7 @@ export function validateDuration(value: unknown, field: string, options: Duratio
       `${prefix ? `${prefix}: ` : ''}${field} must be a ${allowZero ? 'non-negative' : 'positive'}${
         integer ? ' whole' : ''
       } number of milliseconds no greater than ${MAX_TIMER_MS} (the Node timer limit, about 24.8 days), got ${shown}`,
-      { field, code: ErrorCode.InvalidConfig },
+      { field, code },
     );
   }
   return value as number;
