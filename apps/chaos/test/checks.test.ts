@@ -46,6 +46,20 @@ describe('delivery checks', () => {
     expect(checkDelivery(n, all).violations).toHaveLength(1);
   });
 
+  it('a late event the stream announced (gap out-of-order right before it) is no violation; nothing is lost', () => {
+    const all = sent(ev(10, 1), ev(20, 2));
+    const o = new StreamObserver('s');
+    o.event(ev(20, 2));
+    o.gap({ reason: 'out-of-order', lastEventTime: 20 });
+    o.event(ev(10, 1));
+    expect(checkDelivery(o, all).violations).toEqual([]);
+    // The announcement covers only the event right after it.
+    o.event(ev(5, 3));
+    expect(checkDelivery(o, sent(ev(10, 1), ev(20, 2), ev(5, 3))).violations).toEqual([
+      's: E went backwards: 1: E 5 after 10 (#2)',
+    ]);
+  });
+
   it('an event delivered twice and E going backwards are violations', () => {
     const all = sent(ev(10, 1), ev(20, 2));
     const o = new StreamObserver('s');

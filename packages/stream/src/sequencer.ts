@@ -42,6 +42,7 @@ export class Sequencer {
   /** `E` of the last delivered event. */
   lastE: number | undefined;
   readonly #deliver: (event: UserDataEvent) => void;
+  readonly #late: ((E: number) => void) | undefined;
   readonly #windowMs: number;
   readonly #capacity: number;
   readonly #dedupe: boolean;
@@ -76,10 +77,13 @@ export class Sequencer {
 
   constructor(options: {
     deliver: (event: UserDataEvent) => void;
+    /** Called before an event older than one already delivered is delivered. */
+    late?: (E: number) => void;
     reorderWindowMs: number;
     dedupe: { capacity: number; windowMs: number } | undefined;
   }) {
     this.#deliver = options.deliver;
+    this.#late = options.late;
     this.#windowMs = options.reorderWindowMs;
     this.#dedupe = options.dedupe !== undefined;
     this.#capacity = options.dedupe?.capacity ?? 0;
@@ -198,8 +202,11 @@ export class Sequencer {
 
   #release(event: UserDataEvent, E: number): void {
     const last = this.lastE;
-    if (last !== undefined && E < last) this.stats.outOfOrder++;
-    else this.lastE = E;
+    if (last !== undefined && E < last) {
+      this.stats.outOfOrder++;
+      // E order cannot be kept for it: say so before delivering it (never dropped).
+      this.#late?.(E);
+    } else this.lastE = E;
     this.#deliver(event);
   }
 

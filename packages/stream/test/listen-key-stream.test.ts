@@ -252,8 +252,11 @@ describe('openListenKeyStream', () => {
     expect(stream.stats.outOfOrder).toBe(0);
   });
 
-  it('without a reorder window, late events are delivered (never dropped) and counted', async () => {
+  it('without a reorder window, late events are delivered (never dropped), counted and announced by a gap', async () => {
     const { stream, log } = await open('binance-usdm', { reorderWindowMs: 0 });
+    const sequence: string[] = [];
+    stream.on('event', (e) => sequence.push(`E${(e as { E: number }).E}`));
+    stream.on('gap', (g) => sequence.push(`gap:${g.reason}`));
     r.sim.faults.reorder({ accountId: r.account.id, window: 3 });
     for (let i = 0; i < 3; i++) {
       r.sim.faults.unknownEvent({ accountId: r.account.id });
@@ -261,6 +264,16 @@ describe('openListenKeyStream', () => {
     }
     await until(() => log.events.length === 3, 'events');
     expect(stream.stats.outOfOrder).toBe(2);
+    // E order cannot be kept for an event that arrives after a later one: the stream says so
+    // (a gap, so a mirror resyncs) right before delivering it, never silently.
+    let newest = Number.NEGATIVE_INFINITY;
+    for (const [i, item] of sequence.entries()) {
+      if (!item.startsWith('E')) continue;
+      const E = Number(item.slice(1));
+      if (E < newest) expect(sequence[i - 1]).toBe('gap:out-of-order');
+      newest = Math.max(newest, E);
+    }
+    expect(sequence.filter((s) => s === 'gap:out-of-order')).toHaveLength(2);
     expect([...seen(log.events)].sort()).toEqual([...sent(r.sim, r.account.id, 'binance-usdm')].sort());
   });
 
