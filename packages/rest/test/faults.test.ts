@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import {
   type Clock,
   ExchangeError,
@@ -10,7 +11,7 @@ import {
 } from '@userstream/core';
 import { startSimulator } from '@userstream/simulator';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRestClient } from '../src/index.js';
+import { createRestClient, DIAGNOSTICS_CHANNELS } from '../src/index.js';
 import { leaks, until, useSimulator, watch } from './helpers.js';
 import { startProxy, type TestProxy } from './proxy-server.js';
 
@@ -205,6 +206,46 @@ describe('5xx: retried for safe requests only; 4xx never', () => {
     expect(error).toMatchObject({ exchangeCode: -1125, isRetryable: false });
     expect(count('PUT', '/openapi/v1/userDataStream')).toBe(before + 1);
     await rest.keepAliveListenKey(key);
+  });
+});
+
+describe('retry backoff', () => {
+  it('waits floor(random × min(maxDelayMs, baseDelayMs · 2^(attempt-1))) on the clock between attempts', async () => {
+    // The client's own clock (the simulator's has timers of its own): only its waits are on it.
+    const own = new VirtualClock(clock.now());
+    const rest = ctx.client('binance-usdm', {
+      clock: own,
+      random: () => 0.5,
+      retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 300 },
+    });
+    const key = await rest.createListenKey();
+    let failed = 0;
+    const onError = () => failed++;
+    subscribe(DIAGNOSTICS_CHANNELS.error, onError);
+    try {
+      ctx.sim.faults.failKeepalives({ count: 3, mode: '5xx' });
+      const before = count('PUT', '/fapi/v1/listenKey');
+      const done = rest.keepAliveListenKey(key);
+      // 0.5 × 100, 0.5 × 200, 0.5 × min(300, 400)
+      for (const [attempt, wait] of [
+        [1, 50],
+        [2, 100],
+        [3, 150],
+      ] as const) {
+        await until(() => failed === attempt, `failed attempt ${attempt}`);
+        await own.advance(wait - 1);
+        expect(count('PUT', '/fapi/v1/listenKey')).toBe(before + attempt);
+        await own.advance(1);
+        await until(
+          () => count('PUT', '/fapi/v1/listenKey') === before + attempt + 1,
+          `attempt ${attempt + 1}`,
+        );
+      }
+      await done;
+      expect(failed).toBe(3);
+    } finally {
+      unsubscribe(DIAGNOSTICS_CHANNELS.error, onError);
+    }
   });
 });
 
