@@ -44,6 +44,10 @@ export const ExchangeCode = {
   MandatoryParameter: -1102,
   ListenKeyNotFound: -1125,
   InvalidListenToken: -1209,
+  /** "Unknown order sent.": a cancel of an order already filled or canceled. */
+  CancelRejected: -2011,
+  /** "API-key format invalid." */
+  ApiKeyFormatInvalid: -2014,
   RejectedApiKey: -2015,
   AlreadySubscribed: -2035,
   NotSubscribed: -2036,
