@@ -1,9 +1,10 @@
-import { ErrorCode, UserstreamError } from '@userstream/core';
+import { ErrorCode, ExchangeCode, UserstreamError } from '@userstream/core';
 import { Bot } from './bot.js';
 import { type DemoConfig, parseConfig, USAGE } from './config.js';
 import { Dashboard, formatDuration } from './dashboard.js';
+import { exchangeCodeOf } from './exchange-code.js';
 import { runFleetCli } from './fleet-cli.js';
-import { EXIT, oneLine, openSession } from './session.js';
+import { EXIT, finishRun, oneLine, openSession } from './session.js';
 
 export interface CliIo {
   stdout: NodeJS.WriteStream;
@@ -14,13 +15,21 @@ export interface CliIo {
 
 export { EXIT } from './session.js';
 
+/** Exchange answers that mean the key is wrong (bad signature, malformed, rejected, unauthorized). */
+const KEY_PROBLEMS: ReadonlySet<number> = new Set([
+  ExchangeCode.InvalidSignature,
+  ExchangeCode.ApiKeyFormatInvalid,
+  ExchangeCode.RejectedApiKey,
+  ExchangeCode.Unauthorized,
+]);
+
 /** Errors that mean "your keys or settings are wrong" rather than "the run failed". */
 function isConfigProblem(error: unknown): boolean {
   if (!UserstreamError.isInstance(error)) return false;
   if (error.code === ErrorCode.InvalidConfig || error.code === ErrorCode.InvalidInput) return true;
   if (error.code === ErrorCode.Signing) return true;
-  const exchangeCode = (error as { exchangeCode?: unknown }).exchangeCode;
-  return error.code === ErrorCode.Exchange && [-1022, -2014, -2015, -1002].includes(Number(exchangeCode));
+  const exchangeCode = exchangeCodeOf(error);
+  return exchangeCode !== undefined && KEY_PROBLEMS.has(exchangeCode);
 }
 
 /**
@@ -76,18 +85,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       new Dashboard({ bot: running, out: io.stdout, in: io.stdin, opsUrl: session.ops.url, onQuit: quit }),
     `userstream demo: ${running.streams.length} stream(s) open; ${config.durationMs === undefined ? 'Ctrl-C to stop' : `running for ${formatDuration(config.durationMs)}`}`,
   );
-  let code: number = EXIT.ok;
-  try {
-    if (config.json) {
-      const summary = await running.finish();
-      io.stdout.write(`${JSON.stringify(summary)}\n`);
-      if (!summary.mirrorMatches) code = EXIT.failed;
-    }
-    await running.stop();
-  } catch (error) {
-    io.stderr.write(`userstream demo: shutdown failed: ${oneLine(error)}\n`);
-    code = EXIT.failed;
-  }
+  const code = await finishRun(running, config.json, (summary) => summary.mirrorMatches, io);
   await cleanup();
   if (!config.json) io.stderr.write(`userstream demo: stopped (${why}); orders canceled, streams closed\n`);
   return code;

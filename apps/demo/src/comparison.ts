@@ -1,4 +1,6 @@
-import { normalizeDecimal } from '@userstream/core';
+import { normalizeDecimal, type VenueId } from '@userstream/core';
+import type { AccountMirror } from '@userstream/keepalive';
+import type { Simulator } from '@userstream/simulator';
 
 /** An account as compared at the end of a run: non-zero balances and open orders. */
 export interface AccountView {
@@ -67,4 +69,19 @@ export function differences(mirror: AccountView, exchange: AccountView): string[
   for (const o of mo) if (!eo.has(o)) out.push(`order only in mirror: ${o}`);
   for (const o of eo) if (!mo.has(o)) out.push(`order only on exchange: ${o}`);
   return out;
+}
+
+/** The account as the embedded exchange's engine holds it. */
+export function simulatorView(sim: Simulator, accountId: string, venue: VenueId): AccountView {
+  return {
+    balances: balancesView(sim.exchange.balances(accountId, venue)),
+    orders: ordersView(
+      sim.exchange.orders(accountId, venue) as { symbol: unknown; orderId: unknown; status: unknown }[],
+    ),
+  };
+}
+
+/** The account as a mirror holds it. */
+export function mirrorView(mirror: AccountMirror): AccountView {
+  return { balances: balancesView(mirror.balances), orders: ordersView(mirror.openOrders) };
 }

@@ -1,4 +1,5 @@
-import type { Bot, StreamRuntime } from './bot.js';
+import type { Bot } from './bot.js';
+import type { StreamRuntime } from './stream-runtime.js';
 import { type Colors, color, noteText, pad, plain, type RenderOptions, Screen } from './terminal.js';
 
 /** `250ms`, `12s`, `35m10s`, `1h02m`, `2d03h`; `—` for unknown. */

@@ -3,7 +3,7 @@ import type { DemoConfig, FleetConfig } from './config.js';
 import { formatDuration } from './dashboard.js';
 import { checkRedis, FleetDemo } from './fleet.js';
 import { FleetDashboard } from './fleet-dashboard.js';
-import { EXIT, oneLine, openSession, type SessionIo } from './session.js';
+import { EXIT, finishRun, oneLine, openSession, type SessionIo } from './session.js';
 
 /** The subset of the CLI's io fleet mode uses. */
 export type FleetCliIo = SessionIo;
@@ -57,18 +57,7 @@ export async function runFleetCli(config: DemoConfig, fleet: FleetConfig, io: Fl
       }),
     `userstream demo: fleet of ${fleet.workers} worker(s) over ${fleet.accounts} account(s); ${config.durationMs === undefined ? 'Ctrl-C to stop' : `running for ${formatDuration(config.durationMs)}`}`,
   );
-  let code: number = EXIT.ok;
-  try {
-    if (config.json) {
-      const summary = await running.finish();
-      io.stdout.write(`${JSON.stringify(summary)}\n`);
-      if (!summary.ok) code = EXIT.failed;
-    }
-    await running.stop();
-  } catch (error) {
-    io.stderr.write(`userstream demo: shutdown failed: ${oneLine(error)}\n`);
-    code = EXIT.failed;
-  }
+  const code = await finishRun(running, config.json, (summary) => summary.ok, io);
   await cleanup();
   if (!config.json) {
     io.stderr.write(

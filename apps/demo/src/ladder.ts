@@ -1,5 +1,6 @@
-import type { VenueProfile } from '@userstream/core';
+import { ExchangeCode, type VenueProfile } from '@userstream/core';
 import type { FoldChange, MirrorOrder } from '@userstream/keepalive';
+import { exchangeCodeOf } from './exchange-code.js';
 import { decimalsOf, ladderLevels, stepsBetween } from './grid.js';
 
 /** A ladder of limit orders around the price of one symbol. */
@@ -182,8 +183,8 @@ export class Ladder {
       this.canceled++;
       return true;
     } catch (error) {
-      // -2011: filled or canceled in the meantime (the mirror was behind); it will say so.
-      if (Number((error as { exchangeCode?: unknown }).exchangeCode) === -2011) return false;
+      // Filled or canceled in the meantime (the mirror was behind); it will say so.
+      if (exchangeCodeOf(error) === ExchangeCode.CancelRejected) return false;
       this.#o.note(
         `${this.#o.name}: cancel of ${o.side} @ ${o.price} (${why}) failed: ${describe(error)}`,
         'warn',

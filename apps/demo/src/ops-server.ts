@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HealthReport } from './bot.js';
+import type { HealthReport } from './health.js';
 import type { DemoMetrics } from './metrics.js';
 
 export interface OpsServer {

@@ -1,8 +1,9 @@
 import { networkInterfaces } from 'node:os';
-import type { HealthReport, Note } from './bot.js';
 import { DEFAULT_LOG_FILE, type DemoConfig } from './config.js';
+import type { HealthReport } from './health.js';
 import { createLogger, type Logger } from './logger.js';
 import { DemoMetrics, type StreamGaugeSource } from './metrics.js';
+import type { Note } from './notes.js';
 import { type OpsServer, startOpsServer } from './ops-server.js';
 import type { Screen } from './terminal.js';
 
@@ -158,4 +159,29 @@ export async function openSession(options: {
       logger.flush?.();
     },
   };
+}
+
+/**
+ * Ends a run (the bot's or the fleet's): with `--json`, settles it and prints its summary on
+ * stdout (exit 1 unless `passed`), then stops it; a failing shutdown is one line and exit 1.
+ */
+export async function finishRun<S>(
+  run: { finish(): Promise<S>; stop(): Promise<void> },
+  json: boolean,
+  passed: (summary: S) => boolean,
+  io: Pick<SessionIo, 'stdout' | 'stderr'>,
+): Promise<number> {
+  let code: number = EXIT.ok;
+  try {
+    if (json) {
+      const summary = await run.finish();
+      io.stdout.write(`${JSON.stringify(summary)}\n`);
+      if (!passed(summary)) code = EXIT.failed;
+    }
+    await run.stop();
+  } catch (error) {
+    io.stderr.write(`userstream demo: shutdown failed: ${oneLine(error)}\n`);
+    code = EXIT.failed;
+  }
+  return code;
 }

@@ -1,4 +1,4 @@
-import type { Note } from './bot.js';
+import type { Note } from './notes.js';
 
 /** ANSI control sequence introducer. */
 export const ESC = '\x1b[';

@@ -59,3 +59,44 @@ describe('auditStream: Redis against what the exchange sent', () => {
     });
   });
 });
+
+describe('auditStream: events counted by identity (core eventIdentity), not by e and E', () => {
+  const update = (wb: string) => ({
+    e: 'ACCOUNT_UPDATE',
+    E: 10,
+    a: { m: 'DEPOSIT', B: [{ a: 'USDT', wb }] },
+  });
+  const stored = (event: object) => ({ e: 'ACCOUNT_UPDATE', E: '10', event: JSON.stringify(event) });
+  /** As the simulator records an engine event: type, time and payload. */
+  const recorded = (event: ReturnType<typeof update>) => ({ e: event.e, E: event.E, event });
+
+  it('two events of one millisecond: one stored twice does not stand in for the other', () => {
+    const [a, b] = [update('1'), update('2')];
+    const r = auditStream([gap(1), ev(5), stored(a), stored(a)], [...sent(5), recorded(a), recorded(b)]);
+    expect(r).toEqual({
+      sent: 3,
+      inRedis: 3,
+      duplicatesInRedis: 1,
+      lost: 1,
+      lostWithoutGap: 1,
+      gapMarkers: 1,
+    });
+  });
+
+  it('the same event stored with its fields in another order is a duplicate', () => {
+    const a = update('1');
+    const reordered = { a: a.a, E: a.E, e: a.e };
+    expect(auditStream([gap(1), stored(a), stored(reordered)], [recorded(a)])).toMatchObject({
+      duplicatesInRedis: 1,
+      lost: 0,
+    });
+  });
+
+  it('every event of one millisecond stored once: nothing lost, nothing duplicated', () => {
+    const [a, b] = [update('1'), update('2')];
+    expect(auditStream([gap(1), stored(b), stored(a)], [recorded(a), recorded(b)])).toMatchObject({
+      duplicatesInRedis: 0,
+      lost: 0,
+    });
+  });
+});
