@@ -8,7 +8,8 @@ import {
 } from '@userstream/core';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { Exchange, type ExchangeTarget } from './exchange.js';
+import { Exchange } from './exchange.js';
+import type { ExchangeTarget } from './exchange-options.js';
 import { marketOf, PRICE_TICKS, SPOT_INSTRUMENTS, USDM_INSTRUMENTS } from './markets.js';
 
 /**

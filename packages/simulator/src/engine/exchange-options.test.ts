@@ -7,7 +7,8 @@ import {
   VirtualClock,
 } from '@userstream/core';
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_BALANCES, Exchange } from './exchange.js';
+import { DEFAULT_BALANCES } from './account-book.js';
+import { Exchange } from './exchange.js';
 import { setup } from './test-helpers.js';
 
 const clock = new VirtualClock(0);
@@ -27,13 +28,24 @@ describe('Exchange options and inputs', () => {
     expect(ex.price('BTCUSDT')).toBe('42000.5');
   });
 
-  test('errors are InvalidInputError with a stable code and a field', () => {
+  test('errors are InvalidInputError with a stable code and a field: options are configuration, method values input', () => {
     try {
       new Exchange({ clock, emit, seed: Number.NaN });
       expect.unreachable();
     } catch (error) {
-      expect(error).toMatchObject({ name: 'InvalidInputError', code: ErrorCode.InvalidInput, field: 'seed' });
+      expect(error).toMatchObject({
+        name: 'InvalidInputError',
+        code: ErrorCode.InvalidConfig,
+        field: 'seed',
+      });
     }
+    const ex = new Exchange({ clock, emit });
+    expect(() => ex.addAccount('a', { 'binance-spot': { USDT: '-1' } })).toThrow(
+      expect.objectContaining({ code: ErrorCode.InvalidInput, field: 'balances.binance-spot.USDT' }),
+    );
+    expect(() => ex.setPrice('BTCUSDT', '0')).toThrow(
+      expect.objectContaining({ code: ErrorCode.InvalidInput, field: 'price' }),
+    );
   });
 
   test('addAccount: demo balances by default, replaced per market by any of its venue ids', () => {

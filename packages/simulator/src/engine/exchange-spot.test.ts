@@ -322,7 +322,8 @@ describe('spot: E and T', () => {
   // millisecond: several events share E.
   test('one matching step: its fills and the account update share E and T (a millisecond clock)', () => {
     const { exchange, take, types, clock } = setup();
-    for (const price of ['59000', '59001', '59002']) exchange.placeOrder('alice', 'binance-spot', limitBuy(price));
+    for (const price of ['59000', '59001', '59002'])
+      exchange.placeOrder('alice', 'binance-spot', limitBuy(price));
     take();
     exchange.setPrice('BTCUSDT', '58999');
     const step = take();

@@ -1,15 +1,14 @@
+export { DEFAULT_BALANCES } from './account-book.js';
 export { COMMISSION_RATE } from './context.js';
+export { Exchange } from './exchange.js';
 export {
-  DEFAULT_BALANCES,
   DEFAULT_SEED,
-  Exchange,
   type ExchangeEmit,
-  type ExchangeLogger,
   type ExchangeOptions,
   type ExchangeTarget,
   PARTIAL_FILL_PROBABILITY,
   type SetPriceOptions,
-} from './exchange.js';
+} from './exchange-options.js';
 export { FUTURES_LEVERAGE } from './futures-math.js';
 export { MatchingSteps, type StepEvent } from './load-steps.js';
 export {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { VirtualClock } from '@userstream/core';
-import { Exchange, type ExchangeOptions, type ExchangeTarget } from './exchange.js';
+import { Exchange } from './exchange.js';
+import type { ExchangeOptions, ExchangeTarget } from './exchange-options.js';
 
 // core does not re-export its event parser from its index yet: read it from its source so the
 // engine's events are checked against the same schemas clients use.
