@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidInputError, UserstreamError } from '@userstream/core';
 import type { AdminGuard } from './admin-guard.js';
-import type { FaultSpec } from './faults.js';
+import type { FaultSpec } from './fault-types.js';
 
 /** What the admin endpoint needs from the simulator. */
 export interface AdminDeps {

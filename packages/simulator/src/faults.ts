@@ -1,14 +1,27 @@
-import {
-  type Clock,
-  type ClockTimer,
-  describeValue,
-  InvalidInputError,
-  MAX_TIMER_MS,
-  type VenueId,
-} from '@userstream/core';
+import { type Clock, type ClockTimer, describeValue, type VenueId } from '@userstream/core';
 import type { AccountRecord } from './accounts.js';
 import type { SimConnection } from './connection.js';
 import { channels, publish } from './diagnostics.js';
+import { countOr, durationOr, faultInput } from './fault-checks.js';
+import type {
+  BanOptions,
+  ConnectionSelector,
+  DropOptions,
+  DuplicateOptions,
+  ExpireOptions,
+  FailKeepalivesOptions,
+  FaultHandle,
+  FaultResult,
+  FaultSpec,
+  Faults,
+  FaultTarget,
+  FaultType,
+  RateLimitOptions,
+  RefuseOptions,
+  ReorderOptions,
+  ServerShutdownOptions,
+  StallOptions,
+} from './fault-types.js';
 import type { Hub } from './hub.js';
 import type { ListenKeys } from './listen-keys.js';
 import type { ListenTokens } from './listen-tokens.js';
@@ -18,160 +31,6 @@ import type { KeepaliveFailure } from './rest.js';
 import type { Sink } from './sink.js';
 import { isVenueId, marketKeyOf, type WeightGroup, weightGroupOf } from './venue-map.js';
 import type { WsApi } from './ws-api.js';
-
-/** Which streams a fault hits: every stream (no fields), or one account (by API key or id), optionally on one venue. */
-export interface FaultTarget {
-  apiKey?: string;
-  accountId?: string;
-  /** Matches every venue id of the same book (e.g. `binance-spot` also hits `binance-spot-legacy` streams). */
-  venue?: VenueId;
-}
-
-/** Which connections a connection fault hits. @default 'all' */
-export type ConnectionSelector = 'stream' | 'wsApi' | 'all';
-
-export interface DropOptions extends FaultTarget {
-  /** `close`: a close handshake; `terminate`: the TCP socket is destroyed. @default 'close' */
-  mode?: 'close' | 'terminate';
-  /** Close code for `mode: 'close'`. @default 1001 */
-  code?: number;
-  connections?: ConnectionSelector;
-}
-
-export interface StallOptions extends FaultTarget {
-  /** Release by itself after this much clock time. @default until released */
-  durationMs?: number;
-  /** On release, send what the stall held back (`false`: discard it). @default true */
-  flush?: boolean;
-  connections?: ConnectionSelector;
-}
-
-export interface ExpireOptions extends FaultTarget {
-  /** Only this listenKey. */
-  listenKey?: string;
-  /** Only this listenToken. */
-  listenToken?: string;
-}
-
-export interface FailKeepalivesOptions extends FaultTarget {
-  /** How many keepalives fail. @default 1 */
-  count?: number;
-  /** `-1125`: "This listenKey does not exist." (the key stays valid); `5xx`: HTTP 503 -1001; `timeout`: never answered. */
-  mode: KeepaliveFailure;
-}
-
-export interface RateLimitOptions {
-  /** Only this venue's host (weight is per host). @default every host */
-  venue?: VenueId;
-  /** How long requests get 429 (then 418 if they continue). @default 60000 */
-  retryAfterMs?: number;
-}
-
-export interface BanOptions {
-  venue?: VenueId;
-  /** @default 120000 (Binance's shortest ban) */
-  durationMs?: number;
-}
-
-export interface DuplicateOptions extends FaultTarget {
-  /** How many of the next events are each sent twice. @default 1 */
-  count?: number;
-}
-
-export interface ReorderOptions extends FaultTarget {
-  /** Events held back and then sent last-first. @default 3 */
-  window?: number;
-  /** How many windows in a row. @default 1 */
-  windows?: number;
-}
-
-export interface ServerShutdownOptions extends FaultTarget {
-  /** Close the connections this long (clock ms) after the event. @default they stay open */
-  closeAfterMs?: number;
-}
-
-export interface RefuseOptions {
-  /** @default until released */
-  durationMs?: number;
-  /** `reject`: HTTP 503 to the upgrade request; `reset`: the TCP socket is destroyed. @default 'reject' */
-  mode?: 'reject' | 'reset';
-}
-
-/** A fault as the admin endpoint takes it: `{"type": "drop", ...options}`. */
-export type FaultSpec =
-  | ({ type: 'drop' } & DropOptions)
-  | ({ type: 'stall' } & StallOptions)
-  | { type: 'release'; id?: number }
-  | ({ type: 'expire' } & ExpireOptions)
-  | ({ type: 'failKeepalives' } & FailKeepalivesOptions)
-  | ({ type: 'rateLimit' } & RateLimitOptions)
-  | ({ type: 'ban' } & BanOptions)
-  | { type: 'skewClock'; ms: number }
-  | ({ type: 'malformedFrame' } & FaultTarget)
-  | ({ type: 'unknownEvent' } & FaultTarget)
-  | ({ type: 'duplicate' } & DuplicateOptions)
-  | ({ type: 'reorder' } & ReorderOptions)
-  | ({ type: 'serverShutdown' } & ServerShutdownOptions)
-  | ({ type: 'eventStreamTerminated' } & FaultTarget)
-  | ({ type: 'refuseConnections' } & RefuseOptions)
-  | { type: 'clear' };
-
-export type FaultType = FaultSpec['type'];
-
-/** A fault that lasts until released (stall, refuseConnections, failKeepalives). */
-export interface FaultHandle {
-  readonly id: number;
-  readonly type: FaultType;
-  /** Ends the fault now. Safe to call twice. */
-  release(): void;
-}
-
-/** What `apply` (and the admin endpoint) returns. */
-export interface FaultResult {
-  readonly id: number;
-  readonly type: FaultType;
-  /** Connections, streams, keys or subscriptions the fault touched. */
-  readonly affected: number;
-}
-
-/** Misbehaviour on demand. Every method can target all streams or one account (+ venue). */
-export interface Faults {
-  /** Applies a fault described as data (what `POST /admin/faults` does). */
-  apply(spec: FaultSpec): FaultResult;
-  /** Drops matching connections (clean close or abrupt terminate). Returns how many. */
-  drop(options?: DropOptions): number;
-  /** Stalls matching connections: no data, no pings, no pongs, requests unread. */
-  stall(options?: StallOptions): FaultHandle;
-  /** Expires matching listenKeys and listenTokens now. Returns how many. */
-  expire(options?: ExpireOptions): number;
-  /** Makes the next `count` keepalives (PUT) of matching listenKeys fail. */
-  failKeepalives(options: FailKeepalivesOptions): FaultHandle;
-  /** Requests get 429 with Retry-After; continuing earns a 418 ban. */
-  rateLimit(options?: RateLimitOptions): void;
-  /** Requests get 418 with Retry-After. */
-  ban(options?: BanOptions): void;
-  /** Moves server time (serverTime, timestamps checks, event times) by `ms` (absolute, not cumulative). */
-  skewClock(ms: number): void;
-  readonly skewMs: number;
-  /** Sends a truncated JSON frame on matching streams. Returns the streams written to. */
-  malformedFrame(options?: FaultTarget): number;
-  /** Sends a well-formed event of a type no venue defines. */
-  unknownEvent(options?: FaultTarget): number;
-  /** Sends each of the next `count` events twice on matching streams. */
-  duplicate(options?: DuplicateOptions): number;
-  /** Delivers the next `window` events on matching streams last-first. */
-  reorder(options?: ReorderOptions): number;
-  /** Sends `serverShutdown` on matching WebSocket API connections. */
-  serverShutdown(options?: ServerShutdownOptions): number;
-  /** Ends matching WebSocket API subscriptions with `eventStreamTerminated`. */
-  eventStreamTerminated(options?: FaultTarget): number;
-  /** Refuses new WebSocket connections (503 or a reset) until released. */
-  refuseConnections(options?: RefuseOptions): FaultHandle;
-  /** Releases every fault: stalls, refusals, pending keepalive failures, rate limits, skew. */
-  clear(): void;
-  /** Faults in force, for `GET /admin/state`. */
-  active(): readonly { id: number; type: FaultType }[];
-}
 
 export interface FaultDeps {
   clock: Clock;
@@ -201,30 +60,6 @@ interface Resolved {
 
 const ALL_GROUPS: readonly WeightGroup[] = ['api', 'fapi', 'dapi', 'papi', 'bhex', 'coins', 'wsApi'];
 
-function invalid(message: string, field: string): InvalidInputError {
-  return new InvalidInputError(`@userstream/simulator: ${message}`, { field });
-}
-
-function nonNegative(value: unknown, field: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  // Above 2^31-1 ms Node fires a timer after 1 ms: a long stall would end at once.
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TIMER_MS) {
-    throw invalid(
-      `${field} must be a non-negative number of milliseconds no greater than ${MAX_TIMER_MS}`,
-      field,
-    );
-  }
-  return value;
-}
-
-function positiveInt(value: unknown, field: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw invalid(`${field} must be a whole number of at least 1`, field);
-  }
-  return value;
-}
-
 /** The fault controller behind `sim.faults` and `POST /admin/faults`. */
 export class FaultController implements Faults {
   readonly #d: FaultDeps;
@@ -253,7 +88,7 @@ export class FaultController implements Faults {
 
   apply(spec: FaultSpec): FaultResult {
     if (!spec || typeof spec !== 'object' || typeof (spec as { type?: unknown }).type !== 'string') {
-      throw invalid('a fault is an object with a `type`, e.g. {"type":"drop"}', 'type');
+      throw faultInput.invalid('a fault is an object with a `type`, e.g. {"type":"drop"}', 'type');
     }
     const { type, ...options } = spec as FaultSpec & Record<string, unknown>;
     const id = this.#nextId;
@@ -273,7 +108,10 @@ export class FaultController implements Faults {
         if (which === undefined) this.clear();
         else if (typeof which === 'number') this.#release(which);
         else
-          throw invalid('release takes an `id` (number) from an earlier fault, or none to release all', 'id');
+          throw faultInput.invalid(
+            'release takes an `id` (number) from an earlier fault, or none to release all',
+            'id',
+          );
         return { id: 0, type, affected: 0 };
       }
       case 'expire':
@@ -314,7 +152,7 @@ export class FaultController implements Faults {
         this.clear();
         break;
       default:
-        throw invalid(
+        throw faultInput.invalid(
           `unknown fault type ${JSON.stringify(String(type).slice(0, 40))}; use drop, stall, release, expire, failKeepalives, rateLimit, ban, skewClock, malformedFrame, unknownEvent, duplicate, reorder, serverShutdown, eventStreamTerminated, refuseConnections or clear`,
           'type',
         );
@@ -325,7 +163,7 @@ export class FaultController implements Faults {
   drop(options: DropOptions = {}): number {
     const mode = options.mode ?? 'close';
     if (mode !== 'close' && mode !== 'terminate')
-      throw invalid("drop mode must be 'close' or 'terminate'", 'mode');
+      throw faultInput.invalid("drop mode must be 'close' or 'terminate'", 'mode');
     const code = options.code ?? 1001;
     const connections = this.#connections(options, options.connections);
     for (const c of connections) {
@@ -337,7 +175,7 @@ export class FaultController implements Faults {
   }
 
   stall(options: StallOptions = {}): FaultHandle {
-    const durationMs = nonNegative(options.durationMs, 'durationMs', -1);
+    const durationMs = durationOr(options.durationMs, 'durationMs', -1);
     const connections = this.#connections(options, options.connections);
     const id = this.#nextId++;
     for (const c of connections) c.stall();
@@ -378,7 +216,7 @@ export class FaultController implements Faults {
 
   failKeepalives(options: FailKeepalivesOptions): FaultHandle {
     if (!options || !['-1125', '5xx', 'timeout'].includes(options.mode)) {
-      throw invalid("failKeepalives needs mode '-1125', '5xx' or 'timeout'", 'mode');
+      throw faultInput.invalid("failKeepalives needs mode '-1125', '5xx' or 'timeout'", 'mode');
     }
     const target = this.#resolve(options);
     const id = this.#nextId++;
@@ -386,7 +224,7 @@ export class FaultController implements Faults {
       id,
       accountId: target.accountId,
       venue: target.venue,
-      remaining: positiveInt(options.count, 'count', 1),
+      remaining: countOr(options.count, 'count', 1),
       mode: options.mode,
     });
     this.#note('failKeepalives', { mode: options.mode });
@@ -407,20 +245,20 @@ export class FaultController implements Faults {
   }
 
   rateLimit(options: RateLimitOptions = {}): void {
-    const retryAfterMs = nonNegative(options.retryAfterMs, 'retryAfterMs', 60_000);
+    const retryAfterMs = durationOr(options.retryAfterMs, 'retryAfterMs', 60_000);
     this.#d.limiter.limit(this.#groups(options.venue), retryAfterMs);
     this.#note('rateLimit', { retryAfterMs });
   }
 
   ban(options: BanOptions = {}): void {
-    const durationMs = nonNegative(options.durationMs, 'durationMs', 120_000);
+    const durationMs = durationOr(options.durationMs, 'durationMs', 120_000);
     this.#d.limiter.ban(this.#groups(options.venue), durationMs);
     this.#note('ban', { durationMs });
   }
 
   skewClock(ms: number): void {
     if (typeof ms !== 'number' || !Number.isFinite(ms))
-      throw invalid('skewClock takes a finite number of ms', 'ms');
+      throw faultInput.invalid('skewClock takes a finite number of ms', 'ms');
     this.#skew = Math.trunc(ms);
     this.#note('skewClock', { ms: this.#skew });
   }
@@ -459,7 +297,7 @@ export class FaultController implements Faults {
   }
 
   duplicate(options: DuplicateOptions = {}): number {
-    const count = positiveInt(options.count, 'count', 1);
+    const count = countOr(options.count, 'count', 1);
     const sinks = this.#sinks(options);
     for (const sink of sinks) sink.duplicate += count;
     this.#note('duplicate', { count: sinks.length });
@@ -467,9 +305,9 @@ export class FaultController implements Faults {
   }
 
   reorder(options: ReorderOptions = {}): number {
-    const window = positiveInt(options.window, 'window', 3);
-    const windows = positiveInt(options.windows, 'windows', 1);
-    if (window < 2) throw invalid('reorder window must be at least 2', 'window');
+    const window = countOr(options.window, 'window', 3);
+    const windows = countOr(options.windows, 'windows', 1);
+    if (window < 2) throw faultInput.invalid('reorder window must be at least 2', 'window');
     const sinks = this.#sinks(options);
     for (const sink of sinks) {
       if (sink.reorder) this.#d.hub.flushReorder(sink);
@@ -481,7 +319,7 @@ export class FaultController implements Faults {
 
   serverShutdown(options: ServerShutdownOptions = {}): number {
     const target = this.#resolve(options);
-    const closeAfterMs = nonNegative(options.closeAfterMs, 'closeAfterMs', -1);
+    const closeAfterMs = durationOr(options.closeAfterMs, 'closeAfterMs', -1);
     const connections = this.#d.wsApi.serverShutdown(target);
     if (closeAfterMs >= 0) {
       const timer = this.#d.clock.setTimeout(() => {
@@ -501,10 +339,10 @@ export class FaultController implements Faults {
   }
 
   refuseConnections(options: RefuseOptions = {}): FaultHandle {
-    const durationMs = nonNegative(options.durationMs, 'durationMs', -1);
+    const durationMs = durationOr(options.durationMs, 'durationMs', -1);
     const mode = options.mode ?? 'reject';
     if (mode !== 'reject' && mode !== 'reset')
-      throw invalid("refuseConnections mode must be 'reject' or 'reset'", 'mode');
+      throw faultInput.invalid("refuseConnections mode must be 'reject' or 'reset'", 'mode');
     if (this.#refuse) this.#release(this.#refuse.id);
     const id = this.#nextId++;
     let timer: ClockTimer | undefined;
@@ -569,23 +407,24 @@ export class FaultController implements Faults {
     let accountId: string | undefined;
     if (target.apiKey !== undefined) {
       const record = this.#d.accountByApiKey(target.apiKey);
-      if (!record) throw invalid('fault target apiKey is not one of the simulator accounts', 'apiKey');
+      if (!record)
+        throw faultInput.invalid('fault target apiKey is not one of the simulator accounts', 'apiKey');
       accountId = record.account.id;
     }
     if (target.accountId !== undefined) {
       if (!this.#d.accountById(target.accountId)) {
-        throw invalid(
+        throw faultInput.invalid(
           `fault target accountId ${JSON.stringify(describeValue(target.accountId).slice(0, 64))} is unknown`,
           'accountId',
         );
       }
       if (accountId !== undefined && accountId !== target.accountId) {
-        throw invalid('fault target apiKey and accountId name different accounts', 'accountId');
+        throw faultInput.invalid('fault target apiKey and accountId name different accounts', 'accountId');
       }
       accountId = target.accountId;
     }
     if (target.venue !== undefined && !isVenueId(target.venue)) {
-      throw invalid(
+      throw faultInput.invalid(
         `fault target venue ${JSON.stringify(describeValue(target.venue).slice(0, 64))} is not a built-in venue id`,
         'venue',
       );
@@ -607,7 +446,7 @@ export class FaultController implements Faults {
 
   #connections(target: FaultTarget, selector: ConnectionSelector = 'all'): SimConnection[] {
     if (!['stream', 'wsApi', 'all'].includes(selector)) {
-      throw invalid("connections must be 'stream', 'wsApi' or 'all'", 'connections');
+      throw faultInput.invalid("connections must be 'stream', 'wsApi' or 'all'", 'connections');
     }
     const t = this.#resolve(target);
     const kindOk = (c: SimConnection) => selector === 'all' || c.kind === selector;
@@ -620,7 +459,7 @@ export class FaultController implements Faults {
 
   #groups(venue: VenueId | undefined): WeightGroup[] {
     if (venue === undefined) return [...ALL_GROUPS];
-    if (!isVenueId(venue)) throw invalid('venue is not a built-in venue id', 'venue');
+    if (!isVenueId(venue)) throw faultInput.invalid('venue is not a built-in venue id', 'venue');
     const group = weightGroupOf(venue);
     // The WebSocket API shares the spot host's IP limits.
     return group === 'api' ? ['api', 'wsApi'] : [group];

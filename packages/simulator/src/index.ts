@@ -32,7 +32,7 @@ export type {
   ReorderOptions,
   ServerShutdownOptions,
   StallOptions,
-} from './faults.js';
+} from './fault-types.js';
 export { MAX_LISTEN_TOKEN_VALIDITY_MS } from './listen-tokens.js';
 export {
   type BurstOptions,

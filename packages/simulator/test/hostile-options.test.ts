@@ -37,6 +37,15 @@ describe('issue 16 item 9: simulator durations beyond 2^31-1 ms', () => {
         const got = await refusal(call);
         expect(got).toMatch(/^USERSTREAM_INVALID_INPUT: .*Ms must be .*2147483647/);
       }
+      // Counts go through the same kit: a fault is a method call, so its refusals are input errors.
+      for (const call of [
+        () => sim.faults.duplicate({ count: 0 }),
+        () => sim.faults.reorder({ windows: 1.5 }),
+      ]) {
+        expect(await refusal(call)).toMatch(
+          /^USERSTREAM_INVALID_INPUT: @userstream\/simulator: \w+ must be a whole number/,
+        );
+      }
     } finally {
       await sim.close();
     }

@@ -1,0 +1,161 @@
+import type { VenueId } from '@userstream/core';
+import type { KeepaliveFailure } from './rest.js';
+
+/*
+ * The fault catalogue: what each fault takes and what it answers, as `sim.faults` and
+ * `POST /admin/faults` expose them. The controller is faults.ts.
+ */
+
+/** Which streams a fault hits: every stream (no fields), or one account (by API key or id), optionally on one venue. */
+export interface FaultTarget {
+  apiKey?: string;
+  accountId?: string;
+  /** Matches every venue id of the same book (e.g. `binance-spot` also hits `binance-spot-legacy` streams). */
+  venue?: VenueId;
+}
+
+/** Which connections a connection fault hits. @default 'all' */
+export type ConnectionSelector = 'stream' | 'wsApi' | 'all';
+
+export interface DropOptions extends FaultTarget {
+  /** `close`: a close handshake; `terminate`: the TCP socket is destroyed. @default 'close' */
+  mode?: 'close' | 'terminate';
+  /** Close code for `mode: 'close'`. @default 1001 */
+  code?: number;
+  connections?: ConnectionSelector;
+}
+
+export interface StallOptions extends FaultTarget {
+  /** Release by itself after this much clock time. @default until released */
+  durationMs?: number;
+  /** On release, send what the stall held back (`false`: discard it). @default true */
+  flush?: boolean;
+  connections?: ConnectionSelector;
+}
+
+export interface ExpireOptions extends FaultTarget {
+  /** Only this listenKey. */
+  listenKey?: string;
+  /** Only this listenToken. */
+  listenToken?: string;
+}
+
+export interface FailKeepalivesOptions extends FaultTarget {
+  /** How many keepalives fail. @default 1 */
+  count?: number;
+  /** `-1125`: "This listenKey does not exist." (the key stays valid); `5xx`: HTTP 503 -1001; `timeout`: never answered. */
+  mode: KeepaliveFailure;
+}
+
+export interface RateLimitOptions {
+  /** Only this venue's host (weight is per host). @default every host */
+  venue?: VenueId;
+  /** How long requests get 429 (then 418 if they continue). @default 60000 */
+  retryAfterMs?: number;
+}
+
+export interface BanOptions {
+  venue?: VenueId;
+  /** @default 120000 (Binance's shortest ban) */
+  durationMs?: number;
+}
+
+export interface DuplicateOptions extends FaultTarget {
+  /** How many of the next events are each sent twice. @default 1 */
+  count?: number;
+}
+
+export interface ReorderOptions extends FaultTarget {
+  /** Events held back and then sent last-first. @default 3 */
+  window?: number;
+  /** How many windows in a row. @default 1 */
+  windows?: number;
+}
+
+export interface ServerShutdownOptions extends FaultTarget {
+  /** Close the connections this long (clock ms) after the event. @default they stay open */
+  closeAfterMs?: number;
+}
+
+export interface RefuseOptions {
+  /** @default until released */
+  durationMs?: number;
+  /** `reject`: HTTP 503 to the upgrade request; `reset`: the TCP socket is destroyed. @default 'reject' */
+  mode?: 'reject' | 'reset';
+}
+
+/** A fault as the admin endpoint takes it: `{"type": "drop", ...options}`. */
+export type FaultSpec =
+  | ({ type: 'drop' } & DropOptions)
+  | ({ type: 'stall' } & StallOptions)
+  | { type: 'release'; id?: number }
+  | ({ type: 'expire' } & ExpireOptions)
+  | ({ type: 'failKeepalives' } & FailKeepalivesOptions)
+  | ({ type: 'rateLimit' } & RateLimitOptions)
+  | ({ type: 'ban' } & BanOptions)
+  | { type: 'skewClock'; ms: number }
+  | ({ type: 'malformedFrame' } & FaultTarget)
+  | ({ type: 'unknownEvent' } & FaultTarget)
+  | ({ type: 'duplicate' } & DuplicateOptions)
+  | ({ type: 'reorder' } & ReorderOptions)
+  | ({ type: 'serverShutdown' } & ServerShutdownOptions)
+  | ({ type: 'eventStreamTerminated' } & FaultTarget)
+  | ({ type: 'refuseConnections' } & RefuseOptions)
+  | { type: 'clear' };
+
+export type FaultType = FaultSpec['type'];
+
+/** A fault that lasts until released (stall, refuseConnections, failKeepalives). */
+export interface FaultHandle {
+  readonly id: number;
+  readonly type: FaultType;
+  /** Ends the fault now. Safe to call twice. */
+  release(): void;
+}
+
+/** What `apply` (and the admin endpoint) returns. */
+export interface FaultResult {
+  readonly id: number;
+  readonly type: FaultType;
+  /** Connections, streams, keys or subscriptions the fault touched. */
+  readonly affected: number;
+}
+
+/** Misbehaviour on demand. Every method can target all streams or one account (+ venue). */
+export interface Faults {
+  /** Applies a fault described as data (what `POST /admin/faults` does). */
+  apply(spec: FaultSpec): FaultResult;
+  /** Drops matching connections (clean close or abrupt terminate). Returns how many. */
+  drop(options?: DropOptions): number;
+  /** Stalls matching connections: no data, no pings, no pongs, requests unread. */
+  stall(options?: StallOptions): FaultHandle;
+  /** Expires matching listenKeys and listenTokens now. Returns how many. */
+  expire(options?: ExpireOptions): number;
+  /** Makes the next `count` keepalives (PUT) of matching listenKeys fail. */
+  failKeepalives(options: FailKeepalivesOptions): FaultHandle;
+  /** Requests get 429 with Retry-After; continuing earns a 418 ban. */
+  rateLimit(options?: RateLimitOptions): void;
+  /** Requests get 418 with Retry-After. */
+  ban(options?: BanOptions): void;
+  /** Moves server time (serverTime, timestamps checks, event times) by `ms` (absolute, not cumulative). */
+  skewClock(ms: number): void;
+  readonly skewMs: number;
+  /** Sends a truncated JSON frame on matching streams. Returns the streams written to. */
+  malformedFrame(options?: FaultTarget): number;
+  /** Sends a well-formed event of a type no venue defines. */
+  unknownEvent(options?: FaultTarget): number;
+  /** Sends each of the next `count` events twice on matching streams. */
+  duplicate(options?: DuplicateOptions): number;
+  /** Delivers the next `window` events on matching streams last-first. */
+  reorder(options?: ReorderOptions): number;
+  /** Sends `serverShutdown` on matching WebSocket API connections. */
+  serverShutdown(options?: ServerShutdownOptions): number;
+  /** Ends matching WebSocket API subscriptions with `eventStreamTerminated`. */
+  eventStreamTerminated(options?: FaultTarget): number;
+  /** Refuses new WebSocket connections (503 or a reset) until released. */
+  refuseConnections(options?: RefuseOptions): FaultHandle;
+  /** Releases every fault: stalls, refusals, pending keepalive failures, rate limits, skew. */
+  clear(): void;
+  /** Faults in force, for `GET /admin/state`. */
+  active(): readonly { id: number; type: FaultType }[];
+}
