@@ -1,5 +1,5 @@
 import { type Endpoint, type Params, type VenueProfile, validateSymbol } from '@userstream/core';
-import { checkSignal, inputError } from './request-checks.js';
+import { checkSignal, input } from './request-checks.js';
 
 /**
  * The parameters of the named endpoints, per venue: which take a symbol (isolated margin), which
@@ -9,7 +9,7 @@ import { checkSignal, inputError } from './request-checks.js';
 export function listenKeyProfile(venue: VenueProfile): NonNullable<VenueProfile['listenKey']> {
   const lk = venue.listenKey;
   if (!lk)
-    throw inputError(
+    throw input.invalid(
       `venue '${venue.id}' does not use listenKeys (its protocol is ${venue.protocol})`,
       'venue',
     );
@@ -22,10 +22,10 @@ export function listenKeySymbolParams(
 ): Record<string, string> {
   if (venue.listenKey?.requiresSymbol) {
     if (symbol === undefined)
-      throw inputError('isolated margin listenKeys need `symbol` (e.g. { symbol: "BTCUSDT" })', 'symbol');
+      throw input.invalid('isolated margin listenKeys need `symbol` (e.g. { symbol: "BTCUSDT" })', 'symbol');
     return { symbol: validateSymbol(symbol) };
   }
-  if (symbol !== undefined) throw inputError(`venue '${venue.id}' listenKeys take no symbol`, 'symbol');
+  if (symbol !== undefined) throw input.invalid(`venue '${venue.id}' listenKeys take no symbol`, 'symbol');
   return {};
 }
 
@@ -35,15 +35,15 @@ export function listenTokenRequest(
 ): { endpoint: Endpoint; params: Params } {
   const lt = venue.listenToken;
   if (!lt)
-    throw inputError(
+    throw input.invalid(
       `venue '${venue.id}' does not use listenTokens (its protocol is ${venue.protocol})`,
       'venue',
     );
   checkSignal(options.signal);
   if (lt.isolated && options.symbol === undefined)
-    throw inputError('isolated margin listenTokens need `symbol` (e.g. { symbol: "BTCUSDT" })', 'symbol');
+    throw input.invalid('isolated margin listenTokens need `symbol` (e.g. { symbol: "BTCUSDT" })', 'symbol');
   if (!lt.isolated && options.symbol !== undefined)
-    throw inputError(
+    throw input.invalid(
       'cross margin listenTokens take no symbol; use the isolated margin venue for one pair',
       'symbol',
     );
@@ -52,7 +52,10 @@ export function listenTokenRequest(
     validityMs !== undefined &&
     !(Number.isInteger(validityMs) && validityMs > 0 && validityMs <= lt.maxValidityMs)
   ) {
-    throw inputError(`validityMs must be a whole number of ms from 1 to ${lt.maxValidityMs}`, 'validityMs');
+    throw input.invalid(
+      `validityMs must be a whole number of ms from 1 to ${lt.maxValidityMs}`,
+      'validityMs',
+    );
   }
   const params: Record<string, string | number | undefined> = lt.isolated
     ? { isIsolated: 'TRUE', symbol: validateSymbol(options.symbol) }
@@ -63,7 +66,7 @@ export function listenTokenRequest(
 
 export function serverTimeEndpoint(venue: VenueProfile): Endpoint {
   const endpoint = venue.endpoints.serverTime;
-  if (!endpoint) throw inputError(`venue '${venue.id}' has no server-time endpoint`, 'venue');
+  if (!endpoint) throw input.invalid(`venue '${venue.id}' has no server-time endpoint`, 'venue');
   return endpoint;
 }
 
@@ -71,7 +74,7 @@ export function accountParams(venue: VenueProfile, symbol: string | undefined): 
   const params: Record<string, string> = {};
   if (symbol !== undefined) {
     if (venue.market !== 'isolatedMargin')
-      throw inputError(`venue '${venue.id}' takes no symbol for the account snapshot`, 'symbol');
+      throw input.invalid(`venue '${venue.id}' takes no symbol for the account snapshot`, 'symbol');
     params.symbols = validateSymbol(symbol);
   }
   return params;
@@ -81,7 +84,7 @@ export function openOrdersParams(venue: VenueProfile, symbol: string | undefined
   const params: Record<string, string> = {};
   if (venue.market === 'isolatedMargin') {
     if (symbol === undefined)
-      throw inputError('isolated margin open orders need `symbol` (e.g. { symbol: "BTCUSDT" })', 'symbol');
+      throw input.invalid('isolated margin open orders need `symbol` (e.g. { symbol: "BTCUSDT" })', 'symbol');
     params.isIsolated = 'TRUE';
   }
   if (symbol !== undefined) params.symbol = validateSymbol(symbol);

@@ -1,12 +1,10 @@
-import { type Endpoint, InvalidInputError, type Params } from '@userstream/core';
+import { createOptionKit, type Endpoint, ErrorCode, type Params } from '@userstream/core';
 
 /**
- * A value passed to a method that the client refuses before anything is sent:
- * USERSTREAM_INVALID_INPUT (factory options are USERSTREAM_INVALID_CONFIG, through the option kit).
+ * Refusals of values passed to methods, before anything is sent: core's kit with
+ * USERSTREAM_INVALID_INPUT (factory options are USERSTREAM_INVALID_CONFIG, options.ts's `kit`).
  */
-export function inputError(message: string, field: string): InvalidInputError {
-  return new InvalidInputError(`@userstream/rest: ${message}`, { field });
-}
+export const input = createOptionKit('@userstream/rest', { code: ErrorCode.InvalidInput });
 
 const PATH = /^(?:\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)+$/;
 const PARAM_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
@@ -34,7 +32,7 @@ export interface RestRequest extends RequestOptions {
 
 export function checkSignal(signal: unknown): void {
   if (signal !== undefined && !(signal instanceof AbortSignal))
-    throw inputError('signal must be an AbortSignal', 'signal');
+    throw input.invalid('signal must be an AbortSignal', 'signal');
 }
 
 /**
@@ -43,29 +41,30 @@ export function checkSignal(signal: unknown): void {
  * parameters are refused.
  */
 export function checkRequest(req: RestRequest): { endpoint: Endpoint; params: Params; idempotent: boolean } {
-  if (typeof req !== 'object' || req === null) throw inputError('request needs { method, path }', 'request');
-  if (!METHODS.has(req.method)) throw inputError('method must be GET, POST, PUT or DELETE', 'method');
+  if (typeof req !== 'object' || req === null)
+    throw input.invalid('request needs { method, path }', 'request');
+  if (!METHODS.has(req.method)) throw input.invalid('method must be GET, POST, PUT or DELETE', 'method');
   if (typeof req.path !== 'string' || req.path.length > 256 || !PATH.test(req.path))
-    throw inputError(
+    throw input.invalid(
       'path must look like /api/v3/account (letters, digits, _ . - between slashes; no query, no ..)',
       'path',
     );
   const weight = req.weight ?? 1;
   if (!(Number.isInteger(weight) && weight >= 0))
-    throw inputError('weight must be a whole number >= 0', 'weight');
+    throw input.invalid('weight must be a whole number >= 0', 'weight');
   checkSignal(req.signal);
   const params: Record<string, string | number | boolean | bigint> = {};
   if (req.params !== undefined) {
     if (typeof req.params !== 'object' || req.params === null || Array.isArray(req.params))
-      throw inputError('params must be an object of names to values', 'params');
+      throw input.invalid('params must be an object of names to values', 'params');
     for (const [name, value] of Object.entries(req.params)) {
       if (!PARAM_NAME.test(name))
-        throw inputError(
+        throw input.invalid(
           `parameter names are letters, digits and _ (got ${JSON.stringify(name.slice(0, 40))})`,
           'params',
         );
       if (RESERVED_PARAMS.has(name))
-        throw inputError(
+        throw input.invalid(
           `'${name}' is added by the client; leave it out (set recvWindow on the client)`,
           'params',
         );
@@ -76,9 +75,15 @@ export function checkRequest(req: RestRequest): { endpoint: Endpoint; params: Pa
         typeof value === 'bigint' ||
         (typeof value === 'number' && Number.isFinite(value));
       if (!ok)
-        throw inputError(`parameter '${name}' must be a string, finite number, boolean or bigint`, 'params');
+        throw input.invalid(
+          `parameter '${name}' must be a string, finite number, boolean or bigint`,
+          'params',
+        );
       if (typeof value === 'string' && LONE_SURROGATE.test(value))
-        throw inputError(`parameter '${name}' is not well-formed text (a lone UTF-16 surrogate)`, 'params');
+        throw input.invalid(
+          `parameter '${name}' is not well-formed text (a lone UTF-16 surrogate)`,
+          'params',
+        );
       params[name] = value;
     }
   }
