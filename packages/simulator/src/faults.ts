@@ -1,11 +1,12 @@
-import { type Clock, type ClockTimer, describeValue, type VenueId } from '@userstream/core';
+import type { Clock, ClockTimer, VenueId } from '@userstream/core';
 import type { AccountRecord } from './accounts.js';
 import type { SimConnection } from './connection.js';
 import { channels, publish } from './diagnostics.js';
 import { countOr, durationOr, faultInput } from './fault-checks.js';
+import { applyFaultSpec } from './fault-spec.js';
+import { FaultTargets } from './fault-targets.js';
 import type {
   BanOptions,
-  ConnectionSelector,
   DropOptions,
   DuplicateOptions,
   ExpireOptions,
@@ -29,7 +30,7 @@ import type { RateLimiter } from './rate-limit.js';
 import type { Recorder } from './record.js';
 import type { KeepaliveFailure } from './rest.js';
 import type { Sink } from './sink.js';
-import { isVenueId, marketKeyOf, type WeightGroup, weightGroupOf } from './venue-map.js';
+import { marketKeyOf } from './venue-map.js';
 import type { WsApi } from './ws-api.js';
 
 export interface FaultDeps {
@@ -53,13 +54,6 @@ interface PendingKeepaliveFailure {
   mode: KeepaliveFailure;
 }
 
-interface Resolved {
-  accountId: string | undefined;
-  venue: VenueId | undefined;
-}
-
-const ALL_GROUPS: readonly WeightGroup[] = ['api', 'fapi', 'dapi', 'papi', 'bhex', 'coins', 'wsApi'];
-
 /** The fault controller behind `sim.faults` and `POST /admin/faults`. */
 export class FaultController implements Faults {
   readonly #d: FaultDeps;
@@ -73,8 +67,11 @@ export class FaultController implements Faults {
   #refuse: { id: number; mode: 'reject' | 'reset'; timer: ClockTimer | undefined } | undefined;
   readonly #timers = new Set<ClockTimer>();
 
+  readonly #targets: FaultTargets;
+
   constructor(deps: FaultDeps) {
     this.#d = deps;
+    this.#targets = new FaultTargets(deps);
   }
 
   get skewMs(): number {
@@ -86,78 +83,24 @@ export class FaultController implements Faults {
     return this.#refuse?.mode;
   }
 
+  /** Applies a fault described as data (fault-spec.ts reads it). */
   apply(spec: FaultSpec): FaultResult {
-    if (!spec || typeof spec !== 'object' || typeof (spec as { type?: unknown }).type !== 'string') {
-      throw faultInput.invalid('a fault is an object with a `type`, e.g. {"type":"drop"}', 'type');
-    }
-    const { type, ...options } = spec as FaultSpec & Record<string, unknown>;
-    const id = this.#nextId;
-    let affected = 0;
-    switch (type) {
-      case 'drop':
-        affected = this.drop(options as DropOptions);
-        break;
-      case 'stall':
-        return {
-          id: this.stall(options as StallOptions).id,
-          type,
-          affected: this.#stalls.get(id)?.connections.length ?? 0,
-        };
-      case 'release': {
-        const which = (options as { id?: unknown }).id;
-        if (which === undefined) this.clear();
-        else if (typeof which === 'number') this.#release(which);
-        else
-          throw faultInput.invalid(
-            'release takes an `id` (number) from an earlier fault, or none to release all',
-            'id',
-          );
-        return { id: 0, type, affected: 0 };
-      }
-      case 'expire':
-        affected = this.expire(options as ExpireOptions);
-        break;
-      case 'failKeepalives':
-        return { id: this.failKeepalives(options as unknown as FailKeepalivesOptions).id, type, affected: 0 };
-      case 'rateLimit':
-        this.rateLimit(options as RateLimitOptions);
-        break;
-      case 'ban':
-        this.ban(options as BanOptions);
-        break;
-      case 'skewClock':
-        this.skewClock((options as { ms: number }).ms);
-        break;
-      case 'malformedFrame':
-        affected = this.malformedFrame(options as FaultTarget);
-        break;
-      case 'unknownEvent':
-        affected = this.unknownEvent(options as FaultTarget);
-        break;
-      case 'duplicate':
-        affected = this.duplicate(options as DuplicateOptions);
-        break;
-      case 'reorder':
-        affected = this.reorder(options as ReorderOptions);
-        break;
-      case 'serverShutdown':
-        affected = this.serverShutdown(options as ServerShutdownOptions);
-        break;
-      case 'eventStreamTerminated':
-        affected = this.eventStreamTerminated(options as FaultTarget);
-        break;
-      case 'refuseConnections':
-        return { id: this.refuseConnections(options as RefuseOptions).id, type, affected: 0 };
-      case 'clear':
-        this.clear();
-        break;
-      default:
-        throw faultInput.invalid(
-          `unknown fault type ${JSON.stringify(String(type).slice(0, 40))}; use drop, stall, release, expire, failKeepalives, rateLimit, ban, skewClock, malformedFrame, unknownEvent, duplicate, reorder, serverShutdown, eventStreamTerminated, refuseConnections or clear`,
-          'type',
-        );
-    }
-    return { id: this.#nextId++, type, affected };
+    return applyFaultSpec(this, spec);
+  }
+
+  /** The id of a fault applied as data that has no handle (taken after it ran). */
+  takeId(): number {
+    return this.#nextId++;
+  }
+
+  /** How many connections stall `id` holds. */
+  stalled(id: number): number {
+    return this.#stalls.get(id)?.connections.length ?? 0;
+  }
+
+  /** Ends fault `id` (a stall, a refusal, pending keepalive failures); unknown ids are ignored. */
+  release(id: number): void {
+    this.#release(id);
   }
 
   drop(options: DropOptions = {}): number {
@@ -165,7 +108,7 @@ export class FaultController implements Faults {
     if (mode !== 'close' && mode !== 'terminate')
       throw faultInput.invalid("drop mode must be 'close' or 'terminate'", 'mode');
     const code = options.code ?? 1001;
-    const connections = this.#connections(options, options.connections);
+    const connections = this.#targets.connections(options, options.connections);
     for (const c of connections) {
       if (mode === 'terminate') c.terminate();
       else c.close(code, 'dropped by fault');
@@ -176,7 +119,7 @@ export class FaultController implements Faults {
 
   stall(options: StallOptions = {}): FaultHandle {
     const durationMs = durationOr(options.durationMs, 'durationMs', -1);
-    const connections = this.#connections(options, options.connections);
+    const connections = this.#targets.connections(options, options.connections);
     const id = this.#nextId++;
     for (const c of connections) c.stall();
     let timer: ClockTimer | undefined;
@@ -189,7 +132,7 @@ export class FaultController implements Faults {
   }
 
   expire(options: ExpireOptions = {}): number {
-    const target = this.#resolve(options);
+    const target = this.#targets.resolve(options);
     let n = 0;
     for (const entry of [...this.#d.listenKeys.entries()]) {
       if (options.listenKey !== undefined && entry.key !== options.listenKey) continue;
@@ -218,7 +161,7 @@ export class FaultController implements Faults {
     if (!options || !['-1125', '5xx', 'timeout'].includes(options.mode)) {
       throw faultInput.invalid("failKeepalives needs mode '-1125', '5xx' or 'timeout'", 'mode');
     }
-    const target = this.#resolve(options);
+    const target = this.#targets.resolve(options);
     const id = this.#nextId++;
     this.#keepaliveFailures.push({
       id,
@@ -246,13 +189,13 @@ export class FaultController implements Faults {
 
   rateLimit(options: RateLimitOptions = {}): void {
     const retryAfterMs = durationOr(options.retryAfterMs, 'retryAfterMs', 60_000);
-    this.#d.limiter.limit(this.#groups(options.venue), retryAfterMs);
+    this.#d.limiter.limit(this.#targets.groups(options.venue), retryAfterMs);
     this.#note('rateLimit', { retryAfterMs });
   }
 
   ban(options: BanOptions = {}): void {
     const durationMs = durationOr(options.durationMs, 'durationMs', 120_000);
-    this.#d.limiter.ban(this.#groups(options.venue), durationMs);
+    this.#d.limiter.ban(this.#targets.groups(options.venue), durationMs);
     this.#note('ban', { durationMs });
   }
 
@@ -264,7 +207,7 @@ export class FaultController implements Faults {
   }
 
   malformedFrame(options: FaultTarget = {}): number {
-    const sinks = this.#sinks(options);
+    const sinks = this.#targets.sinks(options);
     for (const sink of sinks) sink.connection.send('{"e":"executionReport","E":');
     this.#note('malformedFrame', { count: sinks.length });
     return sinks.length;
@@ -273,7 +216,7 @@ export class FaultController implements Faults {
   #unknownSeq = 0;
 
   unknownEvent(options: FaultTarget = {}): number {
-    const sinks = this.#sinks(options);
+    const sinks = this.#targets.sinks(options);
     const byTarget = new Map<string, Sink[]>();
     for (const sink of sinks) {
       const list = byTarget.get(sink.targetKey) ?? [];
@@ -298,7 +241,7 @@ export class FaultController implements Faults {
 
   duplicate(options: DuplicateOptions = {}): number {
     const count = countOr(options.count, 'count', 1);
-    const sinks = this.#sinks(options);
+    const sinks = this.#targets.sinks(options);
     for (const sink of sinks) sink.duplicate += count;
     this.#note('duplicate', { count: sinks.length });
     return sinks.length;
@@ -308,7 +251,7 @@ export class FaultController implements Faults {
     const window = countOr(options.window, 'window', 3);
     const windows = countOr(options.windows, 'windows', 1);
     if (window < 2) throw faultInput.invalid('reorder window must be at least 2', 'window');
-    const sinks = this.#sinks(options);
+    const sinks = this.#targets.sinks(options);
     for (const sink of sinks) {
       if (sink.reorder) this.#d.hub.flushReorder(sink);
       sink.reorder = { window, remaining: windows, buffer: [], timer: undefined };
@@ -318,7 +261,7 @@ export class FaultController implements Faults {
   }
 
   serverShutdown(options: ServerShutdownOptions = {}): number {
-    const target = this.#resolve(options);
+    const target = this.#targets.resolve(options);
     const closeAfterMs = durationOr(options.closeAfterMs, 'closeAfterMs', -1);
     const connections = this.#d.wsApi.serverShutdown(target);
     if (closeAfterMs >= 0) {
@@ -333,7 +276,7 @@ export class FaultController implements Faults {
   }
 
   eventStreamTerminated(options: FaultTarget = {}): number {
-    const n = this.#d.wsApi.terminateSubscriptions(this.#resolve(options));
+    const n = this.#d.wsApi.terminateSubscriptions(this.#targets.resolve(options));
     this.#note('eventStreamTerminated', { count: n });
     return n;
   }
@@ -401,68 +344,6 @@ export class FaultController implements Faults {
 
   #handle(id: number, type: FaultType): FaultHandle {
     return Object.freeze({ id, type, release: () => this.#release(id) });
-  }
-
-  #resolve(target: FaultTarget): Resolved {
-    let accountId: string | undefined;
-    if (target.apiKey !== undefined) {
-      const record = this.#d.accountByApiKey(target.apiKey);
-      if (!record)
-        throw faultInput.invalid('fault target apiKey is not one of the simulator accounts', 'apiKey');
-      accountId = record.account.id;
-    }
-    if (target.accountId !== undefined) {
-      if (!this.#d.accountById(target.accountId)) {
-        throw faultInput.invalid(
-          `fault target accountId ${JSON.stringify(describeValue(target.accountId).slice(0, 64))} is unknown`,
-          'accountId',
-        );
-      }
-      if (accountId !== undefined && accountId !== target.accountId) {
-        throw faultInput.invalid('fault target apiKey and accountId name different accounts', 'accountId');
-      }
-      accountId = target.accountId;
-    }
-    if (target.venue !== undefined && !isVenueId(target.venue)) {
-      throw faultInput.invalid(
-        `fault target venue ${JSON.stringify(describeValue(target.venue).slice(0, 64))} is not a built-in venue id`,
-        'venue',
-      );
-    }
-    return { accountId, venue: target.venue };
-  }
-
-  #sinks(target: FaultTarget): Sink[] {
-    const t = this.#resolve(target);
-    const market = t.venue === undefined ? undefined : marketKeyOf(t.venue);
-    return this.#d.hub
-      .allSinks()
-      .filter(
-        (s) =>
-          (t.accountId === undefined || s.accountId === t.accountId) &&
-          (market === undefined || s.market === market),
-      );
-  }
-
-  #connections(target: FaultTarget, selector: ConnectionSelector = 'all'): SimConnection[] {
-    if (!['stream', 'wsApi', 'all'].includes(selector)) {
-      throw faultInput.invalid("connections must be 'stream', 'wsApi' or 'all'", 'connections');
-    }
-    const t = this.#resolve(target);
-    const kindOk = (c: SimConnection) => selector === 'all' || c.kind === selector;
-    if (t.accountId === undefined && t.venue === undefined)
-      return [...this.#d.hub.connections].filter(kindOk);
-    const set = new Set<SimConnection>();
-    for (const sink of this.#sinks(target)) if (kindOk(sink.connection)) set.add(sink.connection);
-    return [...set];
-  }
-
-  #groups(venue: VenueId | undefined): WeightGroup[] {
-    if (venue === undefined) return [...ALL_GROUPS];
-    if (!isVenueId(venue)) throw faultInput.invalid('venue is not a built-in venue id', 'venue');
-    const group = weightGroupOf(venue);
-    // The WebSocket API shares the spot host's IP limits.
-    return group === 'api' ? ['api', 'wsApi'] : [group];
   }
 
   #note(type: string, details: Record<string, unknown>): void {
