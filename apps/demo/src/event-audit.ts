@@ -25,13 +25,9 @@ export class EventTally {
   readonly #byTime = new Map<string, Map<number, number>>();
   #duplicates = 0;
 
-  /** Counts one delivery of `event`; `e`/`E` default to the event's own. */
-  add(
-    event: object,
-    e: string = String((event as { e?: unknown }).e),
-    E = Number((event as { E?: unknown }).E),
-  ): void {
-    this.addIdentity(eventIdentity(event), e, E);
+  /** Counts one delivery of `event`, whose `E` the caller has read as a number. */
+  add(event: { readonly e: string }, E: number): void {
+    this.addIdentity(eventIdentity(event), event.e, E);
   }
 
   /** Counts one delivery of an event whose identity is already known. */

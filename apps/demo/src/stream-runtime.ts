@@ -98,14 +98,14 @@ export class StreamRuntime implements StreamGaugeSource {
     const { handle, mirror, name } = this;
     const { clock, logger, note, recovered } = hooks;
     handle.on('event', (event) => {
-      const E = Number((event as { E?: unknown }).E);
+      const E = Number(event.E);
       this.events++;
       this.lastEventAt = Date.now();
       if (Number.isFinite(E)) {
         const lag = clock.now() - E;
         this.lastLagMs = lag;
         if (lag > this.maxLagMs) this.maxLagMs = lag;
-        this.delivered.add(event);
+        this.delivered.add(event, E);
         const open = this.gapWindows[this.gapWindows.length - 1];
         if (open && open.to === Number.POSITIVE_INFINITY) open.to = E;
       }
