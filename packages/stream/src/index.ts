@@ -12,6 +12,11 @@ export {
 } from './listen-key-stream.js';
 export { isLogger, type Logger, silentLogger } from './logger.js';
 export {
+  createWsApiSession,
+  openWsApiStream,
+  type WsApiStreamOptions,
+} from './open-ws-api-stream.js';
+export {
   type BufferOptions,
   DEFAULT_BUFFER,
   DEFAULT_DEDUPE,
@@ -28,24 +33,18 @@ export {
   type SlowConsumerPolicy,
   type StreamOptions,
 } from './options.js';
-export {
-  type CredentialExpiredInfo,
-  type CredentialExpiredReason,
-  type GapInfo,
-  type GapReason,
-  type ReconnectingInfo,
-  type StreamEvents,
-  type StreamState,
-  type StreamStats,
-  type UserDataEventsByType,
-  UserDataStream,
-} from './user-data-stream.js';
-export {
-  createWsApiSession,
-  openWsApiStream,
-  type WsApiAuth,
-  WsApiSession,
-  type WsApiSessionOptions,
-  WsApiStream,
-  type WsApiStreamOptions,
-} from './ws-api-stream.js';
+export type {
+  CredentialExpiredInfo,
+  CredentialExpiredReason,
+  GapInfo,
+  GapReason,
+  ReconnectingInfo,
+  StreamEvents,
+  StreamState,
+  StreamStats,
+  UserDataEventsByType,
+} from './stream-events.js';
+export { UserDataStream } from './user-data-stream.js';
+export type { WsApiAuth } from './ws-api-auth.js';
+export { WsApiSession, type WsApiSessionOptions } from './ws-api-session.js';
+export { WsApiStream } from './ws-api-stream.js';

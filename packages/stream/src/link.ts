@@ -27,10 +27,10 @@ export interface LinkEnd {
   openForMs: number;
 }
 
-export interface LinkHandlers {
-  open(link: Link): void;
-  message(link: Link, text: string): void;
-  end(link: Link, info: LinkEnd): void;
+export interface LinkHandlers<S> {
+  open(link: Link<S>): void;
+  message(link: Link<S>, text: string): void;
+  end(link: Link<S>, info: LinkEnd): void;
 }
 
 let nextLinkId = 0;
@@ -45,13 +45,16 @@ const MAX_REJECTION_BODY = 2048;
  * the link when a pong does not come back within `pongTimeoutMs` or nothing at all arrives for
  * `inactivityTimeoutMs` (a half-open or stalled connection), all on the injected clock. The URL
  * (which may carry a listenKey) is never stored or reported.
+ *
+ * `S` is what the owning transport keeps per link (subscription routes on the WebSocket API, the
+ * keys a listenKey URL carried): typed here so no transport keeps a side table or casts it back.
  */
-export class Link {
+export class Link<S> {
   readonly id = ++nextLinkId;
   readonly #ws: WebSocket;
   readonly #clock: Clock;
   readonly #heartbeat: Required<HeartbeatOptions> | undefined;
-  readonly #handlers: LinkHandlers;
+  readonly #handlers: LinkHandlers<S>;
   #openTimer: ClockTimer | undefined;
   #pingTimer: ClockTimer | undefined;
   #pongTimer: ClockTimer | undefined;
@@ -60,8 +63,8 @@ export class Link {
   #openedAt: number | undefined;
   #ended = false;
   #endInfo: Partial<LinkEnd> | undefined;
-  /** Per-link state its owner keeps (subscription ids on the WebSocket API). */
-  readonly routes = new Map<number, unknown>();
+  /** What the owning transport keeps about this link (see the class comment). */
+  readonly state: S;
   /** Text frames received. */
   received = 0;
 
@@ -73,8 +76,10 @@ export class Link {
       openTimeoutMs: number;
       maxPayload: number;
     },
-    handlers: LinkHandlers,
+    handlers: LinkHandlers<S>,
+    state: S,
   ) {
+    this.state = state;
     this.#clock = options.clock;
     this.#heartbeat = options.heartbeat;
     this.#handlers = handlers;

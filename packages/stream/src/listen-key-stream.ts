@@ -6,17 +6,22 @@ import {
   parseFrame,
   RetiredEndpointError,
   streamUrl,
+  type UserDataEvent,
   validateListenKey,
 } from '@userstream/core';
 import type { Link, LinkEnd } from './link.js';
-import { invalid, type ResolvedOptions, resolveOptions, type StreamOptions } from './options.js';
-import { Transport } from './transport.js';
 import {
-  type CredentialExpiredInfo,
-  type GapReason,
-  type StreamSink,
-  UserDataStream,
-} from './user-data-stream.js';
+  invalidInput,
+  kit,
+  type Refuse,
+  type ResolvedOptions,
+  resolveOptions,
+  type StreamOptions,
+} from './options.js';
+import type { ListenKeyCarrier, StreamSink } from './stream-contract.js';
+import type { CredentialExpiredInfo, GapReason } from './stream-events.js';
+import { Transport } from './transport.js';
+import { sinkOf, UserDataStream } from './user-data-stream.js';
 
 export interface ListenKeyStreamOptions extends StreamOptions {
   /** The listenKey (from `@userstream/rest`'s `createListenKey`, or anywhere). */
@@ -37,20 +42,37 @@ interface Member {
   expiredKey: string | undefined;
 }
 
+/** `openListenKeyStream`'s way into its own (unshared) connection, which has no public add. */
+let openOwn: (connection: ListenKeyConnection, key: string) => ListenKeyStream;
+
+/**
+ * Per link: which key each member had when the link's URL was built. A refusal or an expiry on
+ * the link is about those keys, not about a key handed over since.
+ */
+type LinkKeys = Map<Member, string>;
+
 /**
  * One WebSocket reading one listenKey (the raw stream, `/ws/<key>`) or several (the combined
  * stream, `/stream?streams=<k1>/<k2>`), each routed to its own {@link ListenKeyStream}.
  */
-export class ListenKeyConnection extends Transport {
+export class ListenKeyConnection extends Transport<LinkKeys> {
   readonly #members = new Map<ListenKeyStream, Member>();
   readonly #byKey = new Map<string, Member>();
   readonly #shared: boolean;
   #single: Member | undefined;
-  readonly #linkKeys = new WeakMap<Link, Map<Member, string>>();
+  static {
+    openOwn = (connection, key) => connection.#open(key);
+  }
+
+  /** What this connection's streams call on it (see stream-contract.ts). */
+  readonly #carrier: ListenKeyCarrier<ListenKeyStream> = {
+    release: (stream) => this.#remove(stream),
+    replaceKey: (stream, key) => this.#replace(stream, key),
+  };
 
   /** A connection for several listenKeys (the venue's combined stream path). */
   constructor(options: ListenKeyConnectionOptions);
-  /** @internal */
+  /** @internal `openListenKeyStream`'s own connection (stripped from the published types). */
   constructor(options: ResolvedOptions, shared: boolean);
   constructor(options: ListenKeyConnectionOptions | ResolvedOptions, shared = true) {
     const resolved = shared
@@ -60,13 +82,13 @@ export class ListenKeyConnection extends Transport {
     this.#shared = shared;
     const venue = resolved.venue;
     if (venue.protocol !== 'listenKey' || !venue.listenKey || !venue.streamBaseUrl) {
-      throw invalid(
+      throw kit.invalid(
         `venue '${venue.id}' does not stream over listenKeys (its protocol is ${venue.protocol}); use openWsApiStream`,
         'venue',
       );
     }
     if (shared && !venue.listenKey.combinedStreamPath) {
-      throw invalid(
+      throw kit.invalid(
         `venue '${venue.id}' has no combined stream path; open one stream per listenKey`,
         'venue',
       );
@@ -85,7 +107,7 @@ export class ListenKeyConnection extends Transport {
         allowInsecure: this.options.allowInsecure,
       });
     } catch (error) {
-      throw invalid((error as Error).message.replace(/^@userstream\/core: /, ''), 'venue');
+      throw kit.invalid((error as Error).message.replace(/^@userstream\/core: /, ''), 'venue');
     }
   }
 
@@ -96,12 +118,22 @@ export class ListenKeyConnection extends Transport {
 
   /** Adds a listenKey: the connection moves to a URL that includes it (make-before-break). */
   open(options: { listenKey: string }): ListenKeyStream {
-    if (this.closing) throw invalid('the connection is closed', 'connection');
-    const key = checkKey(options?.listenKey);
+    if (this.closing) throw invalidInput('the connection is closed', 'connection');
+    const key = checkKey(options?.listenKey, invalidInput);
     if (this.#byKey.has(key))
-      throw invalid('this listenKey is already streamed on this connection', 'listenKey');
-    const stream = new ListenKeyStream(this.options, this);
-    adopt(stream, () => this.#add(stream, key));
+      throw invalidInput('this listenKey is already streamed on this connection', 'listenKey');
+    return this.#open(key);
+  }
+
+  /** Makes `key`'s stream and adds it; a stream that fails to join is closed (it holds the process). */
+  #open(key: string): ListenKeyStream {
+    const stream = createListenKeyStream(this.options, this.#carrier);
+    try {
+      this.#add(stream, key);
+    } catch (error) {
+      void stream.close();
+      throw error;
+    }
     return stream;
   }
 
@@ -109,11 +141,6 @@ export class ListenKeyConnection extends Transport {
   async close(): Promise<void> {
     await Promise.all([...this.#members.keys()].map((s) => s.close()));
     await this.closeTransport();
-  }
-
-  /** @internal */
-  add(stream: ListenKeyStream, key: string): void {
-    this.#add(stream, key);
   }
 
   #add(stream: ListenKeyStream, key: string): void {
@@ -132,8 +159,7 @@ export class ListenKeyConnection extends Transport {
     else this.connect();
   }
 
-  /** @internal */
-  async remove(stream: ListenKeyStream): Promise<void> {
+  async #remove(stream: ListenKeyStream): Promise<void> {
     const member = this.#members.get(stream);
     if (!member) return;
     this.#members.delete(stream);
@@ -147,8 +173,7 @@ export class ListenKeyConnection extends Transport {
     this.rotate('membership');
   }
 
-  /** @internal */
-  replace(stream: ListenKeyStream, key: string): void {
+  #replace(stream: ListenKeyStream, key: string): void {
     const member = this.#members.get(stream);
     if (!member) return;
     if (member.key === key) {
@@ -159,7 +184,7 @@ export class ListenKeyConnection extends Transport {
       return;
     }
     if (this.#byKey.has(key))
-      throw invalid('this listenKey is already streamed on this connection', 'listenKey');
+      throw invalidInput('this listenKey is already streamed on this connection', 'listenKey');
     this.#byKey.delete(member.key);
     member.key = key;
     this.#byKey.set(key, member);
@@ -177,7 +202,7 @@ export class ListenKeyConnection extends Transport {
     return this.#members.size > 0;
   }
 
-  protected promoted(_next: Link, previous: Link | undefined, reason: string): void {
+  protected promoted(_next: Link<LinkKeys>, previous: Link<LinkKeys> | undefined, reason: string): void {
     for (const member of this.#members.values()) {
       if (previous && reason !== 'membership' && reason !== 'credential-changed') member.sink.rotated();
       const gap = member.pendingGap;
@@ -198,17 +223,15 @@ export class ListenKeyConnection extends Transport {
     for (const m of this.#members.values()) m.sink.overlap(active);
   }
 
-  protected override created(link: Link): void {
-    // Which key each member had when this link's URL was built: a refusal or an expiry on the
-    // link is about those keys, not about a key handed over since.
-    const keys = new Map<Member, string>();
+  protected linkState(): LinkKeys {
+    const keys: LinkKeys = new Map();
     for (const m of this.#members.values()) keys.set(m, m.key);
-    this.#linkKeys.set(link, keys);
+    return keys;
   }
 
   /** Whether `link` carries `member`'s current key. */
-  #current(link: Link, member: Member): boolean {
-    return this.#linkKeys.get(link)?.get(member) === member.key;
+  #current(link: Link<LinkKeys>, member: Member): boolean {
+    return link.state.get(member) === member.key;
   }
 
   #expired(member: Member, reason: CredentialExpiredInfo): void {
@@ -217,7 +240,7 @@ export class ListenKeyConnection extends Transport {
     member.sink.credentialExpired(reason);
   }
 
-  protected refused(link: Link, info: LinkEnd): void {
+  protected refused(link: Link<LinkKeys>, info: LinkEnd): void {
     const members = [...this.#members.values()].filter((m) => this.#current(link, m));
     if (info.status === 410) {
       const error = new RetiredEndpointError(
@@ -240,7 +263,7 @@ export class ListenKeyConnection extends Transport {
     for (const m of members) m.sink.report(error);
   }
 
-  protected onMessage(link: Link, text: string): void {
+  protected onMessage(link: Link<LinkKeys>, text: string): void {
     // During a rotation both links deliver: the sequencer drops what the overlap repeats.
     const single = this.#single;
     if (single && !this.#shared) {
@@ -250,7 +273,7 @@ export class ListenKeyConnection extends Transport {
         return;
       }
       const events = parsed.events;
-      for (let i = 0; i < events.length; i++) this.#one(link, single, events[i] as never, text, 0, i);
+      for (let i = 0; i < events.length; i++) this.#one(link, single, events[i] as UserDataEvent, text, 0, i);
       return;
     }
     let value: unknown;
@@ -273,7 +296,7 @@ export class ListenKeyConnection extends Transport {
         if (!parsed.ok) only.sink.malformed(parsed.error);
         else
           for (let i = 0; i < parsed.events.length; i++)
-            this.#one(link, only, parsed.events[i] as never, text, 0, i);
+            this.#one(link, only, parsed.events[i] as UserDataEvent, text, 0, i);
       }
       return;
     }
@@ -286,38 +309,39 @@ export class ListenKeyConnection extends Transport {
     const dataAt = text.indexOf('"data":');
     const from = dataAt >= 0 ? dataAt : 0;
     const events = parsed.events;
-    for (let i = 0; i < events.length; i++) this.#one(link, member, events[i] as never, text, from, i);
+    for (let i = 0; i < events.length; i++)
+      this.#one(link, member, events[i] as UserDataEvent, text, from, i);
   }
 
-  #one(link: Link, member: Member, event: { e: string }, text: string, from: number, part: number): void {
-    member.sink.ingest(event as never, text, link.lastActivity, from, part);
+  #one(
+    link: Link<LinkKeys>,
+    member: Member,
+    event: UserDataEvent,
+    text: string,
+    from: number,
+    part: number,
+  ): void {
+    member.sink.ingest(event, text, link.lastActivity, from, part);
     if (event.e === 'listenKeyExpired' && this.#current(link, member)) {
       this.#expired(member, { reason: 'listenKeyExpired' });
     }
   }
 }
 
-function checkKey(listenKey: unknown): string {
+/** A listenKey: refused as a factory option (`kit.invalid`) or a method's argument (`invalidInput`). */
+function checkKey(listenKey: unknown, refuse: Refuse): string {
   try {
     return validateListenKey(listenKey);
   } catch (error) {
-    throw invalid((error as Error).message, 'listenKey');
+    throw refuse((error as Error).message, 'listenKey');
   }
 }
 
-/** Runs `add`; a stream it fails to add is closed, so it does not keep the process alive. */
-function adopt(stream: ListenKeyStream, add: () => void): void {
-  try {
-    add();
-  } catch (error) {
-    void stream.close();
-    throw error;
-  }
-}
-
-function sinkOf(stream: ListenKeyStream): StreamSink {
-  return (stream as unknown as { sink: StreamSink }).sink;
-}
+/** The only way to make a {@link ListenKeyStream}: its constructor is private (set by the class). */
+let createListenKeyStream: (
+  options: ResolvedOptions,
+  carrier: ListenKeyCarrier<ListenKeyStream>,
+) => ListenKeyStream;
 
 /**
  * One listenKey's events (Binance futures and portfolio margin, legacy spot/margin on
@@ -325,12 +349,16 @@ function sinkOf(stream: ListenKeyStream): StreamSink {
  * it expires (`credentialExpired`); `@userstream/keepalive` does that for you.
  */
 export class ListenKeyStream extends UserDataStream {
-  readonly #connection: ListenKeyConnection;
+  readonly #carrier: ListenKeyCarrier<ListenKeyStream>;
 
-  /** @internal use {@link openListenKeyStream} or {@link ListenKeyConnection.open}. */
-  constructor(options: ResolvedOptions, connection: ListenKeyConnection) {
+  static {
+    createListenKeyStream = (options, carrier) => new ListenKeyStream(options, carrier);
+  }
+
+  /** Use {@link openListenKeyStream} or {@link ListenKeyConnection.open}. */
+  private constructor(options: ResolvedOptions, carrier: ListenKeyCarrier<ListenKeyStream>) {
     super(options);
-    this.#connection = connection;
+    this.#carrier = carrier;
   }
 
   /**
@@ -338,9 +366,9 @@ export class ListenKeyStream extends UserDataStream {
    * is closed. A different key emits `gap` once the new one is live.
    */
   async replaceListenKey(listenKey: string): Promise<void> {
-    const key = checkKey(listenKey);
+    const key = checkKey(listenKey, invalidInput);
     if (this.closed) return;
-    this.#connection.replace(this, key);
+    this.#carrier.replaceKey(this, key);
     if (this.state === 'open') return;
     // Resolves once the stream is open on the new key, or the key is refused too, or after the
     // open timeout: never hangs a caller (a lease renewal job) on a key that does not work.
@@ -360,7 +388,7 @@ export class ListenKeyStream extends UserDataStream {
   }
 
   protected async release(): Promise<void> {
-    await this.#connection.remove(this);
+    await this.#carrier.release(this);
   }
 }
 
@@ -376,11 +404,8 @@ export class ListenKeyStream extends UserDataStream {
  */
 export function openListenKeyStream(options: ListenKeyStreamOptions): ListenKeyStream {
   const resolved = resolveOptions(options, 'openListenKeyStream', ['listenKey']);
-  const key = checkKey((options as { listenKey?: unknown }).listenKey);
-  const connection = new ListenKeyConnection(resolved, false);
-  const stream = new ListenKeyStream(resolved, connection);
-  adopt(stream, () => connection.add(stream, key));
-  return stream;
+  const key = checkKey((options as { listenKey?: unknown }).listenKey, kit.invalid);
+  return openOwn(new ListenKeyConnection(resolved, false), key);
 }
 
 /** A connection for several listenKeys of one venue over its combined stream path. */

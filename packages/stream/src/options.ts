@@ -1,14 +1,13 @@
 import {
+  type BackoffOptions,
   type Clock,
-  defineVenue,
+  clockSpeed,
+  createOptionKit,
   describeValue,
-  ErrorCode,
-  getVenue,
   InvalidInputError,
+  resolveVenue,
   systemClock,
   type VenueProfile,
-  type VenueProfileInput,
-  validateDuration,
 } from '@userstream/core';
 import { isLogger, type Logger, silentLogger } from './logger.js';
 
@@ -166,11 +165,20 @@ export interface ResolvedOptions {
   allowInsecure: boolean;
   maxPayload: number;
   random: () => number;
+  /** `reconnect` with `random`: what core's `backoffDelay` takes, built once. */
+  backoff: BackoffOptions;
 }
 
-export function invalid(message: string, field: string): InvalidInputError {
+/** Every factory option refusal: `USERSTREAM_INVALID_CONFIG` naming the field (core's kit). */
+export const kit = createOptionKit('@userstream/stream');
+
+/** A refusal of a value passed to a method (a listenKey, a token): `USERSTREAM_INVALID_INPUT`. */
+export function invalidInput(message: string, field: string): InvalidInputError {
   return new InvalidInputError(`@userstream/stream: ${message}`, { field });
 }
+
+/** The refusal a value gets where it arrived: a factory's option, or a method's argument. */
+export type Refuse = (message: string, field: string) => InvalidInputError;
 
 const BASE_KEYS = [
   'venue',
@@ -189,30 +197,19 @@ const BASE_KEYS = [
   'random',
 ] as const;
 
+/**
+ * Milliseconds for a timer: whole, and at most 2^31-1 (Node fires a timer above that after
+ * 1 ms: a 2^31 ms ping interval was a ping storm).
+ */
 function ms(value: unknown, field: string, { allowZero = false } = {}): number {
-  if (
-    typeof value !== 'number' ||
-    !Number.isFinite(value) ||
-    value < 0 ||
-    (!allowZero && value === 0) ||
-    !Number.isInteger(value)
-  ) {
-    throw invalid(
-      `${field} must be a ${allowZero ? 'non-negative' : 'positive'} whole number of milliseconds, got ${describeValue(value)}`,
-      field,
-    );
-  }
-  // Node fires a timer above 2^31-1 ms after 1 ms: a 2^31 ms ping interval was a ping storm.
-  return validateDuration(value, field, { allowZero, integer: true, prefix: '@userstream/stream' });
+  return kit.duration(value, field, { allowZero, integer: true });
 }
 
-function bytes(value: unknown, field: string, unit = 'bytes'): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw invalid(`${field} must be a positive whole number of ${unit}, got ${describeValue(value)}`, field);
-  }
-  return value;
+function count(value: unknown, field: string): number {
+  return kit.integer(value, field, { min: 1 });
 }
 
+/** A nested options object (`heartbeat`, …): its own names only, each checked, defaults filled in. */
 function section<T extends object>(
   value: unknown,
   field: string,
@@ -221,79 +218,26 @@ function section<T extends object>(
 ): Required<T> {
   if (value === undefined || value === true) return { ...defaults };
   if (typeof value !== 'object' || value === null) {
-    throw invalid(`${field} must be an object of options (or true/false where allowed)`, field);
+    throw kit.invalid(`${field} must be an object of options (or true/false where allowed)`, field);
   }
+  kit.known(value, Object.keys(defaults), field);
   const out = { ...defaults } as Record<string, unknown>;
-  for (const [k, v] of Object.entries(value)) {
-    // Own names only: `'constructor' in defaults` is true, and a prototype name is no option.
-    if (!Object.hasOwn(defaults, k)) {
-      throw invalid(
-        `unknown option '${field}.${k}'; known: ${Object.keys(defaults).join(', ')}`,
-        `${field}.${k}`,
-      );
-    }
-    if (v !== undefined) out[k] = check(k as keyof T & string, v);
-  }
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = check(k as keyof T & string, v);
   return out as Required<T>;
-}
-
-function invalidConfig(error: unknown): InvalidInputError {
-  return new InvalidInputError(
-    `@userstream/stream: ${(error as Error).message.replace(/^@userstream\/core: /, '')}`,
-    { field: 'venue', code: ErrorCode.InvalidConfig },
-  );
-}
-
-function resolveVenue(venue: unknown): VenueProfile {
-  if (typeof venue === 'string') {
-    try {
-      return getVenue(venue);
-    } catch (error) {
-      throw invalidConfig(error);
-    }
-  }
-  if (typeof venue === 'object' && venue !== null && typeof (venue as VenueProfile).protocol === 'string') {
-    // A hand-made profile gets defineVenue's checks (paths that cannot name another host among
-    // them); the plaintext rule is the transport's, with this stream's `allowInsecure`. The
-    // caller's object is kept: others may compare it by identity.
-    try {
-      defineVenue(venue as VenueProfileInput, { allowInsecure: true });
-    } catch (error) {
-      throw invalidConfig(error);
-    }
-    return venue as VenueProfile;
-  }
-  throw invalid(
-    'venue must be a venue id such as "binance-usdm" or a profile from defineVenue() / sim.venue()',
-    'venue',
-  );
 }
 
 /** Checks the options shared by every stream; `extra` names the factory's own options. */
 export function resolveOptions(options: unknown, factory: string, extra: readonly string[]): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
-    throw invalid(`${factory}() takes an options object: { venue, ... }`, 'options');
+    throw kit.invalid(`${factory}() takes an options object: { venue, ... }`, 'options');
   }
-  const known = new Set<string>([...BASE_KEYS, ...extra]);
-  for (const k of Object.keys(options)) {
-    if (!known.has(k))
-      throw invalid(`unknown option '${k}' for ${factory}(); known options: ${[...known].join(', ')}`, k);
-  }
+  kit.known(options, [...BASE_KEYS, ...extra]);
   const o = options as StreamOptions;
-  const venue = resolveVenue(o.venue);
-  const clock = o.clock ?? systemClock;
-  if (
-    typeof clock.now !== 'function' ||
-    typeof clock.setTimeout !== 'function' ||
-    typeof clock.clearTimeout !== 'function'
-  ) {
-    throw invalid(
-      'clock must have now(), setTimeout() and clearTimeout() (see Clock in @userstream/core)',
-      'clock',
-    );
-  }
+  // The plaintext rule is the transport's, per URL it dials, with this stream's `allowInsecure`.
+  const venue = resolveVenue(o.venue, { prefix: '@userstream/stream', allowInsecure: true });
+  const clock = o.clock === undefined ? systemClock : kit.clock(o.clock);
   if (o.logger !== undefined && !isLogger(o.logger)) {
-    throw invalid('logger must have debug, info, warn and error methods (pino works)', 'logger');
+    throw kit.invalid('logger must have debug, info, warn and error methods (pino works)', 'logger');
   }
   const heartbeat =
     o.heartbeat === false
@@ -304,14 +248,17 @@ export function resolveOptions(options: unknown, factory: string, extra: readonl
   const reconnect = section<ReconnectOptions>(o.reconnect, 'reconnect', DEFAULT_RECONNECT, (k, v) => {
     if (k === 'factor') {
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 1) {
-        throw invalid(`reconnect.factor must be a number >= 1, got ${describeValue(v)}`, 'reconnect.factor');
+        throw kit.invalid(
+          `reconnect.factor must be a number >= 1, got ${describeValue(v)}`,
+          'reconnect.factor',
+        );
       }
       return v;
     }
     return ms(v, `reconnect.${k}`, { allowZero: true });
   });
   if (reconnect.maxDelayMs < reconnect.baseDelayMs) {
-    throw invalid('reconnect.maxDelayMs must be at least reconnect.baseDelayMs', 'reconnect.maxDelayMs');
+    throw kit.invalid('reconnect.maxDelayMs must be at least reconnect.baseDelayMs', 'reconnect.maxDelayMs');
   }
   const rotation =
     o.rotation === false
@@ -320,7 +267,7 @@ export function resolveOptions(options: unknown, factory: string, extra: readonl
           ms(v, `rotation.${k}`, { allowZero: true }),
         );
   if (rotation && rotation.marginMs + rotation.jitterMs >= venue.timing.connectionLifetimeMs) {
-    throw invalid(
+    throw kit.invalid(
       `rotation.marginMs + rotation.jitterMs must be below the venue's connection lifetime (${venue.timing.connectionLifetimeMs} ms)`,
       'rotation.marginMs',
     );
@@ -338,31 +285,29 @@ export function resolveOptions(options: unknown, factory: string, extra: readonl
   const buffer = section<BufferOptions>(o.buffer, 'buffer', DEFAULT_BUFFER, (k, v) => {
     if (k === 'policy') {
       if (v !== 'warn' && v !== 'gap' && v !== 'error') {
-        throw invalid(
+        throw kit.invalid(
           `buffer.policy must be 'warn', 'gap' or 'error', got ${describeValue(v)}`,
           'buffer.policy',
         );
       }
       return v;
     }
-    if (k === 'maxEvents') return bytes(v, 'buffer.maxEvents', 'events');
-    if (k === 'maxBytes') return bytes(v, 'buffer.maxBytes');
-    return ms(v, 'buffer.size');
+    return count(v, `buffer.${k}`);
   });
   if (buffer.maxEvents < buffer.size) {
-    throw invalid(
+    throw kit.invalid(
       `buffer.maxEvents (${buffer.maxEvents}) must be at least buffer.size (${buffer.size})`,
       'buffer.maxEvents',
     );
   }
-  if (o.random !== undefined && typeof o.random !== 'function') {
-    throw invalid('random must be a function returning a number in [0, 1)', 'random');
-  }
+  const random =
+    o.random === undefined
+      ? Math.random
+      : kit.fn<() => number>(o.random, 'random', 'a function returning a number in [0, 1)');
   // Network bounds (pings, timeouts, backoff) are wall-clock quantities. On a scaled clock
-  // (createScaledClock, which has a `speed`) they are scaled so they keep their real-time meaning;
-  // a VirtualClock or the system clock uses them as given.
-  const speed = (clock as { speed?: unknown }).speed;
-  const scale = typeof speed === 'number' && Number.isFinite(speed) && speed > 0 ? speed : 1;
+  // (createScaledClock) they are scaled so they keep their real-time meaning; a VirtualClock or
+  // the system clock uses them as given. core's clockSpeed is the one rule for what a speed is.
+  const scale = clockSpeed(clock);
   const scaled = <T extends object>(value: T): T => {
     if (scale === 1) return value;
     const out = { ...value } as Record<string, unknown>;
@@ -370,12 +315,14 @@ export function resolveOptions(options: unknown, factory: string, extra: readonl
       if (typeof v === 'number' && k !== 'factor') out[k] = Math.round(v * scale);
     return out as T;
   };
+  const reconnectScaled = scaled(reconnect);
   return {
     venue,
     clock,
     logger: o.logger ?? silentLogger,
     heartbeat: heartbeat && scaled(heartbeat),
-    reconnect: scaled(reconnect),
+    reconnect: reconnectScaled,
+    backoff: { ...reconnectScaled, random },
     rotation,
     reorderWindowMs,
     dedupe,
@@ -389,20 +336,7 @@ export function resolveOptions(options: unknown, factory: string, extra: readonl
         ? DEFAULT_REQUEST_TIMEOUT_MS
         : ms(o.requestTimeoutMs, 'requestTimeoutMs')),
     allowInsecure: o.allowInsecure === true,
-    maxPayload: o.maxPayload === undefined ? DEFAULT_MAX_PAYLOAD : bytes(o.maxPayload, 'maxPayload'),
-    random: o.random ?? Math.random,
+    maxPayload: o.maxPayload === undefined ? DEFAULT_MAX_PAYLOAD : count(o.maxPayload, 'maxPayload'),
+    random,
   };
-}
-
-/** Full-jitter capped exponential backoff: a random delay in [0, min(max, initial·factor^(attempt-1))]. */
-export function backoffDelay(
-  attempt: number,
-  reconnect: Required<ReconnectOptions>,
-  random: () => number,
-): number {
-  const ceiling = Math.min(
-    reconnect.maxDelayMs,
-    reconnect.baseDelayMs * reconnect.factor ** Math.max(0, attempt - 1),
-  );
-  return Math.floor(random() * ceiling);
 }

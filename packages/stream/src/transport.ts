@@ -1,15 +1,15 @@
 import {
   assertSecureUrl,
+  backoffDelay,
   type ClockTimer,
   ExchangeCode,
   ExchangeError,
-  InvalidInputError,
   TransportError,
   type UserstreamError,
 } from '@userstream/core';
 import { channels } from './diagnostics.js';
 import { Link, type LinkEnd } from './link.js';
-import { backoffDelay, type ResolvedOptions } from './options.js';
+import { kit, type ResolvedOptions } from './options.js';
 
 /** A link that stayed open this long counts as healthy: its loss is retried at once. */
 const HEALTHY_MS = 5_000;
@@ -21,14 +21,15 @@ export type ConnectionKind = 'listenKey' | 'wsApi';
  * exponential backoff and full jitter, and rotates make-before-break (a new link is opened and
  * made ready before the old one is closed) ahead of the venue's connection lifetime, on
  * `serverShutdown` and when a credential changes. Subclasses say what a URL is, how a new link
- * is made ready (subscriptions), and how frames are routed.
+ * is made ready (subscriptions), and how frames are routed; `S` is what they keep per link
+ * (`linkState()`), carried by the link itself.
  */
-export abstract class Transport {
+export abstract class Transport<S> {
   protected readonly options: ResolvedOptions;
   /** The link events are taken from. */
-  protected current: Link | undefined;
+  protected current: Link<S> | undefined;
   /** A link being made ready to replace `current` (or to be the first). */
-  protected candidate: Link | undefined;
+  protected candidate: Link<S> | undefined;
   protected closing = false;
   #attempt = 0;
   #reconnectTimer: ClockTimer | undefined;
@@ -45,18 +46,18 @@ export abstract class Transport {
   /** The URL to connect to now (may carry a listenKey: never logged). */
   protected abstract url(): string;
   /** Makes a freshly opened link ready (subscriptions). Resolves false if it cannot be used. */
-  protected abstract prepare(link: Link): Promise<boolean>;
-  protected abstract onMessage(link: Link, text: string): void;
+  protected abstract prepare(link: Link<S>): Promise<boolean>;
+  protected abstract onMessage(link: Link<S>, text: string): void;
   /** `current` was replaced by `next` (rotation): `reason` is why. */
-  protected abstract promoted(next: Link, previous: Link | undefined, reason: string): void;
+  protected abstract promoted(next: Link<S>, previous: Link<S> | undefined, reason: string): void;
   /** `current` ended unexpectedly. */
   protected abstract lost(info: LinkEnd, attempt: number, delayMs: number): void;
   /** A link was refused at the upgrade (HTTP status and the venue's code). */
-  protected abstract refused(link: Link, info: LinkEnd): void;
-  /** Called right after a link is created for the URL `url()` just returned (remember what it carries). */
-  protected created(_link: Link): void {}
+  protected abstract refused(link: Link<S>, info: LinkEnd): void;
+  /** The state of a new link, made right after `url()` (so it can record what that URL carries). */
+  protected abstract linkState(): S;
   /** Called when any link ended (before reconnect decisions). */
-  protected linkEnded(_link: Link): void {}
+  protected linkEnded(_link: Link<S>): void {}
   /**
    * Two links may deliver the same events (`true`: a rotation's candidate exists, or the link it
    * replaced has not ended yet), or no longer can (`false`). Streams dedupe only while they may.
@@ -67,7 +68,8 @@ export abstract class Transport {
     try {
       assertSecureUrl(url, 'venue URL', this.options.allowInsecure);
     } catch (error) {
-      throw new InvalidInputError(`@userstream/stream: ${(error as Error).message}`, { field: 'venue' });
+      // A URL of the venue option: configuration, refused as every other factory option is.
+      throw kit.invalid((error as Error).message, 'venue');
     }
   }
 
@@ -99,7 +101,7 @@ export abstract class Transport {
   }
 
   /** Links replaced by a rotation that have not ended yet (they still deliver what they had). */
-  readonly #retiring = new Set<Link>();
+  readonly #retiring = new Set<Link<S>>();
   #overlap = false;
 
   #updateOverlap(): void {
@@ -126,7 +128,7 @@ export abstract class Transport {
     if (this.#rotationTimer) this.options.clock.clearTimeout(this.#rotationTimer);
     this.#rotationTimer = undefined;
     this.#pendingRotation = undefined;
-    const links = [this.current, this.candidate].filter((l): l is Link => l !== undefined);
+    const links = [this.current, this.candidate].filter((l): l is Link<S> => l !== undefined);
     this.current = undefined;
     this.candidate = undefined;
     for (const link of links) link.close();
@@ -145,9 +147,9 @@ export abstract class Transport {
         });
   }
 
-  #open(): Link {
+  #open(): Link<S> {
     const url = this.url();
-    const link = new Link(
+    return new Link<S>(
       url,
       {
         clock: this.options.clock,
@@ -164,12 +166,11 @@ export abstract class Transport {
           this.#updateOverlap();
         },
       },
+      this.linkState(),
     );
-    this.created(link);
-    return link;
   }
 
-  #onOpen(link: Link): void {
+  #onOpen(link: Link<S>): void {
     if (channels.connect.hasSubscribers) {
       channels.connect.publish({ venue: this.options.venue.id, connection: link.id, kind: this.#kind });
     }
@@ -188,7 +189,7 @@ export abstract class Transport {
     );
   }
 
-  #promote(link: Link): void {
+  #promote(link: Link<S>): void {
     const previous = this.current;
     this.candidate = undefined;
     this.current = link;
@@ -205,7 +206,7 @@ export abstract class Transport {
     if (pending) this.rotate(pending);
   }
 
-  #armRotation(link: Link): void {
+  #armRotation(link: Link<S>): void {
     const rotation = this.options.rotation;
     if (this.#rotationTimer) this.options.clock.clearTimeout(this.#rotationTimer);
     this.#rotationTimer = undefined;
@@ -222,7 +223,7 @@ export abstract class Transport {
     }, delay);
   }
 
-  #onEnd(link: Link, info: LinkEnd): void {
+  #onEnd(link: Link<S>, info: LinkEnd): void {
     if (channels.disconnect.hasSubscribers) {
       channels.disconnect.publish({
         venue: this.options.venue.id,
@@ -241,7 +242,7 @@ export abstract class Transport {
       if (this.current) {
         // A rotation failed while the old link still works: try again after a backoff.
         this.#attempt++;
-        const delay = backoffDelay(this.#attempt, this.options.reconnect, this.options.random);
+        const delay = backoffDelay(this.#attempt, this.options.backoff);
         this.#schedule(delay, () => this.rotate(this.#rotationReason));
         return;
       }
@@ -255,7 +256,7 @@ export abstract class Transport {
     this.#retry(link, info);
   }
 
-  #retry(link: Link, info: LinkEnd): void {
+  #retry(link: Link<S>, info: LinkEnd): void {
     // A link that carried data or lived a while was healthy: its loss starts the backoff afresh.
     // The first retry is immediate; later ones back off (a flapping server is not hammered).
     // A frame above maxPayload is not health: a venue that sends one on every connection would
@@ -266,7 +267,7 @@ export abstract class Transport {
     const delay =
       this.#attempt === 1 && !oversized
         ? 0
-        : Math.max(1, backoffDelay(this.#attempt, this.options.reconnect, this.options.random));
+        : backoffDelay(this.#attempt, { ...this.options.backoff, minDelayMs: 1 });
     if (channels.reconnecting.hasSubscribers) {
       channels.reconnecting.publish({
         venue: this.options.venue.id,

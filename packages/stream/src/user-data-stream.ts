@@ -3,7 +3,6 @@ import {
   type Clock,
   type ClockTimer,
   ClosedError,
-  type UnknownEvent,
   type UserDataEvent,
   type UserstreamError,
 } from '@userstream/core';
@@ -13,111 +12,23 @@ import { EventQueue } from './event-queue.js';
 import type { Logger } from './logger.js';
 import type { ResolvedOptions } from './options.js';
 import { Sequencer } from './sequencer.js';
+import type { StreamSink } from './stream-contract.js';
+import type {
+  CredentialExpiredInfo,
+  GapInfo,
+  GapReason,
+  ReconnectingInfo,
+  StreamEvents,
+  StreamState,
+  StreamStats,
+} from './stream-events.js';
 
 /** Longest interval Node accepts; the hold never does anything when it fires. */
 const HOLD_INTERVAL_MS = 2 ** 31 - 1;
 const noop = (): void => {};
 
-/** `connecting` until first open (subscribed), `open`, `reconnecting` while down, `closed`. */
-export type StreamState = 'connecting' | 'open' | 'reconnecting' | 'closed';
-
-/** Why continuity could not be proven. */
-export type GapReason = 'reconnect' | 'credential-changed' | 'resubscribed' | 'overflow';
-
-export interface GapInfo {
-  reason: GapReason;
-  /** `E` of the last event delivered before the gap. */
-  lastEventTime: number | undefined;
-  /** When the gap was detected (clock ms). */
-  at: number;
-}
-
-export type CredentialExpiredReason = 'listenKeyExpired' | 'eventStreamTerminated' | 'invalid-credential';
-
-export interface CredentialExpiredInfo {
-  reason: CredentialExpiredReason;
-  /** The venue's error code (-1125, -1209, …) when there was one. */
-  code?: number;
-}
-
-export interface ReconnectingInfo {
-  attempt: number;
-  delayMs: number;
-  reason: string;
-}
-
-/** Every event type a venue sends (`executionReport`, `ORDER_TRADE_UPDATE`, …), with its payload type. */
-export type UserDataEventsByType = {
-  [K in Exclude<UserDataEvent['e'], 'unknown'>]: [event: Extract<UserDataEvent, { e: K }>];
-};
-
-/** Events of a {@link UserDataStream}. */
-export type StreamEvents = UserDataEventsByType & {
-  /** Every event, in `E` order, once. */
-  event: [event: UserDataEvent];
-  /** An event type this library does not know (yet), passed through untouched. */
-  unknown: [event: UnknownEvent];
-  /** First subscribed. */
-  open: [info: { at: number }];
-  reconnecting: [info: ReconnectingInfo];
-  /** Subscribed again after being down (a `gap` follows). */
-  reconnected: [info: { at: number; downForMs: number }];
-  /** Continuity could not be proven: resync from a snapshot. */
-  gap: [info: GapInfo];
-  /** The credential no longer works: replace it (`replaceListenKey` / `replaceListenToken`). */
-  credentialExpired: [info: CredentialExpiredInfo];
-  /** Connection failures, refused subscriptions, malformed frames. Never thrown when unhandled. */
-  error: [error: UserstreamError];
-  slowConsumer: [info: { buffered: number; limit: number }];
-  closed: [info: { reason: string }];
-};
-
-/** Counters for dashboards. */
-export interface StreamStats {
-  /** Events parsed off the wire (duplicates included). */
-  eventsReceived: number;
-  /** Events handed to listeners. */
-  eventsDelivered: number;
-  duplicates: number;
-  outOfOrder: number;
-  reordered: number;
-  malformed: number;
-  unknown: number;
-  reconnects: number;
-  gaps: number;
-  rotations: number;
-  credentialExpirations: number;
-  slowConsumerWarnings: number;
-  /** Events discarded from a slow iterator's buffer under the `gap` policy (each announced by a gap). */
-  droppedByOverflow: number;
-  /** Clock ms of the current subscription's start. */
-  connectedSince: number | undefined;
-  /** Clock ms of the last delivered event. */
-  lastEventAt: number | undefined;
-  /** `E` of the last delivered event. */
-  lastEventTime: number | undefined;
-}
-
-/** What a transport (connection owner) calls on its streams. Not part of the public API. */
-export interface StreamSink {
-  readonly dialect: ResolvedOptions['venue']['dialect'];
-  /**
-   * `at`: clock ms the frame arrived (the link's reading, so the hot path reads the clock once).
-   * `text` from `from` on identifies the event for dedupe; `part` is its index in a frame that
-   * carries several (offsets instead of slices or joined strings: no string building per event).
-   */
-  ingest(event: UserDataEvent, text: string, at: number, from?: number, part?: number): void;
-  malformed(error: UserstreamError): void;
-  subscribed(reason: GapReason | undefined): void;
-  down(info: ReconnectingInfo): void;
-  credentialExpired(info: CredentialExpiredInfo): void;
-  fail(error: UserstreamError): void;
-  /** A transport error worth telling listeners about (retrying continues). */
-  report(error: UserstreamError): void;
-  rotated(): void;
-  /** A second connection may deliver the same events (`true`), or no longer can (`false`): dedupe's cue. */
-  overlap(active: boolean): void;
-}
+/** The sink of `stream`, for the connection that carries it (see stream-contract.ts). */
+export let sinkOf: (stream: UserDataStream) => StreamSink;
 
 /**
  * One account's user data events: a typed event emitter and an async iterator. Made by
@@ -173,8 +84,14 @@ export abstract class UserDataStream
    * length, and each event of a batch frame at the whole frame's: an estimate that errs high).
    */
   #frameBytes = 0;
-  /** The part transports drive. */
-  protected readonly sink: StreamSink;
+  /** The part the carrying connection drives (handed to it by `sinkOf`, never public). */
+  readonly #sink: StreamSink;
+
+  static {
+    // The one way to reach a stream's sink: a module-level accessor, so the connection needs no
+    // cast and no member of the class (public or protected) exposes it in the published types.
+    sinkOf = (stream) => stream.#sink;
+  }
 
   protected constructor(options: ResolvedOptions) {
     // An async listener's rejected promise comes back to [captureRejectionSymbol] (below) instead
@@ -186,10 +103,11 @@ export abstract class UserDataStream
     this.#logger = options.logger;
     this.#sequencer = new Sequencer({
       deliver: (event) => this.#deliver(event),
+      late: () => this.#gap('out-of-order'),
       reorderWindowMs: options.reorderWindowMs,
       dedupe: options.dedupe,
     });
-    this.sink = {
+    this.#sink = {
       dialect: options.venue.dialect,
       ingest: (event, text, at, from = 0, part = 0) => this.#ingest(event, text, at, from, part),
       malformed: (error) => this.#malformed(error),

@@ -431,39 +431,39 @@ describe('options', () => {
       return 'no error';
     };
     expect(bad({ listenKey: 'short' })).toMatchInlineSnapshot(
-      `"USERSTREAM_INVALID_INPUT: @userstream/stream: listenKey must be 8 to 128 letters and digits as returned by the venue"`,
+      `"USERSTREAM_INVALID_CONFIG: @userstream/stream: listenKey must be 8 to 128 letters and digits as returned by the venue"`,
     );
     expect(bad({ venue: 'nope' })).toMatchInlineSnapshot(
       `"USERSTREAM_INVALID_CONFIG: @userstream/stream: unknown venue 'nope'; known venues: binance-spot, binance-spot-testnet, binance-margin, binance-isolated-margin, binance-usdm, binance-usdm-testnet, binance-coinm, binance-portfolio-margin, binance-spot-legacy, binance-margin-legacy, binance-isolated-margin-legacy, bhex, coins-ph"`,
     );
     expect(bad({ venue: 'binance-spot' })).toMatchInlineSnapshot(
-      `"USERSTREAM_INVALID_INPUT: @userstream/stream: venue 'binance-spot' does not stream over listenKeys (its protocol is wsApi); use openWsApiStream"`,
+      `"USERSTREAM_INVALID_CONFIG: @userstream/stream: venue 'binance-spot' does not stream over listenKeys (its protocol is wsApi); use openWsApiStream"`,
     );
     expect(bad({ heartbeat: { pingIntervalMs: -1 } })).toMatchInlineSnapshot(
-      `"USERSTREAM_INVALID_INPUT: @userstream/stream: heartbeat.pingIntervalMs must be a positive whole number of milliseconds, got -1"`,
+      `"USERSTREAM_INVALID_CONFIG: @userstream/stream: heartbeat.pingIntervalMs must be a positive whole number of milliseconds no greater than 2147483647 (the Node timer limit, about 24.8 days), got -1"`,
     );
     expect(bad({ heartbeat: { pingEvery: 1 } })).toMatchInlineSnapshot(
-      `"USERSTREAM_INVALID_INPUT: @userstream/stream: unknown option 'heartbeat.pingEvery'; known: pingIntervalMs, pongTimeoutMs, inactivityTimeoutMs"`,
+      `"USERSTREAM_INVALID_CONFIG: @userstream/stream: unknown option 'heartbeat.pingEvery'; known: pingIntervalMs, pongTimeoutMs, inactivityTimeoutMs"`,
     );
     expect(bad({ reconnect: { factor: 0.5 } })).toMatchInlineSnapshot(
-      `"USERSTREAM_INVALID_INPUT: @userstream/stream: reconnect.factor must be a number >= 1, got 0.5"`,
+      `"USERSTREAM_INVALID_CONFIG: @userstream/stream: reconnect.factor must be a number >= 1, got 0.5"`,
     );
     expect(bad({ buffer: { policy: 'drop' } })).toMatchInlineSnapshot(
-      `"USERSTREAM_INVALID_INPUT: @userstream/stream: buffer.policy must be 'warn', 'gap' or 'error', got drop"`,
+      `"USERSTREAM_INVALID_CONFIG: @userstream/stream: buffer.policy must be 'warn', 'gap' or 'error', got drop"`,
     );
     expect(bad({ rotation: { marginMs: 25 * HOUR } })).toMatchInlineSnapshot(
-      `"USERSTREAM_INVALID_INPUT: @userstream/stream: rotation.marginMs + rotation.jitterMs must be below the venue's connection lifetime (86400000 ms)"`,
+      `"USERSTREAM_INVALID_CONFIG: @userstream/stream: rotation.marginMs + rotation.jitterMs must be below the venue's connection lifetime (86400000 ms)"`,
     );
     expect(bad({ reorderWindowMs: 1.5 })).toMatchInlineSnapshot(
-      `"USERSTREAM_INVALID_INPUT: @userstream/stream: reorderWindowMs must be a non-negative whole number of milliseconds, got 1.5"`,
+      `"USERSTREAM_INVALID_CONFIG: @userstream/stream: reorderWindowMs must be a non-negative whole number of milliseconds no greater than 2147483647 (the Node timer limit, about 24.8 days), got 1.5"`,
     );
     expect(bad({ listenkey: 'x' })).toMatchInlineSnapshot(
-      `"USERSTREAM_INVALID_INPUT: @userstream/stream: unknown option 'listenkey' for openListenKeyStream(); known options: venue, clock, logger, heartbeat, reconnect, rotation, reorderWindowMs, dedupe, buffer, openTimeoutMs, requestTimeoutMs, allowInsecure, maxPayload, random, listenKey"`,
+      `"USERSTREAM_INVALID_CONFIG: @userstream/stream: unknown option 'listenkey'; known: venue, clock, logger, heartbeat, reconnect, rotation, reorderWindowMs, dedupe, buffer, openTimeoutMs, requestTimeoutMs, allowInsecure, maxPayload, random, listenKey"`,
     );
     expect(
       bad({ venue: { ...r.sim.venue('binance-usdm'), streamBaseUrl: 'ws://example.com/private' } }),
     ).toMatchInlineSnapshot(
-      `"USERSTREAM_INVALID_INPUT: @userstream/stream: venue URL uses plain ws: to example.com: only loopback may be unencrypted; use wss: or pass allowInsecure: true"`,
+      `"USERSTREAM_INVALID_CONFIG: @userstream/stream: venue URL uses plain ws: to example.com: only loopback may be unencrypted; use wss: or pass allowInsecure: true"`,
     );
   });
 });

@@ -139,7 +139,7 @@ describe('maxPayload', () => {
   it('rejects a maxPayload that is not a positive whole number of bytes', () => {
     for (const maxPayload of [0, -1, 1.5, '1024', Number.POSITIVE_INFINITY]) {
       expect(() => openListenKeyStream({ venue, listenKey: KEY, maxPayload } as never)).toThrow(
-        expect.objectContaining({ code: ErrorCode.InvalidInput, field: 'maxPayload' }),
+        expect.objectContaining({ code: ErrorCode.InvalidConfig, field: 'maxPayload' }),
       );
     }
   });

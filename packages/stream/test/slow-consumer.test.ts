@@ -121,7 +121,7 @@ describe('hard caps of a for-await buffer, by default', () => {
     const venue = r.sim.venue('binance-usdm');
     for (const buffer of [{ maxEvents: 0 }, { maxBytes: -1 }, { maxBytes: 1.5 }, { size: 20, maxEvents: 10 }])
       expect(() => openListenKeyStream({ venue, listenKey: 'k'.repeat(64), buffer } as never)).toThrow(
-        expect.objectContaining({ code: ErrorCode.InvalidInput }),
+        expect.objectContaining({ code: ErrorCode.InvalidConfig }),
       );
   });
 });
