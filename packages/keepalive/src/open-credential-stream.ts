@@ -3,6 +3,7 @@
  * lease is shared through the scheduler's registry (one credential and one renewal loop per
  * account+market), each stream is one consumer of it, and the last close releases it.
  */
+import { ClosedError } from '@userstream/core';
 import { createRestClient, type RestClient } from '@userstream/rest';
 import type { UserDataStream } from '@userstream/stream';
 import type { BaseLease } from './lease.js';
@@ -50,8 +51,12 @@ export async function openCredentialStream<L extends CredentialLease, S extends 
   }
   let inner: S;
   try {
-    // A started lease holds a credential until it is closed.
-    inner = protocol.openStream(ctx, lease.credential ?? '');
+    const credential = lease.credential;
+    // A started lease holds a credential; none means it was lost (another owner) meanwhile.
+    if (credential === undefined) {
+      throw new ClosedError('@userstream/keepalive: the lease lost its credential before the stream opened');
+    }
+    inner = protocol.openStream(ctx, credential);
   } catch (error) {
     await registry.release(checked.key, lease);
     ctx.closeScheduler();
