@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Logger } from '@userstream/core';
 import { interfaceAddresses, isWildcard, normalizeHost } from './address.js';
-import type { Logger } from './diagnostics.js';
 
 /** Stable codes of admin requests the simulator refuses (the `code` of the JSON answer). */
 export const AdminRefusal = Object.freeze({

@@ -29,11 +29,3 @@ export const DIAGNOSTICS_CHANNELS = Object.freeze({
 export function publish(channel: diagnosticsChannel.Channel, message: () => object): void {
   if (channel.hasSubscribers) channel.publish(message());
 }
-
-/** A pino-compatible logger. */
-export interface Logger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}

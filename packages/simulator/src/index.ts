@@ -1,7 +1,9 @@
+/** core's Logger, re-exported: the one logger type of every package. */
+export type { Logger } from '@userstream/core';
 export type { AccountBalances, AccountSpec, SimAccount, SimKeyType } from './accounts.js';
 export type { SimulatorAddress } from './address.js';
 export { AdminRefusal } from './admin-guard.js';
-export { DIAGNOSTICS_CHANNELS, type Logger } from './diagnostics.js';
+export { DIAGNOSTICS_CHANNELS } from './diagnostics.js';
 export {
   CANONICAL_VENUE,
   DEFAULT_BALANCES,

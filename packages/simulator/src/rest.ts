@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ExchangeError, type VenueId, venues } from '@userstream/core';
+import { ExchangeError, type Logger, type VenueId, venues } from '@userstream/core';
 import type { AccountRecord } from './accounts.js';
 import { apiError, checkTimestamp, Errors, verifyRestSignature } from './auth.js';
-import { channels, type Logger, publish } from './diagnostics.js';
+import { channels, publish } from './diagnostics.js';
 import type { Exchange } from './engine/index.js';
 import type { ListenKeyEntry, ListenKeys } from './listen-keys.js';
 import { type ListenTokens, MAX_LISTEN_TOKEN_VALIDITY_MS } from './listen-tokens.js';
