@@ -8,7 +8,8 @@ import {
   timingSafeEqual,
 } from 'node:crypto';
 import { promisify } from 'node:util';
-import { InvalidInputError, type VenueId } from '@userstream/core';
+import type { VenueId } from '@userstream/core';
+import { configKit } from './option-kits.js';
 import { Prng } from './prng.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
@@ -57,8 +58,9 @@ export interface AccountRecord {
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 const DEFAULT_KEY_TYPES: readonly SimKeyType[] = ['hmac', 'ed25519', 'rsa'];
 
+/** Account specs are startSimulator's options: refusals are USERSTREAM_INVALID_CONFIG. */
 function fail(message: string, field: string): never {
-  throw new InvalidInputError(`@userstream/simulator: ${message}`, { field });
+  throw configKit.invalid(message, field);
 }
 
 function hmacVerifier(secret: string): (payload: string, signature: string) => boolean {

@@ -1,4 +1,3 @@
-import { faultInput } from './fault-checks.js';
 import type {
   BanOptions,
   DropOptions,
@@ -15,6 +14,7 @@ import type {
   ServerShutdownOptions,
   StallOptions,
 } from './fault-types.js';
+import { inputKit } from './option-kits.js';
 
 /**
  * A fault described as data (`POST /admin/faults`, `sim.faults.apply`) to the controller's
@@ -30,7 +30,7 @@ export interface SpecFaults extends Faults {
 
 export function applyFaultSpec(faults: SpecFaults, spec: FaultSpec): FaultResult {
   if (!spec || typeof spec !== 'object' || typeof (spec as { type?: unknown }).type !== 'string') {
-    throw faultInput.invalid('a fault is an object with a `type`, e.g. {"type":"drop"}', 'type');
+    throw inputKit.invalid('a fault is an object with a `type`, e.g. {"type":"drop"}', 'type');
   }
   const { type, ...options } = spec as FaultSpec & Record<string, unknown>;
   let affected = 0;
@@ -47,7 +47,7 @@ export function applyFaultSpec(faults: SpecFaults, spec: FaultSpec): FaultResult
       if (which === undefined) faults.clear();
       else if (typeof which === 'number') faults.release(which);
       else
-        throw faultInput.invalid(
+        throw inputKit.invalid(
           'release takes an `id` (number) from an earlier fault, or none to release all',
           'id',
         );
@@ -91,7 +91,7 @@ export function applyFaultSpec(faults: SpecFaults, spec: FaultSpec): FaultResult
       faults.clear();
       break;
     default:
-      throw faultInput.invalid(
+      throw inputKit.invalid(
         `unknown fault type ${JSON.stringify(String(type).slice(0, 40))}; use drop, stall, release, expire, failKeepalives, rateLimit, ban, skewClock, malformedFrame, unknownEvent, duplicate, reorder, serverShutdown, eventStreamTerminated, refuseConnections or clear`,
         'type',
       );

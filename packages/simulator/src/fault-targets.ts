@@ -1,9 +1,9 @@
 import { describeValue, type VenueId } from '@userstream/core';
 import type { AccountRecord } from './accounts.js';
 import type { SimConnection } from './connection.js';
-import { faultInput } from './fault-checks.js';
 import type { ConnectionSelector, FaultTarget } from './fault-types.js';
 import type { Hub } from './hub.js';
+import { inputKit } from './option-kits.js';
 import type { Sink } from './sink.js';
 import { isVenueId, marketKeyOf, type WeightGroup, weightGroupOf } from './venue-map.js';
 
@@ -38,23 +38,23 @@ export class FaultTargets {
     if (target.apiKey !== undefined) {
       const record = this.#d.accountByApiKey(target.apiKey);
       if (!record)
-        throw faultInput.invalid('fault target apiKey is not one of the simulator accounts', 'apiKey');
+        throw inputKit.invalid('fault target apiKey is not one of the simulator accounts', 'apiKey');
       accountId = record.account.id;
     }
     if (target.accountId !== undefined) {
       if (!this.#d.accountById(target.accountId)) {
-        throw faultInput.invalid(
+        throw inputKit.invalid(
           `fault target accountId ${JSON.stringify(describeValue(target.accountId).slice(0, 64))} is unknown`,
           'accountId',
         );
       }
       if (accountId !== undefined && accountId !== target.accountId) {
-        throw faultInput.invalid('fault target apiKey and accountId name different accounts', 'accountId');
+        throw inputKit.invalid('fault target apiKey and accountId name different accounts', 'accountId');
       }
       accountId = target.accountId;
     }
     if (target.venue !== undefined && !isVenueId(target.venue)) {
-      throw faultInput.invalid(
+      throw inputKit.invalid(
         `fault target venue ${JSON.stringify(describeValue(target.venue).slice(0, 64))} is not a built-in venue id`,
         'venue',
       );
@@ -76,7 +76,7 @@ export class FaultTargets {
 
   connections(target: FaultTarget, selector: ConnectionSelector = 'all'): SimConnection[] {
     if (!['stream', 'wsApi', 'all'].includes(selector)) {
-      throw faultInput.invalid("connections must be 'stream', 'wsApi' or 'all'", 'connections');
+      throw inputKit.invalid("connections must be 'stream', 'wsApi' or 'all'", 'connections');
     }
     const t = this.resolve(target);
     const kindOk = (c: SimConnection) => selector === 'all' || c.kind === selector;
@@ -89,7 +89,7 @@ export class FaultTargets {
 
   groups(venue: VenueId | undefined): WeightGroup[] {
     if (venue === undefined) return [...ALL_GROUPS];
-    if (!isVenueId(venue)) throw faultInput.invalid('venue is not a built-in venue id', 'venue');
+    if (!isVenueId(venue)) throw inputKit.invalid('venue is not a built-in venue id', 'venue');
     const group = weightGroupOf(venue);
     // The WebSocket API shares the spot host's IP limits.
     return group === 'api' ? ['api', 'wsApi'] : [group];

@@ -2,7 +2,7 @@ import type { Clock, ClockTimer, VenueId } from '@userstream/core';
 import type { AccountRecord } from './accounts.js';
 import type { SimConnection } from './connection.js';
 import { channels, publish } from './diagnostics.js';
-import { countOr, durationOr, faultInput } from './fault-checks.js';
+import { countOr, durationOr } from './fault-checks.js';
 import { applyFaultSpec } from './fault-spec.js';
 import { FaultTargets } from './fault-targets.js';
 import type {
@@ -26,6 +26,7 @@ import type {
 import type { Hub } from './hub.js';
 import type { ListenKeys } from './listen-keys.js';
 import type { ListenTokens } from './listen-tokens.js';
+import { inputKit } from './option-kits.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { Recorder } from './record.js';
 import type { KeepaliveFailure } from './rest.js';
@@ -106,7 +107,7 @@ export class FaultController implements Faults {
   drop(options: DropOptions = {}): number {
     const mode = options.mode ?? 'close';
     if (mode !== 'close' && mode !== 'terminate')
-      throw faultInput.invalid("drop mode must be 'close' or 'terminate'", 'mode');
+      throw inputKit.invalid("drop mode must be 'close' or 'terminate'", 'mode');
     const code = options.code ?? 1001;
     const connections = this.#targets.connections(options, options.connections);
     for (const c of connections) {
@@ -159,7 +160,7 @@ export class FaultController implements Faults {
 
   failKeepalives(options: FailKeepalivesOptions): FaultHandle {
     if (!options || !['-1125', '5xx', 'timeout'].includes(options.mode)) {
-      throw faultInput.invalid("failKeepalives needs mode '-1125', '5xx' or 'timeout'", 'mode');
+      throw inputKit.invalid("failKeepalives needs mode '-1125', '5xx' or 'timeout'", 'mode');
     }
     const target = this.#targets.resolve(options);
     const id = this.#nextId++;
@@ -201,7 +202,7 @@ export class FaultController implements Faults {
 
   skewClock(ms: number): void {
     if (typeof ms !== 'number' || !Number.isFinite(ms))
-      throw faultInput.invalid('skewClock takes a finite number of ms', 'ms');
+      throw inputKit.invalid('skewClock takes a finite number of ms', 'ms');
     this.#skew = Math.trunc(ms);
     this.#note('skewClock', { ms: this.#skew });
   }
@@ -250,7 +251,7 @@ export class FaultController implements Faults {
   reorder(options: ReorderOptions = {}): number {
     const window = countOr(options.window, 'window', 3);
     const windows = countOr(options.windows, 'windows', 1);
-    if (window < 2) throw faultInput.invalid('reorder window must be at least 2', 'window');
+    if (window < 2) throw inputKit.invalid('reorder window must be at least 2', 'window');
     const sinks = this.#targets.sinks(options);
     for (const sink of sinks) {
       if (sink.reorder) this.#d.hub.flushReorder(sink);
@@ -285,7 +286,7 @@ export class FaultController implements Faults {
     const durationMs = durationOr(options.durationMs, 'durationMs', -1);
     const mode = options.mode ?? 'reject';
     if (mode !== 'reject' && mode !== 'reset')
-      throw faultInput.invalid("refuseConnections mode must be 'reject' or 'reset'", 'mode');
+      throw inputKit.invalid("refuseConnections mode must be 'reject' or 'reset'", 'mode');
     if (this.#refuse) this.#release(this.#refuse.id);
     const id = this.#nextId++;
     let timer: ClockTimer | undefined;

@@ -1,12 +1,6 @@
-import {
-  type Clock,
-  describeValue,
-  InvalidInputError,
-  systemClock,
-  validateDuration,
-} from '@userstream/core';
+import { type Clock, describeValue, isLogger, type Logger, systemClock } from '@userstream/core';
 import type { AccountSpec } from './accounts.js';
-import type { Logger } from './diagnostics.js';
+import { configKit } from './option-kits.js';
 import {
   DEFAULT_MAX_ACTIVE_SUBSCRIPTIONS,
   DEFAULT_MAX_SUBSCRIPTION_IDS,
@@ -82,50 +76,25 @@ export interface ResolvedOptions {
 }
 
 function fail(message: string, field: string): never {
-  throw new InvalidInputError(`@userstream/simulator: ${message}`, {
-    field,
-    code: 'USERSTREAM_INVALID_CONFIG',
-  });
+  throw configKit.invalid(message, field);
 }
 
-function positive(value: unknown, field: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    fail(`${field} must be a positive number of milliseconds, got ${describeValue(value)}`, field);
-  }
-  // Node fires a timer above 2^31-1 ms after 1 ms: a 2^31 ms ping interval would be a ping storm.
-  return validateDuration(value, field, { prefix: '@userstream/simulator' });
+/** A timer period: Node fires a timer above 2^31-1 ms after 1 ms, so a 2^31 ms ping interval would be a ping storm. */
+function duration(value: unknown, field: string, fallback: number): number {
+  return value === undefined ? fallback : configKit.duration(value, field);
 }
 
-function positiveInt(value: unknown, field: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    fail(`${field} must be a whole number of at least 1, got ${describeValue(value)}`, field);
-  }
-  return value;
+function count(value: unknown, field: string, fallback: number): number {
+  return value === undefined ? fallback : configKit.integer(value, field, { min: 1 });
 }
 
 /** Checks simulator options and fills in defaults; throws `USERSTREAM_INVALID_CONFIG` saying what to fix. */
 export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
   if (typeof options !== 'object' || options === null) fail('options must be an object', 'options');
-  const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    fail(`port must be 0 to 65535, got ${describeValue(port)}`, 'port');
+  const port = configKit.integer(options.port ?? 0, 'port', { min: 0, max: 65_535 });
   const host = options.host ?? DEFAULT_HOST;
   if (typeof host !== 'string' || host.length === 0) fail('host must be a host name or IP address', 'host');
-  const clock = options.clock ?? systemClock;
-  if (
-    typeof clock !== 'object' ||
-    clock === null ||
-    typeof clock.now !== 'function' ||
-    typeof clock.setTimeout !== 'function' ||
-    typeof clock.clearTimeout !== 'function'
-  ) {
-    fail(
-      'clock must be a Clock from @userstream/core (systemClock, VirtualClock, createScaledClock)',
-      'clock',
-    );
-  }
+  const clock = configKit.clock(options.clock ?? systemClock);
   const seed = options.seed ?? DEFAULT_SIM_SEED;
   if (!Number.isSafeInteger(seed)) fail(`seed must be an integer, got ${describeValue(seed)}`, 'seed');
   if (options.accounts !== undefined && (!Array.isArray(options.accounts) || options.accounts.length === 0)) {
@@ -134,25 +103,25 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
       'accounts',
     );
   }
-  const pingIntervalMs = positive(options.pingIntervalMs, 'pingIntervalMs', DEFAULT_PING_INTERVAL_MS);
-  const pongTimeoutMs = positive(options.pongTimeoutMs, 'pongTimeoutMs', DEFAULT_PONG_TIMEOUT_MS);
+  const pingIntervalMs = duration(options.pingIntervalMs, 'pingIntervalMs', DEFAULT_PING_INTERVAL_MS);
+  const pongTimeoutMs = duration(options.pongTimeoutMs, 'pongTimeoutMs', DEFAULT_PONG_TIMEOUT_MS);
   const retired = options.retiredLegacyPaths ?? false;
   if (typeof retired !== 'boolean') fail('retiredLegacyPaths must be true or false', 'retiredLegacyPaths');
   let priceWalkMs: number | undefined;
   const walk = options.priceWalk ?? false;
   if (walk === true) priceWalkMs = DEFAULT_PRICE_WALK_INTERVAL_MS;
   else if (typeof walk === 'object' && walk !== null) {
-    priceWalkMs = positive(walk.intervalMs, 'priceWalk.intervalMs', DEFAULT_PRICE_WALK_INTERVAL_MS);
+    priceWalkMs = duration(walk.intervalMs, 'priceWalk.intervalMs', DEFAULT_PRICE_WALK_INTERVAL_MS);
   } else if (walk !== false) fail('priceWalk must be a boolean or { intervalMs }', 'priceWalk');
   const limits = options.wsApiLimits ?? {};
   if (typeof limits !== 'object' || limits === null) fail('wsApiLimits must be an object', 'wsApiLimits');
   const wsApiLimits = {
-    maxActiveSubscriptions: positiveInt(
+    maxActiveSubscriptions: count(
       limits.maxActiveSubscriptions,
       'wsApiLimits.maxActiveSubscriptions',
       DEFAULT_MAX_ACTIVE_SUBSCRIPTIONS,
     ),
-    maxSubscriptionIds: positiveInt(
+    maxSubscriptionIds: count(
       limits.maxSubscriptionIds,
       'wsApiLimits.maxSubscriptionIds',
       DEFAULT_MAX_SUBSCRIPTION_IDS,
@@ -161,16 +130,8 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   const recordEvents = options.recordEvents ?? true;
   if (typeof recordEvents !== 'boolean') fail('recordEvents must be true or false', 'recordEvents');
   const logger = options.logger;
-  if (
-    logger !== undefined &&
-    (typeof logger !== 'object' ||
-      logger === null ||
-      !['debug', 'info', 'warn', 'error'].every(
-        (m) => typeof (logger as unknown as Record<string, unknown>)[m] === 'function',
-      ))
-  ) {
+  if (logger !== undefined && !isLogger(logger))
     fail('logger must be pino-compatible: { debug, info, warn, error }', 'logger');
-  }
   const { adminToken, adminAllowedHosts } = resolveAdmin(options.admin);
   return {
     port,

@@ -1,5 +1,5 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
-import { VirtualClock } from '@userstream/core';
+import { ErrorCode, VirtualClock } from '@userstream/core';
 import { expect, test } from 'vitest';
 import { DIAGNOSTICS_CHANNELS, startSimulator } from '../src/index.js';
 import { ApiClient, byType, Client, call, signPayload, wsSigned } from './helpers.js';
@@ -27,13 +27,15 @@ test('default accounts: hmac, ed25519, rsa; API keys, HMAC secrets and Ed25519 k
 
 test('options are checked at the factory with messages that say what to do', async () => {
   await expect(startSimulator({ port: 70000 })).rejects.toThrow(
-    '@userstream/simulator: port must be 0 to 65535, got 70000',
+    '@userstream/simulator: port must be a whole number from 0 to 65535, got 70000',
   );
   await expect(startSimulator({ pingIntervalMs: 0 })).rejects.toMatchObject({
     code: 'USERSTREAM_INVALID_CONFIG',
     field: 'pingIntervalMs',
   });
-  await expect(startSimulator({ clock: {} as never })).rejects.toThrow(/clock must be a Clock/);
+  await expect(startSimulator({ clock: {} as never })).rejects.toThrow(
+    /clock must have now\(\), setTimeout\(\) and clearTimeout\(\)/,
+  );
   await expect(startSimulator({ priceWalk: 'yes' as never })).rejects.toThrow(/priceWalk must be a boolean/);
   await expect(startSimulator({ accounts: [] })).rejects.toThrow(/accounts must be a non-empty array/);
   await expect(startSimulator({ accounts: [{ id: 'x' }, { id: 'x' }] })).rejects.toThrow(
@@ -43,6 +45,13 @@ test('options are checked at the factory with messages that say what to do', asy
     /takes `privateKeyPem`/,
   );
   await expect(startSimulator({ logger: { info() {} } as never })).rejects.toThrow(/pino-compatible/);
+  // Bad factory options are configuration everywhere, the account specs included.
+  for (const accounts of [[{ id: 'x' }, { id: 'x' }], [{ keyType: 'dsa' as never }], [{ apiKey: 'short' }]]) {
+    await expect(startSimulator({ accounts })).rejects.toMatchObject({
+      code: ErrorCode.InvalidConfig,
+      field: expect.stringMatching(/^accounts\[\d\]/),
+    });
+  }
 });
 
 test('custom accounts: given keys are used as they are', async () => {
