@@ -53,6 +53,9 @@ interface Pending {
 
 const PENDING_MS = 3_000;
 
+/** What a cancel needs of an order. */
+type CancelTarget = Pick<MirrorOrder, 'symbol' | 'orderId' | 'side' | 'price'>;
+
 /**
  * A small market maker: keeps `levels` buys below and `levels` sells above the price, on a grid
  * of `step`, replaces orders as they fill, and cancels orders the price left far behind. It reads
@@ -67,6 +70,11 @@ export class Ladder {
   readonly #o: LadderOptions;
   readonly #decimals: number;
   readonly #pending = new Map<string, Pending>();
+  /**
+   * Orders placed (the exchange said so) that the mirror has not shown yet, by client order id:
+   * the stream may run behind REST, and shutdown must cancel these too.
+   */
+  readonly #unseen = new Map<string, CancelTarget>();
   #seq = 0;
   #busy = false;
   #stopped = false;
@@ -90,6 +98,7 @@ export class Ladder {
     if (change.type !== 'order' || !this.owns(change.order)) return;
     const o = change.order;
     this.#pending.delete(o.clientOrderId);
+    this.#unseen.delete(o.clientOrderId);
     if (change.removed && o.status === 'FILLED') {
       this.filled++;
       this.#o.note(`${this.#o.name}: ${o.side} ${o.quantity} ${o.symbol} @ ${o.price} filled`, 'info');
@@ -145,7 +154,7 @@ export class Ladder {
     const clientOrderId = `${this.prefix}${++this.#seq}`;
     this.#pending.set(clientOrderId, { side, price, at: this.#o.now() });
     try {
-      await client.request({
+      const placed = await client.request<{ orderId?: unknown }>({
         method: 'POST',
         path: order.path,
         signed: true,
@@ -161,6 +170,14 @@ export class Ladder {
         },
       });
       this.placed++;
+      if (placed?.orderId !== undefined) {
+        this.#unseen.set(clientOrderId, {
+          symbol: spec.symbol,
+          orderId: String(placed.orderId),
+          side,
+          price,
+        });
+      }
     } catch (error) {
       this.#pending.delete(clientOrderId);
       this.failures++;
@@ -168,7 +185,7 @@ export class Ladder {
     }
   }
 
-  async #cancel(o: MirrorOrder, why: string): Promise<boolean> {
+  async #cancel(o: CancelTarget, why: string): Promise<boolean> {
     const { venue, client } = this.#o;
     const order = venue.endpoints.order;
     if (!order) return false;
@@ -199,8 +216,12 @@ export class Ladder {
     while (this.#busy) await new Promise((resolve) => setTimeout(resolve, 10));
     let n = 0;
     for (const o of this.#o.openOrders()) {
+      this.#unseen.delete(o.clientOrderId);
       if (this.owns(o) && (await this.#cancel(o, 'shutdown'))) n++;
     }
+    // Placed but not yet on the stream: a fill in the meantime makes the cancel a -2011, not counted.
+    for (const o of [...this.#unseen.values()]) if (await this.#cancel(o, 'shutdown')) n++;
+    this.#unseen.clear();
     return n;
   }
 
