@@ -1,6 +1,7 @@
-import { type Clock, type ClockTimer, InvalidInputError } from '@userstream/core';
+import type { Clock, ClockTimer } from '@userstream/core';
 import { dialectOf, MatchingSteps } from './engine/index.js';
 import type { Hub } from './hub.js';
+import { inputKit } from './option-kits.js';
 import type { AccountTarget, Recorder } from './record.js';
 import type { Sink } from './sink.js';
 import { targetKeyOf } from './sink.js';
@@ -98,10 +99,6 @@ function splitAtOrderId(tail: string): { mid: string; tail: string } {
   return { mid: tail.slice(0, at + 4), tail: tail.slice(at + 5) };
 }
 
-function invalid(message: string, field: string): InvalidInputError {
-  return new InvalidInputError(`@userstream/simulator: ${message}`, { field });
-}
-
 export interface LoadDeps {
   clock: Clock;
   serverNow: () => number;
@@ -128,7 +125,7 @@ export class Load implements LoadGenerator {
     const dialect = dialectOf(target.venue);
     const type = event ?? (dialect === 'futures' ? 'ORDER_TRADE_UPDATE' : 'executionReport');
     if (type !== 'executionReport' && type !== 'ORDER_TRADE_UPDATE') {
-      throw invalid("load event must be 'executionReport' or 'ORDER_TRADE_UPDATE'", 'event');
+      throw inputKit.invalid("load event must be 'executionReport' or 'ORDER_TRADE_UPDATE'", 'event');
     }
     const template =
       type === 'ORDER_TRADE_UPDATE' ? TEMPLATES.futures : (TEMPLATES[dialect] ?? TEMPLATES.spot);
@@ -146,11 +143,14 @@ export class Load implements LoadGenerator {
   async burst(options: BurstOptions): Promise<BurstResult> {
     const count = options?.count;
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
-      throw invalid('burst count must be a whole number of events', 'count');
+      throw inputKit.invalid('burst count must be a whole number of events', 'count');
     }
     const fills = options.fills ?? 0;
     if (!Number.isInteger(fills) || fills < 0 || fills > 1000) {
-      throw invalid('burst fills must be a whole number of fills per matching step (0 to 1000)', 'fills');
+      throw inputKit.invalid(
+        'burst fills must be a whole number of fills per matching step (0 to 1000)',
+        'fills',
+      );
     }
     if (fills > 0) return this.#steps(options, fills);
     const { targetKey, type, sinks, mid } = this.#prepare(options, options.event);
@@ -187,11 +187,14 @@ export class Load implements LoadGenerator {
   async #steps(options: BurstOptions, fills: number): Promise<BurstResult> {
     const perWrite = options.framesPerWrite ?? DEFAULT_FRAMES_PER_WRITE;
     if (!Number.isInteger(perWrite) || perWrite < 1) {
-      throw invalid('burst framesPerWrite must be a whole number of frames, at least 1', 'framesPerWrite');
+      throw inputKit.invalid(
+        'burst framesPerWrite must be a whole number of frames, at least 1',
+        'framesPerWrite',
+      );
     }
     const dialect = dialectOf(options.venue);
     if (dialect !== 'spot' && dialect !== 'futures') {
-      throw invalid('burst fills (matching steps) are for spot and futures venues', 'fills');
+      throw inputKit.invalid('burst fills (matching steps) are for spot and futures venues', 'fills');
     }
     const { targetKey, sinks } = this.#prepare(options, undefined);
     let prepared = sinks().filter((p) => !p.sink.connection.ended);
@@ -252,10 +255,7 @@ export class Load implements LoadGenerator {
   }
 
   steady(options: SteadyOptions): SteadyHandle {
-    const rate = options?.ratePerSec;
-    if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0) {
-      throw invalid('steady ratePerSec must be a positive number', 'ratePerSec');
-    }
+    const rate = inputKit.positive(options?.ratePerSec, 'ratePerSec');
     const { targetKey, type, sinks, mid } = this.#prepare(options, options.event);
     const { hub, recorder, serverNow, clock } = this.#d;
     const state: { timer: ClockTimer | undefined; sent: number; carry: number; stopped: boolean } = {
