@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { InvalidInputError, UserstreamError } from '@userstream/core';
+import { ErrorCode, UserstreamError } from '@userstream/core';
 import type { AdminGuard } from './admin-guard.js';
 import type { FaultSpec } from './fault-types.js';
+import { inputKit } from './option-kits.js';
 
 /** What the admin endpoint needs from the simulator. */
 export interface AdminDeps {
@@ -18,8 +19,7 @@ export interface AdminDeps {
 
 const MAX_BODY = 64 * 1024;
 
-const badBody = (message: string) =>
-  new InvalidInputError(`@userstream/simulator: ${message}`, { field: 'body' });
+const badBody = (message: string) => inputKit.invalid(message, 'body');
 
 /** Answered when a handler throws something untyped: a simulator bug, not the caller's input. */
 export const ADMIN_INTERNAL_ERROR = 'USERSTREAM_SIMULATOR_INTERNAL';
@@ -85,7 +85,7 @@ export async function handleAdmin(
   const method = req.method ?? 'GET';
   const refused = d.guard
     ? d.guard.check(req, path)
-    : { status: 503, code: 'USERSTREAM_CLOSED', error: '@userstream/simulator: not listening yet' };
+    : { status: 503, code: ErrorCode.Closed, error: '@userstream/simulator: not listening yet' };
   if (refused) {
     // The body is not read: drop the connection after answering rather than drain it.
     res.setHeader('Connection', 'close');

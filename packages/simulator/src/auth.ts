@@ -1,5 +1,6 @@
 import { DEFAULT_RECV_WINDOW, ExchangeError, MAX_RECV_WINDOW, wsApiSignaturePayload } from '@userstream/core';
 import type { AccountRecord } from './accounts.js';
+import { VenueCode } from './engine/index.js';
 
 /** An error answer `{code, msg}` with its HTTP status (or WebSocket API `status`). */
 export function apiError(status: number, code: number, msg: string): ExchangeError {
@@ -7,24 +8,44 @@ export function apiError(status: number, code: number, msg: string): ExchangeErr
 }
 
 export const Errors = {
-  badApiKeyFormat: () => apiError(401, -2014, 'API-key format invalid.'),
-  rejectedKey: () => apiError(401, -2015, 'Invalid API-key, IP, or permissions for action.'),
-  badSignature: () => apiError(400, -1022, 'Signature for this request is not valid.'),
-  outsideRecvWindow: () => apiError(400, -1021, 'Timestamp for this request is outside of the recvWindow.'),
+  badApiKeyFormat: () => apiError(401, VenueCode.ApiKeyFormatInvalid, 'API-key format invalid.'),
+  rejectedKey: () =>
+    apiError(401, VenueCode.RejectedApiKey, 'Invalid API-key, IP, or permissions for action.'),
+  badSignature: () => apiError(400, VenueCode.InvalidSignature, 'Signature for this request is not valid.'),
+  outsideRecvWindow: () =>
+    apiError(
+      400,
+      VenueCode.TimestampOutsideRecvWindow,
+      'Timestamp for this request is outside of the recvWindow.',
+    ),
   aheadOfServer: () =>
-    apiError(400, -1021, "Timestamp for this request was 1000ms ahead of the server's time."),
+    apiError(
+      400,
+      VenueCode.TimestampOutsideRecvWindow,
+      "Timestamp for this request was 1000ms ahead of the server's time.",
+    ),
   mandatory: (name: string) =>
-    apiError(400, -1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`),
+    apiError(
+      400,
+      VenueCode.MandatoryParameter,
+      `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`,
+    ),
   recvWindowTooBig: () =>
     apiError(
       400,
-      -1102,
+      VenueCode.MandatoryParameter,
       `'recvWindow' contains unexpected value. Cannot be greater than ${MAX_RECV_WINDOW}.`,
     ),
-  invalidParam: (name: string) => apiError(400, -1130, `Data sent for parameter '${name}' is not valid.`),
-  listenKeyNotFound: () => apiError(400, -1125, 'This listenKey does not exist.'),
-  internal: () => apiError(500, -1001, 'Internal error; unable to process your request. Please try again.'),
-  unknown: () => apiError(500, -1000, 'An unknown error occurred while processing the request.'),
+  invalidParam: (name: string) =>
+    apiError(400, VenueCode.InvalidParameterData, `Data sent for parameter '${name}' is not valid.`),
+  listenKeyNotFound: () => apiError(400, VenueCode.ListenKeyNotFound, 'This listenKey does not exist.'),
+  internal: () =>
+    apiError(
+      500,
+      VenueCode.Disconnected,
+      'Internal error; unable to process your request. Please try again.',
+    ),
+  unknown: () => apiError(500, VenueCode.Unknown, 'An unknown error occurred while processing the request.'),
 } as const;
 
 /**

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ExchangeError, type Logger, type VenueId, venues } from '@userstream/core';
+import { ExchangeError, type Logger, UserstreamError, type VenueId, venues } from '@userstream/core';
 import type { AccountRecord } from './accounts.js';
 import { apiError, checkTimestamp, Errors, verifyRestSignature } from './auth.js';
 import { channels, publish } from './diagnostics.js';
 import type { Exchange } from './engine/index.js';
+import { VenueCode } from './engine/index.js';
 import type { ListenKeyEntry, ListenKeys } from './listen-keys.js';
 import { type ListenTokens, MAX_LISTEN_TOKEN_VALIDITY_MS } from './listen-tokens.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -161,7 +162,7 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY) {
-        reject(apiError(413, -1000, 'Request body too large.'));
+        reject(apiError(413, VenueCode.Unknown, 'Request body too large.'));
         req.destroy();
         return;
       }
@@ -198,7 +199,7 @@ function retiredBody(venue: RouteVenue): string {
       ? 'subscribe on the WebSocket API with userDataStream.subscribe.signature'
       : 'create a listenToken (POST /sapi/v1/userListenToken) and subscribe with userDataStream.subscribe.listenToken';
   return JSON.stringify({
-    code: -1020,
+    code: VenueCode.UnsupportedOperation,
     msg: `This endpoint was retired on 2026-02-20 07:00 UTC and is no longer available; ${instead}.`,
   });
 }
@@ -230,7 +231,10 @@ export class RestApi {
     }
     const route = ROUTES.get(`${method} ${path}`);
     if (!route) {
-      this.#json(res, 404, { code: -1000, msg: `@userstream/simulator: no endpoint ${method} ${path}` });
+      this.#json(res, 404, {
+        code: VenueCode.Unknown,
+        msg: `@userstream/simulator: no endpoint ${method} ${path}`,
+      });
       return;
     }
     let venue: VenueId;
@@ -249,7 +253,7 @@ export class RestApi {
         charge.status === 418
           ? `Way too much request weight used; IP banned until ${charge.until}. Please use WebSocket Streams for live updates to avoid bans.`
           : `Too much request weight used; current limit is ${charge.limit} request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.`;
-      this.#json(res, charge.status, { code: -1003, msg });
+      this.#json(res, charge.status, { code: VenueCode.TooManyRequests, msg });
       return;
     }
     if (route.retired && d.retiredLegacyPaths) {
@@ -376,10 +380,10 @@ export class RestApi {
       this.#json(res, error.status ?? 400, { code: error.exchangeCode, msg: error.exchangeMessage });
       return;
     }
-    const e = error as { code?: unknown; message?: unknown };
-    if (typeof e?.code === 'string' && e.code.startsWith('USERSTREAM_')) {
+    const e = error as { message?: unknown };
+    if (UserstreamError.isInstance(error)) {
       // Misuse reported by the engine (bad amount, unknown account): the request's fault.
-      this.#json(res, 400, { code: -1100, msg: String(e.message ?? 'Illegal parameter.') });
+      this.#json(res, 400, { code: VenueCode.IllegalParameter, msg: error.message });
       return;
     }
     this.#d.logger?.error({ err: String(e?.message ?? error) }, '@userstream/simulator: REST handler failed');

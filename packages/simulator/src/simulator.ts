@@ -17,13 +17,14 @@ import { type AccountRecord, createAccounts, type SimAccount } from './accounts.
 import { describeAddress, type SimulatorAddress } from './address.js';
 import { type AdminDeps, handleAdmin } from './admin.js';
 import { AdminGuard } from './admin-guard.js';
-import { Exchange } from './engine/index.js';
+import { Exchange, VenueCode } from './engine/index.js';
 import type { FaultSpec, Faults } from './fault-types.js';
 import { FaultController } from './faults.js';
 import { Hub } from './hub.js';
 import { ListenKeys } from './listen-keys.js';
 import { ListenTokens } from './listen-tokens.js';
 import { Load, type LoadGenerator } from './load.js';
+import { inputKit } from './option-kits.js';
 import { resolveOptions, type SimulatorOptions } from './options.js';
 import { Prng } from './prng.js';
 import { RateLimiter } from './rate-limit.js';
@@ -164,14 +165,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const resolveAccount = (target: AccountTarget): string => {
     if (!target || typeof target !== 'object') {
-      throw new InvalidInputError('@userstream/simulator: a target is { apiKey or accountId, venue }', {
-        field: 'target',
-      });
+      throw inputKit.invalid('a target is { apiKey or accountId, venue }', 'target');
     }
     if (!isVenueId(target.venue)) {
-      throw new InvalidInputError(
-        `@userstream/simulator: target venue must be a built-in venue id (${Object.keys(venues).join(', ')})`,
-        { field: 'venue' },
+      throw inputKit.invalid(
+        `target venue must be a built-in venue id (${Object.keys(venues).join(', ')})`,
+        'venue',
       );
     }
     const record =
@@ -181,9 +180,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           ? byId.get(target.accountId)
           : undefined;
     if (!record) {
-      throw new InvalidInputError(
-        '@userstream/simulator: target needs the apiKey or accountId of one of the simulator accounts',
-        { field: 'accountId' },
+      throw inputKit.invalid(
+        'target needs the apiKey or accountId of one of the simulator accounts',
+        'accountId',
       );
     }
     return record.account.id;
@@ -300,14 +299,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       );
     };
     if (refuse === 'reject') {
-      reject(503, '{"code":-1001,"msg":"Internal error; unable to process your request. Please try again."}');
+      reject(
+        503,
+        JSON.stringify({
+          code: VenueCode.Disconnected,
+          msg: 'Internal error; unable to process your request. Please try again.',
+        }),
+      );
       return;
     }
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://simulator.invalid');
     } catch {
-      reject(400, '{"code":-1000,"msg":"bad URL"}');
+      reject(400, JSON.stringify({ code: VenueCode.Unknown, msg: 'bad URL' }));
       return;
     }
     if (url.pathname === WS_API_PATH) {
@@ -317,7 +322,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (!isStreamPath(url.pathname)) {
       reject(
         404,
-        JSON.stringify({ code: -1000, msg: `@userstream/simulator: no WebSocket endpoint ${url.pathname}` }),
+        JSON.stringify({
+          code: VenueCode.Unknown,
+          msg: `@userstream/simulator: no WebSocket endpoint ${url.pathname}`,
+        }),
       );
       return;
     }

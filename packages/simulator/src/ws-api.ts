@@ -4,6 +4,7 @@ import type { AccountRecord } from './accounts.js';
 import { apiError, checkTimestamp, Errors, verifyWsApiSignature } from './auth.js';
 import type { HeartbeatOptions, SimConnection } from './connection.js';
 import { channels, publish } from './diagnostics.js';
+import { VenueCode } from './engine/index.js';
 import type { Hub } from './hub.js';
 import type { ListenTokenEntry, ListenTokens } from './listen-tokens.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -168,7 +169,7 @@ export class WsApi {
       request = JSON.parse(text);
     } catch {
       this.#send(session, null, 400, undefined, {
-        code: -1000,
+        code: VenueCode.Unknown,
         msg: 'Invalid JSON: the request must be a JSON object.',
       });
       return;
@@ -178,7 +179,7 @@ export class WsApi {
     const validId = id === null || typeof id === 'string' || (typeof id === 'number' && Number.isInteger(id));
     if (!validId || typeof req.method !== 'string') {
       this.#send(session, validId ? (id as string | number | null) : null, 400, undefined, {
-        code: -1102,
+        code: VenueCode.MandatoryParameter,
         msg: validId
           ? "Mandatory parameter 'method' was not sent, was empty/null, or malformed."
           : "Mandatory parameter 'id' was not sent, was empty/null, or malformed.",
@@ -197,7 +198,7 @@ export class WsApi {
         reqId,
         400,
         undefined,
-        { code: -1020, msg: 'This operation is not supported.' },
+        { code: VenueCode.UnsupportedOperation, msg: 'This operation is not supported.' },
         returnRateLimits,
       );
       return;
@@ -213,7 +214,11 @@ export class WsApi {
         reqId,
         charge.status,
         undefined,
-        { code: -1003, msg, data: { serverTime: this.#d.serverNow(), retryAfter: charge.until } },
+        {
+          code: VenueCode.TooManyRequests,
+          msg,
+          data: { serverTime: this.#d.serverNow(), retryAfter: charge.until },
+        },
         returnRateLimits,
       );
       return;
@@ -246,7 +251,7 @@ export class WsApi {
       case 'session.logon': {
         const record = this.#authenticate(params);
         if (record.account.keyType !== 'ed25519') {
-          throw apiError(400, -1020, 'This operation is not supported.');
+          throw apiError(400, VenueCode.UnsupportedOperation, 'This operation is not supported.');
         }
         session.logon = { record, since: d.serverNow() };
         return this.#status(session);
@@ -260,7 +265,8 @@ export class WsApi {
       case 'session.subscriptions':
         return [...session.subs.keys()].map((subscriptionId) => ({ subscriptionId }));
       case 'userDataStream.subscribe': {
-        if (!session.logon) throw apiError(401, -1002, 'You are not authorized to execute this request.');
+        if (!session.logon)
+          throw apiError(401, VenueCode.Unauthorized, 'You are not authorized to execute this request.');
         const sub = this.#subscribe(
           session,
           session.logon.record.account.id,
@@ -279,12 +285,12 @@ export class WsApi {
         const token = params.listenToken;
         if (typeof token !== 'string' || token === '') throw Errors.mandatory('listenToken');
         const entry = d.tokens.valid(token);
-        if (!entry) throw apiError(400, -1209, 'Invalid listenToken.');
+        if (!entry) throw apiError(400, VenueCode.InvalidListenToken, 'Invalid listenToken.');
         const venue: VenueId = entry.isolated ? 'binance-isolated-margin' : 'binance-margin';
         const scope = scopeOf(entry.accountId, venue, entry.symbol);
         let sub = session.byScope.get(scope);
         if (sub && sub.via !== 'listenToken')
-          throw apiError(400, -2035, 'User Data Stream subscription already active.');
+          throw apiError(400, VenueCode.AlreadySubscribed, 'User Data Stream subscription already active.');
         // Subscribing again with a fresh token renews the same subscription to the new expiry.
         sub ??= this.#subscribe(session, entry.accountId, venue, entry.symbol, 'listenToken');
         this.#armExpiry(session, sub, entry);
@@ -299,12 +305,12 @@ export class WsApi {
         const sid = typeof raw === 'number' ? raw : Number(raw);
         if (!Number.isInteger(sid)) throw Errors.invalidParam('subscriptionId');
         const sub = session.subs.get(sid);
-        if (!sub) throw apiError(400, -2036, 'User Data Stream subscription not active.');
+        if (!sub) throw apiError(400, VenueCode.NotSubscribed, 'User Data Stream subscription not active.');
         this.#terminate(session, sub, true);
         return {};
       }
       default:
-        throw apiError(400, -1020, 'This operation is not supported.');
+        throw apiError(400, VenueCode.UnsupportedOperation, 'This operation is not supported.');
     }
   }
 
@@ -328,16 +334,20 @@ export class WsApi {
     const d = this.#d;
     const scope = scopeOf(accountId, venue, symbol);
     if (session.byScope.has(scope))
-      throw apiError(400, -2035, 'User Data Stream subscription already active.');
+      throw apiError(400, VenueCode.AlreadySubscribed, 'User Data Stream subscription already active.');
     if (session.subs.size >= d.limits.maxActiveSubscriptions) {
       throw apiError(
         400,
-        -1191,
+        VenueCode.TooManyActiveSubscriptions,
         `Too many subscriptions. Connection may create up to '${d.limits.maxActiveSubscriptions}' subscriptions at a time.`,
       );
     }
     if (session.nextId >= d.limits.maxSubscriptionIds) {
-      throw apiError(400, -2042, 'Maximum subscription ID reached for this connection.');
+      throw apiError(
+        400,
+        VenueCode.TooManySubscriptions,
+        'Maximum subscription ID reached for this connection.',
+      );
     }
     const id = session.nextId++;
     const sink = d.hub.addSink({

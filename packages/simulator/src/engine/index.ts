@@ -29,3 +29,4 @@ export {
   USDM_INSTRUMENTS,
   venuesOfMarket,
 } from './markets.js';
+export { VenueCode } from './venue-codes.js';

@@ -1,5 +1,6 @@
 import { ExchangeError } from '@userstream/core';
 import { isParamDecimal } from './decimal-math.js';
+import { VenueCode } from './venue-codes.js';
 
 /**
  * Errors the engine answers with: `ExchangeError`s carrying the venue's own code and message,
@@ -11,49 +12,64 @@ export function reject(code: number, msg: string, status = 400): ExchangeError {
 }
 
 export const Reject = {
-  invalidSymbol: () => reject(-1121, 'Invalid symbol.'),
+  invalidSymbol: () => reject(VenueCode.InvalidSymbol, 'Invalid symbol.'),
   mandatory: (name: string) =>
-    reject(-1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`),
+    reject(
+      VenueCode.MandatoryParameter,
+      `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`,
+    ),
   eitherParam: (a: string, b: string) =>
-    reject(-1102, `Param '${a}' or '${b}' must be sent, but both were empty/null!`),
+    reject(VenueCode.MandatoryParameter, `Param '${a}' or '${b}' must be sent, but both were empty/null!`),
   illegalDecimal: (name: string) =>
     reject(
-      -1100,
+      VenueCode.IllegalParameter,
       `Illegal characters found in parameter '${name}'; legal range is '^([0-9]{1,20})(\\.[0-9]{1,20})?$'.`,
     ),
   illegalClientId: (name: string) =>
     reject(
-      -1100,
+      VenueCode.IllegalParameter,
       `Illegal characters found in parameter '${name}'; legal range is '^[\\.A-Z\\:/a-z0-9_-]{1,36}$'.`,
     ),
-  notRequired: (name: string) => reject(-1106, `Parameter '${name}' sent when not required.`),
-  invalidSide: () => reject(-1117, 'Invalid side.'),
-  invalidType: () => reject(-1116, 'Invalid orderType.'),
-  invalidTimeInForce: () => reject(-1115, 'Invalid timeInForce.'),
-  invalidRespType: () => reject(-1130, "Data sent for parameter 'newOrderRespType' is not valid."),
-  invalidParam: (name: string) => reject(-1130, `Data sent for parameter '${name}' is not valid.`),
-  filter: (filter: string) => reject(-1013, `Filter failure: ${filter}`),
-  insufficientBalance: () => reject(-2010, 'Account has insufficient balance for requested action.'),
-  wouldTake: () => reject(-2010, 'Order would immediately match and take.'),
-  duplicateOrder: () => reject(-2010, 'Duplicate order sent.'),
-  unknownOrder: () => reject(-2011, 'Unknown order sent.'),
+  notRequired: (name: string) =>
+    reject(VenueCode.ParameterNotRequired, `Parameter '${name}' sent when not required.`),
+  invalidSide: () => reject(VenueCode.InvalidSide, 'Invalid side.'),
+  invalidType: () => reject(VenueCode.InvalidOrderType, 'Invalid orderType.'),
+  invalidTimeInForce: () => reject(VenueCode.InvalidTimeInForce, 'Invalid timeInForce.'),
+  invalidRespType: () =>
+    reject(VenueCode.InvalidParameterData, "Data sent for parameter 'newOrderRespType' is not valid."),
+  invalidParam: (name: string) =>
+    reject(VenueCode.InvalidParameterData, `Data sent for parameter '${name}' is not valid.`),
+  filter: (filter: string) => reject(VenueCode.FilterFailure, `Filter failure: ${filter}`),
+  insufficientBalance: () =>
+    reject(VenueCode.NewOrderRejected, 'Account has insufficient balance for requested action.'),
+  wouldTake: () => reject(VenueCode.NewOrderRejected, 'Order would immediately match and take.'),
+  duplicateOrder: () => reject(VenueCode.NewOrderRejected, 'Duplicate order sent.'),
+  unknownOrder: () => reject(VenueCode.CancelRejected, 'Unknown order sent.'),
   // USDⓈ-M / COIN-M futures.
-  futuresPrecision: () => reject(-1111, 'Precision is over the maximum defined for this asset.'),
-  futuresQtyTooSmall: () => reject(-4003, 'Quantity less than or equal to zero.'),
-  futuresQtyTooBig: () => reject(-4005, 'Quantity greater than max quantity.'),
-  futuresPriceTooSmall: () => reject(-4001, 'Price less than 0.'),
-  futuresPriceTooBig: () => reject(-4002, 'Price greater than max price.'),
-  futuresTick: () => reject(-4014, 'Price not increased by tick size.'),
+  futuresPrecision: () =>
+    reject(VenueCode.TooMuchPrecision, 'Precision is over the maximum defined for this asset.'),
+  futuresQtyTooSmall: () => reject(VenueCode.FuturesQtyTooSmall, 'Quantity less than or equal to zero.'),
+  futuresQtyTooBig: () => reject(VenueCode.FuturesQtyTooBig, 'Quantity greater than max quantity.'),
+  futuresPriceTooSmall: () => reject(VenueCode.FuturesPriceTooSmall, 'Price less than 0.'),
+  futuresPriceTooBig: () => reject(VenueCode.FuturesPriceTooBig, 'Price greater than max price.'),
+  futuresTick: () => reject(VenueCode.FuturesTickSize, 'Price not increased by tick size.'),
   futuresNotional: (min: string) =>
-    reject(-4164, `Order's notional must be no smaller than ${min} (unless you choose reduce only).`),
-  futuresDuplicate: () => reject(-4116, 'ClientOrderId is duplicated.'),
-  futuresMargin: () => reject(-2019, 'Margin is insufficient.'),
-  futuresReduceOnly: () => reject(-2022, 'ReduceOnly Order is rejected.'),
-  futuresPositionSide: () => reject(-4061, "Order's position side does not match user's setting."),
+    reject(
+      VenueCode.FuturesMinNotional,
+      `Order's notional must be no smaller than ${min} (unless you choose reduce only).`,
+    ),
+  futuresDuplicate: () => reject(VenueCode.FuturesDuplicateClientOrderId, 'ClientOrderId is duplicated.'),
+  futuresMargin: () => reject(VenueCode.MarginInsufficient, 'Margin is insufficient.'),
+  futuresReduceOnly: () => reject(VenueCode.ReduceOnlyRejected, 'ReduceOnly Order is rejected.'),
+  futuresPositionSide: () =>
+    reject(VenueCode.FuturesPositionSide, "Order's position side does not match user's setting."),
   futuresPostOnly: () =>
-    reject(-5022, 'Due to the order could not be executed as maker, the Post Only order will be rejected.'),
+    reject(
+      VenueCode.FuturesPostOnlyRejected,
+      'Due to the order could not be executed as maker, the Post Only order will be rejected.',
+    ),
   // BHEX.
-  bhexDuplicate: () => reject(-1141, 'Duplicate clientOrderId'),
+  bhexDuplicate: () => reject(VenueCode.BhexDuplicateClientOrderId, 'Duplicate clientOrderId'),
 } as const;
 
 /** A parameter's value; empty strings count as absent, as on the venues. */
