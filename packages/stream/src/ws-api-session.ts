@@ -11,7 +11,7 @@ import {
   ClosedError,
   CredentialExpiredError,
   ErrorCode,
-  type ExchangeError,
+  ExchangeError,
   ProtocolError,
   parseDecodedFrame,
   TransportError,
@@ -404,8 +404,11 @@ export class WsApiSession extends Transport<LinkState> {
       case 'credential': {
         member.needsCredential = 'invalid-credential';
         member.sink.report(error);
-        const code = (error as ExchangeError).exchangeCode;
-        member.sink.credentialExpired({ reason: 'invalid-credential', code });
+        const code = error instanceof ExchangeError ? error.exchangeCode : undefined;
+        member.sink.credentialExpired({
+          reason: 'invalid-credential',
+          ...(code === undefined ? {} : { code }),
+        });
         return;
       }
       case 'orphan':
