@@ -1,4 +1,4 @@
-import { VirtualClock } from '@userstream/core';
+import { ErrorCode, VirtualClock } from '@userstream/core';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { type SimAccount, type Simulator, startSimulator } from '../src/index.js';
@@ -337,7 +337,7 @@ describe('admin endpoint', () => {
     const bad = await admin({ type: 'explode' });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({
-      code: 'USERSTREAM_INVALID_INPUT',
+      code: ErrorCode.InvalidInput,
       error: expect.stringMatching(/^@userstream\/simulator: unknown fault type "explode"/),
     });
     const badTarget = await admin({ type: 'drop', apiKey: 'nope' });

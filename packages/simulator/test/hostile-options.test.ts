@@ -1,4 +1,4 @@
-import { VirtualClock } from '@userstream/core';
+import { ErrorCode, VirtualClock } from '@userstream/core';
 import { describe, expect, it } from 'vitest';
 import { startSimulator } from '../src/index.js';
 
@@ -21,7 +21,7 @@ describe('issue 16 item 9: simulator durations beyond 2^31-1 ms', () => {
   ])('startSimulator({ %s: 2^31 }) is refused naming it', async (field, options) => {
     const got = await refusal(() => startSimulator({ clock: new VirtualClock(), ...options }));
     expect(got).toMatch(
-      new RegExp(`^USERSTREAM_INVALID_CONFIG: @userstream/simulator: ${field.replace('.', '\\.')} must be`),
+      new RegExp(`^${ErrorCode.InvalidConfig}: @userstream/simulator: ${field.replace('.', '\\.')} must be`),
     );
     expect(got).toContain('2147483647');
   });
@@ -35,7 +35,7 @@ describe('issue 16 item 9: simulator durations beyond 2^31-1 ms', () => {
         () => sim.faults.rateLimit({ venue: 'binance-usdm', retryAfterMs: 2 ** 31 }),
       ]) {
         const got = await refusal(call);
-        expect(got).toMatch(/^USERSTREAM_INVALID_INPUT: .*Ms must be .*2147483647/);
+        expect(got).toMatch(new RegExp(`^${ErrorCode.InvalidInput}: .*Ms must be .*2147483647`));
       }
       // Counts go through the same kit: a fault is a method call, so its refusals are input errors.
       for (const call of [
@@ -43,7 +43,7 @@ describe('issue 16 item 9: simulator durations beyond 2^31-1 ms', () => {
         () => sim.faults.reorder({ windows: 1.5 }),
       ]) {
         expect(await refusal(call)).toMatch(
-          /^USERSTREAM_INVALID_INPUT: @userstream\/simulator: \w+ must be a whole number/,
+          new RegExp(`^${ErrorCode.InvalidInput}: @userstream/simulator: \\w+ must be a whole number`),
         );
       }
     } finally {
@@ -57,7 +57,7 @@ describe('issue 16 item 8: prototype names are not venue ids in the simulator', 
     const sim = await startSimulator({ clock: new VirtualClock() });
     try {
       const got = await refusal(() => sim.venue(name as never));
-      expect(got).toMatch(/^USERSTREAM_INVALID_CONFIG: @userstream\/simulator: unknown venue/);
+      expect(got).toMatch(new RegExp(`^${ErrorCode.InvalidConfig}: @userstream/simulator: unknown venue`));
       expect(got).toContain('coins-ph');
     } finally {
       await sim.close();

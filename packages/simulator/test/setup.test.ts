@@ -30,7 +30,7 @@ test('options are checked at the factory with messages that say what to do', asy
     '@userstream/simulator: port must be a whole number from 0 to 65535, got 70000',
   );
   await expect(startSimulator({ pingIntervalMs: 0 })).rejects.toMatchObject({
-    code: 'USERSTREAM_INVALID_CONFIG',
+    code: ErrorCode.InvalidConfig,
     field: 'pingIntervalMs',
   });
   await expect(startSimulator({ clock: {} as never })).rejects.toThrow(

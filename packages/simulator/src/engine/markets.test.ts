@@ -1,4 +1,4 @@
-import { type VenueProfile, venues } from '@userstream/core';
+import { ErrorCode, type VenueProfile, venues } from '@userstream/core';
 import { describe, expect, expectTypeOf, test } from 'vitest';
 import { isMultipleOf } from './decimal-math.js';
 import {
@@ -67,7 +67,7 @@ describe('marketOf / dialectOf', () => {
   test('an unknown venue is a typed error that lists the known ones', () => {
     expect(() => marketOf('kraken')).toThrowError(
       expect.objectContaining({
-        code: 'USERSTREAM_INVALID_INPUT',
+        code: ErrorCode.InvalidInput,
         message: expect.stringMatching(
           /^@userstream\/simulator: unknown venue "kraken"; use one of binance-spot/,
         ),
