@@ -1,4 +1,5 @@
 import type { HeartbeatOptions } from './connection.js';
+import { VenueCode } from './engine/index.js';
 import type { Hub } from './hub.js';
 import type { ListenKeyEntry, ListenKeys } from './listen-keys.js';
 import { profileOf } from './venue-map.js';
@@ -60,7 +61,11 @@ export function routeStream(url: URL, listenKeys: ListenKeys): StreamRoute {
   for (const key of keys) {
     const entry = listenKeys.get(key);
     if (!entry)
-      return { ok: false, status: 400, body: '{"code":-1125,"msg":"This listenKey does not exist."}' };
+      return {
+        ok: false,
+        status: 400,
+        body: JSON.stringify({ code: VenueCode.ListenKeyNotFound, msg: 'This listenKey does not exist.' }),
+      };
     entries.push(entry);
   }
   return { ok: true, kind, entries, events };
@@ -70,7 +75,7 @@ function notFound(msg: string): StreamRoute {
   return {
     ok: false,
     status: 404,
-    body: JSON.stringify({ code: -1000, msg: `@userstream/simulator: ${msg}` }),
+    body: JSON.stringify({ code: VenueCode.Unknown, msg: `@userstream/simulator: ${msg}` }),
   };
 }
 
