@@ -5,8 +5,6 @@ import {
   type Clock,
   type ClockTimer,
   describeValue,
-  ErrorCode,
-  InvalidInputError,
   type VenueId,
   type VenueProfile,
   venues,
@@ -24,7 +22,7 @@ import { Hub } from './hub.js';
 import { ListenKeys } from './listen-keys.js';
 import { ListenTokens } from './listen-tokens.js';
 import { Load, type LoadGenerator } from './load.js';
-import { inputKit } from './option-kits.js';
+import { configKit, inputKit } from './option-kits.js';
 import { resolveOptions, type SimulatorOptions } from './options.js';
 import { Prng } from './prng.js';
 import { RateLimiter } from './rate-limit.js';
@@ -438,9 +436,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     venue(id: VenueId): VenueProfile {
       // An own-property check: `toString` or `__proto__` are members of every object, not venues.
       if (!isVenueId(id)) {
-        throw new InvalidInputError(
-          `@userstream/simulator: unknown venue '${String(id).slice(0, 64)}'; known venues: ${Object.keys(venues).join(', ')}`,
-          { field: 'venue', code: ErrorCode.InvalidConfig },
+        throw configKit.invalid(
+          `unknown venue '${String(id).slice(0, 64)}'; known venues: ${Object.keys(venues).join(', ')}`,
+          'venue',
         );
       }
       const profile = venues[id];

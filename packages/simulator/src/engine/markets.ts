@@ -1,4 +1,5 @@
-import { ErrorCode, InvalidInputError, type VenueId } from '@userstream/core';
+import type { VenueId } from '@userstream/core';
+import { inputError } from './engine-input.js';
 
 /**
  * Which account a venue id trades on. Several venue ids share one account: the Binance spot
@@ -66,9 +67,9 @@ export function marketOf(venue: VenueId | string): MarketKey {
     ? (MARKET_OF as Record<string, MarketKey>)[venue]
     : undefined;
   if (!market) {
-    throw new InvalidInputError(
-      `@userstream/simulator: unknown venue ${JSON.stringify(String(venue).slice(0, 64))}; use one of ${Object.keys(MARKET_OF).join(', ')}`,
-      { field: 'venue', code: ErrorCode.InvalidInput },
+    throw inputError(
+      `unknown venue ${JSON.stringify(String(venue).slice(0, 64))}; use one of ${Object.keys(MARKET_OF).join(', ')}`,
+      'venue',
     );
   }
   return market;
