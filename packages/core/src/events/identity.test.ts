@@ -1,5 +1,5 @@
-import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
+import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { eventIdentity } from './identity.js';
 
