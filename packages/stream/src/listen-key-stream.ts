@@ -321,6 +321,14 @@ export class ListenKeyConnection extends Transport<LinkKeys> {
     from: number,
     part: number,
   ): void {
+    // A new link (a new key, a reconnect) delivers before it is promoted: the pending gap goes
+    // out before its first event, or the gap would name a time after the hole. Events of the
+    // current link are continuous with what came before and never trigger it.
+    if (member.pendingGap !== undefined && member.live && link !== this.current) {
+      const gap = member.pendingGap;
+      member.pendingGap = undefined;
+      member.sink.subscribed(gap);
+    }
     member.sink.ingest(event, text, link.lastActivity, from, part);
     if (event.e === 'listenKeyExpired' && this.#current(link, member)) {
       this.#expired(member, { reason: 'listenKeyExpired' });

@@ -236,7 +236,12 @@ export class WsApiSession extends Transport<LinkState> {
         member.ids.delete(previous);
       }
       if (member.ids.has(next)) this.#ready(member, previous !== undefined && reason !== 'connect');
-      else if (!member.needsCredential && !member.refused) void this.#activate(next, member);
+      else {
+        // Its subscribe on the new link failed (a ban, a timeout) and the old link, which carried
+        // it, is being closed: events until it is subscribed again are lost. Say so when it is.
+        if (previous && member.live) member.pendingGap ??= 'resubscribed';
+        if (!member.needsCredential && !member.refused) void this.#activate(next, member);
+      }
     }
   }
 
@@ -282,6 +287,9 @@ export class WsApiSession extends Transport<LinkState> {
       const at = text.indexOf('"event":');
       const from = at >= 0 ? at : 0;
       const events = parsed.events;
+      // Events can arrive before the subscribe's answer has been acted on (same socket read):
+      // a pending gap goes out before them, or it would name a time after the hole.
+      if (member.pendingGap !== undefined && member.live) this.#announce(member);
       for (let i = 0; i < events.length; i++) {
         const event = events[i] as UserDataEvent;
         member.sink.ingest(event, text, link.lastActivity, from, i);
@@ -331,6 +339,13 @@ export class WsApiSession extends Transport<LinkState> {
       return;
     }
     if (link === this.current && this.#members.has(member.stream)) this.#ready(member, false);
+  }
+
+  /** Announces a member's pending gap now (its stream is open again: events are flowing). */
+  #announce(member: Member): void {
+    const gap = member.pendingGap;
+    member.pendingGap = undefined;
+    member.sink.subscribed(gap);
   }
 
   #ready(member: Member, rotation: boolean): void {
