@@ -7,7 +7,6 @@
  */
 import {
   backoffDelay,
-  type ClockTimer,
   ClosedError,
   CredentialExpiredError,
   ErrorCode,
@@ -18,43 +17,18 @@ import {
   type UserDataEvent,
   type UserstreamError,
 } from '@userstream/core';
-import type { Link, LinkEnd } from './link.js';
+import type { LinkEnd } from './link.js';
 import { invalidInput, kit, type ResolvedOptions, resolveOptions, type StreamOptions } from './options.js';
-import type { StreamSink, WsApiCarrier } from './stream-contract.js';
-import type { CredentialExpiredReason, GapReason } from './stream-events.js';
+import type { WsApiCarrier } from './stream-contract.js';
 import { Transport } from './transport.js';
 import { sinkOf } from './user-data-stream.js';
-import { checkAuth, type Json, type LinkAuth, type WsApiAuth, WsApiSigning } from './ws-api-auth.js';
+import { checkAuth, type Json, type WsApiAuth, WsApiSigning } from './ws-api-auth.js';
+import type { LinkState, Member, SessionLink } from './ws-api-member.js';
 import { classifyRefusal } from './ws-api-refusals.js';
 import { WsApiRequests } from './ws-api-requests.js';
 import { createWsApiStream, type WsApiStream } from './ws-api-stream.js';
 
 export interface WsApiSessionOptions extends StreamOptions {}
-
-/** What the session keeps per connection: its subscriptions' routes, and whether it logged on. */
-interface LinkState extends LinkAuth {
-  readonly routes: Map<number, Member>;
-}
-
-type SessionLink = Link<LinkState>;
-
-interface Member {
-  auth: WsApiAuth;
-  readonly stream: WsApiStream;
-  readonly sink: StreamSink;
-  /** Subscription id per link. */
-  readonly ids: Map<SessionLink, number>;
-  live: boolean;
-  pendingGap: GapReason | undefined;
-  /** Waiting for a new credential, and why (token lapsed or refused). */
-  needsCredential: CredentialExpiredReason | undefined;
-  /** A refusal retrying cannot fix (bad key or signature): wait for a reconnect. */
-  refused: boolean;
-  retryTimer: ClockTimer | undefined;
-  retryAttempt: number;
-  /** Subscribing in progress, per link. */
-  readonly inFlight: Map<SessionLink, Promise<void>>;
-}
 
 /** `openWsApiStream`'s way into its own (unshared) session, which has no public add. */
 export let subscribeOwn: (session: WsApiSession, auth: WsApiAuth) => WsApiStream;
@@ -285,7 +259,7 @@ export class WsApiSession extends Transport<LinkState> {
       }
       // Dedupe reads the event from `"event":` on: the same whatever the subscription id.
       const at = text.indexOf('"event":');
-      const from = at >= 0 ? at : 0;
+      const from = Math.max(at, 0);
       const events = parsed.events;
       // Events can arrive before the subscribe's answer has been acted on (same socket read):
       // a pending gap goes out before them, or it would name a time after the hole.
