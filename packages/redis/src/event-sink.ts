@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { InvalidInputError, isSecretFieldName, validateDuration } from '@userstream/core';
+import { isSecretFieldName, validateDuration } from '@userstream/core';
 import type { Redis } from 'ioredis';
 import { redisCall } from './errors.js';
 import { checkPrefix, redisKeys } from './keys.js';
+import { configKit, inputKit } from './option-kits.js';
 import { LuaScript } from './script.js';
 
 /** Approximate cap of each account's Redis Stream (`XADD … MAXLEN ~`). */
@@ -110,23 +111,13 @@ function checkTarget(target: SinkTarget): void {
     target.accountId.length === 0 ||
     typeof target.venue !== 'string'
   ) {
-    throw new InvalidInputError(
-      '@userstream/redis: append(target, event) needs target { accountId, venue }',
-      {
-        field: 'target',
-      },
-    );
+    throw inputKit.invalid('append(target, event) needs target { accountId, venue }', 'target');
   }
 }
 
 function checkEvent(event: SinkEvent): void {
   if (typeof event?.e !== 'string' || (typeof event.E !== 'number' && typeof event.E !== 'string')) {
-    throw new InvalidInputError(
-      '@userstream/redis: append(target, event) needs an exchange event with `e` and `E`',
-      {
-        field: 'event',
-      },
-    );
+    throw inputKit.invalid('append(target, event) needs an exchange event with `e` and `E`', 'event');
   }
 }
 
@@ -139,26 +130,21 @@ function checkEvent(event: SinkEvent): void {
 export function createRedisEventSink(options: RedisEventSinkOptions): RedisEventSink {
   const redis = options?.redis;
   if (typeof redis?.evalsha !== 'function') {
-    throw new InvalidInputError(
-      '@userstream/redis: createRedisEventSink({ redis }) needs an ioredis client, e.g. new Redis("redis://127.0.0.1:6379")',
-      { field: 'redis' },
+    throw configKit.invalid(
+      'createRedisEventSink({ redis }) needs an ioredis client, e.g. new Redis("redis://127.0.0.1:6379")',
+      'redis',
     );
   }
   const prefix = checkPrefix(options.prefix, 'createRedisEventSink');
   const maxLen = options.maxLen ?? DEFAULT_STREAM_MAX_LEN;
   const ttl = options.dedupeTtlMs ?? DEFAULT_DEDUPE_TTL_MS;
   if (!Number.isInteger(maxLen) || maxLen < 1) {
-    throw new InvalidInputError(
-      '@userstream/redis: maxLen must be a positive integer (entries per account stream)',
-      {
-        field: 'maxLen',
-      },
-    );
+    throw configKit.invalid('maxLen must be a positive integer (entries per account stream)', 'maxLen');
   }
   if (!Number.isInteger(ttl) || ttl < 1000) {
-    throw new InvalidInputError(
-      '@userstream/redis: dedupeTtlMs must be an integer of at least 1000 ms (longer than any takeover)',
-      { field: 'dedupeTtlMs' },
+    throw configKit.invalid(
+      'dedupeTtlMs must be an integer of at least 1000 ms (longer than any takeover)',
+      'dedupeTtlMs',
     );
   }
   // One bound for every duration option in the packages (Node's timer limit, about 24.8 days).

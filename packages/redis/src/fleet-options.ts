@@ -1,12 +1,10 @@
 import {
   type Clock,
-  describeValue,
   getVenue,
-  InvalidInputError,
+  type InvalidInputError,
   type KeyMaterial,
   systemClock,
   type VenueProfile,
-  validateDuration,
 } from '@userstream/core';
 import {
   type AccountMirrorOptions,
@@ -21,6 +19,7 @@ import {
 } from '@userstream/keepalive';
 import type { Redis } from 'ioredis';
 import { checkPrefix, leaseKeyId } from './keys.js';
+import { configKit } from './option-kits.js';
 
 /** Ownership of a stream lapses 5 s after its owner's last renewal: the takeover bound's main term. */
 export const DEFAULT_FLEET_OWNERSHIP_TTL_MS = 5_000;
@@ -115,24 +114,18 @@ export interface ResolvedFleetOptions {
   readonly maxPending: number;
 }
 
-const PREFIX = '@userstream/redis: createFleetWorker';
-
+/** Refusals say which factory they come from: `@userstream/redis: createFleetWorker: …`. */
 function invalid(message: string, field: string): InvalidInputError {
-  return new InvalidInputError(`${PREFIX}: ${message}`, { field });
+  return configKit.invalid(`createFleetWorker: ${message}`, field);
 }
 
 function positive(value: unknown, field: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw invalid(`${field} must be a positive number, got ${describeValue(value)}`, field);
-  }
-  return value;
+  return value === undefined ? fallback : configKit.positive(value, field);
 }
 
 function duration(value: unknown, field: string, fallback: number): number {
-  if (value === undefined) return fallback;
   // Node fires a timer above 2^31-1 ms after 1 ms.
-  return validateDuration(value, field, { prefix: PREFIX });
+  return value === undefined ? fallback : configKit.duration(value, field);
 }
 
 function checkAccounts(list: unknown): Pick<ResolvedFleetOptions, 'accounts' | 'origins' | 'leaseKeys'> {

@@ -1,3 +1,4 @@
+import { ErrorCode } from '@userstream/core';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FleetWorkerOptions } from './fleet-options.js';
@@ -12,7 +13,7 @@ const make = (o: Partial<FleetWorkerOptions>) =>
   createFleetWorker({ redis, workerId: 'w1', accounts: [account], ...o } as FleetWorkerOptions);
 
 describe('createFleetWorker options', () => {
-  it('refuses bad input with USERSTREAM_INVALID_INPUT and says what to do', () => {
+  it('refuses bad options with USERSTREAM_INVALID_CONFIG and says what to do', () => {
     expect(() => make({ redis: {} as Redis })).toThrowErrorMatchingInlineSnapshot(
       `[InvalidInputError: @userstream/redis: createFleetWorker: redis must be an ioredis client, e.g. new Redis("redis://127.0.0.1:6379")]`,
     );
@@ -39,7 +40,7 @@ describe('createFleetWorker options', () => {
     try {
       make({ accounts: [account, account] });
     } catch (error) {
-      expect(error).toMatchObject({ code: 'USERSTREAM_INVALID_INPUT' });
+      expect(error).toMatchObject({ code: ErrorCode.InvalidConfig });
       // No credential in any message.
       expect(String(error)).not.toContain(account.credentials.apiKey);
     }

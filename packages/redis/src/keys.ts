@@ -1,5 +1,5 @@
-import { InvalidInputError } from '@userstream/core';
 import type { LeaseKey } from '@userstream/keepalive';
+import { configKit } from './option-kits.js';
 
 /** Key prefix of everything this package writes. @default 'userstream:' */
 export const DEFAULT_PREFIX = 'userstream:';
@@ -8,9 +8,9 @@ export const DEFAULT_PREFIX = 'userstream:';
 export function checkPrefix(prefix: unknown, factory: string): string {
   if (prefix === undefined) return DEFAULT_PREFIX;
   if (typeof prefix !== 'string' || prefix.length === 0 || prefix.length > 200 || /\s/.test(prefix)) {
-    throw new InvalidInputError(
-      `@userstream/redis: ${factory}({ prefix }) must be a non-empty string without spaces, e.g. 'userstream:'`,
-      { field: 'prefix' },
+    throw configKit.invalid(
+      `${factory}({ prefix }) must be a non-empty string without spaces, e.g. 'userstream:'`,
+      'prefix',
     );
   }
   return prefix;

@@ -1,4 +1,4 @@
-import { type Clock, InvalidInputError, systemClock, validateDuration } from '@userstream/core';
+import { type Clock, systemClock, validateDuration } from '@userstream/core';
 import {
   LeaseConflictError,
   type LeaseKind,
@@ -10,6 +10,7 @@ import {
 import type { Redis } from 'ioredis';
 import { redisCall } from './errors.js';
 import { checkPrefix, redisKeys } from './keys.js';
+import { configKit, inputKit } from './option-kits.js';
 import { LuaScript, NEXT_TOKEN_LUA } from './script.js';
 
 export interface RedisLeaseStoreOptions {
@@ -106,16 +107,16 @@ const KINDS: ReadonlySet<string> = new Set<LeaseKind>(['listenKey', 'listenToken
 /** Only these fields are ever written: a record cannot smuggle a credential into Redis. */
 function encodeRecord(record: LeaseRecord): string {
   if (!KINDS.has(record?.kind)) {
-    throw new InvalidInputError(
-      `@userstream/redis: a lease record needs kind 'listenKey', 'listenToken' or 'wsApi', got ${String(record?.kind)}`,
-      { field: 'record.kind' },
+    throw inputKit.invalid(
+      `a lease record needs kind 'listenKey', 'listenToken' or 'wsApi', got ${String(record?.kind)}`,
+      'record.kind',
     );
   }
   const fp = record.credentialFingerprint;
   if (fp !== undefined && !/^[0-9a-f]{1,16}$/.test(fp)) {
-    throw new InvalidInputError(
-      '@userstream/redis: credentialFingerprint must be a short hex fingerprint (keepalive fingerprint()), never the credential',
-      { field: 'record.credentialFingerprint' },
+    throw inputKit.invalid(
+      'credentialFingerprint must be a short hex fingerprint (keepalive fingerprint()), never the credential',
+      'record.credentialFingerprint',
     );
   }
   return JSON.stringify({
@@ -147,24 +148,14 @@ function decodeRecord(text: string): LeaseRecord {
 
 function positiveTtl(ttlMs: number): number {
   if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
-    throw new InvalidInputError(
-      `@userstream/redis: ownership ttlMs must be a positive number, got ${ttlMs}`,
-      {
-        field: 'ttlMs',
-      },
-    );
+    throw inputKit.invalid(`ownership ttlMs must be a positive number, got ${ttlMs}`, 'ttlMs');
   }
   return Math.ceil(ttlMs);
 }
 
 function checkOwner(owner: unknown): string {
   if (typeof owner !== 'string' || owner.length === 0 || owner.length > 200) {
-    throw new InvalidInputError(
-      '@userstream/redis: an owner must be a non-empty worker name (at most 200 characters)',
-      {
-        field: 'owner',
-      },
-    );
+    throw inputKit.invalid('an owner must be a non-empty worker name (at most 200 characters)', 'owner');
   }
   return owner;
 }
@@ -191,35 +182,23 @@ const ownershipOf = (owner: string, reply: unknown): Ownership | undefined => {
  */
 export function createRedisLeaseStore(options: RedisLeaseStoreOptions): RedisLeaseStore {
   if (typeof options !== 'object' || options === null) {
-    throw new InvalidInputError(
-      '@userstream/redis: createRedisLeaseStore({ redis }) needs an options object',
-      {
-        field: 'options',
-      },
-    );
+    throw configKit.invalid('createRedisLeaseStore({ redis }) needs an options object', 'options');
   }
   const { redis } = options;
   if (typeof redis?.evalsha !== 'function' || typeof redis?.hmget !== 'function') {
-    throw new InvalidInputError(
-      '@userstream/redis: createRedisLeaseStore({ redis }) needs an ioredis client, e.g. new Redis("redis://127.0.0.1:6379")',
-      { field: 'redis' },
+    throw configKit.invalid(
+      'createRedisLeaseStore({ redis }) needs an ioredis client, e.g. new Redis("redis://127.0.0.1:6379")',
+      'redis',
     );
   }
   const prefix = checkPrefix(options.prefix, 'createRedisLeaseStore');
   const clock = options.clock ?? systemClock;
   if (typeof clock?.now !== 'function') {
-    throw new InvalidInputError(
-      '@userstream/redis: createRedisLeaseStore({ clock }) needs a clock with now()',
-      {
-        field: 'clock',
-      },
-    );
+    throw configKit.invalid('createRedisLeaseStore({ clock }) needs a clock with now()', 'clock');
   }
   const collectAfterMs = options.collectAfterMs ?? 60_000;
   if (!Number.isFinite(collectAfterMs) || collectAfterMs < 0) {
-    throw new InvalidInputError('@userstream/redis: collectAfterMs must be a number of ms >= 0', {
-      field: 'collectAfterMs',
-    });
+    throw configKit.invalid('collectAfterMs must be a number of ms >= 0', 'collectAfterMs');
   }
   // One bound for every duration option in the packages (Node's timer limit, about 24.8 days).
   validateDuration(collectAfterMs, 'collectAfterMs', { allowZero: true, prefix: '@userstream/redis' });

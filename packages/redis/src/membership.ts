@@ -1,16 +1,11 @@
 import { EventEmitter } from 'node:events';
-import {
-  type Clock,
-  type ClockTimer,
-  InvalidInputError,
-  systemClock,
-  validateDuration,
-} from '@userstream/core';
+import { type Clock, type ClockTimer, systemClock, validateDuration } from '@userstream/core';
 import { type Logger, silentLogger } from '@userstream/keepalive';
 import type { Redis } from 'ioredis';
 import { channels } from './diagnostics.js';
 import { type RedisUnavailableError, redisCall } from './errors.js';
 import { checkPrefix, redisKeys } from './keys.js';
+import { configKit } from './option-kits.js';
 import { LuaScript } from './script.js';
 
 /** Heartbeat every second by default. */
@@ -87,22 +82,20 @@ export class Membership extends EventEmitter<MembershipEvents> {
   constructor(options: MembershipOptions) {
     super();
     if (typeof options?.redis?.evalsha !== 'function') {
-      throw new InvalidInputError('@userstream/redis: membership needs { redis: an ioredis client }', {
-        field: 'redis',
-      });
+      throw configKit.invalid('membership needs { redis: an ioredis client }', 'redis');
     }
     if (typeof options.workerId !== 'string' || !/^[\w.:@-]{1,200}$/.test(options.workerId)) {
-      throw new InvalidInputError(
-        '@userstream/redis: workerId must be 1-200 letters, digits or . _ : @ - (e.g. the host name and pid)',
-        { field: 'workerId' },
+      throw configKit.invalid(
+        'workerId must be 1-200 letters, digits or . _ : @ - (e.g. the host name and pid)',
+        'workerId',
       );
     }
     const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
     const ttlMs = options.ttlMs ?? Math.max(DEFAULT_MEMBER_TTL_MS, heartbeatMs * 3);
     if (!(Number.isFinite(heartbeatMs) && heartbeatMs > 0 && Number.isFinite(ttlMs) && ttlMs > heartbeatMs)) {
-      throw new InvalidInputError(
-        '@userstream/redis: membership needs 0 < heartbeatMs < ttlMs (e.g. heartbeatMs 1000, ttlMs 3000)',
-        { field: 'ttlMs' },
+      throw configKit.invalid(
+        'membership needs 0 < heartbeatMs < ttlMs (e.g. heartbeatMs 1000, ttlMs 3000)',
+        'ttlMs',
       );
     }
     // The heartbeat is a Node timer (fired after 1 ms above 2^31-1 ms); the TTL is held to the same bound.
