@@ -33,6 +33,7 @@ it('exports exactly the public surface (an accidental export or removal shows up
       "createSigner",
       "defineVenue",
       "describeValue",
+      "emitIsolated",
       "encodeQuery",
       "eventIdentity",
       "eventSchemas",

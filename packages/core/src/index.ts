@@ -21,6 +21,7 @@ export {
   subDecimal,
 } from './decimal.js';
 export { describeValue } from './describe.js';
+export { emitIsolated } from './emit-isolated.js';
 export {
   ClosedError,
   CredentialExpiredError,

@@ -6,6 +6,7 @@
  */
 import type { Channel } from 'node:diagnostics_channel';
 import { captureRejectionSymbol, EventEmitter } from 'node:events';
+import { emitIsolated } from '@userstream/core';
 import { ListenerError } from '@userstream/stream';
 import { channels } from './diagnostics.js';
 import type { LeaseKey } from './lease-key.js';
@@ -76,28 +77,12 @@ export abstract class LeaseEmitter extends EventEmitter<LeaseEvents> {
     }
   }
 
+  /** Where a throwing listener goes; made once, so a dispatch allocates nothing. */
+  readonly #threw = (type: string, thrown: unknown): void => this.#listenerThrew(type, thrown);
+
   /** Calls each listener on its own, so one that throws costs no other. */
   #dispatch(type: keyof LeaseEvents, arg: unknown): void {
-    const count = this.listenerCount(type);
-    if (count === 0) return;
-    if (count === 1) {
-      try {
-        (this.emit as (type: string, arg: unknown) => boolean)(type, arg);
-      } catch (error) {
-        this.#listenerThrew(type, error);
-      }
-      return;
-    }
-    for (const listener of this.rawListeners(type) as ((arg: unknown) => unknown)[]) {
-      try {
-        const result = listener.call(this, arg);
-        // Called directly, so emit's captureRejections does not see the promise: catch it here.
-        if (result !== undefined && typeof (result as Promise<unknown>).then === 'function')
-          (result as Promise<unknown>).then(undefined, (error: unknown) => this.#listenerThrew(type, error));
-      } catch (error) {
-        this.#listenerThrew(type, error);
-      }
-    }
+    emitIsolated(this, type, arg, this.#threw);
   }
 
   /** Node calls this when an async listener's promise rejects (see `captureRejections`). */

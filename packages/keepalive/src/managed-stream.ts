@@ -1,5 +1,11 @@
 import { captureRejectionSymbol, EventEmitter } from 'node:events';
-import { type Clock, ClosedError, type UserDataEvent, type UserstreamError } from '@userstream/core';
+import {
+  type Clock,
+  ClosedError,
+  emitIsolated,
+  type UserDataEvent,
+  type UserstreamError,
+} from '@userstream/core';
 import {
   ListenerError,
   type StreamEvents,
@@ -243,31 +249,15 @@ export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEv
     });
   }
 
+  /** Where a throwing listener goes; made once, so a dispatch allocates nothing. */
+  readonly #threw = (type: string, thrown: unknown): void => this.#listenerThrew(type, thrown);
+
   /**
    * Emits as the underlying stream does: a listener that throws costs no other listener and no
    * other event; it is reported once as a `ListenerError` (logged, then emitted as `error`).
    */
   #dispatch(type: string, arg: unknown): void {
-    const count = this.listenerCount(type);
-    if (count === 0) return;
-    if (count === 1) {
-      try {
-        (this.emit as (type: string, arg: unknown) => boolean)(type, arg);
-      } catch (error) {
-        this.#listenerThrew(type, error);
-      }
-      return;
-    }
-    for (const listener of this.rawListeners(type) as ((arg: unknown) => unknown)[]) {
-      try {
-        const result = listener.call(this, arg);
-        // Called directly, so emit's captureRejections does not see the promise: catch it here.
-        if (result !== undefined && typeof (result as Promise<unknown>).then === 'function')
-          (result as Promise<unknown>).then(undefined, (error: unknown) => this.#listenerThrew(type, error));
-      } catch (error) {
-        this.#listenerThrew(type, error);
-      }
-    }
+    emitIsolated(this, type, arg, this.#threw);
   }
 
   /** Node calls this when an async listener's promise rejects (see `captureRejections`). */

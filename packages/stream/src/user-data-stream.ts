@@ -3,6 +3,7 @@ import {
   type Clock,
   type ClockTimer,
   ClosedError,
+  emitIsolated,
   type UserDataEvent,
   type UserstreamError,
 } from '@userstream/core';
@@ -276,6 +277,9 @@ export abstract class UserDataStream
     }, windowMs);
   }
 
+  /** Where a throwing listener goes; made once, so a dispatch allocates nothing. */
+  readonly #threw = (type: string, thrown: unknown): void => this.#listenerThrew(type, thrown);
+
   /**
    * Emits without letting a listener's exception out: thrown into `ws` it would end the socket's
    * message handling, thrown out of the reorder window it would lose the events released with it,
@@ -283,27 +287,7 @@ export abstract class UserDataStream
    * emitted as `error`); the other listeners and the next events go on as if nothing happened.
    */
   #dispatch(type: string, arg: unknown): void {
-    const count = this.listenerCount(type);
-    if (count === 0) return;
-    if (count === 1) {
-      // The common case: no copy of the listener array (Node's emit makes none for one listener).
-      try {
-        (this.emit as (type: string, arg: unknown) => boolean)(type, arg);
-      } catch (error) {
-        this.#listenerThrew(type, error);
-      }
-      return;
-    }
-    for (const listener of this.rawListeners(type) as ((arg: unknown) => unknown)[]) {
-      try {
-        const result = listener.call(this, arg);
-        // Called directly, so emit's captureRejections does not see the promise: catch it here.
-        if (result !== undefined && typeof (result as Promise<unknown>).then === 'function')
-          (result as Promise<unknown>).then(undefined, (error: unknown) => this.#listenerThrew(type, error));
-      } catch (error) {
-        this.#listenerThrew(type, error);
-      }
-    }
+    emitIsolated(this, type, arg, this.#threw);
   }
 
   /** Node calls this when an async listener's promise rejects (see `captureRejections`). */
