@@ -172,6 +172,8 @@ describe('openListenKeyStream', () => {
     r.sim.faults.expire({ accountId: r.account.id, venue: 'binance-usdm' });
     await until(() => log.count('credentialExpired') === 1, 'expiry reported');
     await stream.replaceListenKey('Z'.repeat(64)); // never issued: refused at the upgrade
+    // The old link may still be open (it resolves at once then): the refusal follows.
+    await until(() => log.count('credentialExpired') === 2, 'the new key refused');
     expect(log.lifecycle.filter((l) => l.type === 'credentialExpired').map((l) => l.info)).toEqual([
       { reason: 'listenKeyExpired' },
       { reason: 'invalid-credential', code: -1125 },
