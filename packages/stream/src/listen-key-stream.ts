@@ -56,6 +56,8 @@ type LinkKeys = Map<Member, string>;
  * stream, `/stream?streams=<k1>/<k2>`), each routed to its own {@link ListenKeyStream}.
  */
 export class ListenKeyConnection extends Transport<LinkKeys> {
+  /** Links that announced a pending gap before they were promoted (see #one, linkEnded). */
+  readonly #announcedOn = new WeakSet<Link<LinkKeys>>();
   readonly #members = new Map<ListenKeyStream, Member>();
   readonly #byKey = new Map<string, Member>();
   readonly #shared: boolean;
@@ -212,6 +214,15 @@ export class ListenKeyConnection extends Transport<LinkKeys> {
     }
   }
 
+  /**
+   * A new link that announced a pending gap early (see #one) and then ended before it was
+   * promoted leaves a new hole after its last event: it is announced again.
+   */
+  protected override linkEnded(link: Link<LinkKeys>): void {
+    if (link !== this.candidate || !this.#announcedOn.has(link)) return;
+    for (const member of this.#members.values()) if (member.live) member.pendingGap ??= 'reconnect';
+  }
+
   protected lost(info: LinkEnd, attempt: number, delayMs: number): void {
     for (const member of this.#members.values()) {
       if (member.live) member.pendingGap ??= 'reconnect';
@@ -327,6 +338,7 @@ export class ListenKeyConnection extends Transport<LinkKeys> {
     if (member.pendingGap !== undefined && member.live && link !== this.current) {
       const gap = member.pendingGap;
       member.pendingGap = undefined;
+      this.#announcedOn.add(link);
       member.sink.subscribed(gap);
     }
     member.sink.ingest(event, text, link.lastActivity, from, part);
