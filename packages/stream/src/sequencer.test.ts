@@ -130,8 +130,9 @@ describe('Sequencer', () => {
     gc();
     const retained = used() - before;
     expect(s.remembered).toBe(40);
-    // Kept, the frames would be 40 MB; some slack for what the collector has not given back yet.
-    expect(retained).toBeLessThan(12 * 2 ** 20);
+    // Kept, the frames would be 40 MB; half of that is slack for what the collector has not given
+    // back yet (Node 24 left 13 MB behind where Node 20 left under 12).
+    expect(retained).toBeLessThan(20 * 2 ** 20);
     // The digest still tells a repeat of a large frame from a distinct one.
     s.push(ev(3), frame(3, 'x'));
     s.push(ev(3), frame(3, 'y'));
