@@ -1,4 +1,4 @@
-import { normalizeDecimal } from '@userstream/core';
+import { eventIdentity, normalizeDecimal } from '@userstream/core';
 
 /** An event as the simulator recorded sending it (`source`: engine, load, fault or protocol). */
 export interface SentEvent {
@@ -6,25 +6,6 @@ export interface SentEvent {
   readonly E: number;
   readonly source: string;
   readonly event?: Readonly<Record<string, unknown>>;
-}
-
-/** Keys are sorted so two copies of one event compare equal whatever their field order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .sort()
-      .filter((k) => o[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'undefined';
-}
-
-/** The identity of an event: type, time and content (one matching step sends several events in one ms). */
-export function eventKey(event: Readonly<Record<string, unknown>>): string {
-  return `${String(event.e)}|${String(event.E)}|${canonical(event)}`;
 }
 
 /**
@@ -55,7 +36,7 @@ export class StreamObserver {
         ? (delivered.raw as Readonly<Record<string, unknown>>)
         : delivered;
     const E = Number(event.E);
-    this.keys.push(eventKey(event));
+    this.keys.push(eventIdentity(event));
     this.times.push(E);
     this.timeline.push(`${Date.now()} event ${String(event.e)} E=${E}`);
     if (this.#lateNext) this.announcedLate.add(this.times.length - 1);
@@ -123,7 +104,7 @@ export function checkDelivery(
   for (const s of sent) {
     if (s.source === 'protocol' || s.source === 'load') continue;
     // Payload-less records (a fault's unknown event) are matched by type and time.
-    const key = s.event ? eventKey(s.event) : `${s.e}|${s.E}`;
+    const key = s.event ? eventIdentity(s.event) : `${s.e}|${s.E}`;
     const pool = s.event ? delivered : deliveredByTime;
     const n = pool.get(key) ?? 0;
     if (n > 0) {
@@ -236,7 +217,7 @@ export function explainOrders(
       .map((s) => {
         const ev = s.event as Record<string, unknown>;
         const o = (ev.o as Record<string, unknown> | undefined) ?? ev;
-        return `${String(o.X)}@${s.E}(T${String(o.T ?? ev.T)})${delivered.has(eventKey(ev)) ? '✓' : '✗'}`;
+        return `${String(o.X)}@${s.E}(T${String(o.T ?? ev.T)})${delivered.has(eventIdentity(ev)) ? '✓' : '✗'}`;
       });
     parts.push(`order ${id}: ${history.join(' ') || 'no event sent in the counted part of the run'}`);
   }

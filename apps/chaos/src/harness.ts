@@ -5,6 +5,7 @@ import {
   type ClockTimer,
   createScaledClock,
   createSigner,
+  eventIdentity,
   type KeyMaterial,
   type Signer,
   type VenueId,
@@ -13,7 +14,7 @@ import {
 } from '@userstream/core';
 import { type FaultHandle, type FaultResult, type Simulator, startSimulator } from '@userstream/simulator';
 import { type Canaries, type OutputCapture, renderError } from './capture.js';
-import { eventKey, type SentEvent, type StreamObserver } from './checks.js';
+import type { SentEvent, StreamObserver } from './checks.js';
 import { ACCOUNTS, type FaultStep, type Plan, type StreamPlan } from './plan.js';
 import { createRandom } from './random.js';
 import { type RestTap, startRestTap } from './rest-tap.js';
@@ -235,7 +236,7 @@ export function timelineOf(observer: StreamObserver, sent: readonly SentEvent[])
   const delivered = new Set(observer.keys);
   const sentLines = sent.map(
     (s) =>
-      `${s.E} ${s.e} ${s.source} ${s.event ? (delivered.has(eventKey(s.event)) ? 'arrived' : 'MISSING') : ''}`,
+      `${s.E} ${s.e} ${s.source} ${s.event ? (delivered.has(eventIdentity(s.event)) ? 'arrived' : 'MISSING') : ''}`,
   );
   return [
     `# windows: ${JSON.stringify(observer.windows)}`,
