@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type Clock, createScaledClock, systemClock } from '@userstream/core';
 import { startSimulator } from './simulator.js';
@@ -22,7 +25,43 @@ Runs until SIGINT or SIGTERM.
   --speed <n>     protocol time runs n times faster (3600: an hour a second)
   --seed <n>      seed of generated keys, ids and prices (default 1)
   --price-walk    move prices every second of protocol time, filling resting orders
+  -v, --version   print the version and exit
 `;
+
+/**
+ * The version in this package's package.json. Found by walking up from this file rather than
+ * at a fixed relative path: the CLI runs from dist/, from an install under node_modules, and
+ * from the tests' own bundle in a cache directory.
+ */
+function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === '@userstream/simulator' && typeof pkg.version === 'string') return pkg.version;
+    }
+    const up = dirname(dir);
+    if (up === dir) return 'unknown';
+    dir = up;
+  }
+}
+
+/**
+ * A start that failed for a reason of the machine, not of the flags (the port is taken, the
+ * address is not this host's): one line that says what to do, exit 1, no usage to scroll past.
+ */
+function startFailure(error: unknown, host: string, port: number | undefined): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const where = `${host}:${port ?? 0}`;
+  if (code === 'EADDRINUSE')
+    return `${where} is already in use: stop what listens there, or pass another --port (--port 0 picks a free one)`;
+  if (code === 'EADDRNOTAVAIL')
+    return `${host} is not an address of this machine: pass one of its addresses to --host (default 127.0.0.1)`;
+  if (code === 'EACCES')
+    return `not allowed to listen on ${where}: ports below 1024 need privileges; pass --port 0 for a free one`;
+  return undefined;
+}
 
 function fail(message: string): never {
   process.stderr.write(`userstream-sim: ${message}\n\n${USAGE}`);
@@ -48,6 +87,7 @@ async function main(): Promise<void> {
         'admin-token': { type: 'string' },
         'admin-allow-host': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
       },
       strict: true,
     }));
@@ -56,6 +96,10 @@ async function main(): Promise<void> {
   }
   if (values.help) {
     process.stdout.write(USAGE);
+    return;
+  }
+  if (values.version) {
+    process.stdout.write(`${packageVersion()}\n`);
     return;
   }
   let clock: Clock = systemClock;
@@ -90,6 +134,11 @@ async function main(): Promise<void> {
         : {}),
     });
   } catch (error) {
+    const oneLine = startFailure(error, typeof values.host === 'string' ? values.host : '127.0.0.1', port);
+    if (oneLine !== undefined) {
+      process.stderr.write(`userstream-sim: ${oneLine}\n`);
+      process.exit(1);
+    }
     fail((error as Error).message);
   }
   const line = {

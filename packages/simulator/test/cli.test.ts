@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -211,6 +212,39 @@ test('a bad --admin-token: exit 2, and the message does not repeat it', async ()
   expect(code).toBe(2);
   expect(stderr).toContain('admin.token must be 16 to 1024 visible ASCII characters');
   expect(stderr).not.toContain('tooshort');
+});
+
+/** Runs the CLI to its exit: exit code, stdout and stderr. */
+function runToExit(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [`${out}/cli.js`, ...args], { cwd: pkg });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+test('--version prints the package version and exits 0', async () => {
+  const { version } = JSON.parse(readFileSync(`${pkg}/package.json`, 'utf8')) as { version: string };
+  const run = await runToExit(['--version']);
+  expect(run).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  expect((await runToExit(['-v'])).stdout).toBe(`${version}\n`);
+});
+
+test('a port in use: one line that says what to do (no usage dump), exit 1', async () => {
+  const first = await start([]);
+  const port = new URL(first.line.rest).port;
+  const run = await runToExit(['--port', port]);
+  expect(run.code).toBe(1);
+  expect(run.stdout).toBe('');
+  expect(run.stderr).toBe(
+    `userstream-sim: 127.0.0.1:${port} is already in use: stop what listens there, or pass another --port (--port 0 picks a free one)\n`,
+  );
+  expect(await exit(first.child, 'SIGTERM')).toBe(0);
 });
 
 /** A GET of /admin/state with a chosen Host header (node:http sends it as given). */
