@@ -19,6 +19,15 @@ await mirror.ready();
 stream.on('ORDER_TRADE_UPDATE', (e) => console.log('order', e.o.s, e.o.X));
 stream.lease.on('renewed', (info) => console.log('keepalive at', new Date(info.at).toISOString()));
 
+// Wait for what you want to see, not for a number of seconds: at an hour per second, a pause of
+// the machine shifts every timing, but not the order of these events.
+const ordered = new Promise((resolve) => stream.once('ORDER_TRADE_UPDATE', resolve));
+const fiveRenewals = new Promise((resolve) => {
+  let renewals = 0;
+  stream.lease.on('renewed', () => ++renewals === 5 && resolve());
+});
+stream.on('gap', (gap) => console.log('gap', gap.reason)); // none here; a real venue may have some
+
 sim.exchange.placeOrder(account.id, 'binance-usdm', {
   symbol: 'BTCUSDT',
   side: 'BUY',
@@ -27,7 +36,8 @@ sim.exchange.placeOrder(account.id, 'binance-usdm', {
   quantity: '0.010',
   price: '50000',
 });
-await new Promise((resolve) => setTimeout(resolve, 2_500)); // 2.5 hours of protocol time
+await ordered;
+await fiveRenewals; // 2.5 hours of protocol time, about 2.5 s
 
 console.log(stream.lease.state()); // { kind: 'listenKey', renewals: 5, failures: 0, nextRenewalAt, … }
 console.log(mirror.balances, mirror.openOrders);

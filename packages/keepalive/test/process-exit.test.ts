@@ -103,7 +103,20 @@ describe('close() leaves nothing behind', () => {
     const result = await run([`${out}example.mjs`], 8_000);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/keepalive at/);
+    // The same lines on every run, however loaded the machine: one order, five keepalives, no gap.
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toBe('order BTCUSDT NEW');
+    expect(lines.filter((l) => l.startsWith('order '))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith('keepalive at '))).toHaveLength(5);
+    expect(lines.filter((l) => l.startsWith('gap '))).toEqual([]);
     expect(result.stdout).toMatch(/kind: 'listenKey'/);
+    expect(result.stdout).toMatch(/renewals: 5,/);
+  });
+
+  it('the README shows the example file as it is', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const file = readFileSync(new URL('../examples/simulator.mjs', import.meta.url), 'utf8');
+    // The file's first line is a lint directive for the repository, not part of the example.
+    expect(readme).toContain(file.slice(file.indexOf('\n') + 1));
   });
 });
