@@ -32,6 +32,7 @@ it('exports exactly the public surface (an accidental export or removal shows up
       "createScaledClock",
       "createSigner",
       "defineVenue",
+      "describeNetworkCause",
       "describeValue",
       "emitIsolated",
       "encodeQuery",

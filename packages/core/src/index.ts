@@ -88,6 +88,7 @@ export {
   type UserDataEvent,
 } from './events/index.js';
 export { isLogger, type Logger, silentLogger } from './logger.js';
+export { describeNetworkCause } from './network-cause.js';
 export { clockSpeed, createOptionKit, type OptionKit } from './option-kit.js';
 export { isSecretFieldName, REDACTED, redactText, redactValue } from './redact.js';
 export { type ResolveVenueOptions, resolveVenue } from './resolve-venue.js';

@@ -1,5 +1,6 @@
 import {
   ClosedError,
+  describeNetworkCause,
   ExchangeCode,
   ExchangeError,
   RateLimitError,
@@ -144,8 +145,11 @@ export function requestFailure(
   if (isResponseTooLarge(cause)) return cause;
   if (how.aborted) return new ClosedError(`@userstream/rest: ${context} aborted`, { aborted: true });
   if (how.closed) return new ClosedError(`@userstream/rest: ${context} ended: the client was closed`);
+  // The cause in words (getaddrinfo ENOTFOUND …, connect ECONNREFUSED …): a log line should say
+  // why without the reader digging into `cause`. A timeout says that instead.
+  const why = how.timedOut ? undefined : describeNetworkCause(cause);
   return new TransportError(
-    `@userstream/rest: ${context} failed${how.timedOut ? ` (timed out after ${how.timeoutMs} ms)` : ''}`,
+    `@userstream/rest: ${context} failed${how.timedOut ? ` (timed out after ${how.timeoutMs} ms)` : ''}${why ? `: ${why}` : ''}`,
     { cause, timeout: how.timedOut, secrets: scope.secrets, details: { venue: scope.venue.id } },
   );
 }
