@@ -237,14 +237,18 @@ test('--version prints the package version and exits 0', async () => {
 
 test('a port in use: one line that says what to do (no usage dump), exit 1', async () => {
   const first = await start([]);
-  const port = new URL(first.line.rest).port;
-  const run = await runToExit(['--port', port]);
-  expect(run.code).toBe(1);
-  expect(run.stdout).toBe('');
-  expect(run.stderr).toBe(
-    `userstream-sim: 127.0.0.1:${port} is already in use: stop what listens there, or pass another --port (--port 0 picks a free one)\n`,
-  );
-  expect(await exit(first.child, 'SIGTERM')).toBe(0);
+  try {
+    const port = new URL(first.line.rest).port;
+    const run = await runToExit(['--port', port]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      `userstream-sim: 127.0.0.1:${port} is already in use: stop what listens there, or pass another --port (--port 0 picks a free one)\n`,
+    );
+  } finally {
+    // A failed expectation must not leave the first simulator running after the test file.
+    expect(await exit(first.child, 'SIGTERM')).toBe(0);
+  }
 });
 
 /** A GET of /admin/state with a chosen Host header (node:http sends it as given). */
