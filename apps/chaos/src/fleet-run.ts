@@ -1,4 +1,4 @@
-import { createFleetWorker, type FleetWorker, GAP_MARKER } from '@userstream/redis';
+import { createFleetWorker, createRedisEventSink, type FleetWorker, GAP_MARKER } from '@userstream/redis';
 import { FIRST_BAN_MS } from '@userstream/simulator';
 import type { Redis } from 'ioredis';
 import { Canaries, OutputCapture } from './capture.js';
@@ -51,7 +51,11 @@ async function dumpRedis(redis: Redis): Promise<string[]> {
 /** The account's Redis Stream read back as a stream: its events, and its gap markers as gaps. */
 async function redisObserver(redis: Redis, accountId: string): Promise<StreamObserver> {
   const observer = new StreamObserver(`${accountId} in Redis`);
-  for (const [, fields] of await redis.xrange(`userstream:events:${accountId}`, '-', '+')) {
+  for (const [, fields] of await redis.xrange(
+    createRedisEventSink({ redis }).streamKey(accountId),
+    '-',
+    '+',
+  )) {
     const f: Record<string, string> = {};
     for (let i = 0; i < fields.length; i += 2) f[fields[i] as string] = fields[i + 1] as string;
     if (f.e === GAP_MARKER) {

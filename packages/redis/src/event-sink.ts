@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isSecretFieldName, validateDuration } from '@userstream/core';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './client.js';
 import { redisCall } from './errors.js';
 import { checkPrefix, redisKeys } from './keys.js';
 import { configKit, inputKit } from './option-kits.js';
@@ -158,7 +158,7 @@ export function createRedisEventSink(options: RedisEventSinkOptions): RedisEvent
       checkTarget(target);
       checkEvent(event);
       const json = serializeEvent(event);
-      const seen = keys.seen(eventIdempotencyKey(target, event, json));
+      const seen = keys.seen(target.accountId, eventIdempotencyKey(target, event, json));
       const reply = await redisCall('appending an event', () =>
         APPEND.run(
           redis,

@@ -17,7 +17,7 @@ import {
   silentLogger,
   type UserDataStreamHandle,
 } from '@userstream/keepalive';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './client.js';
 import { checkPrefix, leaseKeyId } from './keys.js';
 import { configKit } from './option-kits.js';
 

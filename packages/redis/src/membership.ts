@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { type Clock, type ClockTimer, systemClock, validateDuration } from '@userstream/core';
 import { type Logger, silentLogger } from '@userstream/keepalive';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './client.js';
 import { channels } from './diagnostics.js';
 import { type RedisUnavailableError, redisCall } from './errors.js';
 import { checkPrefix, redisKeys } from './keys.js';

@@ -1,5 +1,5 @@
 import type { Clock } from '@userstream/core';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './client.js';
 import { channels } from './diagnostics.js';
 import type { RedisKeys } from './keys.js';
 import { LuaScript } from './script.js';

@@ -14,8 +14,11 @@ import {
   GAP_MARKER,
   rendezvousOwner,
 } from '../src/index.js';
+import { DEFAULT_PREFIX, redisKeys } from '../src/keys.js';
 import { until } from './helpers.js';
 import { startRedisServer, type TestRedisServer } from './redis-server.js';
+
+const keys = redisKeys(DEFAULT_PREFIX);
 
 const SPEED = 2;
 const M = 12;
@@ -126,7 +129,7 @@ interface Row {
 }
 
 async function rows(accountId: string): Promise<Row[]> {
-  const entries = await redis.xrange(`userstream:events:${accountId}`, '-', '+');
+  const entries = await redis.xrange(keys.events(accountId), '-', '+');
   return entries.map(([id, fields]) => {
     const f: Record<string, string> = {};
     for (let i = 0; i < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
@@ -274,9 +277,7 @@ describe('a fleet of workers sharing accounts through Redis', () => {
     // The first refused POST holds the whole fleet until the ban ends: no flood of requests.
     expect(codes).toContain('USERSTREAM_IP_BANNED');
     expect(sim.record.requestCount('POST', path)).toBeLessThanOrEqual(2);
-    expect(await redis.exists(`userstream:hold:${encodeURIComponent(new URL(sim.urls.rest).origin)}`)).toBe(
-      1,
-    );
+    expect(await redis.exists(keys.hold(new URL(sim.urls.rest).origin))).toBe(1);
     await until(() => settledOn([a, b]), 40_000, 'every account open after the ban');
     // 12 opens at 2 per second for the whole fleet, after the ban.
     expect(clock.now() - startedAt).toBeGreaterThanOrEqual(10_000 + 5_000);

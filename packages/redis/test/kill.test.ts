@@ -9,8 +9,11 @@ import { type Simulator, startSimulator } from '@userstream/simulator';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFleetWorker, type FleetWorker, GAP_MARKER } from '../src/index.js';
+import { DEFAULT_PREFIX, redisKeys } from '../src/keys.js';
 import { until } from './helpers.js';
 import { startRedisServer, type TestRedisServer } from './redis-server.js';
+
+const keys = redisKeys(DEFAULT_PREFIX);
 
 const pkg = fileURLToPath(new URL('..', import.meta.url));
 /** A throwaway ESM bundle of the child (dist is left alone). */
@@ -68,7 +71,7 @@ afterAll(async () => {
 });
 
 async function rows(accountId: string): Promise<string[]> {
-  const entries = await redis.xrange(`userstream:events:${accountId}`, '-', '+');
+  const entries = await redis.xrange(keys.events(accountId), '-', '+');
   return entries
     .map(([, f]) => f)
     .filter((f) => f[1] !== GAP_MARKER)
