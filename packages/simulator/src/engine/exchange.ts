@@ -1,6 +1,7 @@
 import { normalizeDecimal, type VenueId } from '@userstream/core';
 import { type AccountState, type InitialBalances, openAccount, spotTarget } from './account-book.js';
 import { accountBody, balancesOf, openOrdersBody, type QueryContext } from './account-queries.js';
+import { AlgoService } from './algo-orders.js';
 import type { EngineContext } from './context.js';
 import { divDecimal, mulDecimal } from './decimal-math.js';
 import { ASSET, checkAmount, checkParams, inputError } from './engine-input.js';
@@ -14,6 +15,7 @@ import {
 } from './exchange-options.js';
 import { FuturesMarket } from './futures-market.js';
 import {
+  COINM_INSTRUMENTS,
   isFuturesMarket,
   MARKETS,
   marketOf,
@@ -22,7 +24,9 @@ import {
   type SpotMarketKey,
   SYMBOLS,
   spotInstrument,
+  USDM_INSTRUMENTS,
 } from './markets.js';
+import { type PositionShape, positionRiskBody } from './positions.js';
 import { ALPHANUMERIC, DIGITS, SeededRandom } from './random.js';
 import type { SpotLedger } from './spot-ledger.js';
 import { SpotMarket } from './spot-market.js';
@@ -54,6 +58,7 @@ export class Exchange {
   #executionId = 0;
   readonly #spot: Readonly<Record<SpotMarketKey, SpotMarket>>;
   readonly #futures: Readonly<Record<'usdm' | 'coinm', FuturesMarket>>;
+  readonly #algo: Readonly<Record<'usdm' | 'coinm', AlgoService>>;
   readonly #queries: QueryContext;
 
   constructor(options: ExchangeOptions) {
@@ -85,6 +90,7 @@ export class Exchange {
       usdm: new FuturesMarket('usdm', ctx),
       coinm: new FuturesMarket('coinm', ctx),
     });
+    this.#algo = Object.freeze({ usdm: new AlgoService('usdm', ctx), coinm: new AlgoService('coinm', ctx) });
     this.#queries = { price: (symbol) => this.price(symbol), futures: this.#futures };
   }
 
@@ -128,6 +134,63 @@ export class Exchange {
       const { ledger, spotMarket } = spotTarget(account, market, p);
       return this.#spot[spotMarket].cancel(accountId, ledger, p);
     });
+  }
+
+  /**
+   * Places a conditional order in the Algo service as POST /fapi/v1/algoOrder (COIN-M
+   * /dapi/v1/algoOrder, portfolio margin /papi/v1/um/algo/order) and returns the venue's body.
+   */
+  placeAlgoOrder(accountId: string, venue: VenueId, params: Record<string, string>): Record<string, unknown> {
+    const account = this.#account(accountId);
+    const market = this.#futuresMarket(venue);
+    const p = checkParams(params);
+    return this.#run(() => this.#algo[market].place(accountId, account[market], p));
+  }
+
+  /** Cancels a waiting conditional order as DELETE /fapi/v1/algoOrder (`algoId` or `clientAlgoId`). */
+  cancelAlgoOrder(
+    accountId: string,
+    venue: VenueId,
+    params: Record<string, string>,
+  ): Record<string, unknown> {
+    this.#account(accountId);
+    const market = this.#futuresMarket(venue);
+    const p = checkParams(params);
+    return this.#run(() => this.#algo[market].cancel(accountId, p));
+  }
+
+  /** The conditional orders waiting for their trigger, as GET /fapi/v1/openAlgoOrders lists them. */
+  openAlgoOrders(
+    accountId: string,
+    venue: VenueId,
+    params: Record<string, string> = {},
+  ): Record<string, unknown>[] {
+    this.#account(accountId);
+    return this.#algo[this.#futuresMarket(venue)].open(accountId, checkParams(params));
+  }
+
+  /**
+   * Positions as GET /fapi/v3/positionRisk (USDⓈ-M), /dapi/v1/positionRisk (COIN-M) answer them;
+   * `shape: 'papi-um' | 'papi-cm'` for /papi/v1/um|cm/positionRisk. `symbol` (COIN-M `pair`) optional.
+   */
+  positionRisk(
+    accountId: string,
+    venue: VenueId,
+    params: Record<string, string> = {},
+  ): Record<string, unknown>[] {
+    const account = this.#account(accountId);
+    const p = checkParams(params);
+    const shape = (p.shape ?? (venue === 'binance-coinm' ? 'dapi' : 'fapi-v3')) as PositionShape;
+    const market = shape === 'papi-cm' ? 'coinm' : this.#futuresMarket(venue);
+    const instruments = Object.values(market === 'usdm' ? USDM_INSTRUMENTS : COINM_INSTRUMENTS);
+    const filter: { symbol?: string; pair?: string } = {};
+    if (p.symbol !== undefined) {
+      if (!instruments.some((i) => i.symbol === p.symbol))
+        throw inputError('unknown symbol for this venue', 'symbol');
+      filter.symbol = p.symbol;
+    }
+    if (p.pair !== undefined) filter.pair = p.pair;
+    return positionRiskBody(account[market], instruments, (s) => this.price(s), shape, filter);
   }
 
   /**
@@ -250,13 +313,23 @@ export class Exchange {
     return account;
   }
 
+  #futuresMarket(venue: VenueId): 'usdm' | 'coinm' {
+    const market = marketOf(venue);
+    if (!isFuturesMarket(market))
+      throw inputError('algo orders and positions are USDⓈ-M and COIN-M only; use a futures venue', 'venue');
+    return market;
+  }
+
   #fillAll(symbol: string, price: string, partial: () => boolean): void {
     for (const account of this.#accounts.values()) {
       for (const market of MARKETS) {
         if (market === 'usdm' || market === 'coinm') {
           const engine = this.#futures[market];
-          if (engine.instrument(symbol))
+          if (engine.instrument(symbol)) {
             engine.fillCrossing(account.id, account[market], symbol, price, partial);
+            // Conditional orders see the price after the book has filled at it.
+            this.#algo[market].check(account.id, account[market], symbol, price);
+          }
         } else if (spotInstrument(symbol)) {
           const ledger =
             market === 'isolatedMargin' ? (account.isolated.get(symbol) as SpotLedger) : account[market];
@@ -269,7 +342,16 @@ export class Exchange {
   /** Runs one operation, then hands its events to `emit`, stamped with the clock's `E` (never decreasing per stream). */
   #run<T>(operation: () => T): T {
     try {
-      return operation();
+      const result = operation();
+      // Triggered conditional orders whose order is done finish in the same step (same E).
+      for (const market of ['usdm', 'coinm'] as const) {
+        this.#algo[market].settle(
+          (function* (accounts) {
+            for (const a of accounts) yield { id: a.id, ledger: a[market] };
+          })(this.#accounts.values()),
+        );
+      }
+      return result;
     } finally {
       this.#outbox.flush();
     }

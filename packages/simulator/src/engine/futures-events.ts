@@ -54,7 +54,7 @@ export function orderTradeUpdate(
     q: order.origQty,
     p: order.price,
     ap: averagePrice(order),
-    sp: '0',
+    sp: order.trigger?.stopPrice ?? '0',
     x,
     X: order.status,
     i: order.orderId,
@@ -73,9 +73,9 @@ export function orderTradeUpdate(
     m: fill ? fill.maker : false,
     R: order.reduceOnly,
     wt: 'CONTRACT_PRICE',
-    ot: order.type,
+    ot: order.trigger?.origType ?? order.type,
     ps: 'BOTH',
-    cp: false,
+    cp: order.trigger?.closePosition ?? false,
     rp: fill ? fill.realizedProfit : '0',
     pP: false,
     si: 0,
@@ -83,6 +83,8 @@ export function orderTradeUpdate(
     V: 'EXPIRE_MAKER',
     pm: 'NONE',
     gtd: 0,
+    // Expiry reason: "0" (none). The venue documents no other value the simulator could produce.
+    er: '0',
   });
   if (inverse) o.ma = order.instrument.marginAsset;
   const event: Record<string, unknown> = { e: 'ORDER_TRADE_UPDATE', E: 0, T: time };

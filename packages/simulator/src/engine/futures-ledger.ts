@@ -25,6 +25,16 @@ export interface FuturesOrder {
   status: OrderStatus;
   readonly time: number;
   updateTime: number;
+  /** Set on an order a conditional (algo) order placed when it triggered. */
+  readonly trigger?: OrderTrigger;
+}
+
+/** Where a triggered conditional order came from: shown as `ot`, `sp`, `cp` on its updates. */
+export interface OrderTrigger {
+  /** STOP_MARKET, STOP, TAKE_PROFIT, TAKE_PROFIT_MARKET. */
+  readonly origType: string;
+  readonly stopPrice: string;
+  readonly closePosition: boolean;
 }
 
 /** One-way position of a symbol. */

@@ -14,7 +14,7 @@ import {
 } from './decimal-math.js';
 import { orderBody } from './futures-bodies.js';
 import { accountUpdate, type FuturesFill, orderTradeUpdate, tradeLite } from './futures-events.js';
-import type { FuturesLedger, FuturesOrder, FuturesTimeInForce } from './futures-ledger.js';
+import type { FuturesLedger, FuturesOrder, FuturesTimeInForce, OrderTrigger } from './futures-ledger.js';
 import {
   commissionOf,
   entryAfterIncrease,
@@ -27,6 +27,14 @@ import { futuresInstrument } from './markets.js';
 import { boolParam, clientIdParam, decimalParam, idParam, param, Reject, requireParam } from './reject.js';
 
 const TIME_IN_FORCE: ReadonlySet<string> = new Set(['GTC', 'IOC', 'FOK', 'GTX']);
+/** Order types the matching engine no longer takes since 2025-12: they go to the Algo service. */
+export const CONDITIONAL_TYPES: ReadonlySet<string> = new Set([
+  'STOP',
+  'STOP_MARKET',
+  'TAKE_PROFIT',
+  'TAKE_PROFIT_MARKET',
+  'TRAILING_STOP_MARKET',
+]);
 
 /**
  * Orders, fills, deposits and positions of USDⓈ-M (linear) and COIN-M (inverse) accounts in
@@ -52,13 +60,15 @@ export class FuturesMarket {
     ).available;
   }
 
-  place(accountId: string, ledger: FuturesLedger, params: Record<string, string>) {
+  /** POST /fapi/v1/order; `trigger` is set when a triggered algo order places its order. */
+  place(accountId: string, ledger: FuturesLedger, params: Record<string, string>, trigger?: OrderTrigger) {
     const symbol = requireParam(params, 'symbol');
     const inst = this.instrument(symbol);
     if (!inst) throw Reject.invalidSymbol();
     const side = requireParam(params, 'side');
     if (side !== 'BUY' && side !== 'SELL') throw Reject.invalidSide();
     const type = requireParam(params, 'type');
+    if (CONDITIONAL_TYPES.has(type)) throw Reject.useAlgoService();
     if (type !== 'LIMIT' && type !== 'MARKET') throw Reject.invalidType();
     const positionSide = param(params, 'positionSide');
     if (positionSide !== undefined && positionSide !== 'BOTH') throw Reject.futuresPositionSide();
@@ -126,6 +136,7 @@ export class FuturesMarket {
       status: 'NEW',
       time: now,
       updateTime: now,
+      ...(trigger ? { trigger } : {}),
     };
     const ack = orderBody(this.market, order, false);
     if (!crossing) {

@@ -68,6 +68,12 @@ export const Reject = {
       VenueCode.FuturesPostOnlyRejected,
       'Due to the order could not be executed as maker, the Post Only order will be rejected.',
     ),
+  useAlgoService: () =>
+    reject(
+      VenueCode.UseAlgoService,
+      'Order type not supported for this endpoint. Please use the Algo Order API endpoints instead.',
+    ),
+  wouldTrigger: () => reject(VenueCode.WouldTriggerImmediately, 'Order would immediately trigger.'),
   // BHEX.
   bhexDuplicate: () => reject(VenueCode.BhexDuplicateClientOrderId, 'Duplicate clientOrderId'),
 } as const;

@@ -30,6 +30,8 @@ export const VenueCode = {
   NewOrderRejected: -2010,
   /** Futures: "Margin is insufficient." */
   MarginInsufficient: -2019,
+  /** Futures algo orders: "Order would immediately trigger." */
+  WouldTriggerImmediately: -2021,
   /** Futures: "ReduceOnly Order is rejected." */
   ReduceOnlyRejected: -2022,
   FuturesPriceTooSmall: -4001,
@@ -39,6 +41,8 @@ export const VenueCode = {
   FuturesTickSize: -4014,
   FuturesPositionSide: -4061,
   FuturesDuplicateClientOrderId: -4116,
+  /** Futures since 2025-12: conditional types on /fapi/v1/order ("Please use the Algo Order API endpoints instead."). */
+  UseAlgoService: -4120,
   FuturesMinNotional: -4164,
   FuturesPostOnlyRejected: -5022,
 } as const;
