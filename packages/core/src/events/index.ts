@@ -17,7 +17,11 @@ export type {
 } from './futures.js';
 export { eventIdentity } from './identity.js';
 export {
+  type AlgoOrderSnapshot,
+  type FuturesBook,
+  isTerminalAlgoStatus,
   type NormalizedAccountUpdate,
+  type NormalizedAlgoOrder,
   type NormalizedBalance,
   type NormalizedBalanceDelta,
   type NormalizedBalances,
@@ -30,9 +34,14 @@ export {
   type NormalizedPosition,
   type NormalizedServerShutdown,
   normalizeEvent,
+  normalizeRestAlgoOrder,
   normalizeRestOrder,
+  normalizeRestPosition,
   type OrderSnapshot,
   orderSnapshotOf,
+  type PositionSnapshot,
+  positionKey,
+  positionSnapshotOf,
 } from './normalize.js';
 export {
   eventSchemas,

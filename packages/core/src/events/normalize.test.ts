@@ -252,6 +252,7 @@ describe('normalizeEvent: balances', () => {
             "walletBalance": "1.00000000",
           },
         ],
+        "book": undefined,
         "eventType": "ACCOUNT_UPDATE",
         "kind": "accountUpdate",
         "positions": [

@@ -1,0 +1,105 @@
+/**
+ * Conditional (algo) orders in one shape, whether an event reported them (USDⓈ-M `ALGO_UPDATE`
+ * `o`, portfolio margin `ALGO_UPDATE` `ao`) or a REST snapshot listed them
+ * (`/fapi/v1/openAlgoOrders`, `/papi/v1/um/algo/openAlgoOrders`).
+ * https://developers.binance.com/docs/derivatives/usds-margined-futures/user-data-streams/Event-Algo-Order-Update
+ * https://developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api/Current-All-Algo-Open-Orders
+ */
+
+import { bookOf } from './normalize-positions.js';
+import type { FuturesBook, NormalizedAlgoOrder } from './normalize-types.js';
+import type { UserDataEvent } from './parse.js';
+
+/** An algo order as a snapshot or a mirror holds it; amounts are the venue's decimal strings. */
+export interface AlgoOrderSnapshot {
+  /** Portfolio margin's book (`UM`); undefined on a USDⓈ-M account. */
+  book: FuturesBook | undefined;
+  symbol: string;
+  algoId: string;
+  clientAlgoId: string;
+  /** `CONDITIONAL`. */
+  algoType: string;
+  /** STOP_MARKET, STOP, TAKE_PROFIT, TAKE_PROFIT_MARKET, TRAILING_STOP_MARKET. */
+  orderType: string;
+  side: string;
+  positionSide: string;
+  /** NEW, TRIGGERING, TRIGGERED, FINISHED, CANCELED, REJECTED, EXPIRED. */
+  status: string;
+  quantity: string;
+  triggerPrice: string;
+  price: string;
+  /** The matching engine's order id once triggered; "" before. */
+  actualOrderId: string;
+  /** When the algo order last changed (epoch ms). */
+  updateTime: number;
+}
+
+/** Statuses after which an algo order is no longer open in the Algo service. */
+const ALGO_TERMINAL = new Set(['FINISHED', 'CANCELED', 'REJECTED', 'EXPIRED']);
+
+export function isTerminalAlgoStatus(status: string): boolean {
+  return ALGO_TERMINAL.has(status);
+}
+
+const text = (v: unknown): string =>
+  typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
+const epochMs = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0) || 0);
+
+/**
+ * `ALGO_UPDATE` in its readable shape, or undefined when it has no order object. Read through
+ * the documented letters (caid, aid, at, o, s, S, ps, X, q, tp, p, ai), so USDⓈ-M's `o` and
+ * portfolio margin's `ao` fold alike.
+ */
+export function algoUpdate(event: UserDataEvent): NormalizedAlgoOrder | undefined {
+  const raw = event as unknown as Record<string, unknown>;
+  const o = (raw.o ?? raw.ao) as Record<string, unknown> | undefined;
+  if (typeof o !== 'object' || o === null) return undefined;
+  const E = epochMs(raw.E);
+  const time = Math.max(E, epochMs(raw.T));
+  return {
+    kind: 'algoOrder',
+    eventType: text(raw.e),
+    venueEventTime: E,
+    transactionTime: time,
+    algoOrder: {
+      book: bookOf(raw),
+      symbol: text(o.s),
+      algoId: text(o.aid),
+      clientAlgoId: text(o.caid),
+      algoType: text(o.at),
+      orderType: text(o.o),
+      side: text(o.S),
+      positionSide: text(o.ps) || 'BOTH',
+      status: text(o.X),
+      quantity: text(o.q),
+      triggerPrice: text(o.tp),
+      price: text(o.p),
+      actualOrderId: text(o.ai),
+      updateTime: time,
+    },
+    raw: event,
+  };
+}
+
+/** A venue's REST algo order object (open algo orders) as an {@link AlgoOrderSnapshot}. */
+export function normalizeRestAlgoOrder(
+  body: Readonly<Record<string, unknown>>,
+  book?: FuturesBook,
+): AlgoOrderSnapshot {
+  return {
+    book,
+    symbol: text(body.symbol),
+    algoId: text(body.algoId),
+    clientAlgoId: text(body.clientAlgoId),
+    algoType: text(body.algoType),
+    orderType: text(body.orderType),
+    side: text(body.side),
+    positionSide: text(body.positionSide) || 'BOTH',
+    status: text(body.algoStatus),
+    quantity: text(body.quantity),
+    triggerPrice: text(body.triggerPrice),
+    price: text(body.price),
+    actualOrderId: text(body.actualOrderId),
+    updateTime: epochMs(body.updateTime),
+  };
+}

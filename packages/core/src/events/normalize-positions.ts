@@ -1,0 +1,125 @@
+/**
+ * Futures positions in one shape, whether an event reported them (USDⓈ-M / COIN-M / portfolio
+ * margin `ACCOUNT_UPDATE` `a.P`) or a REST snapshot listed them (`/fapi/v3/positionRisk`,
+ * `/dapi/v1/positionRisk`, `/papi/v1/um|cm/positionRisk`), so a mirror folds both alike.
+ */
+import type { FuturesAccountUpdate } from './futures.js';
+import type { FuturesBook, NormalizedAccountUpdate, NormalizedPosition } from './normalize-types.js';
+
+/**
+ * A position as a snapshot or a mirror holds it. Amounts are the venue's decimal strings as sent.
+ * A position is named by `book` (portfolio margin's UM/CM, else undefined), `symbol` and
+ * `positionSide` (BOTH in one-way mode; LONG and SHORT in hedge mode).
+ */
+export interface PositionSnapshot {
+  /** Portfolio margin's book (`UM`/`CM`); undefined on USDⓈ-M and COIN-M accounts. */
+  book: FuturesBook | undefined;
+  symbol: string;
+  positionSide: string;
+  /** Signed: negative is short. */
+  positionAmount: string;
+  entryPrice: string;
+  unrealizedPnl: string;
+  /** `cross` or `isolated`. */
+  marginType: string;
+  /** Isolated wallet; "0" for a cross position. */
+  isolatedWallet: string;
+  /** When the position last changed (epoch ms). */
+  updateTime: number;
+}
+
+const text = (v: unknown): string =>
+  typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
+const epochMs = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0) || 0);
+
+/** `fs` of a portfolio margin event, when the event carries one. */
+export function bookOf(raw: unknown): FuturesBook | undefined {
+  const fs = (raw as { fs?: unknown } | null)?.fs;
+  return fs === 'UM' || fs === 'CM' ? fs : undefined;
+}
+
+/** Futures `ACCOUNT_UPDATE` (USDⓈ-M, COIN-M, portfolio margin with `fs`) in its readable shape. */
+export function futuresAccount(event: FuturesAccountUpdate): NormalizedAccountUpdate {
+  return {
+    kind: 'accountUpdate',
+    eventType: event.e,
+    venueEventTime: event.E,
+    transactionTime: event.T,
+    reason: event.a.m,
+    book: bookOf(event),
+    balances: event.a.B.map((b) => ({
+      asset: b.a,
+      walletBalance: b.wb,
+      crossWalletBalance: b.cw,
+      balanceChange: b.bc,
+    })),
+    positions: (event.a.P ?? []).map((p) => ({
+      symbol: p.s,
+      positionAmount: p.pa,
+      entryPrice: p.ep,
+      breakEvenPrice: p.bep,
+      unrealizedPnl: p.up,
+      accumulatedRealized: p.cr,
+      marginType: p.mt,
+      isolatedWallet: p.iw,
+      positionSide: p.ps,
+    })),
+    raw: event,
+  };
+}
+
+/** The position an `ACCOUNT_UPDATE` reports, as of `updateTime` (the event's `T`). */
+export function positionSnapshotOf(
+  position: NormalizedPosition,
+  book: FuturesBook | undefined,
+  updateTime: number,
+): PositionSnapshot {
+  return {
+    book,
+    symbol: position.symbol,
+    positionSide: position.positionSide,
+    positionAmount: position.positionAmount,
+    entryPrice: position.entryPrice,
+    unrealizedPnl: position.unrealizedPnl,
+    marginType: position.marginType,
+    isolatedWallet: position.isolatedWallet ?? '0',
+    updateTime,
+  };
+}
+
+/**
+ * A venue's REST position object as a {@link PositionSnapshot}: USDⓈ-M `/fapi/v3/positionRisk`,
+ * COIN-M `/dapi/v1/positionRisk`, portfolio margin `/papi/v1/um|cm/positionRisk` (`book` says
+ * which, the body does not). Tolerant: a missing text is `""`, a missing time 0. v3 of the
+ * USDⓈ-M endpoint dropped `marginType`: a position with an isolated margin or wallet other
+ * than zero is `isolated`, any other `cross` (a flat isolated position reads as cross; it is
+ * left out of the mirror's view anyway).
+ */
+export function normalizeRestPosition(
+  body: Readonly<Record<string, unknown>>,
+  book?: FuturesBook,
+): PositionSnapshot {
+  const isolatedWallet = text(body.isolatedWallet) || '0';
+  const marginType =
+    typeof body.marginType === 'string'
+      ? body.marginType.toLowerCase()
+      : Number(body.isolatedMargin ?? 0) !== 0 || Number(isolatedWallet) !== 0
+        ? 'isolated'
+        : 'cross';
+  return {
+    book,
+    symbol: text(body.symbol),
+    positionSide: text(body.positionSide) || 'BOTH',
+    positionAmount: text(body.positionAmt),
+    entryPrice: text(body.entryPrice),
+    unrealizedPnl: text(body.unRealizedProfit),
+    marginType,
+    isolatedWallet,
+    updateTime: epochMs(body.updateTime),
+  };
+}
+
+/** One key per position: book, symbol and side (the book is "" outside portfolio margin). */
+export function positionKey(p: Pick<PositionSnapshot, 'book' | 'symbol' | 'positionSide'>): string {
+  return `${p.book ?? ''} ${p.symbol} ${p.positionSide}`;
+}
