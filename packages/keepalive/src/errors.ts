@@ -19,3 +19,16 @@ export class LeaseConflictError extends UserstreamError {
     });
   }
 }
+
+/**
+ * A store refused a write because the caller's fencing token is no longer the current one:
+ * another worker owns the lease now (or owned it after the caller). The caller must stop
+ * touching the lease's credential (no keepalive, no DELETE) and close its stream. Code
+ * `USERSTREAM_LEASE_LOST`; never retryable.
+ */
+export class LeaseLostError extends UserstreamError {
+  override readonly name: string = 'LeaseLostError';
+  constructor(message: string, options: UserstreamErrorOptions = {}) {
+    super(LeaseErrorCode.Lost, message, { ...options, retryable: false });
+  }
+}

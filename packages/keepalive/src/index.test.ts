@@ -19,6 +19,7 @@ describe('public surface', () => {
         "LeaseConflictError",
         "LeaseErrorCode",
         "LeaseKeyMap",
+        "LeaseLostError",
         "LeaseRegistry",
         "ListenKeyLease",
         "ListenTokenLease",

@@ -23,7 +23,7 @@ export {
 } from './account-mirror.js';
 export { createScheduler } from './create-scheduler.js';
 export { DIAGNOSTICS_CHANNELS } from './diagnostics.js';
-export { LeaseConflictError, LeaseErrorCode } from './errors.js';
+export { LeaseConflictError, LeaseErrorCode, LeaseLostError } from './errors.js';
 export { createLeaseKey, fingerprint, type LeaseKey, LeaseKeyMap, sameLeaseKey } from './lease-key.js';
 export { LeaseRegistry, leaseRegistryOf } from './lease-registry.js';
 export {

@@ -92,7 +92,7 @@ export class LeaseOwnership {
   async release(): Promise<void> {
     const { store, key } = this.#o;
     try {
-      await store.delete(key);
+      await store.delete(key, this.#ownership ? { ownership: this.#ownership } : undefined);
       if (this.#ownership && store.release) await store.release(key, this.#ownership);
     } catch (error) {
       this.#o.logger.warn(
@@ -113,6 +113,11 @@ export class LeaseOwnership {
         this.#storeVersion === undefined ? undefined : { ifVersion: this.#storeVersion },
       );
     } catch (error) {
+      if (codeOf(error) === LeaseErrorCode.Lost) {
+        // The store fenced us off: another worker owns the lease. Stop touching it.
+        this.#o.lost();
+        return;
+      }
       if (codeOf(error) === LeaseErrorCode.Conflict) {
         // Someone else wrote the record: take the current version and write ours over it
         // (ownership, not the record, decides who renews).

@@ -1,5 +1,5 @@
 import { type Clock, createOptionKit, InvalidInputError, systemClock } from '@userstream/core';
-import { LeaseConflictError } from './errors.js';
+import { LeaseConflictError, LeaseLostError } from './errors.js';
 import { type LeaseKey, LeaseKeyMap } from './lease-key.js';
 
 const kit = createOptionKit('@userstream/keepalive');
@@ -56,10 +56,18 @@ export interface LeaseStore {
   /**
    * Writes `record`. With `ifVersion`, only if the stored version is that one (0: only if
    * absent); otherwise throws `LeaseConflictError` (USERSTREAM_LEASE_CONFLICT). Returns the new version.
+   *
+   * Fenced (stores with owners): the write is refused with `LeaseLostError`
+   * (USERSTREAM_LEASE_LOST) unless `record.owner` with `record.fencingToken` is the key's
+   * current owner, or nobody holds the key and no newer token was handed out for it since
+   * (token 0, "no owner", only while nobody holds the key). See {@link fenceCheck}.
    */
   put(key: LeaseKey, record: LeaseRecord, options?: { ifVersion?: number }): Promise<number>;
-  /** Deletes the record (only if at `ifVersion`, when given). Resolves true if it existed. */
-  delete(key: LeaseKey, options?: { ifVersion?: number }): Promise<boolean>;
+  /**
+   * Deletes the record (only if at `ifVersion`, when given). Resolves true if it existed.
+   * Fenced like {@link put} with `ownership` (none: token 0, only while nobody holds the key).
+   */
+  delete(key: LeaseKey, options?: { ifVersion?: number; ownership?: Ownership }): Promise<boolean>;
   /**
    * Takes ownership of `key` for `ttlMs` if nobody else holds it (or their ownership lapsed):
    * resolves the new ownership with a fresh fencing token, or undefined if another owner holds it.
@@ -88,6 +96,37 @@ interface Slot {
   ownership: Ownership | undefined;
 }
 
+/**
+ * The fencing rule every store applies to a write (put, delete) by `owner` holding `token`,
+ * given the key's current ownership entry (possibly lapsed or released) and the newest token
+ * ever handed out for the key (0 if none known):
+ * - someone holds the key (unexpired): only that owner with that token may write;
+ * - nobody holds it: a token may write unless a newer one was handed out since (a stale owner
+ *   whose successor already released must not undo the successor's work); token 0 ("no
+ *   owner": stores used without claims) may write.
+ * Returns undefined when the write may go ahead, else the current token (for the error).
+ */
+export function fenceCheck(
+  holder: Ownership | undefined,
+  newestToken: number,
+  owner: string,
+  token: number,
+  now: number,
+): number | undefined {
+  if (holder && holder.owner !== '' && holder.expiresAt > now) {
+    return holder.owner === owner && holder.fencingToken === token ? undefined : holder.fencingToken;
+  }
+  if (token === 0 || token >= newestToken) return undefined;
+  return newestToken;
+}
+
+/** The typed refusal of a fenced write (no credential in it: keys name accounts, not secrets). */
+export function leaseLost(pkg: string, what: string, token: number, current: number): LeaseLostError {
+  return new LeaseLostError(
+    `${pkg}: ${what} refused: fencing token ${token} is stale (the lease's current token is ${current}); another worker owns this lease now, stop renewing and deleting its credential`,
+  );
+}
+
 /** Creates an in-memory {@link LeaseStore} (one per process, or per test). */
 export function createMemoryLeaseStore(options: MemoryLeaseStoreOptions = {}): MemoryLeaseStore {
   const clock = options.clock ?? systemClock;
@@ -98,6 +137,17 @@ export function createMemoryLeaseStore(options: MemoryLeaseStoreOptions = {}): M
   const slots = new LeaseKeyMap<Slot>();
   // One counter for the whole store keeps tokens strictly increasing per key, even across deletes.
   let nextToken = 1;
+  // The newest token handed out per key, kept after release: a stale owner stays fenced off.
+  const newest = new LeaseKeyMap<number>();
+  const issue = (key: LeaseKey): number => {
+    const token = nextToken++;
+    newest.set(key, token);
+    return token;
+  };
+  const fence = (key: LeaseKey, what: string, owner: string, token: number): void => {
+    const current = fenceCheck(slots.get(key)?.ownership, newest.get(key) ?? 0, owner, token, clock.now());
+    if (current !== undefined) throw leaseLost('@userstream/keepalive', what, token, current);
+  };
 
   const slot = (key: LeaseKey): Slot => {
     let s = slots.get(key);
@@ -132,6 +182,7 @@ export function createMemoryLeaseStore(options: MemoryLeaseStoreOptions = {}): M
       return slots.get(key)?.stored;
     },
     async put(key, record, putOptions) {
+      fence(key, 'writing the lease record', record.owner, record.fencingToken);
       const s = slot(key);
       const current = s.stored?.version ?? 0;
       if (putOptions?.ifVersion !== undefined && putOptions.ifVersion !== current) {
@@ -144,6 +195,8 @@ export function createMemoryLeaseStore(options: MemoryLeaseStoreOptions = {}): M
       return current + 1;
     },
     async delete(key, deleteOptions) {
+      const by = deleteOptions?.ownership;
+      fence(key, 'deleting the lease record', by?.owner ?? '', by?.fencingToken ?? 0);
       const s = slots.get(key);
       if (!s?.stored) return false;
       if (deleteOptions?.ifVersion !== undefined && deleteOptions.ifVersion !== s.stored.version) {
@@ -163,7 +216,7 @@ export function createMemoryLeaseStore(options: MemoryLeaseStoreOptions = {}): M
         return undefined;
       }
       const fencingToken =
-        held && held.owner === owner && held.expiresAt > now ? held.fencingToken : nextToken++;
+        held && held.owner === owner && held.expiresAt > now ? held.fencingToken : issue(key);
       s.ownership = Object.freeze({ owner, fencingToken, expiresAt: now + ttl(ttlMs) });
       return s.ownership;
     },
@@ -179,7 +232,7 @@ export function createMemoryLeaseStore(options: MemoryLeaseStoreOptions = {}): M
         // that remembered the old token knows a gap in ownership happened.
         s.ownership = Object.freeze({
           owner: held.owner,
-          fencingToken: nextToken++,
+          fencingToken: issue(key),
           expiresAt: now + ttl(ttlMs),
         });
         return s.ownership;
@@ -189,7 +242,11 @@ export function createMemoryLeaseStore(options: MemoryLeaseStoreOptions = {}): M
     },
     async release(key, ownership) {
       const s = slots.get(key);
-      if (s?.ownership && s.ownership.fencingToken === ownership.fencingToken) {
+      if (
+        s?.ownership &&
+        s.ownership.fencingToken === ownership.fencingToken &&
+        s.ownership.owner === ownership.owner
+      ) {
         s.ownership = undefined;
         prune(key, s);
       }

@@ -194,6 +194,9 @@ describe('createRedisLeaseStore', () => {
     const store = createRedisLeaseStore({ redis: r, clock });
     const a = await store.claim(key, 'worker-a', 10_000);
     await server.restart();
+    // A restart takes time: the new counter starts at now × 1000, above the tokens of before
+    // (with the virtual clock standing still it would start exactly where the old one began).
+    await clock.advance(1_000);
     await expect(
       store.claim(other, 'worker-b', 10_000).catch(() => store.claim(other, 'worker-b', 10_000)),
     ).resolves.toBeDefined();

@@ -2,16 +2,17 @@ import { type Clock, systemClock, validateDuration } from '@userstream/core';
 import {
   LeaseConflictError,
   type LeaseKind,
+  LeaseLostError,
   type LeaseRecord,
   type LeaseStore,
   type Ownership,
   type StoredLease,
 } from '@userstream/keepalive';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './client.js';
 import { redisCall } from './errors.js';
 import { checkPrefix, redisKeys } from './keys.js';
 import { configKit, inputKit } from './option-kits.js';
-import { LuaScript, NEXT_TOKEN_LUA } from './script.js';
+import { FENCE_LUA, LuaScript, NEXT_TOKEN_LUA } from './script.js';
 
 export interface RedisLeaseStoreOptions {
   /** An ioredis client (`new Redis(url)`); the store never closes it. */
@@ -36,16 +37,27 @@ export interface RedisLeaseStore extends Required<LeaseStore> {
   readonly prefix: string;
 }
 
-/** put: KEYS[1] record hash; ARGV record JSON, expected version or ''. Returns {1, version} or {0, found}. */
-const PUT = new LuaScript(`
+/**
+ * put: KEYS[1] record hash, KEYS[2] owner hash, KEYS[3] fence epoch; ARGV record JSON,
+ * expected version or '', owner, fencing token, now. Returns {1, version}, {0, found version}
+ * (conflict) or {-2, current token} (fenced off: the caller's token is stale).
+ */
+const PUT = new LuaScript(`${FENCE_LUA}
+local current = fence(KEYS[2], KEYS[3], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]))
+if current then return {-2, current} end
 local cur = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
 if ARGV[2] ~= '' and tonumber(ARGV[2]) ~= cur then return {0, cur} end
 redis.call('HSET', KEYS[1], 'record', ARGV[1], 'version', cur + 1)
 return {1, cur + 1}
 `);
 
-/** delete: KEYS[1] record hash; ARGV expected version or ''. Returns {1} deleted, {0} absent, {-1, found} conflict. */
-const DELETE = new LuaScript(`
+/**
+ * delete: KEYS as put; ARGV expected version or '', owner, fencing token, now. Returns {1}
+ * deleted, {0} absent, {-1, found} conflict, {-2, current token} fenced off.
+ */
+const DELETE = new LuaScript(`${FENCE_LUA}
+local current = fence(KEYS[2], KEYS[3], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]))
+if current then return {-2, current} end
 local cur = redis.call('HGET', KEYS[1], 'version')
 if not cur then return {0, 0} end
 if ARGV[1] ~= '' and tonumber(ARGV[1]) ~= tonumber(cur) then return {-1, tonumber(cur)} end
@@ -54,7 +66,7 @@ return {1, tonumber(cur)}
 `);
 
 /**
- * claim: KEYS[1] owner hash, KEYS[2] fencing counter; ARGV owner, now, ttl, collectAfter.
+ * claim: KEYS[1] owner hash, KEYS[2] fencing counter, KEYS[3] fence epoch; ARGV owner, now, ttl, collectAfter.
  * Returns {token, expiresAt} or false when another owner holds an unexpired ownership.
  */
 const CLAIM = new LuaScript(`${NEXT_TOKEN_LUA}
@@ -63,7 +75,7 @@ local h = redis.call('HMGET', KEYS[1], 'owner', 'token', 'exp')
 local held = h[1] and h[1] ~= '' and tonumber(h[3]) > now
 if held and h[1] ~= ARGV[1] then return false end
 local token
-if held then token = tonumber(h[2]) else token = next_token(KEYS[2], now, 0) end
+if held then token = tonumber(h[2]) else token = next_token(KEYS[2], KEYS[3], now, 0) end
 local exp = now + ttl
 redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'token', string.format('%d', token), 'exp', string.format('%d', exp))
 redis.call('PEXPIRE', KEYS[1], ttl + tonumber(ARGV[4]))
@@ -71,20 +83,24 @@ return {token, exp}
 `);
 
 /**
- * renew: KEYS[1] owner hash, KEYS[2] counter; ARGV owner, token, now, ttl, collectAfter.
+ * renew: KEYS[1] owner hash, KEYS[2] counter, KEYS[3] fence epoch; ARGV owner, token, now, ttl, collectAfter.
  * Returns {token, expiresAt} or false when the ownership was lost (another owner, or released).
- * A missing entry means nobody holds it (Redis lost it in a restart, or collected it long after
- * it lapsed): the caller carries on with a NEW token, as after any lapse.
+ * A missing entry with a token from before the epoch means Redis lost its data in a restart:
+ * nobody can hold a newer token without an entry, so the caller carries on with a NEW token,
+ * as after any lapse. A missing entry with a newer token was collected after it lapsed (or was
+ * released): another owner may have come and gone since, so it is lost (issue 15 item 1).
  */
 const RENEW = new LuaScript(`${NEXT_TOKEN_LUA}
 local token, now, ttl = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local h = redis.call('HMGET', KEYS[1], 'owner', 'token', 'exp')
 local nt
 if not h[1] then
-  nt = next_token(KEYS[2], now, token)
+  local epoch = tonumber(redis.call('GET', KEYS[3]) or '0')
+  if epoch ~= 0 and token >= epoch then return false end
+  nt = next_token(KEYS[2], KEYS[3], now, token)
 else
   if h[1] ~= ARGV[1] or tonumber(h[2]) ~= token then return false end
-  if tonumber(h[3]) <= now then nt = next_token(KEYS[2], now, token) else nt = token end
+  if tonumber(h[3]) <= now then nt = next_token(KEYS[2], KEYS[3], now, token) else nt = token end
 end
 local exp = now + ttl
 redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'token', string.format('%d', nt), 'exp', string.format('%d', exp))
@@ -165,6 +181,11 @@ const conflict = (expected: number, found: number) =>
     `@userstream/redis: lease record changed underneath (expected version ${expected}, found ${found}); read it again`,
   );
 
+const lost = (what: string, token: number, current: number) =>
+  new LeaseLostError(
+    `@userstream/redis: ${what} refused: fencing token ${token} is stale (the lease's current token is ${current}); another worker owns this lease now, stop renewing and deleting its credential`,
+  );
+
 const ownershipOf = (owner: string, reply: unknown): Ownership | undefined => {
   if (!Array.isArray(reply)) return undefined;
   return Object.freeze({ owner, fencingToken: Number(reply[0]), expiresAt: Number(reply[1]) });
@@ -204,6 +225,7 @@ export function createRedisLeaseStore(options: RedisLeaseStoreOptions): RedisLea
   validateDuration(collectAfterMs, 'collectAfterMs', { allowZero: true, prefix: '@userstream/redis' });
   const keys = redisKeys(prefix);
   const counter = keys.fence();
+  const epoch = keys.fenceEpoch();
   const recordKey = keys.lease;
   const ownerKey = keys.owner;
   const version = (v: number | undefined) => (v === undefined ? '' : String(v));
@@ -220,16 +242,29 @@ export function createRedisLeaseStore(options: RedisLeaseStoreOptions): RedisLea
     },
     async put(key, record, putOptions) {
       const json = encodeRecord(record);
+      const token = Number(record.fencingToken);
       const reply = (await redisCall('writing a lease record', () =>
-        PUT.run(redis, [recordKey(key)], [json, version(putOptions?.ifVersion)]),
+        PUT.run(
+          redis,
+          [recordKey(key), ownerKey(key), epoch],
+          [json, version(putOptions?.ifVersion), String(record.owner), token, Math.floor(clock.now())],
+        ),
       )) as [number, number];
+      if (reply[0] === -2) throw lost('writing the lease record', token, reply[1]);
       if (reply[0] !== 1) throw conflict(putOptions?.ifVersion ?? 0, reply[1]);
       return reply[1];
     },
     async delete(key, deleteOptions) {
+      const by = deleteOptions?.ownership;
+      const token = Number(by?.fencingToken ?? 0);
       const reply = (await redisCall('deleting a lease record', () =>
-        DELETE.run(redis, [recordKey(key)], [version(deleteOptions?.ifVersion)]),
+        DELETE.run(
+          redis,
+          [recordKey(key), ownerKey(key), epoch],
+          [version(deleteOptions?.ifVersion), by?.owner ?? '', token, Math.floor(clock.now())],
+        ),
       )) as [number, number];
+      if (reply[0] === -2) throw lost('deleting the lease record', token, reply[1]);
       if (reply[0] === -1) throw conflict(deleteOptions?.ifVersion ?? 0, reply[1]);
       return reply[0] === 1;
     },
@@ -237,7 +272,11 @@ export function createRedisLeaseStore(options: RedisLeaseStoreOptions): RedisLea
       const ttl = positiveTtl(ttlMs);
       checkOwner(owner);
       const reply = await redisCall('claiming a lease', () =>
-        CLAIM.run(redis, [ownerKey(key), counter], [owner, Math.floor(clock.now()), ttl, collectAfterMs]),
+        CLAIM.run(
+          redis,
+          [ownerKey(key), counter, epoch],
+          [owner, Math.floor(clock.now()), ttl, collectAfterMs],
+        ),
       );
       return ownershipOf(owner, reply);
     },
@@ -247,7 +286,7 @@ export function createRedisLeaseStore(options: RedisLeaseStoreOptions): RedisLea
       const reply = await redisCall('renewing a lease ownership', () =>
         RENEW.run(
           redis,
-          [ownerKey(key), counter],
+          [ownerKey(key), counter, epoch],
           [ownership.owner, ownership.fencingToken, Math.floor(clock.now()), ttl, collectAfterMs],
         ),
       );
