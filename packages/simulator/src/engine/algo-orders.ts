@@ -21,7 +21,7 @@ export interface AlgoAccount {
 }
 
 /**
- * The Algo service of USDⓈ-M or COIN-M (conditional orders since 2025-12): holds STOP /
+ * The USDⓈ-M Algo service (conditional orders since 2025-12; COIN-M's docs have none): holds STOP /
  * TAKE_PROFIT orders until the price crosses their trigger, then places the order in the matching
  * engine. `ALGO_UPDATE` goes NEW → TRIGGERING → TRIGGERED (then the order's own events) → FINISHED,
  * or CANCELED, REJECTED (with `CONDITIONAL_ORDER_TRIGGER_REJECT`) or EXPIRED (a close-all order
@@ -35,6 +35,11 @@ export class AlgoService {
   #held: Held[] | undefined;
   readonly #open = new Map<string, Map<number, AlgoOrder>>();
   #live = 0;
+
+  /** How many conditional orders are waiting or triggered (0: nothing to check or settle). */
+  get live(): number {
+    return this.#live;
+  }
 
   constructor(
     readonly market: 'usdm' | 'coinm',

@@ -303,24 +303,32 @@ describe('USDⓈ-M algo (conditional) orders', () => {
     });
   });
 
-  test('COIN-M: the same service on /dapi, in contracts, with the account alias on ORDER_TRADE_UPDATE', () => {
+  test('COIN-M has no Algo service in the docs: refused as misuse; its positions answer /dapi/v1/positionRisk', () => {
     const { exchange, take } = setup();
-    exchange.placeAlgoOrder('alice', 'binance-coinm', {
-      algoType: 'CONDITIONAL',
+    expect(() =>
+      exchange.placeAlgoOrder('alice', 'binance-coinm', {
+        algoType: 'CONDITIONAL',
+        symbol: 'BTCUSD_PERP',
+        side: 'BUY',
+        type: 'STOP_MARKET',
+        quantity: '1',
+        triggerPrice: '61000',
+      }),
+    ).toThrow(expect.objectContaining({ code: 'USERSTREAM_INVALID_INPUT' }));
+    exchange.placeOrder('alice', 'binance-coinm', {
       symbol: 'BTCUSD_PERP',
       side: 'BUY',
-      type: 'STOP_MARKET',
+      type: 'MARKET',
       quantity: '1',
-      triggerPrice: '61000',
     });
     take();
-    exchange.setPrice('BTCUSDT', '61000');
-    exchange.setPrice('BTCUSD_PERP', '61000');
-    const events = take().filter((r) => r.target.venue === 'binance-coinm');
-    expect(kinds(events).at(0)).toBe('ALGO_UPDATE:TRIGGERING');
-    expect(kinds(events).at(-1)).toBe('ALGO_UPDATE:FINISHED');
     expect(exchange.positionRisk('alice', 'binance-coinm', {})).toEqual([
-      expect.objectContaining({ symbol: 'BTCUSD_PERP', positionAmt: '1', entryPrice: '61000' }),
+      expect.objectContaining({
+        symbol: 'BTCUSD_PERP',
+        positionAmt: '1',
+        entryPrice: '60000',
+        marginType: 'cross',
+      }),
     ]);
   });
 });

@@ -58,7 +58,8 @@ export class Exchange {
   #executionId = 0;
   readonly #spot: Readonly<Record<SpotMarketKey, SpotMarket>>;
   readonly #futures: Readonly<Record<'usdm' | 'coinm', FuturesMarket>>;
-  readonly #algo: Readonly<Record<'usdm' | 'coinm', AlgoService>>;
+  /** USDⓈ-M only: Binance moved USDⓈ-M conditional orders to the Algo service (2025-12); COIN-M's docs have no such service. */
+  readonly #algo: AlgoService;
   readonly #queries: QueryContext;
 
   constructor(options: ExchangeOptions) {
@@ -90,7 +91,7 @@ export class Exchange {
       usdm: new FuturesMarket('usdm', ctx),
       coinm: new FuturesMarket('coinm', ctx),
     });
-    this.#algo = Object.freeze({ usdm: new AlgoService('usdm', ctx), coinm: new AlgoService('coinm', ctx) });
+    this.#algo = new AlgoService('usdm', ctx);
     this.#queries = { price: (symbol) => this.price(symbol), futures: this.#futures };
   }
 
@@ -137,14 +138,14 @@ export class Exchange {
   }
 
   /**
-   * Places a conditional order in the Algo service as POST /fapi/v1/algoOrder (COIN-M
-   * /dapi/v1/algoOrder, portfolio margin /papi/v1/um/algo/order) and returns the venue's body.
+   * Places a conditional order in the USDⓈ-M Algo service as POST /fapi/v1/algoOrder (portfolio
+   * margin /papi/v1/um/algo/order) and returns the venue's body.
    */
   placeAlgoOrder(accountId: string, venue: VenueId, params: Record<string, string>): Record<string, unknown> {
     const account = this.#account(accountId);
-    const market = this.#futuresMarket(venue);
+    this.#algoMarket(venue);
     const p = checkParams(params);
-    return this.#run(() => this.#algo[market].place(accountId, account[market], p));
+    return this.#run(() => this.#algo.place(accountId, account.usdm, p));
   }
 
   /** Cancels a waiting conditional order as DELETE /fapi/v1/algoOrder (`algoId` or `clientAlgoId`). */
@@ -154,9 +155,9 @@ export class Exchange {
     params: Record<string, string>,
   ): Record<string, unknown> {
     this.#account(accountId);
-    const market = this.#futuresMarket(venue);
+    this.#algoMarket(venue);
     const p = checkParams(params);
-    return this.#run(() => this.#algo[market].cancel(accountId, p));
+    return this.#run(() => this.#algo.cancel(accountId, p));
   }
 
   /** The conditional orders waiting for their trigger, as GET /fapi/v1/openAlgoOrders lists them. */
@@ -166,7 +167,8 @@ export class Exchange {
     params: Record<string, string> = {},
   ): Record<string, unknown>[] {
     this.#account(accountId);
-    return this.#algo[this.#futuresMarket(venue)].open(accountId, checkParams(params));
+    this.#algoMarket(venue);
+    return this.#algo.open(accountId, checkParams(params));
   }
 
   /**
@@ -320,6 +322,14 @@ export class Exchange {
     return market;
   }
 
+  #algoMarket(venue: VenueId): void {
+    if (marketOf(venue) !== 'usdm')
+      throw inputError(
+        'conditional (algo) orders are USDⓈ-M only (binance-usdm, binance-usdm-testnet, binance-portfolio-margin)',
+        'venue',
+      );
+  }
+
   #fillAll(symbol: string, price: string, partial: () => boolean): void {
     for (const account of this.#accounts.values()) {
       for (const market of MARKETS) {
@@ -328,7 +338,7 @@ export class Exchange {
           if (engine.instrument(symbol)) {
             engine.fillCrossing(account.id, account[market], symbol, price, partial);
             // Conditional orders see the price after the book has filled at it.
-            this.#algo[market].check(account.id, account[market], symbol, price);
+            if (market === 'usdm') this.#algo.check(account.id, account.usdm, symbol, price);
           }
         } else if (spotInstrument(symbol)) {
           const ledger =
@@ -344,12 +354,8 @@ export class Exchange {
     try {
       const result = operation();
       // Triggered conditional orders whose order is done finish in the same step (same E).
-      for (const market of ['usdm', 'coinm'] as const) {
-        this.#algo[market].settle(
-          (function* (accounts) {
-            for (const a of accounts) yield { id: a.id, ledger: a[market] };
-          })(this.#accounts.values()),
-        );
+      if (this.#algo.live > 0) {
+        this.#algo.settle([...this.#accounts.values()].map((a) => ({ id: a.id, ledger: a.usdm })));
       }
       return result;
     } finally {

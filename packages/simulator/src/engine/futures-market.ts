@@ -68,7 +68,7 @@ export class FuturesMarket {
     const side = requireParam(params, 'side');
     if (side !== 'BUY' && side !== 'SELL') throw Reject.invalidSide();
     const type = requireParam(params, 'type');
-    if (CONDITIONAL_TYPES.has(type)) throw Reject.useAlgoService();
+    if (this.market === 'usdm' && CONDITIONAL_TYPES.has(type)) throw Reject.useAlgoService();
     if (type !== 'LIMIT' && type !== 'MARKET') throw Reject.invalidType();
     const positionSide = param(params, 'positionSide');
     if (positionSide !== undefined && positionSide !== 'BOTH') throw Reject.futuresPositionSide();
