@@ -9,6 +9,7 @@ import type { ListenKeyEntry, ListenKeys } from './listen-keys.js';
 import { type ListenTokens, MAX_LISTEN_TOKEN_VALIDITY_MS } from './listen-tokens.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { Recorder } from './record.js';
+import { DERIVATIVE_ROUTES, type DerivativeAction } from './rest-derivatives.js';
 import { marketKeyOf, weightGroupOf } from './venue-map.js';
 
 type Auth = 'none' | 'apiKey' | 'signed';
@@ -22,7 +23,8 @@ type Action =
   | 'placeOrder'
   | 'cancelOrder'
   | 'account'
-  | 'openOrders';
+  | 'openOrders'
+  | DerivativeAction;
 
 /** `openapi`: BHEX or Coins.ph, told apart by the API-key header. */
 type RouteVenue = VenueId | 'openapi';
@@ -140,6 +142,7 @@ function buildRoutes(): Map<string, Route> {
   ] as const) {
     add('GET', path, { venue, weight: 1, auth: 'none', action: 'ping' });
   }
+  for (const { method, path, ...route } of DERIVATIVE_ROUTES) add(method, path, { ...route, auth: 'signed' });
   // The profiles share margin endpoints between cross and isolated: cross answers, and the engine
   // switches on `isIsolated=TRUE` as Binance does.
   return routes;
@@ -342,6 +345,14 @@ export class RestApi {
         return d.exchange.account(accountId, venue, engineParams(params, route.extra));
       case 'openOrders':
         return d.exchange.openOrders(accountId, venue, engineParams(params, route.extra));
+      case 'placeAlgoOrder':
+        return d.exchange.placeAlgoOrder(accountId, venue, engineParams(params, route.extra));
+      case 'cancelAlgoOrder':
+        return d.exchange.cancelAlgoOrder(accountId, venue, engineParams(params, route.extra));
+      case 'openAlgoOrders':
+        return d.exchange.openAlgoOrders(accountId, venue, engineParams(params, route.extra));
+      case 'positionRisk':
+        return d.exchange.positionRisk(accountId, venue, engineParams(params, route.extra));
     }
   }
 

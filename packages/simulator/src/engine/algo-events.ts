@@ -124,5 +124,7 @@ export function algoBody(algo: AlgoOrder): Record<string, unknown> {
     updateTime: algo.updateTime,
     triggerTime: algo.triggerTime,
     goodTillDate: 0,
+    // The matching-engine order a trigger placed ("" while waiting).
+    actualOrderId: algo.actualOrderId,
   };
 }

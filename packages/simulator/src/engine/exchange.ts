@@ -26,7 +26,7 @@ import {
   spotInstrument,
   USDM_INSTRUMENTS,
 } from './markets.js';
-import { type PositionShape, positionRiskBody } from './positions.js';
+import { POSITION_SHAPES, type PositionShape, positionRiskBody } from './positions.js';
 import { ALPHANUMERIC, DIGITS, SeededRandom } from './random.js';
 import type { SpotLedger } from './spot-ledger.js';
 import { SpotMarket } from './spot-market.js';
@@ -183,6 +183,8 @@ export class Exchange {
     const account = this.#account(accountId);
     const p = checkParams(params);
     const shape = (p.shape ?? (venue === 'binance-coinm' ? 'dapi' : 'fapi-v3')) as PositionShape;
+    if (!POSITION_SHAPES.has(shape))
+      throw inputError('shape must be one of fapi-v3, dapi, papi-um, papi-cm', 'shape');
     const market = shape === 'papi-cm' ? 'coinm' : this.#futuresMarket(venue);
     const instruments = Object.values(market === 'usdm' ? USDM_INSTRUMENTS : COINM_INSTRUMENTS);
     const filter: { symbol?: string; pair?: string } = {};

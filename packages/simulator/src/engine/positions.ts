@@ -13,6 +13,7 @@ import type { FuturesInstrument } from './markets.js';
 
 /** Which documented position snapshot to answer. */
 export type PositionShape = 'fapi-v3' | 'dapi' | 'papi-um' | 'papi-cm';
+export const POSITION_SHAPES: ReadonlySet<string> = new Set(['fapi-v3', 'dapi', 'papi-um', 'papi-cm']);
 
 const FLAT: Position = Object.freeze({ pa: '0', ep: '0', cr: '0', updateTime: 0 }) as Position;
 

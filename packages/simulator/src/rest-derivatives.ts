@@ -1,0 +1,56 @@
+import type { VenueId } from '@userstream/core';
+
+/** The derivatives trading and query actions the REST server routes to the engine. */
+export type DerivativeAction = 'placeAlgoOrder' | 'cancelAlgoOrder' | 'openAlgoOrders' | 'positionRisk';
+
+export interface DerivativeRoute {
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly path: string;
+  readonly venue: VenueId;
+  readonly weight: number;
+  readonly action: DerivativeAction;
+  readonly extra?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Paths the venue profiles do not name (all signed):
+ * - USDⓈ-M Algo service: developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api/New-Algo-Order
+ *   (POST weight 0 on the IP limit), Cancel-Algo-Order, Current-All-Algo-Open-Orders.
+ * - Position snapshots: /fapi/v3/positionRisk (Position-Information-V3), /dapi/v1/positionRisk,
+ *   /papi/v1/um/positionRisk and /papi/v1/cm/positionRisk (portfolio margin).
+ */
+export const DERIVATIVE_ROUTES: readonly DerivativeRoute[] = Object.freeze([
+  { method: 'POST', path: '/fapi/v1/algoOrder', venue: 'binance-usdm', weight: 0, action: 'placeAlgoOrder' },
+  {
+    method: 'DELETE',
+    path: '/fapi/v1/algoOrder',
+    venue: 'binance-usdm',
+    weight: 1,
+    action: 'cancelAlgoOrder',
+  },
+  {
+    method: 'GET',
+    path: '/fapi/v1/openAlgoOrders',
+    venue: 'binance-usdm',
+    weight: 1,
+    action: 'openAlgoOrders',
+  },
+  { method: 'GET', path: '/fapi/v3/positionRisk', venue: 'binance-usdm', weight: 5, action: 'positionRisk' },
+  { method: 'GET', path: '/dapi/v1/positionRisk', venue: 'binance-coinm', weight: 1, action: 'positionRisk' },
+  {
+    method: 'GET',
+    path: '/papi/v1/um/positionRisk',
+    venue: 'binance-portfolio-margin',
+    weight: 5,
+    action: 'positionRisk',
+    extra: { shape: 'papi-um' },
+  },
+  {
+    method: 'GET',
+    path: '/papi/v1/cm/positionRisk',
+    venue: 'binance-portfolio-margin',
+    weight: 1,
+    action: 'positionRisk',
+    extra: { shape: 'papi-cm' },
+  },
+] satisfies DerivativeRoute[]);
