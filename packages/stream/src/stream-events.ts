@@ -13,7 +13,10 @@ export type GapReason = 'reconnect' | 'credential-changed' | 'resubscribed' | 'o
 
 export interface GapInfo {
   reason: GapReason;
-  /** `E` of the last event delivered before the gap. */
+  /**
+   * `E` of the last account event delivered before the gap (a `listenKeyExpired` notice does not
+   * count: the venue sends it outside the account's event order). Events after it may be missing.
+   */
   lastEventTime: number | undefined;
   /** When the gap was detected (clock ms). */
   at: number;
@@ -81,6 +84,6 @@ export interface StreamStats {
   connectedSince: number | undefined;
   /** Clock ms of the last delivered event. */
   lastEventAt: number | undefined;
-  /** `E` of the last delivered event. */
+  /** `E` of the last delivered account event (`listenKeyExpired` notices aside). */
   lastEventTime: number | undefined;
 }

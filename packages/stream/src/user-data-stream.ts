@@ -259,8 +259,11 @@ export abstract class UserDataStream
     stats.eventsDelivered++;
     stats.lastEventAt = this.#arrivedAt;
     const E = (event as { E?: unknown }).E;
-    if (typeof E === 'number') stats.lastEventTime = E;
     const type = event.e;
+    // An expiry notice is about the key, not one of the account's events: the venue sends it past
+    // events it still holds back, so its later E would claim continuity over events that a gap
+    // right after it may have lost (chaos seed 208).
+    if (typeof E === 'number' && type !== 'listenKeyExpired') stats.lastEventTime = E;
     if (type === 'unknown') stats.unknown++;
     this.#dispatch('event', event);
     this.#dispatch(type, event);

@@ -151,6 +151,33 @@ describe('openListenKeyStream', () => {
     expect(seen(log.events)).toEqual(expected);
   });
 
+  it("a gap's lastEventTime is the last account event's E, not the listenKeyExpired notice's", async () => {
+    // Chaos seed 208: the venue held an event back (reorder) when the key lapsed; the expiry
+    // notice went out past it (a notice about the key, not part of the account's event order)
+    // and the held event never did. The gap must not claim continuity up to the notice's later E.
+    // https://developers.binance.com/docs/derivatives/usds-margined-futures/user-data-streams/Event-User-Data-Stream-Expired
+    // (page not in the search store: shape from the simulator's listenKeyExpired, `E` then `listenKey`)
+    const { stream, log } = await open('binance-usdm');
+    r.sim.faults.unknownEvent({ accountId: r.account.id, venue: 'binance-usdm' });
+    await until(() => log.events.length === 1, 'the first event');
+    const delivered = (log.events[0] as { E: number }).E;
+    await r.clock.advance(5);
+    r.sim.faults.reorder({ accountId: r.account.id, venue: 'binance-usdm', window: 4 });
+    r.sim.faults.unknownEvent({ accountId: r.account.id, venue: 'binance-usdm' }); // held, then lost
+    await r.clock.advance(5);
+    r.sim.faults.expire({ accountId: r.account.id, venue: 'binance-usdm' });
+    await until(() => log.count('credentialExpired') === 1, 'the expiry');
+    const [, held, notice] = r.sim.record.events({ accountId: r.account.id, venue: 'binance-usdm' });
+    expect(notice?.e).toBe('listenKeyExpired');
+    expect(held?.E).toBeLessThan(notice?.E as number);
+    expect(log.events.at(-1)?.e).toBe('listenKeyExpired');
+    await stream.replaceListenKey(await r.createListenKey('binance-usdm'));
+    await until(() => stream.state === 'open' && log.count('gap') === 1, 'replaced');
+    const gap = log.lifecycle.find((l) => l.type === 'gap')?.info as { lastEventTime?: number };
+    expect(gap).toMatchObject({ reason: 'credential-changed', lastEventTime: delivered });
+    expect(stream.stats.lastEventTime).toBe(delivered);
+  });
+
   it('reports each expiry of one key after another exactly once', async () => {
     const { stream, log } = await open('binance-usdm');
     for (let round = 1; round <= 3; round++) {
