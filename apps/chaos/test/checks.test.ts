@@ -60,6 +60,21 @@ describe('delivery checks', () => {
     ]);
   });
 
+  it("a listenKeyExpired notice does not move a gap's start (the venue sends it past events it holds back)", () => {
+    // Chaos seed 208 (fleet): the worker's gap carries no lastEventTime, so the observer takes the
+    // last E it saw; the notice's later E put the event lost with the expired key outside the gap.
+    const all = sent(ev(10, 1), ev(20, 2), ev(40, 3));
+    const o = new StreamObserver('fleet');
+    o.event(ev(10, 1));
+    o.event({ e: 'listenKeyExpired', E: 30 });
+    o.gap({ reason: 'credential-changed' });
+    o.event(ev(40, 3));
+    const result = checkDelivery(o, all);
+    expect(result.violations).toEqual([]);
+    expect(result.lostInGaps).toBe(1);
+    expect(o.windows).toEqual([{ from: 10, to: 40, reason: 'credential-changed' }]);
+  });
+
   it('an event delivered twice and E going backwards are violations', () => {
     const all = sent(ev(10, 1), ev(20, 2));
     const o = new StreamObserver('s');
