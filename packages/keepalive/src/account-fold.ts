@@ -11,6 +11,22 @@ import {
   orderSnapshotOf,
   type UserDataEvent,
 } from '@userstream/core';
+import {
+  type AlgoOrderChange,
+  type AlgoOrdersState,
+  algoOrdersFromSnapshot,
+  applyAlgoUpdate,
+  emptyAlgoOrders,
+  type MirrorAlgoOrderInput,
+} from './algo-orders-fold.js';
+import {
+  applyAccountPositions,
+  emptyPositions,
+  type MirrorPositionInput,
+  type PositionChange,
+  type PositionsState,
+  positionsFromSnapshot,
+} from './positions-fold.js';
 
 /**
  * The fold behind `AccountMirror`: balances and open orders as exact decimal strings, built
@@ -89,6 +105,13 @@ export interface MirrorSnapshot {
     readonly filledQuantity?: string | undefined;
     readonly updateTime: number;
   }[];
+  /**
+   * Futures positions (`@userstream/rest`'s `positionSnapshot()`). Leave it out where the venue
+   * has none: the mirror then keeps the positions its events told it.
+   */
+  readonly positions?: readonly MirrorPositionInput[] | undefined;
+  /** Open conditional orders (`openAlgoOrders()`); left out, the mirror keeps what its events told it. */
+  readonly algoOrders?: readonly MirrorAlgoOrderInput[] | undefined;
 }
 
 interface BalanceEntry {
@@ -113,12 +136,18 @@ export interface FoldState {
   finishedCount: number;
   /** Baseline time of items the snapshot did not list (zero balance, no such open order). */
   asOf: number;
+  /** Futures positions (positions-fold.ts). */
+  positions: PositionsState;
+  /** Open conditional orders (algo-orders-fold.ts). */
+  algoOrders: AlgoOrdersState;
 }
 
 /** What applying one event did. */
 export type FoldChange =
   | { readonly type: 'balance'; readonly asset: string; readonly balance: MirrorBalance }
-  | { readonly type: 'order'; readonly order: MirrorOrder; readonly removed: boolean };
+  | { readonly type: 'order'; readonly order: MirrorOrder; readonly removed: boolean }
+  | PositionChange
+  | AlgoOrderChange;
 
 /** Callback receiving each change (only called when someone listens). */
 export type ChangeSink = ((change: FoldChange) => void) | undefined;
@@ -127,15 +156,27 @@ export type ChangeSink = ((change: FoldChange) => void) | undefined;
 export const MAX_FINISHED_ORDERS = 10_000;
 
 export function emptyState(asOf: number): FoldState {
-  return { balances: new Map(), orders: new Map(), finished: new Map(), finishedCount: 0, asOf };
+  return {
+    balances: new Map(),
+    orders: new Map(),
+    finished: new Map(),
+    finishedCount: 0,
+    asOf,
+    positions: emptyPositions(),
+    algoOrders: emptyAlgoOrders(),
+  };
 }
 
 const dec = (value: unknown): string => (isDecimal(value) ? normalizeDecimal(value) : '0');
 const num = (value: unknown, fallback = 0): number =>
   typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 
-/** Builds the state a snapshot describes. */
-export function stateFromSnapshot(snapshot: MirrorSnapshot): FoldState {
+/**
+ * Builds the state a snapshot describes. Positions or algo orders the snapshot leaves out are
+ * taken from `previous` (the mirror's own state), so a venue without those endpoints keeps
+ * what its events said instead of losing it on every gap.
+ */
+export function stateFromSnapshot(snapshot: MirrorSnapshot, previous?: FoldState): FoldState {
   const orderTimes = snapshot.openOrders.map((o) => num(o.updateTime));
   const asOf = Math.max(num(snapshot.updateTime), ...orderTimes);
   const state = emptyState(asOf);
@@ -161,6 +202,12 @@ export function stateFromSnapshot(snapshot: MirrorSnapshot): FoldState {
       seq: SNAPSHOT_SEQ,
     });
   }
+  state.positions = snapshot.positions
+    ? positionsFromSnapshot(snapshot.positions)
+    : (previous?.positions ?? emptyPositions());
+  state.algoOrders = snapshot.algoOrders
+    ? algoOrdersFromSnapshot(snapshot.algoOrders)
+    : (previous?.algoOrders ?? emptyAlgoOrders());
   return state;
 }
 
@@ -306,10 +353,12 @@ const str = (value: unknown): string => (value === undefined || value === null ?
  * `executionReport`, whose spot, Coins.ph and BHEX forms normalize alike (spot's alone carries
  * `C`; BHEX's numeric client order id is made a string in {@link mirrorOrder}).
  */
-function dialectOf(type: string): Dialect {
-  switch (type) {
+function dialectOf(event: UserDataEvent): Dialect {
+  // A parsed event the dialect does not list arrives as `unknown` with its wire type.
+  switch (event.e === 'unknown' ? event.type : event.e) {
     case 'ORDER_TRADE_UPDATE':
     case 'ACCOUNT_UPDATE':
+    case 'ALGO_UPDATE':
       return 'futures';
     case 'outboundAccountInfo':
       return 'bhex';
@@ -343,7 +392,7 @@ function mirrorOrder(n: NormalizedOrder, time: number): MirrorOrder {
 export function applyEvent(state: FoldState, event: UserDataEvent, sink?: ChangeSink): boolean {
   let n: NormalizedEvent;
   try {
-    n = normalizeEvent(event, dialectOf(event.e));
+    n = normalizeEvent(event, dialectOf(event));
   } catch {
     // Only a hand-made event (the caller's own source) can miss what its type promises: not ours to mirror.
     return false;
@@ -384,15 +433,18 @@ export function applyEvent(state: FoldState, event: UserDataEvent, sink?: Change
     }
     case 'accountUpdate': {
       // Futures: absolute wallet balance per listed asset. The mirror maps wallet balance to
-      // `free` and nothing to `locked` (futures margin is not locked per order).
+      // `free` and nothing to `locked` (futures margin is not locked per order). Positions:
+      // absolute too (positions-fold.ts).
       const time = num(n.transactionTime, E);
-      let changed = false;
+      let changed = applyAccountPositions(state.positions, n, time, E, sink);
       for (const b of n.balances) {
         if (typeof b.asset !== 'string') continue;
         if (setBalance(state, b.asset, str(b.walletBalance) || '0', '0', time, E, sink)) changed = true;
       }
       return changed;
     }
+    case 'algoOrder':
+      return applyAlgoUpdate(state.algoOrders, n, E, sink);
     default:
       return false;
   }
@@ -421,49 +473,4 @@ export function ordersView(state: FoldState): MirrorOrder[] {
   return out;
 }
 
-/** One difference found by a reconciliation. */
-export type MirrorDifference =
-  | {
-      readonly kind: 'balance';
-      readonly asset: string;
-      readonly mirror: MirrorBalance | undefined;
-      readonly exchange: MirrorBalance | undefined;
-    }
-  | {
-      readonly kind: 'order';
-      readonly symbol: string;
-      readonly orderId: string;
-      readonly mirror: MirrorOrder | undefined;
-      readonly exchange: MirrorOrder | undefined;
-    };
-
-/** What differs between two states (balances by amount; orders by presence, status and fill). */
-export function diffStates(mirror: FoldState, exchange: FoldState): MirrorDifference[] {
-  const out: MirrorDifference[] = [];
-  const mb = balancesView(mirror);
-  const eb = balancesView(exchange);
-  for (const asset of new Set([...Object.keys(mb), ...Object.keys(eb)])) {
-    const m = mb[asset];
-    const x = eb[asset];
-    if (m?.free !== x?.free || m?.locked !== x?.locked)
-      out.push({ kind: 'balance', asset, mirror: m, exchange: x });
-  }
-  const key = (o: MirrorOrder) => [o.symbol, o.orderId] as const;
-  const mo = ordersView(mirror);
-  const xo = ordersView(exchange);
-  const find = (list: MirrorOrder[], symbol: string, orderId: string) =>
-    list.find((o) => o.symbol === symbol && o.orderId === orderId);
-  for (const o of mo) {
-    const [symbol, orderId] = key(o);
-    const x = find(xo, symbol, orderId);
-    if (!x || x.status !== o.status || x.filledQuantity !== o.filledQuantity || x.price !== o.price) {
-      out.push({ kind: 'order', symbol, orderId, mirror: o, exchange: x });
-    }
-  }
-  for (const x of xo) {
-    const [symbol, orderId] = key(x);
-    if (!find(mo, symbol, orderId))
-      out.push({ kind: 'order', symbol, orderId, mirror: undefined, exchange: x });
-  }
-  return out;
-}
+export type { MirrorDifference } from './account-diff.js';

@@ -10,13 +10,12 @@ import {
   UserstreamError,
 } from '@userstream/core';
 import type { GapInfo } from '@userstream/stream';
+import { diffStates } from './account-diff.js';
 import {
   applyEvent,
   balancesView,
   type ChangeSink,
-  diffStates,
   emptyState,
-  type FoldChange,
   type FoldState,
   type MirrorBalance,
   type MirrorDifference,
@@ -25,97 +24,33 @@ import {
   ordersView,
   stateFromSnapshot,
 } from './account-fold.js';
+import {
+  type AccountMirrorEvents,
+  type AccountMirrorOptions,
+  DEFAULT_MIRROR_RETRY_BASE_MS,
+  DEFAULT_MIRROR_RETRY_MAX_MS,
+  MAX_BUFFERED_EVENTS,
+  type MirrorEventSource,
+  type MirrorReconciled,
+  type MirrorRestSource,
+  type MirrorStats,
+} from './account-mirror-types.js';
+import { type AlgoOrderDifference, algoOrdersView, type MirrorAlgoOrder } from './algo-orders-fold.js';
 import { channels } from './diagnostics.js';
 import { isLogger, type Logger, silentLogger } from './logger.js';
+import { type MirrorPosition, type PositionDifference, positionsView } from './positions-fold.js';
 
-/** First retry delay after a failed snapshot. @default 500 */
-export const DEFAULT_MIRROR_RETRY_BASE_MS = 500;
-/** Longest wait between snapshot attempts. @default 30_000 */
-export const DEFAULT_MIRROR_RETRY_MAX_MS = 30_000;
-
-/** Events kept while waiting for a snapshot; past it the oldest half is dropped. @default 100_000 */
-export const MAX_BUFFERED_EVENTS = 100_000;
-
-/**
- * Anything that emits the stream's `event` and `gap` (a `UserDataStream` from `openUserDataStream`),
- * typed as `@userstream/stream` emits them: the mirror folds parsed `UserDataEvent`s.
- */
-export interface MirrorEventSource {
-  on(type: 'event', listener: (event: UserDataEvent) => void): unknown;
-  on(type: 'gap', listener: (info: GapInfo) => void): unknown;
-  on(type: 'open' | 'reconnected', listener: () => void): unknown;
-  off(type: 'event', listener: (event: UserDataEvent) => void): unknown;
-  off(type: 'gap', listener: (info: GapInfo) => void): unknown;
-  off(type: 'open' | 'reconnected', listener: () => void): unknown;
-  /**
-   * When present and not `'open'` (the stream is reconnecting), the mirror waits for the next
-   * `open`/`reconnected` before taking a snapshot: a snapshot read while events cannot reach us
-   * would miss the changes made before the stream is back.
-   */
-  readonly state?: string;
-}
-
-/** The part of `@userstream/rest`'s `RestClient` the mirror uses. */
-export interface MirrorRestSource {
-  accountSnapshot(options?: { symbol?: string }): Promise<{
-    updateTime: number;
-    balances: Record<string, { free: string; locked: string }>;
-  }>;
-  openOrders(options?: { symbol?: string }): Promise<MirrorSnapshot['openOrders']>;
-}
-
-export interface AccountMirrorOptions {
-  /** The account's event stream. */
-  stream: MirrorEventSource;
-  /** Where snapshots come from: a REST client (account snapshot, then open orders)… */
-  rest?: MirrorRestSource;
-  /** …or your own function returning balances, open orders and the snapshot's update time. */
-  snapshot?: () => Promise<MirrorSnapshot>;
-  /** Isolated-margin symbol passed to the REST calls. */
-  symbol?: string;
-  /** Timers for snapshot retries. @default systemClock */
-  clock?: Clock;
-  /** Retry of failed snapshots: capped exponential backoff with full jitter. */
-  retry?: { baseDelayMs?: number; maxDelayMs?: number };
-  /** Random source in [0, 1) for the retry jitter. @default Math.random */
-  random?: () => number;
-  logger?: Logger;
-}
-
-export interface MirrorReconciled {
-  /** Why the mirror took a snapshot: `start`, the stream's gap reason, or `manual`. */
-  readonly reason: string;
-  /**
-   * How the mirror (as the stream alone told it) differed from the exchange. Empty on a stream
-   * that lost nothing; always empty for the first snapshot (`reason: 'start'`).
-   */
-  readonly differences: readonly MirrorDifference[];
-  /** The snapshot's own time (the venue's update time it reflects). */
-  readonly snapshotTime: number;
-  /** Buffered events replayed on top of the snapshot / skipped as already in it. */
-  readonly replayed: number;
-  readonly skipped: number;
-}
-
-export interface MirrorStats {
-  reconciliations: number;
-  /** Events that changed the mirror. */
-  applied: number;
-  /** Events that did not (already reflected, older than the state, or not about balances/orders). */
-  skipped: number;
-  /** Events waiting for a snapshot right now. */
-  buffered: number;
-  /** Differences found by all reconciliations after the first. */
-  differences: number;
-  snapshotFailures: number;
-  lastReconciledAt: number | undefined;
-}
-
-export interface AccountMirrorEvents {
-  change: [change: FoldChange];
-  reconciled: [info: MirrorReconciled];
-  error: [error: UserstreamError];
-}
+export {
+  type AccountMirrorEvents,
+  type AccountMirrorOptions,
+  DEFAULT_MIRROR_RETRY_BASE_MS,
+  DEFAULT_MIRROR_RETRY_MAX_MS,
+  MAX_BUFFERED_EVENTS,
+  type MirrorEventSource,
+  type MirrorReconciled,
+  type MirrorRestSource,
+  type MirrorStats,
+};
 
 const kit = createOptionKit('@userstream/keepalive');
 
@@ -241,7 +176,22 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
           // Account first, then open orders: see the class comment for why the order matters.
           const account = await r.accountSnapshot(opts);
           const openOrders = await r.openOrders(opts);
-          return { updateTime: account.updateTime, balances: account.balances, openOrders };
+          // Positions and algo orders where the venue has them (futures); each is its own
+          // consistent view, reconciled with its own times (positions-fold.ts, algo-orders-fold.ts).
+          const endpoints = r.venue?.endpoints;
+          const positions =
+            endpoints?.positions !== undefined && r.positionSnapshot ? await r.positionSnapshot() : undefined;
+          const algoOrders =
+            endpoints?.openAlgoOrders !== undefined && r.openAlgoOrders
+              ? await r.openAlgoOrders()
+              : undefined;
+          return {
+            updateTime: account.updateTime,
+            balances: account.balances,
+            openOrders,
+            positions,
+            algoOrders,
+          };
         };
     this.#ready = new Promise<void>((resolve) => {
       this.#resolveReady = resolve;
@@ -259,6 +209,19 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
   /** Open orders, sorted by symbol then order id. */
   get openOrders(): MirrorOrder[] {
     return ordersView(this.#state);
+  }
+
+  /**
+   * Open futures positions (amount not zero), sorted by book (portfolio margin's UM/CM, kept
+   * apart), symbol and position side.
+   */
+  positions(): MirrorPosition[] {
+    return positionsView(this.#state.positions);
+  }
+
+  /** Open conditional (algo) orders, sorted by book, symbol and algo id. */
+  algoOrders(): MirrorAlgoOrder[] {
+    return algoOrdersView(this.#state.algoOrders);
   }
 
   /** One asset's balance (zero when unknown). */
@@ -378,7 +341,7 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
     const buffered = this.#buffer;
     this.#buffer = [];
     this.#stats.buffered = 0;
-    const next = stateFromSnapshot(snapshot);
+    const next = stateFromSnapshot(snapshot, this.#initial ? undefined : this.#state);
     let differences: MirrorDifference[] = [];
     if (!this.#initial) {
       // What the stream alone says: the old state plus the buffered events.
@@ -410,7 +373,9 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
     );
     if (hadListeners) {
       for (const d of differences) {
-        if (d.kind === 'balance') {
+        if (d.kind === 'position' || d.kind === 'algoOrder') {
+          this.#emitItemDifference(d);
+        } else if (d.kind === 'balance') {
           this.emit('change', {
             type: 'balance',
             asset: d.asset,
@@ -427,6 +392,17 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
     if (goLive) {
       this.#resolveReady();
       for (const w of this.#idleWaiters.splice(0)) w();
+    }
+  }
+
+  /** A position or algo order the snapshot corrected, as the change it makes to the mirror. */
+  #emitItemDifference(d: PositionDifference | AlgoOrderDifference): void {
+    if (d.kind === 'position') {
+      const position = d.exchange ?? d.mirror;
+      if (position) this.emit('change', { type: 'position', position, removed: d.exchange === undefined });
+    } else {
+      const algoOrder = d.exchange ?? d.mirror;
+      if (algoOrder) this.emit('change', { type: 'algoOrder', algoOrder, removed: d.exchange === undefined });
     }
   }
 
