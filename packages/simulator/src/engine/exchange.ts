@@ -30,6 +30,7 @@ import { POSITION_SHAPES, type PositionShape, positionRiskBody } from './positio
 import { ALPHANUMERIC, DIGITS, SeededRandom } from './random.js';
 import type { SpotLedger } from './spot-ledger.js';
 import { SpotMarket } from './spot-market.js';
+import { GridStrategies } from './strategies.js';
 
 /**
  * A local exchange's accounts: balances, orders and positions per account per market, order
@@ -60,6 +61,7 @@ export class Exchange {
   readonly #futures: Readonly<Record<'usdm' | 'coinm', FuturesMarket>>;
   /** USDⓈ-M only: Binance moved USDⓈ-M conditional orders to the Algo service (2025-12); COIN-M's docs have no such service. */
   readonly #algo: AlgoService;
+  readonly #grids: GridStrategies;
   readonly #queries: QueryContext;
 
   constructor(options: ExchangeOptions) {
@@ -92,6 +94,7 @@ export class Exchange {
       coinm: new FuturesMarket('coinm', ctx),
     });
     this.#algo = new AlgoService('usdm', ctx);
+    this.#grids = new GridStrategies(ctx, this.#futures.usdm);
     this.#queries = { price: (symbol) => this.price(symbol), futures: this.#futures };
   }
 
@@ -169,6 +172,24 @@ export class Exchange {
     this.#account(accountId);
     this.#algoMarket(venue);
     return this.#algo.open(accountId, checkParams(params));
+  }
+
+  /**
+   * Starts a USDⓈ-M grid strategy (`symbol`, `lowerPrice`, `upperPrice`, `gridNumber`,
+   * `quantity` per level). Binance's strategy-trading API is not public, so there is no REST
+   * route: tests drive grids through `sim.exchange`. Returns `{strategyId, strategyStatus, levels}`.
+   */
+  createGrid(accountId: string, params: Record<string, string>): Record<string, unknown> {
+    const account = this.#account(accountId);
+    const p = checkParams(params);
+    return this.#run(() => this.#grids.create(accountId, account.usdm, p));
+  }
+
+  /** Cancels a grid (`strategyId`): its orders are cancelled, then STRATEGY_UPDATE CANCELLED. */
+  cancelGrid(accountId: string, params: Record<string, string>): Record<string, unknown> {
+    const account = this.#account(accountId);
+    const p = checkParams(params);
+    return this.#run(() => this.#grids.cancel(accountId, account.usdm, p));
   }
 
   /**
@@ -359,6 +380,7 @@ export class Exchange {
       if (this.#algo.live > 0) {
         this.#algo.settle([...this.#accounts.values()].map((a) => ({ id: a.id, ledger: a.usdm })));
       }
+      if (this.#grids.live > 0) this.#grids.settle((id) => this.#account(id).usdm);
       return result;
     } finally {
       this.#outbox.flush();
