@@ -1,6 +1,8 @@
 // One client under test, in its own process. Forked by harness.mjs with a JSON config; the client
 // adapter (./clients/<name>.mjs) opens a user data stream and calls `onEvent(E)` from the user
 // callback for every event that reaches user code. Counts, CPU, RSS and latencies go back over IPC.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { getVenue, withBaseUrls } from '@userstream/core';
@@ -96,6 +98,37 @@ function simVenue(id, urls) {
   return withBaseUrls(profile, { rest: urls.rest, stream, wsApi: urls.wsApi });
 }
 
+/**
+ * BENCH_PROFILE_DIR: a CPU profile of the measured span only (from `go` to the report), so the
+ * imports, the connection and the report are not in it (`--cpu-prof` profiles the whole process).
+ * BENCH_PROFILE_INTERVAL_US sets the sampling interval (default 100 µs).
+ */
+const profileDir = process.env.BENCH_PROFILE_DIR;
+let profiler;
+let profiling = false;
+function startProfile() {
+  if (!profileDir || profiling) return;
+  if (!profiler) {
+    profiler = new Session();
+    profiler.connect();
+    profiler.post('Profiler.enable');
+  }
+  const interval = Number(process.env.BENCH_PROFILE_INTERVAL_US ?? 100);
+  profiler.post('Profiler.setSamplingInterval', { interval });
+  profiler.post('Profiler.start');
+  profiling = true;
+}
+function stopProfile() {
+  if (!profiling) return;
+  profiling = false;
+  // The in-process inspector answers synchronously: the file is written before the report goes.
+  profiler.post('Profiler.stop', (error, result) => {
+    if (error) return;
+    const file = `${profileDir}/${config.client}-${config.path}-${process.pid}-${Date.now()}.cpuprofile`;
+    writeFileSync(file, JSON.stringify(result.profile));
+  });
+}
+
 let handle;
 try {
   handle = await adapter.open(context);
@@ -113,13 +146,16 @@ process.on('message', async (msg) => {
     handle?.reset?.();
     expected = msg.expected ?? Number.POSITIVE_INFINITY;
     if (globalThis.gc) globalThis.gc();
+    startProfile();
     cpu0 = process.cpuUsage();
     process.send({ type: 'armed' });
   } else if (msg.cmd === 'progress') {
     process.send({ type: 'progress', count: n });
   } else if (msg.cmd === 'report') {
     finished = true;
-    process.send({ type: 'report', ...summary(msg.events === true) });
+    const out = summary(msg.events === true);
+    stopProfile();
+    process.send({ type: 'report', ...out });
   } else if (msg.cmd === 'close') {
     // Rivals may keep timers alive: give close() a moment, then leave regardless.
     setTimeout(() => process.exit(0), 2000).unref();

@@ -4,7 +4,7 @@
 //
 //   node --expose-gc src/run.mjs [--smoke] [--runs 3] [--count 100000] [--clients bare,userstream]
 //                                [--sections throughput,latency,faults,scale] [--profiles burst,flat]
-//                                [--no-rivals] [--out RESULTS.md]
+//                                [--paths spot-listenkey,usdm-listenkey] [--no-rivals] [--out RESULTS.md]
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,7 @@ const { values: args } = parseArgs({
     clients: { type: 'string' },
     sections: { type: 'string' },
     profiles: { type: 'string' },
+    paths: { type: 'string' },
     'no-rivals': { type: 'boolean', default: false },
     out: { type: 'string' },
   },
@@ -53,6 +54,10 @@ const LATENCY = { ratePerSec: 5000, durationMs: 2000 };
 /** Throughput load shapes (harness.mjs PROFILES); the smoke runs the same-E burst only. */
 const profiles = (args.profiles ?? (smoke ? 'burst' : 'burst,flat')).split(',');
 for (const p of profiles) if (!PROFILES[p]) throw new Error(`unknown profile '${p}'`);
+/** Which stream paths to measure (paths.mjs ids); all by default. A filter, for profiling one path. */
+const pathIds = args.paths ? args.paths.split(',') : Object.keys(PATHS);
+for (const p of pathIds)
+  if (!PATHS[p]) throw new Error(`unknown path '${p}'; known: ${Object.keys(PATHS).join(', ')}`);
 
 let wanted = smoke
   ? ['bare', 'userstream', 'userstream-keepalive', 'userstream-iterator']
@@ -118,7 +123,7 @@ if (sections.has('throughput')) {
   // Rounds interleave clients and profiles, so a burst of load from other jobs hits them alike.
   for (let r = 0; r < RUNS; r++) {
     for (const profile of profiles) {
-      for (const path of Object.keys(PATHS)) {
+      for (const path of pathIds) {
         for (const c of clients) {
           if (!c.paths.includes(path)) continue;
           const count = Math.min(COUNT, c.maxBurst ?? COUNT);
@@ -166,7 +171,7 @@ if (sections.has('latency')) {
   );
   const runs = new Map();
   for (let r = 0; r < LATENCY_RUNS; r++) {
-    for (const path of Object.keys(PATHS)) {
+    for (const path of pathIds) {
       for (const c of clients) {
         if (!c.paths.includes(path)) continue;
         const m = await attempt(`latency ${path}`, c.id, () =>
