@@ -7,7 +7,7 @@ import { pathProblem } from './venue-url.js';
 /** How a venue hands out access to an account's event stream. */
 export type CredentialProtocol = 'listenKey' | 'wsApi' | 'listenToken';
 /** The kind of account a profile streams. */
-export type Market = 'spot' | 'margin' | 'isolatedMargin' | 'usdm' | 'coinm' | 'portfolioMargin';
+export type Market = 'spot' | 'margin' | 'isolatedMargin' | 'usdm' | 'coinm' | 'portfolioMargin' | 'options';
 
 const endpointSchema = z.object({
   method: z.enum(['GET', 'POST', 'PUT', 'DELETE']),
@@ -39,7 +39,7 @@ export const venueProfileSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'lower-case letters, digits and dashes'),
   /** Human-readable name. */
   name: z.string().min(1),
-  market: z.enum(['spot', 'margin', 'isolatedMargin', 'usdm', 'coinm', 'portfolioMargin']),
+  market: z.enum(['spot', 'margin', 'isolatedMargin', 'usdm', 'coinm', 'portfolioMargin', 'options']),
   protocol: z.enum(['listenKey', 'wsApi', 'listenToken']),
   /** Which event schemas apply. */
   dialect: z.enum(['spot', 'futures', 'bhex', 'coins']),
@@ -62,6 +62,16 @@ export const venueProfileSchema = z.object({
       streamPath: streamPathString,
       /** Combined-stream path with `{listenKey}`, where the venue offers one. */
       combinedStreamPath: streamPathString.optional(),
+      /**
+       * Path used when the client filters event types (`events=`), e.g. USD-M's
+       * `/ws?listenKey={listenKey}`. A venue without it accepts no filter.
+       */
+      filteredStreamPath: streamPathString.optional(),
+      /** Event types the venue's `events=` filter accepts (its documented user data events). */
+      streamEvents: z
+        .array(z.string().regex(/^[A-Za-z][A-Za-z_]{0,63}$/))
+        .max(64)
+        .optional(),
     })
     .optional(),
   listenToken: z

@@ -59,6 +59,39 @@ export interface StreamUrlOptions {
   combined?: boolean;
   /** Accept plain `ws:` off loopback. @default false */
   allowInsecure?: boolean;
+  /**
+   * Only these event types (`events=A/B`, USD-M's `/private` route). Each must be one of the
+   * profile's `listenKey.streamEvents`; `listenKeyExpired` is always added, so a filter can
+   * never hide the end of a key. Undefined: every event.
+   */
+  events?: readonly string[];
+}
+
+/**
+ * The `events=` value for a filter: known names only (the profile lists them), in the caller's
+ * order, `listenKeyExpired` first when the caller left it out. Throws `USERSTREAM_INVALID_CONFIG`.
+ */
+export function streamEventsFilter(venue: VenueProfile, events: readonly string[]): string {
+  const known = venue.listenKey?.streamEvents;
+  if (!known || !venue.listenKey?.filteredStreamPath) {
+    throw config(`venue '${venue.id}' has no events= filter; leave \`events\` out`, 'events');
+  }
+  if (!Array.isArray(events) || events.length === 0) {
+    throw config('events must be a non-empty array of event types (or left out for all)', 'events');
+  }
+  const out: string[] = [];
+  for (const e of events) {
+    if (typeof e !== 'string' || !known.includes(e)) {
+      const shown = typeof e === 'string' ? `'${e.slice(0, 64)}'` : `of type ${typeof e}`;
+      throw config(
+        `events: ${shown} is not a ${venue.id} event type; use one of ${known.join(', ')}`,
+        'events',
+      );
+    }
+    if (!out.includes(e)) out.push(e);
+  }
+  if (!out.includes('listenKeyExpired')) out.unshift('listenKeyExpired');
+  return out.join('/');
 }
 
 /**
@@ -75,14 +108,23 @@ export function streamUrl(
   for (const key of keys) validateListenKey(key);
   const lk = venue.listenKey;
   const base = venue.streamBaseUrl;
-  const field = options.combined ? 'venue.listenKey.combinedStreamPath' : 'venue.listenKey.streamPath';
-  const path = options.combined ? lk?.combinedStreamPath : lk?.streamPath;
+  const filter = options.events === undefined ? undefined : streamEventsFilter(venue, options.events);
+  const which = options.combined ? 'combinedStreamPath' : filter ? 'filteredStreamPath' : 'streamPath';
+  const field = `venue.listenKey.${which}`;
+  const path = lk?.[which];
   if (typeof base !== 'string' || typeof path !== 'string') {
     throw config(`venue '${venue.id}' has no ${field} or streamBaseUrl`, field);
   }
   const problem = pathProblem(path);
   if (problem) throw config(`${field} ${problem}`, field);
-  const url = `${base}${path.replace('{listenKey}', keys.join('/'))}`;
+  // The query form (`?listenKey={listenKey}`) names each key in its own `listenKey=` pair, each
+  // followed by its `events=` (the several-keys form); the path form joins keys with `/`.
+  const query = path.includes('listenKey={listenKey}');
+  if (filter && !query) throw config(`${field} takes no events= filter`, 'events');
+  const joined = query
+    ? keys.map((k) => (filter ? `${k}&events=${filter}` : k)).join('&listenKey=')
+    : keys.join('/');
+  const url = `${base}${path.replace('{listenKey}', joined)}`;
   assertSameOrigin(url, base, field, options.allowInsecure);
   return url;
 }

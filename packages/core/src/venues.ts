@@ -10,34 +10,17 @@ import {
   type VenueProfileInput,
   venueProfileSchema,
 } from './venue-schema.js';
+import {
+  BINANCE_DERIVATIVES_PROFILES,
+  ep,
+  LISTEN_KEY_TIMING,
+  listenKeyEndpoints,
+} from './venues-binance-derivatives.js';
 
 export type { CredentialProtocol, Endpoint, Market, VenueProfile, VenueProfileInput };
 export { venueProfileSchema };
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-
-const ep = (method: Endpoint['method'], path: string, weight: number, signed: boolean): Endpoint => ({
-  method,
-  path,
-  weight,
-  signed,
-});
-
-const LISTEN_KEY_TIMING = {
-  keyValidityMs: 60 * MINUTE,
-  renewIntervalMs: 30 * MINUTE,
-  connectionLifetimeMs: 24 * HOUR,
-};
-
-const listenKeyEndpoints = (path: string, weight: number, signed: boolean, requiresSymbol = false) => ({
-  create: ep('POST', path, weight, signed),
-  keepAlive: ep('PUT', path, weight, signed),
-  close: ep('DELETE', path, weight, signed),
-  requiresSymbol,
-  streamPath: '/ws/{listenKey}',
-  combinedStreamPath: '/stream?streams={listenKey}',
-});
+const HOUR = 3_600_000;
 
 const SPOT_ENDPOINTS = {
   serverTime: ep('GET', '/api/v3/time', 1, false),
@@ -129,86 +112,6 @@ const BINANCE_PROFILES = [
     },
     timing: { keyValidityMs: 24 * HOUR, renewIntervalMs: 12 * HOUR, connectionLifetimeMs: 24 * HOUR },
     endpoints: ISOLATED_ENDPOINTS,
-    weightLimitPerMinute: 6000,
-  },
-  {
-    id: 'binance-usdm',
-    name: 'Binance USD-M Futures',
-    market: 'usdm',
-    protocol: 'listenKey',
-    dialect: 'futures',
-    testnet: false,
-    restBaseUrl: 'https://fapi.binance.com',
-    // User data moved to the routed `/private` path in 2026.
-    streamBaseUrl: 'wss://fstream.binance.com/private',
-    apiKeyHeader: 'X-MBX-APIKEY',
-    listenKey: listenKeyEndpoints('/fapi/v1/listenKey', 1, false),
-    timing: LISTEN_KEY_TIMING,
-    endpoints: {
-      serverTime: ep('GET', '/fapi/v1/time', 1, false),
-      account: ep('GET', '/fapi/v3/account', 5, true),
-      openOrders: ep('GET', '/fapi/v1/openOrders', 40, true),
-      order: ep('POST', '/fapi/v1/order', 1, true),
-    },
-    weightLimitPerMinute: 2400,
-  },
-  {
-    id: 'binance-usdm-testnet',
-    name: 'Binance USD-M Futures Testnet',
-    market: 'usdm',
-    protocol: 'listenKey',
-    dialect: 'futures',
-    testnet: true,
-    restBaseUrl: 'https://testnet.binancefuture.com',
-    streamBaseUrl: 'wss://fstream.binancefuture.com',
-    apiKeyHeader: 'X-MBX-APIKEY',
-    listenKey: listenKeyEndpoints('/fapi/v1/listenKey', 1, false),
-    timing: LISTEN_KEY_TIMING,
-    endpoints: {
-      serverTime: ep('GET', '/fapi/v1/time', 1, false),
-      account: ep('GET', '/fapi/v3/account', 5, true),
-      openOrders: ep('GET', '/fapi/v1/openOrders', 40, true),
-      order: ep('POST', '/fapi/v1/order', 1, true),
-    },
-    weightLimitPerMinute: 2400,
-  },
-  {
-    id: 'binance-coinm',
-    name: 'Binance COIN-M Futures',
-    market: 'coinm',
-    protocol: 'listenKey',
-    dialect: 'futures',
-    testnet: false,
-    restBaseUrl: 'https://dapi.binance.com',
-    streamBaseUrl: 'wss://dstream.binance.com',
-    apiKeyHeader: 'X-MBX-APIKEY',
-    listenKey: listenKeyEndpoints('/dapi/v1/listenKey', 1, false),
-    timing: LISTEN_KEY_TIMING,
-    endpoints: {
-      serverTime: ep('GET', '/dapi/v1/time', 1, false),
-      account: ep('GET', '/dapi/v1/account', 5, true),
-      openOrders: ep('GET', '/dapi/v1/openOrders', 40, true),
-      order: ep('POST', '/dapi/v1/order', 1, true),
-    },
-    weightLimitPerMinute: 2400,
-  },
-  {
-    id: 'binance-portfolio-margin',
-    name: 'Binance Portfolio Margin',
-    market: 'portfolioMargin',
-    protocol: 'listenKey',
-    dialect: 'futures',
-    testnet: false,
-    restBaseUrl: 'https://papi.binance.com',
-    streamBaseUrl: 'wss://fstream.binance.com/pm',
-    apiKeyHeader: 'X-MBX-APIKEY',
-    listenKey: { ...listenKeyEndpoints('/papi/v1/listenKey', 1, false), combinedStreamPath: undefined },
-    timing: LISTEN_KEY_TIMING,
-    endpoints: {
-      account: ep('GET', '/papi/v1/balance', 20, true),
-      openOrders: ep('GET', '/papi/v1/um/openOrders', 40, true),
-      order: ep('POST', '/papi/v1/um/order', 1, true),
-    },
     weightLimitPerMinute: 6000,
   },
   {
@@ -313,7 +216,11 @@ const BROKER_PROFILES = [
 ];
 
 /** Ids of the built-in venue profiles. */
-export type VenueId = (typeof BINANCE_PROFILES)[number]['id'] | 'bhex' | 'coins-ph';
+export type VenueId =
+  | (typeof BINANCE_PROFILES)[number]['id']
+  | (typeof BINANCE_DERIVATIVES_PROFILES)[number]['id']
+  | 'bhex'
+  | 'coins-ph';
 
 function formatIssues(error: z.ZodError): string {
   return error.issues
@@ -386,10 +293,12 @@ function deepFreeze<T>(value: T): T {
 
 /** The built-in profiles, by id. */
 export const venues: Readonly<Record<VenueId, VenueProfile>> = Object.freeze(
-  Object.fromEntries([...BINANCE_PROFILES, ...BROKER_PROFILES].map((p) => [p.id, defineVenue(p)])) as Record<
-    VenueId,
-    VenueProfile
-  >,
+  Object.fromEntries(
+    [...BINANCE_PROFILES, ...BINANCE_DERIVATIVES_PROFILES, ...BROKER_PROFILES].map((p) => [
+      p.id,
+      defineVenue(p),
+    ]),
+  ) as Record<VenueId, VenueProfile>,
 );
 
 /**

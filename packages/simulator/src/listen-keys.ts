@@ -30,8 +30,14 @@ export function listenKeyLength(venue: VenueId): number {
  */
 export function listenKeyExpiredEvent(venue: VenueId, E: number, listenKey: string): Record<string, unknown> {
   const market = marketKeyOf(venue);
+  // Options: the options pages in our docs store show no listenKeyExpired payload; it follows its
+  // nearest documented sibling, USD-M (string `E`).
   const stringE =
-    market === 'usdm' || market === 'coinm' || market === 'margin' || market === 'isolatedMargin';
+    market === 'usdm' ||
+    market === 'coinm' ||
+    market === 'options' ||
+    market === 'margin' ||
+    market === 'isolatedMargin';
   return { e: 'listenKeyExpired', E: stringE ? String(E) : E, listenKey };
 }
 

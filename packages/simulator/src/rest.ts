@@ -149,7 +149,9 @@ function buildRoutes(): Map<string, Route> {
 }
 
 const ROUTES = buildRoutes();
-const LISTEN_KEY_NOT_NEEDED = new Set(['usdm', 'coinm']);
+// Futures-style keys (USD-M, COIN-M, options' /eapi): PUT and DELETE name no key, the account's
+// active one is meant (https://developers.binance.com/docs/derivatives/option/user-data-streams).
+const LISTEN_KEY_NOT_NEEDED = new Set(['usdm', 'coinm', 'options']);
 const MAX_BODY = 64 * 1024;
 const JSON_TYPE = 'application/json;charset=UTF-8';
 

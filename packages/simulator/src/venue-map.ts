@@ -1,7 +1,12 @@
 import { type VenueId, type VenueProfile, venues } from '@userstream/core';
-import { type MarketKey, marketOf } from './engine/index.js';
+import { type MarketKey as EngineMarketKey, marketOf } from './engine/index.js';
 
-export type { MarketKey };
+/**
+ * The book a server routes a venue's streams by: the engine's books, plus `options` for
+ * `binance-options`, whose key lifecycle and stream forms are served before the engine trades
+ * options (until then its streams carry the key's own events, e.g. `listenKeyExpired`).
+ */
+export type MarketKey = EngineMarketKey | 'options';
 
 /**
  * The book a venue id reads and writes (the engine's `marketOf`): venue ids that are different
@@ -10,7 +15,7 @@ export type { MarketKey };
  * streams of all of them.
  */
 export function marketKeyOf(venue: VenueId): MarketKey {
-  return marketOf(venue);
+  return venue === 'binance-options' ? 'options' : marketOf(venue);
 }
 
 /** True for a built-in venue id. */
@@ -24,15 +29,22 @@ export function profileOf(venue: VenueId): VenueProfile {
 }
 
 /** Weight buckets: one per REST host of the real venues (weight is counted per IP and host). */
-export type WeightGroup = 'api' | 'fapi' | 'dapi' | 'papi' | 'bhex' | 'coins' | 'wsApi';
+export type WeightGroup = 'api' | 'sapi' | 'fapi' | 'dapi' | 'papi' | 'eapi' | 'bhex' | 'coins' | 'wsApi';
 
 export function weightGroupOf(venue: VenueId): WeightGroup {
   switch (venue) {
     case 'binance-usdm':
     case 'binance-usdm-testnet':
+    case 'binance-pm-pro':
       return 'fapi';
     case 'binance-coinm':
+    case 'binance-coinm-testnet':
       return 'dapi';
+    case 'binance-options':
+      return 'eapi';
+    case 'binance-margin-risk':
+      // The risk stream's key endpoints are /sapi (UID-weighted margin endpoints on api.binance.com).
+      return 'sapi';
     case 'binance-portfolio-margin':
       return 'papi';
     case 'bhex':
@@ -49,6 +61,8 @@ export const WEIGHT_LIMITS: Readonly<Record<WeightGroup, number>> = {
   fapi: venues['binance-usdm'].weightLimitPerMinute,
   dapi: venues['binance-coinm'].weightLimitPerMinute,
   papi: venues['binance-portfolio-margin'].weightLimitPerMinute,
+  eapi: venues['binance-options'].weightLimitPerMinute,
+  sapi: venues['binance-margin-risk'].weightLimitPerMinute,
   bhex: venues.bhex.weightLimitPerMinute,
   coins: venues['coins-ph'].weightLimitPerMinute,
   wsApi: 6000,

@@ -45,13 +45,17 @@ function streamUrl(venue: VenueId, key: string): string {
 
 test('every listenKey profile is covered', () => {
   expect(LISTEN_KEY_VENUES).toEqual([
-    'binance-usdm',
-    'binance-usdm-testnet',
-    'binance-coinm',
-    'binance-portfolio-margin',
     'binance-spot-legacy',
     'binance-margin-legacy',
     'binance-isolated-margin-legacy',
+    'binance-usdm',
+    'binance-usdm-testnet',
+    'binance-coinm',
+    'binance-coinm-testnet',
+    'binance-portfolio-margin',
+    'binance-pm-pro',
+    'binance-options',
+    'binance-margin-risk',
     'bhex',
     'coins-ph',
   ]);
@@ -74,9 +78,13 @@ describe.each(LISTEN_KEY_VENUES)('%s listenKey lifecycle', (venue) => {
     const other = await lk(venue, 'create', sim.accounts[1] as SimAccount);
     expect((other.body as { listenKey: string }).listenKey).not.toBe(key);
     const stream = await Client.open(streamUrl(venue, key));
-    sim.exchange.deposit('a', venue, futures ? (profile.market === 'coinm' ? 'BTC' : 'USDT') : 'USDT', '1');
-    await stream.waitFrames(1);
-    expect(stream.json()[0]).toHaveProperty('E');
+    // Options have no book in the engine yet (issue #18, S): their stream is proven by the key's
+    // own events (listenKeyExpired, in the next test), not by a deposit.
+    if (profile.market !== 'options') {
+      sim.exchange.deposit('a', venue, futures ? (profile.market === 'coinm' ? 'BTC' : 'USDT') : 'USDT', '1');
+      await stream.waitFrames(1);
+      expect(stream.json()[0]).toHaveProperty('E');
+    }
     stream.close();
     await lk(venue, 'close', hmac, futures ? {} : { listenKey: key });
     await lk(

@@ -13,7 +13,11 @@ export type MarketKey = 'spot' | 'margin' | 'isolatedMargin' | 'usdm' | 'coinm' 
 /** The event dialect a venue speaks (the same union as core's `Dialect`). */
 export type EngineDialect = 'spot' | 'futures' | 'bhex' | 'coins';
 
-const MARKET_OF: Readonly<Record<VenueId, MarketKey>> = Object.freeze({
+/**
+ * `binance-options` has no book yet (the options market is being built): the server's
+ * venue-map routes its streams on their own key until it has one.
+ */
+const MARKET_OF: Readonly<Record<Exclude<VenueId, 'binance-options'>, MarketKey>> = Object.freeze({
   'binance-spot': 'spot',
   'binance-spot-testnet': 'spot',
   'binance-spot-legacy': 'spot',
@@ -25,6 +29,11 @@ const MARKET_OF: Readonly<Record<VenueId, MarketKey>> = Object.freeze({
   'binance-usdm-testnet': 'usdm',
   'binance-portfolio-margin': 'usdm',
   'binance-coinm': 'coinm',
+  // Issue #18 venues: COIN-M testnet is the COIN-M book; Portfolio Margin Pro's key is a /fapi
+  // key on the USD-M account; the risk data stream reads the cross margin account.
+  'binance-coinm-testnet': 'coinm',
+  'binance-pm-pro': 'usdm',
+  'binance-margin-risk': 'margin',
   bhex: 'bhex',
   'coins-ph': 'coins',
 });
@@ -87,7 +96,7 @@ export function canonicalVenueOf(market: MarketKey): VenueId {
 
 /** Every venue id that streams `market`'s events (for fan-out in a server). */
 export function venuesOfMarket(market: MarketKey): readonly VenueId[] {
-  return (Object.keys(MARKET_OF) as VenueId[]).filter((v) => MARKET_OF[v] === market);
+  return (Object.keys(MARKET_OF) as (keyof typeof MARKET_OF)[]).filter((v) => MARKET_OF[v] === market);
 }
 
 export function dialectOfMarket(market: MarketKey): EngineDialect {
