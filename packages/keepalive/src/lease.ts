@@ -59,6 +59,8 @@ export abstract class BaseLease extends LeaseEmitter implements Lease {
   readonly #dispose: (() => Promise<void>) | undefined;
   readonly #ownershipTtlMs: number | undefined;
   #running: Promise<void> | undefined;
+  /** Ends the current run's requests that need not finish (see {@link signal}); one per run. */
+  #runAbort: AbortController | undefined;
   #closing: Promise<void> | undefined;
 
   protected constructor(options: BaseLeaseOptions) {
@@ -164,7 +166,10 @@ export abstract class BaseLease extends LeaseEmitter implements Lease {
     this.status = 'closed';
     this.job.cancel();
     this.#ownership.stop();
-    // Let a renewal or creation in flight finish, so a key it just made is released too.
+    // A keepalive the venue never answers would hold close() up to the REST timeout: end it now
+    // (nothing is lost, the credential is about to be released). A creation in flight passes no
+    // signal and is let finish, so a key it just made is released too.
+    this.#runAbort?.abort();
     if (this.#running) await this.#running.catch(() => {});
     // Only the owner may release the credential and the record (a lease that never got
     // ownership, or lost it, leaves both to the current owner).
@@ -197,13 +202,24 @@ export abstract class BaseLease extends LeaseEmitter implements Lease {
 
   async #run(): Promise<void> {
     if (this.status === 'closed' || this.status === 'lost') return;
+    const abort = new AbortController();
+    this.#runAbort = abort;
     const p = this.#runFenced();
     this.#running = p;
     try {
       await p;
     } finally {
       if (this.#running === p) this.#running = undefined;
+      if (this.#runAbort === abort) this.#runAbort = undefined;
     }
+  }
+
+  /**
+   * Aborted by close(): pass it to a request of a scheduled run that close() may end unanswered
+   * (a keepalive, a token fetch), never to one that makes something close() must release.
+   */
+  protected get signal(): AbortSignal | undefined {
+    return this.#runAbort?.signal;
   }
 
   async #runFenced(): Promise<void> {

@@ -9,7 +9,8 @@ import type { RateLimitView } from './scheduler.js';
 /** The part of `@userstream/rest`'s `RestClient` a listenKey lease uses. */
 export interface ListenKeyRestClient {
   createListenKey(options?: { symbol?: string }): Promise<string>;
-  keepAliveListenKey(listenKey: string, options?: { symbol?: string }): Promise<void>;
+  /** `signal`: close() aborts a keepalive in flight. */
+  keepAliveListenKey(listenKey: string, options?: { symbol?: string; signal?: AbortSignal }): Promise<void>;
   closeListenKey(listenKey: string, options?: { symbol?: string }): Promise<void>;
   readonly rateLimit?: RateLimitView;
 }
@@ -147,7 +148,8 @@ export class ListenKeyLease<R extends ListenKeyRestClient = ListenKeyRestClient>
     }
     this.status = 'renewing';
     try {
-      await this.#rest.keepAliveListenKey(listenKey, this.#opts);
+      // Aborted by close(): an unanswered PUT must not hold close() up to the REST timeout.
+      await this.#rest.keepAliveListenKey(listenKey, { ...this.#opts, signal: this.signal });
     } catch (error) {
       this.#onError(error, 'renew');
       return;

@@ -11,9 +11,11 @@ export const DEFAULT_TOKEN_RENEW_AT = 0.8;
 
 /** The part of `@userstream/rest`'s `RestClient` a listenToken lease uses. */
 export interface ListenTokenRestClient {
+  /** `signal`: close() aborts a renewal in flight (a token cannot be revoked: nothing to release). */
   createListenToken(options?: {
     symbol?: string;
     validityMs?: number;
+    signal?: AbortSignal;
   }): Promise<{ token: string; expirationTime: number }>;
   readonly rateLimit?: RateLimitView;
 }
@@ -116,7 +118,8 @@ export class ListenTokenLease<R extends ListenTokenRestClient = ListenTokenRestC
     this.status = reason ? 'recreating' : 'renewing';
     let result: { token: string; expirationTime: number };
     try {
-      result = await this.#rest.createListenToken(this.#opts);
+      // Aborted by close(): tokens lapse by themselves, so an unanswered fetch need not be waited for.
+      result = await this.#rest.createListenToken({ ...this.#opts, signal: this.signal });
     } catch (error) {
       if (this.closed) return;
       const until = this.noteRateLimit(error);

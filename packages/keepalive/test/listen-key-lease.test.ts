@@ -1,4 +1,6 @@
-import { VirtualClock } from '@userstream/core';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { ErrorCode, VirtualClock } from '@userstream/core';
+import { DIAGNOSTICS_CHANNELS as REST_CHANNELS } from '@userstream/rest';
 import { type Simulator, startSimulator } from '@userstream/simulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -11,7 +13,7 @@ import {
   leaseRegistryOf,
   type Scheduler,
 } from '../src/index.js';
-import { captureOutput, DAY, HOUR, live, MIN, seededRandom, settle } from './helpers.js';
+import { captureOutput, DAY, HOUR, live, MIN, seededRandom, settle, until } from './helpers.js';
 import { type PlainRest, restClient } from './rest-client.js';
 
 const PATH = '/fapi/v1/listenKey';
@@ -118,6 +120,44 @@ describe('ListenKeyLease against the simulator', () => {
     const puts = sim.record.keepalives(key);
     expect(puts.length).toBeGreaterThanOrEqual(2);
     await lease.close();
+  });
+
+  it('close() aborts a keepalive the venue never answers, still deletes the key, and leaves nothing', async () => {
+    const sockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+    const baseline = sockets();
+    const { lease, rest } = makeLease();
+    await lease.start();
+    const failed: { method?: string; code?: unknown }[] = [];
+    const onError = (message: unknown) => failed.push(message as { method?: string; code?: unknown });
+    subscribe(REST_CHANNELS.error, onError);
+    let safety: NodeJS.Timeout | undefined;
+    try {
+      sim.faults.failKeepalives({ count: 1, mode: 'timeout' });
+      // To the first renewal: the PUT goes out and the simulator never answers it.
+      await clock.advance((scheduler.stats.nextDueAt as number) - clock.now());
+      await until(() => sim.record.requestCount('PUT', PATH) === 1, 5_000, 'the keepalive on the wire');
+      expect(scheduler.stats.inFlight).toBe(1);
+      // The virtual clock stands still from here: the client's 5 s REST timeout cannot end the PUT,
+      // only close() can. The real-time limit is a safety net against a hang, not the assertion.
+      const closed = await Promise.race([
+        lease.close().then(() => 'closed'),
+        new Promise((resolve) => {
+          safety = setTimeout(() => resolve('still waiting on the PUT'), 10_000);
+        }),
+      ]);
+      expect(closed).toBe('closed');
+      // The PUT ended as aborted on the client, the DELETE still went out and was answered.
+      expect(failed).toContainEqual(expect.objectContaining({ method: 'PUT', code: ErrorCode.Aborted }));
+      expect(sim.record.requestCount('DELETE', PATH)).toBe(1);
+      expect(failed.filter((f) => f.method === 'DELETE')).toEqual([]);
+      expect(scheduler.stats).toMatchObject({ inFlight: 0, scheduled: 0 });
+      await rest.close();
+      expect(clock.pending).toBe(0);
+      await until(() => sockets() <= baseline, 5_000, 'every socket closed');
+    } finally {
+      clearTimeout(safety);
+      unsubscribe(REST_CHANNELS.error, onError);
+    }
   });
 
   it('creates a new key on -1125 and hands it over', async () => {
