@@ -1,7 +1,12 @@
 import type { VenueId } from '@userstream/core';
 
 /** The derivatives trading and query actions the REST server routes to the engine. */
-export type DerivativeAction = 'placeAlgoOrder' | 'cancelAlgoOrder' | 'openAlgoOrders' | 'positionRisk';
+export type DerivativeAction =
+  | 'placeAlgoOrder'
+  | 'cancelAlgoOrder'
+  | 'openAlgoOrders'
+  | 'positionRisk'
+  | 'borrowRepay';
 
 export interface DerivativeRoute {
   readonly method: 'GET' | 'POST' | 'DELETE';
@@ -18,6 +23,8 @@ export interface DerivativeRoute {
  *   (POST weight 0 on the IP limit), Cancel-Algo-Order, Current-All-Algo-Open-Orders.
  * - Position snapshots: /fapi/v3/positionRisk (Position-Information-V3), /dapi/v1/positionRisk,
  *   /papi/v1/um/positionRisk and /papi/v1/cm/positionRisk (portfolio margin).
+ * - Cross margin borrow and repay: developers.binance.com/docs/margin_trading/borrow-and-repay/
+ *   Margin-Account-Borrow-Repay (`type` BORROW | REPAY; its weight is on the UID limit).
  */
 export const DERIVATIVE_ROUTES: readonly DerivativeRoute[] = Object.freeze([
   { method: 'POST', path: '/fapi/v1/algoOrder', venue: 'binance-usdm', weight: 0, action: 'placeAlgoOrder' },
@@ -52,5 +59,12 @@ export const DERIVATIVE_ROUTES: readonly DerivativeRoute[] = Object.freeze([
     weight: 1,
     action: 'positionRisk',
     extra: { shape: 'papi-cm' },
+  },
+  {
+    method: 'POST',
+    path: '/sapi/v1/margin/borrow-repay',
+    venue: 'binance-margin',
+    weight: 1,
+    action: 'borrowRepay',
   },
 ] satisfies DerivativeRoute[]);

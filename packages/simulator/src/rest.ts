@@ -355,6 +355,8 @@ export class RestApi {
         return d.exchange.openAlgoOrders(accountId, venue, engineParams(params, route.extra));
       case 'positionRisk':
         return d.exchange.positionRisk(accountId, venue, engineParams(params, route.extra));
+      case 'borrowRepay':
+        return d.exchange.borrowRepay(accountId, venue, engineParams(params, route.extra));
     }
   }
 

@@ -128,3 +128,29 @@ test('cancel over REST, and the venue error bodies: unknown algo -2011, conditio
   expect(pm.status).toBe(200);
   expect(pm.body).toEqual([expect.objectContaining({ symbol: 'BTCUSDT', positionAmt: '0.05' })]);
 });
+
+test('cross margin borrow over REST: USER_LIABILITY_CHANGE on the margin stream, a bad type is a 400', async () => {
+  const lk = venues['binance-margin-legacy'].listenKey;
+  if (!lk) throw new Error('no listenKey');
+  const r = await call(sim.urls.rest, 'POST', lk.create.path, { headers: { 'X-MBX-APIKEY': hmac.apiKey } });
+  const key = (r.body as { listenKey: string }).listenKey;
+  const base = sim.venue('binance-margin-legacy').streamBaseUrl as string;
+  const client = await Client.open(`${base}${lk.streamPath.replace('{listenKey}', key)}`);
+  const borrowed = await signed('POST', '/sapi/v1/margin/borrow-repay', {
+    asset: 'USDT',
+    isIsolated: 'FALSE',
+    amount: '1000',
+    type: 'BORROW',
+  });
+  expect(borrowed.status).toBe(200);
+  expect(borrowed.body).toEqual({ tranId: expect.any(Number) });
+  const change = await untilEvent(client, (e) => e.e === 'USER_LIABILITY_CHANGE');
+  expect(change).toMatchObject({ a: 'USDT', t: 'BORROW', p: '1000.00000000', i: '0.00000000' });
+  const bad = await signed('POST', '/sapi/v1/margin/borrow-repay', {
+    asset: 'USDT',
+    amount: '1',
+    type: 'LEND',
+  });
+  expect(bad.status).toBe(400);
+  client.close();
+});

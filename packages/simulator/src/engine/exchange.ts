@@ -14,6 +14,7 @@ import {
   type SetPriceOptions,
 } from './exchange-options.js';
 import { FuturesMarket } from './futures-market.js';
+import { MarginRisk, usdtValue } from './margin-risk.js';
 import {
   COINM_INSTRUMENTS,
   isFuturesMarket,
@@ -62,6 +63,7 @@ export class Exchange {
   /** USDⓈ-M only: Binance moved USDⓈ-M conditional orders to the Algo service (2025-12); COIN-M's docs have no such service. */
   readonly #algo: AlgoService;
   readonly #grids: GridStrategies;
+  readonly #risk: MarginRisk;
   readonly #queries: QueryContext;
 
   constructor(options: ExchangeOptions) {
@@ -95,6 +97,10 @@ export class Exchange {
     });
     this.#algo = new AlgoService('usdm', ctx);
     this.#grids = new GridStrategies(ctx, this.#futures.usdm);
+    this.#risk = new MarginRisk(
+      ctx,
+      usdtValue((symbol) => this.price(symbol)),
+    );
     this.#queries = { price: (symbol) => this.price(symbol), futures: this.#futures };
   }
 
@@ -190,6 +196,37 @@ export class Exchange {
     const account = this.#account(accountId);
     const p = checkParams(params);
     return this.#run(() => this.#grids.cancel(accountId, account.usdm, p));
+  }
+
+  /**
+   * Cross margin borrow or repay as POST /sapi/v1/margin/borrow-repay (`type` BORROW or REPAY,
+   * `asset`, `amount`; isolated margin is not simulated): the balance, `USER_LIABILITY_CHANGE`
+   * and, when the margin level changes status, `MARGIN_LEVEL_STATUS_CHANGE`. Returns `{tranId}`.
+   */
+  borrowRepay(accountId: string, venue: VenueId, params: Record<string, string>): Record<string, unknown> {
+    const account = this.#account(accountId);
+    if (marketOf(venue) !== 'margin')
+      throw inputError('borrow and repay are cross margin only; use binance-margin', 'venue');
+    const p = checkParams(params);
+    if ((p.isIsolated ?? 'FALSE').toUpperCase() === 'TRUE')
+      throw inputError('isolated margin borrowing is not simulated', 'isIsolated');
+    const type = p.type;
+    if (type !== 'BORROW' && type !== 'REPAY') throw inputError('type must be BORROW or REPAY', 'type');
+    const asset = p.asset;
+    if (asset !== 'USDT' && asset !== 'BTC' && asset !== 'ETH')
+      throw inputError('asset must be USDT, BTC or ETH', 'asset');
+    const amount = checkAmount(p.amount as string, 'amount', true);
+    return this.#run(() =>
+      type === 'BORROW'
+        ? this.#risk.borrow(accountId, account.margin, asset, amount)
+        : this.#risk.repay(accountId, account.margin, asset, amount),
+    );
+  }
+
+  /** The cross margin level (total asset / total liability, in USDT) and its status. */
+  marginLevel(accountId: string): { level: string; status: string | undefined } {
+    const account = this.#account(accountId);
+    return this.#risk.level(accountId, account.margin);
   }
 
   /**
@@ -381,6 +418,7 @@ export class Exchange {
         this.#algo.settle([...this.#accounts.values()].map((a) => ({ id: a.id, ledger: a.usdm })));
       }
       if (this.#grids.live > 0) this.#grids.settle((id) => this.#account(id).usdm);
+      if (this.#risk.live > 0) this.#risk.settle((id) => this.#account(id).margin);
       return result;
     } finally {
       this.#outbox.flush();
