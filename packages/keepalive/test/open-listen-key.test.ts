@@ -1,4 +1,6 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createScaledClock, ErrorCode, VirtualClock } from '@userstream/core';
+import { DIAGNOSTICS_CHANNELS as REST_CHANNELS } from '@userstream/rest';
 import { type Simulator, startSimulator } from '@userstream/simulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -217,6 +219,36 @@ describe('openUserDataStream over listenKeys (compressed clock)', () => {
     expect(sim.record.requestCount('PUT', path)).toBeGreaterThan(puts);
     await c!.close();
     expect(sim.record.requestCount('DELETE', path)).toBe(1);
+  });
+
+  it('close() ends a keepalive the venue never answers rather than wait for the REST timeout, and still deletes the key', async () => {
+    const stream = await openStream(options(FUTURES));
+    open.push(stream);
+    const path = listenKeyPath(FUTURES);
+    const failed: { method?: string; code?: unknown }[] = [];
+    const onError = (message: unknown) => failed.push(message as { method?: string; code?: unknown });
+    subscribe(REST_CHANNELS.error, onError);
+    let safety: NodeJS.Timeout | undefined;
+    try {
+      sim.faults.failKeepalives({ count: 1, mode: 'timeout' });
+      await clock.advance((scheduler.stats.nextDueAt as number) - clock.now());
+      await until(() => sim.record.requestCount('PUT', path) === 1, 5_000, 'the keepalive on the wire');
+      // The clock stands still: the REST timeout (5 min of it here) never fires; only close() can
+      // end the PUT. The real-time limit only keeps a regression from hanging the suite.
+      const closed = await Promise.race([
+        stream.close().then(() => 'closed'),
+        new Promise((resolve) => {
+          safety = setTimeout(() => resolve('still waiting on the PUT'), 10_000);
+        }),
+      ]);
+      expect(closed).toBe('closed');
+      expect(failed).toContainEqual(expect.objectContaining({ method: 'PUT', code: ErrorCode.Aborted }));
+      expect(sim.record.requestCount('DELETE', path)).toBe(1);
+      expect(scheduler.stats).toMatchObject({ inFlight: 0, scheduled: 0 });
+    } finally {
+      clearTimeout(safety);
+      unsubscribe(REST_CHANNELS.error, onError);
+    }
   });
 
   it('runs many accounts and markets in one process and releases them all', async () => {
