@@ -5,11 +5,25 @@
  */
 import { z } from 'zod';
 
-/** Which family of payloads a stream speaks; picks the schemas used to parse its events. */
-export type Dialect = 'spot' | 'futures' | 'bhex' | 'coins';
+/**
+ * Which family of payloads a stream speaks; picks the schemas used to parse its events.
+ * `futures`: USDⓈ-M, COIN-M and Portfolio Margin Pro (`pm-classic`); `portfolioMargin`: the
+ * `/papi` stream (futures events with `fs`, margin-side spot events, PM risk events);
+ * `options`: the `/eapi` stream (options shapes, frames in a `{stream, data}` envelope);
+ * `marginRisk`: the cross margin risk data stream.
+ */
+export type Dialect = 'spot' | 'futures' | 'bhex' | 'coins' | 'options' | 'portfolioMargin' | 'marginRisk';
 
 /** All dialects, in a stable order. */
-export const DIALECTS: readonly Dialect[] = ['spot', 'futures', 'bhex', 'coins'];
+export const DIALECTS: readonly Dialect[] = [
+  'spot',
+  'futures',
+  'bhex',
+  'coins',
+  'options',
+  'portfolioMargin',
+  'marginRisk',
+];
 
 /** A decimal amount, price or quantity as the venue sent it, e.g. `"0.10264410"`. */
 export const decimal = z.string();

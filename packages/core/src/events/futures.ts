@@ -5,6 +5,9 @@
  */
 import { z } from 'zod';
 import { decimal, int, millisLoose } from './common.js';
+import type { FuturesAlgoUpdate, FuturesConditionalOrderTriggerReject } from './futures-algo.js';
+import type { FuturesGridUpdate, FuturesStrategyUpdate } from './futures-strategy.js';
+import type { PmProAccountUpdate, PmProRiskLevelChange } from './portfolio-margin.js';
 
 const futuresOrder = z.object({
   /** Symbol. */
@@ -75,6 +78,8 @@ const futuresOrder = z.object({
   pm: z.string().optional(),
   /** Auto-cancel time of a GTD order (0 otherwise). */
   gtd: int.optional(),
+  /** Expiry reason code as a digit string (`"0"` none, `"1"` self-trade prevention, …); newer frames only. */
+  er: z.string().optional(),
   /** Margin asset (COIN-M). */
   ma: z.string().optional(),
 });
@@ -245,15 +250,22 @@ export const futuresListenKeyExpiredSchema = z.object({
 /** Futures `listenKeyExpired`: E event time, listenKey the expired key (secret: kept in the object, never log it). */
 export type FuturesListenKeyExpired = z.infer<typeof futuresListenKeyExpiredSchema>;
 
-/** Every event the futures dialect knows (USDⓈ-M, COIN-M, portfolio margin). */
+/** Every event the futures dialect knows (USDⓈ-M, COIN-M, Portfolio Margin Pro); the PM stream shares the first six. */
 export type FuturesEvent =
   | FuturesOrderTradeUpdate
   | FuturesAccountUpdate
   | FuturesTradeLite
   | FuturesAccountConfigUpdate
   | FuturesMarginCall
-  | FuturesListenKeyExpired;
+  | FuturesListenKeyExpired
+  | FuturesAlgoUpdate
+  | FuturesConditionalOrderTriggerReject
+  | FuturesStrategyUpdate
+  | FuturesGridUpdate
+  | PmProRiskLevelChange
+  | PmProAccountUpdate;
 
+/** The classic futures events (also on the portfolio margin stream); dialects.ts adds the newer ones. */
 export const futuresSchemas = {
   ORDER_TRADE_UPDATE: orderTradeUpdateSchema,
   ACCOUNT_UPDATE: accountUpdateSchema,

@@ -7,6 +7,14 @@ export type {
 } from './coins.js';
 export type { Dialect } from './common.js';
 export type {
+  DialectEvent,
+  DialectEvents,
+  KnownEvent,
+  MarginRiskEvent,
+  OptionsEvent,
+  PortfolioMarginEvent,
+} from './dialects.js';
+export type {
   FuturesAccountConfigUpdate,
   FuturesAccountUpdate,
   FuturesEvent,
@@ -15,7 +23,10 @@ export type {
   FuturesOrderTradeUpdate,
   FuturesTradeLite,
 } from './futures.js';
+export type { AlgoOrder, FuturesAlgoUpdate, FuturesConditionalOrderTriggerReject } from './futures-algo.js';
+export type { FuturesGridUpdate, FuturesStrategyUpdate } from './futures-strategy.js';
 export { eventIdentity } from './identity.js';
+export type { MarginLevelStatusChange, UserLiabilityChange } from './margin-risk.js';
 export {
   type AlgoOrderSnapshot,
   type FuturesBook,
@@ -43,6 +54,13 @@ export {
   positionKey,
   positionSnapshotOf,
 } from './normalize.js';
+export type {
+  OptionsAccountUpdate,
+  OptionsBalancePositionUpdate,
+  OptionsGreekUpdate,
+  OptionsOrderTradeUpdate,
+  OptionsRiskLevelChange,
+} from './options.js';
 export {
   eventSchemas,
   type ParsedEvent,
@@ -53,6 +71,15 @@ export {
   type UnknownEvent,
   type UserDataEvent,
 } from './parse.js';
+export type {
+  PmAlgoUpdate,
+  PmConditionalOrderTradeUpdate,
+  PmLiabilityChange,
+  PmOpenOrderLoss,
+  PmProAccountUpdate,
+  PmProRiskLevelChange,
+  PmRiskLevelChange,
+} from './portfolio-margin.js';
 export type {
   BalanceUpdate,
   EventStreamTerminated,

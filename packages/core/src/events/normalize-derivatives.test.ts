@@ -190,7 +190,10 @@ describe('algo orders', () => {
     // https://developers.binance.com/docs/derivatives/portfolio-margin/user-data-streams/Event-Algo-Order-Update
     // (not in the search store: `ao` with USDⓈ-M's letters, as the issue says)
     const { o, ...rest } = algoUpdate({ X: 'TRIGGERED', ai: '8886774' });
-    const n = normalizeEvent(parse({ ...rest, fs: 'UM', ao: o }), 'futures');
+    // PM's ALGO_UPDATE (with `ao`) belongs to the portfolioMargin dialect's schemas (E's dialects.ts).
+    const pm = parseEvent({ ...rest, fs: 'UM', ao: o }, 'portfolioMargin');
+    if (!pm.ok) throw pm.error;
+    const n = normalizeEvent(pm.event, 'futures');
     if (n.kind !== 'algoOrder') throw new Error(n.kind);
     expect(n.algoOrder).toMatchObject({
       book: 'UM',

@@ -345,21 +345,21 @@ describe('normalizeEvent: other kinds', () => {
   });
 
   it('unknown events are other, with their type and raw object', () => {
-    const parsed = parseEvent({ e: 'GRID_UPDATE', E: 5, gu: {} }, 'futures');
+    const parsed = parseEvent({ e: 'FUTURE_EVENT_X', E: 5, x: {} }, 'futures');
     if (!parsed.ok) throw parsed.error;
     expect(normalizeEvent(parsed.event, 'futures')).toMatchInlineSnapshot(`
       {
-        "eventType": "GRID_UPDATE",
+        "eventType": "FUTURE_EVENT_X",
         "kind": "other",
         "raw": {
           "E": 5,
           "e": "unknown",
           "raw": {
             "E": 5,
-            "e": "GRID_UPDATE",
-            "gu": {},
+            "e": "FUTURE_EVENT_X",
+            "x": {},
           },
-          "type": "GRID_UPDATE",
+          "type": "FUTURE_EVENT_X",
         },
         "venueEventTime": 5,
       }

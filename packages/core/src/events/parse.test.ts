@@ -116,11 +116,12 @@ describe('parseFrame: wrappers', () => {
 
 describe('unknown events pass through', () => {
   it('yields {e: "unknown", type, E, raw}', () => {
-    const raw = { e: 'STRATEGY_UPDATE', E: 1669262908216, T: 1, su: { si: 176054594 } };
+    // A type no dialect lists (STRATEGY_UPDATE, the old example here, is known since #18).
+    const raw = { e: 'FUTURE_EVENT_X', E: 1669262908216, T: 1, x: { si: 176054594 } };
     const parsed = parseFrame(JSON.stringify(raw), 'futures');
     expect(parsed).toEqual({
       ok: true,
-      events: [{ e: 'unknown', type: 'STRATEGY_UPDATE', E: 1669262908216, raw }],
+      events: [{ e: 'unknown', type: 'FUTURE_EVENT_X', E: 1669262908216, raw }],
       subscriptionId: undefined,
     });
   });
@@ -215,7 +216,7 @@ describe('malformed frames', () => {
   it('an unknown dialect is an error, not a crash', () => {
     const error = expectMalformed(parseFrame('{"e":"x","E":1}', 'kraken' as 'spot'));
     expect(error.message).toMatchInlineSnapshot(
-      `"Cannot parse events: unknown dialect (use spot, futures, bhex or coins)"`,
+      `"Cannot parse events: unknown dialect (use one of spot, futures, bhex, coins, options, portfolioMargin, marginRisk)"`,
     );
   });
 
@@ -257,6 +258,8 @@ describe('eventSchemas', () => {
         'eventStreamTerminated',
         'externalLockUpdate',
         'serverShutdown',
+        'MARGIN_LEVEL_STATUS_CHANGE',
+        'USER_LIABILITY_CHANGE',
       ],
       futures: [
         'ORDER_TRADE_UPDATE',
@@ -265,9 +268,41 @@ describe('eventSchemas', () => {
         'ACCOUNT_CONFIG_UPDATE',
         'MARGIN_CALL',
         'listenKeyExpired',
+        'ALGO_UPDATE',
+        'CONDITIONAL_ORDER_TRIGGER_REJECT',
+        'STRATEGY_UPDATE',
+        'GRID_UPDATE',
+        'RISK_LEVEL_CHANGE',
+        'PM_PRO_ACCOUNT_UPDATE',
       ],
       bhex: ['outboundAccountInfo', 'outboundMarginAccountInfo', 'executionReport', 'marginExecutionReport'],
       coins: ['outboundAccountPosition', 'balanceUpdate', 'executionReport'],
+      options: [
+        'ACCOUNT_UPDATE',
+        'ORDER_TRADE_UPDATE',
+        'BALANCE_POSITION_UPDATE',
+        'GREEK_UPDATE',
+        'RISK_LEVEL_CHANGE',
+        'listenKeyExpired',
+      ],
+      portfolioMargin: [
+        'ORDER_TRADE_UPDATE',
+        'ACCOUNT_UPDATE',
+        'TRADE_LITE',
+        'ACCOUNT_CONFIG_UPDATE',
+        'MARGIN_CALL',
+        'listenKeyExpired',
+        'executionReport',
+        'outboundAccountPosition',
+        'balanceUpdate',
+        'listStatus',
+        'CONDITIONAL_ORDER_TRADE_UPDATE',
+        'ALGO_UPDATE',
+        'riskLevelChange',
+        'openOrderLoss',
+        'liabilityChange',
+      ],
+      marginRisk: ['MARGIN_LEVEL_STATUS_CHANGE', 'USER_LIABILITY_CHANGE', 'listenKeyExpired'],
     });
     expect(Object.isFrozen(eventSchemas.spot)).toBe(true);
   });

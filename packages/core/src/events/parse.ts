@@ -7,12 +7,10 @@
  */
 import type { ZodError, ZodType } from 'zod';
 import { ErrorCode, ProtocolError } from '../errors.js';
-import { type BhexEvent, bhexSchemas } from './bhex.js';
-import { type CoinsEvent, coinsSchemas } from './coins.js';
-import type { Dialect } from './common.js';
+import { DIALECTS, type Dialect } from './common.js';
+import { type DialectEvent, dialectSchemas, EXACT_T_EVENTS, type KnownEvent } from './dialects.js';
+import { withExactT } from './exact-id.js';
 import { compileFastCheck, type FastCheck } from './fast.js';
-import { type FuturesEvent, futuresSchemas } from './futures.js';
-import { type SpotEvent, spotSchemas } from './spot.js';
 
 /**
  * An event whose `e` this library does not know (yet): passed through, never an error.
@@ -29,15 +27,18 @@ export interface UnknownEvent {
 }
 
 /** Any parsed user data event of any dialect, or an unknown one. */
-export type UserDataEvent = SpotEvent | FuturesEvent | BhexEvent | CoinsEvent | UnknownEvent;
+export type UserDataEvent = KnownEvent | UnknownEvent;
 
-/** Result of {@link parseFrame}: the frame's events (one, or several for array frames) or why it was rejected. */
-export type ParsedFrame =
-  | { ok: true; events: UserDataEvent[]; subscriptionId: number | undefined }
+/**
+ * Result of {@link parseFrame}: the frame's events (one, or several for array frames) or why it
+ * was rejected. `E` is the event type: the dialect's events (see DialectEvent) and unknown ones.
+ */
+export type ParsedFrame<E = UserDataEvent> =
+  | { ok: true; events: E[]; subscriptionId: number | undefined }
   | { ok: false; error: ProtocolError };
 
 /** Result of {@link parseEvent}. */
-export type ParsedEvent = { ok: true; event: UserDataEvent } | { ok: false; error: ProtocolError };
+export type ParsedEvent<E = UserDataEvent> = { ok: true; event: E } | { ok: false; error: ProtocolError };
 
 function table(schemas: Record<string, ZodType>): Readonly<Record<string, ZodType>> {
   // A null prototype: `e` values such as "constructor" or "__proto__" find nothing.
@@ -45,31 +46,34 @@ function table(schemas: Record<string, ZodType>): Readonly<Record<string, ZodTyp
 }
 
 /** The schema of every known event, per dialect, keyed by the event type `e`. */
-export const eventSchemas: Readonly<Record<Dialect, Readonly<Record<string, ZodType>>>> = Object.freeze({
-  spot: table(spotSchemas),
-  futures: table(futuresSchemas),
-  bhex: table(bhexSchemas),
-  coins: table(coinsSchemas),
-});
+export const eventSchemas: Readonly<Record<Dialect, Readonly<Record<string, ZodType>>>> = Object.freeze(
+  Object.fromEntries(DIALECTS.map((d) => [d, table(dialectSchemas[d])])) as Record<
+    Dialect,
+    Readonly<Record<string, ZodType>>
+  >,
+);
 
 interface SchemaEntry {
   readonly schema: ZodType;
   /** Exact acceptance check compiled from `schema`, when it can be decided without zod. */
   readonly fast: FastCheck | undefined;
+  /** Re-reads a `T` beyond 2^53 from the frame text (exact-id.ts); only on the events that need it. */
+  readonly exactT: boolean;
 }
 
-function lookupOf(schemas: Record<string, ZodType>): ReadonlyMap<string, SchemaEntry> {
+function lookupOf(dialect: Dialect): ReadonlyMap<string, SchemaEntry> {
+  const exact = EXACT_T_EVENTS[dialect] ?? [];
   return new Map(
-    Object.entries(schemas).map(([type, schema]) => [type, { schema, fast: compileFastCheck(schema) }]),
+    Object.entries(dialectSchemas[dialect]).map(([type, schema]) => [
+      type,
+      { schema, fast: compileFastCheck(schema), exactT: exact.includes(type) },
+    ]),
   );
 }
 
-const LOOKUP: ReadonlyMap<string, ReadonlyMap<string, SchemaEntry>> = new Map([
-  ['spot', lookupOf(spotSchemas)],
-  ['futures', lookupOf(futuresSchemas)],
-  ['bhex', lookupOf(bhexSchemas)],
-  ['coins', lookupOf(coinsSchemas)],
-]);
+const LOOKUP: ReadonlyMap<string, ReadonlyMap<string, SchemaEntry>> = new Map(
+  DIALECTS.map((d) => [d, lookupOf(d)]),
+);
 
 function kindOf(value: unknown): string {
   if (value === null) return 'null';
@@ -102,8 +106,11 @@ function schemaFailure(dialect: Dialect, type: string, where: string, error: Zod
   });
 }
 
-/** `where` names the element of an array frame, e.g. ` (frame[2])`, or is empty. */
-function parseOne(raw: unknown, dialect: Dialect, where: string): ParsedEvent {
+/**
+ * `where` names the element of an array frame, e.g. ` (frame[2])`, or is empty. `text` is the
+ * frame's text when it holds this one event (exact ids are re-read from it), else undefined.
+ */
+function parseOne(raw: unknown, dialect: Dialect, where: string, text?: string): ParsedEvent {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return {
       ok: false,
@@ -114,7 +121,7 @@ function parseOne(raw: unknown, dialect: Dialect, where: string): ParsedEvent {
       ),
     };
   }
-  const object = raw as Record<string, unknown>;
+  let object = raw as Record<string, unknown>;
   const type = object.e;
   if (typeof type !== 'string') {
     const problem = type === undefined ? 'missing event type "e"' : `event type "e" is ${kindOf(type)}`;
@@ -126,7 +133,7 @@ function parseOne(raw: unknown, dialect: Dialect, where: string): ParsedEvent {
       ok: false,
       error: malformed(
         String(dialect),
-        `Cannot parse events: unknown dialect (use spot, futures, bhex or coins)`,
+        `Cannot parse events: unknown dialect (use one of ${DIALECTS.join(', ')})`,
         {},
       ),
     };
@@ -141,6 +148,7 @@ function parseOne(raw: unknown, dialect: Dialect, where: string): ParsedEvent {
     };
     return { ok: true, event: unknownEvent };
   }
+  if (entry.exactT) object = withExactT(object, text);
   // The compiled check accepts exactly what zod accepts; zod runs only to explain a rejection or
   // for schemas with transforms. Accepted objects are delivered as decoded, without a copy.
   if (entry.fast?.(object)) return { ok: true, event: object as unknown as UserDataEvent };
@@ -153,8 +161,11 @@ function parseOne(raw: unknown, dialect: Dialect, where: string): ParsedEvent {
  * Validates one already-decoded event object (not a frame wrapper) against the dialect's schema
  * for its `e`. Unknown event types pass through as {@link UnknownEvent}. Never throws.
  */
-export function parseEvent(raw: unknown, dialect: Dialect): ParsedEvent {
-  return parseOne(raw, dialect, '');
+export function parseEvent<D extends Dialect>(
+  raw: unknown,
+  dialect: D,
+): ParsedEvent<DialectEvent<D> | UnknownEvent> {
+  return parseOne(raw, dialect, '') as ParsedEvent<DialectEvent<D> | UnknownEvent>;
 }
 
 function parseArray(
@@ -178,13 +189,19 @@ function single(parsed: ParsedEvent, subscriptionId: number | undefined): Parsed
 /**
  * Parses an already-decoded frame (the value `JSON.parse` gave), for callers that must look at
  * the frame first, such as a WebSocket API client routing `{id, status, …}` responses before
- * events. Same results as {@link parseFrame}; never throws.
+ * events. Same results as {@link parseFrame}; never throws. Pass the frame's `text` too when you
+ * have it: ids beyond 2^53 (portfolio margin `liabilityChange` `T`) are then read exactly from it;
+ * without it such an event is rejected, since `JSON.parse` already rounded the id.
  */
-export function parseDecodedFrame(value: unknown, dialect: Dialect): ParsedFrame {
-  return parseDecoded(value, dialect);
+export function parseDecodedFrame<D extends Dialect>(
+  value: unknown,
+  dialect: D,
+  text?: string,
+): ParsedFrame<DialectEvent<D> | UnknownEvent> {
+  return parseDecoded(value, dialect, text) as ParsedFrame<DialectEvent<D> | UnknownEvent>;
 }
 
-function parseDecoded(value: unknown, dialect: Dialect): ParsedFrame {
+function parseDecoded(value: unknown, dialect: Dialect, text: string | undefined): ParsedFrame {
   if (Array.isArray(value)) return parseArray(value, dialect, undefined);
   if (typeof value !== 'object' || value === null) {
     return {
@@ -198,7 +215,7 @@ function parseDecoded(value: unknown, dialect: Dialect): ParsedFrame {
   }
   const frame = value as Record<string, unknown>;
   // A bare event (listenKey streams, BHEX, Coins.ph): the common case first.
-  if (frame.e !== undefined) return single(parseOne(frame, dialect, ''), undefined);
+  if (frame.e !== undefined) return single(parseOne(frame, dialect, '', text), undefined);
   // WebSocket API: {subscriptionId, event}; serverShutdown comes with `event` only.
   const event = frame.event;
   if (event !== undefined) {
@@ -213,14 +230,15 @@ function parseDecoded(value: unknown, dialect: Dialect): ParsedFrame {
         ),
       };
     }
-    return single(parseOne(event, dialect, ''), subscriptionId);
+    return single(parseOne(event, dialect, '', text), subscriptionId);
   }
-  // Combined raw stream: {stream, data}. The stream name is the listenKey: it is never kept.
+  // Combined raw stream and options frames: {stream, data}. The stream name is the listenKey: it
+  // is never kept.
   const data = frame.data;
   if (data !== undefined && typeof frame.stream === 'string') {
     return Array.isArray(data)
       ? parseArray(data, dialect, undefined)
-      : single(parseOne(data, dialect, ''), undefined);
+      : single(parseOne(data, dialect, '', text), undefined);
   }
   return {
     ok: false,
@@ -238,7 +256,10 @@ function parseDecoded(value: unknown, dialect: Dialect): ParsedFrame {
  * reads arrays of events (BHEX). Only for event frames: WebSocket API responses `{id, status, …}`
  * are the caller's to route first. Never throws; the error never quotes the frame.
  */
-export function parseFrame(text: string, dialect: Dialect): ParsedFrame {
+export function parseFrame<D extends Dialect>(
+  text: string,
+  dialect: D,
+): ParsedFrame<DialectEvent<D> | UnknownEvent> {
   if (typeof text !== 'string') {
     return {
       ok: false,
@@ -255,5 +276,5 @@ export function parseFrame(text: string, dialect: Dialect): ParsedFrame {
       error: malformed(dialect, `Malformed ${dialect} frame: not valid JSON (${text.length} characters)`, {}),
     };
   }
-  return parseDecoded(value, dialect);
+  return parseDecoded(value, dialect, text) as ParsedFrame<DialectEvent<D> | UnknownEvent>;
 }
