@@ -164,3 +164,39 @@ test('a stalled connection holds a matching-step burst frame by frame and releas
   expect(raw.json().map((e) => `${e.e}@${e.E}`)).toEqual(recorded.map((e) => `${e.e}@${e.E}`));
   raw.close();
 });
+
+test('every fourth USD-M step is a triggered stop: ALGO_UPDATE TRIGGERING, TRIGGERED, the fills, FINISHED, one E', () => {
+  // https://developers.binance.com/docs/derivatives/usds-margined-futures/user-data-streams/Event-Algo-Order-Update
+  const E = 1_767_225_600_789;
+  const steps = new MatchingSteps('futures');
+  for (let k = 0; k < 3; k++) {
+    expect(steps.next(E, 1).some((s) => s.e === 'ALGO_UPDATE')).toBe(false);
+  }
+  const events = steps.next(E, 2).map((s) => JSON.parse(s.text) as Record<string, unknown>);
+  expect(
+    events.map((e) => (e.e === 'ALGO_UPDATE' ? `ALGO_UPDATE:${(e.o as { X: string }).X}` : e.e)),
+  ).toEqual([
+    'ALGO_UPDATE:TRIGGERING',
+    'ALGO_UPDATE:TRIGGERED',
+    'TRADE_LITE',
+    'ORDER_TRADE_UPDATE',
+    'TRADE_LITE',
+    'ORDER_TRADE_UPDATE',
+    'ACCOUNT_UPDATE',
+    'ALGO_UPDATE:FINISHED',
+  ]);
+  for (const e of events) expect(e.E).toBe(E);
+  const finished = events.at(-1)?.o as Record<string, unknown>;
+  expect(Object.keys(finished).sort()).toEqual(
+    'caid aid at o s S ps f q X ai ap aq act tp p V wt pm cp pP R tt gtd rm'.split(' ').sort(),
+  );
+  const order = events[3]?.o as Record<string, unknown>;
+  expect(finished).toMatchObject({
+    ai: String(order.i),
+    aq: order.q,
+    act: 'MARKET',
+    o: 'STOP_MARKET',
+    tt: E,
+  });
+  expect(order).toMatchObject({ ot: 'STOP_MARKET', sp: '50000' });
+});

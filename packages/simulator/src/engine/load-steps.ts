@@ -13,7 +13,9 @@
  * - USDⓈ-M futures (developers.binance.com, USDⓈ-M futures, User Data Streams, "Event: Order
  *   Update", "Event: Trade Lite Update", "Event: Balance and Position Update"): per fill a
  *   `TRADE_LITE` and an `ORDER_TRADE_UPDATE` x=TRADE (with `er`, the expiry reason the page lists
- *   and our client does not model), then one `ACCOUNT_UPDATE` reason ORDER.
+ *   and our client does not model), then one `ACCOUNT_UPDATE` reason ORDER. Every fourth
+ *   order is a conditional order the Algo service triggers in that step ("Event: Algo Order
+ *   Update"): `ALGO_UPDATE` TRIGGERING and TRIGGERED before the fills, FINISHED after them.
  *
  * Texts are built from fixed parts and integers (amounts in integer units of 1e-8, printed as
  * decimal strings), so a generator can produce hundreds of thousands a second.
@@ -106,6 +108,19 @@ export class MatchingSteps {
     const i = ++this.#orderId;
     const c = `simTaker${String(i).padStart(14, '0')}`;
     const q = units(QTY * fills, 3);
+    const algo = i % 4 === 0;
+    const algoEvent = (X: string, ai: string, aq: string) =>
+      `{"e":"ALGO_UPDATE","T":${E},"E":${E},"o":{"caid":"simAlgo${String(i).padStart(15, '0')}",` +
+      `"aid":${i + 1_000_000_000},"at":"CONDITIONAL","o":"STOP_MARKET","s":"BTCUSDT","S":"BUY","ps":"BOTH",` +
+      `"f":"GTC","q":"${q}","X":"${X}","ai":"${ai}","ap":"${aq === '0' ? '0' : PRICE}","aq":"${aq}",` +
+      `"act":"${ai === '' ? '0' : 'MARKET'}","tp":"${PRICE}","p":"0","V":"EXPIRE_MAKER","wt":"CONTRACT_PRICE",` +
+      `"pm":"NONE","cp":false,"pP":false,"R":false,"tt":${E},"gtd":0,"rm":""}}`;
+    if (algo) {
+      out.push({ e: 'ALGO_UPDATE', text: algoEvent('TRIGGERING', '', '0') });
+      out.push({ e: 'ALGO_UPDATE', text: algoEvent('TRIGGERED', String(i), '0') });
+    }
+    const ot = algo ? 'STOP_MARKET' : 'MARKET';
+    const sp = algo ? String(PRICE) : '0';
     for (let j = 0; j < fills; j++) {
       const t = ++this.#tradeId;
       const X = j === fills - 1 ? 'FILLED' : 'PARTIALLY_FILLED';
@@ -121,10 +136,10 @@ export class MatchingSteps {
         e: 'ORDER_TRADE_UPDATE',
         text:
           `{"e":"ORDER_TRADE_UPDATE","E":${E},"T":${E},"o":{"s":"BTCUSDT","c":"${c}","S":"BUY",` +
-          `"o":"MARKET","f":"GTC","q":"${q}","p":"0","ap":"${PRICE}","sp":"0","x":"TRADE","X":"${X}",` +
+          `"o":"MARKET","f":"GTC","q":"${q}","p":"0","ap":"${PRICE}","sp":"${sp}","x":"TRADE","X":"${X}",` +
           `"i":${i},"l":"${units(QTY, 3)}","z":"${units(QTY * (j + 1), 3)}","L":"${PRICE}","N":"USDT",` +
           `"n":"${units(FUTURES_FEE)}","T":${E},"t":${t},"b":"0","a":"0","m":false,"R":false,` +
-          `"wt":"CONTRACT_PRICE","ot":"MARKET","ps":"BOTH","cp":false,"rp":"0","pP":false,"si":0,` +
+          `"wt":"CONTRACT_PRICE","ot":"${ot}","ps":"BOTH","cp":false,"rp":"0","pP":false,"si":0,` +
           `"ss":0,"V":"EXPIRE_MAKER","pm":"NONE","gtd":0,"er":"0"}}`,
       });
     }
@@ -136,6 +151,7 @@ export class MatchingSteps {
         `"cw":"${wb}","bc":"0"}],"P":[{"s":"BTCUSDT","pa":"${units(this.#position, 3)}",` +
         `"ep":"${PRICE}.00000","bep":"${PRICE}.1","cr":"0","up":"0","mt":"cross","iw":"0","ps":"BOTH"}]}}`,
     });
+    if (algo) out.push({ e: 'ALGO_UPDATE', text: algoEvent('FINISHED', String(i), q) });
     return out;
   }
 }
