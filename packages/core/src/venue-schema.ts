@@ -42,7 +42,7 @@ export const venueProfileSchema = z.object({
   market: z.enum(['spot', 'margin', 'isolatedMargin', 'usdm', 'coinm', 'portfolioMargin', 'options']),
   protocol: z.enum(['listenKey', 'wsApi', 'listenToken']),
   /** Which event schemas apply. */
-  dialect: z.enum(['spot', 'futures', 'bhex', 'coins']),
+  dialect: z.enum(['spot', 'futures', 'bhex', 'coins', 'options', 'portfolioMargin', 'marginRisk']),
   testnet: z.boolean(),
   restBaseUrl: urlString,
   /** Raw stream base for listenKey venues, e.g. `wss://fstream.binance.com/private`. */
@@ -96,6 +96,15 @@ export const venueProfileSchema = z.object({
     account: endpointSchema,
     openOrders: endpointSchema,
     order: endpointSchema.optional(),
+    /**
+     * Futures positions (USDⓈ-M `/fapi/v3/positionRisk`, COIN-M `/dapi/v1/positionRisk`;
+     * portfolio margin's UM book `/papi/v1/um/positionRisk`).
+     */
+    positions: endpointSchema.optional(),
+    /** Portfolio margin's CM book positions (`/papi/v1/cm/positionRisk`). */
+    cmPositions: endpointSchema.optional(),
+    /** Open conditional orders of the Algo service (`/fapi/v1/openAlgoOrders`, PM's UM `/papi/v1/um/algo/openAlgoOrders`). */
+    openAlgoOrders: endpointSchema.optional(),
   }),
   /** Request-weight limit per minute. */
   weightLimitPerMinute: z.number().int().positive(),

@@ -72,12 +72,18 @@ const USDM_ENDPOINTS = {
   account: ep('GET', '/fapi/v3/account', 5, true),
   openOrders: ep('GET', '/fapi/v1/openOrders', 40, true),
   order: ep('POST', '/fapi/v1/order', 1, true),
+  // Position-Information-V3 (weight 5) and Current-All-Algo-Open-Orders (40 without a symbol),
+  // developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api/…
+  positions: ep('GET', '/fapi/v3/positionRisk', 5, true),
+  openAlgoOrders: ep('GET', '/fapi/v1/openAlgoOrders', 40, true),
 };
 const COINM_ENDPOINTS = {
   serverTime: ep('GET', '/dapi/v1/time', 1, false),
   account: ep('GET', '/dapi/v1/account', 5, true),
   openOrders: ep('GET', '/dapi/v1/openOrders', 40, true),
   order: ep('POST', '/dapi/v1/order', 1, true),
+  // COIN-M keeps conditional orders in the order book (the Algo service is USDⓈ-M's).
+  positions: ep('GET', '/dapi/v1/positionRisk', 1, true),
 };
 
 export const BINANCE_DERIVATIVES_PROFILES = [
@@ -162,6 +168,10 @@ export const BINANCE_DERIVATIVES_PROFILES = [
       account: ep('GET', '/papi/v1/balance', 20, true),
       openOrders: ep('GET', '/papi/v1/um/openOrders', 40, true),
       order: ep('POST', '/papi/v1/um/order', 1, true),
+      // The UM and CM books answer apart (their positions keep `book` UM/CM). PM's UM open algo
+      // orders (/papi/v1/um/algo/openAlgoOrders) are not declared yet: the simulator has no route.
+      positions: ep('GET', '/papi/v1/um/positionRisk', 5, true),
+      cmPositions: ep('GET', '/papi/v1/cm/positionRisk', 1, true),
     },
     weightLimitPerMinute: 6000,
   },
