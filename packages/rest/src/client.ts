@@ -28,7 +28,9 @@ import {
   listenKeyProfile,
   listenKeySymbolParams,
   listenTokenRequest,
+  openAlgoOrdersEndpoint,
   openOrdersParams,
+  positionEndpoints,
   serverTimeEndpoint,
 } from './endpoint-params.js';
 import { type HttpAnswer, HttpExchange } from './http-exchange.js';
@@ -48,7 +50,16 @@ import { checkRequest, checkSignal, type RequestOptions, type RestRequest } from
 import { type RequestScope, responseError } from './response-errors.js';
 import { RetryLoop } from './retry.js';
 import { SecretMemory } from './secret-memory.js';
-import { type AccountSnapshot, normalizeAccount, normalizeOpenOrders, type OpenOrder } from './snapshot.js';
+import {
+  type AccountSnapshot,
+  type AlgoOrder,
+  normalizeAccount,
+  normalizeAlgoOrders,
+  normalizeOpenOrders,
+  normalizePositions,
+  type OpenOrder,
+  type Position,
+} from './snapshot.js';
 import { checkEndpointOrigins } from './venue-checks.js';
 
 interface Call {
@@ -273,6 +284,29 @@ export class RestClient {
       secrets: NONE,
       idempotent: true,
     });
+  }
+
+  /**
+   * The account's futures positions, normalized (see core's `PositionSnapshot`): USDⓈ-M, COIN-M,
+   * and portfolio margin's UM then CM book (each position names its `book`). Refused
+   * (USERSTREAM_INVALID_INPUT) on a venue whose profile declares no `positions` endpoint.
+   */
+  async positionSnapshot(options: RequestOptions = {}): Promise<Position[]> {
+    checkSignal(options.signal);
+    const out: Position[] = [];
+    for (const { endpoint, book } of positionEndpoints(this.venue)) {
+      const raw = await this.#call({ endpoint, params: {}, options, secrets: NONE, idempotent: true });
+      out.push(...normalizePositions(raw, book));
+    }
+    return out;
+  }
+
+  /** Open conditional (algo) orders of the Algo service, normalized; refused where the venue has none. */
+  async openAlgoOrders(options: RequestOptions = {}): Promise<AlgoOrder[]> {
+    checkSignal(options.signal);
+    const { endpoint, book } = openAlgoOrdersEndpoint(this.venue);
+    const raw = await this.#call({ endpoint, params: {}, options, secrets: NONE, idempotent: true });
+    return normalizeAlgoOrders(raw, book);
   }
 
   /**

@@ -90,3 +90,34 @@ export function openOrdersParams(venue: VenueProfile, symbol: string | undefined
   if (symbol !== undefined) params.symbol = validateSymbol(symbol);
   return params;
 }
+
+/**
+ * The position endpoints of a venue with the book each one answers for: portfolio margin has two
+ * (UM and CM, kept apart), USDⓈ-M and COIN-M one. A venue without positions is refused.
+ */
+export function positionEndpoints(
+  venue: VenueProfile,
+): { endpoint: Endpoint; book: 'UM' | 'CM' | undefined }[] {
+  const { positions, cmPositions } = venue.endpoints;
+  if (!positions)
+    throw input.invalid(
+      `venue '${venue.id}' has no position endpoint (positions exist on futures and portfolio margin venues)`,
+      'venue',
+    );
+  if (venue.market !== 'portfolioMargin') return [{ endpoint: positions, book: undefined }];
+  return [
+    { endpoint: positions, book: 'UM' },
+    ...(cmPositions ? [{ endpoint: cmPositions, book: 'CM' as const }] : []),
+  ];
+}
+
+/** The open-algo-orders endpoint, or a refusal for a venue without the Algo service. */
+export function openAlgoOrdersEndpoint(venue: VenueProfile): { endpoint: Endpoint; book: 'UM' | undefined } {
+  const endpoint = venue.endpoints.openAlgoOrders;
+  if (!endpoint)
+    throw input.invalid(
+      `venue '${venue.id}' has no open-algo-orders endpoint (conditional orders live in the Algo service on USDⓈ-M and portfolio margin UM)`,
+      'venue',
+    );
+  return { endpoint, book: venue.market === 'portfolioMargin' ? 'UM' : undefined };
+}

@@ -13,9 +13,11 @@ export type { RateLimitState } from './rate-limit-gate.js';
 export type { RequestOptions, RestRequest } from './request-checks.js';
 export {
   type AccountSnapshot,
+  type AlgoOrder,
   normalizeAccount,
   normalizeOpenOrders,
   normalizeOrder,
   type OpenOrder,
+  type Position,
 } from './snapshot.js';
 export { readUsedWeights, WEIGHT_WINDOW_MS } from './weight.js';

@@ -1,4 +1,13 @@
-import { normalizeRestOrder, type OrderSnapshot, ProtocolError } from '@userstream/core';
+import {
+  type AlgoOrderSnapshot,
+  type FuturesBook,
+  normalizeRestAlgoOrder,
+  normalizeRestOrder,
+  normalizeRestPosition,
+  type OrderSnapshot,
+  type PositionSnapshot,
+  ProtocolError,
+} from '@userstream/core';
 
 /** Balances of an account, normalized across venues; amounts stay decimal strings. */
 export interface AccountSnapshot {
@@ -77,4 +86,28 @@ export function normalizeOpenOrders(raw: unknown): OpenOrder[] {
   if (!Array.isArray(raw))
     throw new ProtocolError('@userstream/rest: unexpected open orders body: expected an array');
   return (raw as Body[]).map(normalizeOrder);
+}
+
+/** A futures position, normalized across venues: core's one position shape, plus the venue's object. */
+export interface Position extends PositionSnapshot {
+  raw: unknown;
+}
+
+/** An open conditional (algo) order: core's one algo order shape, plus the venue's object. */
+export interface AlgoOrder extends AlgoOrderSnapshot {
+  raw: unknown;
+}
+
+/** Reads a position-risk body (an array of positions) of one book. */
+export function normalizePositions(raw: unknown, book: FuturesBook | undefined): Position[] {
+  if (!Array.isArray(raw))
+    throw new ProtocolError('@userstream/rest: unexpected positions body: expected an array');
+  return (raw as Body[]).map((p) => ({ ...normalizeRestPosition(p, book), raw: p }));
+}
+
+/** Reads an open-algo-orders body (an array of algo orders). */
+export function normalizeAlgoOrders(raw: unknown, book: FuturesBook | undefined): AlgoOrder[] {
+  if (!Array.isArray(raw))
+    throw new ProtocolError('@userstream/rest: unexpected open algo orders body: expected an array');
+  return (raw as Body[]).map((o) => ({ ...normalizeRestAlgoOrder(o, book), raw: o }));
 }
