@@ -21,6 +21,7 @@ export {
   type MirrorRestSource,
   type MirrorStats,
 } from './account-mirror.js';
+export type { AlgoOrderChange, MirrorAlgoOrder, MirrorAlgoOrderInput } from './algo-orders-fold.js';
 export { createScheduler } from './create-scheduler.js';
 export { DIAGNOSTICS_CHANNELS } from './diagnostics.js';
 export { LeaseConflictError, LeaseErrorCode, LeaseLostError } from './errors.js';
@@ -68,6 +69,7 @@ export type {
 } from './open-options.js';
 export type { UserDataStreamHandle } from './open-shared.js';
 export { openUserDataStream } from './open-user-data-stream.js';
+export type { MirrorPosition, MirrorPositionInput, PositionChange } from './positions-fold.js';
 export {
   DEFAULT_HOLD_SPREAD_MS,
   DEFAULT_JITTER,
