@@ -198,3 +198,29 @@ export function resolveFleetOptions(options: FleetWorkerOptions): ResolvedFleetO
     maxPending: positive(options.maxPendingEvents, 'maxPendingEvents', 10_000),
   };
 }
+
+/** What a worker passes to `openStream` for one of its accounts. */
+export function streamOptions(
+  account: FleetAccount,
+  o: FleetWorkerOptions,
+  resolved: ResolvedFleetOptions,
+  own: Pick<OpenUserDataStreamOptions, 'scheduler' | 'store' | 'owner'>,
+): OpenUserDataStreamOptions {
+  return {
+    venue: account.venue,
+    credentials: account.credentials,
+    ...(account.symbol === undefined ? {} : { symbol: account.symbol }),
+    clock: resolved.clock,
+    logger: resolved.logger,
+    ...own,
+    ...(o.rest === undefined ? {} : { rest: o.rest }),
+    ...(o.stream === undefined ? {} : { stream: o.stream }),
+    ...(o.allowInsecure === undefined ? {} : { allowInsecure: o.allowInsecure }),
+    lease: {
+      ...o.lease,
+      ownershipTtlMs: resolved.ownershipTtlMs,
+      ownershipRenewMs: resolved.ownershipRenewMs,
+    },
+    waitForOpen: false,
+  };
+}

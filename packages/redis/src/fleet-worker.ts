@@ -1,12 +1,5 @@
 import { EventEmitter } from 'node:events';
-import {
-  backoffDelay,
-  type Clock,
-  type ClockTimer,
-  ErrorCode,
-  type UserDataEvent,
-  type UserstreamError,
-} from '@userstream/core';
+import { backoffDelay, type Clock, type ClockTimer, ErrorCode, type UserDataEvent } from '@userstream/core';
 import {
   AccountMirror,
   createScheduler,
@@ -21,49 +14,23 @@ import {
 import { channels } from './diagnostics.js';
 import { createRedisEventSink, type RedisEventSink, type SinkEvent } from './event-sink.js';
 import { fenceable } from './fenceable-store.js';
+import type { FleetWorkerEvents, FleetWorkerStats } from './fleet-events.js';
 import {
   type FleetAccount,
   type FleetWorkerOptions,
   type ResolvedFleetOptions,
   resolveFleetOptions,
+  streamOptions,
 } from './fleet-options.js';
+import { Handoffs } from './handoff.js';
 import { redisKeys } from './keys.js';
 import { createRedisLeaseStore } from './lease-store.js';
-import { createMembership, type Membership, type MembershipChange } from './membership.js';
+import { createMembership, type Membership } from './membership.js';
 import { OpenPacer } from './open-pacer.js';
 import { rendezvousOwner } from './rendezvous.js';
 import { SinkQueue, type SinkQueueStats } from './sink-queue.js';
 
-export interface FleetWorkerEvents {
-  /** This worker now owns the account's stream (open). */
-  acquired: [info: { account: string; at: number }];
-  /** This worker gave the stream up (rendezvous moved it, or close()). */
-  released: [info: { account: string; reason: string; at: number }];
-  /** Another worker took the stream over (this worker's ownership lapsed): it was closed here without releasing. */
-  lost: [info: { account: string; at: number }];
-  /** Every exchange event of an owned stream. */
-  event: [info: { account: string; event: UserDataEvent }];
-  /** A stream could not prove continuity (its mirror, if any, reconciles). */
-  gap: [info: { account: string; reason: string; at: number }];
-  /** The live members changed. */
-  members: [change: MembershipChange];
-  /** Something failed that the worker retries by itself (an open, a sink write, a stream error). Not named `error`: nothing here should crash a process without a listener. */
-  warning: [info: { account: string | undefined; error: UserstreamError | Error }];
-}
-
-export interface FleetWorkerStats {
-  /** Streams open here. */
-  owned: number;
-  /** Streams being opened. */
-  opening: number;
-  /** Events appended to Redis / found there already / waiting for Redis / dropped (queue full). */
-  appended: number;
-  duplicates: number;
-  pending: number;
-  dropped: number;
-  /** Claims refused because another worker still owned the stream. */
-  refusedClaims: number;
-}
+export type { FleetWorkerEvents, FleetWorkerStats };
 
 interface Owned {
   readonly account: FleetAccount;
@@ -72,6 +39,8 @@ interface Owned {
   /** Events (and gap markers) on their way to the account's Redis Stream; none without a sink. */
   readonly queue: SinkQueue | undefined;
   releasing: boolean;
+  /** When the stream last reported a gap (a move is lossless only if none came during it). */
+  lastGapAt: number;
 }
 
 /**
@@ -89,6 +58,7 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #pacer: OpenPacer;
+  readonly #handoffs: Handoffs;
   readonly #scheduler: Scheduler;
   readonly #ownScheduler: boolean;
   readonly #openStream: (options: OpenUserDataStreamOptions) => Promise<UserDataStreamHandle>;
@@ -131,6 +101,15 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
       clock: o.clock,
       workerId: this.workerId,
       intervalMs: o.openIntervalMs,
+    });
+    this.#handoffs = new Handoffs({
+      redis: options.redis,
+      keys: redisKeys(o.prefix),
+      clock: o.clock,
+      workerId: this.workerId,
+      // The new owner may be settling after its join, then opens within a reconcile round.
+      timeoutMs: o.settleMs + 2 * o.ownershipTtlMs,
+      pollMs: Math.max(20, Math.round(o.reconcileMs / 10)),
     });
     const fenced = fenceable(
       options.store ?? createRedisLeaseStore({ redis: options.redis, prefix: o.prefix, clock: o.clock }),
@@ -256,7 +235,8 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
     const now = this.#clock.now();
     const mine = new Set(this.assigned());
     for (const [id, owned] of this.#owned) {
-      if (!mine.has(id) && !owned.releasing) void this.#release(id, 'reassigned');
+      if (!mine.has(id) && !owned.releasing)
+        void this.#handOff(id, rendezvousOwner(id, members), 'reassigned');
     }
     if (now < this.#settleUntil) return;
     const toOpen: FleetAccount[] = [];
@@ -309,26 +289,13 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
     this.#opening.add(id);
     let handle: UserDataStreamHandle;
     try {
-      const o = this.#options;
-      handle = await this.#openStream({
-        venue: account.venue,
-        credentials: account.credentials,
-        ...(account.symbol === undefined ? {} : { symbol: account.symbol }),
-        clock: this.#clock,
-        scheduler: this.#scheduler,
-        store: this.#store,
-        owner: this.workerId,
-        logger: this.#logger,
-        ...(o.rest === undefined ? {} : { rest: o.rest }),
-        ...(o.stream === undefined ? {} : { stream: o.stream }),
-        ...(o.allowInsecure === undefined ? {} : { allowInsecure: o.allowInsecure }),
-        lease: {
-          ...o.lease,
-          ownershipTtlMs: this.#o.ownershipTtlMs,
-          ownershipRenewMs: this.#o.ownershipRenewMs,
-        },
-        waitForOpen: false,
-      });
+      handle = await this.#openStream(
+        streamOptions(account, this.#options, this.#o, {
+          scheduler: this.#scheduler,
+          store: this.#store,
+          owner: this.workerId,
+        }),
+      );
     } catch (error) {
       this.#opening.delete(id);
       const code = (error as { code?: unknown })?.code;
@@ -359,6 +326,7 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
       mirror: undefined,
       queue: this.sink && this.#sinkQueue(id, handle),
       releasing: false,
+      lastGapAt: -1,
     };
     handle.on('event', (event) => this.#onEvent(owned, event));
     handle.on('gap', (info) => this.#gap(owned, info.reason));
@@ -378,8 +346,12 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
       });
     }
     this.#owned.set(id, owned);
+    const leaseId = this.#o.leaseKeys.get(id)!;
+    const move = await this.#handoffs.state(leaseId).catch(() => undefined);
+    // A planned move to this worker: the old owner's stream covers until ours is open.
+    if (move?.to === this.workerId && !move.ready && !move.done) void this.#takeOver(owned, leaseId);
     // Whatever the previous owner (if any) saw last, continuity up to here is not proven.
-    this.#gap(owned, 'acquired');
+    else this.#gap(owned, 'acquired');
     const at = this.#clock.now();
     channels.ownership.publish({ type: 'acquired', worker: this.workerId, account: id, at });
     this.#logger.info({ worker: this.workerId, account: id }, '@userstream/redis: stream acquired');
@@ -403,6 +375,7 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
 
   #gap(owned: Owned, reason: string): void {
     const at = this.#clock.now();
+    owned.lastGapAt = at;
     this.emit('gap', { account: owned.account.id, reason, at });
     owned.queue?.gap({ reason, worker: this.workerId, at });
   }
@@ -418,29 +391,67 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
     const owned = this.#owned.get(id);
     if (!owned || owned.releasing) return;
     owned.releasing = true;
-    owned.mirror?.close();
-    await owned.handle.close().catch(() => {});
-    this.#owned.delete(id);
-    const at = this.#clock.now();
-    channels.ownership.publish({ type: 'released', worker: this.workerId, account: id, reason, at });
-    this.emit('released', { account: id, reason, at });
+    await this.#stop(id, owned, reason);
   }
 
-  /** Another worker owns it now: close here; the lease, knowing it lost, releases nothing. */
-  async #lose(id: string): Promise<void> {
+  /**
+   * Moves a stream to the live worker `to`, make-before-break (see handoff.ts): gives ownership
+   * up, keeps the stream until `to`'s is open, then closes it (no DELETE: not the owner any
+   * more). Without a new owner, or when the move cannot start, releases the usual way.
+   */
+  async #handOff(id: string, to: string | undefined, reason: string): Promise<void> {
     const owned = this.#owned.get(id);
     if (!owned || owned.releasing) return;
+    if (to === undefined || to === this.workerId) return this.#release(id, reason);
+    const leaseId = this.#o.leaseKeys.get(id)!;
     owned.releasing = true;
+    const startedAt = this.#clock.now();
+    if (!(await this.#handoffs.start(leaseId, to).catch(() => false))) {
+      // Not the owner any more (lost meanwhile) or Redis unavailable: the close checks the fence.
+      owned.releasing = false;
+      return this.#release(id, reason);
+    }
+    channels.ownership.publish({ type: 'handoff', worker: this.workerId, account: id, to, at: startedAt });
+    // Lossless only if our stream stayed open without a gap until the new one was open.
+    await this.#handoffs.giveAway(
+      leaseId,
+      () => owned.handle.state === 'open' && owned.lastGapAt < startedAt,
+      () => owned.queue?.idle ?? true,
+    );
+    await this.#stop(id, owned, reason);
+  }
+
+  /** New owner of a planned move: writes the gap marker only if the old owner did not cover. */
+  async #takeOver(owned: Owned, leaseId: string): Promise<void> {
+    const cancelled = () => this.#closed || owned.releasing;
+    const covered = await this.#handoffs.receive(leaseId, owned.handle, cancelled);
+    if (!covered && !cancelled()) this.#gap(owned, 'acquired');
+  }
+
+  /** Closes an owned stream here and says so (`lost`: another worker owns it now; the lease, knowing it, releases nothing). */
+  async #stop(id: string, owned: Owned, reason: string | 'lost'): Promise<void> {
     owned.mirror?.close();
     await owned.handle.close().catch(() => {});
     this.#owned.delete(id);
     const at = this.#clock.now();
+    if (reason !== 'lost') {
+      channels.ownership.publish({ type: 'released', worker: this.workerId, account: id, reason, at });
+      this.emit('released', { account: id, reason, at });
+      return;
+    }
     channels.ownership.publish({ type: 'lost', worker: this.workerId, account: id, at });
     this.#logger.warn(
       { worker: this.workerId, account: id },
       '@userstream/redis: stream ownership lost to another worker',
     );
     this.emit('lost', { account: id, at });
+  }
+
+  async #lose(id: string): Promise<void> {
+    const owned = this.#owned.get(id);
+    if (!owned || owned.releasing) return;
+    owned.releasing = true;
+    await this.#stop(id, owned, 'lost');
   }
 
   /**
@@ -457,7 +468,18 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
     this.#timer = undefined;
     if (!release) this.#fence();
     await this.#reconciling?.catch(() => {});
-    if (release) await this.flushed(2_000);
+    if (release) {
+      await this.flushed(2_000);
+      // Leave first, so that the others reassign our streams, then hand each to its new owner
+      // and keep it until that owner's stream is open (make-before-break).
+      const others = this.membership.members.filter((m) => m !== this.workerId);
+      await this.membership.close({ leave: true });
+      if (others.length > 0) {
+        await Promise.all(
+          [...this.#owned.keys()].map((id) => this.#handOff(id, rendezvousOwner(id, others), 'closed')),
+        );
+      }
+    }
     await Promise.all([...this.#owned.keys()].map((id) => this.#release(id, 'closed')));
     await this.membership.close({ leave: release });
     if (this.#ownScheduler) this.#scheduler.close();

@@ -172,10 +172,11 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
   /** [master port, replica ports] serving `key`'s slot, as the first live node sees it. */
   const slotOwners = async (key: string, probe = alive()[0]!): Promise<number[]> => {
     const slot = Number(await probe.cluster('KEYSLOT', key));
-    const ranges = (await probe.cluster('SLOTS')) as [number, number, ...[string, number, string][]][];
+    const ranges = await probe.cluster('SLOTS');
     const range = ranges.find(([from, to]) => slot >= from && slot <= to);
     if (!range) throw new Error(`cluster: no node serves slot ${slot}`);
-    return range.slice(2).map((n) => Number((n as [string, number])[1]));
+    const [, , ...servers] = range;
+    return servers.map((n) => Number(n[1]));
   };
 
   return {

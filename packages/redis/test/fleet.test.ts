@@ -239,7 +239,7 @@ describe('a fleet of workers sharing accounts through Redis', () => {
     for (const secret of secrets) expect(text).not.toContain(secret);
   }, 90_000);
 
-  it('a joining worker takes about 1/N of the accounts from the others, which release them first; a leaving one hands them back', async () => {
+  it('a joining worker takes about 1/N of the accounts from the others, which release them once its streams are open; a leaving one hands them back', async () => {
     const [a, b] = [worker('worker-a'), worker('worker-b')];
     await Promise.all([a.start(), b.start()]);
     await until(() => settledOn([a, b]), 20_000, 'two workers settled');
@@ -248,6 +248,8 @@ describe('a fleet of workers sharing accounts through Redis', () => {
     const c = worker('worker-c');
     await c.start();
     await until(() => settledOn([a, b, c]), 20_000, 'three workers settled');
+    // Make-before-break: the old owners close (and say so) after the new streams are open.
+    await until(() => released.length >= c.owned().length, 10_000, 'the old owners to release');
     expect(released.sort()).toEqual(c.owned().sort());
     deposit(1);
     await landedExactlyOnce([a, b, c]);

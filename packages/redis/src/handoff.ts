@@ -1,0 +1,183 @@
+/**
+ * Planned moves of a stream between two live workers, make-before-break (issue 15 item 6).
+ *
+ * 1. The old owner gives its ownership up and records the move in one script (`start`); it keeps
+ *    its open stream, but from then on its lease is fenced off: no keepalive, no DELETE.
+ * 2. The new owner claims and opens the stream as usual (a POST returns the account's active
+ *    listenKey, so both connections carry the same events); once its connection is open it marks
+ *    the move `ready`.
+ * 3. The old owner sees `ready`, lets its last events reach Redis, marks the move `done`, and
+ *    closes its stream (without DELETE: it no longer owns the credential).
+ * 4. The new owner writes no gap marker when the move is `done`: every event before its
+ *    connection opened was appended by the old owner, every later one by itself (events both
+ *    saw are appended once by the sink's idempotency key). If `done` does not come in time (the
+ *    old owner crashed or lost its stream meanwhile), it writes the usual `acquired` gap marker.
+ *
+ * A crash at any step ends like any crash: ownership lapses, a gap marker, a REST resync.
+ */
+import type { Clock } from '@userstream/core';
+import type { UserDataStreamHandle } from '@userstream/keepalive';
+import type { RedisClient as Redis } from './client.js';
+import type { RedisKeys } from './keys.js';
+import { LuaScript } from './script.js';
+
+/**
+ * KEYS[1] the stream's ownership, KEYS[2] its handoff; ARGV from, to, ttl. Gives up `from`'s
+ * ownership (the same change as the lease store's release: owner '', exp 0, token kept so tokens
+ * still only increase) and records the move, only while `from` still owns the stream.
+ */
+const START = new LuaScript(`
+if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'owner', '', 'exp', '0')
+redis.call('DEL', KEYS[2])
+redis.call('HSET', KEYS[2], 'from', ARGV[1], 'to', ARGV[2], 'ready', '0', 'done', '0')
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+return 1
+`);
+
+/** KEYS[1] a handoff; ARGV role field ('to' or 'from'), worker, flag to set. Sets it only for the named worker. */
+const MARK = new LuaScript(`
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[3], '1')
+return 1
+`);
+
+/** KEYS[1] a handoff; ARGV the new owner. Removes it, only if it was addressed to that worker. */
+const FINISH = new LuaScript(`
+if redis.call('HGET', KEYS[1], 'to') == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1
+`);
+
+export interface HandoffState {
+  readonly from: string;
+  readonly to: string;
+  readonly ready: boolean;
+  readonly done: boolean;
+}
+
+export class Handoffs {
+  readonly #redis: Redis;
+  readonly #keys: RedisKeys;
+  readonly #clock: Clock;
+  readonly #workerId: string;
+  /** How long a move may take before both sides give up on it (the new owner then writes a gap). */
+  readonly timeoutMs: number;
+  readonly #pollMs: number;
+
+  constructor(options: {
+    redis: Redis;
+    keys: RedisKeys;
+    clock: Clock;
+    workerId: string;
+    timeoutMs: number;
+    pollMs: number;
+  }) {
+    this.#redis = options.redis;
+    this.#keys = options.keys;
+    this.#clock = options.clock;
+    this.#workerId = options.workerId;
+    this.timeoutMs = options.timeoutMs;
+    this.#pollMs = options.pollMs;
+  }
+
+  /** Old owner: gives the stream to `to`. False when this worker no longer owns it (nothing changed). */
+  async start(leaseId: string, to: string): Promise<boolean> {
+    const reply = await START.run(
+      this.#redis,
+      [this.#keys.ownerById(leaseId), this.#keys.handoff(leaseId)],
+      [this.#workerId, to, Math.ceil(this.timeoutMs * 2)],
+    );
+    return Number(reply) === 1;
+  }
+
+  async state(leaseId: string): Promise<HandoffState | undefined> {
+    const h = await this.#redis.hgetall(this.#keys.handoff(leaseId));
+    if (!h.from || !h.to) return undefined;
+    return { from: h.from, to: h.to, ready: h.ready === '1', done: h.done === '1' };
+  }
+
+  /** New owner: its connection is open. */
+  async ready(leaseId: string): Promise<boolean> {
+    return (
+      (await MARK.run(this.#redis, [this.#keys.handoff(leaseId)], ['to', this.#workerId, 'ready'])) === 1
+    );
+  }
+
+  /** Old owner: its stream was open until the new one was, and its events reached Redis. */
+  async done(leaseId: string): Promise<boolean> {
+    return (
+      (await MARK.run(this.#redis, [this.#keys.handoff(leaseId)], ['from', this.#workerId, 'done'])) === 1
+    );
+  }
+
+  /** New owner: the move is over (whatever its outcome); a later acquisition must not mistake it for a new one. */
+  async finish(leaseId: string): Promise<void> {
+    await FINISH.run(this.#redis, [this.#keys.handoff(leaseId)], [this.#workerId]);
+  }
+
+  /**
+   * Polls the move on the clock until `test` holds (true), the timeout passes or `cancelled()`
+   * (false). Redis errors count as "not yet".
+   */
+  async waitFor(
+    leaseId: string,
+    test: (state: HandoffState | undefined) => boolean,
+    cancelled: () => boolean = () => false,
+  ): Promise<boolean> {
+    const end = this.#clock.now() + this.timeoutMs;
+    for (;;) {
+      if (cancelled()) return false;
+      const state = await this.state(leaseId).catch(() => undefined);
+      if (test(state)) return true;
+      if (this.#clock.now() >= end) return false;
+      await new Promise<void>((resolve) => this.#clock.setTimeout(resolve, this.#pollMs));
+    }
+  }
+
+  /**
+   * Old owner, after {@link start}: waits until the new owner's stream is open, then marks the
+   * move done if `covered()` (our stream stayed open without a gap) and our events reached Redis
+   * (`idle()`, waited for up to 2 s of real time: Redis I/O). The caller then closes its stream.
+   */
+  async giveAway(leaseId: string, covered: () => boolean, idle: () => boolean): Promise<boolean> {
+    const answered = await this.waitFor(
+      leaseId,
+      (s) => s === undefined || s.from !== this.#workerId || s.ready,
+    );
+    const state = answered ? await this.state(leaseId).catch(() => undefined) : undefined;
+    if (!state?.ready || state.from !== this.#workerId || !covered()) return false;
+    const end = Date.now() + 2_000;
+    while (!idle() && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+    return idle() && (await this.done(leaseId).catch(() => false));
+  }
+
+  /**
+   * New owner, with its freshly opened stream: once the connection is open, marks the move
+   * ready and waits for the old owner's `done`. True when the old owner covered until then (no
+   * gap marker needed). Removes the move either way.
+   */
+  async receive(
+    leaseId: string,
+    handle: Pick<UserDataStreamHandle, 'state' | 'once' | 'off'>,
+    cancelled: () => boolean,
+  ): Promise<boolean> {
+    const open = await new Promise<boolean>((resolve) => {
+      if (handle.state === 'open') return resolve(true);
+      const onOpen = () => {
+        this.#clock.clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = this.#clock.setTimeout(() => {
+        handle.off('open', onOpen);
+        resolve(false);
+      }, this.timeoutMs);
+      handle.once('open', onOpen);
+    });
+    let covered = false;
+    if (open && !cancelled() && (await this.ready(leaseId).catch(() => false))) {
+      covered = await this.waitFor(leaseId, (s) => s?.done === true, cancelled);
+    }
+    await this.finish(leaseId).catch(() => {});
+    return covered;
+  }
+}
