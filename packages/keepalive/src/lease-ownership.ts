@@ -3,6 +3,7 @@
  * before every credential operation, released), and the lease record kept in sync with a
  * version check. Only the owner with the current fencing token touches a credential.
  */
+import type { Clock } from '@userstream/core';
 import { LeaseConflictError, LeaseErrorCode } from './errors.js';
 import type { LeaseKey } from './lease-key.js';
 import type { LeaseRecord, LeaseStore, Ownership } from './lease-store.js';
@@ -29,11 +30,20 @@ export interface LeaseOwnershipOptions {
 
 const codeOf = (error: unknown): unknown => (error as { code?: unknown })?.code;
 
+/** What {@link LeaseOwnership} sees when the store did not answer before ownership lapsed. */
+const LAPSED: unique symbol = Symbol('lapsed');
+
 export class LeaseOwnership {
   readonly #o: LeaseOwnershipOptions;
   #ownership: Ownership | undefined;
   #job: Job | undefined;
   #storeVersion: number | undefined;
+  /**
+   * Until when (our clock) nobody else can hold the lease: the send time of the last claim or
+   * renewal the store granted, plus the TTL it granted (the store starts the TTL later, so
+   * this errs on the safe side as long as the fleet's clocks agree).
+   */
+  #provenUntil = 0;
 
   constructor(options: LeaseOwnershipOptions) {
     this.#o = options;
@@ -44,9 +54,15 @@ export class LeaseOwnership {
     return this.#ownership?.fencingToken ?? 0;
   }
 
-  /** Whether this process may release the credential and the record when closing. */
+  /**
+   * Whether this process may release the credential and the record when closing. Only a
+   * store that answers "still yours" right now says yes: a DELETE by a worker that cannot
+   * reach the store could close the stream of the worker that took over (issue 15 item 2);
+   * an unreleased credential lapses by itself at the venue.
+   */
   async mayRelease(): Promise<boolean> {
-    return this.#ownership ? this.check() : !this.#o.store.claim;
+    if (!this.#ownership) return !this.#o.store.claim;
+    return (await this.#renew()) === 'owned';
   }
 
   /** Takes ownership in the store (when it supports owners). Throws LeaseConflictError when another owner holds it. */
@@ -61,26 +77,78 @@ export class LeaseOwnership {
       );
     }
     this.#ownership = ownership;
+    this.#provenUntil = this.#now() + this.#o.ttlMs();
     this.#startRenewal();
   }
 
-  /** True while this process still owns the lease (stores without owners: always). */
+  /**
+   * True while this process still owns the lease (stores without owners: always). A store that
+   * cannot be reached is not a lost lease while our last granted ownership has not lapsed yet
+   * (nobody else can have claimed it); once it has, we cannot prove ownership any more and
+   * answer false, so the caller stops: no keepalive, no DELETE, stream closed (the safe
+   * default; a longer ownership TTL rides out longer store outages, at the price of a slower
+   * takeover of a dead worker's streams).
+   */
   async check(): Promise<boolean> {
+    return (await this.#renew()) !== 'lost';
+  }
+
+  #now(): number {
+    return this.#o.scheduler.clock.now();
+  }
+
+  async #renew(): Promise<'owned' | 'unproven' | 'lost'> {
     const { store, key } = this.#o;
-    if (!this.#ownership || !store.renewOwnership) return true;
+    if (!this.#ownership || !store.renewOwnership) return 'owned';
+    const sentAt = this.#now();
+    const ttl = this.#o.ttlMs();
     try {
-      const renewed = await store.renewOwnership(key, this.#ownership, this.#o.ttlMs());
-      if (!renewed) return false;
+      const renewed = await this.#beforeLapse(store.renewOwnership(key, this.#ownership, ttl));
+      if (renewed === LAPSED) return this.#unreachable(undefined);
+      if (!renewed) return 'lost';
       this.#ownership = renewed;
-      return true;
+      this.#provenUntil = sentAt + ttl;
+      return 'owned';
     } catch (error) {
-      // A store outage is not a lost lease: keep renewing the credential (issue 9: keep streams running).
+      if (codeOf(error) === LeaseErrorCode.Lost) return 'lost';
+      return this.#unreachable(error);
+    }
+  }
+
+  #unreachable(error: unknown): 'unproven' | 'lost' {
+    if (this.#now() >= this.#provenUntil) {
       this.#o.logger.warn(
         { lease: this.#o.describe(), code: codeOf(error) },
-        '@userstream/keepalive: the lease store is unavailable; carrying on as owner',
+        '@userstream/keepalive: the lease store has been unreachable for longer than the ownership TTL; stopping (another worker may own the lease now)',
       );
-      return true;
+      return 'lost';
     }
+    this.#o.logger.warn(
+      { lease: this.#o.describe(), code: codeOf(error) },
+      '@userstream/keepalive: the lease store is unavailable; carrying on as owner until the ownership TTL runs out',
+    );
+    return 'unproven';
+  }
+
+  /** {@link #beforeLapse} for an owner; stores without owners are waited for as they are. */
+  #bounded<T>(answer: Promise<T>): Promise<T | typeof LAPSED> {
+    return this.#ownership ? this.#beforeLapse(answer) : answer;
+  }
+
+  /**
+   * The store's answer, or LAPSED if it has not come when our proven ownership runs out: a
+   * store behind a partition that drops packets never answers nor fails, and waiting for it
+   * would keep a stream (and its keepalives) going with nobody able to prove ownership.
+   */
+  #beforeLapse<T>(answer: Promise<T>): Promise<T | typeof LAPSED> {
+    const clock = this.#o.scheduler.clock;
+    let timer: ReturnType<Clock['setTimeout']> | undefined;
+    const lapse = new Promise<typeof LAPSED>((resolve) => {
+      timer = clock.setTimeout(() => resolve(LAPSED), Math.max(0, this.#provenUntil - clock.now()));
+    });
+    return Promise.race([answer, lapse]).finally(() => {
+      if (timer !== undefined) clock.clearTimeout(timer);
+    });
   }
 
   /** Stops the periodic renewal. */
@@ -92,8 +160,14 @@ export class LeaseOwnership {
   async release(): Promise<void> {
     const { store, key } = this.#o;
     try {
-      await store.delete(key, this.#ownership ? { ownership: this.#ownership } : undefined);
-      if (this.#ownership && store.release) await store.release(key, this.#ownership);
+      // Bounded like every store call of an owner: a partition that starts right now must not
+      // hold close() forever (the record and ownership then lapse by themselves).
+      const deleted = await this.#bounded(
+        store.delete(key, this.#ownership ? { ownership: this.#ownership } : undefined),
+      );
+      if (deleted !== LAPSED && this.#ownership && store.release) {
+        await this.#bounded(store.release(key, this.#ownership));
+      }
     } catch (error) {
       this.#o.logger.warn(
         { lease: this.#o.describe(), code: codeOf(error) },
@@ -107,11 +181,23 @@ export class LeaseOwnership {
     const { store, key, owner } = this.#o;
     const { kind, ...times } = record;
     try {
-      this.#storeVersion = await store.put(
-        key,
-        { kind, owner, fencingToken: this.fencingToken, ...times },
-        this.#storeVersion === undefined ? undefined : { ifVersion: this.#storeVersion },
+      const version = await this.#bounded(
+        store.put(
+          key,
+          { kind, owner, fencingToken: this.fencingToken, ...times },
+          this.#storeVersion === undefined ? undefined : { ifVersion: this.#storeVersion },
+        ),
       );
+      if (version === LAPSED) {
+        // No answer while we could prove ownership: the next check() decides whether we stop.
+        this.#storeVersion = undefined;
+        this.#o.logger.warn(
+          { lease: this.#o.describe() },
+          '@userstream/keepalive: writing the lease record got no answer before the ownership TTL ran out',
+        );
+        return;
+      }
+      this.#storeVersion = version;
     } catch (error) {
       if (codeOf(error) === LeaseErrorCode.Lost) {
         // The store fenced us off: another worker owns the lease. Stop touching it.
@@ -121,8 +207,8 @@ export class LeaseOwnership {
       if (codeOf(error) === LeaseErrorCode.Conflict) {
         // Someone else wrote the record: take the current version and write ours over it
         // (ownership, not the record, decides who renews).
-        const current = await store.get(key).catch(() => undefined);
-        this.#storeVersion = current?.version;
+        const current = await this.#bounded(store.get(key)).catch(() => undefined);
+        this.#storeVersion = current === LAPSED ? undefined : current?.version;
         return;
       }
       this.#o.logger.warn(
@@ -143,7 +229,9 @@ export class LeaseOwnership {
           this.#o.lost();
           return;
         }
-        job.scheduleIn(renewMs);
+        // While the store cannot be reached, look again when our proven ownership runs out,
+        // so the stream stops then and not up to a renewal period later.
+        job.scheduleIn(Math.min(renewMs, Math.max(0, this.#provenUntil - this.#now())));
       },
     });
     this.#job = job;

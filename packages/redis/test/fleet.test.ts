@@ -320,7 +320,12 @@ describe('a fleet of workers sharing accounts through Redis', () => {
   }, 90_000);
 
   it('survives a Redis restart that lost everything: streams keep running, no account gets a second owner, events written once', async () => {
-    const [a, b] = [worker('worker-a'), worker('worker-b')];
+    // Streams ride out a Redis outage only while their owners can still prove ownership: the
+    // safe default stops them once the outage outlasts the ownership TTL (partition.test.ts).
+    // A fleet that prefers keeping streams through outages sets a TTL above the outages it
+    // expects, and pays with takeovers that long after a crash (README, "Partitions").
+    const longTtl = { ownershipTtlMs: 20_000 };
+    const [a, b] = [worker('worker-a', longTtl), worker('worker-b', longTtl)];
     await Promise.all([a.start(), b.start()]);
     await until(() => settledOn([a, b]), 20_000, 'settled');
     const ownedBefore = new Map([a, b].map((w) => [w.workerId, w.owned().sort()]));
@@ -340,7 +345,7 @@ describe('a fleet of workers sharing accounts through Redis', () => {
     await until(
       () => clock.now() - outageFrom >= 8_000,
       10_000,
-      'an 8 s outage (longer than the ownership TTL)',
+      'an 8 s outage (longer than the default ownership TTL, shorter than this fleet’s)',
     );
     for (const w of [a, b]) {
       expect(w.membership.healthy).toBe(false);

@@ -10,6 +10,8 @@
  *   A partition that drops packets silently: the worst case, since nobody is told.
  * - `delay(ms)`: every chunk is delivered `ms` later, order kept per direction.
  * - `heal()`: back to a clean pass-through (held bytes delivered, delay cleared).
+ * - `tap(listener)`: sees every chunk as it arrives at the proxy (before cut/blackhole/delay
+ *   decide its fate), e.g. to tell which worker sent a `DELETE` the venue then saw.
  *
  * Listens on 127.0.0.1 port 0; `stop()` closes everything. Used by the fencing/partition tests
  * (issue 15 items 2 and 8).
@@ -34,8 +36,12 @@ export interface TcpProxy {
   /** Adds `ms` of latency to every chunk from now on (0 removes it); keeps the mode. */
   delay(ms: number): void;
   heal(): void;
+  /** Calls `listener` with each chunk the proxy receives; returns a function that removes it. */
+  tap(listener: TapListener): () => void;
   stop(): Promise<void>;
 }
+
+export type TapListener = (direction: 'toUpstream' | 'toClient', chunk: Buffer) => void;
 
 interface Pipe {
   readonly client: Socket;
@@ -54,6 +60,7 @@ export async function startTcpProxy(target: { port: number; host?: string }): Pr
   let mode: ProxyMode = 'pass';
   let delayMs = 0;
   let accepted = 0;
+  const taps = new Set<TapListener>();
 
   const close = (pipe: Pipe): void => {
     if (pipe.closed) return;
@@ -64,6 +71,11 @@ export async function startTcpProxy(target: { port: number; host?: string }): Pr
       if (typeof s.resetAndDestroy === 'function' && s.readyState !== 'opening') s.resetAndDestroy();
       else s.destroy();
     }
+  };
+
+  const receive = (pipe: Pipe, dir: 'toUpstream' | 'toClient', chunk: Buffer): void => {
+    for (const listener of taps) listener(dir, chunk);
+    deliver(pipe, dir, chunk);
   };
 
   const deliver = (pipe: Pipe, dir: 'toUpstream' | 'toClient', chunk: Buffer): void => {
@@ -105,8 +117,8 @@ export async function startTcpProxy(target: { port: number; host?: string }): Pr
       closed: false,
     };
     pipes.add(pipe);
-    client.on('data', (chunk: Buffer) => deliver(pipe, 'toUpstream', chunk));
-    upstream.on('data', (chunk: Buffer) => deliver(pipe, 'toClient', chunk));
+    client.on('data', (chunk: Buffer) => receive(pipe, 'toUpstream', chunk));
+    upstream.on('data', (chunk: Buffer) => receive(pipe, 'toClient', chunk));
     for (const s of [client, upstream]) {
       s.on('error', () => close(pipe));
       s.on('close', () => close(pipe));
@@ -153,8 +165,13 @@ export async function startTcpProxy(target: { port: number; host?: string }): Pr
       delayMs = 0;
       flushHeld();
     },
+    tap(listener) {
+      taps.add(listener);
+      return () => taps.delete(listener);
+    },
     async stop() {
       mode = 'cut';
+      taps.clear();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       for (const pipe of [...pipes]) close(pipe);
