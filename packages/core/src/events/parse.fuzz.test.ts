@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fuzzTimeoutMs } from '../../test/hostile-values.js';
 import { ErrorCode, UserstreamError } from '../errors.js';
+import { DIALECTS } from './common.js';
 import {
   type Dialect,
   eventSchemas,
@@ -22,7 +23,6 @@ vi.setConfig({ testTimeout: fuzzTimeoutMs() });
 const RUNS = Number(process.env.FUZZ_RUNS) || 300;
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 const params = (numRuns = RUNS) => ({ numRuns, ...(SEED === undefined ? {} : { seed: SEED }) });
-const DIALECTS: Dialect[] = ['spot', 'futures', 'bhex', 'coins'];
 const dialect = fc.constantFrom(...DIALECTS);
 
 // ---- the contract ------------------------------------------------------------------------
@@ -170,6 +170,15 @@ const key = fc.oneof(
       'subscriptionId',
       'id',
       'status',
+      // Containers of the #18 events.
+      'ao',
+      'so',
+      'su',
+      'gu',
+      'or',
+      'G',
+      'O',
+      'fs',
     ),
   },
   { weight: 1, arbitrary: fc.string({ maxLength: 4 }) },
@@ -361,6 +370,44 @@ describe('parseFrame under hostile frames', () => {
     // Deeper than JSON.parse itself can go (a RangeError inside the parser): still a value.
     const tooDeep = `${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}`;
     expectTyped(parseText(tooDeep, 'spot'), 'spot');
+    expectNoPollution();
+  });
+});
+
+describe('exact ids beyond 2^53 under hostile text', () => {
+  // liabilityChange's T is re-read from the frame text (exact-id.ts): whatever stands there, the
+  // result is typed, and an accepted T is a digit string; a JSON integer arrives digit for digit.
+  it('liabilityChange with any T, in every envelope', () => {
+    const digits = fc.bigInt({ min: 0n, max: 10n ** 39n }).map((n) => n.toString());
+    fc.assert(
+      fc.property(
+        fc.oneof(scalar, digits),
+        fc.constantFrom('bare', 'data', 'event', 'array'),
+        fc.array(fc.tuple(key, jsonText), { maxLength: 3 }),
+        (T, envelope, extra) => {
+          const rest = extra.map(([k, v]) => `,${JSON.stringify(k)}:${v}`).join('');
+          const event = `{"e":"liabilityChange","E":1,"a":"BTC","t":"BORROW","T":${T},"p":"1","i":"0","l":"1"${rest}}`;
+          const text =
+            envelope === 'bare'
+              ? event
+              : envelope === 'data'
+                ? `{"stream":"s","data":${event}}`
+                : envelope === 'event'
+                  ? `{"subscriptionId":1,"event":${event}}`
+                  : `[${event}]`;
+          const result = parseText(text, 'portfolioMargin');
+          expectTyped(result, 'portfolioMargin');
+          if (!result.ok) return;
+          const parsed = result.events[0];
+          if (parsed?.e !== 'liabilityChange') return;
+          expect(parsed.T).toMatch(/^\d+$/);
+          // A later duplicate "T" key wins in JSON.parse; the exact digits are only promised for one.
+          const single = !extra.some(([k]) => k === 'T');
+          if (single && envelope !== 'array' && /^(0|[1-9]\d*)$/.test(T)) expect(parsed.T).toBe(T);
+        },
+      ),
+      params(),
+    );
     expectNoPollution();
   });
 });

@@ -4,16 +4,19 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, ProtocolError } from '../errors.js';
+import { DIALECTS } from './common.js';
 import { compileFastCheck } from './fast.js';
 import { type Dialect, eventSchemas, type ParsedFrame, parseEvent, parseFrame } from './index.js';
 
-const DIALECTS: Dialect[] = ['spot', 'futures', 'bhex', 'coins'];
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/', import.meta.url));
 const DIALECT_OF_DIR: Record<string, Dialect> = {
   'binance-spot': 'spot',
   futures: 'futures',
   bhex: 'bhex',
   coins: 'coins',
+  options: 'options',
+  'portfolio-margin': 'portfolioMargin',
+  'margin-risk': 'marginRisk',
 };
 
 /** The contract: a result, never a throw; failures are MALFORMED_FRAME ProtocolErrors. */
