@@ -13,7 +13,7 @@ const fixture = (path: string): string => readFileSync(`${FIXTURES}${path}`, 'ut
 const decoded = (path: string): Record<string, unknown> =>
   JSON.parse(fixture(path)) as Record<string, unknown>;
 
-function one(text: string, dialect: Dialect) {
+function one<D extends Dialect>(text: string, dialect: D) {
   const parsed = parseFrame(text, dialect);
   if (!parsed.ok) throw parsed.error;
   expect(parsed.events).toHaveLength(1);
