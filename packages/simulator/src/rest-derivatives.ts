@@ -6,7 +6,8 @@ export type DerivativeAction =
   | 'cancelAlgoOrder'
   | 'openAlgoOrders'
   | 'positionRisk'
-  | 'borrowRepay';
+  | 'borrowRepay'
+  | 'optionPositions';
 
 export interface DerivativeRoute {
   readonly method: 'GET' | 'POST' | 'DELETE';
@@ -23,6 +24,8 @@ export interface DerivativeRoute {
  *   (POST weight 0 on the IP limit), Cancel-Algo-Order, Current-All-Algo-Open-Orders.
  * - Position snapshots: /fapi/v3/positionRisk (Position-Information-V3), /dapi/v1/positionRisk,
  *   /papi/v1/um/positionRisk and /papi/v1/cm/positionRisk (portfolio margin).
+ * - Options positions: developers.binance.com/docs/derivatives/options-trading/trade/Option-Position-Information
+ *   (order, openOrders and marginAccount come from the binance-options profile).
  * - Cross margin borrow and repay: developers.binance.com/docs/margin_trading/borrow-and-repay/
  *   Margin-Account-Borrow-Repay (`type` BORROW | REPAY; its weight is on the UID limit).
  */
@@ -59,6 +62,13 @@ export const DERIVATIVE_ROUTES: readonly DerivativeRoute[] = Object.freeze([
     weight: 1,
     action: 'positionRisk',
     extra: { shape: 'papi-cm' },
+  },
+  {
+    method: 'GET',
+    path: '/eapi/v1/position',
+    venue: 'binance-options',
+    weight: 5,
+    action: 'optionPositions',
   },
   {
     method: 'POST',

@@ -54,7 +54,9 @@ export interface RestDeps {
   retiredLegacyPaths: boolean;
   /** Consumes one pending keepalive failure for this account and venue, if a fault set one. */
   takeKeepaliveFailure: (accountId: string, venue: VenueId) => KeepaliveFailure | undefined;
-  /** Requests held open by the `timeout` keepalive fault; destroyed on close. */
+  /** Consumes one pending hangRequests fault matching this request, if a fault set one. */
+  takeHang: (method: string, path: string, accountId: string | undefined, venue: VenueId) => boolean;
+  /** Requests held open by the `timeout` keepalive and hangRequests faults; destroyed on close. */
   held: Set<ServerResponse>;
   logger: Logger | undefined;
 }
@@ -281,6 +283,12 @@ export class RestApi {
         checkTimestamp(params, d.serverNow());
         verifyRestSignature(account, query, body);
       }
+      if (d.takeHang(method, path, account?.account.id, venue)) {
+        // Never answer: the client's own timeout or abort has to end it. Destroyed on close().
+        d.held.add(res);
+        res.on('close', () => d.held.delete(res));
+        return;
+      }
       if (route.action === 'listenKeyKeepAlive' && account) {
         const failure = d.takeKeepaliveFailure(account.account.id, venue);
         if (failure === 'timeout') {
@@ -357,6 +365,8 @@ export class RestApi {
         return d.exchange.positionRisk(accountId, venue, engineParams(params, route.extra));
       case 'borrowRepay':
         return d.exchange.borrowRepay(accountId, venue, engineParams(params, route.extra));
+      case 'optionPositions':
+        return d.exchange.options(accountId, 'positions', engineParams(params, route.extra));
     }
   }
 

@@ -154,3 +154,50 @@ test('cross margin borrow over REST: USER_LIABILITY_CHANGE on the margin stream,
   expect(bad.status).toBe(400);
   client.close();
 });
+
+test('options over REST: an order on /eapi/v1/order trades, the options stream carries its events, /eapi/v1/position agrees', async () => {
+  // https://developers.binance.com/docs/derivatives/options-trading/user-data-streams/Event-Risk-level-change
+  // (the sibling event pages and /eapi/v1/position are not in the search store.)
+  const profile = venues['binance-options'];
+  const lk = profile.listenKey;
+  if (!lk) throw new Error('no listenKey');
+  const r = await call(sim.urls.rest, 'POST', lk.create.path, { headers: { 'X-MBX-APIKEY': hmac.apiKey } });
+  expect(r.status).toBe(200);
+  const key = (r.body as { listenKey: string }).listenKey;
+  const base = sim.venue('binance-options').streamBaseUrl as string;
+  const client = await Client.open(`${base}${lk.streamPath.replace('{listenKey}', key)}`);
+  const placed = await signed('POST', '/eapi/v1/order', {
+    symbol: 'BTC-261225-60000-P',
+    side: 'BUY',
+    type: 'MARKET',
+    quantity: '0.2',
+  });
+  expect(placed.status).toBe(200);
+  expect(placed.body).toMatchObject({ status: 'FILLED', avgPrice: '2400', optionSide: 'PUT' });
+  // Frames may come bare or in the {stream, data} envelope, as the venue's stream form says.
+  const data = () => client.json().map((f) => (f.data ?? f) as Record<string, unknown>);
+  while (!data().some((e) => e.e === 'ACCOUNT_UPDATE')) await client.waitFrames(client.frames.length + 1);
+  expect(data().map((e) => e.e)).toEqual([
+    'ORDER_TRADE_UPDATE',
+    'ORDER_TRADE_UPDATE',
+    'BALANCE_POSITION_UPDATE',
+    'GREEK_UPDATE',
+    'ACCOUNT_UPDATE',
+  ]);
+  const positions = await signed('GET', '/eapi/v1/position');
+  expect(positions.body).toEqual([
+    expect.objectContaining({
+      symbol: 'BTC-261225-60000-P',
+      quantity: '0.2',
+      entryPrice: '2400',
+      side: 'LONG',
+    }),
+  ]);
+  const account = await signed('GET', profile.endpoints.account.path);
+  expect(account.status).toBe(200);
+  expect(account.body).toMatchObject({
+    riskLevel: 'NORMAL',
+    asset: [expect.objectContaining({ asset: 'USDT' })],
+  });
+  client.close();
+});

@@ -1,3 +1,4 @@
+import type { VenueId } from '@userstream/core';
 import type { MarketKey } from './markets.js';
 
 /** What the market engines need from the exchange: time, prices, ids and an outbox. */
@@ -20,6 +21,8 @@ export interface EngineContext {
     symbol: string | undefined,
     event: Record<string, unknown>,
   ): void;
+  /** Queues one event for a venue that has no engine market (binance-options). */
+  sendVenue(accountId: string, venue: VenueId, event: Record<string, unknown>): void;
 }
 
 export type Side = 'BUY' | 'SELL';

@@ -1,4 +1,4 @@
-import type { Clock, Logger } from '@userstream/core';
+import type { Clock, Logger, VenueId } from '@userstream/core';
 import type { ExchangeEmit, ExchangeTarget } from './exchange-options.js';
 import { CANONICAL_VENUE, type MarketKey } from './markets.js';
 
@@ -7,6 +7,8 @@ interface Queued {
   market: MarketKey;
   symbol: string | undefined;
   event: Record<string, unknown>;
+  /** A venue with no engine market of its own (binance-options): addressed directly. */
+  venue?: VenueId;
 }
 
 /**
@@ -37,11 +39,16 @@ export class EventOutbox {
     this.#queue.push({ accountId, market, symbol, event });
   }
 
+  /** Queues one event for the streams of a venue that has no market key (binance-options). */
+  sendVenue(accountId: string, venue: VenueId, event: Record<string, unknown>): void {
+    this.#queue.push({ accountId, market: 'usdm', symbol: undefined, event, venue });
+  }
+
   /** Stamps and emits every queued event; an `emit` that throws is logged and costs no other event. */
   flush(): void {
     while (this.#queue.length > 0) {
-      const { accountId, market, symbol, event } = this.#queue.shift() as Queued;
-      const key = `${accountId}\u0000${market}\u0000${symbol ?? ''}`;
+      const { accountId, market, symbol, event, venue } = this.#queue.shift() as Queued;
+      const key = `${accountId}\u0000${venue ?? market}\u0000${symbol ?? ''}`;
       // The exchange's millisecond clock: every event of one operation (a matching step and the
       // account update it causes) carries the same E; E never goes backwards on a stream, but it
       // is not unique (a sequence number would hide what clients must cope with).
@@ -49,7 +56,7 @@ export class EventOutbox {
       const E = Math.max(this.#clock.now(), last);
       this.#lastE.set(key, E);
       event.E = E;
-      const target: ExchangeTarget = { accountId, venue: CANONICAL_VENUE[market] };
+      const target: ExchangeTarget = { accountId, venue: venue ?? CANONICAL_VENUE[market] };
       if (symbol !== undefined) target.symbol = symbol;
       try {
         this.#emit(target, event);

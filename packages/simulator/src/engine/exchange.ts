@@ -27,6 +27,7 @@ import {
   spotInstrument,
   USDM_INSTRUMENTS,
 } from './markets.js';
+import { OptionsMarket } from './options-market.js';
 import { POSITION_SHAPES, type PositionShape, positionRiskBody } from './positions.js';
 import { ALPHANUMERIC, DIGITS, SeededRandom } from './random.js';
 import type { SpotLedger } from './spot-ledger.js';
@@ -64,6 +65,7 @@ export class Exchange {
   readonly #algo: AlgoService;
   readonly #grids: GridStrategies;
   readonly #risk: MarginRisk;
+  readonly #options: OptionsMarket;
   readonly #queries: QueryContext;
 
   constructor(options: ExchangeOptions) {
@@ -83,6 +85,7 @@ export class Exchange {
           : this.#random.string(22, ALPHANUMERIC),
       random: () => this.#random.next(),
       send: (accountId, market, symbol, event) => this.#outbox.send(accountId, market, symbol, event),
+      sendVenue: (accountId, venue, event) => this.#outbox.sendVenue(accountId, venue, event),
     };
     this.#spot = Object.freeze({
       spot: new SpotMarket('spot', ctx),
@@ -97,6 +100,7 @@ export class Exchange {
     });
     this.#algo = new AlgoService('usdm', ctx);
     this.#grids = new GridStrategies(ctx, this.#futures.usdm);
+    this.#options = new OptionsMarket(ctx);
     this.#risk = new MarginRisk(
       ctx,
       usdtValue((symbol) => this.price(symbol)),
@@ -124,6 +128,8 @@ export class Exchange {
 
   /** Places an order as POST /api/v3/order, /sapi/v1/margin/order, /fapi/v1/order… and returns the venue's body. */
   placeOrder(accountId: string, venue: VenueId, params: Record<string, string>): Record<string, unknown> {
+    if (venue === 'binance-options')
+      return this.options(accountId, 'place', params) as Record<string, unknown>;
     const account = this.#account(accountId);
     const market = marketOf(venue);
     const p = checkParams(params);
@@ -136,6 +142,8 @@ export class Exchange {
 
   /** Cancels an open order as DELETE …/order and returns the venue's body. */
   cancelOrder(accountId: string, venue: VenueId, params: Record<string, string>): Record<string, unknown> {
+    if (venue === 'binance-options')
+      return this.options(accountId, 'cancel', params) as Record<string, unknown>;
     const account = this.#account(accountId);
     const market = marketOf(venue);
     const p = checkParams(params);
@@ -196,6 +204,40 @@ export class Exchange {
     const account = this.#account(accountId);
     const p = checkParams(params);
     return this.#run(() => this.#grids.cancel(accountId, account.usdm, p));
+  }
+
+  /**
+   * Options (`binance-options`, /eapi): POST /eapi/v1/order (`place`), DELETE (`cancel`),
+   * GET /eapi/v1/position (`positions`), /eapi/v1/openOrders, /eapi/v1/marginAccount
+   * (`account`); `setOptionMark` moves an option's premium. placeOrder, cancelOrder, account and
+   * openOrders with venue binance-options come here too. Every
+   * account has an options wallet of 10000 USDT; events go to the binance-options streams.
+   */
+  options(
+    accountId: string,
+    action: 'place' | 'cancel' | 'positions' | 'openOrders' | 'account',
+    params: Record<string, string> = {},
+  ): unknown {
+    this.#account(accountId);
+    const p = checkParams(params);
+    if (action === 'positions') return this.#options.positions(accountId, p);
+    if (action === 'openOrders') return this.#options.openOrders(accountId, p);
+    if (action === 'account') return this.#options.marginAccount(accountId);
+    return this.#run(() =>
+      action === 'place' ? this.#options.place(accountId, p) : this.#options.cancel(accountId, p),
+    );
+  }
+
+  /** Moves an option's mark (premium) and fills the resting options orders it crosses. */
+  setOptionMark(symbol: string, price: string): void {
+    const value = checkAmount(price, 'price', true);
+    this.#run(() => this.#options.setMark(symbol, value));
+  }
+
+  /** USDT balance of the account's options wallet. */
+  optionsBalance(accountId: string): string {
+    this.#account(accountId);
+    return this.#options.balance(accountId);
   }
 
   /**
@@ -263,6 +305,7 @@ export class Exchange {
    * BHEX and Coins.ph /openapi/v1/account.
    */
   account(accountId: string, venue: VenueId, params: Record<string, string> = {}): unknown {
+    if (venue === 'binance-options') return this.options(accountId, 'account');
     const account = this.#account(accountId);
     const market = marketOf(venue);
     return accountBody(this.#queries, account, venue, market, checkParams(params));
@@ -270,6 +313,7 @@ export class Exchange {
 
   /** Open orders as GET …/openOrders lists them (`symbol` optional; margin `isIsolated=TRUE` + `symbol`). */
   openOrders(accountId: string, venue: VenueId, params: Record<string, string> = {}): unknown {
+    if (venue === 'binance-options') return this.options(accountId, 'openOrders', params);
     const account = this.#account(accountId);
     const market = marketOf(venue);
     return openOrdersBody(this.#queries, account, market, checkParams(params));
