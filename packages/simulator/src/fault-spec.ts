@@ -8,6 +8,7 @@ import type {
   FaultSpec,
   Faults,
   FaultTarget,
+  HangRequestsOptions,
   RateLimitOptions,
   RefuseOptions,
   ReorderOptions,
@@ -18,7 +19,7 @@ import { inputKit } from './option-kits.js';
 
 /**
  * A fault described as data (`POST /admin/faults`, `sim.faults.apply`) to the controller's
- * method of that name; faults that last (stall, failKeepalives, refuseConnections) answer with
+ * method of that name; faults that last (stall, failKeepalives, hangRequests, refuseConnections) answer with
  * their handle's id, the others with an id taken after they ran.
  */
 /** What applying a spec needs beyond the public `Faults` (the controller has it; no import cycle). */
@@ -58,6 +59,8 @@ export function applyFaultSpec(faults: SpecFaults, spec: FaultSpec): FaultResult
       break;
     case 'failKeepalives':
       return { id: faults.failKeepalives(options as unknown as FailKeepalivesOptions).id, type, affected: 0 };
+    case 'hangRequests':
+      return { id: faults.hangRequests(options as unknown as HangRequestsOptions).id, type, affected: 0 };
     case 'rateLimit':
       faults.rateLimit(options as RateLimitOptions);
       break;
@@ -92,7 +95,7 @@ export function applyFaultSpec(faults: SpecFaults, spec: FaultSpec): FaultResult
       break;
     default:
       throw inputKit.invalid(
-        `unknown fault type ${JSON.stringify(String(type).slice(0, 40))}; use drop, stall, release, expire, failKeepalives, rateLimit, ban, skewClock, malformedFrame, unknownEvent, duplicate, reorder, serverShutdown, eventStreamTerminated, refuseConnections or clear`,
+        `unknown fault type ${JSON.stringify(String(type).slice(0, 40))}; use drop, stall, release, expire, failKeepalives, hangRequests, rateLimit, ban, skewClock, malformedFrame, unknownEvent, duplicate, reorder, serverShutdown, eventStreamTerminated, refuseConnections or clear`,
         'type',
       );
   }

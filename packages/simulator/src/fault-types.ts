@@ -47,6 +47,15 @@ export interface FailKeepalivesOptions extends FaultTarget {
   mode: KeepaliveFailure;
 }
 
+export interface HangRequestsOptions extends FaultTarget {
+  /** The REST path, e.g. `/sapi/v1/userListenToken`. */
+  path: string;
+  /** Only this method. @default every method */
+  method?: string;
+  /** How many requests are never answered. @default 1 */
+  count?: number;
+}
+
 export interface RateLimitOptions {
   /** Only this venue's host (weight is per host). @default every host */
   venue?: VenueId;
@@ -91,6 +100,7 @@ export type FaultSpec =
   | { type: 'release'; id?: number }
   | ({ type: 'expire' } & ExpireOptions)
   | ({ type: 'failKeepalives' } & FailKeepalivesOptions)
+  | ({ type: 'hangRequests' } & HangRequestsOptions)
   | ({ type: 'rateLimit' } & RateLimitOptions)
   | ({ type: 'ban' } & BanOptions)
   | { type: 'skewClock'; ms: number }
@@ -105,7 +115,7 @@ export type FaultSpec =
 
 export type FaultType = FaultSpec['type'];
 
-/** A fault that lasts until released (stall, refuseConnections, failKeepalives). */
+/** A fault that lasts until released (stall, refuseConnections, failKeepalives, hangRequests). */
 export interface FaultHandle {
   readonly id: number;
   readonly type: FaultType;
@@ -133,6 +143,11 @@ export interface Faults {
   expire(options?: ExpireOptions): number;
   /** Makes the next `count` keepalives (PUT) of matching listenKeys fail. */
   failKeepalives(options: FailKeepalivesOptions): FaultHandle;
+  /**
+   * Never answers the next `count` requests to one REST path (after their checks pass): only the
+   * client's own timeout or abort ends them. Held requests end when the simulator closes.
+   */
+  hangRequests(options: HangRequestsOptions): FaultHandle;
   /** Requests get 429 with Retry-After; continuing earns a 418 ban. */
   rateLimit(options?: RateLimitOptions): void;
   /** Requests get 418 with Retry-After. */

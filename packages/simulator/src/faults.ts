@@ -17,6 +17,7 @@ import type {
   Faults,
   FaultTarget,
   FaultType,
+  HangRequestsOptions,
   RateLimitOptions,
   RefuseOptions,
   ReorderOptions,
@@ -55,6 +56,15 @@ interface PendingKeepaliveFailure {
   mode: KeepaliveFailure;
 }
 
+interface PendingHang {
+  id: number;
+  accountId: string | undefined;
+  venue: VenueId | undefined;
+  method: string | undefined;
+  path: string;
+  remaining: number;
+}
+
 /** The fault controller behind `sim.faults` and `POST /admin/faults`. */
 export class FaultController implements Faults {
   readonly #d: FaultDeps;
@@ -65,6 +75,7 @@ export class FaultController implements Faults {
     { connections: SimConnection[]; flush: boolean; timer: ClockTimer | undefined }
   >();
   readonly #keepaliveFailures: PendingKeepaliveFailure[] = [];
+  readonly #hangs: PendingHang[] = [];
   #refuse: { id: number; mode: 'reject' | 'reset'; timer: ClockTimer | undefined } | undefined;
   readonly #timers = new Set<ClockTimer>();
 
@@ -188,6 +199,41 @@ export class FaultController implements Faults {
     return undefined;
   }
 
+  hangRequests(options: HangRequestsOptions): FaultHandle {
+    if (!options || typeof options.path !== 'string' || !options.path.startsWith('/')) {
+      throw inputKit.invalid('hangRequests needs the REST `path`, e.g. "/sapi/v1/userListenToken"', 'path');
+    }
+    if (options.method !== undefined && typeof options.method !== 'string') {
+      throw inputKit.invalid('hangRequests `method` is an HTTP method such as "POST"', 'method');
+    }
+    const target = this.#targets.resolve(options);
+    const id = this.#nextId++;
+    this.#hangs.push({
+      id,
+      accountId: target.accountId,
+      venue: target.venue,
+      method: options.method?.toUpperCase(),
+      path: options.path,
+      remaining: countOr(options.count, 'count', 1),
+    });
+    this.#note('hangRequests', { path: options.path });
+    return this.#handle(id, 'hangRequests');
+  }
+
+  /** Whether this request is one a hangRequests fault holds unanswered (consumes one; REST side). */
+  takeHang(method: string, path: string, accountId: string | undefined, venue: VenueId): boolean {
+    for (let i = 0; i < this.#hangs.length; i++) {
+      const h = this.#hangs[i] as PendingHang;
+      if (h.path !== path || (h.method !== undefined && h.method !== method)) continue;
+      if (h.accountId !== undefined && h.accountId !== accountId) continue;
+      if (h.venue !== undefined && marketKeyOf(h.venue) !== marketKeyOf(venue)) continue;
+      h.remaining--;
+      if (h.remaining <= 0) this.#hangs.splice(i, 1);
+      return true;
+    }
+    return false;
+  }
+
   rateLimit(options: RateLimitOptions = {}): void {
     const retryAfterMs = durationOr(options.retryAfterMs, 'retryAfterMs', 60_000);
     this.#d.limiter.limit(this.#targets.groups(options.venue), retryAfterMs);
@@ -300,6 +346,7 @@ export class FaultController implements Faults {
     for (const id of [...this.#stalls.keys()]) this.#release(id);
     if (this.#refuse) this.#release(this.#refuse.id);
     this.#keepaliveFailures.length = 0;
+    this.#hangs.length = 0;
     for (const sink of this.#d.hub.allSinks()) {
       sink.duplicate = 0;
       if (sink.reorder) this.#d.hub.flushReorder(sink);
@@ -314,6 +361,7 @@ export class FaultController implements Faults {
     const out: { id: number; type: FaultType }[] = [];
     for (const id of this.#stalls.keys()) out.push({ id, type: 'stall' });
     for (const f of this.#keepaliveFailures) out.push({ id: f.id, type: 'failKeepalives' });
+    for (const h of this.#hangs) out.push({ id: h.id, type: 'hangRequests' });
     if (this.#refuse) out.push({ id: this.#refuse.id, type: 'refuseConnections' });
     return out;
   }
@@ -341,6 +389,8 @@ export class FaultController implements Faults {
     }
     const i = this.#keepaliveFailures.findIndex((f) => f.id === id);
     if (i >= 0) this.#keepaliveFailures.splice(i, 1);
+    const h = this.#hangs.findIndex((f) => f.id === id);
+    if (h >= 0) this.#hangs.splice(h, 1);
   }
 
   #handle(id: number, type: FaultType): FaultHandle {

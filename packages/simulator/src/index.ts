@@ -29,6 +29,7 @@ export type {
   Faults,
   FaultTarget,
   FaultType,
+  HangRequestsOptions,
   RateLimitOptions,
   RefuseOptions,
   ReorderOptions,

@@ -157,6 +157,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     accountByApiKey,
     retiredLegacyPaths: o.retiredLegacyPaths,
     takeKeepaliveFailure: (accountId, venue) => faultController.takeKeepaliveFailure(accountId, venue),
+    takeHang: (method, path, accountId, venue) => faultController.takeHang(method, path, accountId, venue),
     held,
     logger,
   });

@@ -179,6 +179,25 @@ describe('credential faults', () => {
   });
 });
 
+describe('hangRequests', () => {
+  test('the next `count` requests to one path (and method) are never answered; others are', async () => {
+    const handle = sim.faults.hangRequests({ method: 'GET', path: '/fapi/v1/time', count: 1 });
+    expect(sim.faults.active()).toContainEqual({ id: handle.id, type: 'hangRequests' });
+    const get = (headersTimeout: number) =>
+      request(`${sim.urls.rest}/fapi/v1/time`, { method: 'GET', headersTimeout });
+    await expect(get(200)).rejects.toThrow(/timeout/i);
+    expect(sim.record.requestCount('GET', '/fapi/v1/time')).toBe(1);
+    expect((await get(2_000)).statusCode).toBe(200);
+    expect(sim.faults.active()).toEqual([]);
+    sim.faults.hangRequests({ path: '/fapi/v1/time', count: 5 }).release();
+    expect((await get(2_000)).statusCode).toBe(200);
+    expect(() => sim.faults.hangRequests({ path: 'fapi/v1/time' })).toThrow(/needs the REST `path`/);
+    expect(sim.faults.apply({ type: 'hangRequests', path: '/fapi/v1/time' }).type).toBe('hangRequests');
+    sim.faults.clear();
+    expect(sim.faults.active()).toEqual([]);
+  });
+});
+
 describe('rate limit faults', () => {
   test('rateLimit: 429 -1003 with Retry-After; continuing while limited earns a 418 ban', async () => {
     sim.faults.rateLimit({ venue: 'binance-usdm', retryAfterMs: 30_000 });
