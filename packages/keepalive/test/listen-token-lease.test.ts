@@ -1,4 +1,6 @@
-import { VirtualClock } from '@userstream/core';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { ErrorCode, VirtualClock } from '@userstream/core';
+import { DIAGNOSTICS_CHANNELS as REST_CHANNELS } from '@userstream/rest';
 import { type Simulator, startSimulator } from '@userstream/simulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -9,7 +11,7 @@ import {
   ListenTokenLease,
   type Scheduler,
 } from '../src/index.js';
-import { DAY, HOUR, live, MIN, seededRandom } from './helpers.js';
+import { DAY, HOUR, live, MIN, seededRandom, until } from './helpers.js';
 import { type PlainRest, restClient } from './rest-client.js';
 
 const PATH = '/sapi/v1/userListenToken';
@@ -104,6 +106,36 @@ describe('ListenTokenLease against the simulator', () => {
     expect(events.some((e) => e.type === 'renewed')).toBe(true);
     expect(lease.state().status).toBe('active');
     expect(lease.state().expiresAt!).toBeGreaterThan(clock.now());
+  });
+
+  it('close() aborts a token renewal the venue never answers (a token cannot be revoked: nothing to wait for)', async () => {
+    const { lease, handed } = makeLease({ validityMs: HOUR });
+    await lease.start();
+    const failed: { method?: string; code?: unknown }[] = [];
+    const onError = (message: unknown) => failed.push(message as { method?: string; code?: unknown });
+    subscribe(REST_CHANNELS.error, onError);
+    let safety: NodeJS.Timeout | undefined;
+    try {
+      sim.faults.hangRequests({ method: 'POST', path: PATH });
+      await clock.advance((scheduler.stats.nextDueAt as number) - clock.now());
+      await until(() => sim.record.requestCount('POST', PATH) === 2, 5_000, 'the renewal on the wire');
+      expect(scheduler.stats.inFlight).toBe(1);
+      // The clock stands still: the client's REST timeout never fires, only close() ends the
+      // request. The real-time limit only keeps a regression from hanging the suite.
+      const closed = await Promise.race([
+        lease.close().then(() => 'closed'),
+        new Promise((resolve) => {
+          safety = setTimeout(() => resolve('still waiting on the token request'), 10_000);
+        }),
+      ]);
+      expect(closed).toBe('closed');
+      expect(failed).toContainEqual(expect.objectContaining({ method: 'POST', code: ErrorCode.Aborted }));
+      expect(handed).toEqual([]);
+      expect(scheduler.stats).toMatchObject({ inFlight: 0, scheduled: 0 });
+    } finally {
+      clearTimeout(safety);
+      unsubscribe(REST_CHANNELS.error, onError);
+    }
   });
 
   it('asks for isolated-margin tokens per symbol', async () => {
