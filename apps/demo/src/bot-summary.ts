@@ -6,6 +6,7 @@ import {
   differences,
   mirrorView,
   ordersView,
+  positionsView,
   simulatorView,
 } from './comparison.js';
 import { streamedEvents } from './event-audit.js';
@@ -75,7 +76,12 @@ async function exchangeView(s: StreamRuntime, sim: Simulator | undefined): Promi
   const options = s.spec.symbol === undefined ? {} : { symbol: s.spec.symbol };
   const snapshot = await rest.accountSnapshot(options);
   const orders = await rest.openOrders(options);
-  return { balances: balancesView(snapshot.balances), orders: ordersView(orders) };
+  const positions = rest.venue.endpoints.positions ? await rest.positionSnapshot() : [];
+  return {
+    balances: balancesView(snapshot.balances),
+    orders: ordersView(orders),
+    positions: positionsView(positions),
+  };
 }
 
 async function compare(s: StreamRuntime, sim: Simulator | undefined): Promise<string[]> {

@@ -1,4 +1,12 @@
-import { normalizeDecimal, type VenueId } from '@userstream/core';
+import {
+  normalizeDecimal,
+  normalizeRestOrder,
+  normalizeRestPosition,
+  type OrderSnapshot,
+  type PositionSnapshot,
+  type VenueId,
+  venues,
+} from '@userstream/core';
 import type { AccountMirror } from '@userstream/keepalive';
 import type { Simulator } from '@userstream/simulator';
 
@@ -7,6 +15,8 @@ export interface AccountView {
   balances: Record<string, { free: string; locked: string }>;
   /** `[symbol, orderId, status, filledQuantity]`, sorted. */
   orders: [string, string, string, string][];
+  /** Futures positions `[symbol, positionSide, amount, entryPrice]`, open ones only, sorted. */
+  positions: [string, string, string, string][];
 }
 
 export function balancesView(
@@ -22,24 +32,22 @@ export function balancesView(
   return out;
 }
 
+/**
+ * Orders in core's one order shape (the mirror's, or a venue's REST objects read through
+ * `normalizeRestOrder`): the demo compares, it does not normalize orders itself.
+ */
 export function ordersView(
-  orders: readonly {
-    symbol: unknown;
-    orderId: unknown;
-    status: unknown;
-    filledQuantity?: unknown;
-    executedQty?: unknown;
-  }[],
+  orders: readonly Pick<OrderSnapshot, 'symbol' | 'orderId' | 'status' | 'filledQuantity'>[],
 ): AccountView['orders'] {
   return orders
     .map(
       (o) =>
-        [
-          String(o.symbol),
-          String(o.orderId),
-          String(o.status),
-          normalizeDecimal(String(o.filledQuantity ?? o.executedQty ?? '0')),
-        ] as [string, string, string, string],
+        [o.symbol, o.orderId, o.status, normalizeDecimal(o.filledQuantity || '0')] as [
+          string,
+          string,
+          string,
+          string,
+        ],
     )
     .sort((a, b) =>
       a[0] !== b[0]
@@ -48,6 +56,24 @@ export function ordersView(
           : 1
         : a[1].length - b[1].length || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0),
     );
+}
+
+/** Open positions (core's one position shape) as compared: amount and entry price, normalized. */
+export function positionsView(
+  positions: readonly Pick<PositionSnapshot, 'symbol' | 'positionSide' | 'positionAmount' | 'entryPrice'>[],
+): AccountView['positions'] {
+  return positions
+    .map(
+      (p) =>
+        [
+          p.symbol,
+          p.positionSide,
+          normalizeDecimal(p.positionAmount || '0'),
+          normalizeDecimal(p.entryPrice || '0'),
+        ] as [string, string, string, string],
+    )
+    .filter((p) => p[2] !== '0')
+    .sort((a, b) => (a.join(' ') < b.join(' ') ? -1 : 1));
 }
 
 /** Where two account views differ, as short lines (empty when equal). */
@@ -68,20 +94,32 @@ export function differences(mirror: AccountView, exchange: AccountView): string[
   const eo = new Set(exchange.orders.map(key));
   for (const o of mo) if (!eo.has(o)) out.push(`order only in mirror: ${o}`);
   for (const o of eo) if (!mo.has(o)) out.push(`order only on exchange: ${o}`);
+  const mp = new Set(mirror.positions.map(key));
+  const ep = new Set(exchange.positions.map(key));
+  for (const p of mp) if (!ep.has(p)) out.push(`position only in mirror: ${p}`);
+  for (const p of ep) if (!mp.has(p)) out.push(`position only on exchange: ${p}`);
   return out;
 }
 
 /** The account as the embedded exchange's engine holds it. */
 export function simulatorView(sim: Simulator, accountId: string, venue: VenueId): AccountView {
+  const orders = sim.exchange.orders(accountId, venue) as Record<string, unknown>[];
+  // The engine answers positions as its REST endpoint does, where the venue has one.
+  const positions = venues[venue]?.endpoints.positions
+    ? sim.exchange.positionRisk(accountId, venue).map((p) => normalizeRestPosition(p))
+    : [];
   return {
     balances: balancesView(sim.exchange.balances(accountId, venue)),
-    orders: ordersView(
-      sim.exchange.orders(accountId, venue) as { symbol: unknown; orderId: unknown; status: unknown }[],
-    ),
+    orders: ordersView(orders.map(normalizeRestOrder)),
+    positions: positionsView(positions),
   };
 }
 
 /** The account as a mirror holds it. */
 export function mirrorView(mirror: AccountMirror): AccountView {
-  return { balances: balancesView(mirror.balances), orders: ordersView(mirror.openOrders) };
+  return {
+    balances: balancesView(mirror.balances),
+    orders: ordersView(mirror.openOrders),
+    positions: positionsView(mirror.positions()),
+  };
 }

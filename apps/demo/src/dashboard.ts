@@ -98,15 +98,33 @@ export function renderDashboard(bot: Bot, o: RenderOptions): string[] {
       ),
     );
   }
+  const futures = bot.streams.filter((s) => s.spec.venue.endpoints.positions);
+  if (futures.length > 0) {
+    lines.push(c.bold('positions (mirror)'));
+    for (const s of futures) {
+      const parts = s.mirror
+        .positions()
+        .slice(0, 4)
+        .map(
+          (p) =>
+            `${p.symbol}${p.positionSide === 'BOTH' ? '' : ` ${p.positionSide}`} ${p.positionAmount} @ ${p.entryPrice}` +
+            c.dim(` (uPnL ${p.unrealizedPnl})`),
+        );
+      lines.push(cut(`${pad(c.cyan(s.name), 8)}${parts.join('   ') || c.dim('(flat)')}`, cols + 60));
+    }
+  }
   lines.push(rule);
-  // Faults, recoveries and credential changes first; fills (frequent) get the last few lines.
+  // Faults, recoveries and credential changes first; fills and position changes (frequent) get
+  // the last few lines.
   const room = Math.max(6, o.rows - lines.length - 4);
-  const fills = bot.notes.filter((n) => n.level === 'info' && n.text.endsWith(' filled'));
-  const lifecycle = bot.notes.filter((n) => !(n.level === 'info' && n.text.endsWith(' filled')));
+  const trading = (n: (typeof bot.notes)[number]) =>
+    n.level === 'info' && (n.text.endsWith(' filled') || n.text.startsWith('position '));
+  const fills = bot.notes.filter(trading);
+  const lifecycle = bot.notes.filter((n) => !trading(n));
   const fillRoom = Math.min(4, Math.max(2, Math.floor(room / 4)));
   lines.push(c.bold('recent events: faults, recoveries, credentials'));
   for (const n of lifecycle.slice(-(room - fillRoom - 1))) lines.push(cut(noteText(n, c, 7), cols + 40));
-  lines.push(c.bold('recent fills'));
+  lines.push(c.bold('recent fills and positions'));
   for (const n of fills.slice(-fillRoom)) lines.push(cut(noteText(n, c, 7), cols + 40));
   while (lines.length < o.rows - 1) lines.push('');
   lines.push(

@@ -162,5 +162,18 @@ export class StreamRuntime implements StreamGaugeSource {
       );
     });
     mirror.on('error', (error) => logger.warn({ stream: name, code: error.code }, error.message));
+    // Futures: every position change the mirror folds (a fill, a resync) is an event line.
+    mirror.on('change', (change) => {
+      if (change.type !== 'position') return;
+      const p = change.position;
+      const side = p.positionSide === 'BOTH' ? '' : ` ${p.positionSide}`;
+      note(
+        name,
+        'info',
+        change.removed
+          ? `position ${p.symbol}${side} closed`
+          : `position ${p.symbol}${side} ${p.positionAmount} @ ${p.entryPrice}`,
+      );
+    });
   }
 }
