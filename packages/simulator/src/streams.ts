@@ -19,8 +19,8 @@ export type StreamRoute =
       readonly ok: true;
       readonly kind: 'raw' | 'combined';
       readonly entries: readonly ListenKeyEntry[];
-      /** Event types asked for with `events=`; undefined: all. */
-      readonly events?: ReadonlySet<string> | undefined;
+      /** Per entry (same order): event types asked for with that key's `events=`; undefined: all. */
+      readonly events: readonly (ReadonlySet<string> | undefined)[];
     }
   | { readonly ok: false; readonly status: number; readonly body: string };
 
@@ -37,18 +37,31 @@ export function isStreamPath(pathname: string): boolean {
 export function routeStream(url: URL, listenKeys: ListenKeys): StreamRoute {
   const raw = RAW_PATH.exec(url.pathname);
   const keys: string[] = [];
+  const filters: (ReadonlySet<string> | undefined)[] = [];
   let kind: 'raw' | 'combined';
-  let events: ReadonlySet<string> | undefined;
   if (raw) {
     kind = 'raw';
     keys.push(raw[1] as string);
-  } else if (QUERY_PATH.test(url.pathname) && url.searchParams.has('listenKey')) {
-    kind = 'raw';
-    const key = url.searchParams.get('listenKey') ?? '';
-    if (!/^[A-Za-z0-9]{1,128}$/.test(key)) return notFound('listenKey= must be a listenKey');
-    keys.push(key);
-    const wanted = url.searchParams.get('events');
-    if (wanted) events = new Set(wanted.split('/').filter((t) => t !== ''));
+  } else if (
+    (QUERY_PATH.test(url.pathname) || COMBINED_PATH.test(url.pathname)) &&
+    url.searchParams.has('listenKey')
+  ) {
+    // USD-M's `/private` forms: `/ws?listenKey=K&events=A/B` (one key, raw frames) and
+    // `/stream?listenKey=K1&events=A&listenKey=K2&events=B` (several keys, each `events=`
+    // belonging to the key before it, frames in the `{stream,data}` envelope).
+    kind = COMBINED_PATH.test(url.pathname) ? 'combined' : 'raw';
+    for (const [name, value] of url.searchParams) {
+      if (name === 'listenKey') {
+        if (!/^[A-Za-z0-9]{1,128}$/.test(value)) return notFound('listenKey= must be a listenKey');
+        if (keys.includes(value)) return notFound('each listenKey= may appear once');
+        keys.push(value);
+        filters.push(undefined);
+      } else if (name === 'events') {
+        if (keys.length === 0) return notFound('events= must follow a listenKey=');
+        filters[keys.length - 1] = new Set(value.split('/').filter((t) => t !== ''));
+      }
+    }
+    if (kind === 'raw' && keys.length > 1) return notFound('several listenKeys need /stream');
   } else if (COMBINED_PATH.test(url.pathname)) {
     kind = 'combined';
     const streams = url.searchParams.get('streams') ?? '';
@@ -68,7 +81,7 @@ export function routeStream(url: URL, listenKeys: ListenKeys): StreamRoute {
       };
     entries.push(entry);
   }
-  return { ok: true, kind, entries, events };
+  return { ok: true, kind, entries, events: entries.map((_, i) => filters[i]) };
 }
 
 function notFound(msg: string): StreamRoute {
@@ -93,7 +106,7 @@ export function openStream(
   const connection = hub.openConnection(ws, 'stream', { ...heartbeat, lifetimeMs }, () => {
     for (const { key, sink } of attached) listenKeys.detach(sink, key);
   });
-  for (const entry of route.entries) {
+  for (const [i, entry] of route.entries.entries()) {
     // A key may have lapsed between routing and the upgrade completing.
     if (listenKeys.get(entry.key) !== entry) continue;
     const sink = hub.addSink({
@@ -104,7 +117,7 @@ export function openStream(
       symbol: entry.symbol,
       prefix: route.kind === 'combined' ? `{"stream":${JSON.stringify(entry.key)},"data":` : '',
       suffix: route.kind === 'combined' ? '}' : '',
-      events: route.events,
+      events: route.events[i],
     });
     listenKeys.attach(entry, sink);
     attached.push({ key: entry.key, sink });

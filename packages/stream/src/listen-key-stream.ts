@@ -26,9 +26,18 @@ import { sinkOf, UserDataStream } from './user-data-stream.js';
 export interface ListenKeyStreamOptions extends StreamOptions {
   /** The listenKey (from `@userstream/rest`'s `createListenKey`, or anywhere). */
   listenKey: string;
+  /**
+   * Only these event types, filtered by the venue (USD-M's `/private/ws?listenKey=…&events=A/B`).
+   * Names are checked against the profile's `listenKey.streamEvents`; `listenKeyExpired` is always
+   * kept. Undefined: every event. @default undefined
+   */
+  events?: readonly string[];
 }
 
-export interface ListenKeyConnectionOptions extends StreamOptions {}
+export interface ListenKeyConnectionOptions extends StreamOptions {
+  /** Only these event types, for every key on the connection (see {@link ListenKeyStreamOptions.events}). */
+  events?: readonly string[];
+}
 
 interface Member {
   key: string;
@@ -61,6 +70,9 @@ export class ListenKeyConnection extends Transport<LinkKeys> {
   readonly #members = new Map<ListenKeyStream, Member>();
   readonly #byKey = new Map<string, Member>();
   readonly #shared: boolean;
+  readonly #events: readonly string[] | undefined;
+  /** Per link: its keys' members by key, built on the first frame (see #memberOn). */
+  readonly #linkIndex = new WeakMap<Link<LinkKeys>, Map<string, Member>>();
   #single: Member | undefined;
   static {
     openOwn = (connection, key) => connection.#open(key);
@@ -75,13 +87,18 @@ export class ListenKeyConnection extends Transport<LinkKeys> {
   /** A connection for several listenKeys (the venue's combined stream path). */
   constructor(options: ListenKeyConnectionOptions);
   /** @internal `openListenKeyStream`'s own connection (stripped from the published types). */
-  constructor(options: ResolvedOptions, shared: boolean);
-  constructor(options: ListenKeyConnectionOptions | ResolvedOptions, shared = true) {
+  constructor(options: ResolvedOptions, shared: boolean, events: readonly string[] | undefined);
+  constructor(
+    options: ListenKeyConnectionOptions | ResolvedOptions,
+    shared = true,
+    events?: readonly string[] | undefined,
+  ) {
     const resolved = shared
-      ? resolveOptions(options, 'createListenKeyConnection', [])
+      ? resolveOptions(options, 'createListenKeyConnection', ['events'])
       : (options as ResolvedOptions);
     super(resolved, 'listenKey');
     this.#shared = shared;
+    this.#events = shared ? (options as ListenKeyConnectionOptions).events : events;
     const venue = resolved.venue;
     if (venue.protocol !== 'listenKey' || !venue.listenKey || !venue.streamBaseUrl) {
       throw kit.invalid(
@@ -107,9 +124,11 @@ export class ListenKeyConnection extends Transport<LinkKeys> {
       return streamUrl(this.options.venue, keys, {
         combined: this.#shared,
         allowInsecure: this.options.allowInsecure,
+        ...(this.#events === undefined ? {} : { events: this.#events }),
       });
     } catch (error) {
-      throw kit.invalid((error as Error).message.replace(/^@userstream\/core: /, ''), 'venue');
+      const field = (error as { field?: unknown }).field === 'events' ? 'events' : 'venue';
+      throw kit.invalid((error as Error).message.replace(/^@userstream\/core: /, ''), field);
     }
   }
 
@@ -204,8 +223,11 @@ export class ListenKeyConnection extends Transport<LinkKeys> {
     return this.#members.size > 0;
   }
 
-  protected promoted(_next: Link<LinkKeys>, previous: Link<LinkKeys> | undefined, reason: string): void {
+  protected promoted(next: Link<LinkKeys>, previous: Link<LinkKeys> | undefined, reason: string): void {
     for (const member of this.#members.values()) {
+      // A member added (or re-keyed) while this link was dialling is not on it: it opens with the
+      // link that carries its key, which the pending rotation brings.
+      if (!this.#current(next, member)) continue;
       if (previous && reason !== 'membership' && reason !== 'credential-changed') member.sink.rotated();
       const gap = member.pendingGap;
       member.pendingGap = undefined;
@@ -299,10 +321,14 @@ export class ListenKeyConnection extends Transport<LinkKeys> {
       return;
     }
     const name = (value as { stream?: unknown } | null)?.stream;
-    const member = typeof name === 'string' ? this.#byKey.get(name) : undefined;
+    const member = this.#memberOn(link, name);
     if (!member) {
-      if (this.#members.size === 1) {
-        const only = [...this.#members.values()][0] as Member;
+      // Never guessed: a frame goes only to the member whose key this link was built with and
+      // the frame names. Without a `stream` name, only a one-key link says whose it is; a name
+      // of a key that left the connection (its link not yet replaced) is dropped.
+      const only =
+        typeof name === 'string' || link.state.size !== 1 ? undefined : this.#memberOn(link, undefined);
+      if (only) {
         const parsed = parseDecodedFrame(value, only.sink.dialect);
         if (!parsed.ok) only.sink.malformed(parsed.error);
         else
@@ -322,6 +348,26 @@ export class ListenKeyConnection extends Transport<LinkKeys> {
     const events = parsed.events;
     for (let i = 0; i < events.length; i++)
       this.#one(link, member, events[i] as UserDataEvent, text, from, i);
+  }
+
+  /**
+   * The member `link` carries under key `name` (undefined `name`: the link's only member), if it
+   * is still on this connection. O(1) per frame: the index is built once per link.
+   */
+  #memberOn(link: Link<LinkKeys>, name: unknown): Member | undefined {
+    let index = this.#linkIndex.get(link);
+    if (!index) {
+      index = new Map();
+      for (const [m, key] of link.state) index.set(key, m);
+      this.#linkIndex.set(link, index);
+    }
+    const member =
+      name === undefined
+        ? (link.state.keys().next().value as Member | undefined)
+        : typeof name === 'string'
+          ? index.get(name)
+          : undefined;
+    return member !== undefined && this.#members.get(member.stream) === member ? member : undefined;
   }
 
   #one(
@@ -423,9 +469,9 @@ export class ListenKeyStream extends UserDataStream {
  * ```
  */
 export function openListenKeyStream(options: ListenKeyStreamOptions): ListenKeyStream {
-  const resolved = resolveOptions(options, 'openListenKeyStream', ['listenKey']);
+  const resolved = resolveOptions(options, 'openListenKeyStream', ['listenKey', 'events']);
   const key = checkKey((options as { listenKey?: unknown }).listenKey, kit.invalid);
-  return openOwn(new ListenKeyConnection(resolved, false), key);
+  return openOwn(new ListenKeyConnection(resolved, false, options.events), key);
 }
 
 /** A connection for several listenKeys of one venue over its combined stream path. */

@@ -116,6 +116,8 @@ const frame = (wrap: fc.Arbitrary<string>): fc.Arbitrary<Frame> =>
 let server: WebSocketServer;
 let port = 0;
 const sockets = new Set<WsSocket>();
+/** The URL each socket was opened with (which listenKeys it carries). */
+const socketUrls = new WeakMap<WsSocket, string>();
 const uncaught: unknown[] = [];
 const onUncaught = (error: unknown) => uncaught.push(error);
 
@@ -125,8 +127,9 @@ beforeAll(async () => {
   server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   port = (server.address() as AddressInfo).port;
-  server.on('connection', (socket) => {
+  server.on('connection', (socket, request) => {
     sockets.add(socket);
+    socketUrls.set(socket, request.url ?? '');
     socket.on('close', () => sockets.delete(socket));
     // A WebSocket API venue that accepts any subscription as subscription 1.
     socket.on('message', (data) => {
@@ -272,6 +275,12 @@ describe('hostile frames never throw out of a stream', () => {
           const wa = watch(a);
           const wb = watch(b);
           await Promise.all([a.opened(), b.opened()]);
+          // A venue sends a key's frames only on a socket opened with that key: the client drops
+          // a frame naming a key its link was not built with (it may be another account's).
+          await until(
+            () => sockets.size === 1 && [...sockets].every((s) => socketUrls.get(s)?.includes(KEY_B)),
+            'one socket carrying both keys',
+          );
           const n = ++sentinel;
           send([
             ...frames,

@@ -463,7 +463,7 @@ describe('options', () => {
       `"USERSTREAM_INVALID_CONFIG: @userstream/stream: listenKey must be 8 to 128 letters and digits as returned by the venue"`,
     );
     expect(bad({ venue: 'nope' })).toMatchInlineSnapshot(
-      `"USERSTREAM_INVALID_CONFIG: @userstream/stream: unknown venue 'nope'; known venues: binance-spot, binance-spot-testnet, binance-margin, binance-isolated-margin, binance-usdm, binance-usdm-testnet, binance-coinm, binance-portfolio-margin, binance-spot-legacy, binance-margin-legacy, binance-isolated-margin-legacy, bhex, coins-ph"`,
+      `"USERSTREAM_INVALID_CONFIG: @userstream/stream: unknown venue 'nope'; known venues: binance-spot, binance-spot-testnet, binance-margin, binance-isolated-margin, binance-spot-legacy, binance-margin-legacy, binance-isolated-margin-legacy, binance-usdm, binance-usdm-testnet, binance-coinm, binance-coinm-testnet, binance-portfolio-margin, binance-pm-pro, binance-options, binance-margin-risk, bhex, coins-ph"`,
     );
     expect(bad({ venue: 'binance-spot' })).toMatchInlineSnapshot(
       `"USERSTREAM_INVALID_CONFIG: @userstream/stream: venue 'binance-spot' does not stream over listenKeys (its protocol is wsApi); use openWsApiStream"`,
@@ -487,7 +487,7 @@ describe('options', () => {
       `"USERSTREAM_INVALID_CONFIG: @userstream/stream: reorderWindowMs must be a non-negative whole number of milliseconds no greater than 2147483647 (the Node timer limit, about 24.8 days), got 1.5"`,
     );
     expect(bad({ listenkey: 'x' })).toMatchInlineSnapshot(
-      `"USERSTREAM_INVALID_CONFIG: @userstream/stream: unknown option 'listenkey'; known: venue, clock, logger, heartbeat, reconnect, rotation, reorderWindowMs, dedupe, buffer, openTimeoutMs, requestTimeoutMs, allowInsecure, maxPayload, random, listenKey"`,
+      `"USERSTREAM_INVALID_CONFIG: @userstream/stream: unknown option 'listenkey'; known: venue, clock, logger, heartbeat, reconnect, rotation, reorderWindowMs, dedupe, buffer, openTimeoutMs, requestTimeoutMs, allowInsecure, maxPayload, random, listenKey, events"`,
     );
     expect(
       bad({ venue: { ...r.sim.venue('binance-usdm'), streamBaseUrl: 'ws://example.com/private' } }),
