@@ -53,7 +53,7 @@ export class MarginRisk {
 
   constructor(
     private readonly ctx: EngineContext,
-    private readonly valueOf: ValueOf,
+    private readonly usdt: ValueOf,
   ) {}
 
   get live(): number {
@@ -101,11 +101,11 @@ export class MarginRisk {
     const state = this.#state.get(accountId);
     let debt = '0';
     for (const [asset, l] of state?.liabilities ?? [])
-      debt = addDecimal(debt, this.valueOf(asset, addDecimal(l.principal, l.interest)));
+      debt = addDecimal(debt, this.usdt(asset, addDecimal(l.principal, l.interest)));
     if (compareDecimal(debt, '0') === 0) return { level: '0', status: undefined };
     let assets = '0';
     for (const [asset, b] of ledger.balances)
-      assets = addDecimal(assets, this.valueOf(asset, addDecimal(b.free, b.locked)));
+      assets = addDecimal(assets, this.usdt(asset, addDecimal(b.free, b.locked)));
     const level = divDecimal(assets, debt, 8, 'down');
     const status = MARGIN_LEVEL_STATUS.find(([floor]) => compareDecimal(level, floor) >= 0)?.[1];
     return { level, status };

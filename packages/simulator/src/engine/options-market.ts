@@ -1,5 +1,5 @@
 import { isZeroDecimal } from '@userstream/core';
-import type { EngineContext, Side } from './context.js';
+import type { EngineContext } from './context.js';
 import {
   absDecimal,
   addDecimal,
@@ -13,39 +13,16 @@ import {
   signOf,
   subDecimal,
 } from './decimal-math.js';
+import {
+  averageOf,
+  OPTION_INSTRUMENTS,
+  OPTION_MARKS,
+  type OptionInstrument,
+  type OptionOrder,
+  orderBody,
+} from './options-bodies.js';
 import { clientIdParam, decimalParam, idParam, param, Reject, requireParam } from './reject.js';
 
-/** One European option the simulator lists (BTC, USDT-settled, expiring 2026-12-25 08:00 UTC). */
-export interface OptionInstrument {
-  readonly symbol: string;
-  readonly underlying: string;
-  readonly strike: string;
-  readonly side: 'CALL' | 'PUT';
-  readonly expiry: number;
-}
-
-const EXPIRY = Date.UTC(2026, 11, 25, 8);
-export const OPTION_INSTRUMENTS: Readonly<Record<string, OptionInstrument>> = Object.freeze({
-  'BTC-261225-60000-C': {
-    symbol: 'BTC-261225-60000-C',
-    underlying: 'BTCUSDT',
-    strike: '60000',
-    side: 'CALL',
-    expiry: EXPIRY,
-  },
-  'BTC-261225-60000-P': {
-    symbol: 'BTC-261225-60000-P',
-    underlying: 'BTCUSDT',
-    strike: '60000',
-    side: 'PUT',
-    expiry: EXPIRY,
-  },
-});
-/** Initial marks (premiums in USDT). */
-export const OPTION_MARKS: Readonly<Record<string, string>> = Object.freeze({
-  'BTC-261225-60000-C': '2500',
-  'BTC-261225-60000-P': '2400',
-});
 const TICK = '5';
 const STEP = '0.01';
 /** Fee on the premium (a simplification of the venue's index-based, premium-capped fee). */
@@ -61,24 +38,6 @@ const GREEKS = {
 /** Short-option margin as a share of the underlying's notional (simplified). */
 const SHORT_IM_RATE = '0.1';
 const SHORT_MM_RATE = '0.075';
-
-interface OptionOrder {
-  readonly orderId: number;
-  readonly clientOrderId: string;
-  readonly symbol: string;
-  readonly side: Side;
-  readonly type: 'LIMIT' | 'MARKET';
-  readonly timeInForce: string;
-  readonly price: string;
-  readonly quantity: string;
-  readonly reduceOnly: boolean;
-  executedQty: string;
-  cumPriceQty: string;
-  fee: string;
-  status: 'NEW' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'EXPIRED';
-  readonly createTime: number;
-  updateTime: number;
-}
 
 interface OptionPosition {
   qty: string;
@@ -468,36 +427,4 @@ export class OptionsMarket {
     }
     return account;
   }
-}
-
-function averageOf(order: OptionOrder): string {
-  return isZeroDecimal(order.executedQty) ? '0' : divDecimal(order.cumPriceQty, order.executedQty, 8);
-}
-
-/** The order as POST/DELETE /eapi/v1/order answer it. */
-function orderBody(order: OptionOrder): Record<string, unknown> {
-  const inst = OPTION_INSTRUMENTS[order.symbol] as OptionInstrument;
-  return {
-    orderId: order.orderId,
-    symbol: order.symbol,
-    price: order.price,
-    quantity: order.quantity,
-    executedQty: order.executedQty,
-    fee: order.fee,
-    side: order.side,
-    type: order.type,
-    timeInForce: order.timeInForce,
-    reduceOnly: order.reduceOnly,
-    postOnly: false,
-    createTime: order.createTime,
-    updateTime: order.updateTime,
-    status: order.status,
-    avgPrice: averageOf(order),
-    clientOrderId: order.clientOrderId,
-    priceScale: 0,
-    quantityScale: 2,
-    optionSide: inst.side,
-    quoteAsset: 'USDT',
-    mmp: false,
-  };
 }
