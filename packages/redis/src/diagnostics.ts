@@ -10,7 +10,7 @@ export const DIAGNOSTICS_CHANNELS = {
   membership: 'userstream:redis:membership',
   /** `{ type: 'acquired' | 'released' | 'lost' | 'claim-refused' | 'open-failed', worker, account, … }`; `{ type: 'rate-limited', worker, origin, until }` */
   ownership: 'userstream:redis:ownership',
-  /** `{ type: 'overflow' | 'retry', worker, account, … }` */
+  /** `{ type: 'overflow' | 'retry', worker, account, … }`; `{ type: 'quarantined', worker, account, reason }` (an event put in the dead-letter stream) */
   sink: 'userstream:redis:sink',
 } as const;
 

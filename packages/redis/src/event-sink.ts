@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isSecretFieldName, validateDuration } from '@userstream/core';
+import { InvalidInputError, isSecretFieldName, UserstreamError, validateDuration } from '@userstream/core';
 import type { RedisClient as Redis } from './client.js';
 import { redisCall } from './errors.js';
 import { checkPrefix, redisKeys } from './keys.js';
@@ -8,6 +8,10 @@ import { LuaScript } from './script.js';
 
 /** Approximate cap of each account's Redis Stream (`XADD … MAXLEN ~`). */
 export const DEFAULT_STREAM_MAX_LEN = 100_000;
+/** Approximate cap of each account's dead-letter stream (quarantined events). */
+export const DEFAULT_DEAD_LETTER_MAX_LEN = 10_000;
+/** Dead letters keep an event's JSON up to this size (a bigger one is named, not kept). */
+const DEAD_LETTER_BODY_MAX = 64 * 1024;
 /** How long an event's idempotency key is remembered: a takeover replaying older events is far shorter. */
 export const DEFAULT_DEDUPE_TTL_MS = 24 * 60 * 60_000;
 
@@ -51,6 +55,39 @@ export interface RedisEventSink {
    * missing before it (a takeover, a reconnect); a consumer that keeps state resyncs from REST.
    */
   appendGap(target: SinkTarget, info: GapMarker): Promise<string>;
+  /**
+   * Puts an event that {@link append} refused for good (see {@link quarantineReason}) into the
+   * account's dead-letter stream, `deadLetterKey(accountId)`: fields `e` and `E` (as far as they
+   * are short strings or numbers), `venue`, `reason`, `worker`, `at`, and `event` (the JSON
+   * without secret fields, or '' when it cannot be serialized or is over 64 KB).
+   */
+  quarantine(target: SinkTarget, letter: DeadLetter): Promise<string>;
+  /** The dead-letter Redis Stream key of an account. */
+  deadLetterKey(accountId: string): string;
+}
+
+/** Why an event was quarantined: it lacks a string `e` or a numeric `E`, or it cannot be serialized (nested too deep, circular). */
+export type QuarantineReason = 'invalid-event' | 'unserializable';
+
+/** An event on its way to the dead-letter stream. */
+export interface DeadLetter {
+  readonly event: unknown;
+  readonly reason: QuarantineReason;
+  readonly worker: string;
+  readonly at: number;
+}
+
+/** The field an unserializable event's refusal names (see {@link quarantineReason}). */
+const UNSERIALIZABLE_FIELD = 'event.json';
+
+/**
+ * Whether an error from {@link RedisEventSink.append} means "this event can never be appended"
+ * (quarantine it: retrying would stall everything behind it) and why; undefined for errors that
+ * a retry can cure (Redis unavailable).
+ */
+export function quarantineReason(error: unknown): QuarantineReason | undefined {
+  if (!UserstreamError.isInstance(error) || error.isRetryable) return undefined;
+  return (error as InvalidInputError).field === UNSERIALIZABLE_FIELD ? 'unserializable' : 'invalid-event';
 }
 
 /** What a gap marker says. */
@@ -76,9 +113,27 @@ return id
 
 const withoutSecrets = (key: string, value: unknown): unknown => (isSecretFieldName(key) ? undefined : value);
 
-/** The event as written: JSON without secret fields (a listenKeyExpired's `listenKey`, …). */
+/**
+ * The event as written: JSON without secret fields (a listenKeyExpired's `listenKey`, …). An
+ * event that cannot be serialized (nested deeper than the JS stack allows, circular, a BigInt)
+ * is refused with a typed error naming `event.json`.
+ */
 export function serializeEvent(event: SinkEvent): string {
-  return JSON.stringify(event, withoutSecrets);
+  try {
+    return JSON.stringify(event, withoutSecrets);
+  } catch (error) {
+    throw new InvalidInputError(
+      `@userstream/redis: an event of type ${shortText(event?.e, 64) || '(none)'} cannot be serialized to JSON (nested too deep, circular or holding a BigInt); it is quarantined, not appended`,
+      { field: UNSERIALIZABLE_FIELD, cause: error },
+    );
+  }
+}
+
+/** A short printable field of a refused event ('' when absent, too long or not text/number). */
+function shortText(value: unknown, max: number): string {
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  if (typeof value !== 'string' || value.length > max) return '';
+  return /^[\x20-\x7e]*$/.test(value) ? value : '';
 }
 
 /**
@@ -115,9 +170,16 @@ function checkTarget(target: SinkTarget): void {
   }
 }
 
+/** `E` is a millisecond time: a whole number, or its decimal digits as a string. */
+const numericE = (E: unknown): boolean =>
+  typeof E === 'number' ? Number.isSafeInteger(E) && E >= 0 : typeof E === 'string' && /^\d{1,16}$/.test(E);
+
 function checkEvent(event: SinkEvent): void {
-  if (typeof event?.e !== 'string' || (typeof event.E !== 'number' && typeof event.E !== 'string')) {
-    throw inputKit.invalid('append(target, event) needs an exchange event with `e` and `E`', 'event');
+  if (typeof event?.e !== 'string' || event.e.length === 0 || !numericE(event.E)) {
+    throw inputKit.invalid(
+      'append(target, event) needs an exchange event with a string `e` and a numeric `E` (ms); events without are quarantined',
+      'event',
+    );
   }
 }
 
@@ -149,11 +211,49 @@ export function createRedisEventSink(options: RedisEventSinkOptions): RedisEvent
   }
   // One bound for every duration option in the packages (Node's timer limit, about 24.8 days).
   validateDuration(ttl, 'dedupeTtlMs', { prefix: '@userstream/redis' });
+  const deadLetterMaxLen = DEFAULT_DEAD_LETTER_MAX_LEN;
   const keys = redisKeys(prefix);
   const streamKey = keys.events;
+  const deadLetterKey = keys.deadLetter;
   return {
     prefix,
     streamKey,
+    deadLetterKey,
+    async quarantine(target, letter) {
+      checkTarget(target);
+      const event = letter.event as { e?: unknown; E?: unknown } | null | undefined;
+      let body = '';
+      try {
+        body = serializeEvent(letter.event as SinkEvent) ?? '';
+      } catch {
+        // Named by its e/E only.
+      }
+      if (body.length > DEAD_LETTER_BODY_MAX) body = '';
+      const id = await redisCall('quarantining an event', () =>
+        redis.xadd(
+          deadLetterKey(target.accountId),
+          'MAXLEN',
+          '~',
+          deadLetterMaxLen,
+          '*',
+          'e',
+          shortText(event?.e, 64),
+          'E',
+          shortText(event?.E, 32),
+          'venue',
+          target.venue,
+          'reason',
+          letter.reason,
+          'worker',
+          String(letter.worker),
+          'at',
+          String(letter.at),
+          'event',
+          body,
+        ),
+      );
+      return String(id);
+    },
     async append(target, event) {
       checkTarget(target);
       checkEvent(event);

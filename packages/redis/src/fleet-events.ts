@@ -29,6 +29,8 @@ export interface FleetWorkerStats {
   duplicates: number;
   pending: number;
   dropped: number;
+  /** Events the sink could never append (no numeric `E`, not serializable), put in the account's dead-letter stream instead. */
+  quarantined: number;
   /** Claims refused because another worker still owned the stream. */
   refusedClaims: number;
 }

@@ -69,7 +69,7 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
   readonly #opening = new Set<string>();
   /** Per account: no open attempt before this time (backoff after failures). */
   readonly #retryAt = new Map<string, { at: number; failures: number }>();
-  readonly #sinkStats: SinkQueueStats = { appended: 0, duplicates: 0, dropped: 0 };
+  readonly #sinkStats: SinkQueueStats = { appended: 0, duplicates: 0, dropped: 0, quarantined: 0 };
   #refusedClaims = 0;
   #settleUntil = 0;
   #timer: ClockTimer | undefined;

@@ -55,6 +55,8 @@ export interface RedisKeys {
   ownerById(leaseId: string): string;
   /** An account's Redis Stream of events. */
   events(accountId: string): string;
+  /** An account's dead-letter Redis Stream: events the sink quarantined (same slot as {@link events}). */
+  deadLetter(accountId: string): string;
   /** The idempotency marker of one event appended to `accountId`'s stream (same slot as {@link events}). */
   seen(accountId: string, idempotencyKey: string): string;
   /** A venue host's next free open slot (fleet-wide pacing). */
@@ -82,6 +84,7 @@ export function redisKeys(prefix: string): RedisKeys {
     owner: (key) => ownerById(leaseKeyId(key)),
     ownerById,
     events: (accountId) => `${prefix}events:${accountTag(accountId)}`,
+    deadLetter: (accountId) => `${prefix}dead:${accountTag(accountId)}`,
     seen: (accountId, idempotencyKey) => `${prefix}seen:${accountTag(accountId)}:${idempotencyKey}`,
     pace: (origin) => `${control}pace:${encodeURIComponent(origin)}`,
     hold: (origin) => `${control}hold:${encodeURIComponent(origin)}`,

@@ -1,17 +1,37 @@
 import { backoffDelay, type Clock } from '@userstream/core';
 import { channels } from './diagnostics.js';
-import type { GapMarker, RedisEventSink, SinkEvent, SinkTarget } from './event-sink.js';
+import {
+  type GapMarker,
+  type QuarantineReason,
+  quarantineReason,
+  type RedisEventSink,
+  type SinkEvent,
+  type SinkTarget,
+} from './event-sink.js';
 
 /** A gap marker waiting in an account's queue (a class: no exchange event can pass for one). */
 class GapItem {
   constructor(readonly gap: GapMarker) {}
 }
 
+/** An event the sink refused for good, waiting for its place in the dead-letter stream. */
+class PoisonItem {
+  constructor(
+    readonly event: unknown,
+    readonly reason: QuarantineReason,
+    readonly at: number,
+  ) {}
+}
+
+type Item = SinkEvent | GapItem | PoisonItem;
+
 /** Counters every queue of a worker adds to. */
 export interface SinkQueueStats {
   appended: number;
   duplicates: number;
   dropped: number;
+  /** Events the sink could never append (no numeric `E`, not serializable): in the dead-letter stream instead. */
+  quarantined: number;
 }
 
 /** Events per pipelined write to Redis. */
@@ -24,7 +44,7 @@ const BATCH = 256;
  * that partly went through appends nothing twice.
  */
 export class SinkQueue {
-  readonly #pending: (SinkEvent | GapItem)[] = [];
+  readonly #pending: Item[] = [];
   #flushing = false;
   readonly #sink: RedisEventSink;
   readonly #target: SinkTarget;
@@ -75,7 +95,7 @@ export class SinkQueue {
     this.#push(new GapItem(gap));
   }
 
-  #push(item: SinkEvent | GapItem): void {
+  #push(item: Item): void {
     this.#pending.push(item);
     if (this.#pending.length > this.#maxPending) {
       const n = this.#pending.length - this.#maxPending;
@@ -91,10 +111,34 @@ export class SinkQueue {
     if (!this.#flushing) void this.#flush();
   }
 
+  #write(item: Item): Promise<unknown> {
+    const sink = this.#sink;
+    const target = this.#target;
+    if (item instanceof GapItem) return sink.appendGap(target, item.gap);
+    if (item instanceof PoisonItem) {
+      return sink.quarantine(target, {
+        event: item.event,
+        reason: item.reason,
+        worker: this.#workerId,
+        at: item.at,
+      });
+    }
+    return sink.append(target, item);
+  }
+
+  #quarantined(item: PoisonItem): void {
+    this.#stats.quarantined++;
+    channels.sink.publish({
+      type: 'quarantined',
+      worker: this.#workerId,
+      account: this.#target.accountId,
+      reason: item.reason,
+    });
+  }
+
   async #flush(): Promise<void> {
     if (this.#flushing) return;
     this.#flushing = true;
-    const sink = this.#sink;
     const target = this.#target;
     let failures = 0;
     try {
@@ -102,17 +146,30 @@ export class SinkQueue {
         const batch = this.#pending.slice(0, BATCH);
         try {
           // Sent back to back on one connection (pipelined); Redis runs them in this order.
-          const ids = await Promise.all(
-            batch.map((item) =>
-              item instanceof GapItem ? sink.appendGap(target, item.gap) : sink.append(target, item),
-            ),
-          );
-          this.#pending.splice(0, batch.length);
-          for (let i = 0; i < ids.length; i++) {
-            if (batch[i] instanceof GapItem) continue;
-            if (ids[i] === undefined) this.#stats.duplicates++;
+          const results = await Promise.allSettled(batch.map((item) => this.#write(item)));
+          // What went through leaves the queue (a gap marker is not idempotent: never send it
+          // twice). An event refused for good must not hold the others back (retried forever it
+          // would stall the account): it stays as a dead letter, written on the next pass.
+          // Anything else failed for want of Redis and is sent again after a backoff.
+          const again: Item[] = [];
+          let outage: unknown;
+          for (let i = 0; i < results.length; i++) {
+            const r = results[i]!;
+            const item = batch[i]!;
+            if (r.status === 'rejected') {
+              const reason = item instanceof PoisonItem ? undefined : quarantineReason(r.reason);
+              if (reason) again.push(new PoisonItem(item, reason, this.#clock.now()));
+              else {
+                again.push(item);
+                outage ??= r.reason;
+              }
+            } else if (item instanceof PoisonItem) this.#quarantined(item);
+            else if (item instanceof GapItem) continue;
+            else if (r.value === undefined) this.#stats.duplicates++;
             else this.#stats.appended++;
           }
+          this.#pending.splice(0, batch.length, ...again);
+          if (outage !== undefined) throw outage;
           failures = 0;
         } catch (error) {
           // Redis unavailable: keep the events (bounded) and try again.
