@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   isTerminalAlgoStatus,
@@ -210,6 +212,58 @@ describe('algo orders', () => {
       true,
       true,
       true,
+    ]);
+  });
+});
+
+const fixture = (path: string): object =>
+  JSON.parse(readFileSync(fileURLToPath(new URL(`../../test/fixtures/${path}`, import.meta.url)), 'utf8'));
+
+describe('the portfolio margin and options dialects', () => {
+  const parsed = (path: string, dialect: 'portfolioMargin' | 'options') => {
+    const r = parseEvent(fixture(path), dialect);
+    if (!r.ok) throw r.error;
+    return normalizeEvent(r.event, dialect);
+  };
+
+  it('portfolio margin: ALGO_UPDATE (ao), ACCOUNT_UPDATE (fs) and the margin side executionReport', () => {
+    // https://developers.binance.com/docs/derivatives/portfolio-margin/user-data-streams/Event-Futures-Order-update
+    // (PM's ALGO_UPDATE page is not in the search store: the fixture's README says how it was built)
+    const algo = parsed('portfolio-margin/ALGO_UPDATE.json', 'portfolioMargin');
+    expect(algo).toMatchObject({ kind: 'algoOrder', algoOrder: { book: 'UM', algoId: '2148719', status: 'CANCELED' } });
+    const account = parsed('portfolio-margin/ACCOUNT_UPDATE.json', 'portfolioMargin');
+    expect(account).toMatchObject({ kind: 'accountUpdate', book: 'UM' });
+    expect(parsed('portfolio-margin/executionReport.json', 'portfolioMargin').kind).toBe('order');
+  });
+
+  it('options: BALANCE_POSITION_UPDATE and the /eapi/v1/position row of the same position are one snapshot', () => {
+    // https://developers.binance.com/docs/derivatives/options-trading/user-data-streams/Event-Balance-and-Position-Update
+    const n = parsed('options/BALANCE_POSITION_UPDATE.json', 'options');
+    if (n.kind !== 'accountUpdate') throw new Error(n.kind);
+    const fromEvent = positionSnapshotOf(n.positions[0] as (typeof n.positions)[0], n.book, 0);
+    // https://developers.binance.com/docs/derivatives/options-trading/trade/Option-Position-Information
+    // (not in the search store: fields as the simulator's /eapi/v1/position answers them)
+    const fromRest = normalizeRestPosition({
+      entryPrice: '1200.00000000',
+      symbol: 'BTC-251123-126000-C',
+      side: 'SHORT',
+      quantity: '-0.1000',
+      reducibleQty: '0.1000',
+      markValue: '-120',
+      unrealizedPNL: '',
+      markPrice: '1200',
+      strikePrice: '126000',
+      positionCost: '-120',
+      expiryDate: 1763884800000,
+      priceScale: 0,
+      quantityScale: 2,
+      optionSide: 'CALL',
+      quoteAsset: 'USDT',
+    });
+    expect(fromRest).toEqual(fromEvent);
+    expect(fromEvent).toMatchObject({ positionSide: 'BOTH', positionAmount: '-0.1000', entryPrice: '1200.00000000' });
+    expect(n.balances).toEqual([
+      { asset: 'USDT', walletBalance: '10000471.37940900', crossWalletBalance: '10000471.37940900', balanceChange: '0' },
     ]);
   });
 });

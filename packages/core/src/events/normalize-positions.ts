@@ -5,6 +5,7 @@
  */
 import type { FuturesAccountUpdate } from './futures.js';
 import type { FuturesBook, NormalizedAccountUpdate, NormalizedPosition } from './normalize-types.js';
+import type { OptionsBalancePositionUpdate } from './options.js';
 
 /**
  * A position as a snapshot or a mirror holds it. Amounts are the venue's decimal strings as sent.
@@ -68,6 +69,41 @@ export function futuresAccount(event: FuturesAccountUpdate): NormalizedAccountUp
   };
 }
 
+/**
+ * Options `BALANCE_POSITION_UPDATE` in the futures account update's shape: `b` is the wallet
+ * balance, each position `{s, c signed quantity, a average entry price}` (options positions have
+ * no side, no margin type and no PnL in the event: BOTH, "" and "").
+ * https://developers.binance.com/docs/derivatives/options-trading/user-data-streams/Event-Balance-and-Position-Update
+ */
+export function optionsBalancePosition(event: OptionsBalancePositionUpdate): NormalizedAccountUpdate {
+  return {
+    kind: 'accountUpdate',
+    eventType: event.e,
+    venueEventTime: event.E,
+    transactionTime: event.T,
+    reason: event.m,
+    book: undefined,
+    balances: event.B.map((b) => ({
+      asset: b.a,
+      walletBalance: b.b,
+      crossWalletBalance: b.b,
+      balanceChange: b.bc,
+    })),
+    positions: event.P.map((p) => ({
+      symbol: p.s,
+      positionAmount: p.c,
+      entryPrice: p.a,
+      breakEvenPrice: undefined,
+      unrealizedPnl: '',
+      accumulatedRealized: '',
+      marginType: '',
+      isolatedWallet: undefined,
+      positionSide: 'BOTH',
+    })),
+    raw: event,
+  };
+}
+
 /** The position an `ACCOUNT_UPDATE` reports, as of `updateTime` (the event's `T`). */
 export function positionSnapshotOf(
   position: NormalizedPosition,
@@ -90,18 +126,21 @@ export function positionSnapshotOf(
 /**
  * A venue's REST position object as a {@link PositionSnapshot}: USDⓈ-M `/fapi/v3/positionRisk`,
  * COIN-M `/dapi/v1/positionRisk`, portfolio margin `/papi/v1/um|cm/positionRisk` (`book` says
- * which, the body does not). Tolerant: a missing text is `""`, a missing time 0. v3 of the
- * USDⓈ-M endpoint dropped `marginType`: a position with an isolated margin or wallet other
- * than zero is `isolated`, any other `cross` (a flat isolated position reads as cross; it is
- * left out of the mirror's view anyway).
+ * which, the body does not), options `/eapi/v1/position` (`quantity` signed, `unrealizedPNL`; its
+ * `side` is the sign of the quantity, so the position is BOTH as in the options event).
+ * Tolerant: a missing text is `""`, a missing time 0. v3 of the USDⓈ-M endpoint dropped
+ * `marginType`: a position with an isolated margin or wallet other than zero is `isolated`, any
+ * other `cross` (a flat isolated position reads as cross; the mirror leaves flat ones out).
  */
 export function normalizeRestPosition(
   body: Readonly<Record<string, unknown>>,
   book?: FuturesBook,
 ): PositionSnapshot {
+  const options = body.positionAmt === undefined && body.quantity !== undefined;
   const isolatedWallet = text(body.isolatedWallet) || '0';
-  const marginType =
-    typeof body.marginType === 'string'
+  const marginType = options
+    ? ''
+    : typeof body.marginType === 'string'
       ? body.marginType.toLowerCase()
       : Number(body.isolatedMargin ?? 0) !== 0 || Number(isolatedWallet) !== 0
         ? 'isolated'
@@ -109,13 +148,13 @@ export function normalizeRestPosition(
   return {
     book,
     symbol: text(body.symbol),
-    positionSide: text(body.positionSide) || 'BOTH',
-    positionAmount: text(body.positionAmt),
+    positionSide: options ? 'BOTH' : text(body.positionSide) || 'BOTH',
+    positionAmount: text(options ? body.quantity : body.positionAmt),
     entryPrice: text(body.entryPrice),
-    unrealizedPnl: text(body.unRealizedProfit),
+    unrealizedPnl: text(options ? body.unrealizedPNL : body.unRealizedProfit),
     marginType,
     isolatedWallet,
-    updateTime: epochMs(body.updateTime),
+    updateTime: epochMs(body.updateTime ?? body.time),
   };
 }
 

@@ -11,13 +11,14 @@ import type { Dialect } from './common.js';
 import type { FuturesEvent } from './futures.js';
 import { algoUpdate } from './normalize-algo.js';
 import { bhexOrder, futuresOrder, spotOrder } from './normalize-orders.js';
-import { futuresAccount } from './normalize-positions.js';
+import { futuresAccount, optionsBalancePosition } from './normalize-positions.js';
 import type {
   NormalizedBalance,
   NormalizedEvent,
   NormalizedOrderList,
   NormalizedOther,
 } from './normalize-types.js';
+import type { OptionsBalancePositionUpdate } from './options.js';
 import type { UserDataEvent } from './parse.js';
 import type { ListStatus, SpotEvent } from './spot.js';
 
@@ -114,6 +115,31 @@ function futures(event: FuturesEvent): NormalizedEvent {
   }
 }
 
+/** The `/papi` stream: futures events (with `fs`) and the margin side's spot events. */
+function portfolioMargin(event: UserDataEvent): NormalizedEvent {
+  switch (event.e) {
+    case 'executionReport':
+    case 'outboundAccountPosition':
+    case 'balanceUpdate':
+    case 'listStatus':
+      return spotLike(event as SpotEvent);
+    default:
+      return futures(event as FuturesEvent);
+  }
+}
+
+/** The `/eapi` stream: balances and positions; the rest (orders, greeks, risk) through `raw`. */
+function options(event: UserDataEvent): NormalizedEvent {
+  switch (event.e) {
+    case 'BALANCE_POSITION_UPDATE':
+      return optionsBalancePosition(event as OptionsBalancePositionUpdate);
+    case 'listenKeyExpired':
+      return { kind: 'credentialExpired', eventType: event.e, venueEventTime: Number(event.E), raw: event };
+    default:
+      return other(event.e, (event as { E?: number }).E, event);
+  }
+}
+
 function bhex(event: BhexEvent): NormalizedEvent {
   switch (event.e) {
     case 'executionReport':
@@ -159,6 +185,10 @@ export function normalizeEvent(event: UserDataEvent, dialect: Dialect): Normaliz
       return futures(event as FuturesEvent);
     case 'bhex':
       return bhex(event as BhexEvent);
+    case 'portfolioMargin':
+      return portfolioMargin(event);
+    case 'options':
+      return options(event);
     default:
       return other(event.e, (event as { E?: number }).E, event);
   }
