@@ -34,6 +34,8 @@ const SOURCES: Record<string, string> = {
   'futures/GRID_UPDATE.json':
     'https://developers.binance.com/docs/derivatives/coin-margined-futures/user-data-streams/Event-GRID-UPDATE',
   'futures/ORDER_TRADE_UPDATE-er.json': `${USDM}/Event-Order-Update`,
+  'futures/MARGIN_CALL-coinm.json':
+    'https://developers.binance.com/docs/derivatives/coin-margined-futures/user-data-streams/Event-Margin-Call',
   'futures/PM_PRO_ACCOUNT_UPDATE.json':
     'https://developers.binance.com/docs/derivatives/portfolio-margin-pro/portfolio-margin-pro-user-data-stream/Event-pmProAccountUpdate',
   // Page not in the store (its schema did not load): fields from PM's riskLevelChange sibling.

@@ -145,6 +145,15 @@ describe('options frames come in a {stream, data} envelope', () => {
   });
 });
 
+describe('the account alias i', () => {
+  it('COIN-M MARGIN_CALL has it in its type (the fast path always delivered it; the type lacked it)', () => {
+    // https://developers.binance.com/docs/derivatives/coin-margined-futures/user-data-streams/Event-Margin-Call
+    const event = one(fixture('futures/MARGIN_CALL-coinm.json'), 'futures');
+    if (event?.e !== 'MARGIN_CALL') throw new Error(String(event?.e));
+    expect(event.i).toBe('SfsR');
+  });
+});
+
 describe('portfolio margin', () => {
   it('futures events carry the business unit and the account alias', () => {
     // https://developers.binance.com/docs/derivatives/portfolio-margin/user-data-streams/Event-Futures-Order-update

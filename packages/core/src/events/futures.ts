@@ -232,6 +232,8 @@ export const marginCallSchema = z.object({
   e: z.literal('MARGIN_CALL'),
   /** Event time. */
   E: int,
+  /** Account alias (COIN-M). */
+  i: z.string().optional(),
   /** Cross wallet balance (crossed positions only). */
   cw: decimal.optional(),
   /** Positions in margin call. */
