@@ -20,12 +20,13 @@ import {
 import type { RedisClient as Redis } from './client.js';
 import { checkPrefix, leaseKeyId } from './keys.js';
 import { configKit } from './option-kits.js';
+import { venueOpenRate } from './takeover-bound.js';
 
 /** Ownership of a stream lapses 5 s after its owner's last renewal: the takeover bound's main term. */
 export const DEFAULT_FLEET_OWNERSHIP_TTL_MS = 5_000;
 /** Owners renew every 1.5 s (three chances before the TTL). */
 export const DEFAULT_FLEET_OWNERSHIP_RENEW_MS = 1_500;
-/** Stream opens per second per venue host, fleet-wide. */
+/** Stream opens per second per venue host, fleet-wide, where the venue profile cannot say (no listenKey create). */
 export const DEFAULT_OPEN_RATE_PER_SECOND = 30;
 /** Each worker compares what it owns with what rendezvous gives it every second (and on every member change). */
 export const DEFAULT_RECONCILE_MS = 1_000;
@@ -77,7 +78,9 @@ export interface FleetWorkerOptions {
   openConcurrency?: number;
   /**
    * Stream opens per second per venue host, for the WHOLE fleet (paced through Redis): the
-   * workers usually share an egress IP and so one request-weight budget. @default 30
+   * workers usually share an egress IP and so one request-weight budget.
+   * @default from the venue profile: 0.9 × weightLimitPerMinute ÷ 60 ÷ the listenKey create
+   * weight (36/s on Binance USD-M, 18/s on BHEX; see takeoverBound()); 30 without a listenKey create
    */
   openRatePerSecond?: number;
   /** Keep an `AccountMirror` per stream (reconciled from REST at start and on every gap). @default false */
@@ -99,6 +102,8 @@ export interface ResolvedFleetOptions {
   readonly accounts: ReadonlyMap<string, FleetAccount>;
   /** Account id → REST origin of its venue (the host whose request weight its opens use). */
   readonly origins: ReadonlyMap<string, string>;
+  /** REST origin → fleet-wide opens per second its profiles' weight allows (the slowest profile on that host). */
+  readonly originRates: ReadonlyMap<string, number>;
   /** Account id → the id part of its lease's Redis keys (to peek at its owner before opening). */
   readonly leaseKeys: ReadonlyMap<string, string>;
   readonly prefix: string;
@@ -110,7 +115,8 @@ export interface ResolvedFleetOptions {
   readonly reconcileMs: number;
   readonly settleMs: number;
   readonly openConcurrency: number;
-  readonly openIntervalMs: number;
+  /** Fleet-wide ms between two opens on a REST origin. */
+  readonly openIntervalMs: (origin: string) => number;
   readonly maxPending: number;
 }
 
@@ -128,11 +134,14 @@ function duration(value: unknown, field: string, fallback: number): number {
   return value === undefined ? fallback : configKit.duration(value, field);
 }
 
-function checkAccounts(list: unknown): Pick<ResolvedFleetOptions, 'accounts' | 'origins' | 'leaseKeys'> {
+function checkAccounts(
+  list: unknown,
+): Pick<ResolvedFleetOptions, 'accounts' | 'origins' | 'leaseKeys' | 'originRates'> {
   if (!Array.isArray(list))
     throw invalid('accounts must be an array of { id, venue, credentials }', 'accounts');
   const accounts = new Map<string, FleetAccount>();
   const origins = new Map<string, string>();
+  const originRates = new Map<string, number>();
   const leaseKeys = new Map<string, string>();
   for (const a of list as FleetAccount[]) {
     if (typeof a?.id !== 'string' || a.id.length === 0 || a.id.length > 200) {
@@ -144,7 +153,10 @@ function checkAccounts(list: unknown): Pick<ResolvedFleetOptions, 'accounts' | '
     if (typeof venue?.restBaseUrl !== 'string') {
       throw invalid(`account ${a.id} needs a venue id or profile`, 'accounts.venue');
     }
-    origins.set(a.id, new URL(venue.restBaseUrl).origin);
+    const origin = new URL(venue.restBaseUrl).origin;
+    origins.set(a.id, origin);
+    const rate = venueOpenRate(venue) ?? DEFAULT_OPEN_RATE_PER_SECOND;
+    originRates.set(origin, Math.min(rate, originRates.get(origin) ?? rate));
     if (typeof a.credentials?.apiKey !== 'string' || a.credentials.apiKey.length === 0) {
       throw invalid(
         `account ${a.id} needs credentials { apiKey, secret | privateKey | signer }`,
@@ -158,7 +170,16 @@ function checkAccounts(list: unknown): Pick<ResolvedFleetOptions, 'accounts' | '
     );
     accounts.set(a.id, a);
   }
-  return { accounts, origins, leaseKeys };
+  return { accounts, origins, leaseKeys, originRates };
+}
+
+/** An explicit rate applies to every host; without one, each host's rate comes from its venue profiles. */
+function openIntervals(rate: unknown, originRates: ReadonlyMap<string, number>): (origin: string) => number {
+  if (rate !== undefined) {
+    const ms = 1000 / configKit.positive(rate, 'openRatePerSecond');
+    return () => ms;
+  }
+  return (origin) => 1000 / (originRates.get(origin) ?? DEFAULT_OPEN_RATE_PER_SECOND);
 }
 
 /** Checks a worker's options (failing fast, naming the field) and fills in the defaults. */
@@ -193,8 +214,7 @@ export function resolveFleetOptions(options: FleetWorkerOptions): ResolvedFleetO
     settleMs:
       options.settleMs === 0 ? 0 : duration(options.settleMs, 'settleMs', ownershipRenewMs + 2 * heartbeatMs),
     openConcurrency: positive(options.openConcurrency, 'openConcurrency', 16),
-    openIntervalMs:
-      1000 / positive(options.openRatePerSecond, 'openRatePerSecond', DEFAULT_OPEN_RATE_PER_SECOND),
+    openIntervalMs: openIntervals(options.openRatePerSecond, checked.originRates),
     maxPending: positive(options.maxPendingEvents, 'maxPendingEvents', 10_000),
   };
 }

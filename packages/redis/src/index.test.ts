@@ -11,6 +11,7 @@ describe('public surface', () => {
         "DEFAULT_HEARTBEAT_MS",
         "DEFAULT_MEMBER_TTL_MS",
         "DEFAULT_OPEN_RATE_PER_SECOND",
+        "DEFAULT_OPEN_WEIGHT_SHARE",
         "DEFAULT_PREFIX",
         "DEFAULT_RECONCILE_MS",
         "DEFAULT_STREAM_MAX_LEN",
@@ -29,6 +30,8 @@ describe('public surface', () => {
         "rendezvousAssign",
         "rendezvousOwner",
         "serializeEvent",
+        "takeoverBound",
+        "venueOpenRate",
       ]
     `);
   });

@@ -1,3 +1,4 @@
+export type { RedisClient } from './client.js';
 export { DIAGNOSTICS_CHANNELS } from './diagnostics.js';
 export { RedisErrorCode, RedisUnavailableError } from './errors.js';
 export {
@@ -40,3 +41,9 @@ export {
   type MembershipOptions,
 } from './membership.js';
 export { rendezvousAssign, rendezvousOwner } from './rendezvous.js';
+export {
+  DEFAULT_OPEN_WEIGHT_SHARE,
+  type TakeoverBound,
+  takeoverBound,
+  venueOpenRate,
+} from './takeover-bound.js';

@@ -37,14 +37,14 @@ export class OpenPacer {
   readonly #keys: RedisKeys;
   readonly #clock: Clock;
   readonly #workerId: string;
-  readonly #intervalMs: number;
+  readonly #intervalMs: (origin: string) => number;
 
   constructor(options: {
     redis: Redis;
     keys: RedisKeys;
     clock: Clock;
     workerId: string;
-    intervalMs: number;
+    intervalMs: (origin: string) => number;
   }) {
     this.#redis = options.redis;
     this.#keys = options.keys;
@@ -74,7 +74,7 @@ export class OpenPacer {
         const reply = await ACQUIRE_OPEN.run(
           this.#redis,
           [this.#keys.hold(origin), this.#keys.pace(origin), this.#keys.ownerById(ownerKeyId)],
-          [Math.floor(now), Math.max(1, Math.round(this.#intervalMs)), 60_000, this.#workerId],
+          [Math.floor(now), Math.max(1, Math.round(this.#intervalMs(origin))), 60_000, this.#workerId],
         );
         waitUntil = Number(reply);
       } catch {
