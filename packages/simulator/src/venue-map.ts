@@ -4,9 +4,11 @@ import { type MarketKey as EngineMarketKey, marketOf } from './engine/index.js';
 /**
  * The book a server routes a venue's streams by: the engine's books, plus `options` for
  * `binance-options`, whose key lifecycle and stream forms are served before the engine trades
- * options (until then its streams carry the key's own events, e.g. `listenKeyExpired`).
+ * options (until then its streams carry the key's own events, e.g. `listenKeyExpired`), and
+ * `marginRisk` for the cross-margin risk data stream, which carries the account's risk events
+ * only (emitted to `binance-margin-risk`), never its trades and balances.
  */
-export type MarketKey = EngineMarketKey | 'options';
+export type MarketKey = EngineMarketKey | 'options' | 'marginRisk';
 
 /**
  * The book a venue id reads and writes (the engine's `marketOf`): venue ids that are different
@@ -15,7 +17,9 @@ export type MarketKey = EngineMarketKey | 'options';
  * streams of all of them.
  */
 export function marketKeyOf(venue: VenueId): MarketKey {
-  return venue === 'binance-options' ? 'options' : marketOf(venue);
+  if (venue === 'binance-options') return 'options';
+  if (venue === 'binance-margin-risk') return 'marginRisk';
+  return marketOf(venue);
 }
 
 /** True for a built-in venue id. */

@@ -78,9 +78,10 @@ describe.each(LISTEN_KEY_VENUES)('%s listenKey lifecycle', (venue) => {
     const other = await lk(venue, 'create', sim.accounts[1] as SimAccount);
     expect((other.body as { listenKey: string }).listenKey).not.toBe(key);
     const stream = await Client.open(streamUrl(venue, key));
-    // Options have no book in the engine yet (issue #18, S): their stream is proven by the key's
-    // own events (listenKeyExpired, in the next test), not by a deposit.
-    if (profile.market !== 'options') {
+    // Options have no book in the engine yet (issue #18, S), and the risk data stream carries
+    // risk events only, never balances: both are proven by the key's own events
+    // (listenKeyExpired, in the next test), not by a deposit.
+    if (profile.market !== 'options' && venue !== 'binance-margin-risk') {
       sim.exchange.deposit('a', venue, futures ? (profile.market === 'coinm' ? 'BTC' : 'USDT') : 'USDT', '1');
       await stream.waitFrames(1);
       expect(stream.json()[0]).toHaveProperty('E');
@@ -269,4 +270,46 @@ test('USD-M private routing also takes /private/ws?listenKey=<key>&events=<types
   await expect(Client.open(`${sim.urls.ws}/private/ws?listenKey=${'x'.repeat(60)}`)).rejects.toThrow(/400/);
   all.close();
   orders.close();
+});
+
+test("USD-M's several-keys form: one socket, each key's frames in its {stream,data} envelope, each key's own events= filter", async () => {
+  // https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Important-WebSocket-Change-Notice
+  // `/private/stream?listenKey=<listenKey1>&events=ORDER_TRADE_UPDATE&listenKey=<listenKey2>&events=ACCOUNT_UPDATE`
+  const b = sim.accounts[1] as SimAccount;
+  const k1 = ((await lk('binance-usdm', 'create', hmac)).body as { listenKey: string }).listenKey;
+  const k2 = ((await lk('binance-usdm', 'create', b)).body as { listenKey: string }).listenKey;
+  const base = sim.venue('binance-usdm').streamBaseUrl;
+  const stream = await Client.open(
+    `${base}/stream?listenKey=${k1}&events=ORDER_TRADE_UPDATE&listenKey=${k2}&events=ACCOUNT_UPDATE`,
+  );
+  sim.exchange.deposit('a', 'binance-usdm', 'USDT', '3'); // ACCOUNT_UPDATE for k1: filtered out
+  sim.exchange.deposit('b', 'binance-usdm', 'USDT', '4'); // ACCOUNT_UPDATE for k2
+  sim.exchange.placeOrder('a', 'binance-usdm', {
+    symbol: 'BTCUSDT',
+    side: 'BUY',
+    type: 'LIMIT',
+    timeInForce: 'GTC',
+    quantity: '0.010',
+    price: '40000',
+  }); // ORDER_TRADE_UPDATE for k1
+  await stream.waitFrames(2);
+  const frames = stream.frames.map((f) => JSON.parse(f) as { stream: string; data: { e: string } });
+  expect(
+    frames.map((f) => `${f.stream === k1 ? 'k1' : f.stream === k2 ? 'k2' : f.stream}:${f.data.e}`),
+  ).toEqual(['k2:ACCOUNT_UPDATE', 'k1:ORDER_TRADE_UPDATE']);
+  // Byte for byte: the envelope is `{"stream":"<key>","data":` + the event's JSON + `}`.
+  expect(stream.frames[0]?.startsWith(`{"stream":"${k2}","data":{"e":"ACCOUNT_UPDATE",`)).toBe(true);
+  // One key's lapse ends only that key's part of the socket.
+  sim.faults.expire({ accountId: 'a', venue: 'binance-usdm' });
+  await stream.waitFrames(3);
+  expect(JSON.parse(stream.frames[2] as string)).toMatchObject({
+    stream: k1,
+    data: { e: 'listenKeyExpired' },
+  });
+  sim.exchange.deposit('b', 'binance-usdm', 'USDT', '5');
+  await stream.waitFrames(4);
+  expect(JSON.parse(stream.frames[3] as string)).toMatchObject({ stream: k2, data: { e: 'ACCOUNT_UPDATE' } });
+  expect(stream.closed).toBeUndefined();
+  stream.close();
+  await lk('binance-usdm', 'close', b);
 });
