@@ -1,6 +1,7 @@
 import type { Clock, VenueId } from '@userstream/core';
 import { type ConnectionKind, type HeartbeatOptions, SimConnection } from './connection.js';
 import { channels, publish } from './diagnostics.js';
+import { portfolioMarginText } from './engine/index.js';
 import type { EventSource, Recorder } from './record.js';
 import { type Sink, type SinkKind, targetKeyOf } from './sink.js';
 import { type MarketKey, marketKeyOf } from './venue-map.js';
@@ -142,10 +143,14 @@ export class Hub {
     if (!set || set.size === 0) return;
     const json = JSON.stringify(event);
     const type = event.e as string;
+    // Portfolio margin shares the USD-M book but speaks its own dialect (fs, ao): built once.
+    let pm: string | undefined;
     for (const sink of set) {
       if (symbol !== undefined && sink.symbol !== undefined && sink.symbol !== symbol) continue;
       if (sink.events !== undefined && !sink.events.has(type)) continue;
-      this.deliver(sink, json);
+      if (sink.venue === 'binance-portfolio-margin')
+        this.deliver(sink, (pm ??= portfolioMarginText(event) ?? json));
+      else this.deliver(sink, json);
     }
   }
 

@@ -201,3 +201,49 @@ test('options over REST: an order on /eapi/v1/order trades, the options stream c
   });
   client.close();
 });
+
+test('portfolio margin: the /pm stream gets the UM book events with fs "UM", and ALGO_UPDATE with its order under ao', async () => {
+  // https://developers.binance.com/docs/derivatives/portfolio-margin/user-data-streams
+  // (the PM event pages are not in the search store: fs and ao as core's PM schemas and the issue name them.)
+  const profile = venues['binance-portfolio-margin'];
+  const lk = profile.listenKey;
+  if (!lk) throw new Error('no listenKey');
+  const r = await call(sim.urls.rest, 'POST', lk.create.path, {
+    headers: { [profile.apiKeyHeader]: hmac.apiKey },
+  });
+  const key = (r.body as { listenKey: string }).listenKey;
+  const pm = await Client.open(
+    `${sim.venue('binance-portfolio-margin').streamBaseUrl}${lk.streamPath.replace('{listenKey}', key)}`,
+  );
+  const usdm = await openUsdmStream();
+  sim.exchange.placeOrder('alice', 'binance-portfolio-margin', {
+    symbol: 'BTCUSDT',
+    side: 'BUY',
+    type: 'MARKET',
+    quantity: '0.01',
+  });
+  sim.exchange.placeAlgoOrder('alice', 'binance-portfolio-margin', {
+    algoType: 'CONDITIONAL',
+    symbol: 'BTCUSDT',
+    side: 'SELL',
+    type: 'STOP_MARKET',
+    quantity: '0.01',
+    triggerPrice: '50000',
+  });
+  await untilEvent(pm, (e) => e.e === 'ALGO_UPDATE');
+  await untilEvent(usdm, (e) => e.e === 'ALGO_UPDATE');
+  const pmEvents = pm.json();
+  for (const e of pmEvents.filter((x) => x.e === 'ORDER_TRADE_UPDATE' || x.e === 'ACCOUNT_UPDATE')) {
+    expect(e.fs).toBe('UM');
+    expect(Object.keys(e).indexOf('fs')).toBe(Object.keys(e).indexOf('T') + 1);
+  }
+  const algo = pmEvents.find((x) => x.e === 'ALGO_UPDATE') as Record<string, unknown>;
+  expect(algo).toMatchObject({ fs: 'UM', ao: { X: 'NEW', tp: '50000', o: 'STOP_MARKET' } });
+  expect(algo.o).toBeUndefined();
+  // The USD-M stream of the same book keeps the USD-M dialect.
+  const plain = usdm.json();
+  expect(plain.some((x) => 'fs' in x)).toBe(false);
+  expect(plain.find((x) => x.e === 'ALGO_UPDATE')?.o).toMatchObject({ X: 'NEW' });
+  pm.close();
+  usdm.close();
+});

@@ -29,4 +29,5 @@ export {
   USDM_INSTRUMENTS,
   venuesOfMarket,
 } from './markets.js';
+export { portfolioMarginText } from './portfolio-margin.js';
 export { VenueCode } from './venue-codes.js';
