@@ -362,6 +362,8 @@ function dialectOf(event: UserDataEvent): Dialect {
       return 'futures';
     case 'outboundAccountInfo':
       return 'bhex';
+    case 'BALANCE_POSITION_UPDATE':
+      return 'options';
     default:
       return 'spot';
   }

@@ -46,10 +46,10 @@ afterEach(async () => {
   await sim.close();
 });
 
-async function openMirror() {
+async function openMirror(venue: 'binance-usdm' | 'binance-options' = 'binance-usdm') {
   const account = sim.accounts[0]!;
   const options: OpenUserDataStreamOptions = {
-    venue: sim.venue('binance-usdm'),
+    venue: sim.venue(venue),
     credentials: { apiKey: account.apiKey, secret: account.secret! },
     scheduler,
     rest: { timeoutMs: 5 * MIN, retry: { baseDelayMs: MIN, maxDelayMs: 10 * MIN } },
@@ -203,5 +203,38 @@ describe('AccountMirror positions and algo orders (USDⓈ-M, simulator)', () => 
     await trade(10);
     await pass(10 * MIN);
     await positionsConverged(mirror, account.id);
+  });
+
+  it('options: positions from BALANCE_POSITION_UPDATE equal GET /eapi/v1/position, also after a drop', async () => {
+    // https://developers.binance.com/docs/derivatives/options-trading/user-data-streams/Event-Balance-and-Position-Update
+    const { account, mirror, reconciled } = await openMirror('binance-options');
+    const CALL = 'BTC-261225-60000-C';
+    const trade = (side: string, quantity: string) =>
+      sim.exchange.options(account.id, 'place', { symbol: CALL, side, type: 'MARKET', quantity });
+    const exchange = () =>
+      (sim.exchange.options(account.id, 'positions') as Record<string, unknown>[])
+        .map((p) => normalizeRestPosition(p))
+        .map((p) => [p.symbol, normalizeDecimal(p.positionAmount), normalizeDecimal(p.entryPrice)]);
+    const mirrored = () => mirror.positions().map((p) => [p.symbol, p.positionAmount, p.entryPrice]);
+    trade('BUY', '0.5');
+    await pass(MIN); // the stream's events wait on the virtual clock
+    await until(() => mirrored().length === 1, 5_000, 'the option position in the mirror');
+    expect(mirrored()).toEqual(exchange());
+    // Down: a second buy no event reports; the resync takes it from the position endpoint.
+    sim.faults.drop({ mode: 'terminate', connections: 'stream' });
+    trade('BUY', '0.3');
+    await pass(10 * MIN);
+    await until(
+      () => reconciled.length >= 2 && mirror.phase === 'live',
+      5_000,
+      'a reconciliation after the drop',
+    );
+    await until(
+      () => JSON.stringify(mirrored()) === JSON.stringify(exchange()),
+      5_000,
+      'positions to converge',
+    );
+    expect(mirrored()).toEqual(exchange());
+    expect(mirrored()[0]![1]).toBe('0.8');
   });
 });

@@ -16,7 +16,8 @@ export interface AccountSnapshot {
   /**
    * Per asset: spot, BHEX and Coins.ph `free`/`locked`; cross margin `free`/`locked` of
    * `userAssets`; isolated margin base and quote assets of the requested pair; futures and
-   * portfolio margin: the wallet balance as `free`, `locked` "0".
+   * portfolio margin: the wallet balance as `free`, `locked` "0"; options: the margin balance
+   * (wallet) as `free`.
    */
   balances: Record<string, { free: string; locked: string }>;
   /** The venue's body as received. */
@@ -70,6 +71,12 @@ export function normalizeAccount(raw: unknown): AccountSnapshot {
         updateTime = Math.max(updateTime, time(a.updateTime));
       }
     }
+  } else if (Array.isArray(body.asset)) {
+    // Options /eapi/v1/marginAccount: the wallet (`marginBalance`, what BALANCE_POSITION_UPDATE's
+    // `b` reports) as `free`.
+    for (const a of body.asset as Body[])
+      balances[str(a.asset)] = { free: str(a.marginBalance), locked: '0' };
+    updateTime = time(body.time);
   } else {
     throw malformed('account');
   }

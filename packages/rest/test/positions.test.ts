@@ -59,12 +59,10 @@ describe('positionSnapshot()', () => {
     await ctx
       .client('binance-usdm')
       .request({ ...market('BTCUSDT', 'BUY', '0.010'), path: venues['binance-usdm'].endpoints.order!.path });
-    await ctx
-      .client('binance-coinm')
-      .request({
-        ...market('BTCUSD_PERP', 'SELL', '1'),
-        path: venues['binance-coinm'].endpoints.order!.path,
-      });
+    await ctx.client('binance-coinm').request({
+      ...market('BTCUSD_PERP', 'SELL', '1'),
+      path: venues['binance-coinm'].endpoints.order!.path,
+    });
     const um = ctx.sim.record.requestCount('GET', '/papi/v1/um/positionRisk');
     const cm = ctx.sim.record.requestCount('GET', '/papi/v1/cm/positionRisk');
     const positions = await rest.positionSnapshot();
@@ -75,6 +73,19 @@ describe('positionSnapshot()', () => {
       ['UM', 'BTCUSDT'],
       ['CM', 'BTCUSD_PERP'],
     ]);
+  });
+
+  it('options: GET /eapi/v1/position (signed quantity, no side) and the wallet of /eapi/v1/marginAccount', async () => {
+    // https://developers.binance.com/docs/derivatives/options-trading/trade/Option-Position-Information
+    // (not in the search store: fields as the simulator answers them)
+    const rest = ctx.client('binance-options');
+    const wallet = Number((await rest.accountSnapshot()).balances.USDT?.free);
+    await rest.request({ ...market('BTC-261225-60000-C', 'SELL', '0.2'), path: '/eapi/v1/order' });
+    const positions = await rest.positionSnapshot();
+    expect(positions.map((p) => [p.symbol, p.positionSide, p.positionAmount])).toEqual([
+      ['BTC-261225-60000-C', 'BOTH', '-0.2'],
+    ]);
+    expect(Number((await rest.accountSnapshot()).balances.USDT?.free)).toBeGreaterThan(wallet);
   });
 
   it('a venue without positions is refused before anything is sent', async () => {
