@@ -83,30 +83,57 @@ return {token, exp}
 `);
 
 /**
- * renew: KEYS[1] owner hash, KEYS[2] counter, KEYS[3] fence epoch; ARGV owner, token, now, ttl, collectAfter.
- * Returns {token, expiresAt} or false when the ownership was lost (another owner, or released).
- * A missing entry with a token from before the epoch means Redis lost its data in a restart:
- * nobody can hold a newer token without an entry, so the caller carries on with a NEW token,
- * as after any lapse. A missing entry with a newer token was collected after it lapsed (or was
- * released): another owner may have come and gone since, so it is lost (issue 15 item 1).
+ * Lua: renews one ownership (owner hash `k`); returns {token, expiresAt} or false when the
+ * ownership was lost (another owner, or released). A missing entry with a token from before
+ * the epoch means Redis lost its data in a restart: nobody can hold a newer token without an
+ * entry, so the caller carries on with a NEW token, as after any lapse. A missing entry with a
+ * newer token was collected after it lapsed (or was released): another owner may have come and
+ * gone since, so it is lost (issue 15 item 1).
  */
-const RENEW = new LuaScript(`${NEXT_TOKEN_LUA}
-local token, now, ttl = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local h = redis.call('HMGET', KEYS[1], 'owner', 'token', 'exp')
-local nt
-if not h[1] then
-  local epoch = tonumber(redis.call('GET', KEYS[3]) or '0')
-  if epoch ~= 0 and token >= epoch then return false end
-  nt = next_token(KEYS[2], KEYS[3], now, token)
-else
-  if h[1] ~= ARGV[1] or tonumber(h[2]) ~= token then return false end
-  if tonumber(h[3]) <= now then nt = next_token(KEYS[2], KEYS[3], now, token) else nt = token end
+const RENEW_ONE_LUA = `${NEXT_TOKEN_LUA}
+local function renew_one(k, counter, epoch_key, owner, token, now, ttl, collect)
+  local h = redis.call('HMGET', k, 'owner', 'token', 'exp')
+  local nt
+  if not h[1] then
+    local epoch = tonumber(redis.call('GET', epoch_key) or '0')
+    if epoch ~= 0 and token >= epoch then return false end
+    nt = next_token(counter, epoch_key, now, token)
+  else
+    if h[1] ~= owner or tonumber(h[2]) ~= token then return false end
+    if tonumber(h[3]) <= now then nt = next_token(counter, epoch_key, now, token) else nt = token end
+  end
+  local exp = now + ttl
+  redis.call('HSET', k, 'owner', owner, 'token', string.format('%d', nt), 'exp', string.format('%d', exp))
+  redis.call('PEXPIRE', k, ttl + collect)
+  return {nt, exp}
 end
-local exp = now + ttl
-redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'token', string.format('%d', nt), 'exp', string.format('%d', exp))
-redis.call('PEXPIRE', KEYS[1], ttl + tonumber(ARGV[5]))
-return {nt, exp}
+`;
+
+/**
+ * renew many (issue 15 item 5: one round trip per worker per tick, not one script per lease):
+ * KEYS[1] counter, KEYS[2] fence epoch, KEYS[3..] owner hashes; ARGV[1] now, ARGV[2]
+ * collectAfter, then owner, token, ttl for each owner hash in KEYS order. Returns a flat array,
+ * token and expiresAt per lease (0, 0 when that one was lost): each lease is fenced on its own.
+ */
+const RENEW_MANY = new LuaScript(`${RENEW_ONE_LUA}
+local now, collect = tonumber(ARGV[1]), tonumber(ARGV[2])
+local out = {}
+for i = 3, #KEYS do
+  local a = 3 + (i - 3) * 3
+  local r = renew_one(KEYS[i], KEYS[1], KEYS[2], ARGV[a], tonumber(ARGV[a + 1]), now, tonumber(ARGV[a + 2]), collect)
+  if r then
+    out[#out + 1] = r[1]
+    out[#out + 1] = r[2]
+  else
+    out[#out + 1] = 0
+    out[#out + 1] = 0
+  end
+end
+return out
 `);
+
+/** Most leases one renewal script handles (a bigger batch is split: a script blocks Redis while it runs). */
+const RENEW_BATCH_MAX = 10_000;
 
 /** release: KEYS[1] owner hash; ARGV owner, token. Leaves a released marker so the token stays fenced off. */
 const RELEASE = new LuaScript(`
@@ -230,6 +257,47 @@ export function createRedisLeaseStore(options: RedisLeaseStoreOptions): RedisLea
   const ownerKey = keys.owner;
   const version = (v: number | undefined) => (v === undefined ? '' : String(v));
 
+  interface QueuedRenewal {
+    readonly key: string;
+    readonly ownership: Ownership;
+    readonly ttl: number;
+    resolve(o: Ownership | undefined): void;
+    reject(e: unknown): void;
+  }
+  let queued: QueuedRenewal[] = [];
+  const renewBatch = async (batch: QueuedRenewal[]): Promise<void> => {
+    const keyList = [counter, epoch];
+    const args: (string | number)[] = [Math.floor(clock.now()), collectAfterMs];
+    for (const r of batch) {
+      keyList.push(r.key);
+      args.push(r.ownership.owner, r.ownership.fencingToken, r.ttl);
+    }
+    try {
+      const reply = (await redisCall('renewing lease ownerships', () =>
+        RENEW_MANY.run(redis, keyList, args),
+      )) as number[];
+      batch.forEach((r, i) => {
+        const token = Number(reply[2 * i]);
+        r.resolve(
+          token === 0
+            ? undefined
+            : Object.freeze({
+                owner: r.ownership.owner,
+                fencingToken: token,
+                expiresAt: Number(reply[2 * i + 1]),
+              }),
+        );
+      });
+    } catch (error) {
+      for (const r of batch) r.reject(error);
+    }
+  };
+  const flushRenewals = (): void => {
+    const all = queued;
+    queued = [];
+    for (let i = 0; i < all.length; i += RENEW_BATCH_MAX) void renewBatch(all.slice(i, i + RENEW_BATCH_MAX));
+  };
+
   return {
     prefix,
     async get(key) {
@@ -280,17 +348,15 @@ export function createRedisLeaseStore(options: RedisLeaseStoreOptions): RedisLea
       );
       return ownershipOf(owner, reply);
     },
-    async renewOwnership(key, ownership, ttlMs) {
+    renewOwnership(key, ownership, ttlMs) {
       const ttl = positiveTtl(ttlMs);
       checkOwner(ownership?.owner);
-      const reply = await redisCall('renewing a lease ownership', () =>
-        RENEW.run(
-          redis,
-          [ownerKey(key), counter, epoch],
-          [ownership.owner, ownership.fencingToken, Math.floor(clock.now()), ttl, collectAfterMs],
-        ),
-      );
-      return ownershipOf(ownership.owner, reply);
+      return new Promise<Ownership | undefined>((resolve, reject) => {
+        queued.push({ key: ownerKey(key), ownership, ttl, resolve, reject });
+        // Every renewal asked for in this turn of the event loop goes out in one script: a
+        // worker's ownership renewals fall due together (keepalive aligns them to its tick).
+        if (queued.length === 1) setImmediate(flushRenewals);
+      });
     },
     async release(key, ownership) {
       await redisCall('releasing a lease', () =>
