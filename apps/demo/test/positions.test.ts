@@ -36,7 +36,8 @@ describe('the demo and USD-M positions', () => {
     await until(
       () =>
         usdm.mirror.phase === 'live' &&
-        differences(mirrorView(usdm.mirror), simulatorView(sim, DEMO_ACCOUNT_ID, 'binance-usdm')).length === 0,
+        differences(mirrorView(usdm.mirror), simulatorView(sim, DEMO_ACCOUNT_ID, 'binance-usdm')).length ===
+          0,
       5_000,
       'the mirror to equal the engine',
     );
@@ -44,7 +45,9 @@ describe('the demo and USD-M positions', () => {
     expect(view.positions.length).toBeGreaterThan(0);
     expect(mirrorView(usdm.mirror).positions).toEqual(view.positions);
 
-    const frame = renderDashboard(bot, { columns: 130, rows: 50, ansi: false, interactive: false }).join('\n');
+    const frame = renderDashboard(bot, { columns: 130, rows: 50, ansi: false, interactive: false }).join(
+      '\n',
+    );
     expect(frame).toContain('positions (mirror)');
     const p = usdm.mirror.positions()[0]!;
     expect(frame).toMatch(new RegExp(`usdm\\s+BTCUSDT ${p.positionAmount.replace('.', '\\.')} @ `));

@@ -230,7 +230,10 @@ describe('the portfolio margin and options dialects', () => {
     // https://developers.binance.com/docs/derivatives/portfolio-margin/user-data-streams/Event-Futures-Order-update
     // (PM's ALGO_UPDATE page is not in the search store: the fixture's README says how it was built)
     const algo = parsed('portfolio-margin/ALGO_UPDATE.json', 'portfolioMargin');
-    expect(algo).toMatchObject({ kind: 'algoOrder', algoOrder: { book: 'UM', algoId: '2148719', status: 'CANCELED' } });
+    expect(algo).toMatchObject({
+      kind: 'algoOrder',
+      algoOrder: { book: 'UM', algoId: '2148719', status: 'CANCELED' },
+    });
     const account = parsed('portfolio-margin/ACCOUNT_UPDATE.json', 'portfolioMargin');
     expect(account).toMatchObject({ kind: 'accountUpdate', book: 'UM' });
     expect(parsed('portfolio-margin/executionReport.json', 'portfolioMargin').kind).toBe('order');
@@ -261,9 +264,18 @@ describe('the portfolio margin and options dialects', () => {
       quoteAsset: 'USDT',
     });
     expect(fromRest).toEqual(fromEvent);
-    expect(fromEvent).toMatchObject({ positionSide: 'BOTH', positionAmount: '-0.1000', entryPrice: '1200.00000000' });
+    expect(fromEvent).toMatchObject({
+      positionSide: 'BOTH',
+      positionAmount: '-0.1000',
+      entryPrice: '1200.00000000',
+    });
     expect(n.balances).toEqual([
-      { asset: 'USDT', walletBalance: '10000471.37940900', crossWalletBalance: '10000471.37940900', balanceChange: '0' },
+      {
+        asset: 'USDT',
+        walletBalance: '10000471.37940900',
+        crossWalletBalance: '10000471.37940900',
+        balanceChange: '0',
+      },
     ]);
   });
 });
