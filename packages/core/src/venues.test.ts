@@ -20,10 +20,10 @@ describe('venue registry', () => {
         "binance-usdm-testnet: listenKey futures",
         "binance-coinm: listenKey futures",
         "binance-coinm-testnet: listenKey futures",
-        "binance-portfolio-margin: listenKey futures",
+        "binance-portfolio-margin: listenKey portfolioMargin",
         "binance-pm-pro: listenKey futures",
-        "binance-options: listenKey futures",
-        "binance-margin-risk: listenKey spot",
+        "binance-options: listenKey options",
+        "binance-margin-risk: listenKey marginRisk",
         "bhex: listenKey bhex",
         "coins-ph: listenKey coins",
       ]

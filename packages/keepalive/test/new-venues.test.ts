@@ -36,13 +36,38 @@ afterEach(async () => {
 const pass = (ms: number) => liveSteps(clock, scheduler, ms, Math.min(ms, 5 * MIN));
 
 /**
- * The asset a deposit moves on each venue's book. Options have no book in the engine yet, and the
- * risk stream carries risk events only (S produces them): both show their stream through the
- * key's own listenKeyExpired below.
+ * Activity that makes each venue's stream carry events, typed in the venue's dialect (options
+ * trade on the simulator's options market; the risk stream carries the margin account's risk
+ * events only).
  */
-const DEPOSIT: Partial<Record<VenueId, string>> = {
-  'binance-pm-pro': 'USDT',
-  'binance-coinm-testnet': 'BTC',
+const ACTIVITY: Partial<Record<VenueId, (accountId: string, n: number) => string>> = {
+  'binance-options': (accountId) => {
+    sim.exchange.options(accountId, 'place', {
+      symbol: 'BTC-261225-60000-P',
+      side: 'BUY',
+      type: 'MARKET',
+      quantity: '0.1',
+    });
+    return 'BALANCE_POSITION_UPDATE';
+  },
+  // A borrow: the margin account gets outboundAccountPosition and USER_LIABILITY_CHANGE; the
+  // risk data stream carries only the latter.
+  'binance-margin-risk': (accountId, n) => {
+    sim.exchange.borrowRepay(accountId, 'binance-margin', {
+      type: 'BORROW',
+      asset: 'USDT',
+      amount: String(n),
+    });
+    return 'USER_LIABILITY_CHANGE';
+  },
+  'binance-pm-pro': (accountId, n) => {
+    sim.exchange.deposit(accountId, 'binance-pm-pro', 'USDT', String(n));
+    return 'ACCOUNT_UPDATE';
+  },
+  'binance-coinm-testnet': (accountId, n) => {
+    sim.exchange.deposit(accountId, 'binance-coinm-testnet', 'BTC', String(n));
+    return 'ACCOUNT_UPDATE';
+  },
 };
 
 describe.each(['binance-options', 'binance-margin-risk', 'binance-pm-pro', 'binance-coinm-testnet'] as const)(
@@ -70,10 +95,10 @@ describe.each(['binance-options', 'binance-margin-risk', 'binance-pm-pro', 'bina
       stream.on('gap', (g) => gaps.push(g));
       expect(sim.record.requestCount('POST', path)).toBe(1);
 
-      const asset = DEPOSIT[id];
-      if (asset) {
-        sim.exchange.deposit(account.id, id, asset, '1');
-        await until(() => seen.length === 1, 2_000, 'a deposit event');
+      const activity = ACTIVITY[id];
+      if (activity) {
+        const type = activity(account.id, 1);
+        await until(() => seen.includes(type), 2_000, `a typed ${type}`);
       }
 
       // 65 min: keepalives at the venue's 30 min interval (up to 10 % early), the key never lapses.
@@ -90,11 +115,12 @@ describe.each(['binance-options', 'binance-margin-risk', 'binance-pm-pro', 'bina
       for (let i = 0; i < 20 && gaps.length === 0; i++) await pass(MIN);
       expect(sim.record.requestCount('POST', path)).toBe(2);
       expect(gaps).toEqual([expect.objectContaining({ reason: 'credential-changed' })]);
-      if (asset) {
+      if (activity) {
         const before = seen.length;
-        sim.exchange.deposit(account.id, id, asset, '2');
-        await until(() => seen.length === before + 1, 2_000, 'an event on the new key');
+        const type = activity(account.id, 2);
+        await until(() => seen.slice(before).includes(type), 2_000, `a ${type} on the new key`);
       }
+      expect(seen).not.toContain('unknown');
 
       await stream.close();
       expect(sim.record.requestCount('DELETE', path)).toBe(1);

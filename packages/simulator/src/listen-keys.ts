@@ -21,9 +21,7 @@ export interface ListenKeyEntry {
 /** Binance spot and margin listenKeys are 60 characters; futures, portfolio margin and BHEX use 64. */
 export function listenKeyLength(venue: VenueId): number {
   const market = marketKeyOf(venue);
-  return market === 'spot' || market === 'margin' || market === 'marginRisk' || market === 'isolatedMargin'
-    ? 60
-    : 64;
+  return market === 'spot' || market === 'margin' || market === 'isolatedMargin' ? 60 : 64;
 }
 
 /**
@@ -39,7 +37,6 @@ export function listenKeyExpiredEvent(venue: VenueId, E: number, listenKey: stri
     market === 'coinm' ||
     market === 'options' ||
     market === 'margin' ||
-    market === 'marginRisk' ||
     market === 'isolatedMargin';
   return { e: 'listenKeyExpired', E: stringE ? String(E) : E, listenKey };
 }

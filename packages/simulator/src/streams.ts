@@ -92,6 +92,15 @@ function notFound(msg: string): StreamRoute {
   };
 }
 
+/**
+ * The cross-margin risk data stream carries the margin account's risk events only, never its
+ * trades and balances (https://developers.binance.com/docs/margin_trading/risk-data-stream).
+ */
+const RISK_STREAM_EVENTS: ReadonlySet<string> = new Set([
+  'MARGIN_LEVEL_STATUS_CHANGE',
+  'USER_LIABILITY_CHANGE',
+]);
+
 /** Opens a raw or combined stream connection and attaches a sink per listenKey. */
 export function openStream(
   ws: import('ws').WebSocket,
@@ -117,7 +126,7 @@ export function openStream(
       symbol: entry.symbol,
       prefix: route.kind === 'combined' ? `{"stream":${JSON.stringify(entry.key)},"data":` : '',
       suffix: route.kind === 'combined' ? '}' : '',
-      events: route.events[i],
+      events: entry.venue === 'binance-margin-risk' ? RISK_STREAM_EVENTS : route.events[i],
     });
     listenKeys.attach(entry, sink);
     attached.push({ key: entry.key, sink });

@@ -3,12 +3,9 @@ import { type MarketKey as EngineMarketKey, marketOf } from './engine/index.js';
 
 /**
  * The book a server routes a venue's streams by: the engine's books, plus `options` for
- * `binance-options`, whose key lifecycle and stream forms are served before the engine trades
- * options (until then its streams carry the key's own events, e.g. `listenKeyExpired`), and
- * `marginRisk` for the cross-margin risk data stream, which carries the account's risk events
- * only (emitted to `binance-margin-risk`), never its trades and balances.
+ * `binance-options` (the options market addresses its events to that venue id).
  */
-export type MarketKey = EngineMarketKey | 'options' | 'marginRisk';
+export type MarketKey = EngineMarketKey | 'options';
 
 /**
  * The book a venue id reads and writes (the engine's `marketOf`): venue ids that are different
@@ -18,7 +15,6 @@ export type MarketKey = EngineMarketKey | 'options' | 'marginRisk';
  */
 export function marketKeyOf(venue: VenueId): MarketKey {
   if (venue === 'binance-options') return 'options';
-  if (venue === 'binance-margin-risk') return 'marginRisk';
   return marketOf(venue);
 }
 
