@@ -1,7 +1,7 @@
 import type { Clock, VenueId } from '@userstream/core';
 import { type ConnectionKind, type HeartbeatOptions, SimConnection } from './connection.js';
 import { channels, publish } from './diagnostics.js';
-import { portfolioMarginText } from './engine/index.js';
+import { PORTFOLIO_MARGIN_ONLY, portfolioMarginText } from './engine/index.js';
 import type { EventSource, Recorder } from './record.js';
 import { type Sink, type SinkKind, targetKeyOf } from './sink.js';
 import { type MarketKey, marketKeyOf } from './venue-map.js';
@@ -145,12 +145,15 @@ export class Hub {
     const type = event.e as string;
     // Portfolio margin shares the USD-M book but speaks its own dialect (fs, ao): built once.
     let pm: string | undefined;
+    const pmOnly = PORTFOLIO_MARGIN_ONLY.has(type);
     for (const sink of set) {
       if (symbol !== undefined && sink.symbol !== undefined && sink.symbol !== symbol) continue;
       if (sink.events !== undefined && !sink.events.has(type)) continue;
-      if (sink.venue === 'binance-portfolio-margin')
-        this.deliver(sink, (pm ??= portfolioMarginText(event) ?? json));
-      else this.deliver(sink, json);
+      if (pmOnly && sink.venue !== 'binance-portfolio-margin') continue;
+      if (sink.venue === 'binance-portfolio-margin') {
+        if (pm === undefined) pm = portfolioMarginText(event) ?? json;
+        this.deliver(sink, pm);
+      } else this.deliver(sink, json);
     }
   }
 

@@ -7,7 +7,8 @@ export type DerivativeAction =
   | 'openAlgoOrders'
   | 'positionRisk'
   | 'borrowRepay'
-  | 'optionPositions';
+  | 'optionPositions'
+  | 'pmLoan';
 
 export interface DerivativeRoute {
   readonly method: 'GET' | 'POST' | 'DELETE';
@@ -26,10 +27,12 @@ export interface DerivativeRoute {
  *   /papi/v1/um/positionRisk and /papi/v1/cm/positionRisk (portfolio margin).
  * - Options positions: developers.binance.com/docs/derivatives/options-trading/trade/Option-Position-Information
  *   (order, openOrders and marginAccount come from the binance-options profile).
+ * - Portfolio margin loans: developers.binance.com/docs/derivatives/portfolio-margin/trade/Margin-Account-Borrow
+ *   and Margin-Account-Repay (not in the search store; paths and the weight as the issue's sources name them).
  * - Cross margin borrow and repay: developers.binance.com/docs/margin_trading/borrow-and-repay/
  *   Margin-Account-Borrow-Repay (`type` BORROW | REPAY; its weight is on the UID limit).
  */
-export const DERIVATIVE_ROUTES: readonly DerivativeRoute[] = Object.freeze([
+export const DERIVATIVE_ROUTES: readonly DerivativeRoute[] = Object.freeze<DerivativeRoute[]>([
   { method: 'POST', path: '/fapi/v1/algoOrder', venue: 'binance-usdm', weight: 0, action: 'placeAlgoOrder' },
   {
     method: 'DELETE',
@@ -64,6 +67,22 @@ export const DERIVATIVE_ROUTES: readonly DerivativeRoute[] = Object.freeze([
     extra: { shape: 'papi-cm' },
   },
   {
+    method: 'POST',
+    path: '/papi/v1/marginLoan',
+    venue: 'binance-portfolio-margin',
+    weight: 100,
+    action: 'pmLoan',
+    extra: { type: 'BORROW' },
+  },
+  {
+    method: 'POST',
+    path: '/papi/v1/repayLoan',
+    venue: 'binance-portfolio-margin',
+    weight: 100,
+    action: 'pmLoan',
+    extra: { type: 'REPAY' },
+  },
+  {
     method: 'GET',
     path: '/eapi/v1/position',
     venue: 'binance-options',
@@ -77,4 +96,4 @@ export const DERIVATIVE_ROUTES: readonly DerivativeRoute[] = Object.freeze([
     weight: 1,
     action: 'borrowRepay',
   },
-] satisfies DerivativeRoute[]);
+]);

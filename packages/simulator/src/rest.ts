@@ -367,6 +367,10 @@ export class RestApi {
         return d.exchange.borrowRepay(accountId, venue, engineParams(params, route.extra));
       case 'optionPositions':
         return d.exchange.options(accountId, 'positions', engineParams(params, route.extra));
+      case 'pmLoan': {
+        const p = engineParams(params, route.extra);
+        return d.exchange.pmLoan(accountId, p.type === 'REPAY' ? 'REPAY' : 'BORROW', p);
+      }
     }
   }
 

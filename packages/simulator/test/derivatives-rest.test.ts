@@ -247,3 +247,52 @@ test('portfolio margin: the /pm stream gets the UM book events with fs "UM", and
   pm.close();
   usdm.close();
 });
+
+test('portfolio margin loans: liabilityChange only on the PM stream, its T beyond 2^53 written exactly; /papi/v1/balance agrees', async () => {
+  // https://developers.binance.com/docs/derivatives/portfolio-margin/user-data-streams (the
+  // liabilityChange page is not in the search store; its documented T is 1352286576452864727).
+  const profile = venues['binance-portfolio-margin'];
+  const lk = profile.listenKey;
+  if (!lk) throw new Error('no listenKey');
+  const r = await call(sim.urls.rest, 'POST', lk.create.path, {
+    headers: { [profile.apiKeyHeader]: hmac.apiKey },
+  });
+  const key = (r.body as { listenKey: string }).listenKey;
+  const pm = await Client.open(
+    `${sim.venue('binance-portfolio-margin').streamBaseUrl}${lk.streamPath.replace('{listenKey}', key)}`,
+  );
+  const usdm = await openUsdmStream();
+  const loan = await signed('POST', '/papi/v1/marginLoan', { asset: 'USDT', amount: '250.5' });
+  expect(loan.status).toBe(200);
+  const tranId = (loan.body as { tranId: string }).tranId;
+  expect(BigInt(tranId) > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true);
+  await pm.waitFrames(1);
+  const text = pm.frames.find((f) => f.includes('"liabilityChange"')) as string;
+  // The digits are in the frame text as a bare JSON number, exactly.
+  expect(text).toContain(`"T":${tranId},`);
+  expect(JSON.parse(text)).toMatchObject({
+    e: 'liabilityChange',
+    a: 'USDT',
+    t: 'BORROW',
+    p: '250.5',
+    i: '0',
+    l: '250.5',
+  });
+  const balance = await call(sim.urls.rest, 'GET', '/papi/v1/balance', {
+    query: signedQuery(hmac, { asset: 'USDT', timestamp: clock.now() }),
+    headers: { [profile.apiKeyHeader]: hmac.apiKey },
+  });
+  expect(balance.body).toMatchObject({
+    crossMarginBorrowed: '250.50000000',
+    crossMarginFree: '250.50000000',
+  });
+  const repaid = await signed('POST', '/papi/v1/repayLoan', { asset: 'USDT', amount: '250.5' });
+  expect(repaid.status).toBe(200);
+  await pm.waitFrames(2);
+  expect(JSON.parse(pm.frames[1] as string)).toMatchObject({ t: 'REPAY', l: '0' });
+  expect(pm.frames[1]).toContain(`"T":${BigInt(tranId) + 1n},`);
+  // The USD-M streams of the same book never see it.
+  expect(usdm.frames.some((f) => f.includes('liabilityChange'))).toBe(false);
+  pm.close();
+  usdm.close();
+});

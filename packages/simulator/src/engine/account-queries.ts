@@ -30,6 +30,8 @@ import type { SpotLedger } from './spot-ledger.js';
 export interface QueryContext {
   price(symbol: string): string;
   readonly futures: Readonly<Record<'usdm' | 'coinm', FuturesMarket>>;
+  /** Portfolio-margin loans of an account: the assets and the principal of each. */
+  pmLoans?(accountId: string): ReadonlyMap<string, string>;
 }
 
 /** Value of `amount` of `asset` in BTC at the current prices (margin account totals). */
@@ -90,7 +92,7 @@ export function accountBody(
       if (venue === 'binance-portfolio-margin') {
         return param(p, 'view') === 'account'
           ? papiAccountBody(account.usdm, instrumentOf, mark)
-          : papiBalanceBody(account.usdm, instrumentOf, mark, param(p, 'asset'));
+          : papiBalanceBody(account.usdm, instrumentOf, mark, param(p, 'asset'), q.pmLoans?.(account.id));
       }
       const version = param(p, 'version') === 'v2' ? 'v2' : 'v3';
       return usdmAccountBody(account.usdm, Object.values(USDM_INSTRUMENTS), instrumentOf, mark, version);

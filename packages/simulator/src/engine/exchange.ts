@@ -3,7 +3,7 @@ import { type AccountState, type InitialBalances, openAccount, spotTarget } from
 import { accountBody, balancesOf, openOrdersBody, type QueryContext } from './account-queries.js';
 import { AlgoService } from './algo-orders.js';
 import type { EngineContext } from './context.js';
-import { divDecimal, mulDecimal } from './decimal-math.js';
+import { addDecimal, compareDecimal, divDecimal, mulDecimal } from './decimal-math.js';
 import { ASSET, checkAmount, checkParams, inputError } from './engine-input.js';
 import { EventOutbox } from './event-outbox.js';
 import {
@@ -14,7 +14,7 @@ import {
   type SetPriceOptions,
 } from './exchange-options.js';
 import { FuturesMarket } from './futures-market.js';
-import { MarginRisk, usdtValue } from './margin-risk.js';
+import { loanParams, MarginRisk, usdtValue } from './margin-risk.js';
 import {
   COINM_INSTRUMENTS,
   isFuturesMarket,
@@ -28,6 +28,7 @@ import {
   USDM_INSTRUMENTS,
 } from './markets.js';
 import { OptionsMarket } from './options-market.js';
+import { PortfolioMarginLoans } from './portfolio-margin.js';
 import { POSITION_SHAPES, type PositionShape, positionRiskBody } from './positions.js';
 import { ALPHANUMERIC, DIGITS, SeededRandom } from './random.js';
 import type { SpotLedger } from './spot-ledger.js';
@@ -66,6 +67,7 @@ export class Exchange {
   readonly #grids: GridStrategies;
   readonly #risk: MarginRisk;
   readonly #options: OptionsMarket;
+  readonly #pmLoans = new PortfolioMarginLoans();
   readonly #queries: QueryContext;
 
   constructor(options: ExchangeOptions) {
@@ -105,7 +107,11 @@ export class Exchange {
       ctx,
       usdtValue((symbol) => this.price(symbol)),
     );
-    this.#queries = { price: (symbol) => this.price(symbol), futures: this.#futures };
+    this.#queries = {
+      price: (symbol) => this.price(symbol),
+      futures: this.#futures,
+      pmLoans: (id) => new Map(this.#pmLoans.assets(id).map((a) => [a, this.#pmLoans.borrowed(id, a)])),
+    };
   }
 
   /**
@@ -228,6 +234,28 @@ export class Exchange {
     );
   }
 
+  /**
+   * Portfolio margin loans: POST /papi/v1/marginLoan (`type` BORROW) and /papi/v1/repayLoan
+   * (REPAY), `asset` and `amount`. Sends `liabilityChange` (PM streams only; `T` an exact
+   * transaction id beyond 2^53) and returns `{tranId}` (a digit string, exact).
+   */
+  pmLoan(
+    accountId: string,
+    type: 'BORROW' | 'REPAY',
+    params: Record<string, string>,
+  ): Record<string, unknown> {
+    this.#account(accountId);
+    const p = checkParams(params);
+    const { asset, amount } = loanParams(p);
+    if (type === 'REPAY' && compareDecimal(amount, this.#pmLoans.borrowed(accountId, asset)) > 0)
+      throw inputError('amount is more than the loan of this asset', 'amount');
+    return this.#run(() => {
+      const { event, tranId } = this.#pmLoans.change(accountId, asset, type, amount, addDecimal);
+      this.#outbox.send(accountId, 'usdm', undefined, event);
+      return { tranId };
+    });
+  }
+
   /** Moves an option's mark (premium) and fills the resting options orders it crosses. */
   setOptionMark(symbol: string, price: string): void {
     const value = checkAmount(price, 'price', true);
@@ -254,10 +282,7 @@ export class Exchange {
       throw inputError('isolated margin borrowing is not simulated', 'isIsolated');
     const type = p.type;
     if (type !== 'BORROW' && type !== 'REPAY') throw inputError('type must be BORROW or REPAY', 'type');
-    const asset = p.asset;
-    if (asset !== 'USDT' && asset !== 'BTC' && asset !== 'ETH')
-      throw inputError('asset must be USDT, BTC or ETH', 'asset');
-    const amount = checkAmount(p.amount as string, 'amount', true);
+    const { asset, amount } = loanParams(p);
     return this.#run(() =>
       type === 'BORROW'
         ? this.#risk.borrow(accountId, account.margin, asset, amount)

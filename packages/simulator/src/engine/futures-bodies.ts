@@ -228,15 +228,19 @@ export function papiBalanceBody(
   instrumentOf: InstrumentOf,
   mark: Mark,
   asset: string | undefined,
+  loans: ReadonlyMap<string, string> = new Map(),
 ): unknown {
-  const rows = [...ledger.wallets.keys()].sort().map((a) => {
+  const assets = new Set([...ledger.wallets.keys(), ...loans.keys()]);
+  const rows = [...assets].sort().map((a) => {
     const s = marginSummary(ledger, a, instrumentOf, mark);
+    // A PM loan lands in the cross-margin wallet: it is both an asset there and borrowed.
+    const borrowed = loans.get(a) ?? '0';
     return {
       asset: a,
-      totalWalletBalance: fixed(s.wallet),
-      crossMarginAsset: '0.00000000',
-      crossMarginBorrowed: '0.00000000',
-      crossMarginFree: '0.00000000',
+      totalWalletBalance: fixed(addDecimal(s.wallet, borrowed)),
+      crossMarginAsset: fixed(borrowed),
+      crossMarginBorrowed: fixed(borrowed),
+      crossMarginFree: fixed(borrowed),
       crossMarginInterest: '0.00000000',
       crossMarginLocked: '0.00000000',
       umWalletBalance: fixed(s.wallet),

@@ -29,5 +29,5 @@ export {
   USDM_INSTRUMENTS,
   venuesOfMarket,
 } from './markets.js';
-export { portfolioMarginText } from './portfolio-margin.js';
+export { PORTFOLIO_MARGIN_ONLY, portfolioMarginText } from './portfolio-margin.js';
 export { VenueCode } from './venue-codes.js';

@@ -8,6 +8,7 @@ import {
   mulDecimal,
   subDecimal,
 } from './decimal-math.js';
+import { checkAmount, inputError } from './engine-input.js';
 import { Reject } from './reject.js';
 import { accountEvent } from './spot-events.js';
 import type { SpotLedger } from './spot-ledger.js';
@@ -141,6 +142,14 @@ export class MarginRisk {
     }
     return state;
   }
+}
+
+/** `asset` (USDT, BTC or ETH: the assets priced in USDT) and a positive `amount` of a borrow or repay. */
+export function loanParams(p: Record<string, string>): { asset: string; amount: string } {
+  const asset = p.asset;
+  if (asset !== 'USDT' && asset !== 'BTC' && asset !== 'ETH')
+    throw inputError('asset must be USDT, BTC or ETH', 'asset');
+  return { asset, amount: checkAmount(p.amount as string, 'amount', true) };
 }
 
 function liabilityChange(
