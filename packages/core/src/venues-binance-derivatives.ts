@@ -224,6 +224,8 @@ export const BINANCE_DERIVATIVES_PROFILES = [
       account: ep('GET', '/eapi/v1/marginAccount', 3, true),
       openOrders: ep('GET', '/eapi/v1/openOrders', 1, true),
       order: ep('POST', '/eapi/v1/order', 0, true),
+      // Option Position Information (weight 5); positions keep no side (BOTH), as in the events.
+      positions: ep('GET', '/eapi/v1/position', 5, true),
     },
     weightLimitPerMinute: 6000,
   },
