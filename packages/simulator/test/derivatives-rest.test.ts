@@ -1,4 +1,4 @@
-import { VirtualClock, venues } from '@userstream/core';
+import { parseFrame, VirtualClock, venues } from '@userstream/core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type SimAccount, type Simulator, startSimulator } from '../src/index.js';
 import { byType, Client, call, signedQuery } from './helpers.js';
@@ -237,6 +237,11 @@ test('portfolio margin: the /pm stream gets the UM book events with fs "UM", and
     expect(e.fs).toBe('UM');
     expect(Object.keys(e).indexOf('fs')).toBe(Object.keys(e).indexOf('T') + 1);
   }
+  for (const frame of pm.frames) {
+    const parsed = parseFrame(frame, 'portfolioMargin');
+    if (!parsed.ok) throw new Error(`${parsed.error.message}\n${frame.slice(0, 300)}`);
+    expect(parsed.events.map((e) => e.e)).not.toContain('unknown');
+  }
   const algo = pmEvents.find((x) => x.e === 'ALGO_UPDATE') as Record<string, unknown>;
   expect(algo).toMatchObject({ fs: 'UM', ao: { X: 'NEW', tp: '50000', o: 'STOP_MARKET' } });
   expect(algo.o).toBeUndefined();
@@ -293,6 +298,9 @@ test('portfolio margin loans: liabilityChange only on the PM stream, its T beyon
   expect(pm.frames[1]).toContain(`"T":${BigInt(tranId) + 1n},`);
   // The USD-M streams of the same book never see it.
   expect(usdm.frames.some((f) => f.includes('liabilityChange'))).toBe(false);
+  // Core's portfolio-margin dialect reads T exactly from the text.
+  const parsed = parseFrame(text, 'portfolioMargin');
+  expect(parsed.ok && parsed.events[0]).toMatchObject({ e: 'liabilityChange', T: tranId });
   pm.close();
   usdm.close();
 });
