@@ -46,7 +46,9 @@ afterEach(async () => {
   await sim.close();
 });
 
-async function openMirror(venue: 'binance-usdm' | 'binance-options' = 'binance-usdm') {
+async function openMirror(
+  venue: 'binance-usdm' | 'binance-options' | 'binance-portfolio-margin' = 'binance-usdm',
+) {
   const account = sim.accounts[0]!;
   const options: OpenUserDataStreamOptions = {
     venue: sim.venue(venue),
@@ -236,5 +238,43 @@ describe('AccountMirror positions and algo orders (USDⓈ-M, simulator)', () => 
     );
     expect(mirrored()).toEqual(exchange());
     expect(mirrored()[0]![1]).toBe('0.8');
+  });
+
+  it('portfolio margin: UM and CM positions kept apart, equal to /papi/v1/um|cm/positionRisk', async () => {
+    // https://developers.binance.com/docs/derivatives/portfolio-margin/account/Query-UM-Position-Information
+    // (the PM pages are not in the search store: paths from the issue, shapes the simulator's)
+    const account = sim.accounts[0]!;
+    // A CM position (the simulator's PM account shares the COIN-M book) before the mirror starts.
+    sim.exchange.placeOrder(account.id, 'binance-coinm', {
+      symbol: 'BTCUSD_PERP',
+      side: 'BUY',
+      type: 'MARKET',
+      quantity: '3',
+    });
+    const { mirror, reconciled } = await openMirror('binance-portfolio-margin');
+    // A UM position while the mirror runs: ACCOUNT_UPDATE with fs UM on the PM stream.
+    sim.exchange.placeOrder(account.id, 'binance-portfolio-margin', {
+      symbol: 'BTCUSDT',
+      side: 'SELL',
+      type: 'MARKET',
+      quantity: '0.020',
+    });
+    await pass(MIN);
+    const exchange = () =>
+      (['papi-um', 'papi-cm'] as const).flatMap((shape) =>
+        sim.exchange
+          .positionRisk(account.id, 'binance-portfolio-margin', { shape })
+          .map((p) => normalizeRestPosition(p, shape === 'papi-um' ? 'UM' : 'CM'))
+          .filter((p) => normalizeDecimal(p.positionAmount) !== '0')
+          .map((p) => [p.book, p.symbol, normalizeDecimal(p.positionAmount), normalizeDecimal(p.entryPrice)]),
+      );
+    const mirrored = () => mirror.positions().map((p) => [p.book, p.symbol, p.positionAmount, p.entryPrice]);
+    await until(() => mirrored().length === 2, 5_000, 'both books in the mirror');
+    expect(mirrored()).toEqual([...exchange()].sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
+    expect(mirrored().map((p) => [p[0], p[2]])).toEqual([
+      ['CM', '3'],
+      ['UM', '-0.02'],
+    ]);
+    expect(reconciled.map((r) => r.reason)).toEqual(['start']);
   });
 });
