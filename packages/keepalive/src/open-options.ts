@@ -12,7 +12,7 @@ import {
   validateSymbol,
 } from '@userstream/core';
 import type { RestClientOptions } from '@userstream/rest';
-import type { StreamOptions } from '@userstream/stream';
+import type { ListenKeyStreamOptions, StreamOptions } from '@userstream/stream';
 import { createScheduler } from './create-scheduler.js';
 import { createLeaseKey, type LeaseKey } from './lease-key.js';
 import { createMemoryLeaseStore, type LeaseStore } from './lease-store.js';
@@ -26,7 +26,8 @@ const kit = createOptionKit('@userstream/keepalive');
  * Options of the underlying `@userstream/stream` stream (heartbeat, reconnect, buffer…): its own
  * options less the ones `openUserDataStream` sets from its own (`venue`, `clock`, `logger`).
  */
-export type StreamPassThroughOptions = Omit<StreamOptions, 'venue' | 'clock' | 'logger'>;
+export type StreamPassThroughOptions = Omit<StreamOptions, 'venue' | 'clock' | 'logger'> &
+  Pick<ListenKeyStreamOptions, 'events'>;
 
 /** Options of the `@userstream/rest` client, less the ones `openUserDataStream` sets itself. */
 export type RestPassThroughOptions = Partial<

@@ -130,3 +130,30 @@ describe.each(['binance-options', 'binance-margin-risk', 'binance-pm-pro', 'bina
     });
   },
 );
+
+it("USD-M's events= filter passes through openUserDataStream's stream options", async () => {
+  // https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Important-WebSocket-Change-Notice
+  const account = sim.accounts[0]!;
+  const stream = await openUserDataStream({
+    venue: sim.venue('binance-usdm'),
+    credentials: { apiKey: account.apiKey, secret: account.secret! },
+    scheduler,
+    stream: { events: ['ACCOUNT_UPDATE'] },
+  });
+  open.push(stream);
+  const seen: string[] = [];
+  stream.on('event', (e) => seen.push(e.e));
+  sim.exchange.placeOrder(account.id, 'binance-usdm', {
+    symbol: 'BTCUSDT',
+    side: 'BUY',
+    type: 'LIMIT',
+    timeInForce: 'GTC',
+    quantity: '0.010',
+    price: '40000',
+  });
+  sim.exchange.deposit(account.id, 'binance-usdm', 'USDT', '7');
+  await until(() => seen.length === 1, 2_000, 'the deposit');
+  sim.faults.expire({ accountId: account.id, venue: 'binance-usdm' });
+  await until(() => seen.length === 2, 2_000, 'the expiry');
+  expect(seen).toEqual(['ACCOUNT_UPDATE', 'listenKeyExpired']);
+});

@@ -6,6 +6,7 @@
 import type { RestClient, RestClientOptions } from '@userstream/rest';
 import type {
   GapInfo,
+  ListenKeyStreamOptions,
   ReconnectingInfo,
   StreamEvents,
   UserDataEventsByType as StreamEventsByType,
@@ -37,7 +38,10 @@ it("a handle's members and events are stream's and rest's own types", () => {
 });
 
 it("openUserDataStream's pass-through options are the siblings' options less what it sets", () => {
-  expectTypeOf<StreamPassThroughOptions>().toEqualTypeOf<Omit<StreamOptions, 'venue' | 'clock' | 'logger'>>();
+  // Plus the listenKey streams' `events=` filter (USD-M), typed from stream's own option.
+  expectTypeOf<StreamPassThroughOptions>().toEqualTypeOf<
+    Omit<StreamOptions, 'venue' | 'clock' | 'logger'> & Pick<ListenKeyStreamOptions, 'events'>
+  >();
   expectTypeOf<RestPassThroughOptions>().toEqualTypeOf<
     Partial<Omit<RestClientOptions, 'venue' | 'credentials' | 'clock' | 'logger'>>
   >();
