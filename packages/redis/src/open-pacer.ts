@@ -18,7 +18,12 @@ local hold = tonumber(redis.call('GET', KEYS[1]) or '0')
 if hold > now then return hold end
 local free = tonumber(redis.call('GET', KEYS[2]) or '0')
 if free > now then return free end
-redis.call('SET', KEYS[2], string.format('%d', now + tonumber(ARGV[2])), 'PX', ARGV[3])
+local interval = tonumber(ARGV[2])
+-- Chain from the slot's own time when it was free only just now: a worker waking late (timer
+-- and round-trip latency) must not push every later slot back, or the fleet runs below its rate.
+local base = now
+if now - free < interval then base = free end
+redis.call('SET', KEYS[2], string.format('%d', base + interval), 'PX', ARGV[3])
 return 0
 `);
 
