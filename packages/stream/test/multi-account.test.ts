@@ -152,4 +152,20 @@ describe('several accounts on one /private/stream connection', () => {
     expect(seen(logs[0]!.events)).toEqual(sent(r.sim, a.id, USDM));
     refusal.release();
   });
+
+  it('an account added while the socket dials is open only once a socket carries its key: nothing sent after opened() is lost', async () => {
+    const [a, b] = r.sim.accounts as SimAccount[] as [SimAccount, SimAccount];
+    const connection = createListenKeyConnection({ venue: r.sim.venue(USDM), clock: r.clock });
+    closers.push(connection);
+    const [ka, kb] = [await r.createListenKey(USDM, a), await r.createListenKey(USDM, b)];
+    // Both join before the first socket is open: the first URL carries only a's key.
+    const sa = connection.open({ listenKey: ka });
+    const sb = connection.open({ listenKey: kb });
+    const lb = record(sb);
+    await Promise.all([sa.opened(), sb.opened()]);
+    // The venue sends b's event the moment b is reported open; it must reach b.
+    order(r.sim, b.id, USDM, '44000');
+    await until(() => lb.events.length === 1, "b's first event");
+    expect(seen(lb.events)).toEqual(sent(r.sim, b.id, USDM));
+  });
 });
