@@ -16,7 +16,6 @@ import {
 import { FuturesMarket } from './futures-market.js';
 import { loanParams, MarginRisk, usdtValue } from './margin-risk.js';
 import {
-  COINM_INSTRUMENTS,
   isFuturesMarket,
   MARKETS,
   marketOf,
@@ -25,11 +24,10 @@ import {
   type SpotMarketKey,
   SYMBOLS,
   spotInstrument,
-  USDM_INSTRUMENTS,
 } from './markets.js';
 import { OptionsMarket } from './options-market.js';
-import { PortfolioMarginLoans } from './portfolio-margin.js';
-import { POSITION_SHAPES, type PositionShape, positionRiskBody } from './positions.js';
+import { PortfolioMarginLoans, PortfolioMarginRisk } from './portfolio-margin.js';
+import { positionRiskOf } from './positions.js';
 import { ALPHANUMERIC, DIGITS, SeededRandom } from './random.js';
 import type { SpotLedger } from './spot-ledger.js';
 import { SpotMarket } from './spot-market.js';
@@ -68,6 +66,7 @@ export class Exchange {
   readonly #risk: MarginRisk;
   readonly #options: OptionsMarket;
   readonly #pmLoans = new PortfolioMarginLoans();
+  readonly #pmRisk = new PortfolioMarginRisk();
   readonly #queries: QueryContext;
 
   constructor(options: ExchangeOptions) {
@@ -307,19 +306,9 @@ export class Exchange {
   ): Record<string, unknown>[] {
     const account = this.#account(accountId);
     const p = checkParams(params);
-    const shape = (p.shape ?? (venue === 'binance-coinm' ? 'dapi' : 'fapi-v3')) as PositionShape;
-    if (!POSITION_SHAPES.has(shape))
-      throw inputError('shape must be one of fapi-v3, dapi, papi-um, papi-cm', 'shape');
+    const shape = p.shape ?? (venue === 'binance-coinm' ? 'dapi' : 'fapi-v3');
     const market = shape === 'papi-cm' ? 'coinm' : this.#futuresMarket(venue);
-    const instruments = Object.values(market === 'usdm' ? USDM_INSTRUMENTS : COINM_INSTRUMENTS);
-    const filter: { symbol?: string; pair?: string } = {};
-    if (p.symbol !== undefined) {
-      if (!instruments.some((i) => i.symbol === p.symbol))
-        throw inputError('unknown symbol for this venue', 'symbol');
-      filter.symbol = p.symbol;
-    }
-    if (p.pair !== undefined) filter.pair = p.pair;
-    return positionRiskBody(account[market], instruments, (s) => this.price(s), shape, filter);
+    return positionRiskOf(account[market], market, shape, p, (s) => this.price(s));
   }
 
   /**
@@ -444,6 +433,17 @@ export class Exchange {
     return account;
   }
 
+  /** riskLevelChange for accounts holding UM positions (PM streams only; see portfolio-margin.ts). */
+  #settlePmRisk(): void {
+    const usdm = this.#futures.usdm;
+    this.#pmRisk.settleBooks(
+      [...this.#accounts.values()].map((a) => ({ id: a.id, ledger: a.usdm })),
+      (sym) => usdm.instrument(sym),
+      (sym) => this.price(sym),
+      (id, event) => this.#outbox.send(id, 'usdm', undefined, event),
+    );
+  }
+
   #futuresMarket(venue: VenueId): 'usdm' | 'coinm' {
     const market = marketOf(venue);
     if (!isFuturesMarket(market))
@@ -488,6 +488,7 @@ export class Exchange {
       }
       if (this.#grids.live > 0) this.#grids.settle((id) => this.#account(id).usdm);
       if (this.#risk.live > 0) this.#risk.settle((id) => this.#account(id).margin);
+      this.#settlePmRisk();
       return result;
     } finally {
       this.#outbox.flush();

@@ -7,9 +7,14 @@
  * the frame text a portfolio-margin stream gets; the server calls it once per event.
  */
 
+import { addDecimal, compareDecimal, divDecimal, fixed } from './decimal-math.js';
+import type { FuturesLedger } from './futures-ledger.js';
+import { marginSummary } from './futures-math.js';
+import type { FuturesInstrument } from './markets.js';
+
 const WITH_FS: ReadonlySet<string> = new Set(['ORDER_TRADE_UPDATE', 'ACCOUNT_UPDATE']);
 /** Events only a portfolio-margin stream carries (the USD-M streams of the same book skip them). */
-export const PORTFOLIO_MARGIN_ONLY: ReadonlySet<string> = new Set(['liabilityChange']);
+export const PORTFOLIO_MARGIN_ONLY: ReadonlySet<string> = new Set(['liabilityChange', 'riskLevelChange']);
 
 /**
  * The portfolio-margin text of a USDⓈ-M book event, or `undefined` when the PM stream gets the
@@ -91,4 +96,97 @@ export function liabilityChangeText(event: Readonly<Record<string, unknown>>): s
   // A placeholder no JSON text of ours contains, swapped for the digits after serializing.
   const json = JSON.stringify({ ...event, T: '\u0000' });
   return json.replace('"\\u0000"', String(event.T));
+}
+
+/**
+ * uniMMR floors of the portfolio-margin risk levels, worst last: the level is the last whose
+ * ceiling the uniMMR is under. The riskLevelChange page (developers.binance.com/docs/derivatives/
+ * portfolio-margin/user-data-streams/Event-riskLevelChange) names the levels, not the numbers;
+ * these are named here so a test can drive them.
+ */
+export const PM_RISK_LEVELS: readonly (readonly [below: string, level: string])[] = Object.freeze([
+  ['1.2', 'MARGIN_CALL'],
+  ['1.05', 'REDUCE_ONLY'],
+  ['1', 'FORCE_LIQUIDATION'],
+]);
+
+/** The risk figures of one account's UM book, in USD (USDT at 1). */
+export interface PmRiskFigures {
+  /** Account equity: wallet plus unrealized PnL. */
+  equity: string;
+  /** Total maintenance margin. */
+  maint: string;
+}
+
+/**
+ * `riskLevelChange` (PM streams only): after each operation, an account whose uniMMR (equity /
+ * maintenance margin) enters another risk level gets one event with `u`, `s`, `eq`, `ae`, `m`.
+ * Back above every floor is the healthy state, which the page does not announce.
+ */
+export class PortfolioMarginRisk {
+  readonly #level = new Map<string, string>();
+
+  /** `settle` over UM ledgers: accounts with a position and a maintenance margin are rated. */
+  settleBooks(
+    books: readonly { id: string; ledger: FuturesLedger }[],
+    instrumentOf: (symbol: string) => FuturesInstrument | undefined,
+    mark: (symbol: string) => string,
+    send: (accountId: string, event: Record<string, unknown>) => void,
+  ): void {
+    const ledgers = new Map(books.filter((b) => b.ledger.positions.size > 0).map((b) => [b.id, b.ledger]));
+    if (ledgers.size === 0 && this.#level.size === 0) return;
+    this.settle(
+      new Set([...ledgers.keys(), ...this.#level.keys()]),
+      (id) => {
+        const ledger = ledgers.get(id);
+        if (!ledger) return undefined;
+        const s = marginSummary(ledger, 'USDT', instrumentOf, mark);
+        if (compareDecimal(s.maint, '0') === 0) return undefined;
+        return { equity: addDecimal(s.wallet, s.unrealized), maint: s.maint };
+      },
+      {
+        div: (a, b) => divDecimal(a, b, 8, 'down'),
+        below: (a, b) => compareDecimal(a, b) < 0,
+        fixed: (a) => fixed(a),
+      },
+      send,
+    );
+  }
+
+  settle(
+    accounts: Iterable<string>,
+    figures: (accountId: string) => PmRiskFigures | undefined,
+    math: {
+      div: (a: string, b: string) => string;
+      below: (a: string, b: string) => boolean;
+      fixed: (a: string) => string;
+    },
+    send: (accountId: string, event: Record<string, unknown>) => void,
+  ): void {
+    for (const id of accounts) {
+      const f = figures(id);
+      if (f === undefined) {
+        this.#level.delete(id);
+        continue;
+      }
+      const u = math.div(f.equity, f.maint);
+      let level: string | undefined;
+      for (const [below, name] of PM_RISK_LEVELS) if (math.below(u, below)) level = name;
+      const before = this.#level.get(id);
+      if (level === before) continue;
+      if (level === undefined) this.#level.delete(id);
+      else this.#level.set(id, level);
+      if (level === undefined) continue;
+      const eq = math.fixed(f.equity);
+      send(id, {
+        e: 'riskLevelChange',
+        E: 0,
+        u: math.fixed(u),
+        s: level,
+        eq,
+        ae: eq,
+        m: math.fixed(f.maint),
+      });
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import { absDecimal, addDecimal, fixed, mulDecimal, signOf, subDecimal } from './decimal-math.js';
+import { inputError } from './engine-input.js';
 import type { FuturesLedger, Position } from './futures-ledger.js';
 import {
   breakEvenPrice,
@@ -9,7 +10,7 @@ import {
   positionMaintMargin,
   unrealizedPnl,
 } from './futures-math.js';
-import type { FuturesInstrument } from './markets.js';
+import { COINM_INSTRUMENTS, type FuturesInstrument, USDM_INSTRUMENTS } from './markets.js';
 
 /** Which documented position snapshot to answer. */
 export type PositionShape = 'fapi-v3' | 'dapi' | 'papi-um' | 'papi-cm';
@@ -121,4 +122,25 @@ export function positionRiskBody(
     }
   }
   return out;
+}
+
+/** Checks a positionRisk request (`shape`, `symbol`, COIN-M `pair`) and answers it from `ledger`. */
+export function positionRiskOf(
+  ledger: FuturesLedger,
+  market: 'usdm' | 'coinm',
+  shape: string,
+  p: Record<string, string>,
+  mark: (symbol: string) => string,
+): Record<string, unknown>[] {
+  if (!POSITION_SHAPES.has(shape))
+    throw inputError('shape must be one of fapi-v3, dapi, papi-um, papi-cm', 'shape');
+  const instruments = Object.values(market === 'usdm' ? USDM_INSTRUMENTS : COINM_INSTRUMENTS);
+  const filter: { symbol?: string; pair?: string } = {};
+  if (p.symbol !== undefined) {
+    if (!instruments.some((i) => i.symbol === p.symbol))
+      throw inputError('unknown symbol for this venue', 'symbol');
+    filter.symbol = p.symbol;
+  }
+  if (p.pair !== undefined) filter.pair = p.pair;
+  return positionRiskBody(ledger, instruments, mark, shape as PositionShape, filter);
 }
