@@ -27,7 +27,7 @@ test.each(LISTEN_KEY_VENUES)(
     const stream = await Client.open(
       `${sim.venue(venue).streamBaseUrl}${lk.streamPath.replace('{listenKey}', key)}`,
     );
-    const futures = profile.dialect === 'futures';
+    const futures = ['usdm', 'coinm', 'portfolioMargin'].includes(profile.market);
     const symbol = profile.market === 'coinm' ? 'BTCUSD_PERP' : 'BTCUSDT';
     const order = profile.endpoints.order;
     if (!order) throw new Error('no order endpoint');
@@ -46,15 +46,26 @@ test.each(LISTEN_KEY_VENUES)(
         }),
         headers: { [profile.apiKeyHeader]: account.apiKey },
       });
-    expect((await place('BUY', 'LIMIT', { timeInForce: 'GTC', price: '50000' })).status).toBe(200);
-    const market = await place('BUY', 'MARKET', {});
-    expect(market.text).toMatch(/orderId/);
-    sim.exchange.setPrice('BTCUSDT', '49000');
-    sim.exchange.deposit('c', venue, futures && profile.market === 'coinm' ? 'BTC' : 'USDT', '10');
-    await sim.load.burst({ accountId: 'c', venue, count: 2 });
+    // Options trade premium orders on option symbols; the risk data stream carries the margin
+    // account's risk events only (a borrow's USER_LIABILITY_CHANGE).
+    const own = profile.market === 'options' || venue === 'binance-margin-risk';
+    if (profile.market === 'options') {
+      expect((await place('BUY', 'MARKET', { symbol: 'BTC-261225-60000-P', quantity: '0.2' })).status).toBe(
+        200,
+      );
+    } else if (venue === 'binance-margin-risk') {
+      sim.exchange.borrowRepay('c', 'binance-margin', { type: 'BORROW', asset: 'USDT', amount: '100' });
+    } else {
+      expect((await place('BUY', 'LIMIT', { timeInForce: 'GTC', price: '50000' })).status).toBe(200);
+      const market = await place('BUY', 'MARKET', {});
+      expect(market.text).toMatch(/orderId/);
+      sim.exchange.setPrice('BTCUSDT', '49000');
+      sim.exchange.deposit('c', venue, futures && profile.market === 'coinm' ? 'BTC' : 'USDT', '10');
+      await sim.load.burst({ accountId: 'c', venue, count: 2 });
+    }
     sim.faults.expire({ listenKey: key });
     await stream.waitClose();
-    expect(stream.frames.length).toBeGreaterThan(6);
+    expect(stream.frames.length).toBeGreaterThan(own ? 1 : 6);
     const types = new Set<string>();
     for (const frame of stream.frames) {
       const parsed = parseFrame(frame, profile.dialect);
