@@ -27,6 +27,8 @@ export interface DerivativeRoute {
  *   /papi/v1/um/positionRisk and /papi/v1/cm/positionRisk (portfolio margin).
  * - Options positions: developers.binance.com/docs/derivatives/options-trading/trade/Option-Position-Information
  *   (order, openOrders and marginAccount come from the binance-options profile).
+ * - Portfolio margin UM conditional orders: developers.binance.com/docs/derivatives/portfolio-margin/trade/New-UM-Algo-Order
+ *   (POST; DELETE on the same path by the venue's convention, its page is not in the store).
  * - Portfolio margin loans: developers.binance.com/docs/derivatives/portfolio-margin/trade/Margin-Account-Borrow
  *   and Margin-Account-Repay (not in the search store; paths and the weight as the issue's sources name them).
  * - Cross margin borrow and repay: developers.binance.com/docs/margin_trading/borrow-and-repay/
@@ -65,6 +67,20 @@ export const DERIVATIVE_ROUTES: readonly DerivativeRoute[] = Object.freeze<Deriv
     weight: 1,
     action: 'positionRisk',
     extra: { shape: 'papi-cm' },
+  },
+  {
+    method: 'POST',
+    path: '/papi/v1/um/algo/order',
+    venue: 'binance-portfolio-margin',
+    weight: 1,
+    action: 'placeAlgoOrder',
+  },
+  {
+    method: 'DELETE',
+    path: '/papi/v1/um/algo/order',
+    venue: 'binance-portfolio-margin',
+    weight: 1,
+    action: 'cancelAlgoOrder',
   },
   {
     method: 'POST',

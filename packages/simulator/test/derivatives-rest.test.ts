@@ -222,14 +222,20 @@ test('portfolio margin: the /pm stream gets the UM book events with fs "UM", and
     type: 'MARKET',
     quantity: '0.01',
   });
-  sim.exchange.placeAlgoOrder('alice', 'binance-portfolio-margin', {
-    algoType: 'CONDITIONAL',
-    symbol: 'BTCUSDT',
-    side: 'SELL',
-    type: 'STOP_MARKET',
-    quantity: '0.01',
-    triggerPrice: '50000',
+  // New UM Algo Order: https://developers.binance.com/docs/derivatives/portfolio-margin/trade/New-UM-Algo-Order
+  const placed = await call(sim.urls.rest, 'POST', '/papi/v1/um/algo/order', {
+    query: signedQuery(hmac, {
+      algoType: 'CONDITIONAL',
+      symbol: 'BTCUSDT',
+      side: 'SELL',
+      type: 'STOP_MARKET',
+      quantity: '0.01',
+      triggerPrice: '50000',
+      timestamp: clock.now(),
+    }),
+    headers: { [profile.apiKeyHeader]: hmac.apiKey },
   });
+  expect(placed.status).toBe(200);
   await untilEvent(pm, (e) => e.e === 'ALGO_UPDATE');
   await untilEvent(usdm, (e) => e.e === 'ALGO_UPDATE');
   const pmEvents = pm.json();
