@@ -6,5 +6,7 @@ export default defineConfig({
   dts: true,
   sourcemap: true,
   clean: true,
+  // wire-mexc.ts finds its .proto files from import.meta.url, in the CJS build too.
+  shims: true,
   target: 'node20',
 });

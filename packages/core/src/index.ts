@@ -151,6 +151,7 @@ export {
   validateListenToken,
   validateSymbol,
 } from './validate.js';
+export type { FrameEncoding, HeartbeatStyle } from './venue-schema.js';
 export { assertSameOrigin, type StreamUrlOptions, streamUrl } from './venue-url.js';
 export {
   type BaseUrls,

@@ -31,6 +31,21 @@ const streamPathString = z
     const problem = pathProblem(p);
     if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
   });
+/**
+ * How a venue's stream frames are encoded (issue #13): JSON text (Binance and its clones, also
+ * Toobit's JSON arrays, which core's parser reads as they are), gzip-compressed JSON in binary
+ * frames (BingX, Bitrue), MEXC's protobuf push wrapper.
+ */
+export const FRAME_ENCODINGS = ['json', 'json-array', 'gzip-json', 'protobuf-mexc'] as const;
+export type FrameEncoding = (typeof FRAME_ENCODINGS)[number];
+/**
+ * How a venue checks liveness: WebSocket ping/pong control frames (Binance), a text `Ping`
+ * answered with `Pong` (BingX), `{"ping":ts}` / `{"pong":ts}` (Toobit), the client's
+ * `{"method":"PING"}` answered with a JSON `PONG` (MEXC).
+ */
+export const HEARTBEAT_STYLES = ['ws', 'text-ping', 'json-ping', 'method-ping'] as const;
+export type HeartbeatStyle = (typeof HEARTBEAT_STYLES)[number];
+
 /** A duration a timer waits for: Node fires anything above 2^31-1 ms after 1 ms. */
 const timerMs = z.number().int().positive().max(MAX_TIMER_MS);
 
@@ -80,6 +95,18 @@ export const venueProfileSchema = z.object({
       isolated: z.boolean(),
       /** Longest validity the venue grants, in ms. */
       maxValidityMs: z.number().int().positive(),
+    })
+    .optional(),
+  /**
+   * Frame encoding, heartbeat style and the messages sent right after connecting. Absent: JSON
+   * text frames and WebSocket pings (Binance), the stream's path with no decoder at all.
+   */
+  frames: z
+    .object({
+      encoding: z.enum(FRAME_ENCODINGS),
+      heartbeat: z.enum(HEARTBEAT_STYLES),
+      /** Text messages sent on every new connection, in order (MEXC's SUBSCRIPTION, Bitrue's per-channel subscribe). */
+      subscribe: z.array(z.string().min(2).max(1024)).max(16).optional(),
     })
     .optional(),
   /** Protocol timing. */

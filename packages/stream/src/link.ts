@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Clock, ClockTimer } from '@userstream/core';
 import WebSocket from 'ws';
 import type { HeartbeatOptions } from './options.js';
+import type { Wire, WireControl } from './wire.js';
 
 /** Why a link ended. */
 export type LinkEndReason =
@@ -49,12 +50,14 @@ const MAX_REJECTION_BODY = 2048;
  * `S` is what the owning transport keeps per link (subscription routes on the WebSocket API, the
  * keys a listenKey URL carried): typed here so no transport keeps a side table or casts it back.
  */
-export class Link<S> {
+export class Link<S> implements WireControl {
   readonly id = ++nextLinkId;
   readonly #ws: WebSocket;
   readonly #clock: Clock;
   readonly #heartbeat: Required<HeartbeatOptions> | undefined;
   readonly #handlers: LinkHandlers<S>;
+  /** The venue's frame decoder and heartbeat (undefined: JSON text and WebSocket pings). */
+  readonly #wire: Wire | undefined;
   #openTimer: ClockTimer | undefined;
   #pingTimer: ClockTimer | undefined;
   #pongTimer: ClockTimer | undefined;
@@ -75,6 +78,7 @@ export class Link<S> {
       heartbeat: Required<HeartbeatOptions> | undefined;
       openTimeoutMs: number;
       maxPayload: number;
+      wire?: Wire | undefined;
     },
     handlers: LinkHandlers<S>,
     state: S,
@@ -83,6 +87,7 @@ export class Link<S> {
     this.#clock = options.clock;
     this.#heartbeat = options.heartbeat;
     this.#handlers = handlers;
+    this.#wire = options.wire;
     this.#lastActivity = options.clock.now();
     // maxPayload: ws refuses a bigger frame before buffering it (its own default is 100 MiB).
     const ws = new WebSocket(url, {
@@ -96,12 +101,26 @@ export class Link<S> {
       this.#fail({ reason: 'open-timeout' });
     }, options.openTimeoutMs);
     ws.on('open', () => this.#onOpen());
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      if (this.#ended) return;
-      this.received++;
-      this.#lastActivity = this.#clock.now();
-      this.#handlers.message(this, isBinary ? '' : data.toString());
-    });
+    // The decoder is chosen here, once: a JSON venue's listener is the plain one, no indirection.
+    const wire = options.wire;
+    if (wire === undefined) {
+      ws.on('message', (data: Buffer, isBinary: boolean) => {
+        if (this.#ended) return;
+        this.received++;
+        this.#lastActivity = this.#clock.now();
+        this.#handlers.message(this, isBinary ? '' : data.toString());
+      });
+    } else {
+      ws.on('message', (data: Buffer, isBinary: boolean) => {
+        if (this.#ended) return;
+        this.#lastActivity = this.#clock.now();
+        // Heartbeats and acks are answered inside decode and are not data.
+        const text = wire.decode(data, isBinary, this);
+        if (text === undefined || this.#ended) return;
+        this.received++;
+        this.#handlers.message(this, text);
+      });
+    }
     ws.on('ping', () => {
       this.#lastActivity = this.#clock.now();
     });
@@ -147,6 +166,14 @@ export class Link<S> {
     return true;
   }
 
+  /** The venue answered the client's ping in a text frame (see wire.ts). */
+  heartbeatAnswered(): void {
+    if (this.#pongTimer) {
+      this.#clock.clearTimeout(this.#pongTimer);
+      this.#pongTimer = undefined;
+    }
+  }
+
   /** Closes with a close frame (the socket is destroyed if the peer does not answer in 1 s). */
   close(): void {
     if (this.#ended) return;
@@ -174,6 +201,8 @@ export class Link<S> {
     this.#openTimer = undefined;
     this.#openedAt = this.#clock.now();
     this.#lastActivity = this.#openedAt;
+    // Subscriptions first (MEXC drops a connection that has none for 30 s).
+    if (this.#wire) for (const message of this.#wire.subscribe) this.#ws.send(message);
     this.#schedulePing();
     this.#handlers.open(this);
   }
@@ -193,12 +222,15 @@ export class Link<S> {
       this.#fail({ reason: 'inactive' });
       return;
     }
+    const wire = this.#wire;
     try {
-      this.#ws.ping();
+      if (wire === undefined || wire.heartbeat === 'ws') this.#ws.ping();
+      else wire.ping(this, this.#clock.now());
     } catch {
       // The socket is closing; 'close' follows.
     }
-    if (!this.#pongTimer) {
+    // A venue that pings the client itself (BingX) is watched by the inactivity bound alone.
+    if (!this.#pongTimer && (wire === undefined || wire.clientPings)) {
       this.#pongTimer = this.#clock.setTimeout(() => {
         this.#pongTimer = undefined;
         this.#fail({ reason: 'pong-timeout' });

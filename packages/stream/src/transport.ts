@@ -10,6 +10,7 @@ import {
 import { channels } from './diagnostics.js';
 import { Link, type LinkEnd } from './link.js';
 import { kit, type ResolvedOptions } from './options.js';
+import { type Wire, wireFor } from './wire.js';
 
 /** A link that stayed open this long counts as healthy: its loss is retried at once. */
 const HEALTHY_MS = 5_000;
@@ -37,10 +38,13 @@ export abstract class Transport<S> {
   #rotationTimer: ClockTimer | undefined;
   #pendingRotation: string | undefined;
   readonly #kind: ConnectionKind;
+  /** The venue's frame decoder and heartbeat, picked once (undefined: JSON and WebSocket pings). */
+  readonly #wire: Wire | undefined;
 
   protected constructor(options: ResolvedOptions, kind: ConnectionKind) {
     this.options = options;
     this.#kind = kind;
+    this.#wire = kind === 'listenKey' ? wireFor(options.venue, options.maxPayload) : undefined;
   }
 
   /** The URL to connect to now (may carry a listenKey: never logged). */
@@ -156,6 +160,7 @@ export abstract class Transport<S> {
         heartbeat: this.options.heartbeat,
         openTimeoutMs: this.options.openTimeoutMs,
         maxPayload: this.options.maxPayload,
+        wire: this.#wire,
       },
       {
         open: (link) => this.#onOpen(link),

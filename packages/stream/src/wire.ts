@@ -1,0 +1,169 @@
+/**
+ * Per-venue frame decoding and heartbeats (issue #13), chosen once per transport from the venue
+ * profile's `frames`. A profile without `frames` (Binance and its JSON clones) gets no wire at
+ * all: its links keep the plain `data.toString()` listener and WebSocket pings, so the hot path
+ * gains no per-frame indirection.
+ */
+import { gunzipSync } from 'node:zlib';
+import type { FrameEncoding, HeartbeatStyle, VenueProfile } from '@userstream/core';
+import { mexcDecoder } from './wire-mexc.js';
+
+/** What a wire may do on its link: answer the venue and count a heartbeat answer. */
+export interface WireControl {
+  /** Sends a text frame (a heartbeat answer, a subscription); false if the link is not open. */
+  send(text: string): boolean;
+  /** The venue answered the client's ping (clears the pong deadline). */
+  heartbeatAnswered(): void;
+}
+
+/** Turns a raw frame into JSON text, or `undefined` when it was a control frame (handled). */
+export type FrameDecoder = (data: Buffer, isBinary: boolean, control: WireControl) => string | undefined;
+
+export interface Wire {
+  readonly encoding: FrameEncoding;
+  readonly heartbeat: HeartbeatStyle;
+  readonly decode: FrameDecoder;
+  /** Sends the client's ping (`ws` style pings are sent by the link itself). */
+  ping(control: WireControl, now: number): void;
+  /** Whether the client pings and waits for an answer (BingX's server pings instead). */
+  readonly clientPings: boolean;
+  /** Text frames sent on every new connection before it is used (subscriptions). */
+  readonly subscribe: readonly string[];
+}
+
+/**
+ * What an undecodable frame becomes: text that core's parser reports as a malformed frame (a
+ * binary frame on a JSON venue already arrives as ''), so one bad frame never ends the stream.
+ */
+const UNDECODABLE = '';
+
+/** Control frames are short: longer text is never compared against them. */
+const CONTROL_MAX = 64;
+
+/**
+ * The JSON text of a decoded frame, with the venue's heartbeat messages answered and taken out.
+ * Only short frames are checked, so an event frame costs one length comparison.
+ */
+function controlFilter(style: HeartbeatStyle): (text: string, control: WireControl) => string | undefined {
+  switch (style) {
+    case 'text-ping':
+      // BingX: the server sends `Ping` (every 5 s), the client answers `Pong`.
+      return (text, control) => {
+        if (text.length > CONTROL_MAX) return text;
+        const t = text.trim();
+        if (t === 'Ping' || t === 'ping') {
+          control.send('Pong');
+          control.heartbeatAnswered();
+          return undefined;
+        }
+        if (t === 'Pong' || t === 'pong') {
+          control.heartbeatAnswered();
+          return undefined;
+        }
+        return text;
+      };
+    case 'json-ping':
+      // Toobit: `{"ping":ts}` answered with `{"pong":ts}`, in either direction.
+      return (text, control) => {
+        if (text.length > CONTROL_MAX || (!text.includes('"ping"') && !text.includes('"pong"'))) return text;
+        const value = tryJson(text) as { ping?: unknown; pong?: unknown } | undefined;
+        if (value === undefined || typeof value !== 'object' || value === null) return text;
+        if (typeof value.ping === 'number') {
+          control.send(`{"pong":${value.ping}}`);
+          return undefined;
+        }
+        if (value.pong !== undefined) {
+          control.heartbeatAnswered();
+          return undefined;
+        }
+        return text;
+      };
+    case 'method-ping':
+      // MEXC: `{"id":0,"code":0,"msg":"PONG"}` answers `{"method":"PING"}`; subscription acks
+      // (`{"id":0,"code":0,"msg":"spot@private…"}`) are JSON too and carry no event.
+      return (text, control) => {
+        if (text.length > 2048 || !text.includes('"msg"') || text.includes('"e"')) return text;
+        const value = tryJson(text) as { msg?: unknown; code?: unknown } | undefined;
+        if (value === undefined || typeof value !== 'object' || value === null) return text;
+        if (value.msg === 'PONG') control.heartbeatAnswered();
+        return undefined;
+      };
+    default:
+      return (text) => text;
+  }
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function textDecoder(
+  encoding: FrameEncoding,
+  maxPayload: number,
+): (data: Buffer, isBinary: boolean) => string {
+  switch (encoding) {
+    case 'gzip-json':
+      // Bounded like the frame itself: a small gzip frame cannot inflate past maxPayload.
+      return (data, isBinary) => {
+        if (!isBinary) return data.toString();
+        try {
+          return gunzipSync(data, { maxOutputLength: maxPayload }).toString();
+        } catch {
+          return UNDECODABLE;
+        }
+      };
+    case 'protobuf-mexc': {
+      const decode = mexcDecoder();
+      return (data, isBinary) => (isBinary ? decode(data) : data.toString());
+    }
+    default:
+      return (data, isBinary) => (isBinary ? UNDECODABLE : data.toString());
+  }
+}
+
+function pinger(style: HeartbeatStyle): (control: WireControl, now: number) => void {
+  switch (style) {
+    case 'json-ping':
+      return (control, now) => void control.send(`{"ping":${now}}`);
+    case 'method-ping':
+      return (control) => void control.send('{"method":"PING"}');
+    default:
+      return () => {};
+  }
+}
+
+/**
+ * The wire of `venue`, or undefined for plain JSON with WebSocket pings (no decoder: the fast
+ * path). Built once per transport (its frame bound is an option).
+ */
+export function wireFor(venue: VenueProfile, maxPayload: number): Wire | undefined {
+  const frames = venue.frames;
+  let wire: Wire | undefined;
+  if (
+    frames &&
+    !(
+      (frames.encoding === 'json' || frames.encoding === 'json-array') &&
+      frames.heartbeat === 'ws' &&
+      !frames.subscribe?.length
+    )
+  ) {
+    const toText = textDecoder(frames.encoding, maxPayload);
+    const filter = controlFilter(frames.heartbeat);
+    wire = {
+      encoding: frames.encoding,
+      heartbeat: frames.heartbeat,
+      decode: (data, isBinary, control) => {
+        const text = toText(data, isBinary);
+        return text === UNDECODABLE ? text : filter(text, control);
+      },
+      ping: pinger(frames.heartbeat),
+      clientPings: frames.heartbeat !== 'text-ping',
+      subscribe: frames.subscribe ?? [],
+    };
+  }
+  return wire;
+}

@@ -1,0 +1,257 @@
+/**
+ * Issue #13, the seam: a venue profile's `frames` picks the frame decoder and heartbeat style of
+ * its links. Each case runs a real WebSocket server on loopback that speaks one venue's wire
+ * (gzip binary frames with a text Ping, JSON ping/pong, MEXC's method PING and protobuf) and
+ * checks that events come through and heartbeats are answered in the venue's own form.
+ * The venue-specific end-to-end tests (simulator, keepalive) build on this.
+ */
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import {
+  type FrameEncoding,
+  type HeartbeatStyle,
+  type VenueProfile,
+  VirtualClock,
+  venues,
+} from '@userstream/core';
+import protobuf from 'protobufjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { type ListenKeyStream, openListenKeyStream } from '../src/index.js';
+import { wireFor } from '../src/wire.js';
+import { until } from './helpers.js';
+
+const KEY = 'k'.repeat(60);
+const EVENT = {
+  e: 'executionReport',
+  E: 1700000000000,
+  s: 'BTCUSDT',
+  c: 'c1',
+  S: 'BUY',
+  o: 'LIMIT',
+  f: 'GTC',
+  q: '1.00000000',
+  p: '10.00',
+  X: 'NEW',
+  i: '1',
+  l: '0',
+  z: '0',
+  L: '0',
+  n: '0',
+  N: '',
+  u: true,
+  w: true,
+  m: false,
+  O: 1700000000000,
+  Z: '0',
+  x: 'NEW',
+  T: 1700000000000,
+};
+
+interface Server {
+  wss: WebSocketServer;
+  url: string;
+  /** Every text message the client sent, in order. */
+  received: string[];
+  sockets: WebSocket[];
+}
+
+const servers: WebSocketServer[] = [];
+const streams: ListenKeyStream[] = [];
+afterEach(async () => {
+  await Promise.all(streams.splice(0).map((s) => s.close()));
+  for (const wss of servers.splice(0)) {
+    for (const c of wss.clients) c.terminate();
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+  }
+});
+
+async function server(onConnection: (ws: WebSocket, received: string[]) => void = () => {}): Promise<Server> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  servers.push(wss);
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  const received: string[] = [];
+  const sockets: WebSocket[] = [];
+  wss.on('connection', (ws) => {
+    sockets.push(ws);
+    ws.on('message', (data, isBinary) => {
+      if (!isBinary) received.push(data.toString());
+    });
+    onConnection(ws, received);
+  });
+  return { wss, url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, received, sockets };
+}
+
+function venueWith(
+  url: string,
+  frames: { encoding: FrameEncoding; heartbeat: HeartbeatStyle; subscribe?: string[] },
+): VenueProfile {
+  return { ...venues.bhex, streamBaseUrl: url, frames } as VenueProfile;
+}
+
+function open(venue: VenueProfile, clock = new VirtualClock(Date.now())) {
+  const stream = openListenKeyStream({
+    venue,
+    listenKey: KEY,
+    clock,
+    allowInsecure: true,
+    heartbeat: { pingIntervalMs: 1000, pongTimeoutMs: 500, inactivityTimeoutMs: 60_000 },
+  });
+  streams.push(stream);
+  const events: unknown[] = [];
+  const malformed: unknown[] = [];
+  stream.on('event', (e) => events.push(e));
+  stream.on('error', (e) => malformed.push(e));
+  return { stream, events, malformed, clock };
+}
+
+describe('issue #13: the frame decoder and heartbeat come from the venue profile', () => {
+  it('a profile without frames (Binance) gets no wire: the plain JSON listener and WebSocket pings', () => {
+    expect(wireFor(venues['binance-usdm'], 1 << 20)).toBeUndefined();
+    expect(
+      wireFor({ ...venues.bhex, frames: { encoding: 'json', heartbeat: 'ws' } }, 1 << 20),
+    ).toBeUndefined();
+    expect(
+      wireFor({ ...venues.bhex, frames: { encoding: 'gzip-json', heartbeat: 'text-ping' } }, 1 << 20),
+    ).toMatchObject({ encoding: 'gzip-json', heartbeat: 'text-ping', clientPings: false });
+  });
+
+  it('gzip-json + text-ping (BingX): gzip binary events are read, a gzip Ping is answered with Pong', async () => {
+    const srv = await server((ws) => {
+      ws.send(gzipSync('Ping'), { binary: true });
+      ws.send(gzipSync(JSON.stringify(EVENT)), { binary: true });
+    });
+    const { events, malformed } = open(venueWith(srv.url, { encoding: 'gzip-json', heartbeat: 'text-ping' }));
+    await until(() => events.length === 1 && srv.received.includes('Pong'), 'event and Pong');
+    expect(events[0]).toMatchObject({ e: 'executionReport', s: 'BTCUSDT', q: '1.00000000' });
+    expect(srv.received).toEqual(['Pong']);
+    expect(malformed).toEqual([]);
+  });
+
+  it('gzip-json: a frame that does not inflate (or inflates past maxPayload) is a malformed frame, and the stream goes on', async () => {
+    const bomb = gzipSync(Buffer.alloc(4 << 20, 0x20));
+    const srv = await server((ws) => {
+      ws.send(Buffer.from('not gzip'), { binary: true });
+      ws.send(bomb, { binary: true });
+      ws.send(gzipSync(JSON.stringify(EVENT)), { binary: true });
+    });
+    const stream = openListenKeyStream({
+      venue: venueWith(srv.url, { encoding: 'gzip-json', heartbeat: 'text-ping' }),
+      listenKey: KEY,
+      clock: new VirtualClock(Date.now()),
+      allowInsecure: true,
+      maxPayload: 1 << 20,
+    });
+    streams.push(stream);
+    const events: unknown[] = [];
+    const errors: { code?: string }[] = [];
+    stream.on('event', (e) => events.push(e));
+    stream.on('error', (e) => errors.push(e as { code?: string }));
+    await until(() => events.length === 1, 'the good event');
+    expect(errors.map((e) => e.code)).toEqual(['USERSTREAM_MALFORMED_FRAME', 'USERSTREAM_MALFORMED_FRAME']);
+  });
+
+  it('json-ping (Toobit): the client pings {"ping":ts}, {"pong":ts} answers it; a server {"ping":ts} gets {"pong":ts}', async () => {
+    let answer = true;
+    const srv = await server((ws) => {
+      ws.on('message', (data) => {
+        const m = JSON.parse(data.toString()) as { ping?: number };
+        if (m.ping !== undefined && answer) ws.send(JSON.stringify({ pong: m.ping }));
+      });
+      ws.send('{"ping":42}');
+      ws.send(JSON.stringify([EVENT]));
+    });
+    const { events, clock, stream } = open(
+      venueWith(srv.url, { encoding: 'json-array', heartbeat: 'json-ping' }),
+    );
+    await until(() => events.length === 1 && srv.received.includes('{"pong":42}'), 'event and pong');
+    clock.advance(1000);
+    await until(() => srv.received.some((m) => m.startsWith('{"ping":')), 'client ping');
+    expect(srv.received.find((m) => m.startsWith('{"ping":'))).toBe(`{"ping":${clock.now()}}`);
+    // Answered: no pong timeout. Then unanswered: the link ends and the stream reconnects.
+    await until(() => srv.received.length >= 2, 'ping answered');
+    const downs: string[] = [];
+    stream.on('reconnecting', (d) => downs.push(d.reason));
+    answer = false;
+    clock.advance(1000);
+    await until(() => srv.received.filter((m) => m.startsWith('{"ping":')).length === 2, 'second ping');
+    clock.advance(500);
+    await until(() => downs.length > 0, 'pong timeout');
+    expect(downs[0]).toBe('pong-timeout');
+  });
+
+  it('method-ping + protobuf (MEXC): subscriptions go out on connect, {"method":"PING"} is answered by a JSON PONG, protobuf frames become events', async () => {
+    const root = new protobuf.Root();
+    root.resolvePath = (_o, t) =>
+      new URL(`../proto/mexc/${t.replace(/^.*[\\/]/, '')}`, import.meta.url).pathname;
+    root.loadSync('PushDataV3ApiWrapper.proto');
+    const W = root.lookupType('PushDataV3ApiWrapper');
+    expect(readFileSync(new URL('../proto/mexc/LICENSE', import.meta.url), 'utf8')).toContain(
+      'Apache License',
+    );
+    // Each frame a new order (the stream drops a repeated event as a duplicate).
+    let n = 0;
+    const frame = () =>
+      W.encode(
+        W.create({
+          channel: 'spot@private.orders.v3.api.pb',
+          symbol: 'BTCUSDT',
+          sendTime: 1700000000123 + n,
+          privateOrders: {
+            id: `C02__${++n}`,
+            clientId: 'c1',
+            price: '10.5',
+            quantity: '2',
+            status: 1,
+            createTime: 1700000000000,
+          },
+        }),
+      ).finish();
+    const srv = await server((ws) => {
+      ws.on('message', (data) => {
+        const m = JSON.parse(data.toString()) as { method?: string; params?: string[] };
+        if (m.method === 'SUBSCRIPTION') {
+          ws.send(JSON.stringify({ id: 0, code: 0, msg: m.params?.join(',') }));
+          ws.send(frame(), { binary: true });
+        }
+        if (m.method === 'PING') {
+          // The PONG, then an event the test waits for: the PONG has been read by then.
+          ws.send('{"id":0,"code":0,"msg":"PONG"}');
+          ws.send(frame(), { binary: true });
+        }
+      });
+    });
+    const subscribe = '{"method":"SUBSCRIPTION","params":["spot@private.orders.v3.api.pb"]}';
+    const venue = {
+      ...venueWith(srv.url, { encoding: 'protobuf-mexc', heartbeat: 'method-ping', subscribe: [subscribe] }),
+    };
+    const { events, malformed, clock, stream } = open(venue);
+    const downs: string[] = [];
+    stream.on('reconnecting', (d) => downs.push(d.reason));
+    await until(() => events.length === 1 || malformed.length > 0, 'protobuf event');
+    expect(malformed).toEqual([]);
+    expect(srv.received[0]).toBe(subscribe);
+    // The stand-in dialect (bhex) does not know MEXC's events: it hands the decoded frame on whole.
+    expect(events[0]).toMatchObject({
+      e: 'unknown',
+      type: 'privateOrders',
+      E: 1700000000123,
+      raw: {
+        e: 'privateOrders',
+        E: 1700000000123,
+        s: 'BTCUSDT',
+        c: 'spot@private.orders.v3.api.pb',
+        d: { id: 'C02__1', price: '10.5', quantity: '2', status: 1 },
+      },
+    });
+    for (let i = 0; i < 3; i++) {
+      clock.advance(1000);
+      await until(() => events.length === i + 2, `PONG ${i} read`);
+      clock.advance(600); // past the pong timeout: only the PONG's clearing keeps the link
+    }
+    expect(srv.received.filter((m) => m === '{"method":"PING"}')).toHaveLength(3);
+    expect(downs).toEqual([]);
+    expect(malformed).toEqual([]);
+  });
+});
