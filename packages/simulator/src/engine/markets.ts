@@ -14,8 +14,8 @@ export type MarketKey = 'spot' | 'margin' | 'isolatedMargin' | 'usdm' | 'coinm' 
 export type EngineDialect = 'spot' | 'futures' | 'bhex' | 'coins';
 
 /**
- * `binance-options` has no book yet (the options market is being built): the server's
- * venue-map routes its streams on their own key until it has one.
+ * `binance-options` is not a book of this map: the options market (options-market.ts) sends its
+ * events to that venue id, and the server's venue-map routes them to the options streams.
  */
 const MARKET_OF: Readonly<Record<Exclude<VenueId, 'binance-options'>, MarketKey>> = Object.freeze({
   'binance-spot': 'spot',
