@@ -5,9 +5,9 @@
  * dead-letter stream per account, the `quarantined` count, a diagnostics message) and every
  * other event flows, in order. Real redis-server.
  *
- * `E` is the event time in ms on every user data event:
+ * `E` is the event time in ms on every user data event ("E":1568879465651, // Event Time):
  * https://developers.binance.com/docs/derivatives/usds-margined-futures/user-data-streams/Event-Order-Update
- * (not in the search store; the field list is from ../shared/fixtures and DESIGN.md).
+ * (the ACCOUNT_UPDATE page was not looked up; its fields here follow ../shared/fixtures).
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { systemClock } from '@userstream/core';

@@ -7,9 +7,12 @@
  *
  * Real redis-server, the simulator, worker A behind two TCP proxies (one to Redis, one to the
  * venue's REST port, whose tap tells A's requests apart from B's), worker B direct.
- * USD-M listenKey lifecycle (POST create / PUT keepalive / DELETE close):
- * https://developers.binance.com/docs/derivatives/usds-margined-futures/user-data-streams/Start-User-Data-Stream
- * (not in the search store; the paths are the simulator's and DESIGN.md's).
+ * listenKey lifecycle (a DELETE "will close the stream and invalidate the listenKey", a POST on
+ * an account with an active key returns that same key):
+ * https://developers.binance.com/docs/derivatives/portfolio-margin/user-data-streams and
+ * https://developers.binance.me/docs/derivatives/usds-margined-futures/user-data-streams/Start-User-Data-Stream-Wsp
+ * (the USD-M REST page for /fapi/v1/listenKey itself is not in the search store; the path is the
+ * simulator's and DESIGN.md's).
  */
 import { type Clock, createScaledClock } from '@userstream/core';
 import { type Simulator, startSimulator } from '@userstream/simulator';
