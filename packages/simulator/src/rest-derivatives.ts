@@ -28,7 +28,8 @@ export interface DerivativeRoute {
  * - Options positions: developers.binance.com/docs/derivatives/options-trading/trade/Option-Position-Information
  *   (order, openOrders and marginAccount come from the binance-options profile).
  * - Portfolio margin UM conditional orders: developers.binance.com/docs/derivatives/portfolio-margin/trade/New-UM-Algo-Order
- *   (POST; DELETE on the same path by the venue's convention, its page is not in the store).
+ *   (POST; DELETE on the same path by the venue's convention, its page is not in the store) and
+ *   Query-All-Current-UM-Open-Algo-Orders (GET /papi/v1/um/algo/openAlgoOrders).
  * - Portfolio margin loans: developers.binance.com/docs/derivatives/portfolio-margin/trade/Margin-Account-Borrow
  *   and Margin-Account-Repay (not in the search store; paths and the weight as the issue's sources name them).
  * - Cross margin borrow and repay: developers.binance.com/docs/margin_trading/borrow-and-repay/
@@ -81,6 +82,13 @@ export const DERIVATIVE_ROUTES: readonly DerivativeRoute[] = Object.freeze<Deriv
     venue: 'binance-portfolio-margin',
     weight: 1,
     action: 'cancelAlgoOrder',
+  },
+  {
+    method: 'GET',
+    path: '/papi/v1/um/algo/openAlgoOrders',
+    venue: 'binance-portfolio-margin',
+    weight: 1,
+    action: 'openAlgoOrders',
   },
   {
     method: 'POST',

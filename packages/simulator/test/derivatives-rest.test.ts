@@ -236,6 +236,14 @@ test('portfolio margin: the /pm stream gets the UM book events with fs "UM", and
     headers: { [profile.apiKeyHeader]: hmac.apiKey },
   });
   expect(placed.status).toBe(200);
+  // Query-All-Current-UM-Open-Algo-Orders lists it.
+  const open = await call(sim.urls.rest, 'GET', '/papi/v1/um/algo/openAlgoOrders', {
+    query: signedQuery(hmac, { symbol: 'BTCUSDT', timestamp: clock.now() }),
+    headers: { [profile.apiKeyHeader]: hmac.apiKey },
+  });
+  expect(open.body).toEqual([
+    expect.objectContaining({ algoId: (placed.body as { algoId: number }).algoId, algoStatus: 'NEW' }),
+  ]);
   await untilEvent(pm, (e) => e.e === 'ALGO_UPDATE');
   await untilEvent(usdm, (e) => e.e === 'ALGO_UPDATE');
   const pmEvents = pm.json();
