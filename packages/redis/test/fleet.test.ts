@@ -323,7 +323,7 @@ describe('a fleet of workers sharing accounts through Redis', () => {
     // Streams ride out a Redis outage only while their owners can still prove ownership: the
     // safe default stops them once the outage outlasts the ownership TTL (partition.test.ts).
     // A fleet that prefers keeping streams through outages sets a TTL above the outages it
-    // expects, and pays with takeovers that long after a crash (README, "Partitions").
+    // expects, and pays with takeovers that long after a crash (README, "Redis outages").
     const longTtl = { ownershipTtlMs: 20_000 };
     const [a, b] = [worker('worker-a', longTtl), worker('worker-b', longTtl)];
     await Promise.all([a.start(), b.start()]);
