@@ -216,7 +216,19 @@ export class ListenKeyConnection extends Transport<LinkKeys> {
   }
 
   protected url(): string {
-    return this.#streamUrl(this.#shared ? [...this.#byKey.keys()] : [(this.#single as Member).key]);
+    return this.#streamUrl(this.#dialled().map((m) => m.key));
+  }
+
+  /**
+   * The members a new link carries. A shared link leaves out keys known to be dead (expired,
+   * not yet replaced): the venue refuses a URL that names one, which would keep every other
+   * account of the connection down with it. Only when every key is dead are they all dialled.
+   */
+  #dialled(): Member[] {
+    if (!this.#shared) return [this.#single as Member];
+    const all = [...this.#members.values()];
+    const live = all.filter((m) => m.expiredKey !== m.key);
+    return live.length > 0 ? live : all;
   }
 
   protected async prepare(): Promise<boolean> {
@@ -258,7 +270,7 @@ export class ListenKeyConnection extends Transport<LinkKeys> {
 
   protected linkState(): LinkKeys {
     const keys: LinkKeys = new Map();
-    for (const m of this.#members.values()) keys.set(m, m.key);
+    for (const m of this.#dialled()) keys.set(m, m.key);
     return keys;
   }
 

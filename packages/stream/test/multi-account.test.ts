@@ -168,4 +168,23 @@ describe('several accounts on one /private/stream connection', () => {
     await until(() => lb.events.length === 1, "b's first event");
     expect(seen(lb.events)).toEqual(sent(r.sim, b.id, USDM));
   });
+
+  it('a socket drop while one account’s key is expired and not yet replaced reconnects the others without it', async () => {
+    const { accounts, streams, logs } = await fleet();
+    const [a, b, c] = accounts as [SimAccount, SimAccount, SimAccount];
+    r.sim.faults.expire({ accountId: a.id, venue: USDM });
+    await until(() => logs[0]!.count('credentialExpired') === 1, "a's expiry");
+    // The venue refuses a URL naming a dead key: a reconnect must leave a's key out.
+    r.sim.faults.drop({ mode: 'terminate' });
+    await until(() => logs[1]!.count('gap') === 1 && logs[2]!.count('gap') === 1, 'b and c back, with a gap');
+    order(r.sim, b.id, USDM, '43000');
+    order(r.sim, c.id, USDM, '43001');
+    await exact(accounts, logs, 0);
+    expect([logs[1]!.count('credentialExpired'), logs[2]!.count('credentialExpired')]).toEqual([0, 0]);
+    // a comes back with its new key, on the same connection, with its gap.
+    await (streams[0] as ListenKeyStream).replaceListenKey(await r.createListenKey(USDM, a));
+    await until(() => logs[0]!.count('gap') === 1, "a's gap");
+    order(r.sim, a.id, USDM, '43002');
+    await exact(accounts, logs);
+  });
 });
