@@ -26,6 +26,7 @@ describe('venue registry', () => {
         "binance-margin-risk: listenKey marginRisk",
         "bhex: listenKey bhex",
         "coins-ph: listenKey coins",
+        "mexc: listenKey mexc",
       ]
     `);
   });

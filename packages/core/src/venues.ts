@@ -16,6 +16,7 @@ import {
   LISTEN_KEY_TIMING,
   listenKeyEndpoints,
 } from './venues-binance-derivatives.js';
+import { MEXC_PROFILES } from './venues-mexc.js';
 
 export type { CredentialProtocol, Endpoint, Market, VenueProfile, VenueProfileInput };
 export { venueProfileSchema };
@@ -220,7 +221,8 @@ export type VenueId =
   | (typeof BINANCE_PROFILES)[number]['id']
   | (typeof BINANCE_DERIVATIVES_PROFILES)[number]['id']
   | 'bhex'
-  | 'coins-ph';
+  | 'coins-ph'
+  | (typeof MEXC_PROFILES)[number]['id'];
 
 function formatIssues(error: z.ZodError): string {
   return error.issues
@@ -294,7 +296,7 @@ function deepFreeze<T>(value: T): T {
 /** The built-in profiles, by id. */
 export const venues: Readonly<Record<VenueId, VenueProfile>> = Object.freeze(
   Object.fromEntries(
-    [...BINANCE_PROFILES, ...BINANCE_DERIVATIVES_PROFILES, ...BROKER_PROFILES].map((p) => [
+    [...BINANCE_PROFILES, ...BINANCE_DERIVATIVES_PROFILES, ...BROKER_PROFILES, ...MEXC_PROFILES].map((p) => [
       p.id,
       defineVenue(p),
     ]),

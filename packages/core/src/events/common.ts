@@ -12,7 +12,15 @@ import { z } from 'zod';
  * `options`: the `/eapi` stream (options shapes, frames in a `{stream, data}` envelope);
  * `marginRisk`: the cross margin risk data stream.
  */
-export type Dialect = 'spot' | 'futures' | 'bhex' | 'coins' | 'options' | 'portfolioMargin' | 'marginRisk';
+export type Dialect =
+  | 'spot'
+  | 'futures'
+  | 'bhex'
+  | 'coins'
+  | 'options'
+  | 'portfolioMargin'
+  | 'marginRisk'
+  | 'mexc';
 
 /** All dialects, in a stable order. */
 export const DIALECTS: readonly Dialect[] = [
@@ -23,6 +31,7 @@ export const DIALECTS: readonly Dialect[] = [
   'options',
   'portfolioMargin',
   'marginRisk',
+  'mexc',
 ];
 
 /** A decimal amount, price or quantity as the venue sent it, e.g. `"0.10264410"`. */

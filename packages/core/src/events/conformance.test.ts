@@ -16,6 +16,7 @@ const DIALECT_OF_DIR: Record<string, Dialect> = {
   options: 'options',
   'portfolio-margin': 'portfolioMargin',
   'margin-risk': 'marginRisk',
+  mexc: 'mexc',
 };
 
 const USDM = 'https://developers.binance.com/docs/derivatives/usds-margined-futures/user-data-streams';
@@ -27,7 +28,13 @@ const MARGIN_RISK = 'https://developers.binance.com/docs/margin_trading/risk-dat
  * The documentation page of each fixture added for issue #18 (test/fixtures/README.md says how
  * each was taken, and which pages the search store lacked). Older fixtures are sourced there.
  */
+const MEXC = 'https://www.mexc.com/api-docs/spot-v3/websocket-user-data-streams';
+
 const SOURCES: Record<string, string> = {
+  // Issue #13: MEXC's documented samples, decoded as @userstream/stream decodes the protobuf frame.
+  'mexc/privateAccount.json': `${MEXC}/spot-account-update`,
+  'mexc/privateDeals.json': `${MEXC}/spot-account-deals`,
+  'mexc/privateOrders.json': `${MEXC}/spot-account-orders`,
   'futures/ALGO_UPDATE.json': `${USDM}/Event-Algo-Order-Update`,
   'futures/CONDITIONAL_ORDER_TRIGGER_REJECT.json': `${USDM}/Event-Conditional-Order-Trigger-Reject`,
   'futures/STRATEGY_UPDATE.json': `${USDM}/Event-STRATEGY-UPDATE`,

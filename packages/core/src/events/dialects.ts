@@ -15,6 +15,7 @@ import {
   type UserLiabilityChange,
   userLiabilityChangeSchema,
 } from './margin-risk.js';
+import { type MexcEvent, mexcSchemas } from './mexc.js';
 import {
   balancePositionUpdateSchema,
   greekUpdateSchema,
@@ -101,6 +102,7 @@ export const dialectSchemas: Readonly<Record<Dialect, Readonly<Record<string, Zo
     liabilityChange: liabilityChangeSchema,
   },
   marginRisk: { ...marginRiskEvents, listenKeyExpired: spotSchemas.listenKeyExpired },
+  mexc: mexcSchemas,
 };
 
 /** Event types whose `T` is a transaction id beyond 2^53, read exactly from the frame text (exact-id.ts). */
@@ -151,6 +153,7 @@ export interface DialectEvents {
   options: OptionsEvent;
   portfolioMargin: PortfolioMarginEvent;
   marginRisk: MarginRiskEvent | Extract<SpotEvent, { e: 'listenKeyExpired' }>;
+  mexc: MexcEvent;
 }
 
 /**

@@ -27,6 +27,7 @@ export type { AlgoOrder, FuturesAlgoUpdate, FuturesConditionalOrderTriggerReject
 export type { FuturesGridUpdate, FuturesStrategyUpdate } from './futures-strategy.js';
 export { eventIdentity } from './identity.js';
 export type { MarginLevelStatusChange, UserLiabilityChange } from './margin-risk.js';
+export type { MexcEvent, MexcPrivateAccount, MexcPrivateDeals, MexcPrivateOrders } from './mexc.js';
 export {
   type AlgoOrderSnapshot,
   type FuturesBook,

@@ -9,7 +9,9 @@ import type { BhexEvent } from './bhex.js';
 import type { CoinsEvent } from './coins.js';
 import type { Dialect } from './common.js';
 import type { FuturesEvent } from './futures.js';
+import type { MexcEvent } from './mexc.js';
 import { algoUpdate } from './normalize-algo.js';
+import { normalizeMexc } from './normalize-mexc.js';
 import { bhexOrder, futuresOrder, spotOrder } from './normalize-orders.js';
 import { futuresAccount, optionsBalancePosition } from './normalize-positions.js';
 import type {
@@ -189,6 +191,8 @@ export function normalizeEvent(event: UserDataEvent, dialect: Dialect): Normaliz
       return portfolioMargin(event);
     case 'options':
       return options(event);
+    case 'mexc':
+      return normalizeMexc(event as MexcEvent);
     default:
       return other(event.e, (event as { E?: number }).E, event);
   }
