@@ -27,6 +27,8 @@ describe('venue registry', () => {
         "bhex: listenKey bhex",
         "coins-ph: listenKey coins",
         "mexc: listenKey mexc",
+        "coins-xyz: listenKey coins",
+        "coins-th: listenKey coins",
       ]
     `);
   });

@@ -16,6 +16,7 @@ import {
   LISTEN_KEY_TIMING,
   listenKeyEndpoints,
 } from './venues-binance-derivatives.js';
+import { type CoinsSisterId, coinsSisterProfiles } from './venues-coins.js';
 import { MEXC_PROFILES } from './venues-mexc.js';
 
 export type { CredentialProtocol, Endpoint, Market, VenueProfile, VenueProfileInput };
@@ -222,7 +223,8 @@ export type VenueId =
   | (typeof BINANCE_DERIVATIVES_PROFILES)[number]['id']
   | 'bhex'
   | 'coins-ph'
-  | (typeof MEXC_PROFILES)[number]['id'];
+  | (typeof MEXC_PROFILES)[number]['id']
+  | CoinsSisterId;
 
 function formatIssues(error: z.ZodError): string {
   return error.issues
@@ -296,10 +298,13 @@ function deepFreeze<T>(value: T): T {
 /** The built-in profiles, by id. */
 export const venues: Readonly<Record<VenueId, VenueProfile>> = Object.freeze(
   Object.fromEntries(
-    [...BINANCE_PROFILES, ...BINANCE_DERIVATIVES_PROFILES, ...BROKER_PROFILES, ...MEXC_PROFILES].map((p) => [
-      p.id,
-      defineVenue(p),
-    ]),
+    [
+      ...BINANCE_PROFILES,
+      ...BINANCE_DERIVATIVES_PROFILES,
+      ...BROKER_PROFILES,
+      ...MEXC_PROFILES,
+      ...coinsSisterProfiles(BROKER_PROFILES),
+    ].map((p) => [p.id, defineVenue(p)]),
   ) as Record<VenueId, VenueProfile>,
 );
 

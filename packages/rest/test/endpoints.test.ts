@@ -53,8 +53,8 @@ function restingOrder(v: VenueProfile): Record<string, string> {
 const count = (e: Endpoint) => ctx.sim.record.requestCount(e.method, e.path);
 
 describe('every endpoint of every venue profile in core', () => {
-  it('covers all 17 built-in profiles', () => {
-    expect(ALL).toHaveLength(17);
+  it('covers all 20 built-in profiles', () => {
+    expect(ALL).toHaveLength(20);
   });
 
   it.each(ALL.filter((id) => venues[id].listenKey))(
@@ -85,8 +85,8 @@ describe('every endpoint of every venue profile in core', () => {
     },
   );
 
-  it('signed listenKey venues (BHEX, Coins.ph) sign with timestamp, recvWindow and the venue header', async () => {
-    for (const id of ['bhex', 'coins-ph'] as const) {
+  it('signed listenKey venues (BHEX, Coins.ph and its sisters) sign with timestamp, recvWindow and the venue header', async () => {
+    for (const id of ['bhex', 'coins-ph', 'coins-xyz', 'coins-th'] as const) {
       expect(venues[id].listenKey!.create.signed).toBe(true);
       const unsigned = ctx.client(id, { credentials: { ...ctx.hmac(), secret: 'not-the-secret-0000' } });
       const error = await leaks.rejection(unsigned.createListenKey());

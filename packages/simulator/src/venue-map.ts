@@ -50,6 +50,8 @@ export function weightGroupOf(venue: VenueId): WeightGroup {
     case 'bhex':
       return 'bhex';
     case 'coins-ph':
+    case 'coins-xyz':
+    case 'coins-th':
       return 'coins';
     default:
       return 'api';

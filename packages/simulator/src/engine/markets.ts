@@ -36,6 +36,10 @@ const MARKET_OF: Readonly<Record<Exclude<VenueId, 'binance-options'>, MarketKey>
   'binance-margin-risk': 'margin',
   bhex: 'bhex',
   'coins-ph': 'coins',
+  // Issue #13: coins.xyz and Coins TH speak Coins.ph's protocol; the simulator plays one
+  // deployment at a time, so they trade on its coins book.
+  'coins-xyz': 'coins',
+  'coins-th': 'coins',
 });
 
 /** The venue id events of each market are addressed to. */
