@@ -27,7 +27,8 @@ export interface AccountTarget {
 export interface SimRecord {
   /**
    * Every event emitted into the streams of this account's book (the venue id picks the book:
-   * spot ids share one), in emission order, once each: duplicates and reordering that faults
+   * spot ids share one), as that venue's streams were sent them (portfolio margin's in its own
+   * dialect, with `fs`), in emission order, once each: duplicates and reordering that faults
    * put on the wire are not here, so a consumer can count what it lost or saw twice.
    */
   events(target: AccountTarget): readonly RecordedEvent[];

@@ -27,6 +27,7 @@ import { resolveOptions, type SimulatorOptions } from './options.js';
 import { Prng } from './prng.js';
 import { RateLimiter } from './rate-limit.js';
 import { type AccountTarget, Recorder, type SimRecord } from './record.js';
+import { recordedFor } from './record-view.js';
 import { RestApi } from './rest.js';
 import { targetKeyOf } from './sink.js';
 import { isStreamPath, openStream, routeStream } from './streams.js';
@@ -189,7 +190,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const load = new Load({ clock, serverNow, hub, recorder, resolveAccount });
 
   const record: SimRecord = {
-    events: (target) => recorder.events(targetKeyOf(resolveAccount(target), marketKeyOf(target.venue))),
+    events: (target) =>
+      recordedFor(
+        target.venue,
+        recorder.events(targetKeyOf(resolveAccount(target), marketKeyOf(target.venue))),
+      ),
     keepalives: (listenKey) => recorder.keepalives(listenKey),
     requests: () => recorder.requests(),
     requestCount: (method, path) => recorder.requestCount(method, path),

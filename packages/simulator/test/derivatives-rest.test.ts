@@ -1,4 +1,4 @@
-import { parseFrame, VirtualClock, venues } from '@userstream/core';
+import { eventIdentity, parseFrame, VirtualClock, venues } from '@userstream/core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type SimAccount, type Simulator, startSimulator } from '../src/index.js';
 import { byType, Client, call, signedQuery } from './helpers.js';
@@ -263,6 +263,14 @@ test('portfolio margin: the /pm stream gets the UM book events with fs "UM", and
   const plain = usdm.json();
   expect(plain.some((x) => 'fs' in x)).toBe(false);
   expect(plain.find((x) => x.e === 'ALGO_UPDATE')?.o).toMatchObject({ X: 'NEW' });
+  // The record shows each venue what its streams were sent (the chaos suite and the demo compare
+  // what arrived against it): PM's record in the PM dialect, USD-M's in the USD-M one.
+  const identities = (events: readonly { event?: object }[]) =>
+    events.flatMap((r) => (r.event ? [eventIdentity(r.event)] : []));
+  const recordedPm = identities(sim.record.events({ accountId: 'alice', venue: 'binance-portfolio-margin' }));
+  const recordedUsdm = identities(sim.record.events({ accountId: 'alice', venue: 'binance-usdm' }));
+  for (const e of pmEvents) expect(recordedPm).toContain(eventIdentity(e));
+  for (const e of plain) expect(recordedUsdm).toContain(eventIdentity(e));
   pm.close();
   usdm.close();
 });

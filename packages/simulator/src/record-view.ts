@@ -1,0 +1,28 @@
+import type { VenueId } from '@userstream/core';
+import { PORTFOLIO_MARGIN_ONLY, portfolioMarginText } from './engine/index.js';
+import type { RecordedEvent } from './record.js';
+
+/**
+ * A book's recorded events as one venue's streams were sent them. Venues that share a book do
+ * not share a dialect: portfolio margin gets the USD-M book's events with `fs` (and `ALGO_UPDATE`
+ * with `ao`), and events only portfolio margin carries skip the USD-M streams. The hub writes
+ * each stream its own text; a consumer comparing what arrived with the record (the chaos suite,
+ * the demo's audit) must see that same text, or every PM event looks lost.
+ */
+export function recordedFor(venue: VenueId, events: readonly RecordedEvent[]): readonly RecordedEvent[] {
+  const pm = venue === 'binance-portfolio-margin';
+  if (!pm && !events.some((r) => PORTFOLIO_MARGIN_ONLY.has(r.e))) return events;
+  const out: RecordedEvent[] = [];
+  for (const r of events) {
+    if (!pm) {
+      if (!PORTFOLIO_MARGIN_ONLY.has(r.e)) out.push(r);
+      continue;
+    }
+    // liabilityChange's T is beyond 2^53: its text cannot go through JSON.parse; the record keeps
+    // the engine's own payload for it.
+    const text =
+      r.event === undefined || r.e === 'liabilityChange' ? undefined : portfolioMarginText(r.event);
+    out.push(text === undefined ? r : { ...r, event: JSON.parse(text) as Record<string, unknown> });
+  }
+  return out;
+}
