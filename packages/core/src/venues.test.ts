@@ -29,6 +29,7 @@ describe('venue registry', () => {
         "mexc: listenKey mexc",
         "coins-xyz: listenKey coins",
         "coins-th: listenKey coins",
+        "aster-futures: listenKey futures",
       ]
     `);
   });

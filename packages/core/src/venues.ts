@@ -10,6 +10,7 @@ import {
   type VenueProfileInput,
   venueProfileSchema,
 } from './venue-schema.js';
+import { ASTER_PROFILES } from './venues-aster.js';
 import {
   BINANCE_DERIVATIVES_PROFILES,
   ep,
@@ -224,7 +225,8 @@ export type VenueId =
   | 'bhex'
   | 'coins-ph'
   | (typeof MEXC_PROFILES)[number]['id']
-  | CoinsSisterId;
+  | CoinsSisterId
+  | (typeof ASTER_PROFILES)[number]['id'];
 
 function formatIssues(error: z.ZodError): string {
   return error.issues
@@ -304,6 +306,7 @@ export const venues: Readonly<Record<VenueId, VenueProfile>> = Object.freeze(
       ...BROKER_PROFILES,
       ...MEXC_PROFILES,
       ...coinsSisterProfiles(BROKER_PROFILES),
+      ...ASTER_PROFILES,
     ].map((p) => [p.id, defineVenue(p)]),
   ) as Record<VenueId, VenueProfile>,
 );

@@ -36,6 +36,7 @@ export function weightGroupOf(venue: VenueId): WeightGroup {
     case 'binance-usdm':
     case 'binance-usdm-testnet':
     case 'binance-pm-pro':
+    case 'aster-futures':
       return 'fapi';
     case 'binance-coinm':
     case 'binance-coinm-testnet':

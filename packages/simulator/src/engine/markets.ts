@@ -36,10 +36,15 @@ const MARKET_OF: Readonly<Record<Exclude<VenueId, 'binance-options'>, MarketKey>
   'binance-margin-risk': 'margin',
   bhex: 'bhex',
   'coins-ph': 'coins',
+  // Issue #13: MEXC spot trades on the simulator's spot book (one matching engine, MEXC's doors:
+  // its REST routes, protobuf pushes and subscriptions).
+  mexc: 'spot',
   // Issue #13: coins.xyz and Coins TH speak Coins.ph's protocol; the simulator plays one
   // deployment at a time, so they trade on its coins book.
   'coins-xyz': 'coins',
   'coins-th': 'coins',
+  // Issue #13: Aster's futures speak USDⓈ-M's protocol; played on the USDⓈ-M book.
+  'aster-futures': 'usdm',
 });
 
 /** The venue id events of each market are addressed to. */

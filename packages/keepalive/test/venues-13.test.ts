@@ -1,9 +1,12 @@
 /**
- * Issue #13 item 6: coins.xyz and Coins TH, Coins.ph's protocol on their own hosts, end to end
- * through openUserDataStream against the simulator, with faults: a dropped stream, a keepalive
- * answered -1125, a lapsed key. The mirror equals the simulator's book afterwards.
- * https://coins-docs.github.io/xyz/user-data-stream (checked 2026-12-03)
- * https://docs.coins.co.th/user-data-stream (checked 2026-12-03)
+ * Issue #13 venues end to end through openUserDataStream against the simulator, with faults: a
+ * dropped stream, a keepalive answered -1125, a lapsed key. The mirror equals the simulator's
+ * book afterwards.
+ * coins.xyz and Coins TH (item 6), Coins.ph's protocol on their own hosts:
+ *   https://coins-docs.github.io/xyz/user-data-stream (checked 2026-12-03)
+ *   https://docs.coins.co.th/user-data-stream (checked 2026-12-03)
+ * Aster futures (item 2), v1 listenKeys with the API key only (X-MBX-APIKEY, no signature):
+ *   https://github.com/asterdex/api-docs V1(Legacy)/EN/aster-finance-futures-api.md (265e024)
  */
 import { VirtualClock } from '@userstream/core';
 import { type Simulator, startSimulator } from '@userstream/simulator';
@@ -18,7 +21,7 @@ import {
 } from '../src/index.js';
 import { openUserDataStream } from '../src/open-user-data-stream.js';
 import { HOUR, liveSteps, MIN, until } from './helpers.js';
-import { COINS, converged, type Market, trader } from './trading.js';
+import { COINS, converged, FUTURES, type Market, trader } from './trading.js';
 
 let clock: VirtualClock;
 let sim: Simulator;
@@ -38,14 +41,49 @@ afterEach(async () => {
   await sim.close();
 });
 
-describe.each(['coins-xyz', 'coins-th'] as const)('%s through openUserDataStream', (id) => {
+/** Per venue: the market traded, the documented header and path, and what the stream carries. */
+const CASES = [
+  {
+    id: 'coins-xyz',
+    base: COINS,
+    header: 'X-COINS-APIKEY',
+    path: '/openapi/v1/userDataStream',
+    signed: true,
+    types: ['executionReport', 'outboundAccountPosition'],
+    // Coins' pages document no listenKeyExpired (the coins dialect has no schema for it), yet the
+    // simulator sends Binance's on a lapse: it arrives untyped. Nothing else may.
+    untyped: ['listenKeyExpired'],
+  },
+  {
+    id: 'coins-th',
+    base: COINS,
+    header: 'X-COINS-APIKEY',
+    path: '/openapi/v1/userDataStream',
+    signed: true,
+    types: ['executionReport', 'outboundAccountPosition'],
+    untyped: ['listenKeyExpired'],
+  },
+  {
+    id: 'aster-futures',
+    base: FUTURES,
+    header: 'X-MBX-APIKEY',
+    path: '/fapi/v1/listenKey',
+    signed: false,
+    types: ['ORDER_TRADE_UPDATE', 'ACCOUNT_UPDATE', 'listenKeyExpired'],
+    untyped: [],
+  },
+] as const;
+
+describe.each(CASES)('$id through openUserDataStream', (c) => {
   it('keeps the mirror equal to the exchange across a drop, a -1125 keepalive and a lapsed key', async () => {
-    const market: Market = { ...COINS, venue: id };
+    const id = c.id;
+    const market: Market = { ...c.base, venue: id };
     const account = sim.accounts[0]!;
     const venue = sim.venue(id);
-    expect(venue.apiKeyHeader).toBe('X-COINS-APIKEY');
+    expect(venue.apiKeyHeader).toBe(c.header);
     const path = venue.listenKey!.create.path;
-    expect(path).toBe('/openapi/v1/userDataStream');
+    expect(path).toBe(c.path);
+    expect(venue.listenKey!.create.signed).toBe(c.signed);
     const stream: UserDataStreamHandle = await openUserDataStream({
       venue,
       credentials: { apiKey: account.apiKey, secret: account.secret! },
@@ -81,20 +119,19 @@ describe.each(['coins-xyz', 'coins-th'] as const)('%s through openUserDataStream
     const step = trader(sim, market, account.id, 13);
     for (let i = 0; i < 40; i++) await step();
     await converged(sim, mirror, market, account.id);
-    // The coins dialect: executionReport and outboundAccountPosition, typed (no 'unknown').
-    expect(seen).toContain('executionReport');
-    expect(seen).toContain('outboundAccountPosition');
+    // Typed in the venue's dialect.
+    for (const type of c.types.filter((t) => t !== 'listenKeyExpired')) expect(seen).toContain(type);
 
     // Fault 1: the socket dies; trades while it is down are lost to the stream by design.
     sim.faults.drop({ mode: 'terminate', connections: 'stream', venue: id });
-    sim.exchange.deposit(account.id, id, 'BTC', '0.25');
+    sim.exchange.deposit(account.id, id, market.deposit[0], '0.25');
     for (let i = 0; i < 10; i++) await step();
     await until(() => reconciled.some((r) => r.reason.startsWith('gap')), 5_000, 'a gap reconciliation');
     for (let i = 0; i < 20 && stream.lease.state().status !== 'active'; i++) await pass(10_000);
     await converged(sim, mirror, market, account.id);
-    // The reconciliation found what the dead socket missed (the BTC deposit at least).
+    // The reconciliation found what the dead socket missed (the deposit at least).
     const afterDrop = reconciled.filter((r) => r.reason.startsWith('gap')).flatMap((r) => r.differences);
-    expect(afterDrop.some((d) => d.kind === 'balance' && d.asset === 'BTC')).toBe(true);
+    expect(afterDrop.some((d) => d.kind === 'balance' && d.asset === market.deposit[0])).toBe(true);
 
     // Fault 2: the next keepalive is answered -1125; the key is re-created with POST.
     sim.faults.failKeepalives({ mode: '-1125', accountId: account.id, venue: id });
@@ -110,9 +147,8 @@ describe.each(['coins-xyz', 'coins-th'] as const)('%s through openUserDataStream
     expect(sim.record.requestCount('POST', path)).toBe(3);
     for (let i = 0; i < 30; i++) await step();
     await converged(sim, mirror, market, account.id);
-    // Coins' pages document no listenKeyExpired (the coins dialect has no schema for it), yet the
-    // simulator sends Binance's one on a lapse: it arrives untyped. Nothing else may.
-    expect(unknownTypes).toEqual(['listenKeyExpired']);
+    if (c.types.includes('listenKeyExpired' as never)) expect(seen).toContain('listenKeyExpired');
+    expect(unknownTypes).toEqual(c.untyped);
 
     await stream.close();
     expect(sim.record.requestCount('DELETE', path)).toBe(1);
