@@ -3,6 +3,7 @@ import type { DemoConfig, FleetConfig } from './config.js';
 import { formatDuration } from './dashboard.js';
 import { checkRedis, FleetDemo } from './fleet.js';
 import { FleetDashboard } from './fleet-dashboard.js';
+import { fleetOpsView } from './ops-summary.js';
 import { EXIT, finishRun, oneLine, openSession, type SessionIo } from './session.js';
 
 /** The subset of the CLI's io fleet mode uses. */
@@ -27,6 +28,7 @@ export async function runFleetCli(config: DemoConfig, fleet: FleetConfig, io: Fl
     io,
     gauges: () => [],
     health: () => demo?.health(),
+    fleet: () => (demo ? fleetOpsView(demo) : undefined),
     whoWidth: 5,
     start: { mode: 'fleet', workers: fleet.workers, accounts: fleet.accounts },
   });

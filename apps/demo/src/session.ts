@@ -5,6 +5,7 @@ import { createLogger, type Logger } from './logger.js';
 import { DemoMetrics, type StreamGaugeSource } from './metrics.js';
 import type { Note } from './notes.js';
 import { type OpsServer, startOpsServer } from './ops-server.js';
+import type { FleetOpsView } from './ops-summary.js';
 import type { Screen } from './terminal.js';
 
 /** Exit codes: 0 fine (and every check held in --json mode), 1 a run that failed, 2 bad config. */
@@ -33,7 +34,7 @@ function offLoopbackWarning(host: string, port: string): string {
         .map((i) => (i?.family === 'IPv6' ? `[${i.address}]` : (i?.address as string)))
     : [host.includes(':') && !host.startsWith('[') ? `[${host}]` : host];
   return (
-    `userstream demo: WARNING: --host ${host} is not loopback: /healthz and /metrics (stream health, event counts) ` +
+    `userstream demo: WARNING: --host ${host} is not loopback: /healthz and /metrics and the /ops page (stream health, accounts, event counts) ` +
     `are reachable by anyone at ${addresses.map((a) => `http://${a}:${port}`).join(', ')}; pass --host 127.0.0.1 to keep them on this machine\n`
   );
 }
@@ -70,6 +71,8 @@ export async function openSession(options: {
   secrets?: string[];
   gauges: () => readonly StreamGaugeSource[];
   health: () => HealthReport | undefined;
+  /** Fleet mode: workers, kills and owners for the ops page. */
+  fleet?: () => FleetOpsView | undefined;
   /** Width of the "who" column of event lines. */
   whoWidth: number;
   start: Record<string, unknown>;
@@ -96,6 +99,7 @@ export async function openSession(options: {
       port: config.port,
       metrics,
       health: () => options.health() ?? { ok: false, status: 'starting', streams: [] },
+      ...(options.fleet ? { fleet: options.fleet } : {}),
     });
   } catch (error) {
     metrics.close();
@@ -104,7 +108,10 @@ export async function openSession(options: {
     );
     return EXIT.config;
   }
-  io.stderr.write(`userstream demo: /healthz and /metrics on ${ops.url}\n`);
+  // One line: scripts read the URL after "/healthz and /metrics on".
+  io.stderr.write(
+    `userstream demo: ops page ${ops.url}/ops (read-only); /healthz and /metrics on ${ops.url}\n`,
+  );
   if (!isLoopback(config.host)) io.stderr.write(offLoopbackWarning(config.host, new URL(ops.url).port));
   if (logFile) io.stderr.write(`userstream demo: logs in ${logFile}\n`);
   logger.info({ ops: ops.url, ...options.start }, 'userstream demo starting');
