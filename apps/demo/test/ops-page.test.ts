@@ -125,7 +125,10 @@ describe('the ops page over a fleet of 10,000 accounts', () => {
     expect(await head.text()).toBe('');
 
     const uplot = await fetch(`${ops.url}/ops/assets/uplot.js`);
-    const shipped = readFileSync(createRequire(import.meta.url).resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
+    const shipped = readFileSync(
+      createRequire(import.meta.url).resolve('uplot/dist/uPlot.iife.min.js'),
+      'utf8',
+    );
     expect(uplot.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(await uplot.text()).toBe(shipped);
     expect((await fetch(`${ops.url}/ops/assets/uplot.css`)).status).toBe(200);
