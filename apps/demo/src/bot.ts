@@ -16,7 +16,7 @@ import { FaultInjector, type InjectedFault } from './faults.js';
 import { type HealthReport, healthReport } from './health.js';
 import { Intervals } from './intervals.js';
 import type { Logger } from './logger.js';
-import { type Note, NoteLog } from './notes.js';
+import { type Note, NoteLog, type NoteOptions } from './notes.js';
 import { DEMO_STREAM_OPTIONS, demoClock, demoRestOptions } from './run-options.js';
 import { StreamRuntime } from './stream-runtime.js';
 import {
@@ -192,7 +192,7 @@ export class Bot {
         runtime.watch({
           clock: this.clock,
           logger: this.#logger,
-          note: (stream, level, text) => this.note(stream, level, text),
+          note: (stream, level, text, options) => this.note(stream, level, text, options),
           recovered: (stream, what) =>
             this.#faultDriver ? this.#faultDriver.recovered(stream, what) : this.note(stream, 'ok', what),
           running: () => this.phase === 'running',
@@ -225,8 +225,8 @@ export class Bot {
   }
 
   /** Adds a line to the recent events (and the log). */
-  note(stream: string | undefined, level: Note['level'], text: string): void {
-    this.#notes.add(stream, level, text);
+  note(stream: string | undefined, level: Note['level'], text: string, options?: NoteOptions): void {
+    this.#notes.add(stream, level, text, options);
   }
 
   #run(): void {

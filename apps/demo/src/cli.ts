@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ErrorCode, ExchangeCode, UserstreamError } from '@userstream/core';
 import { Bot } from './bot.js';
 import { type DemoConfig, parseConfig, USAGE } from './config.js';
@@ -32,6 +36,47 @@ function isConfigProblem(error: unknown): boolean {
   return exchangeCode !== undefined && KEY_PROBLEMS.has(exchangeCode);
 }
 
+/** The userstream packages the demo runs on, in layering order. */
+const PACKAGES = ['core', 'rest', 'stream', 'keepalive', 'redis', 'simulator'] as const;
+
+/**
+ * `--version`: the demo's own version, then one indented line per userstream package, read from
+ * the package.json files actually resolved at run time (a workspace link or an installed copy), so
+ * the lines say what runs, not what was built against.
+ */
+export function versionText(): string {
+  // The bundle lives in dist/ (or a test's cache directory): walk up to the demo's package.json.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  let demo = 'unknown';
+  for (let i = 0; i < 8; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === '@userstream/demo') {
+        demo = pkg.version ?? 'unknown';
+        break;
+      }
+    } catch {
+      // no package.json here: keep walking up
+    }
+    dir = dirname(dir);
+  }
+  const require = createRequire(import.meta.url);
+  const lines = [`@userstream/demo ${demo}`];
+  for (const name of PACKAGES) {
+    let version = 'not installed';
+    try {
+      version = (require(`@userstream/${name}/package.json`) as { version: string }).version;
+    } catch {
+      // reported as not installed
+    }
+    lines.push(`  @userstream/${name} ${version}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 /**
  * The demo's command line: parses the config, starts the ops server and the bot, runs the
  * dashboard or the timed non-interactive mode, shuts down cleanly. Resolves with the exit code.
@@ -47,6 +92,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   if (config.help) {
     io.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  if (config.version) {
+    io.stdout.write(versionText());
     return EXIT.ok;
   }
   if (config.fleet) return runFleetCli(config, config.fleet, io);

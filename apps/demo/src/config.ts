@@ -31,11 +31,17 @@ export interface DemoConfig {
   host: string;
   port: number;
   dashboard: boolean;
+  /**
+   * Where the JSON logs go: a file (`--log-file`, else userstream-demo.log), or undefined with
+   * `--log-json` (stderr). The terminal shows human lines only unless asked.
+   */
   logFile: string | undefined;
   logLevel: string;
   /** Real ms a stream may stay down before /healthz answers 503. */
   healthBoundMs: number;
   help: boolean;
+  /** `--version`: print the versions and exit. */
+  version: boolean;
 }
 
 export const DEFAULT_SPEED = 60;
@@ -66,7 +72,8 @@ and a BHEX-style venue (signed listenKey), with a ladder strategy and a live das
   --port <n>                port of /healthz and /metrics (default: a free port, printed at start)
   --host <addr>             address of /healthz and /metrics (default 127.0.0.1)
   --no-dashboard            plain log lines instead of the dashboard
-  --log-file <path>         pino logs go here (default: stderr, or ${DEFAULT_LOG_FILE} under the dashboard)
+  --log-file <path>         JSON logs (pino) go to this file (default ${DEFAULT_LOG_FILE})
+  --log-json                JSON logs to stderr instead of the file (not under the dashboard)
   --log-level <level>       fatal, error, warn, info, debug, trace, silent (default info)
   --health-bound <time>     /healthz is 503 when a stream is down longer than this (default 30s)
 
@@ -85,6 +92,7 @@ Real venues (read-only unless --trade):
   --symbol <pair>           isolated margin only
   --trade                   place ladder orders (testnets and loopback hosts only)
   --rest-url, --ws-url, --ws-api-url   point the venue at a Binance-compatible host
+  --version                 the demo's version and the userstream packages it runs on
   --help
 `;
 
@@ -139,6 +147,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
         'no-dashboard': { type: 'boolean' },
         'log-file': { type: 'string' },
         'log-level': { type: 'string' },
+        'log-json': { type: 'boolean' },
         'health-bound': { type: 'string' },
         venue: { type: 'string' },
         'api-key': { type: 'string' },
@@ -155,6 +164,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
         workers: { type: 'string' },
         accounts: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
       },
     }));
   } catch (error) {
@@ -176,6 +186,13 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     throw configError(
       `--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${logLevel}'`,
       '--log-level',
+    );
+  }
+
+  if (flag('log-json') && str('log-file') !== undefined) {
+    throw configError(
+      '--log-json writes the logs to stderr; pass --log-file or --log-json, not both',
+      '--log-json',
     );
   }
 
@@ -222,13 +239,16 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     host: str('host') ?? '127.0.0.1',
     port: str('port') === undefined ? 0 : parseNumber(str('port')!, '--port', 0, 65535, true),
     dashboard: !json && !flag('no-dashboard'),
-    logFile: str('log-file'),
+    // JSON logs never share the terminal with the human lines unless asked for (--log-json);
+    // under the dashboard they go to the file whatever the flags say (see the session).
+    logFile: flag('log-json') ? undefined : (str('log-file') ?? DEFAULT_LOG_FILE),
     logLevel,
     healthBoundMs:
       str('health-bound') === undefined
         ? DEFAULT_HEALTH_BOUND_MS
         : parseDuration(str('health-bound')!, '--health-bound'),
     help: flag('help'),
+    version: flag('version'),
   };
 }
 

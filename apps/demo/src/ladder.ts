@@ -101,7 +101,8 @@ export class Ladder {
     this.#unseen.delete(o.clientOrderId);
     if (change.removed && o.status === 'FILLED') {
       this.filled++;
-      this.#o.note(`${this.#o.name}: ${o.side} ${o.quantity} ${o.symbol} @ ${o.price} filled`, 'info');
+      // The line already names the stream: the text does not repeat it.
+      this.#o.note(`${o.side} ${o.quantity} ${o.symbol} @ ${o.price} filled`, 'info');
     }
   }
 
@@ -181,7 +182,7 @@ export class Ladder {
     } catch (error) {
       this.#pending.delete(clientOrderId);
       this.failures++;
-      this.#o.note(`${this.#o.name}: ${side} @ ${price} not placed (${describe(error)})`, 'warn');
+      this.#o.note(`${side} @ ${price} not placed (${describe(error)})`, 'warn');
     }
   }
 
@@ -202,10 +203,7 @@ export class Ladder {
     } catch (error) {
       // Filled or canceled in the meantime (the mirror was behind); it will say so.
       if (exchangeCodeOf(error) === ExchangeCode.CancelRejected) return false;
-      this.#o.note(
-        `${this.#o.name}: cancel of ${o.side} @ ${o.price} (${why}) failed: ${describe(error)}`,
-        'warn',
-      );
+      this.#o.note(`cancel of ${o.side} @ ${o.price} (${why}) failed: ${describe(error)}`, 'warn');
       return false;
     }
   }

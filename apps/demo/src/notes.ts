@@ -10,6 +10,11 @@ export interface Note {
   text: string;
 }
 
+export interface NoteOptions {
+  /** The library already logged this event: show the line, do not log it again. */
+  logged?: boolean;
+}
+
 /** Notes kept for the dashboard: enough for a screen and /healthz, bounded for a run of days. */
 const MAX_NOTES = 200;
 
@@ -30,12 +35,17 @@ export class NoteLog {
     this.#onNote = onNote;
   }
 
-  /** Adds a line to the recent events (and the log). */
-  add(stream: string | undefined, level: Note['level'], text: string): void {
+  /**
+   * Adds a line to the recent events, and to the log unless `options.logged` says a library has
+   * logged this very event already (a reconnect, a gap, an expired credential: the stream and the
+   * lease log those with their numbers; a second line with the demo's wording would count it twice).
+   */
+  add(stream: string | undefined, level: Note['level'], text: string, options?: NoteOptions): void {
     const note: Note = { at: Date.now(), stream, level, text };
     this.notes.push(note);
     if (this.notes.length > MAX_NOTES) this.notes.splice(0, this.notes.length - MAX_NOTES);
-    this.#logger[level === 'warn' ? 'warn' : 'info']({ [this.#subject]: stream, kind: level }, text);
+    if (options?.logged !== true)
+      this.#logger[level === 'warn' ? 'warn' : 'info']({ [this.#subject]: stream, kind: level }, text);
     this.#onNote?.(note);
   }
 }

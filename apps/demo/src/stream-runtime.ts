@@ -4,14 +4,14 @@ import { EventTally } from './event-audit.js';
 import type { Ladder } from './ladder.js';
 import type { Logger } from './logger.js';
 import type { StreamGaugeSource } from './metrics.js';
-import type { Note } from './notes.js';
+import type { Note, NoteOptions } from './notes.js';
 import type { Protocol, StreamSpec } from './stream-specs.js';
 
 /** What a stream's runtime reports to the bot while it watches the stream. */
 export interface StreamWatchHooks {
   clock: Clock;
   logger: Logger;
-  note(stream: string, level: Note['level'], text: string): void;
+  note(stream: string, level: Note['level'], text: string, options?: NoteOptions): void;
   /** A recovery (reconnect, new credential, reconciliation): the fault driver times it. */
   recovered(stream: string, what: string): void;
   /** True while the bot runs (a close then is news; a close while stopping is not). */
@@ -117,10 +117,13 @@ export class StreamRuntime implements StreamGaugeSource {
       this.downSince ??= Date.now();
       note(name, 'warn', `reconnecting (${info?.reason ?? 'connection lost'})`);
     });
-    handle.on('reconnected', () => {
+    handle.on('reconnected', (info) => {
       this.reconnects++;
       this.downSince = undefined;
-      recovered(name, 'reconnected');
+      // The stream logs this reconnect with `downForMs` (protocol time): the line shows that same
+      // number and is not logged again. A pending fault's recovery time goes on the next recovery
+      // line (new credential or reconciliation), so no line carries two clocks.
+      note(name, 'ok', `reconnected after ${info.downForMs} ms down (protocol time)`, { logged: true });
     });
     handle.on('gap', (info) => {
       this.gaps++;
@@ -131,11 +134,12 @@ export class StreamRuntime implements StreamGaugeSource {
           to: Number.POSITIVE_INFINITY,
         });
       }
-      note(name, 'warn', `gap (${info.reason}): continuity not proven, the mirror resyncs`);
+      // Logged by the stream ('gap: resync needed', with the reason).
+      note(name, 'warn', `gap (${info.reason}): continuity not proven, the mirror resyncs`, { logged: true });
     });
     handle.on('credentialExpired', (info) => {
       this.credentialExpirations++;
-      note(name, 'warn', `credential expired (${info.reason})`);
+      note(name, 'warn', `credential expired (${info.reason})`, { logged: true });
     });
     handle.on('error', (error) => {
       logger.warn({ stream: name, code: error.code }, error.message);

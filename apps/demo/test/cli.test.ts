@@ -333,11 +333,12 @@ describe('a real venue (a simulator standing in for a Binance-compatible host)',
     );
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
-    // Without a dashboard the pino log goes to stderr too (JSON lines); the rest is for people.
-    const lines = run.stderr.split('\n').filter((l) => l && !l.startsWith('{'));
+    // Human lines only: the JSON logs go to userstream-demo.log (issue #19).
+    const lines = run.stderr.split('\n').filter(Boolean);
     expect(lines[0]).toMatch(/\/healthz and \/metrics on/);
-    expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatch(/^userstream demo: could not start: .*-2015.*\(check --venue and the keys\)$/);
+    expect(lines[1]).toBe('userstream demo: logs in userstream-demo.log');
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toMatch(/^userstream demo: could not start: .*-2015.*\(check --venue and the keys\)$/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(run.stderr).not.toContain('NotAKeyTheVenueKnows0123456789');
     expect(run.stderr).not.toContain('AlsoNotTheSecret0123456789');
