@@ -466,7 +466,12 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
     const release = options.release ?? true;
     if (this.#timer) this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (!release) this.#fence();
+    if (!release) {
+      this.#fence();
+      // A crash stops heartbeating at once: closing thousands of streams here takes a while,
+      // and others must not keep seeing this worker alive (and leave its streams to it) meanwhile.
+      await this.membership.close({ leave: false });
+    }
     await this.#reconciling?.catch(() => {});
     if (release) {
       await this.flushed(2_000);
