@@ -270,6 +270,15 @@ export function renderResults({
     out();
   }
 
+  // The fleet's figures come from packages/redis's own benchmarks (real redis-server processes,
+  // minutes of real time): run there and kept verbatim beside them, not re-run by `pnpm bench`.
+  out('## Fleet (packages/redis)');
+  out();
+  out("Takeover of a killed worker's streams against the bound the venue's request weight sets");
+  out("(`takeoverBound()`), and the fleet's Redis figures: `packages/redis/bench/RESULTS.md`, the");
+  out('verbatim output of `packages/redis/bench/*.mjs` with the command lines that produced it.');
+  out();
+
   if (results.pointedBy.length) {
     out('## How each rival is pointed at the simulator');
     out();
