@@ -46,7 +46,7 @@ export class SimConnection {
   #pingSeq = 0;
   #outstandingPing: string | undefined;
   #stalled = false;
-  #stallQueue: string[] = [];
+  #stallQueue: (string | Buffer)[] = [];
   #incoming: string[] = [];
   #ended = false;
   #onEnd: ConnectionEndListener;
@@ -108,8 +108,8 @@ export class SimConnection {
     return this.ws.bufferedAmount;
   }
 
-  /** Sends a text frame (held back while stalled). */
-  send(frame: string): void {
+  /** Sends a text frame, or a binary one (MEXC's protobuf pushes), held back while stalled. */
+  send(frame: string | Buffer): void {
     if (this.#ended) return;
     if (this.#stalled) {
       if (this.#stallQueue.length < MAX_STALL_QUEUE) this.#stallQueue.push(frame);

@@ -5,6 +5,7 @@ import { PORTFOLIO_MARGIN_ONLY, portfolioMarginText } from './engine/index.js';
 import type { EventSource, Recorder } from './record.js';
 import { type Sink, type SinkKind, targetKeyOf } from './sink.js';
 import { type MarketKey, marketKeyOf } from './venue-map.js';
+import { deliverMexc } from './venues/mexc-stream.js';
 
 /** Clock time after which a partly filled reorder window is flushed anyway. */
 export const REORDER_FLUSH_MS = 1000;
@@ -33,6 +34,11 @@ export class Hub {
   readonly #clock: Clock;
   readonly #recorder: Recorder;
   #nextConnectionId = 1;
+
+  /** The simulator's clock (venue sessions with their own timers, e.g. MEXC's). */
+  get clock(): Clock {
+    return this.#clock;
+  }
 
   constructor(clock: Clock, recorder: Recorder) {
     this.#clock = clock;
@@ -145,11 +151,17 @@ export class Hub {
     const type = event.e as string;
     // Portfolio margin shares the USD-M book but speaks its own dialect (fs, ao): built once.
     let pm: string | undefined;
+    // MEXC pushes protobuf frames of its own (venues/mexc.ts): built once per event.
+    let mexc: ReturnType<typeof deliverMexc> | undefined;
     const pmOnly = PORTFOLIO_MARGIN_ONLY.has(type);
     for (const sink of set) {
       if (symbol !== undefined && sink.symbol !== undefined && sink.symbol !== symbol) continue;
       if (sink.events !== undefined && !sink.events.has(type)) continue;
       if (pmOnly && sink.venue !== 'binance-portfolio-margin') continue;
+      if (sink.venue === 'mexc') {
+        mexc = deliverMexc(this, sink, event, mexc);
+        continue;
+      }
       if (sink.venue === 'binance-portfolio-margin') {
         if (pm === undefined) pm = portfolioMarginText(event) ?? json;
         this.deliver(sink, pm);

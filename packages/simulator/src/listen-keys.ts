@@ -20,6 +20,8 @@ export interface ListenKeyEntry {
 
 /** Binance spot and margin listenKeys are 60 characters; futures, portfolio margin and BHEX use 64. */
 export function listenKeyLength(venue: VenueId): number {
+  // MEXC's documented keys are 64 characters (its spot book is the simulator's spot book).
+  if (venue === 'mexc') return 64;
   const market = marketKeyOf(venue);
   return market === 'spot' || market === 'margin' || market === 'isolatedMargin' ? 60 : 64;
 }
@@ -84,7 +86,8 @@ export class ListenKeys {
   /** POST: returns the active key (extended) or a new one. */
   create(accountId: string, venue: VenueId, symbol?: string): ListenKeyEntry {
     const scope = scopeOf(accountId, venue, symbol);
-    const existing = this.#byScope.get(scope);
+    // MEXC hands out a new key on every POST (up to 60 per account, counted by the REST route).
+    const existing = venue === 'mexc' ? undefined : this.#byScope.get(scope);
     if (existing) {
       this.#extend(existing);
       publish(channels.listenKey, () => ({ event: 'create', venue, accountId, reused: true }));
@@ -102,7 +105,7 @@ export class ListenKeys {
       sinks: new Set(),
     };
     this.#byKey.set(key, entry);
-    this.#byScope.set(scope, entry);
+    if (venue !== 'mexc') this.#byScope.set(scope, entry);
     this.#extend(entry);
     publish(channels.listenKey, () => ({ event: 'create', venue, accountId, reused: false }));
     return entry;
@@ -134,7 +137,8 @@ export class ListenKeys {
     const json = JSON.stringify(listenKeyExpiredEvent(entry.venue, E, entry.key));
     this.#recorder.event(targetKey, { e: 'listenKeyExpired', E, source: 'protocol' });
     for (const sink of [...entry.sinks]) {
-      this.#hub.control(sink, json);
+      // MEXC documents no expiry push: its connections just close.
+      if (sink.venue !== 'mexc') this.#hub.control(sink, json);
       this.#endSink(sink, 1000, 'listenKey expired');
     }
     publish(channels.listenKey, () => ({ event: 'expire', venue: entry.venue, accountId: entry.accountId }));

@@ -11,6 +11,7 @@ import type { RateLimiter } from './rate-limit.js';
 import type { Recorder } from './record.js';
 import { DERIVATIVE_ROUTES, type DerivativeAction } from './rest-derivatives.js';
 import { marketKeyOf, weightGroupOf } from './venue-map.js';
+import { MEXC_KEYS_PER_ACCOUNT } from './venues/mexc-stream.js';
 
 type Auth = 'none' | 'apiKey' | 'signed';
 type Action =
@@ -19,6 +20,8 @@ type Action =
   | 'listenKeyCreate'
   | 'listenKeyKeepAlive'
   | 'listenKeyClose'
+  /** MEXC's GET /api/v3/userDataStream: the account's valid keys. */
+  | 'listenKeyList'
   | 'listenToken'
   | 'placeOrder'
   | 'cancelOrder'
@@ -151,6 +154,30 @@ function buildRoutes(): Map<string, Route> {
 }
 
 const ROUTES = buildRoutes();
+
+/** MEXC spot (issue #13): its profile's paths plus GET /api/v3/userDataStream (list). */
+const MEXC_ROUTES = new Map<string, Route>(
+  (() => {
+    const p = venues.mexc;
+    const lk = p.listenKey as NonNullable<typeof p.listenKey>;
+    const e = p.endpoints;
+    const r = (method: string, path: string, weight: number, auth: Auth, action: Action): [string, Route] => [
+      `${method} ${path}`,
+      { venue: 'mexc', weight, auth, action, retired: false },
+    ];
+    return [
+      r(lk.create.method, lk.create.path, lk.create.weight, 'signed', 'listenKeyCreate'),
+      r('GET', lk.create.path, 1, 'signed', 'listenKeyList'),
+      r(lk.keepAlive.method, lk.keepAlive.path, lk.keepAlive.weight, 'signed', 'listenKeyKeepAlive'),
+      r(lk.close.method, lk.close.path, lk.close.weight, 'signed', 'listenKeyClose'),
+      r('GET', (e.serverTime as { path: string }).path, 1, 'none', 'time'),
+      r('GET', e.account.path, e.account.weight, 'signed', 'account'),
+      r('GET', e.openOrders.path, e.openOrders.weight, 'signed', 'openOrders'),
+      r('POST', (e.order as { path: string }).path, 1, 'signed', 'placeOrder'),
+      r('DELETE', (e.order as { path: string }).path, 1, 'signed', 'cancelOrder'),
+    ];
+  })(),
+);
 // Futures-style keys (USD-M, COIN-M, options' /eapi): PUT and DELETE name no key, the account's
 // active one is meant (https://developers.binance.com/docs/derivatives/option/user-data-streams).
 const LISTEN_KEY_NOT_NEEDED = new Set(['usdm', 'coinm', 'options']);
@@ -236,7 +263,12 @@ export class RestApi {
         return;
       }
     }
-    const route = ROUTES.get(`${method} ${path}`);
+    // MEXC speaks Binance's /api/v3 paths (its retired spot listenKey ones too): its API-key
+    // header picks its routes.
+    const route =
+      req.headers['x-mexc-apikey'] !== undefined
+        ? MEXC_ROUTES.get(`${method} ${path}`)
+        : ROUTES.get(`${method} ${path}`);
     if (!route) {
       this.#json(res, 404, {
         code: VenueCode.Unknown,
@@ -321,17 +353,39 @@ export class RestApi {
       case 'ping':
         return {};
       case 'listenKeyCreate': {
+        if (venue === 'mexc') {
+          // At most 60 valid keys per account; the docs name no error code for the 61st: the
+          // simulator answers MEXC's generic 400 with code 10072 (the choice written down).
+          let count = 0;
+          for (const entry of d.listenKeys.entries())
+            if (entry.accountId === accountId && entry.venue === venue) count++;
+          if (count >= MEXC_KEYS_PER_ACCOUNT)
+            throw apiError(
+              400,
+              10072,
+              `@userstream/simulator: at most ${MEXC_KEYS_PER_ACCOUNT} listenKeys per account`,
+            );
+        }
         const symbol = this.#symbolFor(venue, params);
         return { listenKey: d.listenKeys.create(accountId, venue, symbol).key };
       }
       case 'listenKeyKeepAlive': {
         const entry = this.#findKey(accountId, venue, params);
         d.listenKeys.keepAlive(entry);
-        return LISTEN_KEY_NOT_NEEDED.has(marketKeyOf(venue)) ? { listenKey: entry.key } : {};
+        return LISTEN_KEY_NOT_NEEDED.has(marketKeyOf(venue)) || venue === 'mexc'
+          ? { listenKey: entry.key }
+          : {};
       }
       case 'listenKeyClose': {
-        d.listenKeys.close(this.#findKey(accountId, venue, params));
-        return {};
+        const entry = this.#findKey(accountId, venue, params);
+        d.listenKeys.close(entry);
+        return venue === 'mexc' ? { listenKey: entry.key } : {};
+      }
+      case 'listenKeyList': {
+        const keys: string[] = [];
+        for (const entry of d.listenKeys.entries())
+          if (entry.accountId === accountId && entry.venue === venue) keys.push(entry.key);
+        return { listenKey: keys };
       }
       case 'listenToken': {
         const isolated = (params.isIsolated ?? '').toUpperCase() === 'TRUE';

@@ -3,6 +3,7 @@ import { VenueCode } from './engine/index.js';
 import type { Hub } from './hub.js';
 import type { ListenKeyEntry, ListenKeys } from './listen-keys.js';
 import { profileOf } from './venue-map.js';
+import { openMexcStream } from './venues/mexc-stream.js';
 
 /** `/ws/<key>` under any prefix (`/private`, `/pm`, `/openapi`). */
 const RAW_PATH = /^(?:\/[A-Za-z0-9_-]+)*\/ws\/([A-Za-z0-9]{1,128})\/?$/;
@@ -110,6 +111,11 @@ export function openStream(
   heartbeat: Omit<HeartbeatOptions, 'lifetimeMs'>,
 ): void {
   const first = route.entries[0] as ListenKeyEntry;
+  // MEXC: subscriptions, JSON PING/PONG and protobuf pushes (venues/mexc-stream.ts).
+  if (first.venue === 'mexc' && route.entries.length === 1) {
+    openMexcStream(ws, first, hub, listenKeys, heartbeat);
+    return;
+  }
   const lifetimeMs = profileOf(first.venue).timing.connectionLifetimeMs;
   const attached: { key: string; sink: import('./sink.js').Sink }[] = [];
   const connection = hub.openConnection(ws, 'stream', { ...heartbeat, lifetimeMs }, () => {

@@ -14,7 +14,10 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-const LISTEN_KEY_VENUES = (Object.keys(venues) as VenueId[]).filter((id) => venues[id].listenKey);
+// MEXC's lifecycle differs (a new key per POST, subscriptions, protobuf pushes): test/mexc.test.ts.
+const LISTEN_KEY_VENUES = (Object.keys(venues) as VenueId[]).filter(
+  (id) => venues[id].listenKey && id !== 'mexc',
+);
 
 /** Calls a listenKey endpoint of a profile as a client would. */
 function lk(

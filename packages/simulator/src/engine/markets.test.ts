@@ -24,7 +24,13 @@ describe('marketOf / dialectOf', () => {
     // Venues that read a book in a dialect of their own (issue #18): portfolio margin reads the
     // USD-M book as PM text (the hub writes fs/ao), the risk data stream only the margin book's
     // risk events, and options trade on their own market (events sent to binance-options).
-    const ownDialect = new Set(['binance-portfolio-margin', 'binance-margin-risk', 'binance-options']);
+    // MEXC (issue #13) trades on the spot book and writes its own protobuf pushes (venues/mexc.ts).
+    const ownDialect = new Set([
+      'binance-portfolio-margin',
+      'binance-margin-risk',
+      'binance-options',
+      'mexc',
+    ]);
     for (const profile of Object.values(venues)) {
       if (ownDialect.has(profile.id)) continue;
       expect(MARKETS).toContain(marketOf(profile.id));
@@ -58,6 +64,7 @@ describe('marketOf / dialectOf', () => {
           "binance-spot",
           "binance-spot-testnet",
           "binance-spot-legacy",
+          "mexc",
         ],
         "usdm": [
           "binance-usdm",
