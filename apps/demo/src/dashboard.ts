@@ -1,6 +1,17 @@
 import type { Bot } from './bot.js';
+import { bookSides } from './ladder.js';
 import type { StreamRuntime } from './stream-runtime.js';
-import { type Colors, color, noteText, pad, plain, type RenderOptions, Screen } from './terminal.js';
+import {
+  type Colors,
+  color,
+  fitFrame,
+  noteText,
+  pad,
+  plain,
+  type RenderOptions,
+  Screen,
+  section,
+} from './terminal.js';
 
 /** `250ms`, `12s`, `35m10s`, `1h02m`, `2d03h`; `—` for unknown. */
 export function formatDuration(ms: number | undefined): string {
@@ -28,28 +39,30 @@ function stateText(s: StreamRuntime, c: Colors): string {
   return c.yellow(state);
 }
 
+/**
+ * One frame, cut to the terminal (80×24 and up): a table of streams, then balances and
+ * positions, open orders and recent events, one line per stream each. What does not fit is cut,
+ * never wrapped; recent events get the rows left over.
+ */
 export function renderDashboard(bot: Bot, o: RenderOptions): string[] {
   const c = o.ansi ? color : plain;
-  const cols = Math.max(60, o.columns);
+  const cols = Math.max(40, o.columns);
+  const rows = Math.max(12, o.rows);
   const lines: string[] = [];
-  const rule = c.dim('─'.repeat(cols));
-  const mode = bot.sim
-    ? `embedded exchange, clock ×${bot.config.speed}`
-    : `venue ${bot.streams[0]?.venue ?? ''}`;
+  const mode = bot.sim ? `embedded exchange ×${bot.config.speed}` : `venue ${bot.streams[0]?.venue ?? ''}`;
   const protocolTime = new Date(bot.clock.now()).toISOString().replace('T', ' ').slice(0, 19);
-  const faults = bot.faults ? `  ·  faults ${bot.faults.injected}` : '';
-  const title = cut(
-    `  ${mode}  ·  up ${formatDuration(Date.now() - bot.startedAt)}  ·  protocol time ${protocolTime}${faults}`,
-    cols - 16,
+  const faults = bot.faults ? ` · faults ${bot.faults.injected}` : '';
+  lines.push(
+    `${c.bold('userstream demo')} ${mode} · up ${formatDuration(Date.now() - bot.startedAt)}${faults} · ${protocolTime}`,
   );
-  lines.push(`${c.bold('userstream demo')}${title}`);
   if (o.opsUrl) lines.push(c.dim(`ops: ${o.opsUrl}/healthz  ${o.opsUrl}/metrics`));
-  lines.push(rule);
-  const via = Math.max(20, Math.min(52, cols - 84));
+  // 80 columns hold every number column; the venue/protocol column takes what is left over.
+  const fixed = 7 + 9 + 9 + 9 + 7 + 5 + 7 + 7 + 6;
+  const via = Math.min(52, cols - fixed);
   const header = [
-    pad('stream', 8),
-    pad('via', via),
-    pad('state', 13),
+    pad('stream', 7),
+    via >= 8 ? pad('via', via) : '',
+    pad('state', 9),
     pad('cred age', 9),
     pad('renew in', 9),
     pad('reconn', 7),
@@ -62,9 +75,9 @@ export function renderDashboard(bot: Bot, o: RenderOptions): string[] {
   for (const s of bot.streams) {
     lines.push(
       [
-        pad(c.cyan(s.name), 8),
-        pad(cut(`${s.venue}: ${s.spec.label}`, via - 1), via),
-        pad(stateText(s, c), 13),
+        pad(c.cyan(s.name), 7),
+        via >= 8 ? pad(cut(`${s.venue}: ${s.spec.label}`, via - 1), via) : '',
+        pad(stateText(s, c), 9),
         pad(formatDuration(s.credentialAgeMs), 9),
         pad(formatDuration(s.msToNextRenewal), 9),
         pad(String(s.reconnects), 7),
@@ -75,58 +88,45 @@ export function renderDashboard(bot: Bot, o: RenderOptions): string[] {
       ].join(''),
     );
   }
-  lines.push(rule);
-  lines.push(c.bold('balances (mirror)'));
+  lines.push(section('balances and positions (mirror)', cols, c));
   for (const s of bot.streams) {
     const parts = Object.entries(s.mirror.balances)
       .slice(0, 6)
-      .map(([asset, b]) => `${asset} ${b.free}${b.locked !== '0' ? c.dim(` (+${b.locked} locked)`) : ''}`);
-    lines.push(`${pad(c.cyan(s.name), 8)}${parts.join('   ') || c.dim('(empty)')}`);
+      .map(([asset, b]) => `${asset} ${b.free}${b.locked !== '0' ? c.dim(` +${b.locked}`) : ''}`);
+    // Futures: positions share the line with the (usually single-asset) balances.
+    if (s.spec.venue.endpoints.positions) {
+      for (const p of s.mirror.positions().slice(0, 2)) {
+        const side = p.positionSide === 'BOTH' ? '' : ` ${p.positionSide}`;
+        parts.push(
+          `${c.bold(`${p.symbol}${side} ${p.positionAmount}`)} @ ${p.entryPrice}${c.dim(` uPnL ${p.unrealizedPnl}`)}`,
+        );
+      }
+    }
+    lines.push(`${pad(c.cyan(s.name), 7)}${parts.join('  ') || c.dim('(empty)')}`);
   }
-  lines.push(c.bold('open orders (mirror)'));
+  lines.push(section('open orders (mirror): bids best first, asks best first', cols, c));
   for (const s of bot.streams) {
     const orders = s.mirror.openOrders;
-    const buys = orders.filter((x) => x.side === 'BUY').map((x) => x.price);
-    const sells = orders.filter((x) => x.side === 'SELL').map((x) => x.price);
+    const { bids, asks } = bookSides(orders);
     const symbol = orders[0]?.symbol ?? s.spec.ladder?.symbol ?? '';
     const ladder = s.ladder ? c.dim(`  placed ${s.ladder.placed}, filled ${s.ladder.filled}`) : '';
     lines.push(
-      cut(
-        `${pad(c.cyan(s.name), 8)}${pad(String(orders.length), 3)}${symbol} ` +
-          `${c.green(`buy ${buys.join(' ') || '—'}`)}  ${c.red(`sell ${sells.join(' ') || '—'}`)}${ladder}`,
-        cols + 60,
-      ),
+      `${pad(c.cyan(s.name), 7)}${pad(String(orders.length), 3)}${symbol} ` +
+        `${c.green(`buy ${bids.join(' ') || '—'}`)}  ${c.red(`sell ${asks.join(' ') || '—'}`)}${ladder}`,
     );
   }
-  const futures = bot.streams.filter((s) => s.spec.venue.endpoints.positions);
-  if (futures.length > 0) {
-    lines.push(c.bold('positions (mirror)'));
-    for (const s of futures) {
-      const parts = s.mirror
-        .positions()
-        .slice(0, 4)
-        .map(
-          (p) =>
-            `${p.symbol}${p.positionSide === 'BOTH' ? '' : ` ${p.positionSide}`} ${p.positionAmount} @ ${p.entryPrice}` +
-            c.dim(` (uPnL ${p.unrealizedPnl})`),
-        );
-      lines.push(cut(`${pad(c.cyan(s.name), 8)}${parts.join('   ') || c.dim('(flat)')}`, cols + 60));
-    }
-  }
-  lines.push(rule);
   // Faults, recoveries and credential changes first; fills and position changes (frequent) get
-  // the last few lines.
-  const room = Math.max(6, o.rows - lines.length - 4);
+  // the last lines of the rows left.
+  lines.push(section('recent events, then fills', cols, c));
+  const room = Math.max(2, rows - lines.length - 1);
   const trading = (n: (typeof bot.notes)[number]) =>
     n.level === 'info' && (n.text.endsWith(' filled') || n.text.startsWith('position '));
   const fills = bot.notes.filter(trading);
   const lifecycle = bot.notes.filter((n) => !trading(n));
-  const fillRoom = Math.min(4, Math.max(2, Math.floor(room / 4)));
-  lines.push(c.bold('recent events: faults, recoveries, credentials'));
-  for (const n of lifecycle.slice(-(room - fillRoom - 1))) lines.push(cut(noteText(n, c, 7), cols + 40));
-  lines.push(c.bold('recent fills and positions'));
-  for (const n of fills.slice(-fillRoom)) lines.push(cut(noteText(n, c, 7), cols + 40));
-  while (lines.length < o.rows - 1) lines.push('');
+  const fillRoom = Math.min(4, Math.max(1, Math.floor(room / 3)));
+  for (const n of lifecycle.slice(-(room - fillRoom))) lines.push(noteText(n, c, 7));
+  for (const n of fills.slice(-fillRoom)) lines.push(noteText(n, c, 7));
+  while (lines.length < rows - 1) lines.push('');
   lines.push(
     c.dim(
       o.interactive
@@ -136,7 +136,7 @@ export function renderDashboard(bot: Bot, o: RenderOptions): string[] {
         : 'Ctrl-C to quit',
     ),
   );
-  return lines;
+  return fitFrame(lines.slice(0, rows - 1).concat(lines.slice(-1)), cols, rows);
 }
 
 /** The single bot's dashboard: `f` injects a fault, `q` / Ctrl-C quits. */

@@ -1,43 +1,60 @@
 import { formatDuration } from './dashboard.js';
 import type { FleetDemo } from './fleet.js';
-import { color, noteText, pad, plain, type RenderOptions, Screen } from './terminal.js';
+import { color, fitFrame, noteText, pad, plain, type RenderOptions, Screen, section } from './terminal.js';
 
-/** One frame of the fleet dashboard: workers, accounts and their owners, kills and takeovers, recent events. */
+/**
+ * One frame of the fleet dashboard, cut to the terminal (80×24 and up): workers, accounts and their
+ * owners, kills and takeovers, recent events. Each section gets a bounded number of rows (live
+ * workers before killed ones, the latest kills) and recent events get what is left.
+ */
 export function renderFleetDashboard(demo: FleetDemo, o: RenderOptions): string[] {
   const c = o.ansi ? color : plain;
-  const cols = Math.max(60, o.columns);
-  const rule = c.dim('─'.repeat(cols));
+  const cols = Math.max(40, o.columns);
+  const rows = Math.max(16, o.rows);
   const lines: string[] = [];
   lines.push(
-    `${c.bold('userstream demo · fleet')}  ${demo.live.length}/${demo.fleet.workers} workers · ${demo.accounts.length} USD-M accounts · clock ×${demo.config.speed} · up ${formatDuration(Date.now() - demo.startedAt)}`,
+    `${c.bold('userstream demo · fleet')} ${demo.live.length}/${demo.fleet.workers} workers · ${demo.accounts.length} accounts · ×${demo.config.speed} · up ${formatDuration(Date.now() - demo.startedAt)}`,
   );
-  lines.push(c.dim(`redis keys under ${demo.prefix}${o.opsUrl ? `  ·  ops: ${o.opsUrl}/healthz` : ''}`));
-  lines.push(rule);
+  lines.push(c.dim(`${o.opsUrl ? `ops: ${o.opsUrl}/healthz · ` : ''}redis keys under ${demo.prefix}`));
   lines.push(
     c.bold(
-      `${pad('worker', 8)}${pad('state', 9)}${pad('owns', 6)}${pad('acquired', 10)}${pad('takeovers', 11)}${pad('released', 10)}${pad('appended', 10)}accounts`,
+      `${pad('worker', 7)}${pad('state', 8)}${pad('owns', 5)}${pad('acquired', 9)}${pad('takeover', 9)}${pad('released', 9)}${pad('appended', 9)}accounts`,
     ),
   );
-  for (const w of demo.workers.slice(-10)) {
+  // Live workers first, then the latest killed ones, within a third of the rows.
+  const workerRows = Math.max(3, Math.floor(rows / 4));
+  const alive = demo.workers.filter((w) => w.alive);
+  const killed = demo.workers.filter((w) => !w.alive);
+  const shown = [...alive, ...killed.slice(-Math.max(0, workerRows - alive.length))].slice(0, workerRows);
+  for (const w of shown) {
     const owned = w.alive ? w.worker.owned().sort() : [];
     lines.push(
-      `${pad(c.cyan(w.id), 8)}${pad(w.alive ? c.green('alive') : c.red('killed'), 9)}${pad(String(owned.length), 6)}${pad(String(w.acquired), 10)}${pad(w.takeovers > 0 ? c.green(String(w.takeovers)) : '0', 11)}${pad(String(w.released), 10)}${pad(String(w.worker.stats.appended), 10)}${owned.join(' ').slice(0, Math.max(10, cols - 74))}`,
+      `${pad(c.cyan(w.id), 7)}${pad(w.alive ? c.green('alive') : c.red('killed'), 8)}${pad(String(owned.length), 5)}${pad(String(w.acquired), 9)}${pad(w.takeovers > 0 ? c.green(String(w.takeovers)) : '0', 9)}${pad(String(w.released), 9)}${pad(String(w.worker.stats.appended), 9)}${owned.join(' ')}`,
     );
   }
-  lines.push(rule);
-  const perLine = Math.max(1, Math.floor(cols / 26));
+  if (demo.workers.length > shown.length)
+    lines.push(c.dim(`… ${demo.workers.length - shown.length} more killed worker(s)`));
+  const cellWidth = 20;
+  const perLine = Math.max(1, Math.floor(cols / cellWidth));
+  const accountRows = Math.max(2, Math.floor(rows / 6));
+  lines.push(section('accounts → owner', cols, c));
   const cells = demo.accounts.map((a) => {
     const owner = demo.ownerOf(a.id);
-    return pad(`${a.id} ${owner ? c.green(`→ ${owner.id}`) : c.yellow('→ (none)')}`, 26);
+    return pad(`${a.id} ${owner ? c.green(`→ ${owner.id}`) : c.yellow('→ (none)')}`, cellWidth);
   });
-  lines.push(c.bold('accounts → owner'));
-  for (let i = 0; i < cells.length && i < perLine * 6; i += perLine)
-    lines.push(cells.slice(i, i + perLine).join(''));
-  lines.push(rule);
-  lines.push(c.bold('kills and takeovers'));
+  const cellRows = Math.ceil(cells.length / perLine);
+  const fullRows = cellRows > accountRows ? accountRows - 1 : cellRows;
+  for (let i = 0; i < fullRows; i++) lines.push(cells.slice(i * perLine, (i + 1) * perLine).join(''));
+  if (cellRows > accountRows) {
+    const unowned = demo.accounts.filter((a) => !demo.ownerOf(a.id)).length;
+    lines.push(
+      c.dim(`… ${cells.length - fullRows * perLine} more account(s); ${unowned} without an owner in all`),
+    );
+  }
+  lines.push(section('kills and takeovers', cols, c));
   if (demo.kills.length === 0)
     lines.push(c.dim(demo.config.faults ? '(none yet)' : '(run with --faults, or press k)'));
-  for (const k of demo.kills.slice(-4)) {
+  for (const k of demo.kills.slice(-2)) {
     lines.push(
       `${c.red(`${k.worker} killed`)} owning ${k.accounts.length} → ${
         k.takeoverMs === undefined
@@ -46,17 +63,16 @@ export function renderFleetDashboard(demo: FleetDemo, o: RenderOptions): string[
       }`,
     );
   }
-  lines.push(rule);
-  lines.push(c.bold('recent events'));
-  const room = Math.max(4, o.rows - lines.length - 2);
-  for (const n of demo.notes.slice(-room)) lines.push(noteText(n, c, 5).slice(0, cols + 40));
-  while (lines.length < o.rows - 1) lines.push('');
+  lines.push(section('recent events', cols, c));
+  const room = Math.max(2, rows - lines.length - 1);
+  for (const n of demo.notes.slice(-room)) lines.push(noteText(n, c, 5));
+  while (lines.length < rows - 1) lines.push('');
   lines.push(
     c.dim(
       o.interactive ? 'keys: k kill a worker · q quit (workers release, keys deleted)' : 'Ctrl-C to quit',
     ),
   );
-  return lines;
+  return fitFrame(lines.slice(0, rows - 1).concat(lines.slice(-1)), cols, rows);
 }
 
 /** The fleet dashboard: `k` kills a worker, `q` / Ctrl-C quits. */

@@ -244,3 +244,30 @@ function describe(error: unknown): string {
     ?.slice(0, 120);
   return code === undefined ? String(message) : `${String(code)}: ${message}`;
 }
+
+/** Compares two non-negative decimal strings exactly (prices stay strings: no float rounding). */
+export function compareDecimal(a: string, b: string): number {
+  const [ai = '0', af = ''] = a.split('.');
+  const [bi = '0', bf = ''] = b.split('.');
+  const aInt = ai.replace(/^0+(?=\d)/, '');
+  const bInt = bi.replace(/^0+(?=\d)/, '');
+  if (aInt.length !== bInt.length) return aInt.length - bInt.length;
+  if (aInt !== bInt) return aInt < bInt ? -1 : 1;
+  const len = Math.max(af.length, bf.length);
+  const x = af.padEnd(len, '0');
+  const y = bf.padEnd(len, '0');
+  return x === y ? 0 : x < y ? -1 : 1;
+}
+
+/**
+ * Resting prices as a trader reads a book: bids from the best (highest) down, asks from the best
+ * (lowest) up.
+ */
+export function bookSides(orders: readonly Pick<MirrorOrder, 'side' | 'price'>[]): {
+  bids: string[];
+  asks: string[];
+} {
+  const bids = orders.filter((o) => o.side === 'BUY').map((o) => o.price);
+  const asks = orders.filter((o) => o.side === 'SELL').map((o) => o.price);
+  return { bids: bids.sort((a, b) => compareDecimal(b, a)), asks: asks.sort(compareDecimal) };
+}

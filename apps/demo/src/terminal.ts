@@ -21,6 +21,40 @@ export function width(s: string): number {
   return s.replace(/\x1b\[[0-9;]*m/g, '').length;
 }
 
+/**
+ * `s` cut to `n` visible columns (an ellipsis marks the cut), escape sequences kept and, after a
+ * cut, reset, so no colour bleeds into the next line. Every glyph the dashboards use is one column.
+ */
+export function fit(s: string, n: number): string {
+  if (width(s) <= n) return s;
+  let out = '';
+  let shown = 0;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: splits ANSI escape sequences from text
+  for (const part of s.split(/(\x1b\[[0-9;]*m)/)) {
+    if (part.startsWith('\x1b[')) {
+      out += part;
+      continue;
+    }
+    for (const ch of part) {
+      if (shown >= n - 1) return `${out}…${ESC}0m`;
+      out += ch;
+      shown++;
+    }
+  }
+  return out;
+}
+
+/** A frame cut to the terminal: at most `rows` lines of at most `columns` visible columns. */
+export function fitFrame(lines: readonly string[], columns: number, rows: number): string[] {
+  return lines.slice(0, rows).map((l) => fit(l, columns));
+}
+
+/** A section rule with its title: `── title ─────…` across `columns`. */
+export function section(title: string, columns: number, c: Colors): string {
+  const head = `── ${title} `;
+  return c.dim(`${head}${'─'.repeat(Math.max(0, columns - head.length))}`);
+}
+
 export function pad(s: string, n: number): string {
   const w = width(s);
   return w >= n ? s : s + ' '.repeat(n - w);

@@ -105,7 +105,7 @@ describe('the bot on the embedded exchange', () => {
         ansi: false,
         interactive: true,
       }).join('\n');
-      expect(frame).toContain('userstream demo  embedded exchange, clock ×60');
+      expect(frame).toContain('userstream demo embedded exchange ×60');
       expect(frame).toMatch(/usdm\s+binance-usdm: listenKey, \/private stream\s+open\s+\S+\s+\S+\s+[1-9]/);
       expect(frame).toContain('keys: f inject a fault · q quit');
       expect(frame).toMatch(/reconnected/);

@@ -1,7 +1,7 @@
 import { createRestClient } from '@userstream/rest';
 import { type Simulator, startSimulator } from '@userstream/simulator';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Ladder } from '../src/ladder.js';
+import { bookSides, compareDecimal, Ladder } from '../src/ladder.js';
 
 describe('Ladder.cancelAll on shutdown', () => {
   let sim: Simulator | undefined;
@@ -39,5 +39,25 @@ describe('Ladder.cancelAll on shutdown', () => {
 
     expect(await ladder.cancelAll()).toBe(4);
     expect(exchange.orders('a', 'binance-spot')).toEqual([]);
+  });
+});
+
+describe('bookSides: resting prices as a trader reads a book', () => {
+  it('bids from the highest down, asks from the lowest up, compared as decimals (not as text or floats)', () => {
+    const orders = [
+      { side: 'BUY', price: '59975.5' },
+      { side: 'SELL', price: '100000' },
+      { side: 'BUY', price: '60000' },
+      { side: 'SELL', price: '60025.00000000' },
+      { side: 'BUY', price: '9999.99' },
+      { side: 'SELL', price: '60025.1' },
+    ] as const;
+    expect(bookSides(orders)).toEqual({
+      bids: ['60000', '59975.5', '9999.99'],
+      asks: ['60025.00000000', '60025.1', '100000'],
+    });
+    expect(compareDecimal('0.10', '0.1')).toBe(0);
+    expect(compareDecimal('007', '7.0')).toBe(0);
+    expect(Math.sign(compareDecimal('0.3', '0.25'))).toBe(1);
   });
 });

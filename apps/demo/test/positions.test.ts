@@ -50,7 +50,10 @@ describe('the demo and USD-M positions', () => {
     );
     expect(frame).toContain('positions (mirror)');
     const p = usdm.mirror.positions()[0]!;
-    expect(frame).toMatch(new RegExp(`usdm\\s+BTCUSDT ${p.positionAmount.replace('.', '\\.')} @ `));
+    // The position shares the futures stream's balances line (the dashboard fits 80×24).
+    expect(frame).toMatch(
+      new RegExp(`^usdm\\s+USDT \\S+.*BTCUSDT ${p.positionAmount.replace('.', '\\.')} @ `, 'm'),
+    );
     expect(bot.notes.some((n) => n.stream === 'usdm' && /^position BTCUSDT /.test(n.text))).toBe(true);
     // Spot streams have no positions row.
     expect(frame).not.toMatch(/^spot\s+\(flat\)/m);
