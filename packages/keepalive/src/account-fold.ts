@@ -364,6 +364,10 @@ function dialectOf(event: UserDataEvent): Dialect {
       return 'bhex';
     case 'BALANCE_POSITION_UPDATE':
       return 'options';
+    // MEXC's decoded protobuf pushes (issue #13).
+    case 'privateOrders':
+    case 'privateAccount':
+      return 'mexc';
     default:
       return 'spot';
   }
@@ -405,8 +409,14 @@ export function applyEvent(state: FoldState, event: UserDataEvent, sink?: Change
       // Absolute free/locked per listed asset. Spot sends `u` (last account update time);
       // BHEX's outboundAccountInfo is ordered by `E` only ("order your updates using E").
       // BHEX's margin account (outboundMarginAccountInfo) is not mirrored.
-      if (n.eventType !== 'outboundAccountPosition' && n.eventType !== 'outboundAccountInfo') return false;
-      const time = n.eventType === 'outboundAccountPosition' ? num(n.lastUpdateTime, E) : E;
+      // MEXC's privateAccount: one asset's balance after a change, at its settlement `time`.
+      if (
+        n.eventType !== 'outboundAccountPosition' &&
+        n.eventType !== 'outboundAccountInfo' &&
+        n.eventType !== 'privateAccount'
+      )
+        return false;
+      const time = n.eventType === 'outboundAccountInfo' ? E : num(n.lastUpdateTime, E);
       let changed = false;
       for (const b of n.balances) {
         if (typeof b.asset !== 'string') continue;
@@ -421,7 +431,8 @@ export function applyEvent(state: FoldState, event: UserDataEvent, sink?: Change
       return addToBalance(state, n.asset, str(n.delta) || '0', '0', num(n.clearTime, E), E, sink);
     case 'order': {
       // BHEX's margin orders (marginExecutionReport) are not mirrored.
-      if (n.eventType === 'executionReport') {
+      // MEXC's privateOrders carries no transaction time: its push time E orders it.
+      if (n.eventType === 'executionReport' || n.eventType === 'privateOrders') {
         // Spot, margin, Coins.ph: T is the transaction time. BHEX sends no T: use E.
         const time = num(n.transactionTime, E);
         return applyOrder(state, mirrorOrder(n, time), time, E, sink);
