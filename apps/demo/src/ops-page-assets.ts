@@ -132,10 +132,10 @@ export const OPS_JS = `(function () {
       series: [
         {},
         { label: 'reconnects', stroke: '#2f6fdb', width: 2 },
-        { label: 'gaps', stroke: '#d9822b', width: 2 },
+        { label: 'gaps', stroke: '#d9822b', width: 2, dash: [6, 4] },
         { label: 'streams down', stroke: '#c23030', width: 2 }
       ],
-      axes: [{}, { label: 'count' }]
+      axes: [{}, { label: 'count', size: 70 }]
     }, data, box);
   }
 

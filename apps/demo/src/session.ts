@@ -108,10 +108,8 @@ export async function openSession(options: {
     );
     return EXIT.config;
   }
-  // One line: scripts read the URL after "/healthz and /metrics on".
-  io.stderr.write(
-    `userstream demo: ops page ${ops.url}/ops (read-only); /healthz and /metrics on ${ops.url}\n`,
-  );
+  // The ops page answers at this URL's root too (and /ops); the line itself is what scripts read.
+  io.stderr.write(`userstream demo: /healthz and /metrics on ${ops.url}\n`);
   if (!isLoopback(config.host)) io.stderr.write(offLoopbackWarning(config.host, new URL(ops.url).port));
   if (logFile) io.stderr.write(`userstream demo: logs in ${logFile}\n`);
   logger.info({ ops: ops.url, ...options.start }, 'userstream demo starting');
