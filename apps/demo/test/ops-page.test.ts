@@ -11,11 +11,13 @@ import { createRestClient } from '@userstream/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bot } from '../src/bot.js';
 import { parseConfig } from '../src/config.js';
+import { FleetDemo } from '../src/fleet.js';
 import { createLogger } from '../src/logger.js';
 import { DemoMetrics } from '../src/metrics.js';
 import { type OpsServer, startOpsServer } from '../src/ops-server.js';
-import type { OpsStreamPage, OpsSummary } from '../src/ops-summary.js';
+import { fleetOpsView, type OpsStreamPage, type OpsSummary } from '../src/ops-summary.js';
 import { accountName, SYNTHETIC_ACCOUNTS, syntheticFleet } from './ops-page-fixtures.js';
+import { startRedisServer } from './redis-server.js';
 
 async function getJson<T>(url: string): Promise<{ status: number; body: T; headers: Headers }> {
   const res = await fetch(url);
@@ -190,4 +192,77 @@ describe('the ops page of a running bot', () => {
       metrics.close();
     }
   }, 30_000);
+});
+
+describe('the ops page of a running fleet (real workers on a real redis-server)', () => {
+  it('shows the workers, who owns each account, and a kill taken over; no API key or secret', async () => {
+    const redis = await startRedisServer();
+    const config = parseConfig(
+      ['--fleet', redis.url, '--workers', '2', '--accounts', '4', '--seed', '12'],
+      {},
+    );
+    const demo = await FleetDemo.start({
+      config,
+      fleet: config.fleet!,
+      logger: createLogger({ level: 'silent', file: undefined }),
+    });
+    const metrics = new DemoMetrics(() => []);
+    const ops = await startOpsServer({
+      host: '127.0.0.1',
+      port: 0,
+      metrics,
+      health: () => demo.health(),
+      fleet: () => fleetOpsView(demo),
+    });
+    try {
+      const first = await getJson<OpsSummary>(`${ops.url}/ops/summary`);
+      expect(first.body).toMatchObject({ mode: 'fleet', status: 'ok' });
+      expect(first.body.streams).toMatchObject({ total: 4, byState: { open: 4 }, down: 0 });
+      expect(first.body.fleet?.workers.map((w) => [w.id, w.alive])).toEqual([
+        ['w1', true],
+        ['w2', true],
+      ]);
+      expect(first.body.fleet?.workers.reduce((n, w) => n + w.owned, 0)).toBe(4);
+      const rows = (await getJson<OpsStreamPage>(`${ops.url}/ops/streams`)).body.rows;
+      expect(rows.map((r) => [r.name, r.owner])).toEqual(
+        demo.accounts.map((a) => [a.id, demo.ownerOf(a.id)?.id]),
+      );
+
+      const kill = demo.kill()!;
+      const killed = await getJson<OpsSummary>(`${ops.url}/ops/summary`);
+      expect(killed.body.fleet?.workers.find((w) => w.id === kill.worker)).toMatchObject({
+        alive: false,
+        owned: 0,
+      });
+      expect(killed.body.fleet?.takeovers).toEqual([
+        { worker: kill.worker, accounts: kill.accounts.length, at: kill.realAt, takeoverMs: null },
+      ]);
+      // Taken over: the survivor owns all four, and the search (which covers owners) finds them.
+      const end = Date.now() + 20_000;
+      let after = killed.body;
+      while (after.fleet?.takeovers[0]?.takeoverMs === null && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 50));
+        after = (await getJson<OpsSummary>(`${ops.url}/ops/summary`)).body;
+      }
+      expect(after.fleet?.takeovers[0]?.takeoverMs).toBeGreaterThan(0);
+      const survivor = demo.live[0]!.id;
+      const owned = (await getJson<OpsStreamPage>(`${ops.url}/ops/streams?q=${survivor}`)).body;
+      expect(owned.matched).toBe(4);
+
+      const served = await Promise.all(
+        ['/ops/summary', '/ops/streams?size=200'].map(async (p) => (await fetch(`${ops.url}${p}`)).text()),
+      );
+      for (const text of served) {
+        for (const a of demo.sim.accounts) {
+          expect(text).not.toContain(a.apiKey);
+          if (a.secret) expect(text).not.toContain(a.secret);
+        }
+      }
+    } finally {
+      await ops.close();
+      metrics.close();
+      await demo.stop();
+      await redis.stop();
+    }
+  }, 60_000);
 });
