@@ -57,7 +57,17 @@ export const venueProfileSchema = z.object({
   market: z.enum(['spot', 'margin', 'isolatedMargin', 'usdm', 'coinm', 'portfolioMargin', 'options']),
   protocol: z.enum(['listenKey', 'wsApi', 'listenToken']),
   /** Which event schemas apply. */
-  dialect: z.enum(['spot', 'futures', 'bhex', 'coins', 'options', 'portfolioMargin', 'marginRisk', 'mexc']),
+  dialect: z.enum([
+    'spot',
+    'futures',
+    'bhex',
+    'coins',
+    'options',
+    'portfolioMargin',
+    'marginRisk',
+    'mexc',
+    'aster',
+  ]),
   testnet: z.boolean(),
   restBaseUrl: urlString,
   /** Raw stream base for listenKey venues, e.g. `wss://fstream.binance.com/private`. */

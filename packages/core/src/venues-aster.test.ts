@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { normalizeEvent } from './events/normalize.js';
 import { streamUrl } from './venue-url.js';
 import { getVenue } from './venues.js';
 
@@ -30,5 +31,36 @@ describe('aster-futures profile', () => {
     });
     expect(v.endpoints.account).toEqual({ method: 'GET', path: '/fapi/v4/account', weight: 5, signed: true });
     expect(v.weightLimitPerMinute).toBe(2400);
+  });
+});
+
+// https://github.com/asterdex/api-docs V1(Legacy)/EN/aster-finance-spot-api.md (265e024, checked
+// 2026-12-03): "WebSocket account information push", "Listen Key (spot account)".
+describe('aster-spot profile', () => {
+  it('v1 listenKeys on sapi.asterdex.com with the API key only, stream on sstream.asterdex.com/ws/', () => {
+    const v = getVenue('aster-spot');
+    expect(v.market).toBe('spot');
+    expect(v.dialect).toBe('aster');
+    expect(v.apiKeyHeader).toBe('X-MBX-APIKEY');
+    expect(
+      [v.listenKey!.create, v.listenKey!.keepAlive, v.listenKey!.close].map(
+        (e) => `${e.method} ${v.restBaseUrl}${e.path} ${e.weight} ${e.signed ? 'signed' : 'key only'}`,
+      ),
+    ).toEqual([
+      'POST https://sapi.asterdex.com/api/v1/listenKey 1 key only',
+      'PUT https://sapi.asterdex.com/api/v1/listenKey 1 key only',
+      'DELETE https://sapi.asterdex.com/api/v1/listenKey 1 key only',
+    ]);
+    expect(streamUrl(v, K)).toBe(`wss://sstream.asterdex.com/ws/${K}`);
+    expect(v.endpoints.account).toEqual({ method: 'GET', path: '/api/v1/account', weight: 5, signed: true });
+    expect(v.weightLimitPerMinute).toBe(1200);
+  });
+
+  it("normalizes Aster's documented payloads: T is the balance snapshot's update time, ap/ot ride along", () => {
+    const balances = normalizeEvent(
+      { e: 'outboundAccountPosition', E: 2, T: 1, m: 'WITHDRAW', B: [{ a: 'X', f: '1.5', l: '0' }] },
+      'aster',
+    );
+    expect(balances).toMatchObject({ kind: 'balances', lastUpdateTime: 1, venueEventTime: 2 });
   });
 });

@@ -30,6 +30,7 @@ describe('venue registry', () => {
         "coins-xyz: listenKey coins",
         "coins-th: listenKey coins",
         "aster-futures: listenKey futures",
+        "aster-spot: listenKey aster",
       ]
     `);
   });

@@ -5,8 +5,9 @@
  * coins.xyz and Coins TH (item 6), Coins.ph's protocol on their own hosts:
  *   https://coins-docs.github.io/xyz/user-data-stream (checked 2026-12-03)
  *   https://docs.coins.co.th/user-data-stream (checked 2026-12-03)
- * Aster futures (item 2), v1 listenKeys with the API key only (X-MBX-APIKEY, no signature):
- *   https://github.com/asterdex/api-docs V1(Legacy)/EN/aster-finance-futures-api.md (265e024)
+ * Aster futures and spot (item 2), v1 listenKeys with the API key only (X-MBX-APIKEY):
+ *   https://github.com/asterdex/api-docs V1(Legacy)/EN/aster-finance-futures-api.md and
+ *   …/aster-finance-spot-api.md (commit 265e024, checked 2026-12-03)
  */
 import { VirtualClock } from '@userstream/core';
 import { type Simulator, startSimulator } from '@userstream/simulator';
@@ -21,7 +22,7 @@ import {
 } from '../src/index.js';
 import { openUserDataStream } from '../src/open-user-data-stream.js';
 import { HOUR, liveSteps, MIN, until } from './helpers.js';
-import { COINS, converged, FUTURES, type Market, trader } from './trading.js';
+import { COINS, converged, FUTURES, type Market, SPOT, trader } from './trading.js';
 
 let clock: VirtualClock;
 let sim: Simulator;
@@ -71,6 +72,16 @@ const CASES = [
     signed: false,
     types: ['ORDER_TRADE_UPDATE', 'ACCOUNT_UPDATE', 'listenKeyExpired'],
     untyped: [],
+  },
+  {
+    id: 'aster-spot',
+    base: { ...SPOT, symbols: SPOT.symbols.slice(0, 1) },
+    header: 'X-MBX-APIKEY',
+    path: '/api/v1/listenKey',
+    signed: false,
+    types: ['executionReport', 'outboundAccountPosition'],
+    // Aster's spot page documents no listenKeyExpired; the simulator sends Binance spot's.
+    untyped: ['listenKeyExpired'],
   },
 ] as const;
 

@@ -53,8 +53,8 @@ function restingOrder(v: VenueProfile): Record<string, string> {
 const count = (e: Endpoint) => ctx.sim.record.requestCount(e.method, e.path);
 
 describe('every endpoint of every venue profile in core', () => {
-  it('covers all 21 built-in profiles', () => {
-    expect(ALL).toHaveLength(21);
+  it('covers all 22 built-in profiles', () => {
+    expect(ALL).toHaveLength(22);
   });
 
   it.each(ALL.filter((id) => venues[id].listenKey))(

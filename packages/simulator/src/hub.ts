@@ -5,6 +5,7 @@ import { PORTFOLIO_MARGIN_ONLY, portfolioMarginText } from './engine/index.js';
 import type { EventSource, Recorder } from './record.js';
 import { type Sink, type SinkKind, targetKeyOf } from './sink.js';
 import { type MarketKey, marketKeyOf } from './venue-map.js';
+import { deliverAster } from './venues/aster-spot.js';
 import { deliverMexc } from './venues/mexc-stream.js';
 
 /** Clock time after which a partly filled reorder window is flushed anyway. */
@@ -160,6 +161,10 @@ export class Hub {
       if (pmOnly && sink.venue !== 'binance-portfolio-margin') continue;
       if (sink.venue === 'mexc') {
         mexc = deliverMexc(this, sink, event, mexc);
+        continue;
+      }
+      if (sink.venue === 'aster-spot') {
+        deliverAster(this, sink, event);
         continue;
       }
       if (sink.venue === 'binance-portfolio-margin') {

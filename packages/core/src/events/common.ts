@@ -20,7 +20,8 @@ export type Dialect =
   | 'options'
   | 'portfolioMargin'
   | 'marginRisk'
-  | 'mexc';
+  | 'mexc'
+  | 'aster';
 
 /** All dialects, in a stable order. */
 export const DIALECTS: readonly Dialect[] = [
@@ -32,6 +33,7 @@ export const DIALECTS: readonly Dialect[] = [
   'portfolioMargin',
   'marginRisk',
   'mexc',
+  'aster',
 ];
 
 /** A decimal amount, price or quantity as the venue sent it, e.g. `"0.10264410"`. */

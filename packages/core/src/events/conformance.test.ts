@@ -17,6 +17,7 @@ const DIALECT_OF_DIR: Record<string, Dialect> = {
   'portfolio-margin': 'portfolioMargin',
   'margin-risk': 'marginRisk',
   mexc: 'mexc',
+  aster: 'aster',
 };
 
 const USDM = 'https://developers.binance.com/docs/derivatives/usds-margined-futures/user-data-streams';
@@ -28,9 +29,15 @@ const MARGIN_RISK = 'https://developers.binance.com/docs/margin_trading/risk-dat
  * The documentation page of each fixture added for issue #18 (test/fixtures/README.md says how
  * each was taken, and which pages the search store lacked). Older fixtures are sourced there.
  */
+const ASTER_SPOT =
+  'https://github.com/asterdex/api-docs/blob/265e024b22c0ec8f04bbd39fe24ca5e5f7d9b12e/V1(Legacy)/EN/aster-finance-spot-api.md';
 const MEXC = 'https://www.mexc.com/api-docs/spot-v3/websocket-user-data-streams';
 
 const SOURCES: Record<string, string> = {
+  // Issue #13: Aster spot's documented payloads (V1 spot API, "Payload: ACCOUNT_UPDATE" and
+  // "Payload: Order Update"; the account example lacks a comma after E, repaired).
+  'aster/outboundAccountPosition.json': `${ASTER_SPOT}`,
+  'aster/executionReport.json': `${ASTER_SPOT}`,
   // Issue #13: MEXC's documented samples, decoded as @userstream/stream decodes the protobuf frame.
   'mexc/privateAccount.json': `${MEXC}/spot-account-update`,
   'mexc/privateDeals.json': `${MEXC}/spot-account-deals`,

@@ -3,6 +3,7 @@
  * the event type unions per dialect. A stream's dialect comes from its venue profile.
  */
 import type { ZodType } from 'zod';
+import { type AsterEvent, asterSchemas } from './aster.js';
 import { type BhexEvent, bhexSchemas } from './bhex.js';
 import { type CoinsEvent, coinsSchemas } from './coins.js';
 import type { Dialect } from './common.js';
@@ -103,6 +104,7 @@ export const dialectSchemas: Readonly<Record<Dialect, Readonly<Record<string, Zo
   },
   marginRisk: { ...marginRiskEvents, listenKeyExpired: spotSchemas.listenKeyExpired },
   mexc: mexcSchemas,
+  aster: asterSchemas,
 };
 
 /** Event types whose `T` is a transaction id beyond 2^53, read exactly from the frame text (exact-id.ts). */
@@ -154,6 +156,7 @@ export interface DialectEvents {
   portfolioMargin: PortfolioMarginEvent;
   marginRisk: MarginRiskEvent | Extract<SpotEvent, { e: 'listenKeyExpired' }>;
   mexc: MexcEvent;
+  aster: AsterEvent;
 }
 
 /**

@@ -1,3 +1,4 @@
+export type { AsterEvent, AsterExecutionReport, AsterOutboundAccountPosition } from './aster.js';
 export type { BhexEvent, BhexExecutionReport, BhexOutboundAccountInfo } from './bhex.js';
 export type {
   CoinsBalanceUpdate,

@@ -2,6 +2,7 @@
  * Orders in one shape: order events (spot, Coins.ph, BHEX `executionReport`, futures
  * `ORDER_TRADE_UPDATE`) and venues' REST order objects, so a mirror and a snapshot compare alike.
  */
+import type { AsterExecutionReport } from './aster.js';
 import type { BhexExecutionReport } from './bhex.js';
 import type { CoinsExecutionReport } from './coins.js';
 import type { FuturesOrderTradeUpdate } from './futures.js';
@@ -13,8 +14,10 @@ export function orNone(value: number | undefined): number | undefined {
   return value === undefined || value < 0 ? undefined : value;
 }
 
-/** Spot and Coins.ph share the executionReport letters (Coins.ph sends a subset). */
-export function spotOrder(event: SpotExecutionReport | CoinsExecutionReport): NormalizedOrder {
+/** Spot, Coins.ph and Aster spot share the executionReport letters (Coins.ph and Aster send subsets). */
+export function spotOrder(
+  event: SpotExecutionReport | CoinsExecutionReport | AsterExecutionReport,
+): NormalizedOrder {
   return {
     kind: 'order',
     eventType: event.e,

@@ -5,6 +5,7 @@
  * The shapes live in normalize-types.ts; orders, positions and algo orders each have their own
  * module (events and REST objects side by side, so snapshots and events fold through one model).
  */
+import type { AsterEvent } from './aster.js';
 import type { BhexEvent } from './bhex.js';
 import type { CoinsEvent } from './coins.js';
 import type { Dialect } from './common.js';
@@ -100,6 +101,19 @@ function spotLike(event: SpotEvent | CoinsEvent): NormalizedEvent {
   }
 }
 
+/** Aster spot: Binance's executionReport letters; its balance snapshot carries `T`, not `u`. */
+function aster(event: AsterEvent): NormalizedEvent {
+  if (event.e === 'executionReport') return spotOrder(event);
+  return {
+    kind: 'balances',
+    eventType: event.e,
+    venueEventTime: event.E,
+    lastUpdateTime: event.T,
+    balances: snapshot(event.B),
+    raw: event,
+  };
+}
+
 function futures(event: FuturesEvent): NormalizedEvent {
   // ALGO_UPDATE is matched on the type string: the futures dialect may not list it (yet).
   if ((event as { e: string }).e === 'ALGO_UPDATE') {
@@ -193,6 +207,8 @@ export function normalizeEvent(event: UserDataEvent, dialect: Dialect): Normaliz
       return options(event);
     case 'mexc':
       return normalizeMexc(event as MexcEvent);
+    case 'aster':
+      return aster(event as AsterEvent);
     default:
       return other(event.e, (event as { E?: number }).E, event);
   }

@@ -216,7 +216,7 @@ describe('malformed frames', () => {
   it('an unknown dialect is an error, not a crash', () => {
     const error = expectMalformed(parseFrame('{"e":"x","E":1}', 'kraken' as 'spot'));
     expect(error.message).toMatchInlineSnapshot(
-      `"Cannot parse events: unknown dialect (use one of spot, futures, bhex, coins, options, portfolioMargin, marginRisk, mexc)"`,
+      `"Cannot parse events: unknown dialect (use one of spot, futures, bhex, coins, options, portfolioMargin, marginRisk, mexc, aster)"`,
     );
   });
 
@@ -304,6 +304,7 @@ describe('eventSchemas', () => {
       ],
       marginRisk: ['MARGIN_LEVEL_STATUS_CHANGE', 'USER_LIABILITY_CHANGE', 'listenKeyExpired'],
       mexc: ['privateAccount', 'privateDeals', 'privateOrders'],
+      aster: ['outboundAccountPosition', 'executionReport'],
     });
     expect(Object.isFrozen(eventSchemas.spot)).toBe(true);
   });

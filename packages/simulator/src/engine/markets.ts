@@ -45,6 +45,8 @@ const MARKET_OF: Readonly<Record<Exclude<VenueId, 'binance-options'>, MarketKey>
   'coins-th': 'coins',
   // Issue #13: Aster's futures speak USDⓈ-M's protocol; played on the USDⓈ-M book.
   'aster-futures': 'usdm',
+  // Aster spot trades on the spot book; hub.ts rewrites its events into Aster's shape.
+  'aster-spot': 'spot',
 });
 
 /** The venue id events of each market are addressed to. */

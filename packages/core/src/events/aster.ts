@@ -1,0 +1,93 @@
+/**
+ * Aster spot user data events (issue #13 item 2): Binance spot's letters with Aster's own field
+ * set. https://github.com/asterdex/api-docs V1(Legacy)/EN/aster-finance-spot-api.md (commit
+ * 265e024, checked 2026-12-03), "Payload: ACCOUNT_UPDATE" and "Payload: Order Update":
+ * `outboundAccountPosition` carries `T` (time of the last account update) and `m` (the reason)
+ * instead of Binance's `u`; `executionReport` adds `ap` (average price) and `ot` (original order
+ * type) and has no `r`, `w`, `I`, `M`, `C`, `F`, `g`. Aster futures speak the `futures` dialect.
+ */
+import { z } from 'zod';
+import { assetBalance, decimal, int } from './common.js';
+
+export const asterOutboundAccountPositionSchema = z.object({
+  e: z.literal('outboundAccountPosition'),
+  /** Event time. */
+  E: int,
+  /** Time of the last account update. */
+  T: int,
+  /** Event reason type, e.g. WITHDRAW. */
+  m: z.string(),
+  /** Balances of the changed assets. */
+  B: z.array(assetBalance),
+});
+/** Aster spot `outboundAccountPosition`: T last update time, m reason, B balances [{a, f, l}]. */
+export type AsterOutboundAccountPosition = z.infer<typeof asterOutboundAccountPositionSchema>;
+
+export const asterExecutionReportSchema = z.object({
+  e: z.literal('executionReport'),
+  /** Event time. */
+  E: int,
+  /** Symbol. */
+  s: z.string(),
+  /** Client order id. */
+  c: z.string(),
+  /** Side. */
+  S: z.string(),
+  /** Order type. */
+  o: z.string(),
+  /** Time in force. */
+  f: z.string(),
+  /** Order quantity. */
+  q: decimal,
+  /** Order price. */
+  p: decimal,
+  /** Average price. */
+  ap: decimal,
+  /** Stop price. */
+  P: decimal,
+  /** Current execution type. */
+  x: z.string(),
+  /** Current order status. */
+  X: z.string(),
+  /** Order id. */
+  i: int,
+  /** Last executed quantity. */
+  l: decimal,
+  /** Cumulative filled quantity. */
+  z: decimal,
+  /** Last executed price. */
+  L: decimal,
+  /** Commission amount. */
+  n: decimal,
+  /** Commission asset (null when none: the docs do not say, Binance's convention). */
+  N: z.string().nullable(),
+  /** Transaction time. */
+  T: int,
+  /** Trade id. */
+  t: int,
+  /** Is this trade the maker side? */
+  m: z.boolean(),
+  /** Original order type. */
+  ot: z.string(),
+  /** Order creation time. */
+  O: int,
+  /** Cumulative quote asset transacted quantity. */
+  Z: decimal,
+  /** Last quote asset transacted quantity. */
+  Y: decimal,
+  /** Quote order quantity. */
+  Q: decimal,
+});
+/**
+ * Aster spot `executionReport`: Binance's letters (s, c, S, o, f, q, p, P, x, X, i, l, z, L, n, N,
+ * T, t, m, O, Z, Y, Q) plus ap average price and ot original order type.
+ */
+export type AsterExecutionReport = z.infer<typeof asterExecutionReportSchema>;
+
+/** Every event the aster (spot) dialect knows. */
+export type AsterEvent = AsterOutboundAccountPosition | AsterExecutionReport;
+
+export const asterSchemas = {
+  outboundAccountPosition: asterOutboundAccountPositionSchema,
+  executionReport: asterExecutionReportSchema,
+} as const;
