@@ -3,6 +3,7 @@ import { VenueCode } from './engine/index.js';
 import type { Hub } from './hub.js';
 import type { ListenKeyEntry, ListenKeys } from './listen-keys.js';
 import { profileOf } from './venue-map.js';
+import { asterSpotHeartbeat } from './venues/aster-spot.js';
 import { openMexcStream } from './venues/mexc-stream.js';
 
 /** `/ws/<key>` under any prefix (`/private`, `/pm`, `/openapi`). */
@@ -118,7 +119,9 @@ export function openStream(
   }
   const lifetimeMs = profileOf(first.venue).timing.connectionLifetimeMs;
   const attached: { key: string; sink: import('./sink.js').Sink }[] = [];
-  const connection = hub.openConnection(ws, 'stream', { ...heartbeat, lifetimeMs }, () => {
+  // Aster spot pings on its own cadence (venues/aster-spot.ts).
+  const beat = first.venue === 'aster-spot' ? asterSpotHeartbeat(heartbeat) : heartbeat;
+  const connection = hub.openConnection(ws, 'stream', { ...beat, lifetimeMs }, () => {
     for (const { key, sink } of attached) listenKeys.detach(sink, key);
   });
   for (const [i, entry] of route.entries.entries()) {

@@ -5,8 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseEvent } from '@userstream/core';
+import { parseEvent, VirtualClock } from '@userstream/core';
 import { describe, expect, it } from 'vitest';
+import { byType, Client, call } from '../../test/helpers.js';
+import { startSimulator } from '../index.js';
 import { asterSpotEvent } from './aster-spot.js';
 
 const fixture = (name: string) =>
@@ -80,5 +82,43 @@ describe('Aster spot events in the simulator', () => {
   it('sends no balanceUpdate or listStatus (not documented for Aster spot)', () => {
     expect(asterSpotEvent({ e: 'balanceUpdate', E: 1, a: 'BTC', d: '1', T: 1 }, undefined)).toBeUndefined();
     expect(asterSpotEvent({ e: 'listStatus', E: 1 }, undefined)).toBeUndefined();
+  });
+});
+
+/** Lets real socket I/O happen between virtual time steps. */
+const settle = () => new Promise((r) => setTimeout(r, 20));
+
+describe('Aster spot heartbeat ("WebSocket connection limits": ping every 3 min, pong within 10 min)', () => {
+  it('pings an Aster spot stream every 3 minutes and drops a silent client after 10 minutes', async () => {
+    const clock = new VirtualClock();
+    await using sim = await startSimulator({ clock });
+    const r = await call(sim.urls.rest, 'POST', '/api/v1/listenKey', {
+      headers: { 'X-MBX-APIKEY': byType(sim.accounts, 'hmac').apiKey },
+    });
+    const key = (r.body as { listenKey: string }).listenKey;
+    const good = await Client.open(`${sim.urls.ws}/ws/${key}`);
+    const silent = await Client.open(`${sim.urls.ws}/ws/${key}`, { autoPong: false });
+    const pings: number[] = [];
+    good.ws.on('ping', () => pings.push(clock.now()));
+    const start = clock.now();
+    // Not Binance's 20 s cadence.
+    for (let t = 0; t < 17; t++) {
+      await clock.advance(10_000);
+      await settle();
+    }
+    expect(pings).toEqual([]);
+    await clock.advance(10_000);
+    await settle();
+    expect(pings).toEqual([start + 180_000]);
+    // The silent client's first unanswered ping is at 3 min: it goes at 3 + 10 min.
+    for (let t = 0; t < 9; t++) {
+      await clock.advance(60_000);
+      await settle();
+    }
+    expect(silent.closed).toBeUndefined();
+    await clock.advance(60_000);
+    expect((await silent.waitClose()).code).toBe(1006);
+    expect(good.closed).toBeUndefined();
+    good.close();
   });
 });

@@ -11,10 +11,15 @@
  *   (average price, Z / z to 16 places as in the page's example, "0" before a fill) and `ot`
  *   (the original order type). `c` is the order's own client id (the page has no `C`).
  * - `balanceUpdate` and `listStatus` are not documented for Aster spot and are not sent.
+ * Heartbeat ("WebSocket connection limits"): the server pings every 3 minutes and drops a client
+ * that has not ponged for 10 minutes. A simulator started with its default (Binance) cadence
+ * uses Aster's on Aster spot streams; an explicit pingIntervalMs/pongTimeoutMs applies to all.
  */
 
+import type { HeartbeatOptions } from '../connection.js';
 import { divDecimal, fixed, isPositive } from '../engine/decimal-math.js';
 import type { Hub } from '../hub.js';
+import { DEFAULT_PING_INTERVAL_MS, DEFAULT_PONG_TIMEOUT_MS } from '../options.js';
 import type { Sink } from '../sink.js';
 
 /** The last event type each Aster sink was sent, for `m` of the balance snapshot after it. */
@@ -73,4 +78,16 @@ export function deliverAster(hub: Hub, sink: Sink, event: Event): void {
   const shaped = asterSpotEvent(event, lastType.get(sink));
   lastType.set(sink, type);
   if (shaped) hub.deliver(sink, JSON.stringify(shaped));
+}
+
+const MINUTE = 60_000;
+
+/** Aster spot's server heartbeat, unless the simulator was given a cadence of its own. */
+export function asterSpotHeartbeat(
+  heartbeat: Omit<HeartbeatOptions, 'lifetimeMs'>,
+): Omit<HeartbeatOptions, 'lifetimeMs'> {
+  const defaults =
+    heartbeat.pingIntervalMs === DEFAULT_PING_INTERVAL_MS &&
+    heartbeat.pongTimeoutMs === DEFAULT_PONG_TIMEOUT_MS;
+  return defaults ? { ...heartbeat, pingIntervalMs: 3 * MINUTE, pongTimeoutMs: 10 * MINUTE } : heartbeat;
 }
