@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { normalizeEvent, parseFrame } from './index.js';
 import { mexcOrderStatus } from './normalize-mexc.js';
 
+type Loose = { raw: unknown } & Record<string, unknown>;
+
 function normalized(name: string) {
   const text = readFileSync(new URL(`../../test/fixtures/mexc/${name}.json`, import.meta.url), 'utf8');
   const parsed = parseFrame(text, 'mexc');
@@ -17,7 +19,7 @@ function normalized(name: string) {
 
 describe('MEXC events normalize into the common model', () => {
   it('privateOrders is an order update with REST names for type, side and status', () => {
-    const { raw: _raw, ...order } = normalized('privateOrders') as unknown as { raw: unknown } & Record<string, unknown>;
+    const { raw: _raw, ...order } = normalized('privateOrders') as unknown as Loose;
     expect(order).toEqual({
       kind: 'order',
       eventType: 'privateOrders',
