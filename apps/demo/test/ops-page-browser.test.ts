@@ -7,10 +7,10 @@
  *     a search that narrows to one account.
  * It writes the screenshots the demo README shows (apps/demo/docs/ops-*.png).
  *
- * Chromium is driven by its own command line (--dump-dom, --screenshot) rather than a driver
- * package: the page keeps its search and page in the URL (?q=&page=&size=), so a URL is a
- * complete state to render and check, and no extra dependency is needed. Typing into the search
- * box runs the same request with the same parameters (a 200 ms debounce later).
+ * Chromium is driven by its own command line (--dump-dom, --screenshot): the page keeps its
+ * search and page in the URL (?q=&page=&size=), so a URL is a complete state to render and check.
+ * Typing and clicking go through the DevTools protocol (--remote-debugging-port, spoken over `ws`,
+ * already the project's WebSocket library): a few dozen lines instead of a browser-driver dependency.
  *
  * Heavy (a browser per check): in CI it runs once, in the Node 20 run that sets
  * USERSTREAM_BROWSER_TESTS=1 (and fails there if Chromium cannot be found or installed); on a
@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { DemoMetrics } from '../src/metrics.js';
 import { startOpsServer } from '../src/ops-server.js';
 import type { OpsStreamPage, OpsSummary } from '../src/ops-summary.js';
@@ -107,6 +108,127 @@ function browse(url: string, args: string[], windowSize = '1280,900'): Promise<s
     });
   });
 }
+
+/** A page in a headless Chromium driven over the DevTools protocol: evaluate() runs in the page. */
+interface DrivenPage {
+  evaluate<T>(expression: string): Promise<T>;
+  close(): Promise<void>;
+}
+
+type CdpMessage = {
+  id?: number;
+  method?: string;
+  result?: Record<string, unknown>;
+  error?: { message: string };
+};
+
+async function drive(url: string): Promise<DrivenPage> {
+  const { binary } = chromium as Chromium;
+  const child = spawn(
+    binary,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--no-first-run',
+      `--user-data-dir=${join(profiles, String(profileCount++))}`,
+      '--window-size=1280,900',
+      '--remote-debugging-address=127.0.0.1',
+      '--remote-debugging-port=0', // Chromium picks a free port and prints it
+      'about:blank',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    let stderr = '';
+    const timer = setTimeout(
+      () => reject(new Error(`no DevTools endpoint from ${binary}: ${stderr}`)),
+      30_000,
+    );
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      const found = /DevTools listening on (ws:\/\/\S+)/.exec(stderr)?.[1];
+      if (found) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    });
+    child.once('error', reject);
+  });
+  const socket = new WebSocket(endpoint);
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  let nextId = 0;
+  const pending = new Map<
+    number,
+    { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void }
+  >();
+  const waiters: { method: string; resolve: () => void }[] = [];
+  socket.on('message', (data) => {
+    const m = JSON.parse(String(data)) as CdpMessage;
+    if (m.id !== undefined) {
+      const p = pending.get(m.id);
+      pending.delete(m.id);
+      if (m.error) p?.reject(new Error(m.error.message));
+      else p?.resolve(m.result ?? {});
+    } else if (m.method) {
+      for (const w of waiters.filter((w) => w.method === m.method)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  });
+  const send = (method: string, params: Record<string, unknown> = {}, sessionId?: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const id = ++nextId;
+      pending.set(id, { resolve, reject });
+      socket.send(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }));
+    });
+  const { targetId } = await send('Target.createTarget', { url: 'about:blank' });
+  const { sessionId } = (await send('Target.attachToTarget', { targetId, flatten: true })) as {
+    sessionId: string;
+  };
+  await send('Page.enable', {}, sessionId);
+  const loaded = new Promise<void>((resolve) => waiters.push({ method: 'Page.loadEventFired', resolve }));
+  await send('Page.navigate', { url }, sessionId);
+  await loaded;
+  return {
+    async evaluate<T>(expression: string): Promise<T> {
+      const r = (await send(
+        'Runtime.evaluate',
+        { expression, awaitPromise: true, returnByValue: true },
+        sessionId,
+      )) as { result: { value: T }; exceptionDetails?: { exception?: { description?: string } } };
+      if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description ?? 'evaluate failed');
+      return r.result.value;
+    },
+    async close() {
+      socket.close();
+      child.kill();
+      await exited;
+    },
+  };
+}
+
+/** An expression that waits, in the page, until `check` (an expression) is truthy, and yields it. */
+const waitFor = (check: string) => `new Promise((resolve, reject) => {
+  const end = Date.now() + 15000;
+  (function poll() {
+    const value = (${check});
+    if (value) resolve(value);
+    else if (Date.now() > end) reject(new Error('timed out in the page waiting for: ' + ${JSON.stringify(check)}));
+    else setTimeout(poll, 50);
+  })();
+})`;
+
+/** The rows' names, the pager and the address bar's query, read in the page. */
+const VIEW = `({
+  names: [...document.querySelectorAll('#rows tr')].map((tr) => tr.dataset.name),
+  page: document.getElementById('pager').dataset.page,
+  matched: document.getElementById('pager').dataset.matched,
+  query: location.search,
+})`;
 
 /** What the page shows: its stream rows, the total card and the pager's attributes. */
 function readPage(dom: string) {
@@ -246,5 +368,48 @@ describe.skipIf(skip !== undefined)(
         metrics.close();
       }
     }, 120_000);
+
+    it('narrows to one account as a user types, and pages with the buttons, in the URL too', async () => {
+      const metrics = new DemoMetrics(() => []);
+      const ops = await startOpsServer({ host: '127.0.0.1', port: 0, metrics, ...syntheticFleet() });
+      const page = await drive(`${ops.url}/ops`);
+      try {
+        type View = { names: string[]; page: string; matched: string; query: string };
+        const pager = (attr: string, value: string) =>
+          `document.getElementById('pager').dataset.${attr} === '${value}' && ${VIEW}`;
+        const first = await page.evaluate<View>(waitFor(pager('matched', String(SYNTHETIC_ACCOUNTS))));
+        expect(first).toMatchObject({ page: '1', query: '' });
+        expect(first.names).toHaveLength(50);
+
+        // Typing fires input events; the page asks the server after a 200 ms pause.
+        const type = (text: string) => `(() => {
+          const input = document.getElementById('q');
+          input.focus();
+          input.value = ${JSON.stringify(text)};
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+        })()`;
+        await page.evaluate(type('acct-04242'));
+        const one = await page.evaluate<View>(waitFor(pager('matched', '1')));
+        expect(one).toEqual({ names: ['acct-04242'], page: '1', matched: '1', query: '?q=acct-04242' });
+
+        await page.evaluate(type(''));
+        await page.evaluate(waitFor(pager('matched', String(SYNTHETIC_ACCOUNTS))));
+        await page.evaluate(`document.getElementById('next').click()`);
+        await page.evaluate(waitFor(pager('page', '2')));
+        await page.evaluate(`document.getElementById('next').click()`);
+        const third = await page.evaluate<View>(waitFor(pager('page', '3')));
+        expect(third.names).toHaveLength(50);
+        expect(third.names[0]).toBe(accountName(100));
+        expect(third.query).toBe('?page=3');
+        await page.evaluate(`document.getElementById('prev').click()`);
+        const second = await page.evaluate<View>(waitFor(pager('page', '2')));
+        expect(second.names[0]).toBe(accountName(50));
+        expect(second.query).toBe('?page=2');
+      } finally {
+        await page.close();
+        await ops.close();
+        metrics.close();
+      }
+    }, 60_000);
   },
 );
