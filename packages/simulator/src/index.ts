@@ -56,7 +56,7 @@ export {
   type SimulatorOptions,
 } from './options.js';
 export { FIRST_BAN_MS, MAX_BAN_MS } from './rate-limit.js';
-export type { AccountTarget, EventSource, RecordedEvent, SimRecord } from './record.js';
+export type { AccountTarget, CredentialRequest, EventSource, RecordedEvent, SimRecord } from './record.js';
 export type { KeepaliveFailure } from './rest.js';
 export { type Simulator, type SimulatorUrls, startSimulator, WS_API_PATH } from './simulator.js';
 export {

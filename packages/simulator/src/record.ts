@@ -23,6 +23,34 @@ export interface AccountTarget {
   symbol?: string;
 }
 
+/**
+ * One listenKey request (create `POST`, keepalive `PUT`, close `DELETE`) as the simulator
+ * received it. In-process data for tests: it holds raw listenKeys, so never print it whole.
+ */
+export interface CredentialRequest {
+  /** Simulator clock time the request arrived (not skewed by a `skewClock` fault). */
+  readonly at: number;
+  readonly method: string;
+  readonly path: string;
+  readonly venue: VenueId;
+  /** The account the API key belongs to (undefined when the key was missing or rejected). */
+  readonly accountId: string | undefined;
+  /**
+   * The key created, renewed or closed: the one answered to a `POST`, the one a `PUT`/`DELETE`
+   * named or (futures, which name none) the account's active key; undefined when none was found.
+   */
+  readonly listenKey: string | undefined;
+  /** HTTP status answered; 0 while a fault holds the request unanswered. */
+  readonly status: number;
+  /** The venue error code of a refused request (`-1125`, `-1003`…). */
+  readonly code?: number;
+  /**
+   * The TCP peer, `address:port` (`[v6]:port`): tells clients apart by where they connect from
+   * (e.g. each through its own proxy bound to its own loopback address), never by a header.
+   */
+  readonly peer: string;
+}
+
 /** What the simulator did, for tests and the demo to check clients against. */
 export interface SimRecord {
   /**
@@ -34,6 +62,8 @@ export interface SimRecord {
   events(target: AccountTarget): readonly RecordedEvent[];
   /** Clock times of accepted keepalive `PUT`s of a listenKey. */
   keepalives(listenKey: string): readonly number[];
+  /** Every listenKey request (POST/PUT/DELETE), in arrival order: who renewed or deleted which key when. */
+  credentialRequests(): readonly CredentialRequest[];
   /** Requests received per `METHOD /path` (REST and admin). */
   requests(): Readonly<Record<string, number>>;
   /** Requests received for one method and path. */
@@ -41,7 +71,7 @@ export interface SimRecord {
   /** Open WebSocket connections (raw streams and WebSocket API). */
   readonly connections: number;
   readonly connectionsByKind: Readonly<{ stream: number; wsApi: number }>;
-  /** Forgets recorded events, keepalives and request counts. */
+  /** Forgets recorded events, keepalives, credential requests and request counts. */
   clear(): void;
 }
 
@@ -50,6 +80,7 @@ export class Recorder {
   readonly #events = new Map<string, RecordedEvent[]>();
   readonly #keepalives = new Map<string, number[]>();
   readonly #requests = new Map<string, number>();
+  readonly #credentialRequests: CredentialRequest[] = [];
   enabled: boolean;
 
   constructor(enabled: boolean) {
@@ -83,6 +114,14 @@ export class Recorder {
     return this.#keepalives.get(listenKey) ?? [];
   }
 
+  credentialRequest(entry: CredentialRequest): void {
+    this.#credentialRequests.push(entry);
+  }
+
+  credentialRequests(): readonly CredentialRequest[] {
+    return [...this.#credentialRequests];
+  }
+
   request(method: string, path: string): void {
     const key = `${method} ${path}`;
     this.#requests.set(key, (this.#requests.get(key) ?? 0) + 1);
@@ -100,5 +139,6 @@ export class Recorder {
     this.#events.clear();
     this.#keepalives.clear();
     this.#requests.clear();
+    this.#credentialRequests.length = 0;
   }
 }

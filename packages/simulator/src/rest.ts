@@ -47,6 +47,8 @@ interface Route {
 export type KeepaliveFailure = '-1125' | '5xx' | 'timeout';
 
 export interface RestDeps {
+  /** The simulator's clock (unskewed): when a credential request arrived. */
+  now: () => number;
   serverNow: () => number;
   limiter: RateLimiter;
   recorder: Recorder;
@@ -182,6 +184,14 @@ const MEXC_ROUTES = new Map<string, Route>(
 // active one is meant (https://developers.binance.com/docs/derivatives/option/user-data-streams).
 const LISTEN_KEY_NOT_NEEDED = new Set(['usdm', 'coinm', 'options']);
 const MAX_BODY = 64 * 1024;
+/** The listenKey actions `sim.record.credentialRequests()` lists. */
+const CREDENTIAL_ACTIONS = new Set<Action>(['listenKeyCreate', 'listenKeyKeepAlive', 'listenKeyClose']);
+
+/** `address:port` of the request's TCP peer (`[v6]:port`). */
+function peerOf(req: IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? 'unknown';
+  return `${address.includes(':') ? `[${address}]` : address}:${req.socket.remotePort ?? 0}`;
+}
 const JSON_TYPE = 'application/json;charset=UTF-8';
 
 /** True when the simulator serves `METHOD path`. */
@@ -281,6 +291,29 @@ export class RestApi {
       venue = req.headers['x-coins-apikey'] !== undefined ? 'coins-ph' : 'bhex';
     } else venue = route.venue;
     const profile = venues[venue];
+    // A listenKey request is recorded once answered (or held), with who sent it and which key.
+    const credential = CREDENTIAL_ACTIONS.has(route.action)
+      ? {
+          at: d.now(),
+          peer: peerOf(req),
+          accountId: undefined as string | undefined,
+          key: undefined as string | undefined,
+        }
+      : undefined;
+    const noteCredential = (code?: number) => {
+      if (!credential) return;
+      d.recorder.credentialRequest({
+        at: credential.at,
+        method,
+        path,
+        venue,
+        accountId: credential.accountId,
+        listenKey: credential.key,
+        status: res.headersSent ? res.statusCode : 0,
+        ...(code === undefined ? {} : { code }),
+        peer: credential.peer,
+      });
+    };
     const group = weightGroupOf(venue);
     const charge = d.limiter.charge(group, route.weight);
     res.setHeader('X-MBX-USED-WEIGHT-1M', String(charge.used));
@@ -293,11 +326,13 @@ export class RestApi {
           ? `Way too much request weight used; IP banned until ${charge.until}. Please use WebSocket Streams for live updates to avoid bans.`
           : `Too much request weight used; current limit is ${charge.limit} request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.`;
       this.#json(res, charge.status, { code: VenueCode.TooManyRequests, msg });
+      noteCredential(VenueCode.TooManyRequests);
       return;
     }
     if (route.retired && d.retiredLegacyPaths) {
       res.writeHead(410, { 'Content-Type': JSON_TYPE });
       res.end(retiredBody(venue));
+      noteCredential(VenueCode.UnsupportedOperation);
       return;
     }
     try {
@@ -308,6 +343,7 @@ export class RestApi {
         if (!apiKey) throw Errors.badApiKeyFormat();
         account = d.accountByApiKey(apiKey);
         if (!account) throw Errors.rejectedKey();
+        if (credential) credential.accountId = account.account.id;
       }
       const query = url.search.startsWith('?') ? url.search.slice(1) : url.search;
       const params = parseParams(query, body);
@@ -319,6 +355,7 @@ export class RestApi {
         // Never answer: the client's own timeout or abort has to end it. Destroyed on close().
         d.held.add(res);
         res.on('close', () => d.held.delete(res));
+        noteCredential();
         return;
       }
       if (route.action === 'listenKeyKeepAlive' && account) {
@@ -327,15 +364,18 @@ export class RestApi {
           // Never answer: the client's own timeout has to fire. Destroyed on close().
           d.held.add(res);
           res.on('close', () => d.held.delete(res));
+          noteCredential();
           return;
         }
         if (failure === '5xx') throw Errors.internal();
         if (failure === '-1125') throw Errors.listenKeyNotFound();
       }
-      const result = this.#dispatch(route, venue, account, params);
+      const result = this.#dispatch(route, venue, account, params, credential);
       this.#json(res, 200, result);
+      noteCredential();
     } catch (error) {
       this.#error(res, error, 0);
+      noteCredential(error instanceof ExchangeError ? error.exchangeCode : undefined);
     }
   }
 
@@ -344,6 +384,8 @@ export class RestApi {
     venue: VenueId,
     record: AccountRecord | undefined,
     params: Record<string, string>,
+    /** Set to the key a listenKey request created, renewed or closed (for the record). */
+    credential?: { key: string | undefined },
   ): unknown {
     const d = this.#d;
     const accountId = record?.account.id ?? '';
@@ -367,10 +409,13 @@ export class RestApi {
             );
         }
         const symbol = this.#symbolFor(venue, params);
-        return { listenKey: d.listenKeys.create(accountId, venue, symbol).key };
+        const key = d.listenKeys.create(accountId, venue, symbol).key;
+        if (credential) credential.key = key;
+        return { listenKey: key };
       }
       case 'listenKeyKeepAlive': {
         const entry = this.#findKey(accountId, venue, params);
+        if (credential) credential.key = entry.key;
         d.listenKeys.keepAlive(entry);
         return LISTEN_KEY_NOT_NEEDED.has(marketKeyOf(venue)) || venue === 'mexc'
           ? { listenKey: entry.key }
@@ -378,6 +423,7 @@ export class RestApi {
       }
       case 'listenKeyClose': {
         const entry = this.#findKey(accountId, venue, params);
+        if (credential) credential.key = entry.key;
         d.listenKeys.close(entry);
         return venue === 'mexc' ? { listenKey: entry.key } : {};
       }

@@ -149,6 +149,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const faultController = faults;
   const held = new Set<ServerResponse>();
   const rest = new RestApi({
+    now: () => clock.now(),
     serverNow,
     limiter,
     recorder,
@@ -196,6 +197,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         recorder.events(targetKeyOf(resolveAccount(target), marketKeyOf(target.venue))),
       ),
     keepalives: (listenKey) => recorder.keepalives(listenKey),
+    credentialRequests: () => recorder.credentialRequests(),
     requests: () => recorder.requests(),
     requestCount: (method, path) => recorder.requestCount(method, path),
     get connections() {
