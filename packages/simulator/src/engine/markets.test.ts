@@ -24,12 +24,14 @@ describe('marketOf / dialectOf', () => {
     // Venues that read a book in a dialect of their own (issue #18): portfolio margin reads the
     // USD-M book as PM text (the hub writes fs/ao), the risk data stream only the margin book's
     // risk events, and options trade on their own market (events sent to binance-options).
-    // MEXC (issue #13) trades on the spot book and writes its own protobuf pushes (venues/mexc.ts).
+    // MEXC (issue #13) trades on the spot book and writes its own protobuf pushes (venues/mexc.ts);
+    // Aster spot trades on the spot book and the hub writes its shapes (venues/aster-spot.ts).
     const ownDialect = new Set([
       'binance-portfolio-margin',
       'binance-margin-risk',
       'binance-options',
       'mexc',
+      'aster-spot',
     ]);
     for (const profile of Object.values(venues)) {
       if (ownDialect.has(profile.id)) continue;
@@ -50,6 +52,8 @@ describe('marketOf / dialectOf', () => {
         ],
         "coins": [
           "coins-ph",
+          "coins-xyz",
+          "coins-th",
         ],
         "isolatedMargin": [
           "binance-isolated-margin",
@@ -65,12 +69,14 @@ describe('marketOf / dialectOf', () => {
           "binance-spot-testnet",
           "binance-spot-legacy",
           "mexc",
+          "aster-spot",
         ],
         "usdm": [
           "binance-usdm",
           "binance-usdm-testnet",
           "binance-portfolio-margin",
           "binance-pm-pro",
+          "aster-futures",
         ],
       }
     `);
