@@ -32,7 +32,11 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-function rest(method: string, path: string, params: Record<string, string | number> = {}) {
+function rest(
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  params: Record<string, string | number> = {},
+) {
   return call(sim.urls.rest, method, path, {
     query: signedQuery(alice, { ...params, timestamp: clock.now() }),
     headers: { 'X-MEXC-APIKEY': alice.apiKey },
@@ -134,8 +138,8 @@ describe('MEXC spot on the simulator', () => {
         (p) => p.body === 'privateOrders' && (p.privateOrders as { status: number }).status === 2,
       ),
     );
-    const deal = c.pushes.find((p) => p.body === 'privateDeals') as Record<string, never>;
-    const filled = c.pushes.findLast((p) => p.body === 'privateOrders') as Record<string, never>;
+    const deal = c.pushes.find((p) => p.body === 'privateDeals') as Record<string, unknown>;
+    const filled = c.pushes.findLast((p) => p.body === 'privateOrders') as Record<string, unknown>;
     expect(deal).toMatchObject({ channel: 'spot@private.deals.v3.api.pb', symbol: 'BTCUSDT' });
     expect(filled).toMatchObject({
       channel: 'spot@private.orders.v3.api.pb',
