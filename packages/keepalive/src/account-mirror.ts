@@ -270,6 +270,12 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
     for (const w of this.#idleWaiters.splice(0)) w();
   }
 
+  /** `await using mirror = new AccountMirror(...)`: `close()` at the end of the block (the stream stays open). */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
+  }
+
   #isClosed(): boolean {
     return this.#phase === 'closed';
   }

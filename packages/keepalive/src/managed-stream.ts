@@ -170,6 +170,11 @@ export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEv
     return this.#closing;
   }
 
+  /** `await using stream = await openUserDataStream(...)`: closes at the end of the block, as `close()`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   async #close(): Promise<void> {
     this.#closed = true;
     const inner = this.#inner;

@@ -116,6 +116,8 @@ export interface Scheduler {
   /** Cancels every job and the timer. Jobs in flight finish; nothing new starts. */
   close(): void;
   readonly closed: boolean;
+  /** `await using scheduler = createScheduler(...)`: `close()` at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 class JobImpl implements Job, HeapItem {
@@ -290,6 +292,11 @@ export class SchedulerImpl implements Scheduler {
     for (const job of this.#heap.clear()) job.cancelled = true;
     this.#jobs = 0;
     this.#disarm();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
   }
 
   #blockedUntil(task: ScheduledTask, now: number): number {

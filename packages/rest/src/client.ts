@@ -326,6 +326,11 @@ export class RestClient {
     await this.#http.close();
   }
 
+  /** `await using rest = createRestClient(...)`: closes at the end of the block, as `close()`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   /** Checks synchronously (the async callers turn a refusal into a rejection), then sends. */
   #listenKeyCall(
     which: 'keepAlive' | 'close',

@@ -164,6 +164,11 @@ export class ListenKeyConnection extends Transport<LinkKeys> {
     await this.closeTransport();
   }
 
+  /** `await using connection = createListenKeyConnection(...)`: `close()` at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   #add(stream: ListenKeyStream, key: string): void {
     const member: Member = {
       key,

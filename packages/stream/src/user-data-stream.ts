@@ -209,6 +209,7 @@ export abstract class UserDataStream
     return this.#closing;
   }
 
+  /** `await using stream = openListenKeyStream(...)`: `close()` at the end of the block. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

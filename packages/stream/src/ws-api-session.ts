@@ -129,6 +129,11 @@ export class WsApiSession extends Transport<LinkState> {
     await this.closeTransport();
   }
 
+  /** `await using session = createWsApiSession(...)`: `close()` at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   #add(auth: WsApiAuth): WsApiStream {
     const stream = createWsApiStream(this.options, this, this.#carrier);
     const member: Member = {
