@@ -22,7 +22,7 @@ import {
   resolveFleetOptions,
   streamOptions,
 } from './fleet-options.js';
-import { Handoffs } from './handoff.js';
+import { Handoffs, Holdback } from './handoff.js';
 import { redisKeys } from './keys.js';
 import { createRedisLeaseStore } from './lease-store.js';
 import { createMembership, type Membership } from './membership.js';
@@ -41,6 +41,8 @@ interface Owned {
   releasing: boolean;
   /** When the stream last reported a gap (a move is lossless only if none came during it). */
   lastGapAt: number;
+  /** Deliveries held until continuity with the previous owner is known (the gap marker, if any, goes first). */
+  readonly held: Holdback;
 }
 
 /**
@@ -327,6 +329,7 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
       queue: this.sink && this.#sinkQueue(id, handle),
       releasing: false,
       lastGapAt: -1,
+      held: new Holdback(this.#o.maxPending, () => this.#gap(owned, 'acquired')),
     };
     handle.on('event', (event) => this.#onEvent(owned, event));
     handle.on('gap', (info) => this.#gap(owned, info.reason));
@@ -348,10 +351,15 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
     this.#owned.set(id, owned);
     const leaseId = this.#o.leaseKeys.get(id)!;
     const move = await this.#handoffs.state(leaseId).catch(() => undefined);
-    // A planned move to this worker: the old owner's stream covers until ours is open.
-    if (move?.to === this.workerId && !move.ready && !move.done) void this.#takeOver(owned, leaseId);
+    // A planned move to this worker: the old owner's stream covers until ours is open, unless it
+    // says it could not (or never answers). Until then our deliveries are held (Holdback).
+    if (move?.to === this.workerId && !move.ready && !move.done)
+      void this.#handoffs
+        .receive(leaseId, handle, () => this.#closed || owned.releasing)
+        .catch(() => false)
+        .then((covered) => owned.held.release(!covered));
     // Whatever the previous owner (if any) saw last, continuity up to here is not proven.
-    else this.#gap(owned, 'acquired');
+    else owned.held.release(true);
     const at = this.#clock.now();
     channels.ownership.publish({ type: 'acquired', worker: this.workerId, account: id, at });
     this.#logger.info({ worker: this.workerId, account: id }, '@userstream/redis: stream acquired');
@@ -374,6 +382,7 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
   }
 
   #gap(owned: Owned, reason: string): void {
+    if (owned.held.holding && owned.held.hold(() => this.#gap(owned, reason))) return;
     const at = this.#clock.now();
     owned.lastGapAt = at;
     this.emit('gap', { account: owned.account.id, reason, at });
@@ -381,6 +390,7 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
   }
 
   #onEvent(owned: Owned, event: UserDataEvent): void {
+    if (owned.held.holding && owned.held.hold(() => this.#onEvent(owned, event))) return;
     this.emit('event', { account: owned.account.id, event });
     if (typeof (event as { e?: unknown }).e !== 'string') return;
     owned.queue?.event(event as unknown as SinkEvent);
@@ -419,13 +429,6 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
       () => owned.queue?.idle ?? true,
     );
     await this.#stop(id, owned, reason);
-  }
-
-  /** New owner of a planned move: writes the gap marker only if the old owner did not cover. */
-  async #takeOver(owned: Owned, leaseId: string): Promise<void> {
-    const cancelled = () => this.#closed || owned.releasing;
-    const covered = await this.#handoffs.receive(leaseId, owned.handle, cancelled);
-    if (!covered && !cancelled()) this.#gap(owned, 'acquired');
   }
 
   /** Closes an owned stream here and says so (`lost`: another worker owns it now; the lease, knowing it, releases nothing). */

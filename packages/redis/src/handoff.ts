@@ -10,8 +10,11 @@
  *    closes its stream (without DELETE: it no longer owns the credential).
  * 4. The new owner writes no gap marker when the move is `done`: every event before its
  *    connection opened was appended by the old owner, every later one by itself (events both
- *    saw are appended once by the sink's idempotency key). If `done` does not come in time (the
- *    old owner crashed or lost its stream meanwhile), it writes the usual `acquired` gap marker.
+ *    saw are appended once by the sink's idempotency key). When the old owner could not cover
+ *    (its stream closed or had a gap meanwhile: it marks the move `failed`), or `done` does not
+ *    come in time (it crashed), the new owner writes the usual `acquired` gap marker. Until it
+ *    knows which, it holds its stream's events back (fleet-worker.ts), so that the marker comes
+ *    before every event that could follow a hole.
  *
  * A crash at any step ends like any crash: ownership lapses, a gap marker, a REST resync.
  */
@@ -53,6 +56,8 @@ export interface HandoffState {
   readonly to: string;
   readonly ready: boolean;
   readonly done: boolean;
+  /** The old owner saw the new owner's stream open but could not cover until then. */
+  readonly failed: boolean;
 }
 
 export class Handoffs {
@@ -93,7 +98,13 @@ export class Handoffs {
   async state(leaseId: string): Promise<HandoffState | undefined> {
     const h = await this.#redis.hgetall(this.#keys.handoff(leaseId));
     if (!h.from || !h.to) return undefined;
-    return { from: h.from, to: h.to, ready: h.ready === '1', done: h.done === '1' };
+    return {
+      from: h.from,
+      to: h.to,
+      ready: h.ready === '1',
+      done: h.done === '1',
+      failed: h.failed === '1',
+    };
   }
 
   /** New owner: its connection is open. */
@@ -107,6 +118,13 @@ export class Handoffs {
   async done(leaseId: string): Promise<boolean> {
     return (
       (await MARK.run(this.#redis, [this.#keys.handoff(leaseId)], ['from', this.#workerId, 'done'])) === 1
+    );
+  }
+
+  /** Old owner: it could not cover (the new owner then writes its gap marker at once, not after the timeout). */
+  async fail(leaseId: string): Promise<boolean> {
+    return (
+      (await MARK.run(this.#redis, [this.#keys.handoff(leaseId)], ['from', this.#workerId, 'failed'])) === 1
     );
   }
 
@@ -137,7 +155,8 @@ export class Handoffs {
   /**
    * Old owner, after {@link start}: waits until the new owner's stream is open, then marks the
    * move done if `covered()` (our stream stayed open without a gap) and our events reached Redis
-   * (`idle()`, waited for up to 2 s of real time: Redis I/O). The caller then closes its stream.
+   * (`idle()`, waited for up to 2 s of real time: Redis I/O), else marks it failed. The caller
+   * then closes its stream.
    */
   async giveAway(leaseId: string, covered: () => boolean, idle: () => boolean): Promise<boolean> {
     const answered = await this.waitFor(
@@ -145,16 +164,20 @@ export class Handoffs {
       (s) => s === undefined || s.from !== this.#workerId || s.ready,
     );
     const state = answered ? await this.state(leaseId).catch(() => undefined) : undefined;
-    if (!state?.ready || state.from !== this.#workerId || !covered()) return false;
-    const end = Date.now() + 2_000;
-    while (!idle() && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
-    return idle() && (await this.done(leaseId).catch(() => false));
+    if (!state?.ready || state.from !== this.#workerId) return false;
+    if (covered()) {
+      const end = Date.now() + 2_000;
+      while (!idle() && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+      if (idle() && (await this.done(leaseId).catch(() => false))) return true;
+    }
+    await this.fail(leaseId).catch(() => false);
+    return false;
   }
 
   /**
    * New owner, with its freshly opened stream: once the connection is open, marks the move
-   * ready and waits for the old owner's `done`. True when the old owner covered until then (no
-   * gap marker needed). Removes the move either way.
+   * ready and waits for the old owner's `done` (or `failed`). True when the old owner covered
+   * until then (no gap marker needed). Removes the move either way.
    */
   async receive(
     leaseId: string,
@@ -175,9 +198,58 @@ export class Handoffs {
     });
     let covered = false;
     if (open && !cancelled() && (await this.ready(leaseId).catch(() => false))) {
-      covered = await this.waitFor(leaseId, (s) => s?.done === true, cancelled);
+      const last: { state?: HandoffState | undefined } = {};
+      await this.waitFor(
+        leaseId,
+        (s) => {
+          last.state = s;
+          return s?.done === true || s?.failed === true;
+        },
+        cancelled,
+      );
+      covered = last.state?.done === true;
     }
     await this.finish(leaseId).catch(() => {});
     return covered;
+  }
+}
+
+/**
+ * What a newly opened stream delivered (events, its own gaps) before its continuity with the
+ * previous owner is known: held, then replayed in order after the `acquired` gap marker when one
+ * is needed, so that the marker precedes every event that could follow a hole (chaos fleet
+ * seeds 256, 296, 392: the marker came after them). Bounded: past `max` held deliveries it stops
+ * waiting for the outcome (marker, then everything held).
+ */
+export class Holdback {
+  #held: (() => void)[] | undefined = [];
+  readonly #max: number;
+  readonly #gap: () => void;
+
+  constructor(max: number, gap: () => void) {
+    this.#max = max;
+    this.#gap = gap;
+  }
+
+  /** Whether deliveries are held (checked first, so the hot path allocates nothing once released). */
+  get holding(): boolean {
+    return this.#held !== undefined;
+  }
+
+  /** Holds `deliver` while {@link holding} (true); false once released: the caller delivers now. */
+  hold(deliver: () => void): boolean {
+    if (!this.#held) return false;
+    this.#held.push(deliver);
+    if (this.#held.length > this.#max) this.release(true);
+    return true;
+  }
+
+  /** Ends the hold: the gap marker first when continuity is not proven, then what was held. */
+  release(gap: boolean): void {
+    const held = this.#held;
+    if (!held) return;
+    this.#held = undefined;
+    if (gap) this.#gap();
+    for (const deliver of held) deliver();
   }
 }

@@ -1,0 +1,146 @@
+/**
+ * A planned move whose old owner loses its stream before the new owner's is open (chaos fleet
+ * seeds 256, 296 and 392): events sent in between reach nobody, so the move is not covered and
+ * the new owner must write the `acquired` gap marker. The marker must come before every event of
+ * the new owner, in Redis and on the worker's `event`/`gap` surface: a consumer reading the
+ * account's Redis Stream sees the hole announced before the events that follow it.
+ *
+ * Deterministic: the new owner's `openStream` (the real openUserDataStream) first expires the
+ * account's listenKey at the simulator and waits until the old owner's stream is down (fenced
+ * since the move started, it cannot create a new key), then deposits into the hole.
+ * Binance's listenKey lifecycle (a lapsed key closes the stream with `listenKeyExpired`, a POST
+ * then creates a new key): https://developers.binance.com/docs/derivatives/usds-margined-futures/user-data-streams
+ * (the USD-M REST listenKey page itself is not in the search store; facts from ../shared/DESIGN.md).
+ * A real redis-server, the simulator, two workers in this process, on one clock at 4× real time.
+ */
+import { type Clock, createScaledClock } from '@userstream/core';
+import { openUserDataStream } from '@userstream/keepalive';
+import { type Simulator, startSimulator } from '@userstream/simulator';
+import type { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { createFleetWorker, type FleetWorker, GAP_MARKER, rendezvousOwner } from '../src/index.js';
+import { DEFAULT_PREFIX, redisKeys } from '../src/keys.js';
+import { until } from './helpers.js';
+import { startRedisServer, type TestRedisServer } from './redis-server.js';
+
+const keys = redisKeys(DEFAULT_PREFIX);
+const SPEED = 4;
+const M = 4;
+const VENUE = 'binance-usdm';
+
+let server: TestRedisServer;
+let redis: Redis;
+let clock: Clock;
+let sim: Simulator;
+const workers: FleetWorker[] = [];
+
+beforeAll(async () => {
+  server = await startRedisServer();
+  redis = server.client();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+beforeEach(async () => {
+  await redis.flushall();
+  clock = createScaledClock({ speed: SPEED });
+  sim = await startSimulator({
+    clock,
+    accounts: Array.from({ length: M }, (_, i) => ({ id: `acct-${i}`, keyType: 'hmac' as const })),
+  });
+});
+afterEach(async () => {
+  for (const w of workers.splice(0)) await w.close();
+  await sim.close();
+});
+
+function worker(id: string, openStream?: typeof openUserDataStream): FleetWorker {
+  const w = createFleetWorker({
+    redis: server.client(),
+    workerId: id,
+    accounts: sim.accounts.map((a) => ({
+      id: a.id,
+      venue: sim.venue(VENUE),
+      credentials: { apiKey: a.apiKey, secret: a.secret! },
+    })),
+    clock,
+    lease: { renewIntervalMs: 5_000, validityMs: 60_000 },
+    ...(openStream ? { openStream } : {}),
+  });
+  workers.push(w);
+  return w;
+}
+
+async function rows(
+  accountId: string,
+): Promise<{ e: string; E: string; reason?: string; worker?: string }[]> {
+  const entries = await redis.xrange(keys.events(accountId), '-', '+');
+  return entries.map(([, fields]) => {
+    const f: Record<string, string> = {};
+    for (let i = 0; i < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+    return f as { e: string; E: string; reason?: string; worker?: string };
+  });
+}
+
+it('a move the old owner could not cover: the new owner’s gap marker comes before its events (in Redis and on its event surface)', async () => {
+  const a = worker('worker-a');
+  await a.start();
+  await until(() => sim.accounts.every((x) => a.stream(x.id)?.state === 'open'), 20_000, 'worker-a owns all');
+  const victim = sim.accounts.find((x) => rendezvousOwner(x.id, ['worker-a', 'worker-b']) === 'worker-b')!;
+  expect(victim).toBeDefined();
+  const hole: number[] = [];
+  let holeMade = false;
+  const b = worker('worker-b', async (options) => {
+    if (!holeMade && options.credentials.apiKey === victim.apiKey) {
+      holeMade = true;
+      // The old owner's key lapses mid-move: its stream closes and cannot come back (fenced).
+      sim.faults.expire({ accountId: victim.id, venue: VENUE });
+      await until(() => a.stream(victim.id)?.state !== 'open', 10_000, 'the old owner’s stream down');
+      for (let i = 0; i < 3; i++) {
+        sim.exchange.deposit(victim.id, VENUE, 'USDT', `${i + 1}.25`);
+        hole.push(clock.now());
+      }
+    }
+    return openUserDataStream(options);
+  });
+  const seen: string[] = [];
+  b.on('event', ({ account, event }) => {
+    if (account === victim.id) seen.push(`event ${(event as { e: string }).e}`);
+  });
+  b.on('gap', ({ account, reason }) => {
+    if (account === victim.id) seen.push(`gap ${reason}`);
+  });
+  await b.start();
+  await until(() => b.stream(victim.id)?.state === 'open', 20_000, 'worker-b opened the moved stream');
+  expect(hole).toHaveLength(3);
+  const after = sim.record.events({ accountId: victim.id, venue: VENUE }).length;
+  for (let i = 0; i < 3; i++) sim.exchange.deposit(victim.id, VENUE, 'USDT', `${i + 1}.75`);
+  const afterEvents = sim.record
+    .events({ accountId: victim.id, venue: VENUE })
+    .slice(after)
+    .map((r) => `${r.e}@${r.E}`);
+  expect(afterEvents.length).toBeGreaterThanOrEqual(3);
+
+  // Whatever the order, both the new owner's gap marker and the later events reach Redis.
+  await until(
+    async () => {
+      const got = await rows(victim.id);
+      const stored = new Set(got.map((r) => `${r.e}@${r.E}`));
+      return (
+        got.some((r) => r.e === GAP_MARKER && r.worker === 'worker-b') &&
+        afterEvents.every((k) => stored.has(k))
+      );
+    },
+    30_000,
+    'the new owner’s gap marker and events in Redis',
+  );
+  const got = await rows(victim.id);
+  const marker = got.findIndex((r) => r.e === GAP_MARKER && r.worker === 'worker-b');
+  expect(got[marker]!.reason).toBe('acquired');
+  const firstAfter = Math.min(...afterEvents.map((k) => got.findIndex((r) => `${r.e}@${r.E}` === k)));
+  // The hole is announced before the events that follow it.
+  expect(marker).toBeLessThan(firstAfter);
+  // Nothing the new owner emitted came before its gap.
+  expect(seen[0]).toBe('gap acquired');
+  expect(seen.filter((s) => s.startsWith('event')).length).toBeGreaterThanOrEqual(3);
+}, 90_000);
