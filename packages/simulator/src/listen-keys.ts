@@ -20,8 +20,8 @@ export interface ListenKeyEntry {
 
 /** Binance spot and margin listenKeys are 60 characters; futures, portfolio margin and BHEX use 64. */
 export function listenKeyLength(venue: VenueId): number {
-  // MEXC's documented keys are 64 characters (its spot book is the simulator's spot book).
-  if (venue === 'mexc') return 64;
+  // MEXC's and Aster spot's documented keys are 64 characters (both trade on the spot book).
+  if (venue === 'mexc' || venue === 'aster-spot') return 64;
   const market = marketKeyOf(venue);
   return market === 'spot' || market === 'margin' || market === 'isolatedMargin' ? 60 : 64;
 }

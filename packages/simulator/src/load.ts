@@ -135,7 +135,8 @@ export class Load implements LoadGenerator {
     const sinks = (): Prepared[] =>
       this.#d.hub
         .sinksOf(accountId, market, target.symbol)
-        .filter((sink) => sink.events === undefined || sink.events.has(type))
+        // Aster spot streams carry their own shapes (venues/aster-spot.ts), not these templates.
+        .filter((sink) => sink.venue !== 'aster-spot' && (sink.events === undefined || sink.events.has(type)))
         .map((sink) => ({ sink, head: sink.prefix + head, tail: tail + sink.suffix }));
     return { targetKey, type, sinks, mid };
   }

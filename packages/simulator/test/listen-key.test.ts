@@ -61,6 +61,10 @@ test('every listenKey profile is covered', () => {
     'binance-margin-risk',
     'bhex',
     'coins-ph',
+    'coins-xyz',
+    'coins-th',
+    'aster-futures',
+    'aster-spot',
   ]);
 });
 
