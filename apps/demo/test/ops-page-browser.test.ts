@@ -1,11 +1,14 @@
 /**
  * The ops page in a real headless Chromium (Debian's `chromium`, found or provisioned the way
  * scripts/ensure-chromium.mjs does for the docs site check), checked against the JSON it polls:
- *   - a running demo (the built bot as a child process on its embedded simulator, faults on):
- *     the stream count, a stream's state, a search that narrows to one stream;
+ *   - a running demo (the built bot as a child process on its embedded simulator): the stream
+ *     count, each stream's state, a search that narrows to one stream; then a run with faults;
  *   - a fleet of 10,000 synthetic accounts: one page of 50 rows at a time, the page asked for,
- *     a search that narrows to one account.
- * It writes the screenshots the demo README shows (apps/demo/docs/ops-*.png).
+ *     a search that narrows to one account;
+ *   - typing a search and clicking through pages, over the DevTools protocol.
+ * It takes the screenshots the demo README shows: into apps/demo/docs/ops-*.png with
+ * USERSTREAM_UPDATE_SCREENSHOTS=1, else into a temporary directory (checked, then deleted), so an
+ * ordinary test run leaves the committed images alone.
  *
  * Chromium is driven by its own command line (--dump-dom, --screenshot): the page keeps its
  * search and page in the URL (?q=&page=&size=), so a URL is a complete state to render and check.
@@ -296,8 +299,9 @@ async function withDemo(args: string[], during: (base: string) => Promise<void>)
 }
 
 function screenshot(name: string): string {
-  mkdirSync(docs, { recursive: true });
-  return join(docs, name);
+  const dir = env.USERSTREAM_UPDATE_SCREENSHOTS === '1' ? docs : profiles;
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
 }
 
 describe.skipIf(skip !== undefined)(
