@@ -87,10 +87,13 @@ function limited(kind: string, items: string[]): string[] {
 /**
  * The event guarantees of one stream against what the exchange recorded sending: every sent event
  * arrived or falls in a window a `gap` announced; none arrived twice; `E` never went backwards.
+ * With `once: false` only the first (for a union of several consumers' views, see
+ * {@link checkFleetDelivery}).
  */
 export function checkDelivery(
   observer: StreamObserver,
   sent: readonly SentEvent[],
+  options: { once?: boolean } = {},
 ): { violations: string[]; lost: string[]; lostInGaps: number; matched: number } {
   const violations: string[] = [];
   const delivered = new Map<string, number>();
@@ -119,6 +122,13 @@ export function checkDelivery(
     else lost.push(`${s.e}@${s.E}`);
   }
   violations.push(...limited(`${observer.name}: events lost without a gap`, lost));
+  if (options.once !== false) violations.push(...checkOnce(observer));
+  return { violations, lost, lostInGaps: lostAnnounced, matched };
+}
+
+/** What one consumer saw: no event twice, `E` never backwards (but where a gap announced a late event). */
+export function checkOnce(observer: StreamObserver): string[] {
+  const violations: string[] = [];
   const twice: string[] = [];
   const seen = new Map<string, number>();
   for (const key of observer.keys) seen.set(key, (seen.get(key) ?? 0) + 1);
@@ -131,7 +141,27 @@ export function checkDelivery(
     if (b < a && !observer.announcedLate.has(i)) backwards.push(`E ${b} after ${a} (#${i})`);
   }
   violations.push(...limited(`${observer.name}: E went backwards`, backwards));
-  return { violations, lost, lostInGaps: lostAnnounced, matched };
+  return violations;
+}
+
+/**
+ * A fleet's in-process surface: each worker's `event`/`gap` for one account. A worker is one
+ * consumer (one process, in production): what it emits must hold no duplicate and keep `E` order.
+ * Across workers only loss is checked (every sent event was emitted by some worker, or falls in
+ * a gap one of them announced): during a planned move both the old and the new owner's streams
+ * are open (make-before-break), so both emit the events of the overlap, and the new owner emits
+ * what it held back once the move's outcome is known (after the old owner's last). No consumer
+ * sees that union: the fleet's exactly-once record is the account's Redis Stream, checked in full
+ * with {@link checkDelivery}.
+ */
+export function checkFleetDelivery(
+  union: StreamObserver,
+  workers: readonly StreamObserver[],
+  sent: readonly SentEvent[],
+): { violations: string[]; lost: string[]; lostInGaps: number; matched: number } {
+  const result = checkDelivery(union, sent, { once: false });
+  for (const w of workers) result.violations.push(...checkOnce(w));
+  return result;
 }
 
 /** An account as compared at the end of a run: non-zero balances and open orders. */

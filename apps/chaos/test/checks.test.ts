@@ -5,7 +5,13 @@
 import { VirtualClock } from '@userstream/core';
 import { describe, expect, it } from 'vitest';
 import { Canaries, OutputCapture, renderError } from '../src/capture.js';
-import { checkDelivery, differences, type SentEvent, StreamObserver } from '../src/checks.js';
+import {
+  checkDelivery,
+  checkFleetDelivery,
+  differences,
+  type SentEvent,
+  StreamObserver,
+} from '../src/checks.js';
 import { CountingClock } from '../src/harness.js';
 import { describePlan, kindOf, makePlan, STREAM_KINDS } from '../src/plan.js';
 
@@ -84,6 +90,54 @@ describe('delivery checks', () => {
     const { violations } = checkDelivery(o, all);
     expect(violations.some((v) => /delivered more than once: 1: executionReport@10 ×2/.test(v))).toBe(true);
     expect(violations.some((v) => /E went backwards: 1: E 10 after 20/.test(v))).toBe(true);
+  });
+
+  it("a fleet's planned move: both owners emit the overlap, each worker once and in order; only the union's losses count", () => {
+    // Chaos fleet seeds 264, 312, 328: the old and the new owner of a moved stream both emitted
+    // the events of the make-before-break overlap (Redis held each once); the audit merged every
+    // worker's events into one observer and called the overlap duplicates. No consumer sees that
+    // union: a worker is one consumer, the account's Redis Stream is the fleet's record.
+    const all = sent(ev(10, 1), ev(20, 2), ev(30, 3), ev(40, 4));
+    const union = new StreamObserver('acct (fleet)');
+    const a = new StreamObserver('acct on worker-a');
+    const b = new StreamObserver('acct on worker-b');
+    const emit = (w: StreamObserver, e: Record<string, unknown>) => {
+      w.event(e);
+      union.event(e);
+    };
+    emit(a, ev(10, 1));
+    emit(a, ev(20, 2));
+    emit(a, ev(30, 3));
+    // The new owner's held events, released once the old owner said it covered.
+    emit(b, ev(20, 2));
+    emit(b, ev(30, 3));
+    emit(b, ev(40, 4));
+    // What the audit did before: the union's overlap reads as duplicates and E going backwards.
+    expect(checkDelivery(union, all).violations).toHaveLength(2);
+    expect(checkFleetDelivery(union, [a, b], all).violations).toEqual([]);
+
+    // One worker emitting an event twice, or out of order, is a violation of that worker.
+    emit(b, ev(30, 3));
+    expect(checkFleetDelivery(union, [a, b], all).violations).toEqual([
+      'acct on worker-b: events delivered more than once: 1: executionReport@30 ×2',
+      'acct on worker-b: E went backwards: 1: E 30 after 40 (#3)',
+    ]);
+
+    // A loss no worker announced is a violation of the fleet, announced by any worker it is not.
+    const lossy = new StreamObserver('acct (fleet)');
+    const c = new StreamObserver('acct on worker-c');
+    for (const e of [ev(10, 1), ev(40, 4)]) {
+      c.event(e);
+      lossy.event(e);
+    }
+    expect(checkFleetDelivery(lossy, [c], all).violations).toEqual([
+      'acct (fleet): events lost without a gap: 2: executionReport@20; executionReport@30',
+    ]);
+    const announced = new StreamObserver('acct (fleet)');
+    announced.event(ev(10, 1));
+    announced.gap({ reason: 'acquired' });
+    announced.event(ev(40, 4));
+    expect(checkFleetDelivery(announced, [], all).violations).toEqual([]);
   });
 
   it('two different events of one millisecond are two events, not a duplicate', () => {
