@@ -176,7 +176,11 @@ export class Hub {
 
   /** Writes one event (already serialized) to a sink, applying its duplicate/reorder faults. */
   deliver(sink: Sink, json: string): void {
-    const frame = sink.prefix + json + sink.suffix;
+    this.deliverFrame(sink, sink.prefix + json + sink.suffix);
+  }
+
+  /** Writes one whole frame (text, or MEXC's binary pushes) through the sink's duplicate/reorder faults. */
+  deliverFrame(sink: Sink, frame: string | Buffer): void {
     if (sink.reorder) {
       this.#reorder(sink, frame);
       return;
@@ -193,7 +197,7 @@ export class Hub {
     sink.connection.send(sink.prefix + json + sink.suffix);
   }
 
-  #reorder(sink: Sink, frame: string): void {
+  #reorder(sink: Sink, frame: string | Buffer): void {
     const state = sink.reorder;
     if (!state) return;
     state.buffer.push(frame);
@@ -221,7 +225,7 @@ export class Hub {
     state.timer = undefined;
     const frames = state.buffer;
     state.buffer = [];
-    for (let i = frames.length - 1; i >= 0; i--) sink.connection.send(frames[i] as string);
+    for (let i = frames.length - 1; i >= 0; i--) sink.connection.send(frames[i] as string | Buffer);
     state.remaining--;
     if (state.remaining <= 0) sink.reorder = undefined;
   }

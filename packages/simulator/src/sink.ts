@@ -9,7 +9,7 @@ export type SinkKind = 'raw' | 'combined' | 'wsApi';
 export interface ReorderState {
   window: number;
   remaining: number;
-  buffer: string[];
+  buffer: (string | Buffer)[];
   timer: ClockTimer | undefined;
 }
 

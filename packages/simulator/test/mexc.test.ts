@@ -204,6 +204,25 @@ describe('MEXC spot on the simulator', () => {
     await idle.until('idle close', () => idle.closed !== undefined);
   });
 
+  test('duplicate and reorder faults apply to the binary pushes', async () => {
+    const key = await newKey();
+    const c = new MexcClient(key);
+    await c.opened();
+    c.ws.send(SUBSCRIBE);
+    await c.until('ack', () => c.text.length === 1);
+    const assets = ['BTC', 'ETH', 'BNB'];
+    expect(sim.faults.duplicate({ venue: 'mexc', count: 1 })).toBe(1);
+    sim.exchange.deposit('a', 'mexc', 'BTC', '1');
+    await c.until('duplicate', () => c.pushes.length === 2);
+    expect(c.pushes[1]).toEqual(c.pushes[0]);
+    expect(sim.faults.reorder({ venue: 'mexc', window: 3 })).toBe(1);
+    for (const asset of assets) sim.exchange.deposit('a', 'mexc', asset, '2');
+    await c.until('reordered window', () => c.pushes.length === 5);
+    const names = c.pushes.slice(2).map((p) => (p.privateAccount as { vcoinName: string }).vcoinName);
+    expect(names).toEqual([...assets].reverse());
+    c.ws.terminate();
+  });
+
   test('at most 5 connections per key: the sixth is closed with 1008', async () => {
     const key = await newKey();
     const clients = Array.from({ length: 6 }, () => new MexcClient(key));

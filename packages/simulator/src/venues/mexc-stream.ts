@@ -166,11 +166,7 @@ export function deliverMexc(
   for (const push of pushes) {
     if (!session.channels.has(push.channel)) continue;
     session.lastData = session.clock.now();
-    sink.connection.send(push.frame);
-    if (sink.duplicate > 0) {
-      sink.duplicate--;
-      sink.connection.send(push.frame);
-    }
+    hub.deliverFrame(sink, push.frame);
   }
   return pushes;
 }
