@@ -86,6 +86,9 @@ function controlFilter(style: HeartbeatStyle): (text: string, control: WireContr
         const value = tryJson(text) as { msg?: unknown; code?: unknown } | undefined;
         if (value === undefined || typeof value !== 'object' || value === null) return text;
         if (value.msg === 'PONG') control.heartbeatAnswered();
+        // A refused subscription ("Not Subscribed successfully! …") would leave the stream silent
+        // until MEXC drops it: passed on, it is reported (a malformed frame) instead of hidden.
+        else if (typeof value.msg === 'string' && value.msg.startsWith('Not Subscribed')) return text;
         return undefined;
       };
     default:

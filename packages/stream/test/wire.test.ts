@@ -107,6 +107,23 @@ function open(venue: VenueProfile, clock = new VirtualClock(Date.now())) {
 }
 
 describe('issue #13: the frame decoder and heartbeat come from the venue profile', () => {
+  it('method-ping (MEXC): acks and PONG are taken out, a refused subscription is not hidden', () => {
+    const w = wireFor(
+      { ...venues.bhex, frames: { encoding: 'protobuf-mexc', heartbeat: 'method-ping' } },
+      1 << 20,
+    )!;
+    let answered = 0;
+    const control = { send: () => true, heartbeatAnswered: () => void answered++ };
+    const text = (t: string) => w.decode(Buffer.from(t), false, control);
+    expect(text('{"id":0,"code":0,"msg":"PONG"}')).toBeUndefined();
+    expect(answered).toBe(1);
+    expect(text('{"id":0,"code":0,"msg":"spot@private.orders.v3.api.pb"}')).toBeUndefined();
+    const refused =
+      '{"id":0,"code":0,"msg":"Not Subscribed successfully! [spot@private.orders.v3.api.pb]. Reason: Blocked!"}';
+    expect(text(refused)).toBe(refused);
+    expect(answered).toBe(1);
+  });
+
   it('a profile without frames (Binance) gets no wire: the plain JSON listener and WebSocket pings', () => {
     expect(wireFor(venues['binance-usdm'], 1 << 20)).toBeUndefined();
     expect(
