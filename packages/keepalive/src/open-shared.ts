@@ -139,7 +139,8 @@ export async function waitOpen(
     let last: string | undefined;
     onReconnecting = (info) => {
       attempts++;
-      last = info.reason;
+      // The network cause (`connect ECONNREFUSED …`) is what the caller can act on.
+      last = info.cause === undefined ? info.reason : `${info.reason} (${info.cause})`;
     };
     handle.on('reconnecting', onReconnecting);
     deadline = setTimeout(() => {

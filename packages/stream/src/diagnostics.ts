@@ -9,7 +9,7 @@ export const DIAGNOSTICS_CHANNELS = {
   connect: 'userstream:stream:connect',
   /** A WebSocket ended: `{ venue, connection, kind, reason, code }`. */
   disconnect: 'userstream:stream:disconnect',
-  /** A reconnect is scheduled: `{ venue, attempt, delayMs, reason }`. */
+  /** A reconnect is scheduled: `{ venue, attempt, delayMs, reason, cause? }` (`cause`: `connect ECONNREFUSED …`). */
   reconnecting: 'userstream:stream:reconnecting',
   /** A make-before-break rotation started: `{ venue, connection, reason }`. */
   rotate: 'userstream:stream:rotate',

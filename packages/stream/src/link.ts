@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Clock, ClockTimer } from '@userstream/core';
+import { type Clock, type ClockTimer, describeNetworkCause } from '@userstream/core';
 import WebSocket from 'ws';
 import type { HeartbeatOptions } from './options.js';
 import type { Wire, WireControl } from './wire.js';
@@ -26,6 +26,8 @@ export interface LinkEnd {
   exchangeCode?: number;
   /** How long the link had been open (0 if it never opened). */
   openForMs: number;
+  /** Why it could not connect (`connect ECONNREFUSED 127.0.0.1:9`), from the error's fields only. */
+  cause?: string;
 }
 
 export interface LinkHandlers<S> {
@@ -138,7 +140,10 @@ export class Link<S> implements WireControl {
         this.#endInfo ??= { reason: 'payload-too-large' };
         return;
       }
-      if (this.#openedAt === undefined && !this.#endInfo) this.#endInfo = { reason: 'connection-failed' };
+      if (this.#openedAt === undefined && !this.#endInfo) {
+        const cause = describeNetworkCause(error);
+        this.#endInfo = { reason: 'connection-failed', ...(cause === undefined ? {} : { cause }) };
+      }
     });
     ws.on('close', (code: number) => this.#onClose(code));
   }
@@ -291,6 +296,7 @@ export class Link<S> implements WireControl {
       ...(closeCode === undefined || closeCode === 1006 ? {} : { closeCode }),
       ...(info.status === undefined ? {} : { status: info.status }),
       ...(info.exchangeCode === undefined ? {} : { exchangeCode: info.exchangeCode }),
+      ...(info.cause === undefined ? {} : { cause: info.cause }),
     };
     this.#handlers.end(this, end);
   }

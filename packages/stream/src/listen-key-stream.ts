@@ -265,7 +265,12 @@ export class ListenKeyConnection extends Transport<LinkKeys> {
   protected lost(info: LinkEnd, attempt: number, delayMs: number): void {
     for (const member of this.#members.values()) {
       if (member.live) member.pendingGap ??= 'reconnect';
-      member.sink.down({ attempt, delayMs, reason: info.reason });
+      member.sink.down({
+        attempt,
+        delayMs,
+        reason: info.reason,
+        ...(info.cause === undefined ? {} : { cause: info.cause }),
+      });
     }
   }
 

@@ -34,6 +34,8 @@ export interface ReconnectingInfo {
   attempt: number;
   delayMs: number;
   reason: string;
+  /** Why the connection could not be made (`connect ECONNREFUSED 127.0.0.1:9`), when known. */
+  cause?: string;
 }
 
 /** Every event type a venue sends (`executionReport`, `ORDER_TRADE_UPDATE`, …), with its payload type. */

@@ -273,18 +273,15 @@ export abstract class Transport<S> {
       this.#attempt === 1 && !oversized
         ? 0
         : backoffDelay(this.#attempt, { ...this.options.backoff, minDelayMs: 1 });
-    if (channels.reconnecting.hasSubscribers) {
-      channels.reconnecting.publish({
-        venue: this.options.venue.id,
-        attempt: this.#attempt,
-        delayMs: delay,
-        reason: info.reason,
-      });
-    }
-    this.options.logger.debug(
-      { venue: this.options.venue.id, attempt: this.#attempt, delayMs: delay, reason: info.reason },
-      'reconnecting',
-    );
+    const cause = info.cause === undefined ? {} : { cause: info.cause };
+    const message = {
+      venue: this.options.venue.id,
+      attempt: this.#attempt,
+      delayMs: delay,
+      reason: info.reason,
+    };
+    if (channels.reconnecting.hasSubscribers) channels.reconnecting.publish({ ...message, ...cause });
+    this.options.logger.debug({ ...message, ...cause }, 'reconnecting');
     this.lost(info, this.#attempt, delay);
     this.#schedule(delay, () => this.connect());
   }

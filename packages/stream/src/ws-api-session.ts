@@ -228,7 +228,12 @@ export class WsApiSession extends Transport<LinkState> {
     for (const member of this.#members.values()) {
       if (member.live) member.pendingGap = 'reconnect';
       member.refused = false;
-      member.sink.down({ attempt, delayMs, reason: info.reason });
+      member.sink.down({
+        attempt,
+        delayMs,
+        reason: info.reason,
+        ...(info.cause === undefined ? {} : { cause: info.cause }),
+      });
     }
   }
 
