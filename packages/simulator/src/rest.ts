@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ExchangeError, type Logger, UserstreamError, type VenueId, venues } from '@userstream/core';
 import type { AccountRecord } from './accounts.js';
 import { apiError, checkTimestamp, Errors, verifyRestSignature } from './auth.js';
+import { CredentialNote } from './credential-note.js';
 import { channels, publish } from './diagnostics.js';
 import type { Exchange } from './engine/index.js';
 import { VenueCode } from './engine/index.js';
@@ -184,14 +185,7 @@ const MEXC_ROUTES = new Map<string, Route>(
 // active one is meant (https://developers.binance.com/docs/derivatives/option/user-data-streams).
 const LISTEN_KEY_NOT_NEEDED = new Set(['usdm', 'coinm', 'options']);
 const MAX_BODY = 64 * 1024;
-/** The listenKey actions `sim.record.credentialRequests()` lists. */
-const CREDENTIAL_ACTIONS = new Set<Action>(['listenKeyCreate', 'listenKeyKeepAlive', 'listenKeyClose']);
 
-/** `address:port` of the request's TCP peer (`[v6]:port`). */
-function peerOf(req: IncomingMessage): string {
-  const address = req.socket.remoteAddress ?? 'unknown';
-  return `${address.includes(':') ? `[${address}]` : address}:${req.socket.remotePort ?? 0}`;
-}
 const JSON_TYPE = 'application/json;charset=UTF-8';
 
 /** True when the simulator serves `METHOD path`. */
@@ -292,28 +286,7 @@ export class RestApi {
     } else venue = route.venue;
     const profile = venues[venue];
     // A listenKey request is recorded once answered (or held), with who sent it and which key.
-    const credential = CREDENTIAL_ACTIONS.has(route.action)
-      ? {
-          at: d.now(),
-          peer: peerOf(req),
-          accountId: undefined as string | undefined,
-          key: undefined as string | undefined,
-        }
-      : undefined;
-    const noteCredential = (code?: number) => {
-      if (!credential) return;
-      d.recorder.credentialRequest({
-        at: credential.at,
-        method,
-        path,
-        venue,
-        accountId: credential.accountId,
-        listenKey: credential.key,
-        status: res.headersSent ? res.statusCode : 0,
-        ...(code === undefined ? {} : { code }),
-        peer: credential.peer,
-      });
-    };
+    const credential = CredentialNote.start(d, req, route.action, { method, path, venue, res });
     const group = weightGroupOf(venue);
     const charge = d.limiter.charge(group, route.weight);
     res.setHeader('X-MBX-USED-WEIGHT-1M', String(charge.used));
@@ -326,13 +299,13 @@ export class RestApi {
           ? `Way too much request weight used; IP banned until ${charge.until}. Please use WebSocket Streams for live updates to avoid bans.`
           : `Too much request weight used; current limit is ${charge.limit} request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.`;
       this.#json(res, charge.status, { code: VenueCode.TooManyRequests, msg });
-      noteCredential(VenueCode.TooManyRequests);
+      credential?.done(VenueCode.TooManyRequests);
       return;
     }
     if (route.retired && d.retiredLegacyPaths) {
       res.writeHead(410, { 'Content-Type': JSON_TYPE });
       res.end(retiredBody(venue));
-      noteCredential(VenueCode.UnsupportedOperation);
+      credential?.done(VenueCode.UnsupportedOperation);
       return;
     }
     try {
@@ -355,7 +328,7 @@ export class RestApi {
         // Never answer: the client's own timeout or abort has to end it. Destroyed on close().
         d.held.add(res);
         res.on('close', () => d.held.delete(res));
-        noteCredential();
+        credential?.done();
         return;
       }
       if (route.action === 'listenKeyKeepAlive' && account) {
@@ -364,7 +337,7 @@ export class RestApi {
           // Never answer: the client's own timeout has to fire. Destroyed on close().
           d.held.add(res);
           res.on('close', () => d.held.delete(res));
-          noteCredential();
+          credential?.done();
           return;
         }
         if (failure === '5xx') throw Errors.internal();
@@ -372,10 +345,10 @@ export class RestApi {
       }
       const result = this.#dispatch(route, venue, account, params, credential);
       this.#json(res, 200, result);
-      noteCredential();
+      credential?.done();
     } catch (error) {
       this.#error(res, error, 0);
-      noteCredential(error instanceof ExchangeError ? error.exchangeCode : undefined);
+      credential?.done(error instanceof ExchangeError ? error.exchangeCode : undefined);
     }
   }
 
@@ -384,8 +357,7 @@ export class RestApi {
     venue: VenueId,
     record: AccountRecord | undefined,
     params: Record<string, string>,
-    /** Set to the key a listenKey request created, renewed or closed (for the record). */
-    credential?: { key: string | undefined },
+    credential?: { key: string | undefined }, // gets the key created, renewed or closed
   ): unknown {
     const d = this.#d;
     const accountId = record?.account.id ?? '';
