@@ -12,7 +12,7 @@ import type { RateLimiter } from './rate-limit.js';
 import type { Recorder } from './record.js';
 import { DERIVATIVE_ROUTES, type DerivativeAction } from './rest-derivatives.js';
 import { marketKeyOf, weightGroupOf } from './venue-map.js';
-import { MEXC_KEYS_PER_ACCOUNT } from './venues/mexc-stream.js';
+import { MEXC_KEYS_PER_ACCOUNT, MEXC_ROUTE_SPECS } from './venues/mexc-rest.js';
 
 type Auth = 'none' | 'apiKey' | 'signed';
 type Action =
@@ -48,7 +48,7 @@ interface Route {
 export type KeepaliveFailure = '-1125' | '5xx' | 'timeout';
 
 export interface RestDeps {
-  /** The simulator's clock (unskewed): when a credential request arrived. */
+  /** The simulator's clock (unskewed): when a listenKey request arrived (see credential-note.ts). */
   now: () => number;
   serverNow: () => number;
   limiter: RateLimiter;
@@ -158,28 +158,12 @@ function buildRoutes(): Map<string, Route> {
 
 const ROUTES = buildRoutes();
 
-/** MEXC spot (issue #13): its profile's paths plus GET /api/v3/userDataStream (list). */
+/** MEXC spot (issue #13): venues/mexc-rest.ts. */
 const MEXC_ROUTES = new Map<string, Route>(
-  (() => {
-    const p = venues.mexc;
-    const lk = p.listenKey as NonNullable<typeof p.listenKey>;
-    const e = p.endpoints;
-    const r = (method: string, path: string, weight: number, auth: Auth, action: Action): [string, Route] => [
-      `${method} ${path}`,
-      { venue: 'mexc', weight, auth, action, retired: false },
-    ];
-    return [
-      r(lk.create.method, lk.create.path, lk.create.weight, 'signed', 'listenKeyCreate'),
-      r('GET', lk.create.path, 1, 'signed', 'listenKeyList'),
-      r(lk.keepAlive.method, lk.keepAlive.path, lk.keepAlive.weight, 'signed', 'listenKeyKeepAlive'),
-      r(lk.close.method, lk.close.path, lk.close.weight, 'signed', 'listenKeyClose'),
-      r('GET', (e.serverTime as { path: string }).path, 1, 'none', 'time'),
-      r('GET', e.account.path, e.account.weight, 'signed', 'account'),
-      r('GET', e.openOrders.path, e.openOrders.weight, 'signed', 'openOrders'),
-      r('POST', (e.order as { path: string }).path, 1, 'signed', 'placeOrder'),
-      r('DELETE', (e.order as { path: string }).path, 1, 'signed', 'cancelOrder'),
-    ];
-  })(),
+  MEXC_ROUTE_SPECS.map(({ method, path, ...r }) => [
+    `${method} ${path}`,
+    { ...r, venue: 'mexc', retired: false },
+  ]),
 );
 // Futures-style keys (USD-M, COIN-M, options' /eapi): PUT and DELETE name no key, the account's
 // active one is meant (https://developers.binance.com/docs/derivatives/option/user-data-streams).
@@ -285,7 +269,6 @@ export class RestApi {
       venue = req.headers['x-coins-apikey'] !== undefined ? 'coins-ph' : 'bhex';
     } else venue = route.venue;
     const profile = venues[venue];
-    // A listenKey request is recorded once answered (or held), with who sent it and which key.
     const credential = CredentialNote.start(d, req, route.action, { method, path, venue, res });
     const group = weightGroupOf(venue);
     const charge = d.limiter.charge(group, route.weight);
