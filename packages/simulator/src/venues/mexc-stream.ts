@@ -24,7 +24,6 @@ import { MEXC_CHANNELS, mexcPushes } from './mexc.js';
 export const MEXC_SUBSCRIBE_WITHIN_MS = 30_000;
 export const MEXC_IDLE_MS = 60_000;
 export const MEXC_CONNECTIONS_PER_KEY = 5;
-export const MEXC_KEYS_PER_ACCOUNT = 60;
 
 const KNOWN_CHANNELS: ReadonlySet<string> = new Set(Object.values(MEXC_CHANNELS));
 
