@@ -4,7 +4,8 @@
  * faults, timing — is a pure function of the seed), prints every failing seed with its fault
  * schedule and the command that runs it alone, and exits non-zero if any failed.
  * Options: --seed N (default 1), --runs M (default 1), --kind inProcess|child|fleet (only seeds of
- * that kind are run: the kind is part of the seed too), --verbose (print every run's figures),
+ * that kind are run: the kind is part of the seed too) or --kind partition (every seed of the range
+ * as a fleet run with random partitions: no seed is one by itself), --verbose (print every run's figures),
  * --without type[,type] (drop these fault types from every schedule, the rest unchanged: to tell
  * one known failure from the others while triaging; CI never passes it).
  */
@@ -14,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 const args = process.argv.slice(2);
 const env = { ...process.env };
 const usage =
-  'usage: pnpm test:chaos [--seed N] [--runs M] [--kind inProcess|child|fleet] [--without faultType,…] [--verbose]';
+  'usage: pnpm test:chaos [--seed N] [--runs M] [--kind inProcess|child|fleet|partition] [--without faultType,…] [--verbose]';
 for (let i = 0; i < args.length; i++) {
   const [flag, inline] = args[i].split('=', 2);
   const value = () => inline ?? args[++i];
@@ -40,7 +41,16 @@ for (const name of ['CHAOS_SEED', 'CHAOS_RUNS']) {
 const cwd = fileURLToPath(new URL('.', import.meta.url));
 const vitest = spawn(
   'pnpm',
-  ['exec', 'vitest', 'run', 'test/checks.test.ts', 'test/self-test.test.ts', 'test/chaos.test.ts'],
+  [
+    'exec',
+    'vitest',
+    'run',
+    'test/checks.test.ts',
+    'test/self-test.test.ts',
+    'test/partition-checks.test.ts',
+    'test/partition-plan.test.ts',
+    'test/chaos.test.ts',
+  ],
   {
     cwd,
     env,

@@ -14,6 +14,7 @@ import {
 import {
   ChaosDriver,
   CountingClock,
+  type Exchange,
   resources,
   sleep,
   startExchange,
@@ -30,6 +31,37 @@ interface Member {
   worker: FleetWorker;
   redis: Redis;
 }
+
+/**
+ * What a variant of the fleet run adds (the partition runs, partition-run.ts): each worker's own
+ * links, something to do during the chaos phase, extra audits, artifacts and clean-up.
+ */
+export interface FleetHooks {
+  /** Worker `id`'s Redis client and accounts (venue profiles as it reaches them), and its REST options. */
+  links(
+    id: string,
+    accounts: readonly FleetAccountOf[],
+  ): Promise<{ redis: Redis; accounts: FleetAccountOf[]; rest?: Record<string, unknown> }>;
+  /** Called once per worker, before it starts. */
+  onWorker?(id: string, worker: FleetWorker): void;
+  /** The chaos phase starts (`live`: the live workers' ids, in join order, at any moment). */
+  start?(live: () => readonly string[]): void;
+  /** The chaos phase ended: undo what `start` did before the fleet settles. */
+  stop?(): void;
+  /** Violations found once the run settled and every worker closed. */
+  audit?(): string[];
+  /** After every worker closed, before the socket count: close what `links` opened. */
+  close(): Promise<void>;
+  /** Extra files for a failing run's artifacts (never raw secrets). */
+  artifacts?(): Record<string, string>;
+  /** Extra figures for the run's report. */
+  figures?(): Record<string, unknown>;
+}
+
+/** Each lease's listenKey keepalive interval (protocol ms). */
+export const FLEET_RENEW_INTERVAL_MS = 10_000;
+
+type FleetAccountOf = Parameters<typeof createFleetWorker>[0]['accounts'][number];
 
 /** Every key and value in Redis as text (to prove no secret is stored). */
 async function dumpRedis(redis: Redis): Promise<string[]> {
@@ -78,7 +110,16 @@ async function redisObserver(redis: Redis, accountId: string): Promise<StreamObs
  * its Redis Stream once, in order, or inside a gap; the owner's mirror equals the exchange; no
  * secret in any log, diagnostic or Redis value; nothing left after close().
  */
-export async function runFleet(plan: Plan): Promise<RunReport> {
+export async function runFleet(
+  plan: Plan,
+  extend?: (context: {
+    sim: Exchange['sim'];
+    redisUrl: string;
+    canaries: Canaries;
+    /** The run's protocol clock (the simulator's record and the workers' events use it). */
+    now: () => number;
+  }) => FleetHooks,
+): Promise<RunReport> {
   const canaries = new Canaries();
   const capture = new OutputCapture();
   const violations: string[] = [];
@@ -88,6 +129,7 @@ export async function runFleet(plan: Plan): Promise<RunReport> {
   const control = redis.client();
   const exchange = await startExchange(plan, canaries);
   const { sim } = exchange;
+  const hooks = extend?.({ sim, redisUrl: redis.url, canaries, now: () => exchange.clock.now() });
   const clock = new CountingClock(exchange.clock);
   await sleep(50);
   const baseline = resources();
@@ -104,18 +146,20 @@ export async function runFleet(plan: Plan): Promise<RunReport> {
   let nextWorker = 0;
   const startWorker = async (): Promise<void> => {
     const id = `worker-${nextWorker++}`;
-    const client = redis.client();
+    const links = hooks ? await hooks.links(id, accounts) : undefined;
+    const client = links?.redis ?? redis.client();
     const worker = createFleetWorker({
       redis: client,
       workerId: id,
-      accounts,
+      accounts: links?.accounts ?? accounts,
       clock,
       logger: capture.logger(id),
       mirror: { retry: { baseDelayMs: 500, maxDelayMs: 5_000 } },
-      lease: { renewIntervalMs: 10_000, validityMs: 60_000 },
+      lease: { renewIntervalMs: FLEET_RENEW_INTERVAL_MS, validityMs: 60_000 },
       stream: CHAOS_STREAM_OPTIONS as unknown as Record<string, unknown>,
-      rest: { recvWindow: 60_000 },
+      rest: { recvWindow: 60_000, ...links?.rest },
     });
+    hooks?.onWorker?.(id, worker);
     worker.on('event', ({ account, event }) =>
       observers.get(account)?.event(event as unknown as Record<string, unknown>),
     );
@@ -163,6 +207,7 @@ export async function runFleet(plan: Plan): Promise<RunReport> {
     const kills = [...(plan.fleet?.kills ?? [])];
     const driver = new ChaosDriver(sim, plan, capture);
     let killed = 0;
+    hooks?.start?.(() => members.map((m) => m.id));
     await driver.run(async (elapsed) => {
       if (kills.length === 0 || elapsed < (kills[0] as number)) return;
       kills.shift();
@@ -173,6 +218,7 @@ export async function runFleet(plan: Plan): Promise<RunReport> {
       await victim.worker.close({ release: false });
       await startWorker();
     });
+    hooks?.stop?.();
     for (const a of driver.applied) {
       if (a.error) refusedFaults.push(`#${a.step.id} ${JSON.stringify(a.step.spec)}: ${a.error}`);
     }
@@ -243,6 +289,8 @@ export async function runFleet(plan: Plan): Promise<RunReport> {
     const closed = await Promise.race([closing.then(() => true), sleep(15_000).then(() => false)]);
     figures.closeMs = Date.now() - closeStarted;
     if (!closed) violations.push('FleetWorker.close() did not finish within 15 s');
+    // After close: the DELETEs of the final releases are audited too.
+    violations.push(...(hooks?.audit?.() ?? []));
     let dump: string[] = [];
     try {
       dump = await dumpRedis(control);
@@ -252,6 +300,9 @@ export async function runFleet(plan: Plan): Promise<RunReport> {
     capture.lines.push(...dump);
     // The workers' Redis connections are the caller's to close (the worker does not own them).
     for (const m of [...members, ...gone]) m.redis.disconnect();
+    await hooks
+      ?.close()
+      .catch((error) => violations.push(`closing the run's links failed: ${String(error)}`));
     if (!(await waitFor(() => clock.live === 0, 3_000))) {
       violations.push(`${clock.live} client clock timer(s) left after close()`);
     }
@@ -275,8 +326,10 @@ export async function runFleet(plan: Plan): Promise<RunReport> {
           timelineOf(observers.get(s.accountId) as StreamObserver, sentOf(s)),
         ]),
       ),
+      ...hooks?.artifacts?.(),
     });
   }
+  Object.assign(figures, hooks?.figures?.());
   figures.canaries = canaries.kinds();
   figures.outputLines = capture.lines.length;
   return { seed: plan.seed, kind: plan.kind, violations, figures, refusedFaults };

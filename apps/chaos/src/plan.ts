@@ -43,7 +43,22 @@ export interface FaultStep {
   releaseOf?: number;
 }
 
-export type RunKind = 'inProcess' | 'child' | 'fleet';
+/** `partition` is never a seed's own kind: only `--kind partition` runs it (see `kindOf`). */
+export type RunKind = 'inProcess' | 'child' | 'fleet' | 'partition';
+
+/**
+ * A partition of one worker's link (its own TCP proxy to Redis or to the simulator) for `forMs`
+ * real ms, then healed. `worker` indexes the live workers at that moment (modulo their count).
+ */
+export interface PartitionStep {
+  atMs: number;
+  worker: number;
+  link: 'redis' | 'venue';
+  action: 'cut' | 'blackhole' | 'delay';
+  /** Latency added to every chunk (`delay` only), real ms. */
+  delayMs?: number;
+  forMs: number;
+}
 
 export interface Plan {
   seed: number;
@@ -58,6 +73,8 @@ export interface Plan {
   faults: FaultStep[];
   /** Fleet runs: workers sharing the accounts, and workers killed (closed without release) on the way. */
   fleet?: { workers: number; kills: number[] };
+  /** Partition runs: each worker's links cut, blackholed or delayed, then healed. */
+  partitions?: PartitionStep[];
 }
 
 const FAULT_TYPES = [
@@ -209,6 +226,31 @@ export function faultSchedule(
 }
 
 /**
+ * The partition schedule of a seed, from a PRNG stream of its own (so it shifts no draw of the
+ * seed's fleet plan): 3 to 7 link faults, overlapping each other and the simulator's faults. Cuts
+ * and blackholes last 0.3 to 2.5 s of real time, so some outlast the ownership TTL (5 s of
+ * protocol time, 1.25 s real at ×4) and some do not; delays are 20 to 300 ms, a slow network.
+ */
+export function partitionSchedule(seed: number, chaosMs: number): PartitionStep[] {
+  const r = createRandom((seed ^ 0x5bd1e995) >>> 0);
+  const count = r.int(3, 7);
+  const steps: PartitionStep[] = [];
+  for (let i = 0; i < count; i++) {
+    const action = r.pick(['cut', 'blackhole', 'blackhole', 'delay'] as const);
+    const atMs = r.int(200, Math.floor(chaosMs * 0.8));
+    steps.push({
+      atMs,
+      worker: r.int(0, 2),
+      link: r.pick(['redis', 'redis', 'venue'] as const),
+      action,
+      ...(action === 'delay' ? { delayMs: r.int(20, 300) } : {}),
+      forMs: action === 'delay' ? r.int(500, 3_000) : r.int(300, 2_500),
+    });
+  }
+  return steps.sort((a, b) => a.atMs - b.atMs);
+}
+
+/**
  * Which kind of run a seed is (part of the seed, so `--seed N --runs 1` repeats run N exactly):
  * one in eight is a fleet run, one in eight runs each protocol in its own child process.
  */
@@ -230,7 +272,15 @@ export function describePlan(plan: Plan): string {
   const fleet = plan.fleet
     ? `\nfleet: ${plan.fleet.workers} workers, a worker killed at +${plan.fleet.kills.join(', +')} ms and replaced`
     : '';
-  return `kind: ${plan.kind}, clock ×${plan.speed}, chaos ${plan.chaosMs} ms, a trade every ${plan.tradeEveryMs} ms\nstreams: ${streams.join(', ')}${fleet}\nfault schedule (real ms from the start of the chaos phase; protocol ms inside):\n${faults.join('\n')}`;
+  const partitions = (plan.partitions ?? []).map(
+    (p) =>
+      `  +${p.atMs} ms worker #${p.worker} ${p.link} link: ${p.action}${p.delayMs === undefined ? '' : ` ${p.delayMs} ms`} for ${p.forMs} ms`,
+  );
+  const partitionText =
+    partitions.length > 0
+      ? `\npartitions (real ms; worker # among the live ones):\n${partitions.join('\n')}`
+      : '';
+  return `kind: ${plan.kind}, clock ×${plan.speed}, chaos ${plan.chaosMs} ms, a trade every ${plan.tradeEveryMs} ms\nstreams: ${streams.join(', ')}${fleet}\nfault schedule (real ms from the start of the chaos phase; protocol ms inside):\n${faults.join('\n')}${partitionText}`;
 }
 
 /**
@@ -240,7 +290,7 @@ export function describePlan(plan: Plan): string {
 export function makePlan(seed: number, kind: RunKind): Plan {
   const r = createRandom(seed);
   const speed = 60;
-  const chaosMs = kind === 'fleet' ? 6_000 : 5_000;
+  const chaosMs = kind === 'fleet' || kind === 'partition' ? 6_000 : 5_000;
   const streams: StreamPlan[] = [];
   const used = new Set<string>();
   const add = (kindIndex: number, only?: Protocol) => {
@@ -261,7 +311,7 @@ export function makePlan(seed: number, kind: RunKind): Plan {
       signing: r.chance(0.3) ? 'signer' : 'key',
     });
   };
-  if (kind === 'fleet') {
+  if (kind === 'fleet' || kind === 'partition') {
     // A fleet shares USD-M accounts (the fleet's venue in the demo and the redis tests), on a
     // slower clock: membership and ownership bounds are seconds of protocol time.
     const fleetSpeed = 4;
@@ -283,6 +333,7 @@ export function makePlan(seed: number, kind: RunKind): Plan {
       tradeEveryMs: 40,
       faults: faultSchedule(r.fork(), streams, fleetSpeed, chaosMs, r.int(4, 10)),
       fleet: { workers: r.int(2, 3), kills: [r.int(1_000, chaosMs - 2_000)] },
+      ...(kind === 'partition' ? { partitions: partitionSchedule(seed, chaosMs) } : {}),
     };
   }
   if (kind === 'child') {

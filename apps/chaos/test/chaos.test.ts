@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runChildren } from '../src/child-run.js';
 import { runFleet } from '../src/fleet-run.js';
 import { type RunReport, runInProcess } from '../src/in-process.js';
+import { runPartition } from '../src/partition-run.js';
 import { describePlan, kindOf, makePlan, type RunKind } from '../src/plan.js';
 
 const first = Number(process.env.CHAOS_SEED ?? 1);
@@ -17,12 +18,22 @@ const verbose = process.env.CHAOS_VERBOSE === '1';
 /** Fault types left out of every schedule (`--without`, for triage only). */
 const without = (process.env.CHAOS_WITHOUT ?? '').split(',').filter(Boolean);
 const rerun = (seed: number) =>
-  `pnpm test:chaos --seed ${seed} --runs 1${without.length > 0 ? ` --without ${without.join(',')}` : ''}`;
+  `pnpm test:chaos --seed ${seed} --runs 1${only === 'partition' ? ' --kind partition' : ''}${without.length > 0 ? ` --without ${without.join(',')}` : ''}`;
 
-const seeds = Array.from({ length: runs }, (_, i) => first + i).filter((s) => !only || kindOf(s) === only);
+// Partition runs are no seed's own kind (adding them reshuffled no existing seed): with
+// `--kind partition` every seed of the range runs as one.
+const kindOfRun = (seed: number): RunKind => (only === 'partition' ? 'partition' : kindOf(seed));
+const seeds = Array.from({ length: runs }, (_, i) => first + i).filter((s) => !only || kindOfRun(s) === only);
 const outcomes: { seed: number; kind: RunKind; ok: boolean; ms: number; first?: string }[] = [];
 
-const run = (kind: RunKind) => (kind === 'fleet' ? runFleet : kind === 'child' ? runChildren : runInProcess);
+const run = (kind: RunKind): ((plan: ReturnType<typeof makePlan>) => Promise<RunReport>) =>
+  kind === 'partition'
+    ? runPartition
+    : kind === 'fleet'
+      ? (plan) => runFleet(plan)
+      : kind === 'child'
+        ? runChildren
+        : runInProcess;
 
 afterAll(() => {
   const failed = outcomes.filter((o) => !o.ok);
@@ -41,7 +52,7 @@ afterAll(() => {
 });
 
 describe('chaos', () => {
-  it.each(seeds.map((seed) => ({ seed, kind: kindOf(seed) })))(
+  it.each(seeds.map((seed) => ({ seed, kind: kindOfRun(seed) })))(
     'seed $seed ($kind)',
     async ({ seed, kind }) => {
       const plan = makePlan(seed, kind);

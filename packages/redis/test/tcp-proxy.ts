@@ -13,8 +13,10 @@
  * - `tap(listener)`: sees every chunk as it arrives at the proxy (before cut/blackhole/delay
  *   decide its fate), e.g. to tell which worker sent a `DELETE` the venue then saw.
  *
- * Listens on 127.0.0.1 port 0; `stop()` closes everything. Used by the fencing/partition tests
- * (issue 15 items 2 and 8).
+ * Listens on 127.0.0.1 port 0; `stop()` closes everything. `localAddress` binds the upstream side
+ * to that loopback address (127.0.0.11, 127.0.0.12…), so the target sees each proxy's clients as
+ * another host, as it would see workers on separate machines. Used by the fencing/partition
+ * tests (issue 15 items 2 and 8) and the chaos suite's partition runs (apps/chaos).
  */
 import { once } from 'node:events';
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
@@ -53,7 +55,11 @@ interface Pipe {
   closed: boolean;
 }
 
-export async function startTcpProxy(target: { port: number; host?: string }): Promise<TcpProxy> {
+export async function startTcpProxy(target: {
+  port: number;
+  host?: string;
+  localAddress?: string;
+}): Promise<TcpProxy> {
   const targetHost = target.host ?? '127.0.0.1';
   const pipes = new Set<Pipe>();
   const timers = new Set<NodeJS.Timeout>();
@@ -108,7 +114,12 @@ export async function startTcpProxy(target: { port: number; host?: string }): Pr
       client.resetAndDestroy();
       return;
     }
-    const upstream = tcpConnect({ port: target.port, host: targetHost, noDelay: true });
+    const upstream = tcpConnect({
+      port: target.port,
+      host: targetHost,
+      noDelay: true,
+      ...(target.localAddress === undefined ? {} : { localAddress: target.localAddress }),
+    });
     const pipe: Pipe = {
       client,
       upstream,
