@@ -2,12 +2,11 @@ export { DIAGNOSTICS_CHANNELS } from './diagnostics.js';
 export { ListenerError, PayloadTooLargeError } from './errors.js';
 export { SlowConsumerError } from './event-queue.js';
 export type { LinkEndReason } from './link.js';
+export type { ListenKeyConnectionOptions, ListenKeyStreamOptions } from './listen-key-options.js';
 export {
   createListenKeyConnection,
   ListenKeyConnection,
-  type ListenKeyConnectionOptions,
   ListenKeyStream,
-  type ListenKeyStreamOptions,
   openListenKeyStream,
 } from './listen-key-stream.js';
 export { isLogger, type Logger, silentLogger } from './logger.js';

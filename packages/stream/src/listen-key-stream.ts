@@ -7,37 +7,18 @@ import {
   RetiredEndpointError,
   streamUrl,
   type UserDataEvent,
-  validateListenKey,
 } from '@userstream/core';
 import type { Link, LinkEnd } from './link.js';
 import {
-  invalidInput,
-  kit,
-  type Refuse,
-  type ResolvedOptions,
-  resolveOptions,
-  type StreamOptions,
-} from './options.js';
+  checkKey,
+  type ListenKeyConnectionOptions,
+  type ListenKeyStreamOptions,
+} from './listen-key-options.js';
+import { invalidInput, kit, type ResolvedOptions, resolveOptions } from './options.js';
 import type { ListenKeyCarrier, StreamSink } from './stream-contract.js';
 import type { CredentialExpiredInfo, GapReason } from './stream-events.js';
 import { Transport } from './transport.js';
 import { sinkOf, UserDataStream } from './user-data-stream.js';
-
-export interface ListenKeyStreamOptions extends StreamOptions {
-  /** The listenKey (from `@userstream/rest`'s `createListenKey`, or anywhere). */
-  listenKey: string;
-  /**
-   * Only these event types, filtered by the venue (USD-M's `/private/ws?listenKey=…&events=A/B`).
-   * Names are checked against the profile's `listenKey.streamEvents`; `listenKeyExpired` is always
-   * kept. Undefined: every event. @default undefined
-   */
-  events?: readonly string[];
-}
-
-export interface ListenKeyConnectionOptions extends StreamOptions {
-  /** Only these event types, for every key on the connection (see {@link ListenKeyStreamOptions.events}). */
-  events?: readonly string[];
-}
 
 interface Member {
   key: string;
@@ -413,15 +394,6 @@ export class ListenKeyConnection extends Transport<LinkKeys> {
     if (event.e === 'listenKeyExpired' && this.#current(link, member)) {
       this.#expired(member, { reason: 'listenKeyExpired' });
     }
-  }
-}
-
-/** A listenKey: refused as a factory option (`kit.invalid`) or a method's argument (`invalidInput`). */
-function checkKey(listenKey: unknown, refuse: Refuse): string {
-  try {
-    return validateListenKey(listenKey);
-  } catch (error) {
-    throw refuse((error as Error).message, 'listenKey');
   }
 }
 
