@@ -22,6 +22,7 @@ it('exports exactly the public surface (an accidental export or removal shows up
       "UserstreamError",
       "VirtualClock",
       "addDecimal",
+      "addWaiter",
       "assertSameOrigin",
       "assertSecureUrl",
       "backoffCeiling",

@@ -1,3 +1,4 @@
+export { addWaiter, type Waiter } from './abortable-wait.js';
 export { type BackoffOptions, backoffCeiling, backoffDelay } from './backoff.js';
 export {
   type Clock,

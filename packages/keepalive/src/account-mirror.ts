@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import {
+  addWaiter,
   backoffDelay,
   type Clock,
   type ClockTimer,
@@ -8,6 +9,7 @@ import {
   TransportError,
   type UserDataEvent,
   UserstreamError,
+  type Waiter,
 } from '@userstream/core';
 import type { GapInfo } from '@userstream/stream';
 import { diffStates } from './account-diff.js';
@@ -97,6 +99,8 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
   #wakeRetry: (() => void) | undefined;
   #ready: Promise<void>;
   #resolveReady!: () => void;
+  #readyWaiters: Waiter[] = [];
+  #isReady = false;
   #idleWaiters: (() => void)[] = [];
   readonly #stats: MirrorStats = {
     reconciliations: 0,
@@ -194,7 +198,11 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
           };
         };
     this.#ready = new Promise<void>((resolve) => {
-      this.#resolveReady = resolve;
+      this.#resolveReady = () => {
+        this.#isReady = true;
+        resolve();
+        for (const w of this.#readyWaiters.splice(0)) w.resolve();
+      };
     });
     stream.on('event', this.#onEvent);
     stream.on('gap', this.#onGap);
@@ -239,9 +247,13 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
     return { ...this.#stats };
   }
 
-  /** Resolves after the first snapshot has been reconciled. */
-  ready(): Promise<void> {
-    return this.#ready;
+  /**
+   * Resolves after the first snapshot has been reconciled (or on close()). A `signal` ends the
+   * wait (ClosedError `{ aborted: true }`), not the mirror: close() it if it is not wanted.
+   */
+  ready(options: { signal?: AbortSignal } = {}): Promise<void> {
+    if (options.signal === undefined || this.#isReady) return this.#ready;
+    return addWaiter(this.#readyWaiters, options.signal, '@userstream/keepalive: AccountMirror.ready()');
   }
 
   /** Resolves when no snapshot is pending (the mirror is live). */

@@ -1,5 +1,6 @@
 import { captureRejectionSymbol, EventEmitter } from 'node:events';
 import {
+  addWaiter,
   type Clock,
   ClosedError,
   emitIsolated,
@@ -94,12 +95,15 @@ export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEv
     return this.#closed;
   }
 
-  /** Resolves when the stream first opened (subscribed); rejects if it is closed before. */
-  opened(): Promise<void> {
+  /**
+   * Resolves when the stream first opened (subscribed); rejects if it is closed before. A `signal`
+   * ends the wait (ClosedError `{ aborted: true }`), not the stream: close() it if it is not wanted.
+   */
+  opened(options: { signal?: AbortSignal } = {}): Promise<void> {
     if (this.#opened) return Promise.resolve();
     if (this.#closed)
       return Promise.reject(new ClosedError('@userstream/keepalive: the stream was closed before it opened'));
-    return new Promise((resolve, reject) => this.#openWaiters.push({ resolve, reject }));
+    return addWaiter(this.#openWaiters, options.signal, '@userstream/keepalive: opened()');
   }
 
   [Symbol.asyncIterator](): AsyncIterator<UserDataEvent> {

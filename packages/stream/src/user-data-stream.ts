@@ -1,5 +1,6 @@
 import { captureRejectionSymbol, EventEmitter } from 'node:events';
 import {
+  addWaiter,
   type Clock,
   type ClockTimer,
   ClosedError,
@@ -157,14 +158,15 @@ export abstract class UserDataStream
 
   /**
    * Resolves when the stream is open (subscribed); rejects if the venue refuses the credential
-   * in a way retrying cannot fix (bad key or signature) or the stream is closed first.
+   * in a way retrying cannot fix (bad key or signature) or the stream is closed first. A `signal`
+   * ends the wait (ClosedError `{ aborted: true }`), not the stream: close() it if it is not wanted.
    */
-  opened(): Promise<void> {
+  opened(options: { signal?: AbortSignal } = {}): Promise<void> {
     if (this.#state === 'open') return Promise.resolve();
     if (this.#state === 'closed')
       return Promise.reject(new ClosedError('@userstream/stream: the stream is closed'));
     if (this.#failure) return Promise.reject(this.#failure);
-    return new Promise((resolve, reject) => this.#openWaiters.push({ resolve, reject }));
+    return addWaiter(this.#openWaiters, options.signal, '@userstream/stream: opened()');
   }
 
   /**
