@@ -67,7 +67,8 @@ export class FaultInjector {
     ): InjectedFault => ({
       type,
       stream: s.name,
-      description: `${type} → ${s.name}: ${description}`,
+      // Shown on a line that names the stream already: the description does not repeat it.
+      description: `${type}: ${description}`,
       affected,
     });
     this.#recipes = [

@@ -113,7 +113,7 @@ describe('plain output: human lines on stdout, JSON logs only in the log file', 
     // The stream column names the stream once; the text does not say it again.
     for (const line of human) {
       const [, who, text] = /^\S+ (\S+)\s+(.*)$/.exec(line) ?? [];
-      expect(text?.startsWith(`${who}:`), line).toBe(false);
+      expect(text, line).not.toMatch(new RegExp(`(^|→ )${who}:`));
     }
     // The default log file got the JSON, and says so on stderr.
     expect(result.stderr).toContain('userstream demo: logs in userstream-demo.log');
