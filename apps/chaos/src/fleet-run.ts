@@ -5,6 +5,7 @@ import { Canaries, OutputCapture } from './capture.js';
 import {
   balancesView,
   checkDelivery,
+  checkFleetDelivery,
   differences,
   explainOrders,
   ordersView,
@@ -106,9 +107,11 @@ async function redisObserver(redis: Redis, accountId: string): Promise<StreamObs
 /**
  * One fleet run: FleetWorkers in this process share the accounts through a real redis-server;
  * the plan's faults hit their streams while a worker is killed (closed without releasing, as a
- * crashed process) and replaced. Checked: each account's events reach the fleet's consumers and
- * its Redis Stream once, in order, or inside a gap; the owner's mirror equals the exchange; no
- * secret in any log, diagnostic or Redis value; nothing left after close().
+ * crashed process) and replaced. Checked: each account's events reach its Redis Stream once, in
+ * order, or inside a gap; each worker emits them once and in order, and the workers together emit
+ * every one or announce a gap around it (a planned move's overlap is emitted by both owners); the
+ * owner's mirror equals the exchange; no secret in any log, diagnostic or Redis value; nothing
+ * left after close().
  */
 export async function runFleet(
   plan: Plan,
@@ -136,6 +139,15 @@ export async function runFleet(
   const observers = new Map(
     plan.streams.map((s) => [s.accountId, new StreamObserver(`${s.accountId} (fleet)`)]),
   );
+  /** Each worker's own view of each account: a worker is one consumer (see checkFleetDelivery). */
+  const views = new Map(plan.streams.map((s) => [s.accountId, new Map<string, StreamObserver>()]));
+  const viewOf = (worker: string, account: string): StreamObserver | undefined => {
+    const of = views.get(account);
+    if (!of) return undefined;
+    const v = of.get(worker) ?? new StreamObserver(`${account} on ${worker}`);
+    of.set(worker, v);
+    return v;
+  };
   const accounts = plan.streams.map((s) => ({
     id: s.accountId,
     venue: exchange.venue(s.venue),
@@ -160,10 +172,14 @@ export async function runFleet(
       rest: { recvWindow: 60_000, ...links?.rest },
     });
     hooks?.onWorker?.(id, worker);
-    worker.on('event', ({ account, event }) =>
-      observers.get(account)?.event(event as unknown as Record<string, unknown>),
-    );
-    worker.on('gap', ({ account, reason }) => observers.get(account)?.gap({ reason }));
+    worker.on('event', ({ account, event }) => {
+      observers.get(account)?.event(event as unknown as Record<string, unknown>);
+      viewOf(id, account)?.event(event as unknown as Record<string, unknown>);
+    });
+    worker.on('gap', ({ account, reason }) => {
+      observers.get(account)?.gap({ reason });
+      viewOf(id, account)?.gap({ reason });
+    });
     worker.on('warning', ({ error }) => capture.error(`${id} warning`, error));
     members.push({ id, worker, redis: client });
     await worker.start();
@@ -202,6 +218,7 @@ export async function runFleet(
       throw new Error('the fleet did not open every account within 30 s');
     sim.record.clear();
     for (const o of observers.values()) o.reset();
+    for (const of of views.values()) for (const v of of.values()) v.reset();
     await control.flushall();
 
     const kills = [...(plan.fleet?.kills ?? [])];
@@ -239,7 +256,7 @@ export async function runFleet(
     const streams: unknown[] = [];
     for (const s of plan.streams) {
       const observer = observers.get(s.accountId) as StreamObserver;
-      const result = checkDelivery(observer, sentOf(s));
+      const result = checkFleetDelivery(observer, [...(views.get(s.accountId)?.values() ?? [])], sentOf(s));
       violations.push(...result.violations);
       const inRedis = await redisObserver(control, s.accountId);
       const stored = checkDelivery(inRedis, sentOf(s));
