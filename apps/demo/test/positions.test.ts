@@ -45,9 +45,13 @@ describe('the demo and USD-M positions', () => {
     expect(view.positions.length).toBeGreaterThan(0);
     expect(mirrorView(usdm.mirror).positions).toEqual(view.positions);
 
-    const frame = renderDashboard(bot, { columns: 130, rows: 50, ansi: false, interactive: false }).join(
-      '\n',
-    );
+    const frame = renderDashboard(bot, {
+      columns: 130,
+      rows: 50,
+      opsUrl: undefined,
+      ansi: false,
+      interactive: false,
+    }).join('\n');
     expect(frame).toContain('positions (mirror)');
     const p = usdm.mirror.positions()[0]!;
     // The position shares the futures stream's balances line (the dashboard fits 80×24).
