@@ -50,3 +50,19 @@ export function addWaiter<T = void>(
     waiters.push(waiter);
   });
 }
+
+/**
+ * `promise`, or a `ClosedError` `{ aborted: true }` as soon as `signal` aborts, for a wait on
+ * work that goes on anyway (a worker joining its fleet): the abort listener is removed when either
+ * comes first, and aborting never stops or closes what `promise` waits on.
+ */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
+  if (signal === undefined) return promise;
+  const waiters: Waiter<T>[] = [];
+  const wait = addWaiter(waiters, signal, what);
+  promise.then(
+    (value) => waiters[0]?.resolve(value),
+    (error: unknown) => waiters[0]?.reject(error),
+  );
+  return wait;
+}

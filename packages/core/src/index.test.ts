@@ -21,6 +21,7 @@ it('exports exactly the public surface (an accidental export or removal shows up
       "TransportError",
       "UserstreamError",
       "VirtualClock",
+      "abortable",
       "addDecimal",
       "addWaiter",
       "assertSameOrigin",

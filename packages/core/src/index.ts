@@ -1,4 +1,4 @@
-export { addWaiter, type Waiter } from './abortable-wait.js';
+export { abortable, addWaiter, type Waiter } from './abortable-wait.js';
 export { type BackoffOptions, backoffCeiling, backoffDelay } from './backoff.js';
 export {
   type Clock,

@@ -1,5 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { backoffDelay, type Clock, type ClockTimer, ErrorCode, type UserDataEvent } from '@userstream/core';
+import {
+  abortable,
+  backoffDelay,
+  type Clock,
+  type ClockTimer,
+  ErrorCode,
+  type UserDataEvent,
+} from '@userstream/core';
 import {
   AccountMirror,
   createScheduler,
@@ -22,6 +29,7 @@ import {
   resolveFleetOptions,
   streamOptions,
 } from './fleet-options.js';
+import { flushed, type Owned } from './fleet-owned.js';
 import { Handoffs, Holdback } from './handoff.js';
 import { redisKeys } from './keys.js';
 import { createRedisLeaseStore } from './lease-store.js';
@@ -31,19 +39,6 @@ import { rendezvousOwner } from './rendezvous.js';
 import { SinkQueue, type SinkQueueStats } from './sink-queue.js';
 
 export type { FleetWorkerEvents, FleetWorkerStats };
-
-interface Owned {
-  readonly account: FleetAccount;
-  readonly handle: UserDataStreamHandle;
-  readonly mirror: AccountMirror | undefined;
-  /** Events (and gap markers) on their way to the account's Redis Stream; none without a sink. */
-  readonly queue: SinkQueue | undefined;
-  releasing: boolean;
-  /** When the stream last reported a gap (a move is lossless only if none came during it). */
-  lastGapAt: number;
-  /** Deliveries held until continuity with the previous owner is known (the gap marker, if any, goes first). */
-  readonly held: Holdback;
-}
 
 /**
  * One worker of a fleet sharing accounts through Redis. It joins the members, opens the streams
@@ -138,16 +133,18 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
     this.membership.on('rejoined', () => this.#settle());
   }
 
-  /** Joins the fleet (the first heartbeat must reach Redis) and starts reconciling. */
-  async start(): Promise<void> {
+  /** Joins the fleet (the first heartbeat must reach Redis) and starts reconciling. A `signal` ends the wait only: the worker keeps joining until close(). */
+  async start(options: { signal?: AbortSignal } = {}): Promise<void> {
     if (this.#started) return;
     this.#started = true;
     // Settle first: the first heartbeat may show only this worker (others joining right now).
     this.#settle();
-    await this.membership.start();
-    this.#settle();
-    this.#schedule();
-    this.#kick();
+    const joined = this.membership.start().then(() => {
+      this.#settle();
+      this.#schedule();
+      this.#kick();
+    });
+    await abortable(joined, options.signal, '@userstream/redis: FleetWorker.start()');
   }
 
   /** Accounts whose streams are open here. */
@@ -184,13 +181,8 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
   }
 
   /** Resolves when every owned stream's events reached Redis (or `timeoutMs` of real time passed). */
-  async flushed(timeoutMs = 5_000): Promise<boolean> {
-    const end = Date.now() + timeoutMs;
-    while (Date.now() < end) {
-      if ([...this.#owned.values()].every((o) => o.queue?.idle ?? true)) return true;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    return false;
+  flushed(timeoutMs = 5_000): Promise<boolean> {
+    return flushed(() => this.#owned.values(), timeoutMs);
   }
 
   #settle(): void {
@@ -491,6 +483,11 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
     await Promise.all([...this.#owned.keys()].map((id) => this.#release(id, 'closed')));
     await this.membership.close({ leave: release });
     if (this.#ownScheduler) this.#scheduler.close();
+  }
+
+  /** `await using worker = createFleetWorker(...)`: close() (releasing everything) at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }
 
