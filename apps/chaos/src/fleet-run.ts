@@ -43,6 +43,10 @@ export interface FleetHooks {
     id: string,
     accounts: readonly FleetAccountOf[],
   ): Promise<{ redis: Redis; accounts: FleetAccountOf[]; rest?: Record<string, unknown> }>;
+  /** The leases' listenKey keepalive interval (protocol ms). @default FLEET_RENEW_INTERVAL_MS */
+  renewIntervalMs?: number;
+  /** Real ms the fleet must stay whole before the final checks (default 0: whole once is enough). */
+  settleHoldMs?: number;
   /** Called once per worker, before it starts. */
   onWorker?(id: string, worker: FleetWorker): void;
   /** The chaos phase starts (`live`: the live workers' ids, in join order, at any moment). */
@@ -167,7 +171,7 @@ export async function runFleet(
       clock,
       logger: capture.logger(id),
       mirror: { retry: { baseDelayMs: 500, maxDelayMs: 5_000 } },
-      lease: { renewIntervalMs: FLEET_RENEW_INTERVAL_MS, validityMs: 60_000 },
+      lease: { renewIntervalMs: hooks?.renewIntervalMs ?? FLEET_RENEW_INTERVAL_MS, validityMs: 60_000 },
       stream: CHAOS_STREAM_OPTIONS as unknown as Record<string, unknown>,
       rest: { recvWindow: 60_000, ...links?.rest },
     });
@@ -249,7 +253,19 @@ export async function runFleet(
     const settleStarted = Date.now();
     // A worker that earned a 418 ban honours it (at this clock's speed Binance's shortest ban is
     // 30 s of real time): the fleet must be whole again once it ends, not before.
-    await waitFor(settled, 15_000 + FIRST_BAN_MS / plan.speed, 100);
+    // A run's hooks may ask for the fleet to stay whole for a while (after a partition heals, a
+    // worker may still find out it lost what it held, up to an ownership TTL later).
+    const holdMs = hooks?.settleHoldMs ?? 0;
+    let wholeSince: number | undefined;
+    const stayedSettled = () => {
+      if (!settled()) {
+        wholeSince = undefined;
+        return false;
+      }
+      wholeSince ??= Date.now();
+      return Date.now() - wholeSince >= holdMs;
+    };
+    await waitFor(stayedSettled, 15_000 + FIRST_BAN_MS / plan.speed + holdMs, 100);
     figures.settleMs = Date.now() - settleStarted;
     for (const m of members) await m.worker.flushed(5_000);
     await sleep(300);

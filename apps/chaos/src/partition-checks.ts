@@ -45,14 +45,15 @@ export function describeRequest(
 
 /**
  * At most one keepalive loop per key at any time: two `PUT`s of one key from two different
- * workers less than one renewal interval apart mean two loops renewed it in the same interval.
- * (A loop's first `PUT` comes an interval after its `POST`, and a new owner claims only after the
- * old one gave up or lapsed, so an orderly handover keeps its `PUT`s an interval or more apart.)
+ * workers less than `windowMs` apart mean two loops renewed it in the same interval. Pass the
+ * shortest time a loop waits between its `POST` and first `PUT` (the interval less the
+ * scheduler's jitter): a new owner claims only after the old one gave up or lapsed, so an orderly
+ * handover keeps the old owner's last `PUT` and the new owner's first at least that far apart.
  */
 export function keepaliveOverlaps(
   requests: readonly CredentialRequest[],
   workerOf: WorkerOf,
-  renewIntervalMs: number,
+  windowMs: number,
 ): string[] {
   const label = keyLabels(requests);
   const byKey = new Map<string, CredentialRequest[]>();
@@ -70,9 +71,9 @@ export function keepaliveOverlaps(
       const b = puts[i] as CredentialRequest;
       const wa = workerOf(a.peer);
       const wb = workerOf(b.peer);
-      if (wa !== wb && b.at - a.at < renewIntervalMs) {
+      if (wa !== wb && b.at - a.at < windowMs) {
         out.push(
-          `two keepalive loops on ${label(a.listenKey)}: ${wa ?? 'unknown'} and ${wb ?? 'unknown'} renewed it ${b.at - a.at} ms apart (interval ${renewIntervalMs} ms): [${describeRequest(a, label, workerOf)}] [${describeRequest(b, label, workerOf)}]`,
+          `two keepalive loops on ${label(a.listenKey)}: ${wa ?? 'unknown'} and ${wb ?? 'unknown'} renewed it ${b.at - a.at} ms apart (a loop waits ${windowMs} ms or more): [${describeRequest(a, label, workerOf)}] [${describeRequest(b, label, workerOf)}]`,
         );
       }
     }

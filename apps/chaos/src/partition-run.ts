@@ -1,11 +1,12 @@
 import type { Socket } from 'node:net';
 import { connect as tcpConnect } from 'node:net';
 import { withBaseUrls } from '@userstream/core';
+import { DEFAULT_JITTER } from '@userstream/keepalive';
 import { Redis } from 'ioredis';
 import { Agent } from 'undici';
 // The proxy the redis partition tests use (one implementation, imported, not copied).
 import { startTcpProxy, type TcpProxy } from '../../../packages/redis/test/tcp-proxy.js';
-import { FLEET_RENEW_INTERVAL_MS, type FleetHooks, runFleet } from './fleet-run.js';
+import { type FleetHooks, runFleet } from './fleet-run.js';
 import type { RunReport } from './in-process.js';
 import {
   deletesByNonOwners,
@@ -20,6 +21,9 @@ import type { Plan } from './plan.js';
 /** Request fields whose values are secrets, in a query or form (the proxy's tap reads raw bytes). */
 const QUERY_SECRETS = /(?:^|[?&\s])(signature|listenKey)=([^&\s]+)/g;
 const BODY_SECRETS = /"(listenKey|token|listenToken)"\s*:\s*"([^"]+)"/g;
+
+/** The partition runs' listenKey keepalive interval (protocol ms). */
+const RENEW_INTERVAL_MS = 4_000;
 
 interface Links {
   /** The loopback address the simulator sees this worker connect from. */
@@ -69,6 +73,12 @@ export function runPartition(plan: Plan): Promise<RunReport> {
     };
 
     const hooks: FleetHooks = {
+      // Once healed, a worker that could not prove its ownership finds out within its ownership
+      // TTL (5 s of protocol time) and another claims the stream within a reconcile (1 s) more.
+      // Keepalives every 4 s of protocol time (1 s real): several per owner and run, so two
+      // loops on one key would show.
+      renewIntervalMs: RENEW_INTERVAL_MS,
+      settleHoldMs: Math.ceil((5_000 + 1_000) / plan.speed) + 500,
       async links(id, accounts) {
         const address = `127.0.0.${11 + links.size}`;
         const redis = await startTcpProxy({ port: redisPort });
@@ -162,7 +172,8 @@ export function runPartition(plan: Plan): Promise<RunReport> {
         for (const r of requests) canaries.add('listenKey', r.listenKey);
         const workerOf = workerByAddress(addresses);
         return [
-          ...keepaliveOverlaps(requests, workerOf, FLEET_RENEW_INTERVAL_MS),
+          // A lease's PUTs come every interval less up to the scheduler's jitter.
+          ...keepaliveOverlaps(requests, workerOf, RENEW_INTERVAL_MS * (1 - DEFAULT_JITTER)),
           ...deletesByNonOwners(requests, workerOf, history),
         ];
       },
