@@ -32,6 +32,7 @@ export {
   type SlowConsumerPolicy,
   type StreamOptions,
 } from './options.js';
+export type { StreamProxyOptions } from './proxy-agent.js';
 export type {
   CredentialExpiredInfo,
   CredentialExpiredReason,

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { Agent, IncomingMessage } from 'node:http';
 import { type Clock, type ClockTimer, describeNetworkCause } from '@userstream/core';
 import WebSocket from 'ws';
 import type { HeartbeatOptions } from './options.js';
@@ -80,6 +80,8 @@ export class Link<S> implements WireControl {
       heartbeat: Required<HeartbeatOptions> | undefined;
       openTimeoutMs: number;
       maxPayload: number;
+      /** A proxy's agent (HTTP CONNECT or SOCKS): the socket is dialled through it. */
+      agent?: Agent | undefined;
       wire?: Wire | undefined;
     },
     handlers: LinkHandlers<S>,
@@ -96,6 +98,7 @@ export class Link<S> implements WireControl {
       perMessageDeflate: false,
       followRedirects: false,
       maxPayload: options.maxPayload,
+      ...(options.agent === undefined ? {} : { agent: options.agent }),
     });
     this.#ws = ws;
     this.#openTimer = options.clock.setTimeout(() => {

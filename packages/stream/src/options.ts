@@ -1,3 +1,4 @@
+import type { Agent } from 'node:http';
 import {
   type BackoffOptions,
   type Clock,
@@ -10,6 +11,7 @@ import {
   type VenueProfile,
 } from '@userstream/core';
 import { isLogger, type Logger, silentLogger } from './logger.js';
+import { proxyAgentOf, type StreamProxyOptions } from './proxy-agent.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -114,6 +116,8 @@ export interface StreamOptions {
    * replaced (with backoff) and `error` carries a `PayloadTooLargeError`. @default 1048576 (1 MiB)
    */
   maxPayload?: number;
+  /** Dial every WebSocket through this HTTP CONNECT or SOCKS proxy (REST's `proxy` shape). */
+  proxy?: string | StreamProxyOptions;
   /** Random source for jitter, for tests. @default Math.random */
   random?: () => number;
 }
@@ -164,6 +168,8 @@ export interface ResolvedOptions {
   requestTimeoutMs: number;
   allowInsecure: boolean;
   maxPayload: number;
+  /** The proxy's agent (`proxy` option), if any. */
+  agent: Agent | undefined;
   random: () => number;
   /** `reconnect` with `random`: what core's `backoffDelay` takes, built once. */
   backoff: BackoffOptions;
@@ -194,6 +200,7 @@ const BASE_KEYS = [
   'requestTimeoutMs',
   'allowInsecure',
   'maxPayload',
+  'proxy',
   'random',
 ] as const;
 
@@ -337,6 +344,7 @@ export function resolveOptions(options: unknown, factory: string, extra: readonl
         : ms(o.requestTimeoutMs, 'requestTimeoutMs')),
     allowInsecure: o.allowInsecure === true,
     maxPayload: o.maxPayload === undefined ? DEFAULT_MAX_PAYLOAD : count(o.maxPayload, 'maxPayload'),
+    agent: proxyAgentOf(o.proxy),
     random,
   };
 }

@@ -160,6 +160,7 @@ export abstract class Transport<S> {
         heartbeat: this.options.heartbeat,
         openTimeoutMs: this.options.openTimeoutMs,
         maxPayload: this.options.maxPayload,
+        agent: this.options.agent,
         wire: this.#wire,
       },
       {
