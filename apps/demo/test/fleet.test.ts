@@ -126,7 +126,7 @@ describe('--fleet: workers sharing accounts through a real Redis', () => {
       expect(a.mirrorMatches, `${a.id}: ${a.mismatches.join('; ')}`).toBe(true);
     }
     // While it ran, its keys were in Redis (under a per-run prefix) without a secret; after, none.
-    expect(during?.keys.some((k) => /^userstream-demo:[^:]+:events:acct-1$/.test(k))).toBe(true);
+    expect(during?.keys.some((k) => /^userstream-demo:[^:]+:events:\{acct-1\}$/.test(k))).toBe(true);
     for (const s of secrets) {
       expect(during?.text).not.toContain(s);
       expect(run.stdout + run.stderr).not.toContain(s);
