@@ -79,6 +79,11 @@ export interface OpenUserDataStreamOptions {
   /** Options for the stream (`heartbeat`, `reconnect`, `buffer`, `reorderWindowMs`, …). */
   stream?: StreamPassThroughOptions;
   lease?: LeaseOptions;
+  /**
+   * One proxy for REST and the stream (`http://[user:pass@]host:port` for CONNECT, `socks5://…`
+   * for the stream, or `{ uri, token }`); `rest.proxy` / `stream.proxy` override it per side.
+   */
+  proxy?: string | { uri: string; token?: string };
   /** Accept plain http:/ws: off loopback. @default false */
   allowInsecure?: boolean;
   /** Resolve only once the stream is open (subscribed). @default true */
@@ -99,6 +104,7 @@ const KNOWN = [
   'rest',
   'stream',
   'lease',
+  'proxy',
   'allowInsecure',
   'waitForOpen',
   'signal',

@@ -28,9 +28,12 @@ export interface OpenContext {
 
 export function openContext(checked: CheckedOpenOptions, options: OpenUserDataStreamOptions): OpenContext {
   const insecure = options.allowInsecure ? { allowInsecure: true } : {};
+  // One proxy for both sides; a side's own `proxy` wins (REST and stream check the value).
+  const proxy = options.proxy === undefined ? {} : { proxy: options.proxy };
   return {
     checked,
     rest: {
+      ...proxy,
       ...options.rest,
       venue: checked.venue,
       credentials: checked.credentials,
@@ -39,6 +42,7 @@ export function openContext(checked: CheckedOpenOptions, options: OpenUserDataSt
       ...insecure,
     },
     stream: {
+      ...proxy,
       ...options.stream,
       venue: checked.venue,
       clock: checked.clock,
