@@ -19,6 +19,9 @@ import type { LeaseKind } from './lease-store.js';
 import type { LeaseEvents, LeaseState } from './lease-types.js';
 import type { Logger } from './logger.js';
 
+/** Distinct event type names interned for the per-type emit; past this, types go as they came. */
+const MAX_TYPE_NAMES = 64;
+
 /** What a managed stream exposes of its lease: read-only state and lifecycle events. */
 export interface LeaseView {
   readonly kind: LeaseKind;
@@ -208,7 +211,7 @@ export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEv
       if (!live()) return;
       this.#dispatch('event', event);
       // Then by its type; an event type this library does not know has `e: 'unknown'`.
-      this.#dispatch(event.e, event);
+      this.#dispatch(this.#typeName(event.e), event);
     };
     const onOpen = (info: StreamEvents['open'][0]) => {
       if (!live()) return;
@@ -256,6 +259,27 @@ export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEv
       inner.off('credentialExpired', onCredentialExpired);
       inner.off('slowConsumer', onSlowConsumer);
     });
+  }
+
+  /**
+   * Event types as interned strings, for the per-type emit (as the underlying stream does):
+   * `JSON.parse` gives `ORDER_TRADE_UPDATE`, `executionReport` (over 10 characters) as fresh,
+   * non-interned strings, and using one as the emitter's property key (`listenerCount`, `emit`)
+   * makes V8 search its whole string table, once per event, even when nobody listens to the type.
+   * The Map hashes the string and hands back the interned copy. Bounded: a venue inventing types
+   * cannot grow it.
+   */
+  readonly #typeNames = new Map<string, string>();
+
+  #typeName(type: string): string {
+    let name = this.#typeNames.get(type);
+    if (name === undefined) {
+      if (this.#typeNames.size >= MAX_TYPE_NAMES) return type;
+      // A property key is always interned: this is the one string-table search for this type.
+      name = Object.keys({ [type]: true })[0] as string;
+      this.#typeNames.set(type, name);
+    }
+    return name;
   }
 
   /** Where a throwing listener goes; made once, so a dispatch allocates nothing. */

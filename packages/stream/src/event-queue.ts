@@ -108,7 +108,8 @@ export class EventQueue<T> implements AsyncIterator<T> {
       }
     }
     if (this.#size === this.#items.length) this.#grow();
-    const slot = (this.#head + this.#size) % this.#items.length;
+    // The ring's length is a power of two (16, doubled by #grow): a mask, not a division.
+    const slot = (this.#head + this.#size) & (this.#items.length - 1);
     this.#items[slot] = item;
     this.#sizes[slot] = bytes;
     this.#size++;
@@ -162,7 +163,7 @@ export class EventQueue<T> implements AsyncIterator<T> {
       const item = this.#items[this.#head] as T;
       this.#items[this.#head] = undefined;
       this.#bytes -= this.#sizes[this.#head] as number;
-      this.#head = (this.#head + 1) % this.#items.length;
+      this.#head = (this.#head + 1) & (this.#items.length - 1);
       this.#size--;
       if (this.#size < this.#nextWarnAt - this.#limit)
         this.#nextWarnAt = Math.max(this.#limit, this.#nextWarnAt - this.#limit);

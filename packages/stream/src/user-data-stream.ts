@@ -67,6 +67,11 @@ export abstract class UserDataStream
   readonly #logger: Logger;
   readonly #sequencer: Sequencer;
   readonly #queues = new Set<EventQueue<UserDataEvent>>();
+  /**
+   * The same queues as an array, rebuilt when one is added or detached (rare): `for…of` over a Set
+   * allocates an iterator per event on the hot path, an indexed loop over an array does not.
+   */
+  #queueList: EventQueue<UserDataEvent>[] = [];
   #state: StreamState = 'connecting';
   #downSince: number | undefined;
   #everOpen = false;
@@ -196,12 +201,16 @@ export abstract class UserDataStream
         },
         detach: (q) => {
           this.#queues.delete(q as EventQueue<UserDataEvent>);
+          this.#queueList = [...this.#queues];
         },
       },
       { maxEvents, maxBytes },
     );
     if (this.#state === 'closed') queue.end();
-    else this.#queues.add(queue);
+    else {
+      this.#queues.add(queue);
+      this.#queueList = [...this.#queues];
+    }
     return queue;
   }
 
@@ -232,6 +241,7 @@ export abstract class UserDataStream
     this.#state = 'closed';
     for (const q of this.#queues) q.end();
     this.#queues.clear();
+    this.#queueList = [];
     const waiters = this.#openWaiters;
     this.#openWaiters = [];
     for (const w of waiters)
@@ -272,7 +282,9 @@ export abstract class UserDataStream
     if (type === 'unknown') stats.unknown++;
     this.#dispatch('event', event);
     this.#dispatch(type, event);
-    if (this.#queues.size > 0) for (const q of this.#queues) q.push(event, this.#frameBytes);
+    const queues = this.#queueList;
+    for (let i = 0; i < queues.length; i++)
+      (queues[i] as EventQueue<UserDataEvent>).push(event, this.#frameBytes);
   }
 
   /**
