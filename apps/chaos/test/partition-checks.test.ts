@@ -3,8 +3,10 @@
  * key in one interval, a DELETE from a worker that had lost or handed off the account) and
  * leaves orderly handovers alone, and never prints a raw listenKey.
  */
-import type { CredentialRequest } from '@userstream/simulator';
+import { type CredentialRequest, startSimulator } from '@userstream/simulator';
+import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
+import { startTcpProxy, type TcpProxy } from '../../../packages/redis/test/tcp-proxy.js';
 import {
   deletesByNonOwners,
   keepaliveOverlaps,
@@ -102,5 +104,45 @@ describe('deletesByNonOwners', () => {
       ),
     ]);
     for (const line of [...found, ...moved]) expect(line).not.toContain(KEY);
+  });
+});
+
+describe('end to end: two clients behind their own proxies, as the partition runs set them up', () => {
+  it('the simulator record names each sender, and both audits fire on a second loop and a stray DELETE', async () => {
+    const sim = await startSimulator({ accounts: [{ id: 'acct-hmac' }] });
+    const port = Number(new URL(sim.urls.rest).port);
+    const a = await startTcpProxy({ port, localAddress: '127.0.0.11' });
+    const b = await startTcpProxy({ port, localAddress: '127.0.0.12' });
+    try {
+      const apiKey = sim.accounts[0]?.apiKey as string;
+      const send = async (proxy: TcpProxy, method: 'POST' | 'PUT' | 'DELETE') => {
+        const res = await request(`http://127.0.0.1:${proxy.port}/fapi/v1/listenKey`, {
+          method,
+          headers: { 'X-MBX-APIKEY': apiKey },
+        });
+        await res.body.text();
+        return res.statusCode;
+      };
+      expect(await send(a, 'POST')).toBe(200);
+      expect(await send(a, 'PUT')).toBe(200);
+      expect(await send(b, 'PUT')).toBe(200);
+      expect(await send(b, 'DELETE')).toBe(200);
+      const requests = sim.record.credentialRequests();
+      expect(requests.map((r) => `${r.method} ${workerOf(r.peer)}`)).toEqual([
+        'POST worker-0',
+        'PUT worker-0',
+        'PUT worker-1',
+        'DELETE worker-1',
+      ]);
+      expect(keepaliveOverlaps(requests, workerOf, 3_600)).toHaveLength(1);
+      const history = [own(0, 'worker-0', 'acquired')];
+      expect(deletesByNonOwners(requests, workerOf, history)).toEqual([
+        expect.stringMatching(/^DELETE from worker-1, not the owner of acct-hmac \(it never acquired it\)/),
+      ]);
+    } finally {
+      await a.stop();
+      await b.stop();
+      await sim.close();
+    }
   });
 });
