@@ -31,6 +31,8 @@ export function bundleForChild(
   silent: true,
   noExternal: [/^@userstream\\//, /^zod/],
   external: ${JSON.stringify(external)},
+  // Bundled CommonJS dependencies (the proxy agents) require Node's built-ins: give the ESM bundle a require.
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   esbuildPlugins: [{
     name: 'userstream-sources',
     setup(build) {
