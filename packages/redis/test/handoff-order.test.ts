@@ -8,9 +8,12 @@
  * Deterministic: the new owner's `openStream` (the real openUserDataStream) first expires the
  * account's listenKey at the simulator and waits until the old owner's stream is down (fenced
  * since the move started, it cannot create a new key), then deposits into the hole.
- * Binance's listenKey lifecycle (a lapsed key closes the stream with `listenKeyExpired`, a POST
- * then creates a new key): https://developers.binance.com/docs/derivatives/usds-margined-futures/user-data-streams
- * (the USD-M REST listenKey page itself is not in the search store; facts from ../shared/DESIGN.md).
+ * Binance's listenKey lifecycle: after `listenKeyExpired` "no more user data event will be updated
+ * ... until a new valid listenKey used"
+ * (https://developers.binance.com/docs/derivatives/coin-margined-futures/user-data-streams/Event-User-Data-Stream-Expired),
+ * and a POST on an account without an active key creates a new one
+ * (https://developers.binance.com/en/docs/products/derivatives-trading-portfolio-margin/user-data-streams).
+ * The USD-M pages themselves are not in the search store; the simulator serves USD-M the same way.
  * A real redis-server, the simulator, two workers in this process, on one clock at 4× real time.
  */
 import { type Clock, createScaledClock } from '@userstream/core';
