@@ -13,20 +13,21 @@ const stream = await openUserDataStream({
   credentials: { apiKey: account.apiKey, secret: account.secret },
   scheduler,
 });
-const mirror = new AccountMirror({ stream, rest: stream.rest });
-await mirror.ready();
-
+// Listen before anything is awaited: at an hour per second, the first keepalive can come while
+// the mirror reads its snapshot. Wait for what you want to see, never for a number of seconds.
 stream.on('ORDER_TRADE_UPDATE', (e) => console.log('order', e.o.s, e.o.X));
-stream.lease.on('renewed', (info) => console.log('keepalive at', new Date(info.at).toISOString()));
-
-// Wait for what you want to see, not for a number of seconds: at an hour per second, a pause of
-// the machine shifts every timing, but not the order of these events.
+stream.on('gap', (gap) => console.log('gap', gap.reason)); // none here; a real venue may have some
 const ordered = new Promise((resolve) => stream.once('ORDER_TRADE_UPDATE', resolve));
 const fiveRenewals = new Promise((resolve) => {
   let renewals = 0;
-  stream.lease.on('renewed', () => ++renewals === 5 && resolve());
+  stream.lease.on('renewed', (info) => {
+    console.log('keepalive at', new Date(info.at).toISOString());
+    if (++renewals === 5) resolve();
+  });
 });
-stream.on('gap', (gap) => console.log('gap', gap.reason)); // none here; a real venue may have some
+
+const mirror = new AccountMirror({ stream, rest: stream.rest });
+await mirror.ready();
 
 sim.exchange.placeOrder(account.id, 'binance-usdm', {
   symbol: 'BTCUSDT',
