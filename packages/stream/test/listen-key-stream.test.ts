@@ -487,7 +487,7 @@ describe('options', () => {
       `"USERSTREAM_INVALID_CONFIG: @userstream/stream: reorderWindowMs must be a non-negative whole number of milliseconds no greater than 2147483647 (the Node timer limit, about 24.8 days), got 1.5"`,
     );
     expect(bad({ listenkey: 'x' })).toMatchInlineSnapshot(
-      `"USERSTREAM_INVALID_CONFIG: @userstream/stream: unknown option 'listenkey'; known: venue, clock, logger, heartbeat, reconnect, rotation, reorderWindowMs, dedupe, buffer, openTimeoutMs, requestTimeoutMs, allowInsecure, maxPayload, random, listenKey, events"`,
+      `"USERSTREAM_INVALID_CONFIG: @userstream/stream: unknown option 'listenkey'; known: venue, clock, logger, heartbeat, reconnect, rotation, reorderWindowMs, dedupe, buffer, openTimeoutMs, requestTimeoutMs, allowInsecure, maxPayload, proxy, random, listenKey, events"`,
     );
     expect(
       bad({ venue: { ...r.sim.venue('binance-usdm'), streamBaseUrl: 'ws://example.com/private' } }),
