@@ -60,7 +60,7 @@ export interface LeaseStore {
    * Fenced (stores with owners): the write is refused with `LeaseLostError`
    * (USERSTREAM_LEASE_LOST) unless `record.owner` with `record.fencingToken` is the key's
    * current owner, or nobody holds the key and no newer token was handed out for it since
-   * (token 0, "no owner", only while nobody holds the key). See {@link fenceCheck}.
+   * (token 0, "no owner", only while nobody holds the key). See `fenceCheck` (lease-store.ts).
    */
   put(key: LeaseKey, record: LeaseRecord, options?: { ifVersion?: number }): Promise<number>;
   /**
