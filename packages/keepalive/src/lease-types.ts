@@ -104,6 +104,11 @@ export interface CredentialConsumer {
 export interface Lease {
   readonly kind: LeaseKind;
   readonly key: LeaseKey;
+  /**
+   * The fencing token of this lease's ownership in its store (0 without owners). A writer that
+   * shares state with other workers (a Redis Stream) passes it, so a newer owner fences it off.
+   */
+  readonly fencingToken: number;
   state(): LeaseState;
   on<K extends keyof LeaseEvents>(type: K, listener: (...args: LeaseEvents[K]) => void): this;
   off<K extends keyof LeaseEvents>(type: K, listener: (...args: LeaseEvents[K]) => void): this;

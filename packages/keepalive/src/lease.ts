@@ -143,6 +143,10 @@ export abstract class BaseLease extends LeaseEmitter implements Lease {
     };
   }
 
+  get fencingToken(): number {
+    return this.#ownership.fencingToken;
+  }
+
   get closed(): boolean {
     return this.status === 'closed';
   }

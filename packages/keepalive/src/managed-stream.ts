@@ -26,6 +26,8 @@ const MAX_TYPE_NAMES = 64;
 export interface LeaseView {
   readonly kind: LeaseKind;
   readonly key: LeaseKey;
+  /** The fencing token of the lease's ownership in its store (0 without owners): see `Lease.fencingToken`. */
+  readonly fencingToken: number;
   state(): LeaseState;
   on<K extends keyof LeaseEvents>(type: K, listener: (...args: LeaseEvents[K]) => void): LeaseView;
   off<K extends keyof LeaseEvents>(type: K, listener: (...args: LeaseEvents[K]) => void): LeaseView;

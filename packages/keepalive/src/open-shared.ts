@@ -81,6 +81,9 @@ export function viewOf(base: BaseLease): LeaseView {
   const view: LeaseView = {
     kind: lease.kind,
     key: lease.key,
+    get fencingToken() {
+      return lease.fencingToken;
+    },
     state: () => lease.state(),
     on: (type, listener) => {
       lease.on(type, listener);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InvalidInputError, isSecretFieldName, UserstreamError, validateDuration } from '@userstream/core';
+import { LeaseLostError } from '@userstream/keepalive';
 import type { RedisClient as Redis } from './client.js';
 import { redisCall } from './errors.js';
 import { checkPrefix, redisKeys } from './keys.js';
@@ -32,6 +33,13 @@ export interface SinkTarget {
   readonly accountId: string;
   /** Venue id (`binance-usdm`, …). */
   readonly venue: string;
+  /**
+   * The writer's fencing token (a fleet worker's ownership of the account), read at each write.
+   * The account's stream refuses a write whose token is older than the newest that wrote, with a
+   * `LeaseLostError`: a worker that lost the account while cut off from Redis cannot append
+   * after the new owner once its link heals. Without it, writes are not fenced.
+   */
+  readonly fencingToken?: () => number;
 }
 
 /** An exchange event as a user data stream delivers it: `e` type, `E` event time, the rest. */
@@ -56,7 +64,7 @@ export interface RedisEventSink {
    */
   appendGap(target: SinkTarget, info: GapMarker): Promise<string>;
   /**
-   * Puts an event that {@link append} refused for good (see {@link quarantineReason}) into the
+   * Puts an event that {@link append} refused for good (see `quarantineReason`) into the
    * account's dead-letter stream, `deadLetterKey(accountId)`: fields `e` and `E` (as far as they
    * are short strings or numbers), `venue`, `reason`, `worker`, `at`, and `event` (the JSON
    * without secret fields, or '' when it cannot be serialized or is over 64 KB).
@@ -77,7 +85,7 @@ export interface DeadLetter {
   readonly at: number;
 }
 
-/** The field an unserializable event's refusal names (see {@link quarantineReason}). */
+/** The field an unserializable event's refusal names (see `quarantineReason`). */
 const UNSERIALIZABLE_FIELD = 'event.json';
 
 /**
@@ -101,15 +109,48 @@ export interface GapMarker {
 export const GAP_MARKER = '@gap';
 
 /**
- * append: KEYS[1] stream, KEYS[2] idempotency key; ARGV dedupe ttl, maxlen, e, E, venue, event JSON.
- * Returns the entry id, or false when the idempotency key exists.
+ * The fence of an account's stream, shared by both scripts: KEYS[3] holds the newest fencing
+ * token that wrote; ARGV[1] is the writer's ('' = not fenced). An older token returns -1.
  */
-const APPEND = new LuaScript(`
+const FENCE = `
+if ARGV[1] ~= '' then
+  local newest = tonumber(redis.call('GET', KEYS[3]) or '0')
+  local mine = tonumber(ARGV[1])
+  if mine < newest then return -1 end
+  if mine > newest then redis.call('SET', KEYS[3], ARGV[1]) end
+end
+`;
+
+/**
+ * One script appends events and gap markers alike: a pipelined batch of both keeps its order even
+ * on first use (an EVALSHA that fails with NOSCRIPT is sent again as EVAL; with two scripts, one
+ * loaded and one not, the retried one would land after the commands sent behind it).
+ * KEYS[1] stream, KEYS[2] idempotency key (an event) or any key of the slot (a gap), KEYS[3]
+ * fence; ARGV fencing token, kind ('event' | 'gap'), dedupe ttl, maxlen, E, venue, then for an
+ * event its e and JSON, for a gap its reason and worker. Returns the entry id, false when the
+ * event's idempotency key exists, or -1 when fenced off.
+ */
+const APPEND = new LuaScript(`${FENCE}
+if ARGV[2] == 'gap' then
+  return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*', 'e', '${GAP_MARKER}', 'E', ARGV[5], 'venue', ARGV[6], 'reason', ARGV[7], 'worker', ARGV[8])
+end
 if redis.call('EXISTS', KEYS[2]) == 1 then return false end
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'e', ARGV[3], 'E', ARGV[4], 'venue', ARGV[5], 'event', ARGV[6])
-redis.call('SET', KEYS[2], id, 'PX', ARGV[1])
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*', 'e', ARGV[7], 'E', ARGV[5], 'venue', ARGV[6], 'event', ARGV[8])
+redis.call('SET', KEYS[2], id, 'PX', ARGV[3])
 return id
 `);
+
+/** The refusal of a fenced-off write: another worker owns the account's stream now. */
+function fencedOff(target: SinkTarget): LeaseLostError {
+  return new LeaseLostError(
+    `@userstream/redis: the events of account ${shortText(target.accountId, 64)} are written by a newer owner now; this worker lost the account and must not append (its queued events are dropped, covered by the new owner's gap marker)`,
+  );
+}
+
+const tokenOf = (target: SinkTarget): string => {
+  const token = target.fencingToken?.();
+  return typeof token === 'number' && Number.isSafeInteger(token) && token > 0 ? String(token) : '';
+};
 
 const withoutSecrets = (key: string, value: unknown): unknown => (isSecretFieldName(key) ? undefined : value);
 
@@ -262,33 +303,33 @@ export function createRedisEventSink(options: RedisEventSinkOptions): RedisEvent
       const reply = await redisCall('appending an event', () =>
         APPEND.run(
           redis,
-          [streamKey(target.accountId), seen],
-          [ttl, maxLen, event.e, String(event.E), target.venue, json],
+          [streamKey(target.accountId), seen, keys.eventsFence(target.accountId)],
+          [tokenOf(target), 'event', ttl, maxLen, String(event.E), target.venue, event.e, json],
         ),
       );
+      if (reply === -1) throw fencedOff(target);
       return typeof reply === 'string' ? reply : undefined;
     },
     async appendGap(target, info) {
       checkTarget(target);
+      const fence = keys.eventsFence(target.accountId);
       const id = await redisCall('appending a gap marker', () =>
-        redis.xadd(
-          streamKey(target.accountId),
-          'MAXLEN',
-          '~',
-          maxLen,
-          '*',
-          'e',
-          GAP_MARKER,
-          'E',
-          String(info.at),
-          'venue',
-          target.venue,
-          'reason',
-          String(info.reason),
-          'worker',
-          String(info.worker),
+        APPEND.run(
+          redis,
+          [streamKey(target.accountId), fence, fence],
+          [
+            tokenOf(target),
+            'gap',
+            ttl,
+            maxLen,
+            String(info.at),
+            target.venue,
+            String(info.reason),
+            String(info.worker),
+          ],
         ),
       );
+      if (id === -1) throw fencedOff(target);
       return String(id);
     },
   };

@@ -31,6 +31,8 @@ export interface FleetWorkerStats {
   dropped: number;
   /** Events the sink could never append (no numeric `E`, not serializable), put in the account's dead-letter stream instead. */
   quarantined: number;
+  /** Events dropped because this worker had lost the account and a newer owner writes its stream (fenced appends). */
+  fenced: number;
   /** Claims refused because another worker still owned the stream. */
   refusedClaims: number;
 }

@@ -66,7 +66,7 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
   readonly #opening = new Set<string>();
   /** Per account: no open attempt before this time (backoff after failures). */
   readonly #retryAt = new Map<string, { at: number; failures: number }>();
-  readonly #sinkStats: SinkQueueStats = { appended: 0, duplicates: 0, dropped: 0, quarantined: 0 };
+  readonly #sinkStats: SinkQueueStats = { appended: 0, duplicates: 0, dropped: 0, quarantined: 0, fenced: 0 };
   #refusedClaims = 0;
   #settleUntil = 0;
   #timer: ClockTimer | undefined;
@@ -363,7 +363,8 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
     if (!this.sink) return undefined;
     return new SinkQueue({
       sink: this.sink,
-      target: { accountId: id, venue: handle.lease.key.venue },
+      // Fenced: once another worker owns the account, this one's late appends are refused.
+      target: { accountId: id, venue: handle.lease.key.venue, fencingToken: () => handle.lease.fencingToken },
       clock: this.#clock,
       workerId: this.workerId,
       maxPending: this.#o.maxPending,

@@ -59,6 +59,8 @@ export interface RedisKeys {
   deadLetter(accountId: string): string;
   /** The idempotency marker of one event appended to `accountId`'s stream (same slot as {@link events}). */
   seen(accountId: string, idempotencyKey: string): string;
+  /** The newest fencing token that wrote to `accountId`'s stream (same slot as {@link events}). */
+  eventsFence(accountId: string): string;
   /** A venue host's next free open slot (fleet-wide pacing). */
   pace(origin: string): string;
   /** A venue host's 429/418 hold, seen by every worker. */
@@ -86,6 +88,7 @@ export function redisKeys(prefix: string): RedisKeys {
     events: (accountId) => `${prefix}events:${accountTag(accountId)}`,
     deadLetter: (accountId) => `${prefix}dead:${accountTag(accountId)}`,
     seen: (accountId, idempotencyKey) => `${prefix}seen:${accountTag(accountId)}:${idempotencyKey}`,
+    eventsFence: (accountId) => `${prefix}events-fence:${accountTag(accountId)}`,
     pace: (origin) => `${control}pace:${encodeURIComponent(origin)}`,
     hold: (origin) => `${control}hold:${encodeURIComponent(origin)}`,
     handoff: (leaseId) => `${control}handoff:${leaseId}`,

@@ -66,7 +66,7 @@ async function fields(key: string) {
 describe('SinkQueue with poison events', () => {
   it('quarantines an event without a numeric E and one nested 20,000 deep; every other event flows in order', async () => {
     const sink = createRedisEventSink({ redis });
-    const stats: SinkQueueStats = { appended: 0, duplicates: 0, dropped: 0, quarantined: 0 };
+    const stats: SinkQueueStats = { appended: 0, duplicates: 0, dropped: 0, quarantined: 0, fenced: 0 };
     const warnings: Error[] = [];
     const messages: Record<string, unknown>[] = [];
     const onMessage = (m: unknown) => messages.push(m as Record<string, unknown>);
@@ -128,7 +128,7 @@ describe('SinkQueue with poison events', () => {
 
   it('leaves secret fields out of the dead letter too', async () => {
     const sink = createRedisEventSink({ redis });
-    const stats: SinkQueueStats = { appended: 0, duplicates: 0, dropped: 0, quarantined: 0 };
+    const stats: SinkQueueStats = { appended: 0, duplicates: 0, dropped: 0, quarantined: 0, fenced: 0 };
     const queue = new SinkQueue({
       sink,
       target,

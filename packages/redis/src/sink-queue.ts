@@ -1,4 +1,5 @@
 import { backoffDelay, type Clock } from '@userstream/core';
+import { LeaseLostError } from '@userstream/keepalive';
 import { channels } from './diagnostics.js';
 import {
   type GapMarker,
@@ -32,6 +33,8 @@ export interface SinkQueueStats {
   dropped: number;
   /** Events the sink could never append (no numeric `E`, not serializable): in the dead-letter stream instead. */
   quarantined: number;
+  /** Events (and gap markers) dropped because a newer owner writes the account's stream. */
+  fenced: number;
 }
 
 /** Events per pipelined write to Redis. */
@@ -126,6 +129,18 @@ export class SinkQueue {
     return sink.append(target, item);
   }
 
+  #fencedOff(): void {
+    const n = this.#pending.length;
+    this.#pending.length = 0;
+    this.#stats.fenced += n;
+    channels.sink.publish({
+      type: 'fenced',
+      worker: this.#workerId,
+      account: this.#target.accountId,
+      dropped: n,
+    });
+  }
+
   #quarantined(item: PoisonItem): void {
     this.#stats.quarantined++;
     channels.sink.publish({
@@ -151,6 +166,12 @@ export class SinkQueue {
           // twice). An event refused for good must not hold the others back (retried forever it
           // would stall the account): it stays as a dead letter, written on the next pass.
           // Anything else failed for want of Redis and is sent again after a backoff.
+          // Fenced off: a newer owner writes this account's stream, so nothing this queue still
+          // holds may land after its entries (the new owner's gap marker covers the hole).
+          if (results.some((r) => r.status === 'rejected' && r.reason instanceof LeaseLostError)) {
+            this.#fencedOff();
+            return;
+          }
           const again: Item[] = [];
           let outage: unknown;
           for (let i = 0; i < results.length; i++) {
