@@ -415,10 +415,11 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
       return this.#release(id, reason);
     }
     channels.ownership.publish({ type: 'handoff', worker: this.workerId, account: id, to, at: startedAt });
-    // Lossless only if our stream stayed open without a gap until the new one was open.
+    // Lossless only if our stream stayed open without a gap until the new one was open, and our
+    // events reached Redis (a fenced-off queue dropped some: the new owner must mark the hole).
     await this.#handoffs.giveAway(
       leaseId,
-      () => owned.handle.state === 'open' && owned.lastGapAt < startedAt,
+      () => owned.handle.state === 'open' && owned.lastGapAt < startedAt && owned.queue?.fenced !== true,
       () => owned.queue?.idle ?? true,
     );
     await this.#stop(id, owned, reason);

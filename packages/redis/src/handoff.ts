@@ -168,7 +168,8 @@ export class Handoffs {
     if (covered()) {
       const end = Date.now() + 2_000;
       while (!idle() && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
-      if (idle() && (await this.done(leaseId).catch(() => false))) return true;
+      // Covered is asked again: the wait for Redis can end with our writes refused (fenced off).
+      if (idle() && covered() && (await this.done(leaseId).catch(() => false))) return true;
     }
     await this.fail(leaseId).catch(() => false);
     return false;

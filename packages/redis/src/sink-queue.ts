@@ -49,6 +49,7 @@ const BATCH = 256;
 export class SinkQueue {
   readonly #pending: Item[] = [];
   #flushing = false;
+  #fenced = false;
   readonly #sink: RedisEventSink;
   readonly #target: SinkTarget;
   readonly #clock: Clock;
@@ -78,6 +79,14 @@ export class SinkQueue {
     this.#stats = options.stats;
     this.#warn = options.warn;
     this.#stopped = options.stopped;
+  }
+
+  /**
+   * A newer owner writes the account's stream: this queue dropped what it held and will drop
+   * what comes. A move from this worker is then not covered (its events did not reach Redis).
+   */
+  get fenced(): boolean {
+    return this.#fenced;
   }
 
   /** Items waiting for Redis. */
@@ -130,6 +139,7 @@ export class SinkQueue {
   }
 
   #fencedOff(): void {
+    this.#fenced = true;
     const n = this.#pending.length;
     this.#pending.length = 0;
     this.#stats.fenced += n;
