@@ -370,5 +370,5 @@ describe('on a scaled clock with default options', () => {
       sched.close();
       await s.close();
     }
-  });
+  }, 60_000);
 });
