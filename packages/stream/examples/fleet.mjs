@@ -12,7 +12,8 @@ const createListenKey = async (account) => {
     method: 'POST',
     headers: { 'X-MBX-APIKEY': account.apiKey },
   });
-  return (await res.json()).listenKey;
+  const body = /** @type {{ listenKey: string }} */ (await res.json());
+  return body.listenKey;
 };
 
 const connection = createListenKeyConnection({ venue, events: ['ORDER_TRADE_UPDATE'] });
