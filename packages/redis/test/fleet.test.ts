@@ -326,15 +326,22 @@ describe('a fleet of workers sharing accounts through Redis', () => {
     // expects, and pays with takeovers that long after a crash (README, "Redis outages").
     const longTtl = { ownershipTtlMs: 20_000 };
     const [a, b] = [worker('worker-a', longTtl), worker('worker-b', longTtl)];
-    await Promise.all([a.start(), b.start()]);
-    await until(() => settledOn([a, b]), 20_000, 'settled');
-    const ownedBefore = new Map([a, b].map((w) => [w.workerId, w.owned().sort()]));
     const acquired: string[] = [];
     const lost: string[] = [];
     for (const w of [a, b]) {
       w.on('acquired', (x) => acquired.push(`${w.workerId}:${x.account}`));
       w.on('lost', (x) => lost.push(`${w.workerId}:${x.account}`));
     }
+    await Promise.all([a.start(), b.start()]);
+    await until(() => settledOn([a, b]), 20_000, 'settled');
+    const ownedBefore = new Map([a, b].map((w) => [w.workerId, w.owned().sort()]));
+    // A stream is visible (and open) a moment before its 'acquired' is emitted (the worker first
+    // asks Redis whether a move to it is under way): wait for the first acquisitions to be told
+    // before counting the ones a restart might cause (a clean-clone CI run failed on this race).
+    const firstOwners = [a, b].flatMap((w) => w.owned().map((id) => `${w.workerId}:${id}`));
+    await until(() => firstOwners.every((x) => acquired.includes(x)), 5_000, 'the first acquisitions');
+    acquired.length = 0;
+    lost.length = 0;
     deposit(1);
     await landedExactlyOnce([a, b]);
 
