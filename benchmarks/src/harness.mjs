@@ -194,8 +194,18 @@ export async function measureBurst({ client, path, count, profile = 'burst', tim
 }
 
 /** Paced: latency from `E` to the callback and CPU, under a steady load every client follows. */
-export async function measureLatency({ client, path, ratePerSec, durationMs, options }) {
+export async function measureLatency({ client, path, ratePerSec, durationMs, warmMs = 0, options }) {
   return withPair({ client, path, options }, async (sim, cli) => {
+    // Warm-up: the same load first, unmeasured, so the figure is the JIT-compiled steady state of a
+    // long-lived stream (as the burst's warm-up burst does); a short cold run mostly measures
+    // the compiler, which has more of our code to compile than of bare's one handler.
+    if (warmMs > 0) {
+      const warmArmed = cli.until((m) => m.type === 'armed', 10_000, 'armed');
+      cli.send({ cmd: 'go' });
+      await warmArmed;
+      await sim.request('steady', { venue: PATHS[path].venue, ratePerSec, durationMs: warmMs });
+      await new Promise((r) => setTimeout(r, 200));
+    }
     const armed = cli.until((m) => m.type === 'armed', 10_000, 'armed');
     cli.send({ cmd: 'go' });
     await armed;

@@ -182,7 +182,7 @@ export function renderResults({
     out('## Paced: latency from `E` to the callback, and CPU');
     out();
     out(
-      `A steady ${fmt(latency.ratePerSec)} events/s for ${fmt(latency.durationMs / 1000, 0)} s (a rate every client follows; the simulator sends a`,
+      `A steady ${fmt(latency.ratePerSec)} events/s for ${fmt(latency.durationMs / 1000, 0)} s, after ${fmt((latency.warmMs ?? 0) / 1000, 0)} s of the same load unmeasured (warm-up), (a rate every client follows; the simulator sends a`,
     );
     out(
       "10 ms tick's events together, sharing `E`), latency = the callback's wall clock minus the event's `E`.",

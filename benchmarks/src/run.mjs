@@ -50,7 +50,7 @@ const FAULT = {
   afterMs: { drop: 8000, stall: 35_000, expire: 8000 },
 };
 /** The paced profile: a rate every client follows (issue 17: 5,000 events/s). */
-const LATENCY = { ratePerSec: 5000, durationMs: 2000 };
+const LATENCY = { ratePerSec: 5000, durationMs: 5000, warmMs: 1000 };
 /** Throughput load shapes (harness.mjs PROFILES); the smoke runs the same-E burst only. */
 const profiles = (args.profiles ?? (smoke ? 'burst' : 'burst,flat')).split(',');
 for (const p of profiles) if (!PROFILES[p]) throw new Error(`unknown profile '${p}'`);
@@ -167,7 +167,7 @@ if (sections.has('throughput')) {
 // --- latency -----------------------------------------------------------------------------------
 if (sections.has('latency')) {
   print(
-    `\nlatency: ${LATENCY.ratePerSec} events/s for ${LATENCY.durationMs} ms, ${LATENCY_RUNS} run(s) each`,
+    `\nlatency: ${LATENCY.ratePerSec} events/s for ${LATENCY.durationMs} ms after ${LATENCY.warmMs} ms unmeasured, ${LATENCY_RUNS} run(s) each`,
   );
   const runs = new Map();
   for (let r = 0; r < LATENCY_RUNS; r++) {
