@@ -96,6 +96,15 @@ export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEv
     return this.#inner.stats;
   }
 
+  /**
+   * Clock ms of the last frame, ping or pong received on the underlying stream's connection
+   * (undefined while it has none open, and once closed): newer than a moment `t` proves the
+   * connection was alive after `t` (a stalled one stops advancing it).
+   */
+  get lastActivityAt(): number | undefined {
+    return this.#closed ? undefined : this.#inner.lastActivityAt;
+  }
+
   get closed(): boolean {
     return this.#closed;
   }

@@ -63,6 +63,7 @@ export class ListenKeyConnection extends Transport<LinkKeys> {
   readonly #carrier: ListenKeyCarrier<ListenKeyStream> = {
     release: (stream) => this.#remove(stream),
     replaceKey: (stream, key) => this.#replace(stream, key),
+    lastActivity: () => this.lastActivity,
   };
 
   /** A connection for several listenKeys (the venue's combined stream path). */
@@ -445,6 +446,10 @@ export class ListenKeyStream extends UserDataStream {
       this.once('closed', done);
       this.opened().then(done, done);
     });
+  }
+
+  get lastActivityAt(): number | undefined {
+    return this.closed ? undefined : this.#carrier.lastActivity(this);
   }
 
   protected async release(): Promise<void> {

@@ -35,6 +35,8 @@ export interface StreamSink {
 export interface StreamCarrier<T> {
   /** `stream` is closing: unsubscribe it and let the connection go when it was the last one. */
   release(stream: T): Promise<void>;
+  /** Clock ms of the last frame, ping or pong on the connection now carrying `stream` (undefined while none is open). */
+  lastActivity(stream: T): number | undefined;
 }
 
 /** A listenKey connection: the stream's key can be replaced (make-before-break). */

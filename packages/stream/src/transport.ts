@@ -47,6 +47,16 @@ export abstract class Transport<S> {
     this.#wire = kind === 'listenKey' ? wireFor(options.venue, options.maxPayload) : undefined;
   }
 
+  /**
+   * Clock ms of the last frame, ping or pong received on the current link; undefined while no
+   * link is open. A stream's proof of life: a stalled connection (socket open, nothing arriving)
+   * stops advancing it.
+   */
+  get lastActivity(): number | undefined {
+    const link = this.current;
+    return link?.isOpen ? link.lastActivity : undefined;
+  }
+
   /** The URL to connect to now (may carry a listenKey: never logged). */
   protected abstract url(): string;
   /** Makes a freshly opened link ready (subscriptions). Resolves false if it cannot be used. */

@@ -146,6 +146,14 @@ export abstract class UserDataStream
   }
 
   /**
+   * Clock ms of the last frame, ping or pong received on the connection carrying this stream;
+   * undefined while it has no open connection (and once closed). Unlike `stats.lastEventAt` it
+   * also moves on a quiet account (heartbeats), and stops while the venue silently holds the
+   * connection's frames back: newer than a moment `t` proves the connection was alive after `t`.
+   */
+  abstract get lastActivityAt(): number | undefined;
+
+  /**
    * Lets the process exit while this stream is connecting or reconnecting (by default a stream
    * that is not closed keeps its process alive). A connected socket still holds the process, as
    * any socket does. `ref()` undoes it.

@@ -49,6 +49,7 @@ export class WsApiSession extends Transport<LinkState> {
   readonly #carrier: WsApiCarrier<WsApiStream> = {
     release: (stream) => this.#remove(stream),
     replaceToken: (stream, token) => this.#replaceToken(stream, token),
+    lastActivity: () => this.lastActivity,
   };
 
   static {

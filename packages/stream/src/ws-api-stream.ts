@@ -51,6 +51,10 @@ export class WsApiStream extends UserDataStream {
     await this.#carrier.replaceToken(this, token);
   }
 
+  get lastActivityAt(): number | undefined {
+    return this.closed ? undefined : this.#carrier.lastActivity(this);
+  }
+
   protected async release(): Promise<void> {
     await this.#carrier.release(this);
   }
