@@ -142,6 +142,17 @@ export {
   wsApiSignaturePayload,
 } from './signing.js';
 export {
+  ASTER_EIP712_DOMAIN,
+  createEip712Signer,
+  type Eip712Domain,
+  type Eip712Signer,
+  type Eip712SignerOptions,
+  eip712MessageDigest,
+  isEip712Signer,
+  MicrosecondNonce,
+  signAsterV3Query,
+} from './signing-eip712.js';
+export {
   assertSecureUrl,
   type DurationOptions,
   isLoopbackUrl,
@@ -152,6 +163,7 @@ export {
   validateListenToken,
   validateSymbol,
 } from './validate.js';
+export { mexcProtoDir } from './mexc-proto.js';
 export type { FrameEncoding, HeartbeatStyle } from './venue-schema.js';
 export { assertSameOrigin, type StreamUrlOptions, streamUrl } from './venue-url.js';
 export {

@@ -1,8 +1,9 @@
 import { createHmac, createPrivateKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { ErrorCode, InvalidInputError, type UserstreamError } from './errors.js';
+import { createEip712Signer } from './signing-eip712.js';
 
-/** Signature algorithms venues accept. */
-export type KeyType = 'hmac' | 'rsa' | 'ed25519';
+/** Signature algorithms venues accept (`eip712`: Aster v3's secp256k1 typed-data signatures). */
+export type KeyType = 'hmac' | 'rsa' | 'ed25519' | 'eip712';
 
 /**
  * Signs request payloads. A strategy object: use {@link createSigner} for local keys, or
@@ -10,7 +11,7 @@ export type KeyType = 'hmac' | 'rsa' | 'ed25519';
  */
 export interface Signer {
   readonly keyType: KeyType;
-  /** HMAC: lowercase hex. RSA and Ed25519: base64. */
+  /** HMAC: lowercase hex. RSA and Ed25519: base64. EIP-712: 0x hex (r‖s‖v). */
   sign(payload: string): string | Promise<string>;
 }
 
@@ -22,8 +23,10 @@ export interface KeyMaterial {
   privateKey?: string | KeyObject;
   /** Passphrase of an encrypted PEM private key. */
   passphrase?: string;
-  /** Declares the key type instead of detecting it from the key. */
+  /** Declares the key type instead of detecting it from the key (`eip712` is never detected). */
   keyType?: KeyType;
+  /** `eip712` only: the main account's wallet address (Aster v3's `user`); `privateKey` is the API wallet's. */
+  user?: string;
   /** An external signer (KMS/HSM). */
   signer?: Signer;
 }
@@ -84,6 +87,12 @@ export function createSigner(material: KeyMaterial): Signer {
   if (material.signer) {
     if (typeof material.signer.sign !== 'function') throw signingError('`signer.sign` must be a function');
     return material.signer;
+  }
+  if (material.keyType === 'eip712') {
+    // A 64-hex secp256k1 key reads like an Ed25519 seed: EIP-712 is only ever chosen explicitly.
+    if (typeof material.privateKey !== 'string')
+      throw signingError("keyType 'eip712' needs `privateKey` (the API wallet's hex key) and `user`");
+    return createEip712Signer({ privateKey: material.privateKey, user: material.user as string });
   }
   if (material.secret !== undefined) {
     if (material.keyType && material.keyType !== 'hmac') {
