@@ -9,6 +9,10 @@ export type RedisErrorCode = (typeof RedisErrorCode)[keyof typeof RedisErrorCode
 
 /** A Redis command failed or Redis could not be reached. Retryable. */
 export class RedisUnavailableError extends UserstreamError {
+  /**
+   * Always `'RedisUnavailableError'`; test `code` (`RedisErrorCode.Unavailable`) rather than the name, which
+   * minifiers may rename in your bundle.
+   */
   override readonly name: string = 'RedisUnavailableError';
   constructor(message: string, options: UserstreamErrorOptions = {}) {
     super(RedisErrorCode.Unavailable, message, { ...options, retryable: true });

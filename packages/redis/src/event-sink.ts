@@ -16,6 +16,10 @@ const DEAD_LETTER_BODY_MAX = 64 * 1024;
 /** How long an event's idempotency key is remembered: a takeover replaying older events is far shorter. */
 export const DEFAULT_DEDUPE_TTL_MS = 24 * 60 * 60_000;
 
+/**
+ * Options of {@link createRedisEventSink}. Checked at creation: a bad prefix, `maxLen` or `dedupeTtlMs`
+ * throws an `InvalidInputError` (`USERSTREAM_INVALID_CONFIG`) naming the field.
+ */
 export interface RedisEventSinkOptions {
   /** An ioredis client; the sink never closes it. */
   redis: Redis;
@@ -43,11 +47,27 @@ export interface SinkTarget {
 }
 
 /** An exchange event as a user data stream delivers it: `e` type, `E` event time, the rest. */
-export type SinkEvent = { readonly e: string; readonly E: number | string } & Readonly<
-  Record<string, unknown>
->;
+export type SinkEvent = {
+  /** The event type, e.g. `ORDER_TRADE_UPDATE`. */
+  readonly e: string;
+  /** Event time, exchange ms (a number, or a string of digits). Not unique: several events share one ms. */
+  readonly E: number | string;
+} & Readonly<Record<string, unknown>>;
 
+/**
+ * Appends user data events to one Redis Stream per account, exactly once across the workers of a fleet. Every
+ * method rejects with a `RedisUnavailableError` (`USERSTREAM_REDIS_UNAVAILABLE`, retryable) when Redis cannot
+ * be reached.
+ *
+ * @example
+ * ```ts
+ * const sink = createRedisEventSink({ redis: new Redis(url), prefix: 'bot:' });
+ * await sink.append({ accountId: 'acct-1', venue: 'binance-usdm' }, event);
+ * // read it back: XRANGE sink.streamKey('acct-1') - +
+ * ```
+ */
 export interface RedisEventSink {
+  /** The key prefix every key of this sink starts with (checked at creation, e.g. `userstream:`). */
   readonly prefix: string;
   /** The Redis Stream key of an account. */
   streamKey(accountId: string): string;
@@ -100,8 +120,11 @@ export function quarantineReason(error: unknown): QuarantineReason | undefined {
 
 /** What a gap marker says. */
 export interface GapMarker {
+  /** Why continuity is not proven: the stream's gap reason (`reconnect`, `credential-changed`, …) or `acquired`. */
   readonly reason: string;
+  /** Id of the fleet worker that wrote the marker. */
   readonly worker: string;
+  /** Protocol-clock ms of the gap; written as the marker's `E`, so markers sort among events. */
   readonly at: number;
 }
 

@@ -4,30 +4,83 @@ import type { MembershipChange } from './membership.js';
 /** What a fleet worker emits (the worker's class lives in fleet-worker.ts). */
 export interface FleetWorkerEvents {
   /** This worker now owns the account's stream (open). */
-  acquired: [info: { account: string; at: number }];
+  acquired: [
+    info: {
+      /** Your id of the account (its `FleetAccount.id`). */
+      account: string;
+      /** Protocol-clock ms of the acquisition. */
+      at: number;
+    },
+  ];
   /** This worker gave the stream up (rendezvous moved it, or close()). */
-  released: [info: { account: string; reason: string; at: number }];
+  released: [
+    info: {
+      /** Your id of the account. */
+      account: string;
+      /** Why: `reassigned` (rendezvous gave it to another member) or `closed` (`close()`). */
+      reason: string;
+      /** Protocol-clock ms of the release. */
+      at: number;
+    },
+  ];
   /** Another worker took the stream over (this worker's ownership lapsed): it was closed here without releasing. */
-  lost: [info: { account: string; at: number }];
+  lost: [
+    info: {
+      /** Your id of the account. */
+      account: string;
+      /** Protocol-clock ms at which this worker noticed. */
+      at: number;
+    },
+  ];
   /** Every exchange event of an owned stream. */
-  event: [info: { account: string; event: UserDataEvent }];
+  event: [
+    info: {
+      /** Your id of the account whose stream carried the event. */
+      account: string;
+      /** The validated event, in `E` order, duplicates dropped. */
+      event: UserDataEvent;
+    },
+  ];
   /** A stream could not prove continuity (its mirror, if any, reconciles). */
-  gap: [info: { account: string; reason: string; at: number }];
+  gap: [
+    info: {
+      /** Your id of the account. */
+      account: string;
+      /** The stream's `GapReason` (`reconnect`, `credential-changed`, …), or `acquired` when this worker took the stream without a covering handoff. */
+      reason: string;
+      /** Protocol-clock ms of the gap (also the `E` of the gap marker in Redis). */
+      at: number;
+    },
+  ];
   /** The live members changed. */
   members: [change: MembershipChange];
   /** Something failed that the worker retries by itself (an open, a sink write, a stream error). Not named `error`: nothing here should crash a process without a listener. */
-  warning: [info: { account: string | undefined; error: UserstreamError | Error }];
+  warning: [
+    info: {
+      /** The account concerned, or undefined for a worker-wide failure (membership, Redis). */
+      account: string | undefined;
+      /** What failed: a typed `UserstreamError` (read its `code`) or, rarely, a plain error. */
+      error: UserstreamError | Error;
+    },
+  ];
 }
 
+/**
+ * Counters of one worker, read with `worker.stats` (a fresh object per read; the counters only grow, except
+ * `owned`, `opening` and `pending`).
+ */
 export interface FleetWorkerStats {
   /** Streams open here. */
   owned: number;
   /** Streams being opened. */
   opening: number;
-  /** Events appended to Redis / found there already / waiting for Redis / dropped (queue full). */
+  /** Events appended to Redis by this worker. */
   appended: number;
+  /** Events Redis already had (appended by an earlier owner or an overlapping stream): not written twice. */
   duplicates: number;
+  /** Events waiting for Redis right now (Redis slow or unavailable). */
   pending: number;
+  /** Events dropped because an account's queue was full (`maxPendingEvents`); each drop is followed by a gap marker. */
   dropped: number;
   /** Events the sink could never append (no numeric `E`, not serializable), put in the account's dead-letter stream instead. */
   quarantined: number;

@@ -35,12 +35,21 @@ export const DEFAULT_RECONCILE_MS = 1_000;
 export interface FleetAccount {
   /** Your id of the account: the rendezvous key and the name of its Redis Stream. Unique in the fleet. */
   readonly id: string;
+  /** A venue id of core's `venues` (`binance-usdm`, …) or a full profile (the simulator's, your own). */
   readonly venue: string | VenueProfile;
-  readonly credentials: { apiKey: string } & KeyMaterial;
+  /** The API key and its signing material (`secret`, `privateKey`, or a `signer`); kept in memory only. */
+  readonly credentials: {
+    /** The venue API key; never logged, never written to Redis. */
+    apiKey: string;
+  } & KeyMaterial;
   /** Isolated margin symbol. */
   readonly symbol?: string;
 }
 
+/**
+ * Options of {@link createFleetWorker}. Checked at creation: a missing or bad field throws an
+ * `InvalidInputError` (`USERSTREAM_INVALID_CONFIG`) naming it, duplicate account ids included.
+ */
 export interface FleetWorkerOptions {
   /** An ioredis client; the worker never closes it. */
   redis: Redis;
@@ -54,6 +63,7 @@ export interface FleetWorkerOptions {
   clock?: Clock;
   /** The scheduler renewing this worker's leases. @default a new one on `clock` (closed by close()) */
   scheduler?: Scheduler;
+  /** Where the worker and its streams log (pino-compatible). @default silent */
   logger?: Logger;
   /** How streams are opened. @default keepalive's openUserDataStream */
   openStream?: (options: OpenUserDataStreamOptions) => Promise<UserDataStreamHandle>;
@@ -86,14 +96,23 @@ export interface FleetWorkerOptions {
   /** Keep an `AccountMirror` per stream (reconciled from REST at start and on every gap). @default false */
   mirror?: boolean | Pick<AccountMirrorOptions, 'retry' | 'random'>;
   /** Append every event to the account's Redis Stream, exactly once. `false` to skip. @default true */
-  sink?: boolean | { maxLen?: number; dedupeTtlMs?: number };
+  sink?:
+    | boolean
+    | {
+        /** Approximate length cap of each account's Redis Stream. @default 100_000 */
+        maxLen?: number;
+        /** How long an event's idempotency key is kept (ms). @default 24 h */
+        dedupeTtlMs?: number;
+      };
   /** Events held per account while Redis is unavailable; the oldest are dropped beyond (with a diagnostic). @default 10_000 */
   maxPendingEvents?: number;
   /** Passed to openUserDataStream. */
   rest?: OpenUserDataStreamOptions['rest'];
+  /** Passed to openUserDataStream as its `stream` options (timeouts, reconnect, proxy, …). */
   stream?: OpenUserDataStreamOptions['stream'];
   /** Lease options besides ownership (renewIntervalMs, validityMs, retry, …). */
   lease?: Omit<LeaseOptions, 'ownershipTtlMs' | 'ownershipRenewMs'>;
+  /** Allow plain `http:`/`ws:` venue URLs beyond loopback (test rigs only: keys travel in clear). @default false */
   allowInsecure?: boolean;
 }
 

@@ -48,8 +48,11 @@ export type { FleetWorkerEvents, FleetWorkerStats };
  * rendezvous moves elsewhere, and during a Redis outage keeps its streams and takes no new ones.
  */
 export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
+  /** This worker's id, as given in the options (its name in the members set and in gap markers). */
   readonly workerId: string;
+  /** The fleet's live members as this worker sees them (its heartbeat included). */
   readonly membership: Membership;
+  /** Where events are appended, or undefined when `sink: false`. */
   readonly sink: RedisEventSink | undefined;
   readonly #o: ResolvedFleetOptions;
   readonly #clock: Clock;
@@ -168,6 +171,10 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
     return this.#owned.get(accountId)?.mirror;
   }
 
+  /**
+   * The worker's counters right now (a fresh snapshot per read): owned and opening streams, events appended,
+   * duplicates, pending, dropped, quarantined and fenced.
+   */
   get stats(): FleetWorkerStats {
     let pending = 0;
     for (const o of this.#owned.values()) pending += o.queue?.pending ?? 0;

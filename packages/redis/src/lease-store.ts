@@ -14,6 +14,10 @@ import { checkPrefix, redisKeys } from './keys.js';
 import { configKit, inputKit } from './option-kits.js';
 import { FENCE_LUA, LuaScript, NEXT_TOKEN_LUA } from './script.js';
 
+/**
+ * Options of {@link createRedisLeaseStore}. A bad prefix or duration throws an `InvalidInputError`
+ * (`USERSTREAM_INVALID_CONFIG`) naming the field.
+ */
 export interface RedisLeaseStoreOptions {
   /** An ioredis client (`new Redis(url)`); the store never closes it. */
   redis: Redis;

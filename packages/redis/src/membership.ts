@@ -13,6 +13,10 @@ export const DEFAULT_HEARTBEAT_MS = 1_000;
 /** A worker that has not heartbeaten for 3 s is dead by default. */
 export const DEFAULT_MEMBER_TTL_MS = 3_000;
 
+/**
+ * Options of {@link createMembership}. `heartbeatMs` must be below `ttlMs`, else an `InvalidInputError`
+ * (`USERSTREAM_INVALID_CONFIG`) naming `ttlMs`.
+ */
 export interface MembershipOptions {
   /** An ioredis client; membership never closes it. */
   redis: Redis;
@@ -26,29 +30,45 @@ export interface MembershipOptions {
   heartbeatMs?: number;
   /** A worker is dead when it has not heartbeaten for this long. Must exceed `heartbeatMs`. @default 3000 */
   ttlMs?: number;
+  /** Where heartbeat failures and member changes are logged (pino-compatible). @default silent */
   logger?: Logger;
 }
 
+/** One change of the live members, as the `change` event hands it out. */
 export interface MembershipChange {
   /** Live workers, sorted. */
   readonly members: readonly string[];
+  /** Workers live now that were not at the previous read, sorted. */
   readonly joined: readonly string[];
+  /** Workers gone since the previous read (stopped, or heartbeat older than `ttlMs`), sorted. */
   readonly left: readonly string[];
+  /** Protocol-clock ms of the read that saw the change. */
   readonly at: number;
 }
 
+/** What a {@link Membership} emits (an `EventEmitter` with these event names and arguments). */
 export interface MembershipEvents {
   /** The set of live workers changed. */
   change: [change: MembershipChange];
   /** A heartbeat failed (Redis down): the member list is the last one seen. */
   unavailable: [error: RedisUnavailableError];
   /** A heartbeat succeeded again after failures. */
-  available: [info: { at: number }];
+  available: [
+    info: {
+      /** Protocol-clock ms of the heartbeat that succeeded. */
+      at: number;
+    },
+  ];
   /**
    * This worker was not in the set when it heartbeated (Redis lost its data, or this worker
    * stalled past its TTL): others may have thought it dead.
    */
-  rejoined: [info: { at: number }];
+  rejoined: [
+    info: {
+      /** Protocol-clock ms of the heartbeat that found this worker missing. */
+      at: number;
+    },
+  ];
 }
 
 /** heartbeat: KEYS[1] members zset; ARGV id, now, expiresAt. Returns {existed, live members}. */
@@ -64,7 +84,9 @@ const sameList = (a: readonly string[], b: readonly string[]) =>
 
 /** Live workers of a fleet, kept in a Redis sorted set (`<prefix>members`, score = heartbeat expiry). */
 export class Membership extends EventEmitter<MembershipEvents> {
+  /** This worker's id in the members set. */
   readonly workerId: string;
+  /** The key prefix; the set is `<prefix>members`. */
   readonly prefix: string;
   readonly #redis: Redis;
   readonly #clock: Clock;
@@ -121,10 +143,12 @@ export class Membership extends EventEmitter<MembershipEvents> {
     return this.#healthy;
   }
 
+  /** How often this worker heartbeats and re-reads the members (ms, protocol clock). */
   get heartbeatMs(): number {
     return this.#heartbeatMs;
   }
 
+  /** How long after its last heartbeat a worker counts as dead (ms, protocol clock). */
   get ttlMs(): number {
     return this.#ttlMs;
   }

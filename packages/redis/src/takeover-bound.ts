@@ -28,6 +28,10 @@ export function venueOpenRate(
   return (share * profile.weightLimitPerMinute) / 60 / Math.max(1, weight);
 }
 
+/**
+ * What {@link takeoverBound} returns: how fast a fleet can re-open a dead worker's streams on a venue, all in
+ * ms of protocol time.
+ */
 export interface TakeoverBound {
   /** Opens per second the venue's limit allows (all of its weight). */
   readonly limitOpensPerSecond: number;
