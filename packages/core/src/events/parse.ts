@@ -11,6 +11,7 @@ import { DIALECTS, type Dialect } from './common.js';
 import { type DialectEvent, dialectSchemas, EXACT_T_EVENTS, type KnownEvent } from './dialects.js';
 import { withExactT } from './exact-id.js';
 import { compileFastCheck, type FastCheck } from './fast.js';
+import { unknownRaw } from './unknown-raw.js';
 
 /**
  * An event whose `e` this library does not know (yet): passed through, never an error.
@@ -22,7 +23,10 @@ export interface UnknownEvent {
   type: string;
   /** The event time (`E`) when it is a number. */
   E: number | undefined;
-  /** The decoded event object, untouched (may hold secrets such as a listenKey: do not log it). */
+  /**
+   * The decoded event object as received, except that the values of secret fields (listenKey,
+   * listenToken, signature, apiKey…, at any depth) are replaced by `[REDACTED]`.
+   */
   raw: Readonly<Record<string, unknown>>;
 }
 
@@ -144,7 +148,8 @@ function parseOne(raw: unknown, dialect: Dialect, where: string, text?: string):
       e: 'unknown',
       type,
       E: typeof object.E === 'number' ? object.E : undefined,
-      raw: object,
+      // Never a listenKey or other secret field (an expiry notice the dialect does not know).
+      raw: unknownRaw(object),
     };
     return { ok: true, event: unknownEvent };
   }
