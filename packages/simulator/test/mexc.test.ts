@@ -8,7 +8,7 @@
  * encoder, not the client's decoder).
  */
 import { fileURLToPath } from 'node:url';
-import { parseFrame, VirtualClock, venues } from '@userstream/core';
+import { mexcProtoDir, parseFrame, VirtualClock, venues } from '@userstream/core';
 import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
@@ -22,7 +22,7 @@ const profile = venues.mexc;
 
 const root = new protobuf.Root();
 root.resolvePath = (_o, t) =>
-  fileURLToPath(new URL(`../proto/mexc/${t.replace(/^.*[\\/]/, '')}`, import.meta.url));
+  fileURLToPath(new URL(t.replace(/^.*[\\/]/, ''), mexcProtoDir()));
 root.loadSync('PushDataV3ApiWrapper.proto');
 const Wrapper = root.lookupType('PushDataV3ApiWrapper');
 

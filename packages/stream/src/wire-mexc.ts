@@ -1,6 +1,6 @@
 /**
  * MEXC spot's private push frames: protobuf `PushDataV3ApiWrapper` messages (MEXC's published
- * definitions in ../proto/mexc, Apache-2.0, decoded with protobufjs) turned into the JSON text
+ * definitions, Apache-2.0, shipped by core: `mexcProtoDir()`; decoded with protobufjs) turned into the JSON text
  * core's `mexc` dialect reads:
  *   {"e":"<oneof body name>","E":<sendTime>,"c":"<channel>","s":"<symbol>","d":{…body…}}
  * `e` is the wrapper's body name (privateAccount, privateDeals, privateOrders), `d` the body as
@@ -8,6 +8,7 @@
  * amounts are strings in the .proto and stay strings.
  */
 import { fileURLToPath } from 'node:url';
+import { mexcProtoDir } from '@userstream/core';
 import protobuf from 'protobufjs';
 
 let cached: ((data: Buffer) => string) | undefined;
@@ -15,8 +16,7 @@ let cached: ((data: Buffer) => string) | undefined;
 /** Loads the definitions once (on the first MEXC transport) and returns the frame decoder. */
 export function mexcDecoder(): (data: Buffer) => string {
   if (cached) return cached;
-  // The proto folder: one level above src/ and dist/ alike (tsup shims import.meta.url in CJS).
-  const PROTO_DIR = new URL('../proto/mexc/', import.meta.url);
+  const PROTO_DIR = mexcProtoDir();
   const root = new protobuf.Root();
   // Every import names a file beside the wrapper: resolve it there, never elsewhere.
   root.resolvePath = (_origin, target) => fileURLToPath(new URL(target.replace(/^.*[\\/]/, ''), PROTO_DIR));

@@ -7,13 +7,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { mexcProtoDir } from '@userstream/core';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { mexcDecoder } from '../src/wire-mexc.js';
 
 const root = new protobuf.Root();
 root.resolvePath = (_o, t) =>
-  fileURLToPath(new URL(`../proto/mexc/${t.replace(/^.*[\\/]/, '')}`, import.meta.url));
+  fileURLToPath(new URL(t.replace(/^.*[\\/]/, ''), mexcProtoDir()));
 root.loadSync('PushDataV3ApiWrapper.proto');
 const Wrapper = root.lookupType('PushDataV3ApiWrapper');
 

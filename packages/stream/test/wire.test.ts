@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import {
   type FrameEncoding,
   type HeartbeatStyle,
+  mexcProtoDir,
   type VenueProfile,
   VirtualClock,
   venues,
@@ -201,10 +202,10 @@ describe('issue #13: the frame decoder and heartbeat come from the venue profile
   it('method-ping + protobuf (MEXC): subscriptions go out on connect, {"method":"PING"} is answered by a JSON PONG, protobuf frames become events', async () => {
     const root = new protobuf.Root();
     root.resolvePath = (_o, t) =>
-      new URL(`../proto/mexc/${t.replace(/^.*[\\/]/, '')}`, import.meta.url).pathname;
+      new URL(t.replace(/^.*[\\/]/, ''), mexcProtoDir()).pathname;
     root.loadSync('PushDataV3ApiWrapper.proto');
     const W = root.lookupType('PushDataV3ApiWrapper');
-    expect(readFileSync(new URL('../proto/mexc/LICENSE', import.meta.url), 'utf8')).toContain(
+    expect(readFileSync(new URL('LICENSE', mexcProtoDir()), 'utf8')).toContain(
       'Apache License',
     );
     // Each frame a new order (the stream drops a repeated event as a duplicate).

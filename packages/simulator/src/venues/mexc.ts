@@ -1,7 +1,7 @@
 /**
  * MEXC spot's private push frames (issue #13 item 1), built from the engine's spot events: MEXC
  * pushes protobuf `PushDataV3ApiWrapper` messages (MEXC's published .proto files, kept with their
- * Apache-2.0 licence in ../../proto/mexc, encoded with protobufjs). This is the simulator's own
+ * Apache-2.0 licence, shipped by core: `mexcProtoDir()`; encoded with protobufjs). This is the simulator's own
  * encoder: it shares no code with the client's decoder, so a mistake in one shows up as a test
  * failure instead of cancelling out.
  *
@@ -17,7 +17,7 @@
  *   account push, which the engine's outboundAccountPosition produces.
  */
 import { fileURLToPath } from 'node:url';
-import { isZeroDecimal, subDecimal } from '@userstream/core';
+import { isZeroDecimal, mexcProtoDir, subDecimal } from '@userstream/core';
 import protobuf from 'protobufjs';
 import { divDecimal } from '../engine/decimal-math.js';
 
@@ -32,7 +32,7 @@ let wrapperType: protobuf.Type | undefined;
 
 function wrapper(): protobuf.Type {
   if (wrapperType) return wrapperType;
-  const dir = new URL('../../proto/mexc/', import.meta.url);
+  const dir = mexcProtoDir();
   const root = new protobuf.Root();
   root.resolvePath = (_origin, target) => fileURLToPath(new URL(target.replace(/^.*[\\/]/, ''), dir));
   root.loadSync('PushDataV3ApiWrapper.proto');
