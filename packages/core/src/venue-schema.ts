@@ -65,6 +65,8 @@ export const venueProfileSchema = z.object({
     'options',
     'portfolioMargin',
     'marginRisk',
+    'bingxSpot',
+    'bingxSwap',
     'mexc',
     'aster',
   ]),
@@ -83,6 +85,11 @@ export const venueProfileSchema = z.object({
       close: endpointSchema,
       /** Whether create/keepalive/close need `symbol` (isolated margin). */
       requiresSymbol: z.boolean(),
+      /**
+       * The HTTP status a keepalive on an unknown key gets when the venue sends no -1125 body
+       * (BingX: a bare 404); the REST client reads it as -1125, so the key is re-created at once.
+       */
+      missingKeyStatus: z.number().int().min(400).max(499).optional(),
       /** Stream path with `{listenKey}` placeholder. */
       streamPath: streamPathString,
       /** Combined-stream path with `{listenKey}`, where the venue offers one. */
@@ -145,6 +152,11 @@ export const venueProfileSchema = z.object({
   }),
   /** Request-weight limit per minute. */
   weightLimitPerMinute: z.number().int().positive(),
+  /**
+   * BingX's REST bodies: `{code, msg, data}` with HTTP 200 whatever the outcome; code 0 is
+   * success (the payload is `data`), any other code an exchange error. Absent: bare bodies.
+   */
+  restEnvelope: z.enum(['code-data']).optional(),
   /** Present when the venue switched this profile's credential endpoints off. */
   retired: z
     .object({

@@ -26,6 +26,8 @@ describe('venue registry', () => {
         "binance-margin-risk: listenKey marginRisk",
         "bhex: listenKey bhex",
         "coins-ph: listenKey coins",
+        "bingx-spot: listenKey bingxSpot",
+        "bingx-swap: listenKey bingxSwap",
         "mexc: listenKey mexc",
         "coins-xyz: listenKey coins",
         "coins-th: listenKey coins",

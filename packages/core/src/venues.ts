@@ -17,6 +17,7 @@ import {
   LISTEN_KEY_TIMING,
   listenKeyEndpoints,
 } from './venues-binance-derivatives.js';
+import { BINGX_PROFILES } from './venues-bingx.js';
 import { type CoinsSisterId, coinsSisterProfiles } from './venues-coins.js';
 import { MEXC_PROFILES } from './venues-mexc.js';
 
@@ -224,6 +225,7 @@ export type VenueId =
   | (typeof BINANCE_DERIVATIVES_PROFILES)[number]['id']
   | 'bhex'
   | 'coins-ph'
+  | (typeof BINGX_PROFILES)[number]['id']
   | (typeof MEXC_PROFILES)[number]['id']
   | CoinsSisterId
   | (typeof ASTER_PROFILES)[number]['id'];
@@ -304,6 +306,7 @@ export const venues: Readonly<Record<VenueId, VenueProfile>> = Object.freeze(
       ...BINANCE_PROFILES,
       ...BINANCE_DERIVATIVES_PROFILES,
       ...BROKER_PROFILES,
+      ...BINGX_PROFILES,
       ...MEXC_PROFILES,
       ...coinsSisterProfiles(BROKER_PROFILES),
       ...ASTER_PROFILES,

@@ -20,6 +20,8 @@ export type Dialect =
   | 'options'
   | 'portfolioMargin'
   | 'marginRisk'
+  | 'bingxSpot'
+  | 'bingxSwap'
   | 'mexc'
   | 'aster';
 
@@ -32,6 +34,8 @@ export const DIALECTS: readonly Dialect[] = [
   'options',
   'portfolioMargin',
   'marginRisk',
+  'bingxSpot',
+  'bingxSwap',
   'mexc',
   'aster',
 ];

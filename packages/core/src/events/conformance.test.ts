@@ -18,6 +18,9 @@ const DIALECT_OF_DIR: Record<string, Dialect> = {
   'margin-risk': 'marginRisk',
   mexc: 'mexc',
   aster: 'aster',
+  // Issue #13 item 3: BingX spot (pushes in {data, dataType}) and perpetual swap.
+  'bingx-spot': 'bingxSpot',
+  'bingx-swap': 'bingxSwap',
 };
 
 const USDM = 'https://developers.binance.com/docs/derivatives/usds-margined-futures/user-data-streams';
@@ -39,6 +42,15 @@ const SOURCES: Record<string, string> = {
   'aster/outboundAccountPosition.json': `${ASTER_SPOT}`,
   'aster/executionReport.json': `${ASTER_SPOT}`,
   // Issue #13: MEXC's documented samples, decoded as @userstream/stream decodes the protobuf frame.
+  // Issue #13 item 3, BingX: the spot order sample is the docs page's; the other payloads are
+  // not on any page the store holds: fields from BingX's skill pages, BingX.Net's models and a
+  // VST probe's notes (test/fixtures/README.md).
+  'bingx-spot/executionReport.json': 'https://bingx-api.github.io/docs/spot/socket-account.html',
+  'bingx-spot/ACCOUNT_UPDATE.json': 'https://cph.heiberik.com/skills/bingx-api-bingx-ai-skills/spot-ws-account',
+  'bingx-swap/ORDER_TRADE_UPDATE.json': 'https://skills.sh/bingx-api/api-ai-skills/bingx-swap-ws-account',
+  'bingx-swap/ACCOUNT_UPDATE.json': 'https://skills.sh/bingx-api/api-ai-skills/bingx-swap-ws-account',
+  'bingx-swap/ACCOUNT_CONFIG_UPDATE.json': 'https://skills.sh/bingx-api/api-ai-skills/bingx-swap-ws-account',
+  'bingx-swap/listenKeyExpired.json': 'https://skills.sh/bingx-api/api-ai-skills/bingx-swap-ws-account',
   'mexc/privateAccount.json': `${MEXC}/spot-account-update`,
   'mexc/privateDeals.json': `${MEXC}/spot-account-deals`,
   'mexc/privateOrders.json': `${MEXC}/spot-account-orders`,

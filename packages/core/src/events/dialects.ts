@@ -5,6 +5,7 @@
 import type { ZodType } from 'zod';
 import { type AsterEvent, asterSchemas } from './aster.js';
 import { type BhexEvent, bhexSchemas } from './bhex.js';
+import { type BingxSpotEvent, type BingxSwapEvent, bingxSpotSchemas, bingxSwapSchemas } from './bingx.js';
 import { type CoinsEvent, coinsSchemas } from './coins.js';
 import type { Dialect } from './common.js';
 import { type FuturesEvent, futuresSchemas } from './futures.js';
@@ -103,6 +104,8 @@ export const dialectSchemas: Readonly<Record<Dialect, Readonly<Record<string, Zo
     liabilityChange: liabilityChangeSchema,
   },
   marginRisk: { ...marginRiskEvents, listenKeyExpired: spotSchemas.listenKeyExpired },
+  bingxSpot: bingxSpotSchemas,
+  bingxSwap: bingxSwapSchemas,
   mexc: mexcSchemas,
   aster: asterSchemas,
 };
@@ -155,6 +158,8 @@ export interface DialectEvents {
   options: OptionsEvent;
   portfolioMargin: PortfolioMarginEvent;
   marginRisk: MarginRiskEvent | Extract<SpotEvent, { e: 'listenKeyExpired' }>;
+  bingxSpot: BingxSpotEvent;
+  bingxSwap: BingxSwapEvent;
   mexc: MexcEvent;
   aster: AsterEvent;
 }

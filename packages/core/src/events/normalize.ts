@@ -7,11 +7,13 @@
  */
 import type { AsterEvent } from './aster.js';
 import type { BhexEvent } from './bhex.js';
+import type { BingxSpotEvent, BingxSwapEvent } from './bingx.js';
 import type { CoinsEvent } from './coins.js';
 import type { Dialect } from './common.js';
 import type { FuturesEvent } from './futures.js';
 import type { MexcEvent } from './mexc.js';
 import { algoUpdate } from './normalize-algo.js';
+import { normalizeBingxSpot, normalizeBingxSwap } from './normalize-bingx.js';
 import { normalizeMexc } from './normalize-mexc.js';
 import { bhexOrder, futuresOrder, spotOrder } from './normalize-orders.js';
 import { futuresAccount, optionsBalancePosition } from './normalize-positions.js';
@@ -205,6 +207,10 @@ export function normalizeEvent(event: UserDataEvent, dialect: Dialect): Normaliz
       return portfolioMargin(event);
     case 'options':
       return options(event);
+    case 'bingxSpot':
+      return normalizeBingxSpot(event as BingxSpotEvent);
+    case 'bingxSwap':
+      return normalizeBingxSwap(event as BingxSwapEvent);
     case 'mexc':
       return normalizeMexc(event as MexcEvent);
     case 'aster':

@@ -216,7 +216,7 @@ describe('malformed frames', () => {
   it('an unknown dialect is an error, not a crash', () => {
     const error = expectMalformed(parseFrame('{"e":"x","E":1}', 'kraken' as 'spot'));
     expect(error.message).toMatchInlineSnapshot(
-      `"Cannot parse events: unknown dialect (use one of spot, futures, bhex, coins, options, portfolioMargin, marginRisk, mexc, aster)"`,
+      `"Cannot parse events: unknown dialect (use one of spot, futures, bhex, coins, options, portfolioMargin, marginRisk, bingxSpot, bingxSwap, mexc, aster)"`,
     );
   });
 
@@ -303,6 +303,8 @@ describe('eventSchemas', () => {
         'liabilityChange',
       ],
       marginRisk: ['MARGIN_LEVEL_STATUS_CHANGE', 'USER_LIABILITY_CHANGE', 'listenKeyExpired'],
+      bingxSpot: ['executionReport', 'ACCOUNT_UPDATE'],
+      bingxSwap: ['ORDER_TRADE_UPDATE', 'ACCOUNT_UPDATE', 'ACCOUNT_CONFIG_UPDATE', 'listenKeyExpired'],
       mexc: ['privateAccount', 'privateDeals', 'privateOrders'],
       aster: ['outboundAccountPosition', 'executionReport'],
     });

@@ -238,9 +238,9 @@ function parseDecoded(value: unknown, dialect: Dialect, text: string | undefined
     return single(parseOne(event, dialect, '', text), subscriptionId);
   }
   // Combined raw stream and options frames: {stream, data}. The stream name is the listenKey: it
-  // is never kept.
+  // is never kept. BingX spot pushes {data, dataType} (the subscribed channel).
   const data = frame.data;
-  if (data !== undefined && typeof frame.stream === 'string') {
+  if (data !== undefined && (typeof frame.stream === 'string' || typeof frame.dataType === 'string')) {
     return Array.isArray(data)
       ? parseArray(data, dialect, undefined)
       : single(parseOne(data, dialect, '', text), undefined);
