@@ -69,6 +69,7 @@ export const venueProfileSchema = z.object({
     'bingxSwap',
     'mexc',
     'aster',
+    'tokocrypto',
   ]),
   testnet: z.boolean(),
   restBaseUrl: urlString,
@@ -126,6 +127,12 @@ export const venueProfileSchema = z.object({
       subscribe: z.array(z.string().min(2).max(1024)).max(16).optional(),
     })
     .optional(),
+  /**
+   * REST bodies in Tokocrypto's `/open/v1` form: a `{code, msg, data}` envelope (code 0 is
+   * success), balances in `accountAssets`, orders in `list` with numeric enums and `BASE_QUOTE`
+   * symbols. Absent: Binance's bare bodies.
+   */
+  restFormat: z.enum(['open-v1']).optional(),
   /** Protocol timing. */
   timing: z.object({
     /** How long a credential is valid after create or keepalive. */

@@ -20,6 +20,7 @@ import {
 import { BINGX_PROFILES } from './venues-bingx.js';
 import { type CoinsSisterId, coinsSisterProfiles } from './venues-coins.js';
 import { MEXC_PROFILES } from './venues-mexc.js';
+import { TOKOCRYPTO_PROFILES } from './venues-tokocrypto.js';
 
 export type { CredentialProtocol, Endpoint, Market, VenueProfile, VenueProfileInput };
 export { venueProfileSchema };
@@ -228,7 +229,8 @@ export type VenueId =
   | (typeof BINGX_PROFILES)[number]['id']
   | (typeof MEXC_PROFILES)[number]['id']
   | CoinsSisterId
-  | (typeof ASTER_PROFILES)[number]['id'];
+  | (typeof ASTER_PROFILES)[number]['id']
+  | (typeof TOKOCRYPTO_PROFILES)[number]['id'];
 
 function formatIssues(error: z.ZodError): string {
   return error.issues
@@ -310,6 +312,7 @@ export const venues: Readonly<Record<VenueId, VenueProfile>> = Object.freeze(
       ...MEXC_PROFILES,
       ...coinsSisterProfiles(BROKER_PROFILES),
       ...ASTER_PROFILES,
+      ...TOKOCRYPTO_PROFILES,
     ].map((p) => [p.id, defineVenue(p)]),
   ) as Record<VenueId, VenueProfile>,
 );

@@ -23,7 +23,8 @@ export type Dialect =
   | 'bingxSpot'
   | 'bingxSwap'
   | 'mexc'
-  | 'aster';
+  | 'aster'
+  | 'tokocrypto';
 
 /** All dialects, in a stable order. */
 export const DIALECTS: readonly Dialect[] = [
@@ -38,6 +39,7 @@ export const DIALECTS: readonly Dialect[] = [
   'bingxSwap',
   'mexc',
   'aster',
+  'tokocrypto',
 ];
 
 /** A decimal amount, price or quantity as the venue sent it, e.g. `"0.10264410"`. */

@@ -18,6 +18,7 @@ const DIALECT_OF_DIR: Record<string, Dialect> = {
   'margin-risk': 'marginRisk',
   mexc: 'mexc',
   aster: 'aster',
+  tokocrypto: 'tokocrypto',
   // Issue #13 item 3: BingX spot (pushes in {data, dataType}) and perpetual swap.
   'bingx-spot': 'bingxSpot',
   'bingx-swap': 'bingxSwap',
@@ -35,6 +36,8 @@ const MARGIN_RISK = 'https://developers.binance.com/docs/margin_trading/risk-dat
 const ASTER_SPOT =
   'https://github.com/asterdex/api-docs/blob/265e024b22c0ec8f04bbd39fe24ca5e5f7d9b12e/V1(Legacy)/EN/aster-finance-spot-api.md';
 const MEXC = 'https://www.mexc.com/api-docs/spot-v3/websocket-user-data-streams';
+/** The store serves only this page's change log; the payloads are from a copy of its markdown. */
+const TOKOCRYPTO = 'https://www.tokocrypto.com/apidocs/';
 
 const SOURCES: Record<string, string> = {
   // Issue #13: Aster spot's documented payloads (V1 spot API, "Payload: ACCOUNT_UPDATE" and
@@ -51,6 +54,10 @@ const SOURCES: Record<string, string> = {
   'bingx-swap/ACCOUNT_UPDATE.json': 'https://skills.sh/bingx-api/api-ai-skills/bingx-swap-ws-account',
   'bingx-swap/ACCOUNT_CONFIG_UPDATE.json': 'https://skills.sh/bingx-api/api-ai-skills/bingx-swap-ws-account',
   'bingx-swap/listenKeyExpired.json': 'https://skills.sh/bingx-api/api-ai-skills/bingx-swap-ws-account',
+  // Issue #13 item 7: Tokocrypto's "Web Socket Payloads" and "Event: Stream Terminated".
+  'tokocrypto/outboundAccountPosition.json': TOKOCRYPTO,
+  'tokocrypto/executionReport.json': TOKOCRYPTO,
+  'tokocrypto/eventStreamTerminated.json': TOKOCRYPTO,
   'mexc/privateAccount.json': `${MEXC}/spot-account-update`,
   'mexc/privateDeals.json': `${MEXC}/spot-account-deals`,
   'mexc/privateOrders.json': `${MEXC}/spot-account-orders`,

@@ -4,6 +4,7 @@
  */
 import type { ZodType } from 'zod';
 import { type AsterEvent, asterSchemas } from './aster.js';
+import { type TokocryptoEvent, tokocryptoSchemas } from './tokocrypto.js';
 import { type BhexEvent, bhexSchemas } from './bhex.js';
 import { type BingxSpotEvent, type BingxSwapEvent, bingxSpotSchemas, bingxSwapSchemas } from './bingx.js';
 import { type CoinsEvent, coinsSchemas } from './coins.js';
@@ -108,6 +109,7 @@ export const dialectSchemas: Readonly<Record<Dialect, Readonly<Record<string, Zo
   bingxSwap: bingxSwapSchemas,
   mexc: mexcSchemas,
   aster: asterSchemas,
+  tokocrypto: tokocryptoSchemas,
 };
 
 /** Event types whose `T` is a transaction id beyond 2^53, read exactly from the frame text (exact-id.ts). */
@@ -162,6 +164,7 @@ export interface DialectEvents {
   bingxSwap: BingxSwapEvent;
   mexc: MexcEvent;
   aster: AsterEvent;
+  tokocrypto: TokocryptoEvent;
 }
 
 /**

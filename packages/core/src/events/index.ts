@@ -1,4 +1,9 @@
 export type { AsterEvent, AsterExecutionReport, AsterOutboundAccountPosition } from './aster.js';
+export type {
+  TokocryptoEvent,
+  TokocryptoExecutionReport,
+  TokocryptoOutboundAccountPosition,
+} from './tokocrypto.js';
 export type { BhexEvent, BhexExecutionReport, BhexOutboundAccountInfo } from './bhex.js';
 export type {
   CoinsBalanceUpdate,

@@ -215,6 +215,9 @@ export function normalizeEvent(event: UserDataEvent, dialect: Dialect): Normaliz
       return normalizeMexc(event as MexcEvent);
     case 'aster':
       return aster(event as AsterEvent);
+    case 'tokocrypto':
+      // Binance spot's letters (a subset of the executionReport, a superset of the balances).
+      return spotLike(event as SpotEvent);
     default:
       return other(event.e, (event as { E?: number }).E, event);
   }

@@ -216,7 +216,7 @@ describe('malformed frames', () => {
   it('an unknown dialect is an error, not a crash', () => {
     const error = expectMalformed(parseFrame('{"e":"x","E":1}', 'kraken' as 'spot'));
     expect(error.message).toMatchInlineSnapshot(
-      `"Cannot parse events: unknown dialect (use one of spot, futures, bhex, coins, options, portfolioMargin, marginRisk, bingxSpot, bingxSwap, mexc, aster)"`,
+      `"Cannot parse events: unknown dialect (use one of spot, futures, bhex, coins, options, portfolioMargin, marginRisk, bingxSpot, bingxSwap, mexc, aster, tokocrypto)"`,
     );
   });
 
@@ -307,6 +307,7 @@ describe('eventSchemas', () => {
       bingxSwap: ['ORDER_TRADE_UPDATE', 'ACCOUNT_UPDATE', 'ACCOUNT_CONFIG_UPDATE', 'listenKeyExpired'],
       mexc: ['privateAccount', 'privateDeals', 'privateOrders'],
       aster: ['outboundAccountPosition', 'executionReport'],
+      tokocrypto: ['outboundAccountPosition', 'executionReport', 'eventStreamTerminated'],
     });
     expect(Object.isFrozen(eventSchemas.spot)).toBe(true);
   });
