@@ -35,6 +35,22 @@ export interface KillRecord {
   takeoverRealMs: number | undefined;
 }
 
+/**
+ * An account's stream as the ops page counts it, across every worker that owned it (a takeover
+ * does not reset the counts). During a move both owners' streams are open, so `events` may count
+ * an event twice there; Redis holds it once.
+ */
+export interface AccountTally {
+  /** Events the owners delivered. */
+  events: number;
+  /** Reconnects of the owners' streams (same credential, new connection). */
+  reconnects: number;
+  /** Gaps the owners announced, acquisitions without a covering handoff included. */
+  gaps: number;
+  /** `E` of the last event delivered (protocol ms). */
+  lastEventTime: number | undefined;
+}
+
 export interface WorkerPoolOptions {
   redisUrl: string;
   accounts: readonly FleetAccount[];
@@ -56,6 +72,7 @@ export class WorkerPool {
   readonly #o: WorkerPoolOptions;
   /** Account → the worker that acquired it last. */
   readonly #lastOwner = new Map<string, string>();
+  readonly #tallies = new Map<string, AccountTally>();
   #seq = 0;
 
   constructor(options: WorkerPoolOptions) {
@@ -64,6 +81,20 @@ export class WorkerPool {
 
   get live(): FleetWorkerRuntime[] {
     return this.workers.filter((w) => w.alive);
+  }
+
+  /** What the account's owners counted so far (undefined before its first acquisition). */
+  tally(accountId: string): AccountTally | undefined {
+    return this.#tallies.get(accountId);
+  }
+
+  #tally(accountId: string): AccountTally {
+    let t = this.#tallies.get(accountId);
+    if (!t) {
+      t = { events: 0, reconnects: 0, gaps: 0, lastEventTime: undefined };
+      this.#tallies.set(accountId, t);
+    }
+    return t;
   }
 
   /** The live worker whose stream of the account is open, if any. */
@@ -106,6 +137,8 @@ export class WorkerPool {
       const fromDead = previous !== undefined && this.workers.some((w) => w.id === previous && !w.alive);
       if (fromDead) runtime.takeovers++;
       this.#lastOwner.set(account, id);
+      // Each acquisition opens a new stream: one listener per stream, gone with it.
+      worker.stream(account)?.on('reconnected', () => this.#tally(account).reconnects++);
       if (o.running()) {
         o.note(id, fromDead ? 'ok' : 'info', `${fromDead ? 'took over' : 'acquired'} ${account}`);
       }
@@ -115,6 +148,15 @@ export class WorkerPool {
       if (!runtime.alive) return;
       runtime.released++;
       if (o.running()) o.note(id, 'info', `released ${account} (${reason})`);
+    });
+    worker.on('event', ({ account, event }) => {
+      const t = this.#tally(account);
+      t.events++;
+      const E = Number(event.E);
+      if (Number.isFinite(E)) t.lastEventTime = E;
+    });
+    worker.on('gap', ({ account }) => {
+      this.#tally(account).gaps++;
     });
     worker.on('lost', ({ account }) => {
       runtime.lost++;

@@ -249,25 +249,33 @@ export class FleetDemo {
     this.#notes.add(stream, level, text);
   }
 
+  /**
+   * One row per account: its owner's stream state and credential (age and next renewal, from the
+   * owner's lease, protocol ms), and the counts of every owner it had (WorkerPool's tallies).
+   */
   health(): HealthReport {
     const now = Date.now();
+    const protocolNow = this.clock.now();
     const streams = this.accounts.map((a) => {
       const owner = this.ownerOf(a.id);
       const handle = owner?.worker.stream(a.id);
       const mirror = owner?.worker.mirror(a.id);
+      const lease = handle?.lease.state();
+      const tally = this.#pool.tally(a.id);
       const since = this.#downSince.get(a.id);
       return {
         name: a.id,
         venue: FLEET_VENUE,
         state: handle ? `${handle.state} on ${owner!.id}` : 'unowned',
         downForMs: since === undefined ? 0 : now - since,
-        credentialAgeMs: undefined,
-        nextRenewalInMs: undefined,
-        reconnects: 0,
-        gaps: 0,
+        credentialAgeMs:
+          lease?.credentialCreatedAt === undefined ? undefined : protocolNow - lease.credentialCreatedAt,
+        nextRenewalInMs: lease?.nextRenewalAt === undefined ? undefined : lease.nextRenewalAt - protocolNow,
+        reconnects: tally?.reconnects ?? 0,
+        gaps: tally?.gaps ?? 0,
         reconciliations: mirror?.stats.reconciliations ?? 0,
-        events: 0,
-        eventLagMs: undefined,
+        events: tally?.events ?? 0,
+        eventLagMs: tally?.lastEventTime === undefined ? undefined : protocolNow - tally.lastEventTime,
         mirror: mirror?.phase ?? 'none',
       };
     });

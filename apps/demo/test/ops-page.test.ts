@@ -24,6 +24,16 @@ async function getJson<T>(url: string): Promise<{ status: number; body: T; heade
   return { status: res.status, body: (await res.json()) as T, headers: res.headers };
 }
 
+/** Polls `/ops/streams` (every 50 ms, at most 20 s) until `done` holds; the last page either way. */
+async function pollStreams(base: string, done: (page: OpsStreamPage) => boolean): Promise<OpsStreamPage> {
+  const end = Date.now() + 20_000;
+  for (;;) {
+    const page = (await getJson<OpsStreamPage>(`${base}/ops/streams?size=200`)).body;
+    if (done(page) || Date.now() > end) return page;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 describe('the ops page over a fleet of 10,000 accounts', () => {
   let ops: OpsServer;
   let metrics: DemoMetrics;
@@ -227,6 +237,17 @@ describe('the ops page of a running fleet (real workers on a real redis-server)'
       expect(rows.map((r) => [r.name, r.owner])).toEqual(
         demo.accounts.map((a) => [a.id, demo.ownerOf(a.id)?.id]),
       );
+      // The ops columns of a fleet row (issue 19): credential age and next renewal from the
+      // owner's lease; events, gaps and reconnects counted per account across its owners.
+      const streaming = await pollStreams(ops.url, (p) => p.rows.every((r) => r.events > 0));
+      for (const r of streaming.rows) {
+        expect(r.credentialAgeMs, r.name).toBeGreaterThanOrEqual(0);
+        expect(r.nextRenewalInMs, r.name).toBeGreaterThan(0);
+        expect(r.eventLagMs, r.name).toBeGreaterThanOrEqual(0);
+        // A stream acquired without a covering handoff never proves continuity: each had one.
+        expect(r.gaps, r.name).toBeGreaterThanOrEqual(1);
+      }
+      const before = new Map(streaming.rows.map((r) => [r.name, r]));
 
       const kill = demo.kill()!;
       const killed = await getJson<OpsSummary>(`${ops.url}/ops/summary`);
@@ -248,6 +269,22 @@ describe('the ops page of a running fleet (real workers on a real redis-server)'
       const survivor = demo.live[0]!.id;
       const owned = (await getJson<OpsStreamPage>(`${ops.url}/ops/streams?q=${survivor}`)).body;
       expect(owned.matched).toBe(4);
+      // The taken-over accounts keep their counts (not reset by the new owner's stream) and add
+      // the takeover's gap.
+      for (const r of owned.rows.filter((row) => kill.accounts.includes(row.name))) {
+        expect(r.gaps, r.name).toBeGreaterThan(before.get(r.name)!.gaps);
+        expect(r.events, r.name).toBeGreaterThanOrEqual(before.get(r.name)!.events);
+      }
+      // Every connection dropped by the exchange: each stream reconnects (same credential) and
+      // says it may have lost events.
+      const dropped = new Map(owned.rows.map((r) => [r.name, r]));
+      expect(demo.sim.faults.drop()).toBeGreaterThan(0);
+      const reconnected = await pollStreams(ops.url, (p) =>
+        p.rows.every((r) => r.reconnects > dropped.get(r.name)!.reconnects && r.state.startsWith('open')),
+      );
+      for (const r of reconnected.rows) expect(r.gaps, r.name).toBeGreaterThan(dropped.get(r.name)!.gaps);
+      const totals = (await getJson<OpsSummary>(`${ops.url}/ops/summary`)).body.streams;
+      expect(totals.reconnects).toBeGreaterThanOrEqual(4);
 
       const served = await Promise.all(
         ['/ops/summary', '/ops/streams?size=200'].map(async (p) => (await fetch(`${ops.url}${p}`)).text()),
