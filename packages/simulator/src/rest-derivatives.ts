@@ -8,7 +8,8 @@ export type DerivativeAction =
   | 'positionRisk'
   | 'borrowRepay'
   | 'optionPositions'
-  | 'pmLoan';
+  | 'pmLoan'
+  | 'portfolioMargin';
 
 export interface DerivativeRoute {
   readonly method: 'GET' | 'POST' | 'DELETE';
@@ -32,6 +33,14 @@ export interface DerivativeRoute {
  *   Query-All-Current-UM-Open-Algo-Orders (GET /papi/v1/um/algo/openAlgoOrders).
  * - Portfolio margin loans: developers.binance.com/docs/derivatives/portfolio-margin/trade/Margin-Account-Borrow
  *   and Margin-Account-Repay (not in the search store; paths and the weight as the issue's sources name them).
+ * - Portfolio margin's margin account and CM conditional orders (`portfolioMargin`, the engine's
+ *   portfolio-margin-desk.ts; `extra.op` names the operation): developers.binance.com/docs/derivatives/
+ *   portfolio-margin/trade/New-Margin-Order (POST /papi/v1/margin/order, weight 1), Cancel-Margin-
+ *   Account-Order (DELETE, weight 2), Query-Current-Margin-Open-Order (GET /papi/v1/margin/openOrders,
+ *   weight 5), New-CM-Conditional-Order (POST /papi/v1/cm/conditional/order, weight 1), Cancel-CM-
+ *   Conditional-Order (DELETE, weight 1) and Query-All-Current-CM-Open-Conditional-Orders (GET
+ *   /papi/v1/cm/conditional/openOrders, weight 40 without a symbol). Only the last page is in the
+ *   search store; the others' paths and weights follow the issue's sources and the PM trade index.
  * - Cross margin borrow and repay: developers.binance.com/docs/margin_trading/borrow-and-repay/
  *   Margin-Account-Borrow-Repay (`type` BORROW | REPAY; its weight is on the UID limit).
  */
@@ -105,6 +114,54 @@ export const DERIVATIVE_ROUTES: readonly DerivativeRoute[] = Object.freeze<Deriv
     weight: 100,
     action: 'pmLoan',
     extra: { type: 'REPAY' },
+  },
+  {
+    method: 'POST',
+    path: '/papi/v1/margin/order',
+    venue: 'binance-portfolio-margin',
+    weight: 1,
+    action: 'portfolioMargin',
+    extra: { op: 'marginOrder' },
+  },
+  {
+    method: 'DELETE',
+    path: '/papi/v1/margin/order',
+    venue: 'binance-portfolio-margin',
+    weight: 2,
+    action: 'portfolioMargin',
+    extra: { op: 'cancelMarginOrder' },
+  },
+  {
+    method: 'GET',
+    path: '/papi/v1/margin/openOrders',
+    venue: 'binance-portfolio-margin',
+    weight: 5,
+    action: 'portfolioMargin',
+    extra: { op: 'marginOpenOrders' },
+  },
+  {
+    method: 'POST',
+    path: '/papi/v1/cm/conditional/order',
+    venue: 'binance-portfolio-margin',
+    weight: 1,
+    action: 'portfolioMargin',
+    extra: { op: 'cmConditionalOrder' },
+  },
+  {
+    method: 'DELETE',
+    path: '/papi/v1/cm/conditional/order',
+    venue: 'binance-portfolio-margin',
+    weight: 1,
+    action: 'portfolioMargin',
+    extra: { op: 'cancelCmConditionalOrder' },
+  },
+  {
+    method: 'GET',
+    path: '/papi/v1/cm/conditional/openOrders',
+    venue: 'binance-portfolio-margin',
+    weight: 40,
+    action: 'portfolioMargin',
+    extra: { op: 'cmOpenConditionalOrders' },
   },
   {
     method: 'GET',

@@ -426,6 +426,10 @@ export class RestApi {
         const p = engineParams(params, route.extra);
         return d.exchange.pmLoan(accountId, p.type === 'REPAY' ? 'REPAY' : 'BORROW', p);
       }
+      case 'portfolioMargin': {
+        const { op, ...p } = engineParams(params, route.extra);
+        return d.exchange.portfolioMargin(accountId, op as Parameters<Exchange['portfolioMargin']>[1], p);
+      }
     }
   }
 

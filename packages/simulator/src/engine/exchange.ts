@@ -3,7 +3,7 @@ import { type AccountState, type InitialBalances, openAccount, spotTarget } from
 import { accountBody, balancesOf, openOrdersBody, type QueryContext } from './account-queries.js';
 import { AlgoService } from './algo-orders.js';
 import type { EngineContext } from './context.js';
-import { addDecimal, compareDecimal, divDecimal, mulDecimal } from './decimal-math.js';
+import { divDecimal, mulDecimal } from './decimal-math.js';
 import { ASSET, checkAmount, checkParams, inputError } from './engine-input.js';
 import { EventOutbox } from './event-outbox.js';
 import {
@@ -26,7 +26,7 @@ import {
   spotInstrument,
 } from './markets.js';
 import { OptionsMarket } from './options-market.js';
-import { PortfolioMarginLoans, PortfolioMarginRisk } from './portfolio-margin.js';
+import { PM_OPERATIONS, type PmOperation, PortfolioMarginDesk } from './portfolio-margin-desk.js';
 import { positionRiskOf } from './positions.js';
 import { ALPHANUMERIC, DIGITS, SeededRandom } from './random.js';
 import type { SpotLedger } from './spot-ledger.js';
@@ -65,8 +65,8 @@ export class Exchange {
   readonly #grids: GridStrategies;
   readonly #risk: MarginRisk;
   readonly #options: OptionsMarket;
-  readonly #pmLoans = new PortfolioMarginLoans();
-  readonly #pmRisk = new PortfolioMarginRisk();
+  /** Portfolio margin beyond the shared USDⓈ-M book: margin orders, CM conditional orders, loans, risk. */
+  readonly #pm: PortfolioMarginDesk;
   readonly #queries: QueryContext;
 
   constructor(options: ExchangeOptions) {
@@ -102,6 +102,7 @@ export class Exchange {
     this.#algo = new AlgoService('usdm', ctx);
     this.#grids = new GridStrategies(ctx, this.#futures.usdm);
     this.#options = new OptionsMarket(ctx);
+    this.#pm = new PortfolioMarginDesk(ctx);
     this.#risk = new MarginRisk(
       ctx,
       usdtValue((symbol) => this.price(symbol)),
@@ -109,7 +110,7 @@ export class Exchange {
     this.#queries = {
       price: (symbol) => this.price(symbol),
       futures: this.#futures,
-      pmLoans: (id) => new Map(this.#pmLoans.assets(id).map((a) => [a, this.#pmLoans.borrowed(id, a)])),
+      pmLoans: (id) => new Map(this.#pm.loans.assets(id).map((a) => [a, this.#pm.loans.borrowed(id, a)])),
     };
   }
 
@@ -245,14 +246,21 @@ export class Exchange {
   ): Record<string, unknown> {
     this.#account(accountId);
     const p = checkParams(params);
-    const { asset, amount } = loanParams(p);
-    if (type === 'REPAY' && compareDecimal(amount, this.#pmLoans.borrowed(accountId, asset)) > 0)
-      throw inputError('amount is more than the loan of this asset', 'amount');
-    return this.#run(() => {
-      const { event, tranId } = this.#pmLoans.change(accountId, asset, type, amount, addDecimal);
-      this.#outbox.send(accountId, 'usdm', undefined, event);
-      return { tranId };
-    });
+    return this.#run(() => this.#pm.loan(accountId, type, loanParams(p)));
+  }
+
+  /**
+   * Portfolio margin's own books (portfolio-margin-desk.ts): margin orders (POST/DELETE
+   * /papi/v1/margin/order, GET /papi/v1/margin/openOrders) and COIN-M conditional orders
+   * (POST/DELETE /papi/v1/cm/conditional/order, GET /papi/v1/cm/conditional/openOrders).
+   */
+  portfolioMargin(accountId: string, op: PmOperation, params: Record<string, string> = {}): unknown {
+    const account = this.#account(accountId);
+    if (!PM_OPERATIONS.has(op)) throw inputError(`op must be one of ${[...PM_OPERATIONS].join(', ')}`, 'op');
+    const p = checkParams(params);
+    if (op === 'marginOpenOrders' || op === 'cmOpenConditionalOrders')
+      return this.#pm.run(accountId, account, op, p);
+    return this.#run(() => this.#pm.run(accountId, account, op, p));
   }
 
   /** Moves an option's mark (premium) and fills the resting options orders it crosses. */
@@ -433,17 +441,6 @@ export class Exchange {
     return account;
   }
 
-  /** riskLevelChange for accounts holding UM positions (PM streams only; see portfolio-margin.ts). */
-  #settlePmRisk(): void {
-    const usdm = this.#futures.usdm;
-    this.#pmRisk.settleBooks(
-      [...this.#accounts.values()].map((a) => ({ id: a.id, ledger: a.usdm })),
-      (sym) => usdm.instrument(sym),
-      (sym) => this.price(sym),
-      (id, event) => this.#outbox.send(id, 'usdm', undefined, event),
-    );
-  }
-
   #futuresMarket(venue: VenueId): 'usdm' | 'coinm' {
     const market = marketOf(venue);
     if (!isFuturesMarket(market))
@@ -488,7 +485,12 @@ export class Exchange {
       }
       if (this.#grids.live > 0) this.#grids.settle((id) => this.#account(id).usdm);
       if (this.#risk.live > 0) this.#risk.settle((id) => this.#account(id).margin);
-      this.#settlePmRisk();
+      const usdm = this.#futures.usdm;
+      this.#pm.settle(
+        [...this.#accounts.values()],
+        (sym) => usdm.instrument(sym),
+        (sym) => this.price(sym),
+      );
       return result;
     } finally {
       this.#outbox.flush();

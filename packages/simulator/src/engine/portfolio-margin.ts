@@ -13,8 +13,20 @@ import { marginSummary } from './futures-math.js';
 import type { FuturesInstrument } from './markets.js';
 
 const WITH_FS: ReadonlySet<string> = new Set(['ORDER_TRADE_UPDATE', 'ACCOUNT_UPDATE']);
-/** Events only a portfolio-margin stream carries (the USD-M streams of the same book skip them). */
-export const PORTFOLIO_MARGIN_ONLY: ReadonlySet<string> = new Set(['liabilityChange', 'riskLevelChange']);
+/**
+ * Events only a portfolio-margin stream carries (the USD-M streams of the same book skip them):
+ * PM's own, and the PM margin account's spot-shaped events, which portfolio-margin-desk.ts
+ * addresses to this book's key (no USDⓈ-M event has these names).
+ */
+export const PORTFOLIO_MARGIN_ONLY: ReadonlySet<string> = new Set([
+  'liabilityChange',
+  'riskLevelChange',
+  'openOrderLoss',
+  'CONDITIONAL_ORDER_TRADE_UPDATE',
+  'executionReport',
+  'outboundAccountPosition',
+  'balanceUpdate',
+]);
 
 /**
  * The portfolio-margin text of a USDⓈ-M book event, or `undefined` when the PM stream gets the
