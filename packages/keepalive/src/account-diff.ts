@@ -15,16 +15,25 @@ import { diffPositions, type PositionDifference } from './positions-fold.js';
 /** One difference found by a reconciliation. */
 export type MirrorDifference =
   | {
+      /** A balance differed. */
       readonly kind: 'balance';
+      /** The asset, e.g. `USDT`. */
       readonly asset: string;
+      /** What the mirror held before the snapshot (undefined: nothing). */
       readonly mirror: MirrorBalance | undefined;
+      /** What the exchange's snapshot says (undefined: zero). */
       readonly exchange: MirrorBalance | undefined;
     }
   | {
+      /** An open order differed. */
       readonly kind: 'order';
+      /** Market symbol. */
       readonly symbol: string;
+      /** The venue's order id, as a string. */
       readonly orderId: string;
+      /** The mirror's order before the snapshot (undefined: it did not know it as open). */
       readonly mirror: MirrorOrder | undefined;
+      /** The exchange's open order (undefined: not open there). */
       readonly exchange: MirrorOrder | undefined;
     }
   | PositionDifference

@@ -75,7 +75,9 @@ export function isTerminalStatus(status: string): boolean {
 
 /** A balance the mirror holds: exact decimals, normalized ("1.50000000" → "1.5"). */
 export interface MirrorBalance {
+  /** Available amount, a decimal string. */
   readonly free: string;
+  /** Amount held by open orders, a decimal string. */
   readonly locked: string;
 }
 
@@ -92,17 +94,39 @@ export interface MirrorSnapshot {
    * `/api/v3/account` `updateTime`). Buffered events at or before it are already included.
    */
   readonly updateTime: number;
-  readonly balances: Readonly<Record<string, { readonly free: string; readonly locked: string }>>;
+  /** Asset → amounts (decimal strings); an asset left out has a zero balance. */
+  readonly balances: Readonly<
+    Record<
+      string,
+      {
+        /** Available amount, a decimal string. */
+        readonly free: string;
+        /** Amount held by open orders, a decimal string. */
+        readonly locked: string;
+      }
+    >
+  >;
+  /** Every open order of the account (of `symbol` on isolated margin). */
   readonly openOrders: readonly {
+    /** Market symbol, e.g. `BTCUSDT`. */
     readonly symbol: string;
+    /** The venue's order id (a number on Binance, a string elsewhere; kept as given). */
     readonly orderId: string | number;
+    /** Your client order id, when the venue reports one. */
     readonly clientOrderId?: string | number | undefined;
+    /** `BUY` or `SELL`. */
     readonly side?: string | undefined;
+    /** Order type as the venue names it (`LIMIT`, `MARKET`, …). */
     readonly type?: string | undefined;
+    /** Order status as the venue names it (`NEW`, `PARTIALLY_FILLED`, …). */
     readonly status: string;
+    /** Limit price, a decimal string. */
     readonly price?: string | undefined;
+    /** Ordered quantity, a decimal string. */
     readonly quantity?: string | undefined;
+    /** Executed quantity so far, a decimal string. */
     readonly filledQuantity?: string | undefined;
+    /** The venue's time of the order's last change (ms). */
     readonly updateTime: number;
   }[];
   /**
@@ -144,8 +168,22 @@ export interface FoldState {
 
 /** What applying one event did. */
 export type FoldChange =
-  | { readonly type: 'balance'; readonly asset: string; readonly balance: MirrorBalance }
-  | { readonly type: 'order'; readonly order: MirrorOrder; readonly removed: boolean }
+  | {
+      /** A balance changed. */
+      readonly type: 'balance';
+      /** The asset, e.g. `USDT`. */
+      readonly asset: string;
+      /** Its amounts now. */
+      readonly balance: MirrorBalance;
+    }
+  | {
+      /** An open order changed, appeared or ended. */
+      readonly type: 'order';
+      /** The order as it is now (its last state when removed). */
+      readonly order: MirrorOrder;
+      /** True when the order is no longer open (filled, canceled, expired, …). */
+      readonly removed: boolean;
+    }
   | PositionChange
   | AlgoOrderChange;
 

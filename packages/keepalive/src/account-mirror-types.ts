@@ -19,11 +19,17 @@ export const MAX_BUFFERED_EVENTS = 100_000;
  * typed as `@userstream/stream` emits them: the mirror folds parsed `UserDataEvent`s.
  */
 export interface MirrorEventSource {
+  /** Subscribes to events (`event`), gaps (`gap`: the mirror reconciles) and (re)openings. */
   on(type: 'event', listener: (event: UserDataEvent) => void): unknown;
+  /** A gap: the mirror takes a snapshot and reconciles. */
   on(type: 'gap', listener: (info: GapInfo) => void): unknown;
+  /** The stream (re)opened: a snapshot waiting for it proceeds. */
   on(type: 'open' | 'reconnected', listener: () => void): unknown;
+  /** Unsubscribes (the mirror's `close()` removes every listener it added). */
   off(type: 'event', listener: (event: UserDataEvent) => void): unknown;
+  /** Removes a `gap` listener. */
   off(type: 'gap', listener: (info: GapInfo) => void): unknown;
+  /** Removes an `open`/`reconnected` listener. */
   off(type: 'open' | 'reconnected', listener: () => void): unknown;
   /**
    * When present and not `'open'` (the stream is reconnecting), the mirror waits for the next
@@ -35,10 +41,22 @@ export interface MirrorEventSource {
 
 /** The part of `@userstream/rest`'s `RestClient` the mirror uses. */
 export interface MirrorRestSource {
+  /** Balances now (`RestClient.accountSnapshot`). A rejection is retried with backoff and counted in `snapshotFailures`. */
   accountSnapshot(options?: { symbol?: string }): Promise<{
+    /** The venue's time of the last account change the snapshot reflects (ms). */
     updateTime: number;
-    balances: Record<string, { free: string; locked: string }>;
+    /** Asset → amounts, as decimal strings. */
+    balances: Record<
+      string,
+      {
+        /** Available amount, a decimal string. */
+        free: string;
+        /** Amount held by open orders, a decimal string. */
+        locked: string;
+      }
+    >;
   }>;
+  /** Open orders now (`RestClient.openOrders`), asked for after the account snapshot. */
   openOrders(options?: { symbol?: string }): Promise<MirrorSnapshot['openOrders']>;
   /**
    * Futures positions; called on every reconciliation when the client's venue declares a
@@ -49,10 +67,15 @@ export interface MirrorRestSource {
   openAlgoOrders?(): Promise<NonNullable<MirrorSnapshot['algoOrders']>>;
   /** The client's venue profile: which of the optional snapshots it offers. */
   readonly venue?: {
+    /** The profile's REST endpoints by name (`positions`, `openAlgoOrders`, …). */
     readonly endpoints: Readonly<Record<string, unknown>>;
   };
 }
 
+/**
+ * Options of `new AccountMirror(...)`: a stream and either `rest` or `snapshot`. A missing source or a bad
+ * retry throws `InvalidInputError` (`USERSTREAM_INVALID_CONFIG`) naming the field.
+ */
 export interface AccountMirrorOptions {
   /** The account's event stream. */
   stream: MirrorEventSource;
@@ -65,12 +88,19 @@ export interface AccountMirrorOptions {
   /** Timers for snapshot retries. @default systemClock */
   clock?: Clock;
   /** Retry of failed snapshots: capped exponential backoff with full jitter. */
-  retry?: { baseDelayMs?: number; maxDelayMs?: number };
+  retry?: {
+    /** First retry delay, ms. @default 500 */
+    baseDelayMs?: number;
+    /** Longest retry delay, ms. @default 30_000 */
+    maxDelayMs?: number;
+  };
   /** Random source in [0, 1) for the retry jitter. @default Math.random */
   random?: () => number;
+  /** Where reconciliations and snapshot failures are logged (pino-compatible). @default silent */
   logger?: Logger;
 }
 
+/** The `reconciled` event: a snapshot was taken and the buffered events replayed on it. */
 export interface MirrorReconciled {
   /** Why the mirror took a snapshot: `start`, the stream's gap reason, or `manual`. */
   readonly reason: string;
@@ -81,12 +111,15 @@ export interface MirrorReconciled {
   readonly differences: readonly MirrorDifference[];
   /** The snapshot's own time (the venue's update time it reflects). */
   readonly snapshotTime: number;
-  /** Buffered events replayed on top of the snapshot / skipped as already in it. */
+  /** Buffered events replayed on top of the snapshot. */
   readonly replayed: number;
+  /** Buffered events skipped because the snapshot already reflected them (`E` at or before its time). */
   readonly skipped: number;
 }
 
+/** Counters of a mirror, read with `mirror.stats` (a snapshot). */
 export interface MirrorStats {
+  /** Snapshots applied (the first at start, then one per gap or `reconcile()`). */
   reconciliations: number;
   /** Events that changed the mirror. */
   applied: number;
@@ -96,12 +129,18 @@ export interface MirrorStats {
   buffered: number;
   /** Differences found by all reconciliations after the first. */
   differences: number;
+  /** Snapshot attempts that failed (each retried with backoff). */
   snapshotFailures: number;
+  /** Clock ms of the last reconciliation. */
   lastReconciledAt: number | undefined;
 }
 
+/** What an `AccountMirror` emits. */
 export interface AccountMirrorEvents {
+  /** A balance, order, position or conditional order changed (from an event or a reconciliation). */
   change: [change: FoldChange];
+  /** A snapshot was applied; `differences` says what the stream alone had missed. */
   reconciled: [info: MirrorReconciled];
+  /** A snapshot failed (it is retried) or a listener threw; typed, with a stable `code`. */
   error: [error: UserstreamError];
 }

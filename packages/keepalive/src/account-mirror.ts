@@ -243,6 +243,7 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
     return this.#phase;
   }
 
+  /** The counters right now (a fresh copy per read). */
   get stats(): Readonly<MirrorStats> {
     return { ...this.#stats };
   }

@@ -21,19 +21,33 @@ export type MirrorAlgoOrder = Readonly<AlgoOrderSnapshot>;
 
 /** What a reconciliation reads algo orders from (`@userstream/rest`'s `openAlgoOrders()`, or your own). */
 export interface MirrorAlgoOrderInput {
+  /** Portfolio margin: which book (`UM` or `CM`); left out elsewhere. */
   readonly book?: FuturesBook | undefined;
+  /** Market symbol, e.g. `BTCUSDT`. */
   readonly symbol: string;
+  /** The venue's algo order id. */
   readonly algoId: string | number;
+  /** Your client id of the algo order. */
   readonly clientAlgoId?: string | undefined;
+  /** Algo type as the venue names it (`CONDITIONAL`, …). */
   readonly algoType?: string | undefined;
+  /** The order type it places when triggered (`STOP_MARKET`, `TAKE_PROFIT`, …). */
   readonly orderType?: string | undefined;
+  /** `BUY` or `SELL`. */
   readonly side?: string | undefined;
+  /** Hedge mode side (`LONG`, `SHORT`) or `BOTH`. */
   readonly positionSide?: string | undefined;
+  /** Algo status as the venue names it (`NEW`, `TRIGGERING`, …). */
   readonly status: string;
+  /** Quantity, a decimal string. */
   readonly quantity?: string | undefined;
+  /** Trigger price, a decimal string. */
   readonly triggerPrice?: string | undefined;
+  /** Limit price of the order placed when triggered, a decimal string. */
   readonly price?: string | undefined;
+  /** Id of the order placed when it triggered, once it has. */
   readonly actualOrderId?: string | undefined;
+  /** The venue's time of the last change (ms). */
   readonly updateTime: number;
 }
 
@@ -53,8 +67,11 @@ export interface AlgoOrdersState {
 
 /** An algo order change; `removed` when it left the open set. */
 export interface AlgoOrderChange {
+  /** Always `algoOrder`. */
   readonly type: 'algoOrder';
+  /** The algo order as it is now (its last state when removed). */
   readonly algoOrder: MirrorAlgoOrder;
+  /** True when it is no longer open (triggered, finished, canceled, rejected, expired). */
   readonly removed: boolean;
 }
 

@@ -11,6 +11,9 @@ export type LeaseErrorCode = (typeof LeaseErrorCode)[keyof typeof LeaseErrorCode
 
 /** A lease store refused a write or a renewal: someone else changed or owns the record. */
 export class LeaseConflictError extends UserstreamError {
+  /**
+   * Always `'LeaseConflictError'`; test `code` (`LeaseErrorCode.Conflict` or `.Lost`) rather than the name.
+   */
   override readonly name: string = 'LeaseConflictError';
   constructor(message: string, options: UserstreamErrorOptions & { lost?: boolean } = {}) {
     super(options.lost ? LeaseErrorCode.Lost : LeaseErrorCode.Conflict, message, {
@@ -27,6 +30,7 @@ export class LeaseConflictError extends UserstreamError {
  * `USERSTREAM_LEASE_LOST`; never retryable.
  */
 export class LeaseLostError extends UserstreamError {
+  /** Always `'LeaseLostError'`; test `code` (`LeaseErrorCode.Lost`) rather than the name. */
   override readonly name: string = 'LeaseLostError';
   constructor(message: string, options: UserstreamErrorOptions = {}) {
     super(LeaseErrorCode.Lost, message, { ...options, retryable: false });

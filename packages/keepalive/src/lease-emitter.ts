@@ -36,16 +36,21 @@ export abstract class LeaseEmitter extends EventEmitter<LeaseEvents> {
     super({ captureRejections: true });
   }
 
+  /** A log-safe name of the lease: venue, the first 8 characters of the account's API key, and the symbol. */
   protected describe(): string {
     return `${this.key.venue} account ${this.key.account.slice(0, 8)}${this.key.symbol ? ` ${this.key.symbol}` : ''}`;
   }
 
+  /**
+   * Emits a lifecycle event to listeners, and to its diagnostics channel and the logger when either listens.
+   */
   protected publish<K extends LifecycleEvent>(type: K, info: LeaseEvents[K][0]): void {
     const channel = CHANNELS[type];
     if (channel.hasSubscribers || this.logger !== silentLogger) this.#report(type, info, channel);
     this.#dispatch(type, info);
   }
 
+  /** Publishes `userstream:keepalive:lease:created` for the new lease (no credential in it). */
   protected publishCreated(): void {
     if (channels.leaseCreated.hasSubscribers) {
       channels.leaseCreated.publish({

@@ -57,18 +57,22 @@ export class LeaseKeyMap<V> {
   readonly #root = new Map<string, Map<string, Map<string, Map<string | undefined, V>>>>();
   #size = 0;
 
+  /** How many keys the map holds. */
   get size(): number {
     return this.#size;
   }
 
+  /** The value of `key` (compared field by field: venue, origin, account, symbol), or undefined. */
   get(key: LeaseKey): V | undefined {
     return this.#root.get(key.venue)?.get(key.origin)?.get(key.account)?.get(key.symbol);
   }
 
+  /** Whether `key` has a value. */
   has(key: LeaseKey): boolean {
     return this.#root.get(key.venue)?.get(key.origin)?.get(key.account)?.has(key.symbol) ?? false;
   }
 
+  /** Sets the value of `key` (replacing any); returns the map for chaining, like `Map.set`. */
   set(key: LeaseKey, value: V): this {
     let origins = this.#root.get(key.venue);
     if (!origins) {
@@ -90,6 +94,7 @@ export class LeaseKeyMap<V> {
     return this;
   }
 
+  /** Removes `key`; true when it was there. Empty inner maps are dropped, so memory follows the key count. */
   delete(key: LeaseKey): boolean {
     const origins = this.#root.get(key.venue);
     const accounts = origins?.get(key.origin);
@@ -103,6 +108,7 @@ export class LeaseKeyMap<V> {
     return true;
   }
 
+  /** Every key (a fresh `LeaseKey` object) with its value, grouped by venue, origin and account. */
   *entries(): IterableIterator<[LeaseKey, V]> {
     for (const [venue, origins] of this.#root) {
       for (const [origin, accounts] of origins) {
@@ -113,6 +119,7 @@ export class LeaseKeyMap<V> {
     }
   }
 
+  /** Every value, in the order of `entries()`. */
   values(): IterableIterator<V> {
     const entries = this.entries();
     return (function* () {

@@ -27,6 +27,7 @@ export class LeaseRegistry {
     return [...this.#entries.values()].map((e) => e.lease);
   }
 
+  /** The lease held for `key`, or undefined (nothing is created). */
   get(key: LeaseKey): BaseLease | undefined {
     return this.#entries.get(key)?.lease;
   }

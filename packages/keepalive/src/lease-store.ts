@@ -13,13 +13,17 @@ export type LeaseKind = 'listenKey' | 'listenToken' | 'wsApi';
  * short fingerprint of it.
  */
 export interface LeaseRecord {
+  /** Which credential the lease keeps. */
   readonly kind: LeaseKind;
   /** The process (worker) renewing this lease. */
   readonly owner: string;
   /** The owner's fencing token when it wrote this record. */
   readonly fencingToken: number;
+  /** When the lease started (protocol ms of the writer). */
   readonly createdAt: number;
+  /** When the credential was last renewed (protocol ms). */
   readonly lastRenewedAt: number | undefined;
+  /** When the owner plans its next renewal (protocol ms). */
   readonly nextRenewalAt: number | undefined;
   /** When the credential lapses unless renewed. */
   readonly expiresAt: number | undefined;
@@ -27,7 +31,9 @@ export interface LeaseRecord {
   readonly credentialFingerprint: string | undefined;
 }
 
+/** A record as a store returns it, with the version a compare-and-set needs. */
 export interface StoredLease {
+  /** What was written last (no credential). */
   readonly record: LeaseRecord;
   /** Incremented by every write; pass it as `ifVersion` for a compare-and-set. */
   readonly version: number;
@@ -35,12 +41,14 @@ export interface StoredLease {
 
 /** The right to renew a lease, until `expiresAt` unless renewed. */
 export interface Ownership {
+  /** The worker holding it (the lease's `owner` option). */
   readonly owner: string;
   /**
    * Strictly increasing per key across owners: a store (and the venue call behind it) can
    * refuse a stale owner whose token is older than the current one.
    */
   readonly fencingToken: number;
+  /** Protocol ms (the store's clock) at which it lapses unless renewed. */
   readonly expiresAt: number;
 }
 
@@ -52,6 +60,7 @@ export interface Ownership {
  * All methods are async so a networked store fits.
  */
 export interface LeaseStore {
+  /** The record of `key` with its version, or undefined when there is none. Rejects only when the store is unreachable. */
   get(key: LeaseKey): Promise<StoredLease | undefined>;
   /**
    * Writes `record`. With `ifVersion`, only if the stored version is that one (0: only if
@@ -80,6 +89,7 @@ export interface LeaseStore {
   release?(key: LeaseKey, ownership: Ownership): Promise<void>;
 }
 
+/** Options of {@link createMemoryLeaseStore}. */
 export interface MemoryLeaseStoreOptions {
   /** Ownership expiry runs on this clock. @default systemClock */
   clock?: Pick<Clock, 'now'>;

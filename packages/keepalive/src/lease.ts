@@ -32,28 +32,51 @@ const codeOf = (error: unknown): unknown => (error as { code?: unknown })?.code;
  * consumers (streams) that receive new credentials.
  */
 export abstract class BaseLease extends LeaseEmitter implements Lease {
+  /** Which credential this lease keeps: `listenKey`, `wsApi` or `listenToken`. */
   abstract override readonly kind: LeaseKind;
+  /** The venue, account (API key) and symbol the lease is for; equal keys share one lease. */
   readonly key: LeaseKey;
+  /** Protocol time: the scheduler's clock. */
   protected readonly clock: Clock;
+  /** Runs this lease's one job (renewals, retries); shared by many leases. */
   protected readonly scheduler: Scheduler;
+  /** Where the lease record and its ownership live (memory, Redis). */
   protected readonly store: LeaseStore;
+  /** Where lifecycle lines go (never with the credential). */
   protected readonly logger: Logger;
+  /** This process's name in the store's ownership entries. */
   protected readonly owner: string;
+  /** The scheduler job that runs `runDue()` when the next renewal is due. */
   protected readonly job: Job;
+  /** First retry delay after a failure, ms. */
   protected readonly retryBase: number;
+  /** Longest retry delay, ms. */
   protected readonly retryMax: number;
+  /** Jitter source of the backoff, in [0, 1). */
   protected readonly random: () => number;
+  /** Rate-limit group (the venue's REST origin): a 429/418 holds every lease of the group. */
   protected readonly group: string;
+  /** Where the lease is in its lifecycle; `state().status`. */
   protected status: LeaseStatus = 'starting';
+  /** Protocol ms at which the lease was constructed. */
   protected createdAt: number;
+  /** Protocol ms at which the current credential was obtained. */
   protected credentialCreatedAt: number | undefined;
+  /** Protocol ms of the last successful renewal. */
   protected lastRenewedAt: number | undefined;
+  /** Protocol ms at which the credential lapses unless renewed (best estimate). */
   protected expiresAt: number | undefined;
+  /** Successful renewals, ever. */
   protected renewals = 0;
+  /** Credentials replaced by new ones, ever. */
   protected recreations = 0;
+  /** Failed attempts, ever. */
   protected failures = 0;
+  /** Failed attempts since the last success (drives the backoff). */
   protected consecutiveFailures = 0;
+  /** Fingerprint of the current credential (8 hex characters of its SHA-256), never the credential. */
   protected credentialFp: string | undefined;
+  /** The streams told about each new credential. */
   protected readonly consumers = new Set<CredentialConsumer>();
   readonly #ownership: LeaseOwnership;
   readonly #dispose: (() => Promise<void>) | undefined;
@@ -122,6 +145,10 @@ export abstract class BaseLease extends LeaseEmitter implements Lease {
   /** Default ownership TTL: the credential's validity. */
   protected abstract defaultOwnershipTtl(): number;
 
+  /**
+   * What a dashboard shows: status, credential age and next renewal (protocol ms), counters and the
+   * credential's fingerprint; never the credential.
+   */
   state(): LeaseState {
     const now = this.clock.now();
     return {
@@ -143,18 +170,27 @@ export abstract class BaseLease extends LeaseEmitter implements Lease {
     };
   }
 
+  /**
+   * The fencing token of this lease's ownership in its store (0 without owners): see `Lease.fencingToken`.
+   */
   get fencingToken(): number {
     return this.#ownership.fencingToken;
   }
 
+  /** True once `close()` has run (the credential released, the job removed). */
   get closed(): boolean {
     return this.status === 'closed';
   }
 
+  /**
+   * Adds a stream that must switch to every new credential (a stream attaches itself when it opens on this
+   * lease).
+   */
   attach(consumer: CredentialConsumer): void {
     this.consumers.add(consumer);
   }
 
+  /** Removes a stream attached with `attach()` (when it closes). */
   detach(consumer: CredentialConsumer): void {
     this.consumers.delete(consumer);
   }
@@ -252,6 +288,9 @@ export abstract class BaseLease extends LeaseEmitter implements Lease {
     return this.#ownership.claim();
   }
 
+  /**
+   * Writes the lease record (times, status, fingerprint; no credential) to the store, fenced by ownership.
+   */
   protected saveRecord(): Promise<void> {
     return this.#ownership.save({
       kind: this.kind,
@@ -263,6 +302,10 @@ export abstract class BaseLease extends LeaseEmitter implements Lease {
     });
   }
 
+  /**
+   * Notes a new credential: its fingerprint and the protocol time it was obtained (the credential itself is
+   * not kept here).
+   */
   protected setCredential(credential: string): void {
     this.credentialFp = fingerprint(credential);
     this.credentialCreatedAt = this.clock.now();
@@ -278,6 +321,9 @@ export abstract class BaseLease extends LeaseEmitter implements Lease {
     });
   }
 
+  /**
+   * Counts a failed attempt, emits `renewFailed` (with `retryAt`), and returns the failure as a typed error.
+   */
   protected recordFailure(error: unknown, retryAt: number | undefined): UserstreamError {
     this.failures++;
     this.consecutiveFailures++;

@@ -12,14 +12,20 @@ export const DEFAULT_TOKEN_RENEW_AT = 0.8;
 /** The part of `@userstream/rest`'s `RestClient` a listenToken lease uses. */
 export interface ListenTokenRestClient {
   /** `signal`: close() aborts a renewal in flight (a token cannot be revoked: nothing to release). */
-  createListenToken(options?: {
-    symbol?: string;
-    validityMs?: number;
-    signal?: AbortSignal;
-  }): Promise<{ token: string; expirationTime: number }>;
+  createListenToken(options?: { symbol?: string; validityMs?: number; signal?: AbortSignal }): Promise<{
+    /** The listenToken (a secret: never logged). */
+    token: string;
+    /** When the token lapses, epoch ms as the venue says. */
+    expirationTime: number;
+  }>;
+  /** The venue's request weight as the client last saw it; the scheduler paces refreshes by it. */
   readonly rateLimit?: RateLimitView;
 }
 
+/**
+ * Options of a {@link ListenTokenLease}. `renewAt` outside (0, 1) or a bad duration throws
+ * `InvalidInputError` (`USERSTREAM_INVALID_CONFIG`).
+ */
 export interface ListenTokenLeaseOptions<R extends ListenTokenRestClient = ListenTokenRestClient>
   extends Omit<BaseLeaseOptions, 'rateLimit'> {
   /** The client the lease renews through; `client` gives it back with its own type. */
@@ -39,6 +45,7 @@ export interface ListenTokenLeaseOptions<R extends ListenTokenRestClient = Liste
  * fetched at once. Tokens cannot be revoked: `close()` only stops renewing.
  */
 export class ListenTokenLease<R extends ListenTokenRestClient = ListenTokenRestClient> extends BaseLease {
+  /** Always `listenToken`. */
   readonly kind = 'listenToken' as const;
   readonly #rest: R;
   readonly #opts: { symbol?: string; validityMs?: number };
@@ -75,6 +82,10 @@ export class ListenTokenLease<R extends ListenTokenRestClient = ListenTokenRestC
     return this.#token;
   }
 
+  /**
+   * Claims ownership in the store and fetches the first token; rejects with the typed error of either (the
+   * lease is closed then).
+   */
   async start(): Promise<void> {
     try {
       await this.claim();

@@ -24,13 +24,27 @@ const MAX_TYPE_NAMES = 64;
 
 /** What a managed stream exposes of its lease: read-only state and lifecycle events. */
 export interface LeaseView {
+  /** Which credential: `listenKey`, `wsApi` or `listenToken`. */
   readonly kind: LeaseKind;
+  /** Venue, account (API key) and symbol of the lease. */
   readonly key: LeaseKey;
   /** The fencing token of the lease's ownership in its store (0 without owners): see `Lease.fencingToken`. */
   readonly fencingToken: number;
+  /**
+   * Status, credential age and next renewal (protocol ms), counters; never the credential.
+   *
+   * @example
+   * ```ts
+   * const s = stream.lease.state();
+   * console.log(s.status, s.nextRenewalAt === undefined ? '-' : s.nextRenewalAt - Date.now());
+   * ```
+   */
   state(): LeaseState;
+  /** Listens to a lease lifecycle event (`renewed`, `renewFailed`, `recreated`, `expired`, `closed`, `error`). */
   on<K extends keyof LeaseEvents>(type: K, listener: (...args: LeaseEvents[K]) => void): LeaseView;
+  /** Removes a listener added with `on` or `once`. */
   off<K extends keyof LeaseEvents>(type: K, listener: (...args: LeaseEvents[K]) => void): LeaseView;
+  /** Listens to the next occurrence of a lease lifecycle event only. */
   once<K extends keyof LeaseEvents>(type: K, listener: (...args: LeaseEvents[K]) => void): LeaseView;
 }
 
@@ -55,6 +69,7 @@ export interface ManagedStreamHooks {
  * when its lease recreates it (WebSocket API), emitting `gap` then.
  */
 export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEvents> {
+  /** The lease keeping the stream's credential alive (shared with other streams of the same account and scheduler). */
   readonly lease: LeaseView;
   /** The REST client of the lease (for snapshots: pass it to `AccountMirror`). */
   readonly rest: TRest;
@@ -105,6 +120,7 @@ export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEv
     return this.#closed ? undefined : this.#inner.lastActivityAt;
   }
 
+  /** True once `close()` was called (the stream emits no more events). */
   get closed(): boolean {
     return this.#closed;
   }
@@ -120,6 +136,10 @@ export class ManagedStream<TRest = unknown> extends EventEmitter<ManagedStreamEv
     return addWaiter(this.#openWaiters, options.signal, '@userstream/keepalive: opened()');
   }
 
+  /**
+   * `for await (const event of stream)`: every event in `E` order, following the underlying stream across
+   * replacements. Ends when the stream closes; a slow consumer is handled by the stream's `buffer` policy.
+   */
   [Symbol.asyncIterator](): AsyncIterator<UserDataEvent> {
     if (!this.#replaceable) return this.#inner[Symbol.asyncIterator]();
     // The underlying stream may be swapped: follow it from one to the next.

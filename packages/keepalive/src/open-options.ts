@@ -34,6 +34,10 @@ export type RestPassThroughOptions = Partial<
   Omit<RestClientOptions, 'venue' | 'credentials' | 'clock' | 'logger'>
 >;
 
+/**
+ * Lease timing of {@link OpenUserDataStreamOptions}; each field defaults from the venue profile. A bad value
+ * throws `InvalidInputError` (`USERSTREAM_INVALID_CONFIG`) naming `lease.<field>`.
+ */
 export interface LeaseOptions {
   /** listenKey keepalive interval. @default the venue's `timing.renewIntervalMs` (30 min) */
   renewIntervalMs?: number;
@@ -54,11 +58,18 @@ export interface LeaseOptions {
   ownershipRenewMs?: number;
 }
 
+/**
+ * Options of {@link openUserDataStream}. Checked before anything is sent: a missing or bad field (or
+ * an unknown one) throws `InvalidInputError` (`USERSTREAM_INVALID_CONFIG`) naming it.
+ */
 export interface OpenUserDataStreamOptions {
   /** A built-in venue id (`binance-usdm`, `binance-spot`, …) or a profile (`defineVenue`, `sim.venue(id)`). */
   venue: string | VenueProfile;
   /** The account's API key and exactly one of `secret` (HMAC), `privateKey` (RSA/Ed25519) or `signer`. */
-  credentials: { apiKey: string } & KeyMaterial;
+  credentials: {
+    /** The venue API key (sent as the venue's API-key header; never logged). */
+    apiKey: string;
+  } & KeyMaterial;
   /** Isolated margin: the symbol whose account to stream (required there, refused elsewhere). */
   symbol?: string;
   /** Time and timers for everything below. @default the scheduler's clock, else systemClock */
@@ -73,17 +84,26 @@ export interface OpenUserDataStreamOptions {
   store?: LeaseStore;
   /** This worker's name in the store. @default a random UUID */
   owner?: string;
+  /** Where the stream, lease and REST client log (pino-compatible; secrets never appear). @default silent */
   logger?: Logger;
   /** Options for the REST client (`timeoutMs`, `retry`, `recvWindow`, `proxy`, …). The first opener's options win for a shared lease. */
   rest?: RestPassThroughOptions;
   /** Options for the stream (`heartbeat`, `reconnect`, `buffer`, `reorderWindowMs`, …). */
   stream?: StreamPassThroughOptions;
+  /** Lease timing: renewal interval, validity, token refresh share, retries, ownership. */
   lease?: LeaseOptions;
   /**
    * One proxy for REST and the stream (`http://[user:pass@]host:port` for CONNECT, `socks5://…`
    * for the stream, or `{ uri, token }`); `rest.proxy` / `stream.proxy` override it per side.
    */
-  proxy?: string | { uri: string; token?: string };
+  proxy?:
+    | string
+    | {
+        /** The proxy URL (`http://host:port`, `socks5://host:port`). */
+        uri: string;
+        /** Sent as `Proxy-Authorization` (HTTP CONNECT); never logged. */
+        token?: string;
+      };
   /** Accept plain http:/ws: off loopback. @default false */
   allowInsecure?: boolean;
   /** Resolve only once the stream is open (subscribed). @default true */

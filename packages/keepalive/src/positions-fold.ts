@@ -21,14 +21,23 @@ export type MirrorPosition = Readonly<PositionSnapshot>;
 
 /** What a reconciliation reads positions from (`@userstream/rest`'s `positionSnapshot()`, or your own). */
 export interface MirrorPositionInput {
+  /** Portfolio margin: which book (`UM` or `CM`); left out elsewhere. */
   readonly book?: FuturesBook | undefined;
+  /** Market symbol, e.g. `BTCUSDT`. */
   readonly symbol: string;
+  /** Hedge mode side (`LONG`, `SHORT`) or `BOTH` (one-way mode). */
   readonly positionSide?: string | undefined;
+  /** Signed position size, a decimal string (`"0"`: flat, not kept). */
   readonly positionAmount: string;
+  /** Average entry price, a decimal string. */
   readonly entryPrice?: string | undefined;
+  /** Unrealized profit and loss, a decimal string. */
   readonly unrealizedPnl?: string | undefined;
+  /** `cross` or `isolated`. */
   readonly marginType?: string | undefined;
+  /** Isolated margin wallet, a decimal string. */
   readonly isolatedWallet?: string | undefined;
+  /** The venue's time of the last change (ms). */
   readonly updateTime: number;
 }
 
@@ -47,8 +56,11 @@ export interface PositionsState {
 
 /** A position change; `removed` when the position became flat. */
 export interface PositionChange {
+  /** Always `position`. */
   readonly type: 'position';
+  /** The position as it is now (its last state when removed). */
   readonly position: MirrorPosition;
+  /** True when the position became flat. */
   readonly removed: boolean;
 }
 

@@ -20,6 +20,10 @@ export interface RateLimitView {
   readonly bannedUntil?: number | undefined;
 }
 
+/**
+ * Options of {@link createScheduler}. A bad value throws `InvalidInputError` (`USERSTREAM_INVALID_CONFIG`)
+ * naming the field.
+ */
 export interface SchedulerOptions {
   /** Time and timers. Share it with everything else in a test. @default systemClock */
   clock?: Clock;
@@ -33,9 +37,11 @@ export interface SchedulerOptions {
   lateThresholdMs?: number;
   /** Random source in [0, 1) for jitter (inject for deterministic tests). @default Math.random */
   random?: () => number;
+  /** Where failed runs and holds are logged (pino-compatible). @default silent */
   logger?: Logger;
 }
 
+/** The work a job runs, given to {@link Scheduler.add}. */
 export interface ScheduledTask {
   /**
    * Does the work (a keepalive, a new credential). The job counts as in flight until the
@@ -54,6 +60,7 @@ export interface ScheduledTask {
   label?: string;
 }
 
+/** Per-call options of `Job.scheduleIn`. */
 export interface ScheduleOptions {
   /** Share (0..1) of the delay removed at random; `false` for none. @default the scheduler's `jitter` */
   jitter?: number | false;
@@ -63,6 +70,7 @@ export interface ScheduleOptions {
 export interface Job {
   /** When the job will run next (epoch ms of the clock), or undefined when not scheduled. */
   readonly dueAt: number | undefined;
+  /** True while a run's promise is pending (a job never runs twice at once). */
   readonly running: boolean;
   /** Runs the job at `at` (no jitter). Replaces any earlier schedule. */
   scheduleAt(at: number): number;
@@ -72,12 +80,15 @@ export interface Job {
   cancel(): void;
 }
 
+/** Counters of a scheduler, read with `scheduler.stats` (for dashboards and tests). */
 export interface SchedulerStats {
   /** Jobs added and not cancelled. */
   jobs: number;
   /** Jobs waiting in the heap. */
   scheduled: number;
+  /** Runs in progress right now. */
   inFlight: number;
+  /** The cap on runs in progress (the `maxInFlight` option). */
   maxInFlight: number;
   /** Runs started. */
   runs: number;
@@ -103,7 +114,12 @@ export interface SchedulerStats {
  * jobs back while a venue rate-limits (429) or bans (418) us.
  */
 export interface Scheduler {
+  /** The clock jobs are timed by (protocol time: a `VirtualClock` in tests). */
   readonly clock: Clock;
+  /**
+   * Adds a task as a job, not yet scheduled: call `job.scheduleIn()` or `scheduleAt()`. Throws
+   * `InvalidInputError` after `close()` (create a new scheduler).
+   */
   add(task: ScheduledTask): Job;
   /**
    * Holds every job of `group` until `until` (epoch ms): a 429's `Retry-After` or a 418 ban.
@@ -112,9 +128,11 @@ export interface Scheduler {
   hold(group: string, until: number, reason: 'rate-limited' | 'banned'): void;
   /** The end of the current hold of `group`, if any. */
   holdUntil(group: string): number | undefined;
+  /** The counters right now (a snapshot). */
   readonly stats: Readonly<SchedulerStats>;
   /** Cancels every job and the timer. Jobs in flight finish; nothing new starts. */
   close(): void;
+  /** True after `close()`. */
   readonly closed: boolean;
   /** `await using scheduler = createScheduler(...)`: `close()` at the end of the block. */
   [Symbol.asyncDispose](): Promise<void>;

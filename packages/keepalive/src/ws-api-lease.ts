@@ -2,6 +2,7 @@ import type { UserstreamError } from '@userstream/core';
 import { BaseLease } from './lease.js';
 import type { BaseLeaseOptions, LeaseState } from './lease-types.js';
 
+/** Options of a {@link WsApiLease} (`openUserDataStream()` builds them for WebSocket API venues). */
 export interface WsApiLeaseOptions extends BaseLeaseOptions {
   /** The venue's connection lifetime (24 h): the stream rotates its connection before it. */
   lifetimeMs: number;
@@ -16,6 +17,7 @@ export interface WsApiLeaseOptions extends BaseLeaseOptions {
  * the credential invalid, recreates the stream with backoff.
  */
 export class WsApiLease extends BaseLease {
+  /** Always `wsApi`. */
   readonly kind = 'wsApi' as const;
   readonly #lifetimeMs: number;
   readonly #recreateStream: () => Promise<void>;
@@ -28,6 +30,10 @@ export class WsApiLease extends BaseLease {
     this.#recreateStream = options.recreate;
   }
 
+  /**
+   * Claims ownership in the store (rejects with `LeaseConflictError` when another owner holds it) and records
+   * the lease as active.
+   */
   async start(): Promise<void> {
     await this.claim();
     this.status = 'active';
@@ -35,6 +41,7 @@ export class WsApiLease extends BaseLease {
     await this.saveRecord();
   }
 
+  /** As every lease's `state()`, with `nextRenewalAt` the end of the connection's 24 h lifetime (rotated before it) when nothing else is due. */
   override state(): LeaseState {
     const s = super.state();
     return {
