@@ -16,12 +16,16 @@ import type { Dispatcher } from 'undici';
  */
 export type Logger = Pick<CoreLogger, 'debug' | 'warn'>;
 
+/**
+ * Retries of a request that failed in a way a retry can cure (network, timeout, 5xx on a GET or idempotent
+ * call, `-1021` after a time resync). Never for 4xx, 418 bans or a non-idempotent POST that may have arrived.
+ */
 export interface RetryOptions {
   /** Attempts in all, the first included. @default 3 */
   maxAttempts?: number;
-  /** @default 200 */
+  /** First retry delay, ms (full jitter below it). @default 200 */
   baseDelayMs?: number;
-  /** @default 5000 */
+  /** Longest retry delay, ms. @default 5000 */
   maxDelayMs?: number;
 }
 
@@ -38,10 +42,27 @@ export interface ProxyOptions {
   tunnel?: boolean;
 }
 
+/**
+ * Options of {@link createRestClient}. Checked at creation: a missing, unknown or bad field throws
+ * `InvalidInputError` (`USERSTREAM_INVALID_CONFIG`) naming it, before any request is sent.
+ *
+ * @example
+ * ```ts
+ * const rest = createRestClient({
+ *   venue: 'binance-usdm',
+ *   credentials: { apiKey: process.env.API_KEY!, secret: process.env.API_SECRET! },
+ *   timeoutMs: 5_000,
+ * });
+ * ```
+ */
 export interface RestClientOptions {
   /** A built-in venue id (`"binance-usdm"`) or a profile (`venues[…]`, `defineVenue(…)`, `sim.venue(…)`). */
   venue: VenueId | VenueProfile;
-  credentials: { apiKey: string } & KeyMaterial;
+  /** The API key and exactly one of `secret` (HMAC), `privateKey` (RSA/Ed25519) or `signer` (KMS/HSM). */
+  credentials: {
+    /** Sent in the venue's API-key header (`X-MBX-APIKEY`, …); never logged or put in an error. */
+    apiKey: string;
+  } & KeyMaterial;
   /** @default systemClock */
   clock?: Clock;
   /** Per request. @default 10000 */
@@ -52,6 +73,7 @@ export interface RestClientOptions {
   recvWindow?: number;
   /** Plain http off loopback. @default false */
   allowInsecure?: boolean;
+  /** Where retries and rate-limit holds are logged (`debug`, `warn`); secrets never appear. @default silent */
   logger?: Logger;
   /** Bring your own undici dispatcher (shared pool); not closed by `close()`. */
   dispatcher?: Dispatcher;
@@ -73,6 +95,10 @@ export interface RestClientOptions {
   maxResponseBytes?: number;
 }
 
+/**
+ * Per-request timeout when `timeoutMs` is not given: 10 s, then the request fails with `USERSTREAM_TIMEOUT`
+ * (retried where safe).
+ */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /**
  * 16 MiB. The largest answers are account snapshots and open orders: a futures account with every
@@ -81,6 +107,7 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
  * this much memory (times ~2 for the string) instead of all of it.
  */
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+/** What `retry: true` (the default) means: 3 attempts in all, 200 ms first delay, at most 5 s. */
 export const DEFAULT_RETRY: Readonly<Required<RetryOptions>> = Object.freeze({
   maxAttempts: 3,
   baseDelayMs: 200,

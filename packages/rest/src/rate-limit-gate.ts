@@ -12,6 +12,7 @@ import { channels } from './diagnostics.js';
 import type { Logger } from './options.js';
 import { readUsedWeights, WeightWindow } from './weight.js';
 
+/** The venue's request weight as the client last saw it, read with `rest.rateLimit` (a snapshot). */
 export interface RateLimitState {
   /** Last `X-MBX-USED-WEIGHT-1M` seen. */
   usedWeight: number;

@@ -13,16 +13,21 @@ const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE']);
 /** The client adds these to signed requests; a caller may not. */
 const RESERVED_PARAMS = new Set(['signature', 'timestamp', 'recvWindow']);
 
+/** Per-call options every method of the client takes. */
 export interface RequestOptions {
+  /** Aborts the request (and its retries): the call rejects with `ClosedError` (`aborted: true`). */
   signal?: AbortSignal;
 }
 
+/** A request to any endpoint of the venue, for `rest.request()`. A bad field throws `InvalidInputError` naming it. */
 export interface RestRequest extends RequestOptions {
+  /** `GET`, `POST`, `PUT` or `DELETE`. */
   method: Endpoint['method'];
   /** A path on the venue's REST host, e.g. `/api/v3/order`; no query, no `..`. */
   path: string;
   /** Query parameters; names are letters, digits and `_`; values are percent-encoded. */
   params?: Params;
+  /** Sign it: `timestamp`, `recvWindow` and `signature` are added (you may not pass them). @default false */
   signed?: boolean;
   /** Weight counted by `weightShare`. @default 1 */
   weight?: number;
