@@ -6,6 +6,7 @@ import { ErrorCode, UserstreamError } from '@userstream/core';
  * `error` event; `cause` is what was thrown, `details.event` the event type it was thrown for.
  */
 export class ListenerError extends UserstreamError {
+  /** Always `'ListenerError'`; test `code` (`USERSTREAM_LISTENER_ERROR`) rather than the name. */
   override readonly name: string = 'ListenerError';
   /** The event type whose listener threw (`event`, `executionReport`, `gap`, …). */
   readonly event: string;
@@ -24,7 +25,9 @@ export class ListenerError extends UserstreamError {
  * the connection is replaced with backoff (a `gap` follows, as after any reconnect).
  */
 export class PayloadTooLargeError extends UserstreamError {
+  /** Always `'PayloadTooLargeError'`; test `code` rather than the name. */
   override readonly name: string = 'PayloadTooLargeError';
+  /** The limit the frame exceeded, in bytes (the stream's `maxPayload`). */
   readonly maxPayload: number;
   constructor(maxPayload: number) {
     super(

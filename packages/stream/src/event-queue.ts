@@ -3,6 +3,7 @@ import type { SlowConsumerPolicy } from './options.js';
 
 /** Thrown by an async iterator whose consumer fell too far behind under the `error` policy. */
 export class SlowConsumerError extends UserstreamError {
+  /** Always `'SlowConsumerError'`; test `code` (`USERSTREAM_SLOW_CONSUMER`) rather than the name. */
   override readonly name: string = 'SlowConsumerError';
   constructor(message: string, details: { buffered: number; limit: number }) {
     super(ErrorCode.SlowConsumer, message, { retryable: false, details });

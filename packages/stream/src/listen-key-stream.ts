@@ -300,6 +300,10 @@ export class ListenKeyConnection extends Transport<LinkKeys> {
     for (const m of members) m.sink.report(error);
   }
 
+  /**
+   * Routes one text frame of a link to the member streams it belongs to (one stream, or several keys' streams
+   * on a combined connection).
+   */
   protected onMessage(link: Link<LinkKeys>, text: string): void {
     // During a rotation both links deliver: the sequencer drops what the overlap repeats.
     const single = this.#single;

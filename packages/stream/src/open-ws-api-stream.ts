@@ -4,7 +4,9 @@ import { checkAuth, type WsApiAuth } from './ws-api-auth.js';
 import { subscribeOwn, WsApiSession, type WsApiSessionOptions } from './ws-api-session.js';
 import type { WsApiStream } from './ws-api-stream.js';
 
+/** Options of {@link openWsApiStream}: the common stream options plus how the subscription is authorized. */
 export interface WsApiStreamOptions extends StreamOptions {
+  /** A signature subscription (any key type), a `session.logon` (Ed25519), or a listenToken (margin). */
   auth: WsApiAuth;
 }
 

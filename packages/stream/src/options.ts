@@ -91,9 +91,11 @@ export interface StreamOptions {
   venue: string | VenueProfile;
   /** Protocol time and timers (heartbeat, rotation, backoff). @default systemClock */
   clock?: Clock;
+  /** Where connection changes, gaps and listener errors are logged (pino-compatible; no credential ever). @default silent */
   logger?: Logger;
   /** Client pings and liveness bounds; `false` disables them. @default true */
   heartbeat?: boolean | HeartbeatOptions;
+  /** Backoff between connection attempts (capped exponential with jitter); retried forever until `close()`. */
   reconnect?: ReconnectOptions;
   /** Make-before-break before the venue's connection lifetime; `false` disables it. @default true */
   rotation?: boolean | RotationOptions;
@@ -104,6 +106,7 @@ export interface StreamOptions {
   reorderWindowMs?: number;
   /** Duplicate suppression; `false` disables it. @default true */
   dedupe?: boolean | DedupeOptions;
+  /** Bounds of each `for await` consumer's buffer and what happens past them (`warn`, `gap`, `error`). */
   buffer?: BufferOptions;
   /** Time allowed to open a connection (and, on the WebSocket API, to subscribe). @default 10000 */
   openTimeoutMs?: number;
@@ -122,20 +125,24 @@ export interface StreamOptions {
   random?: () => number;
 }
 
+/** Heartbeat defaults: a ping every 10 s, 5 s for its pong, and 60 s without any frame counts as dead. */
 export const DEFAULT_HEARTBEAT: Readonly<Required<HeartbeatOptions>> = Object.freeze({
   pingIntervalMs: 10 * SECOND,
   pongTimeoutMs: 5 * SECOND,
   inactivityTimeoutMs: MINUTE,
 });
+/** Reconnect defaults: 250 ms first delay, doubling, at most 30 s. */
 export const DEFAULT_RECONNECT: Readonly<Required<ReconnectOptions>> = Object.freeze({
   baseDelayMs: 250,
   maxDelayMs: 30 * SECOND,
   factor: 2,
 });
+/** Rotation defaults: a new connection 10 min (±1 min jitter) before the venue's connection lifetime ends. */
 export const DEFAULT_ROTATION: Readonly<Required<RotationOptions>> = Object.freeze({
   marginMs: 10 * MINUTE,
   jitterMs: MINUTE,
 });
+/** Buffer defaults per `for await` consumer: warn past 10,000 events; hard caps 50,000 events or 32 MiB. */
 export const DEFAULT_BUFFER: Readonly<Required<BufferOptions>> = Object.freeze({
   size: 10_000,
   policy: 'warn',
@@ -144,11 +151,14 @@ export const DEFAULT_BUFFER: Readonly<Required<BufferOptions>> = Object.freeze({
   maxEvents: 50_000,
   maxBytes: 32 * 1024 * 1024,
 });
+/** Dedupe defaults: remember the last 1,024 events, for one minute. */
 export const DEFAULT_DEDUPE: Readonly<Required<DedupeOptions>> = Object.freeze({
   capacity: 1024,
   windowMs: MINUTE,
 });
+/** Time allowed to open a connection (and subscribe), ms: then the attempt counts as failed and is retried. */
 export const DEFAULT_OPEN_TIMEOUT_MS = 10 * SECOND;
+/** Time a WebSocket API request may wait for its answer, ms: then it fails with `USERSTREAM_TIMEOUT`. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10 * SECOND;
 /** User data frames are a few KB; 1 MiB leaves a wide margin and bounds each socket's memory. */
 export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;

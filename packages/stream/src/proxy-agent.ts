@@ -11,6 +11,7 @@ import { kit } from './options.js';
  * (`https-proxy-agent`, `socks-proxy-agent`): see the README for why.
  */
 export interface StreamProxyOptions {
+  /** `http://host:port`, `https://…` (CONNECT), `socks5://…`, `socks5h://…` or `socks4://…`; `user:pass@` is sent as credentials. */
   uri: string;
   /** `Proxy-Authorization` header value for an HTTP(S) proxy, e.g. `Basic …` or `Bearer …`. */
   token?: string;

@@ -26,11 +26,13 @@ export type ConnectionKind = 'listenKey' | 'wsApi';
  * (`linkState()`), carried by the link itself.
  */
 export abstract class Transport<S> {
+  /** The stream options, checked, with defaults filled in. */
   protected readonly options: ResolvedOptions;
   /** The link events are taken from. */
   protected current: Link<S> | undefined;
   /** A link being made ready to replace `current` (or to be the first). */
   protected candidate: Link<S> | undefined;
+  /** Set by `close()`: no reconnect or rotation starts after it. */
   protected closing = false;
   #attempt = 0;
   #reconnectTimer: ClockTimer | undefined;
@@ -78,6 +80,10 @@ export abstract class Transport<S> {
    */
   protected overlapping(_active: boolean): void {}
 
+  /**
+   * Refuses a plain `ws:` URL off loopback (unless `allowInsecure`): throws `InvalidInputError`
+   * (`USERSTREAM_INVALID_CONFIG`) naming the `venue` option.
+   */
   protected checkUrl(url: string): void {
     try {
       assertSecureUrl(url, 'venue URL', this.options.allowInsecure);

@@ -43,6 +43,7 @@ export abstract class UserDataStream
   extends EventEmitter<StreamEvents>
   implements AsyncIterable<UserDataEvent>
 {
+  /** Live counters for dashboards (the same object, updated in place: copy it to keep a snapshot). */
   readonly stats: StreamStats = {
     eventsReceived: 0,
     eventsDelivered: 0,
@@ -61,6 +62,7 @@ export abstract class UserDataStream
     lastEventAt: undefined,
     lastEventTime: undefined,
   };
+  /** The venue profile the stream connects to (resolved from the id or profile given). */
   readonly venue: ResolvedOptions['venue'];
   readonly #options: ResolvedOptions;
   readonly #clock: Clock;
@@ -132,6 +134,7 @@ export abstract class UserDataStream
     };
   }
 
+  /** `connecting`, `open`, `reconnecting` or `closed`: see {@link StreamState}. */
   get state(): StreamState {
     return this.#state;
   }
@@ -141,6 +144,7 @@ export abstract class UserDataStream
     return this.#options;
   }
 
+  /** True once `close()` was called. */
   get closed(): boolean {
     return this.#state === 'closed';
   }

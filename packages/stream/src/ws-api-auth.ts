@@ -22,11 +22,34 @@ import { SecretRing, secretsOf } from './secret-ring.js';
 /** How a WebSocket API subscription is authorized. */
 export type WsApiAuth =
   /** `userDataStream.subscribe.signature`: any key type (HMAC, RSA, Ed25519). */
-  | { type: 'signature'; apiKey: string; signer: Signer; recvWindow?: number }
+  | {
+      /** Selects this form. */
+      type: 'signature';
+      /** The API key sent in the request (never logged). */
+      apiKey: string;
+      /** Signs each subscription request (`createSigner(keyMaterial)`, or your KMS/HSM signer). */
+      signer: Signer;
+      /** Validity of the signed request, ms. @default 5000 (max 60000) */
+      recvWindow?: number;
+    }
   /** `session.logon` (Ed25519 keys only) then `userDataStream.subscribe`: one per connection. */
-  | { type: 'logon'; apiKey: string; signer: Signer; recvWindow?: number }
+  | {
+      /** Selects this form. */
+      type: 'logon';
+      /** The API key of the Ed25519 key (never logged). */
+      apiKey: string;
+      /** An Ed25519 signer (another key type is refused with `InvalidInputError`). */
+      signer: Signer;
+      /** Validity of the signed logon, ms. @default 5000 (max 60000) */
+      recvWindow?: number;
+    }
   /** `userDataStream.subscribe.listenToken` (margin): renew with `replaceListenToken`. */
-  | { type: 'listenToken'; token: string };
+  | {
+      /** Selects this form. */
+      type: 'listenToken';
+      /** The listenToken from `POST /sapi/v1/userListenToken` (a secret: never logged). */
+      token: string;
+    };
 
 export type Json = Record<string, unknown>;
 

@@ -247,6 +247,10 @@ export class WsApiSession extends Transport<LinkState> {
     this.#requests.rejectAll(link);
   }
 
+  /**
+   * Handles one text frame of a link: a response to a pending request, or an event for the subscription it
+   * names.
+   */
   protected onMessage(link: SessionLink, text: string): void {
     let value: Json;
     try {
