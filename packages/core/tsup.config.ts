@@ -6,5 +6,7 @@ export default defineConfig({
   dts: true,
   sourcemap: true,
   clean: true,
+  // mexcProtoDir() resolves core's proto/ folder from import.meta.url, in the CJS build too.
+  shims: true,
   target: 'node20',
 });
