@@ -16,7 +16,8 @@ const run = (args: string[]) => execFileSync(process.execPath, args, { cwd: here
 
 describe("core's built packages find MEXC's .proto files", () => {
   it('from the CommonJS build (require)', () => {
-    const load = "const { mexcProtoDir } = require('@userstream/core'); const { existsSync } = require('node:fs');";
+    const load =
+      "const { mexcProtoDir } = require('@userstream/core'); const { existsSync } = require('node:fs');";
     expect(run(['-e', `${load} ${check}`])).toBe('true');
   });
 
