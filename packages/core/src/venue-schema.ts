@@ -70,6 +70,7 @@ export const venueProfileSchema = z.object({
     'mexc',
     'aster',
     'tokocrypto',
+    'toobit',
   ]),
   testnet: z.boolean(),
   restBaseUrl: urlString,
@@ -104,6 +105,14 @@ export const venueProfileSchema = z.object({
       streamEvents: z
         .array(z.string().regex(/^[A-Za-z][A-Za-z_]{0,63}$/))
         .max(64)
+        .optional(),
+      /**
+       * Event types that announce the key's coming expiry (Toobit's `listenKeyWillExpire`): the
+       * client renews the key at once when one arrives, instead of waiting for its interval.
+       */
+      renewOn: z
+        .array(z.string().regex(/^[A-Za-z][A-Za-z_]{0,63}$/))
+        .max(4)
         .optional(),
     })
     .optional(),

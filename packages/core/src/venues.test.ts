@@ -33,6 +33,7 @@ describe('venue registry', () => {
         "coins-th: listenKey coins",
         "aster-futures: listenKey futures",
         "aster-spot: listenKey aster",
+        "toobit-spot: listenKey toobit",
         "tokocrypto: listenToken tokocrypto",
       ]
     `);

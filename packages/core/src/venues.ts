@@ -20,6 +20,7 @@ import {
 import { BINGX_PROFILES } from './venues-bingx.js';
 import { type CoinsSisterId, coinsSisterProfiles } from './venues-coins.js';
 import { MEXC_PROFILES } from './venues-mexc.js';
+import { type ToobitId, toobitProfiles } from './venues-toobit.js';
 import { TOKOCRYPTO_PROFILES } from './venues-tokocrypto.js';
 
 export type { CredentialProtocol, Endpoint, Market, VenueProfile, VenueProfileInput };
@@ -230,6 +231,7 @@ export type VenueId =
   | (typeof MEXC_PROFILES)[number]['id']
   | CoinsSisterId
   | (typeof ASTER_PROFILES)[number]['id']
+  | ToobitId
   | (typeof TOKOCRYPTO_PROFILES)[number]['id'];
 
 function formatIssues(error: z.ZodError): string {
@@ -312,6 +314,7 @@ export const venues: Readonly<Record<VenueId, VenueProfile>> = Object.freeze(
       ...MEXC_PROFILES,
       ...coinsSisterProfiles(BROKER_PROFILES),
       ...ASTER_PROFILES,
+      ...toobitProfiles(BROKER_PROFILES),
       ...TOKOCRYPTO_PROFILES,
     ].map((p) => [p.id, defineVenue(p)]),
   ) as Record<VenueId, VenueProfile>,

@@ -24,7 +24,8 @@ export type Dialect =
   | 'bingxSwap'
   | 'mexc'
   | 'aster'
-  | 'tokocrypto';
+  | 'tokocrypto'
+  | 'toobit';
 
 /** All dialects, in a stable order. */
 export const DIALECTS: readonly Dialect[] = [
@@ -40,6 +41,7 @@ export const DIALECTS: readonly Dialect[] = [
   'mexc',
   'aster',
   'tokocrypto',
+  'toobit',
 ];
 
 /** A decimal amount, price or quantity as the venue sent it, e.g. `"0.10264410"`. */

@@ -18,10 +18,12 @@ const DIALECT_OF_DIR: Record<string, Dialect> = {
   'margin-risk': 'marginRisk',
   mexc: 'mexc',
   aster: 'aster',
-  tokocrypto: 'tokocrypto',
   // Issue #13 item 3: BingX spot (pushes in {data, dataType}) and perpetual swap.
   'bingx-spot': 'bingxSpot',
   'bingx-swap': 'bingxSwap',
+  // Issue #13 item 4: Toobit's spot and USDT-M payloads (arrays; listenKeyWillExpire with eventType).
+  toobit: 'toobit',
+  tokocrypto: 'tokocrypto',
 };
 
 const USDM = 'https://developers.binance.com/docs/derivatives/usds-margined-futures/user-data-streams';
@@ -39,12 +41,25 @@ const MEXC = 'https://www.mexc.com/api-docs/spot-v3/websocket-user-data-streams'
 /** The store serves only this page's change log; the payloads are from a copy of its markdown. */
 const TOKOCRYPTO = 'https://www.tokocrypto.com/apidocs/';
 
+const TOOBIT = 'https://api-docs.toobit.com/api';
 const SOURCES: Record<string, string> = {
+  // Issue #13 item 4: Toobit's documented payloads (spot and USDT-M "websocket account" pages).
+  'toobit/outboundAccountInfo.json': `${TOOBIT}/spot-websocket-account.html`,
+  'toobit/executionReport.json': `${TOOBIT}/spot-websocket-account.html`,
+  'toobit/ticketInfo.json': `${TOOBIT}/spot-websocket-account.html`,
+  'toobit/listenKeyWillExpire.json': `${TOOBIT}/usdt-m-websocket-account.html`,
+  'toobit/outboundContractAccountInfo.json': `${TOOBIT}/usdt-m-websocket-account.html`,
+  'toobit/outboundContractPositionInfo.json': `${TOOBIT}/usdt-m-websocket-account.html`,
+  'toobit/contractExecutionReport.json': `${TOOBIT}/usdt-m-websocket-account.html`,
   // Issue #13: Aster spot's documented payloads (V1 spot API, "Payload: ACCOUNT_UPDATE" and
   // "Payload: Order Update"; the account example lacks a comma after E, repaired).
   'aster/outboundAccountPosition.json': `${ASTER_SPOT}`,
   'aster/executionReport.json': `${ASTER_SPOT}`,
   // Issue #13: MEXC's documented samples, decoded as @userstream/stream decodes the protobuf frame.
+  // Issue #13 item 7: Tokocrypto's "Web Socket Payloads" and "Event: Stream Terminated".
+  'tokocrypto/outboundAccountPosition.json': TOKOCRYPTO,
+  'tokocrypto/executionReport.json': TOKOCRYPTO,
+  'tokocrypto/eventStreamTerminated.json': TOKOCRYPTO,
   // Issue #13 item 3, BingX: the spot order sample is the docs page's; the other payloads are
   // not on any page the store holds: fields from BingX's skill pages, BingX.Net's models and a
   // VST probe's notes (test/fixtures/README.md).
@@ -54,10 +69,6 @@ const SOURCES: Record<string, string> = {
   'bingx-swap/ACCOUNT_UPDATE.json': 'https://skills.sh/bingx-api/api-ai-skills/bingx-swap-ws-account',
   'bingx-swap/ACCOUNT_CONFIG_UPDATE.json': 'https://skills.sh/bingx-api/api-ai-skills/bingx-swap-ws-account',
   'bingx-swap/listenKeyExpired.json': 'https://skills.sh/bingx-api/api-ai-skills/bingx-swap-ws-account',
-  // Issue #13 item 7: Tokocrypto's "Web Socket Payloads" and "Event: Stream Terminated".
-  'tokocrypto/outboundAccountPosition.json': TOKOCRYPTO,
-  'tokocrypto/executionReport.json': TOKOCRYPTO,
-  'tokocrypto/eventStreamTerminated.json': TOKOCRYPTO,
   'mexc/privateAccount.json': `${MEXC}/spot-account-update`,
   'mexc/privateDeals.json': `${MEXC}/spot-account-deals`,
   'mexc/privateOrders.json': `${MEXC}/spot-account-orders`,
@@ -104,6 +115,9 @@ function walk(dir: string): string[] {
 
 /** The event object of a decoded frame, whatever its wrapper. */
 function eventOf(frame: Record<string, unknown>): Record<string, unknown> {
+  // Toobit: a one-event array frame, or a push named with eventType/eventTime.
+  if (Array.isArray(frame)) return eventOf(frame[0] as Record<string, unknown>);
+  if (typeof frame.eventType === 'string') return { e: frame.eventType, E: frame.eventTime };
   return (frame.event ?? frame.data ?? frame) as Record<string, unknown>;
 }
 

@@ -57,6 +57,7 @@ import {
   spotExecutionReportSchema,
   spotSchemas,
 } from './spot.js';
+import { type ToobitEvent, toobitSchemas } from './toobit.js';
 
 /** USDⓈ-M, COIN-M and Portfolio Margin Pro (`pm-classic`, a USDⓈ-M key): futures.ts plus algo, strategy and PM Pro events. */
 const futuresDialect = {
@@ -110,6 +111,7 @@ export const dialectSchemas: Readonly<Record<Dialect, Readonly<Record<string, Zo
   mexc: mexcSchemas,
   aster: asterSchemas,
   tokocrypto: tokocryptoSchemas,
+  toobit: toobitSchemas,
 };
 
 /** Event types whose `T` is a transaction id beyond 2^53, read exactly from the frame text (exact-id.ts). */
@@ -165,6 +167,7 @@ export interface DialectEvents {
   mexc: MexcEvent;
   aster: AsterEvent;
   tokocrypto: TokocryptoEvent;
+  toobit: ToobitEvent;
 }
 
 /**

@@ -98,3 +98,11 @@ export type {
   SpotEvent,
   SpotExecutionReport,
 } from './spot.js';
+export type {
+  ToobitContractAccountInfo,
+  ToobitContractExecutionReport,
+  ToobitContractPositionInfo,
+  ToobitEvent,
+  ToobitListenKeyWillExpire,
+  ToobitTicketInfo,
+} from './toobit.js';

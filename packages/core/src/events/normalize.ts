@@ -15,6 +15,7 @@ import type { MexcEvent } from './mexc.js';
 import { algoUpdate } from './normalize-algo.js';
 import { normalizeBingxSpot, normalizeBingxSwap } from './normalize-bingx.js';
 import { normalizeMexc } from './normalize-mexc.js';
+import { normalizeToobit } from './normalize-toobit.js';
 import { bhexOrder, futuresOrder, spotOrder } from './normalize-orders.js';
 import { futuresAccount, optionsBalancePosition } from './normalize-positions.js';
 import type {
@@ -26,6 +27,7 @@ import type {
 import type { OptionsBalancePositionUpdate } from './options.js';
 import type { UserDataEvent } from './parse.js';
 import type { ListStatus, SpotEvent } from './spot.js';
+import type { ToobitEvent } from './toobit.js';
 
 export {
   type AlgoOrderSnapshot,
@@ -218,6 +220,8 @@ export function normalizeEvent(event: UserDataEvent, dialect: Dialect): Normaliz
     case 'tokocrypto':
       // Binance spot's letters (a subset of the executionReport, a superset of the balances).
       return spotLike(event as SpotEvent);
+    case 'toobit':
+      return normalizeToobit(event as ToobitEvent);
     default:
       return other(event.e, (event as { E?: number }).E, event);
   }

@@ -216,7 +216,7 @@ describe('malformed frames', () => {
   it('an unknown dialect is an error, not a crash', () => {
     const error = expectMalformed(parseFrame('{"e":"x","E":1}', 'kraken' as 'spot'));
     expect(error.message).toMatchInlineSnapshot(
-      `"Cannot parse events: unknown dialect (use one of spot, futures, bhex, coins, options, portfolioMargin, marginRisk, bingxSpot, bingxSwap, mexc, aster, tokocrypto)"`,
+      `"Cannot parse events: unknown dialect (use one of spot, futures, bhex, coins, options, portfolioMargin, marginRisk, bingxSpot, bingxSwap, mexc, aster, tokocrypto, toobit)"`,
     );
   });
 
@@ -308,6 +308,15 @@ describe('eventSchemas', () => {
       mexc: ['privateAccount', 'privateDeals', 'privateOrders'],
       aster: ['outboundAccountPosition', 'executionReport'],
       tokocrypto: ['outboundAccountPosition', 'executionReport', 'eventStreamTerminated'],
+      toobit: [
+        'outboundAccountInfo',
+        'executionReport',
+        'ticketInfo',
+        'listenKeyWillExpire',
+        'outboundContractAccountInfo',
+        'outboundContractPositionInfo',
+        'contractExecutionReport',
+      ],
     });
     expect(Object.isFrozen(eventSchemas.spot)).toBe(true);
   });

@@ -245,6 +245,12 @@ function parseDecoded(value: unknown, dialect: Dialect, text: string | undefined
       ? parseArray(data, dialect, undefined)
       : single(parseOne(data, dialect, '', text), undefined);
   }
+  // Toobit names some pushes' type and time `eventType`/`eventTime` (listenKeyWillExpire): read
+  // as `e`/`E` in its dialect only. Past every other frame form, so no other venue pays for it.
+  if (dialect === 'toobit' && typeof frame.eventType === 'string') {
+    const renamed = { ...frame, e: frame.eventType, E: frame.eventTime };
+    return single(parseOne(renamed, dialect, '', text), undefined);
+  }
   return {
     ok: false,
     error: malformed(

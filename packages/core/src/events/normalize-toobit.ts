@@ -1,0 +1,65 @@
+/**
+ * Toobit's events in the common model (issue #13 item 4). Spot is BHEX's: `executionReport`
+ * becomes an order and `outboundAccountInfo` a balance snapshot with the can-trade/withdraw/
+ * deposit flags, exactly as the bhex dialect reads them. USDT-M's `contractExecutionReport`
+ * (BHEX's letters) is an order and `outboundContractAccountInfo` a balance snapshot.
+ * `listenKeyWillExpire` is `other`: the key is still valid (the client renews it, it has not
+ * lapsed), `ticketInfo` is `other` (its fill is already in the order's report), and so is a
+ * position push until the futures mirror folds Toobit positions.
+ */
+import { bhexOrder } from './normalize-orders.js';
+import type { NormalizedEvent, NormalizedOrder } from './normalize-types.js';
+import type { ToobitContractExecutionReport, ToobitEvent } from './toobit.js';
+
+function contractOrder(event: ToobitContractExecutionReport): NormalizedOrder {
+  return {
+    kind: 'order',
+    eventType: event.e,
+    venueEventTime: event.E,
+    symbol: event.s,
+    orderId: String(event.i),
+    clientOrderId: String(event.c),
+    side: event.S,
+    type: event.o,
+    timeInForce: event.f,
+    status: event.X,
+    executionType: undefined,
+    price: event.p,
+    quantity: event.q,
+    filledQuantity: event.z,
+    lastFilledQuantity: event.l,
+    lastFilledPrice: event.L,
+    quoteFilledQuantity: event.Z,
+    commission: event.n,
+    commissionAsset: event.N,
+    isMaker: event.m,
+    transactionTime: event.U,
+    raw: event,
+  };
+}
+
+export function normalizeToobit(event: ToobitEvent): NormalizedEvent {
+  switch (event.e) {
+    case 'executionReport':
+    case 'marginExecutionReport':
+      return bhexOrder(event);
+    case 'contractExecutionReport':
+      return contractOrder(event);
+    case 'outboundAccountInfo':
+    case 'outboundMarginAccountInfo':
+    case 'outboundContractAccountInfo':
+      return {
+        kind: 'balances',
+        eventType: event.e,
+        venueEventTime: event.E,
+        lastUpdateTime: undefined,
+        balances: event.B.map((b) => ({ asset: b.a, free: b.f, locked: b.l })),
+        canTrade: event.T,
+        canWithdraw: event.W,
+        canDeposit: event.D,
+        raw: event,
+      };
+    default:
+      return { kind: 'other', eventType: event.e, venueEventTime: event.E, raw: event };
+  }
+}
