@@ -6,6 +6,7 @@ import type { Recorder } from './record.js';
 import type { Sink } from './sink.js';
 import { targetKeyOf } from './sink.js';
 import { marketKeyOf, profileOf } from './venue-map.js';
+import { expiryNotice } from './venues/expiry-notices.js';
 
 /** One active listenKey. */
 export interface ListenKeyEntry {
@@ -129,16 +130,16 @@ export class ListenKeys {
     publish(channels.listenKey, () => ({ event: 'close', venue: entry.venue, accountId: entry.accountId }));
   }
 
-  /** Lapse (timer or fault): streams get `listenKeyExpired`, then close. */
+  /** Lapse (timer or fault): streams get the venue's expiry notice (if it has one), then close. */
   expire(entry: ListenKeyEntry): void {
     this.#remove(entry);
     const targetKey = targetKeyOf(entry.accountId, marketKeyOf(entry.venue));
     const E = this.#hub.nextE(targetKey, this.#serverNow());
-    const json = JSON.stringify(listenKeyExpiredEvent(entry.venue, E, entry.key));
     this.#recorder.event(targetKey, { e: 'listenKeyExpired', E, source: 'protocol' });
     for (const sink of [...entry.sinks]) {
-      // MEXC documents no expiry push: its connections just close.
-      if (sink.venue !== 'mexc') this.#hub.control(sink, json);
+      // Each venue's documented notice, or none (venues/expiry-notices.ts).
+      const notice = expiryNotice(sink.venue, E, entry.key);
+      if (notice !== undefined) this.#hub.control(sink, notice);
       this.#endSink(sink, 1000, 'listenKey expired');
     }
     publish(channels.listenKey, () => ({ event: 'expire', venue: entry.venue, accountId: entry.accountId }));
