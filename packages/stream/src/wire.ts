@@ -47,9 +47,11 @@ const CONTROL_MAX = 64;
 function controlFilter(style: HeartbeatStyle): (text: string, control: WireControl) => string | undefined {
   switch (style) {
     case 'text-ping':
-      // BingX: the server sends `Ping` (every 5 s), the client answers `Pong`.
+      // BingX: the server sends `Ping` (every 5 s), the client answers `Pong`. BingX spot's
+      // heartbeat is JSON, `{"ping":"<id>","time":"…"}` answered `{"pong":"<id>","time":"…"}`,
+      // and its subscription acks `{"id":…,"code":0,"msg":""}` carry no event.
       return (text, control) => {
-        if (text.length > CONTROL_MAX) return text;
+        if (text.length > BINGX_CONTROL_MAX) return text;
         const t = text.trim();
         if (t === 'Ping' || t === 'ping') {
           control.send('Pong');
@@ -60,6 +62,7 @@ function controlFilter(style: HeartbeatStyle): (text: string, control: WireContr
           control.heartbeatAnswered();
           return undefined;
         }
+        if (t.startsWith('{') && !t.includes('"e":')) return bingxJsonControl(text, control);
         return text;
       };
     case 'json-ping':
@@ -94,6 +97,22 @@ function controlFilter(style: HeartbeatStyle): (text: string, control: WireContr
     default:
       return (text) => text;
   }
+}
+
+/** BingX's JSON heartbeat (a 32-character id and a time) and acks are well under this. */
+const BINGX_CONTROL_MAX = 256;
+
+/** BingX spot's JSON ping (answered) or subscription ack (taken out unless it refuses). */
+function bingxJsonControl(text: string, control: WireControl): string | undefined {
+  const value = tryJson(text) as { ping?: unknown; time?: unknown; code?: unknown } | undefined;
+  if (value === undefined || typeof value !== 'object' || value === null) return text;
+  if (typeof value.ping === 'string' || typeof value.ping === 'number') {
+    control.send(JSON.stringify({ pong: value.ping, time: value.time }));
+    control.heartbeatAnswered();
+    return undefined;
+  }
+  // A refused subscription would leave the stream silent: passed on, it is reported.
+  return value.code === 0 ? undefined : text;
 }
 
 function tryJson(text: string): unknown {

@@ -147,6 +147,38 @@ describe('issue #13: the frame decoder and heartbeat come from the venue profile
     expect(malformed).toEqual([]);
   });
 
+  // BingX spot, https://bingx-api.github.io/docs/zh-hk/spot/socket.html (checked 2026-12-03):
+  // the server's heartbeat is {"ping":"<id>","time":"…"}, answered {"pong":"<id>","time":"…"};
+  // a subscription is acknowledged {"id":…,"code":0,"msg":""}. Every frame is gzip.
+  it('text-ping (BingX spot): the JSON ping is answered with its pong, acks are taken out, a refusal is not hidden', async () => {
+    const ping = '{"ping":"2177c68e4d0e45679965f482929b59c2","time":"2022-06-07T16:27:36.323+0800"}';
+    const refused = '{"id":"userstream-2","code":100400,"msg":"ILLEGAL_ARGUMENT"}';
+    const srv = await server((ws) => {
+      ws.on('message', (data) => {
+        const m = JSON.parse(data.toString()) as { id?: string; ping?: string };
+        if (m.id === 'userstream-1') ws.send(gzipSync('{"id":"userstream-1","code":0,"msg":""}'), { binary: true });
+        if (m.id === 'userstream-2') {
+          ws.send(gzipSync(refused), { binary: true });
+          ws.send(gzipSync(ping), { binary: true });
+          ws.send(gzipSync(JSON.stringify({ data: EVENT, dataType: 'spot.executionReport' })), { binary: true });
+        }
+      });
+    });
+    const venue = { ...venues['bingx-spot'], streamBaseUrl: srv.url, dialect: 'bhex' } as VenueProfile;
+    const { events, malformed } = open(venue);
+    await until(() => events.length === 1 && srv.received.length === 3, 'event and pong');
+    expect(srv.received.slice(2)).toEqual([
+      '{"pong":"2177c68e4d0e45679965f482929b59c2","time":"2022-06-07T16:27:36.323+0800"}',
+    ]);
+    expect(srv.received.slice(0, 2).map((m) => JSON.parse(m).dataType)).toEqual([
+      'spot.executionReport',
+      'ACCOUNT_UPDATE',
+    ]);
+    expect(events[0]).toMatchObject({ e: 'executionReport', s: 'BTCUSDT' });
+    // The refused subscription surfaces (as a malformed frame); the accepted ack does not.
+    expect(malformed).toHaveLength(1);
+  });
+
   it('gzip-json: a frame that does not inflate (or inflates past maxPayload) is a malformed frame, and the stream goes on', async () => {
     const bomb = gzipSync(Buffer.alloc(4 << 20, 0x20));
     const srv = await server((ws) => {
