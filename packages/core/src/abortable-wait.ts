@@ -2,7 +2,9 @@ import { ClosedError, InvalidInputError } from './errors.js';
 
 /** One pending wait on a handle (`opened()`, `ready()`): the handle settles it. */
 export interface Waiter<T = void> {
+  /** Settles the wait with `value` (the handle calls it when the awaited state is reached). */
   resolve(value: T): void;
+  /** Fails the wait (the handle closed first: a `ClosedError`; or the signal aborted). */
   reject(error: unknown): void;
 }
 

@@ -2,7 +2,12 @@ import { describeValue } from './describe.js';
 import { InvalidInputError } from './errors.js';
 
 /** An opaque timer handle returned by {@link Clock.setTimeout}. */
-export type ClockTimer = { readonly __clockTimer?: never } | object;
+export type ClockTimer =
+  | {
+      /** A brand only: a timer is opaque, pass it back to `clearTimeout`. */
+      readonly __clockTimer?: never;
+    }
+  | object;
 
 /**
  * Time and timers. Every package takes one, so hours of protocol time (60 min key validity,
@@ -13,6 +18,7 @@ export interface Clock {
   now(): number;
   /** Calls `callback` after `delayMs` of this clock's time. */
   setTimeout(callback: () => void, delayMs: number): ClockTimer;
+  /** Cancels a timer of this clock; a timer that already fired or was cancelled is ignored. */
   clearTimeout(timer: ClockTimer): void;
   /**
    * How many times faster than real time this clock runs (a scaled clock's); absent means 1.
@@ -34,6 +40,7 @@ export const systemClock: Clock = Object.freeze({
   },
 });
 
+/** Options of {@link createScaledClock}. */
 export interface ScaledClockOptions {
   /** How many clock milliseconds pass per real millisecond (3600: an hour a second). */
   speed: number;
@@ -45,7 +52,10 @@ export interface ScaledClockOptions {
  * A clock that runs `speed` times faster than real time, for tests with real sockets that
  * need to live through days in seconds. Share one instance between the simulator and clients.
  */
-export function createScaledClock(options: ScaledClockOptions): Clock & { readonly speed: number } {
+export function createScaledClock(options: ScaledClockOptions): Clock & {
+  /** Clock ms per real ms, as given (a positive number, else `InvalidInputError`). */
+  readonly speed: number;
+} {
   const { speed } = options;
   if (!(Number.isFinite(speed) && speed > 0)) {
     throw new InvalidInputError(
@@ -119,6 +129,7 @@ export class VirtualClock implements Clock {
     return timer;
   }
 
+  /** Cancels a timer; it will not fire on a later `advance()`. */
   clearTimeout(timer: ClockTimer): void {
     (timer as VirtualTimer).cancelled = true;
     const i = this.#timers.indexOf(timer as VirtualTimer);
@@ -160,6 +171,7 @@ async function flushMicrotasks(): Promise<void> {
 
 /** Binance's default and maximum `recvWindow`, in ms. */
 export const DEFAULT_RECV_WINDOW = 5000;
+/** The largest `recvWindow` a venue accepts, in ms (60 s); `validateRecvWindow` refuses more. */
 export const MAX_RECV_WINDOW = 60_000;
 
 /** Checks a `recvWindow`: a whole number of ms in 1..60000. */

@@ -4,9 +4,13 @@
  * you pass (or nothing) and publish to `node:diagnostics_channel`. Shared by every package.
  */
 export interface Logger {
+  /** Detail for debugging (each request, each renewal). `obj` is structured context, never a secret. */
   debug(obj: Record<string, unknown>, msg: string): void;
+  /** Lifecycle news (a stream opened, a credential renewed, a fleet member joined). */
   info(obj: Record<string, unknown>, msg: string): void;
+  /** Something failed and is being retried or worked around (a reconnect, a gap, a refused renewal). */
   warn(obj: Record<string, unknown>, msg: string): void;
+  /** Something failed that needs a person (a listener threw, a credential cannot be replaced). */
   error(obj: Record<string, unknown>, msg: string): void;
 }
 

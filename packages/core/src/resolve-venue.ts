@@ -2,6 +2,7 @@ import { ErrorCode, InvalidInputError } from './errors.js';
 import type { VenueProfile, VenueProfileInput } from './venue-schema.js';
 import { defineVenue, getVenue, type VenueId } from './venues.js';
 
+/** Options of {@link resolveVenue}: how a package reports a refused venue. */
 export interface ResolveVenueOptions {
   /** The package the refusal is reported as (`@userstream/rest`). */
   prefix: string;

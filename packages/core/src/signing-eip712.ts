@@ -26,9 +26,13 @@ import type { Signer } from './signing.js';
 
 /** An EIP-712 domain with the four fields Aster's typed data declares. */
 export interface Eip712Domain {
+  /** The domain name (`AsterSignTransaction`). */
   readonly name: string;
+  /** The domain version (`1`). */
   readonly version: string;
+  /** The EIP-155 chain id the signature is bound to. */
   readonly chainId: number;
+  /** The verifying contract address, 0x hex (Aster uses the zero address). */
   readonly verifyingContract: string;
 }
 
@@ -42,6 +46,7 @@ export const ASTER_EIP712_DOMAIN: Eip712Domain = Object.freeze({
 
 /** A signer holding a secp256k1 API-wallet key: `sign(msg)` is the EIP-712 signature, 0x hex. */
 export interface Eip712Signer extends Signer {
+  /** Always `eip712`. */
   readonly keyType: 'eip712';
   /** The API wallet's address (Aster's `signer`), EIP-55 checksummed. */
   readonly address: string;
@@ -111,6 +116,10 @@ export function addressOfPublicKey(uncompressed: Uint8Array): string {
   return checksumAddress(`0x${bytesToHex(keccak(uncompressed.subarray(1)).subarray(12))}`);
 }
 
+/**
+ * Options of {@link createEip712Signer} (what `createSigner` passes for `keyType: 'eip712'`). A malformed key
+ * or address throws `USERSTREAM_SIGNING`, never quoting the key.
+ */
 export interface Eip712SignerOptions {
   /** The API wallet's secp256k1 private key, 64 hex digits with or without `0x`. */
   privateKey: string;
@@ -171,6 +180,10 @@ export function isEip712Signer(signer: Signer): signer is Eip712Signer {
 export class MicrosecondNonce {
   #last = 0;
 
+  /**
+   * The nonce for a request at `nowMs` (ms, fractional allowed): microseconds, and always above the previous
+   * one.
+   */
   next(nowMs: number): number {
     const candidate = Math.floor(nowMs * 1000);
     this.#last = candidate > this.#last ? candidate : this.#last + 1;

@@ -10,6 +10,7 @@ export type KeyType = 'hmac' | 'rsa' | 'ed25519' | 'eip712';
  * supply your own (a KMS or HSM) with `sign()` returning a promise.
  */
 export interface Signer {
+  /** What kind of key signs (`hmac`, `rsa`, `ed25519`, `eip712`): decides the signature encoding and `session.logon`. */
   readonly keyType: KeyType;
   /** HMAC: lowercase hex. RSA and Ed25519: base64. EIP-712: 0x hex (r‖s‖v). */
   sign(payload: string): string | Promise<string>;
@@ -128,6 +129,7 @@ export function createSigner(material: KeyMaterial): Signer {
 
 /** A query or form parameter value. `undefined` values are left out. */
 export type ParamValue = string | number | boolean | bigint | undefined;
+/** Request parameters by name, in the order they are sent (and signed). */
 export type Params = Readonly<Record<string, ParamValue>>;
 
 /** RFC 3986 percent-encoding (also encodes `!'()*`), as venues verify it. */
@@ -176,7 +178,12 @@ export function wsApiSignaturePayload(params: Params): string {
 export async function signWsApiParams<P extends Params>(
   params: P,
   signer: Signer,
-): Promise<P & { signature: string }> {
+): Promise<
+  P & {
+    /** The signature of the sorted parameters, in the signer's encoding. */
+    signature: string;
+  }
+> {
   const signature = await signer.sign(wsApiSignaturePayload(params));
   return { ...params, signature };
 }

@@ -98,6 +98,7 @@ export function assertSecureUrl(url: string, field: string, allowInsecure = fals
  */
 export const MAX_TIMER_MS = 2_147_483_647;
 
+/** Options of {@link validateDuration}: what a duration may be and how a refusal is reported. */
 export interface DurationOptions {
   /** Accept 0 (e.g. "no delay"). @default false */
   allowZero?: boolean;

@@ -54,6 +54,7 @@ export function assertSameOrigin(url: string, base: string, field: string, allow
   return u;
 }
 
+/** Options of {@link streamUrl}. */
 export interface StreamUrlOptions {
   /** Use the venue's combined stream path (several keys joined by `/`). @default false */
   combined?: boolean;
