@@ -111,13 +111,21 @@ export function futuresOrder(event: FuturesOrderTradeUpdate): NormalizedOrder {
  * Amounts are the venue's decimal strings as sent.
  */
 export interface OrderSnapshot {
+  /** Market symbol, e.g. `BTCUSDT`. */
   symbol: string;
+  /** The venue's order id, as a string. */
   orderId: string;
+  /** Your client order id (`""` when the venue has none). */
   clientOrderId: string;
+  /** `BUY` or `SELL`. */
   side: string;
+  /** Order type as the venue names it (`LIMIT`, `MARKET`, …). */
   type: string;
+  /** Order status (`NEW`, `PARTIALLY_FILLED`, …). */
   status: string;
+  /** Limit price, a decimal string. */
   price: string;
+  /** Ordered quantity, a decimal string. */
   quantity: string;
   /** Cumulative filled quantity. */
   filledQuantity: string;

@@ -15,11 +15,15 @@ import type { OptionsBalancePositionUpdate } from './options.js';
 export interface PositionSnapshot {
   /** Portfolio margin's book (`UM`/`CM`); undefined on USDⓈ-M and COIN-M accounts. */
   book: FuturesBook | undefined;
+  /** Market symbol, e.g. `BTCUSDT`. */
   symbol: string;
+  /** `BOTH` (one-way mode), `LONG` or `SHORT` (hedge mode). */
   positionSide: string;
   /** Signed: negative is short. */
   positionAmount: string;
+  /** Average entry price, a decimal string. */
   entryPrice: string;
+  /** Unrealized profit and loss, a decimal string. */
   unrealizedPnl: string;
   /** `cross` or `isolated`. */
   marginType: string;
