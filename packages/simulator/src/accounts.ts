@@ -38,8 +38,11 @@ export interface AccountSpec {
 
 /** An account the simulator serves, with the credentials a client signs with. */
 export interface SimAccount {
+  /** The account's id (`acct-1`, or the one you gave): how faults, the exchange and the record name it. */
   readonly id: string;
+  /** The API key a client sends (seeded, so the same every run with the same seed). */
   readonly apiKey: string;
+  /** Which key signs its requests: `hmac`, `ed25519` or `rsa`. */
   readonly keyType: SimKeyType;
   /** HMAC secret (hmac accounts). */
   readonly secret?: string;

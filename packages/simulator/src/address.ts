@@ -5,7 +5,9 @@ import { networkInterfaces } from 'node:os';
 export interface SimulatorAddress {
   /** The bound address, e.g. `127.0.0.1`, `0.0.0.0` (every IPv4 interface) or `::`. */
   readonly address: string;
+  /** The bound port (the free one chosen when you asked for port 0). */
   readonly port: number;
+  /** `IPv4` or `IPv6`. */
   readonly family: string;
   /** True only when nothing but this machine can connect (127.0.0.0/8, ::1). */
   readonly loopback: boolean;

@@ -19,10 +19,15 @@ export const channels = {
 
 /** Channel names, for subscribers. */
 export const DIAGNOSTICS_CHANNELS = Object.freeze({
+  /** Every REST request: `{ method, path, status, venue?, weight }`. */
   request: 'userstream:simulator:request',
+  /** A WebSocket connection opened or closed: `{ event, kind, connectionId }`. */
   connection: 'userstream:simulator:connection',
+  /** A listenKey was created, kept alive, expired or closed: `{ event, venue, accountId }` (never the key). */
   listenKey: 'userstream:simulator:listenKey',
+  /** A WebSocket API subscription started, ended or was terminated: `{ event, method?, accountId, connectionId }`. */
   subscription: 'userstream:simulator:subscription',
+  /** A fault was applied: `{ type, ...spec }` without secrets. */
   fault: 'userstream:simulator:fault',
 });
 

@@ -8,7 +8,9 @@ import type { KeepaliveFailure } from './rest.js';
 
 /** Which streams a fault hits: every stream (no fields), or one account (by API key or id), optionally on one venue. */
 export interface FaultTarget {
+  /** Only the account with this API key. */
   apiKey?: string;
+  /** Only the account with this id (`acct-1`, …). */
   accountId?: string;
   /** Matches every venue id of the same book (e.g. `binance-spot` also hits `binance-spot-legacy` streams). */
   venue?: VenueId;
@@ -17,11 +19,13 @@ export interface FaultTarget {
 /** Which connections a connection fault hits. @default 'all' */
 export type ConnectionSelector = 'stream' | 'wsApi' | 'all';
 
+/** Options of `faults.drop()`: which connections end, and how. */
 export interface DropOptions extends FaultTarget {
   /** `close`: a close handshake; `terminate`: the TCP socket is destroyed. @default 'close' */
   mode?: 'close' | 'terminate';
   /** Close code for `mode: 'close'`. @default 1001 */
   code?: number;
+  /** Raw streams, WebSocket API connections, or both. @default 'all' */
   connections?: ConnectionSelector;
 }
 
@@ -56,6 +60,7 @@ export interface HangRequestsOptions extends FaultTarget {
   count?: number;
 }
 
+/** Options of `faults.rateLimit()`. */
 export interface RateLimitOptions {
   /** Only this venue's host (weight is per host). @default every host */
   venue?: VenueId;
@@ -63,7 +68,9 @@ export interface RateLimitOptions {
   retryAfterMs?: number;
 }
 
+/** Options of `faults.ban()`. */
 export interface BanOptions {
+  /** Only this venue's host. @default every host */
   venue?: VenueId;
   /** @default 120000 (Binance's shortest ban) */
   durationMs?: number;
@@ -86,6 +93,7 @@ export interface ServerShutdownOptions extends FaultTarget {
   closeAfterMs?: number;
 }
 
+/** Options of `faults.refuseConnections()`: new WebSocket connections are refused until released. */
 export interface RefuseOptions {
   /** @default until released */
   durationMs?: number;
@@ -95,15 +103,28 @@ export interface RefuseOptions {
 
 /** A fault as the admin endpoint takes it: `{"type": "drop", ...options}`. */
 export type FaultSpec =
-  | ({ type: 'drop' } & DropOptions)
+  | ({
+      /** Which fault (the method of `sim.faults` of the same name). */
+      type: 'drop';
+    } & DropOptions)
   | ({ type: 'stall' } & StallOptions)
-  | { type: 'release'; id?: number }
+  | {
+      /** Ends lasting faults. */
+      type: 'release';
+      /** The fault to end (from its result); every lasting fault without it. */
+      id?: number;
+    }
   | ({ type: 'expire' } & ExpireOptions)
   | ({ type: 'failKeepalives' } & FailKeepalivesOptions)
   | ({ type: 'hangRequests' } & HangRequestsOptions)
   | ({ type: 'rateLimit' } & RateLimitOptions)
   | ({ type: 'ban' } & BanOptions)
-  | { type: 'skewClock'; ms: number }
+  | {
+      /** Moves server time. */
+      type: 'skewClock';
+      /** The skew, ms (absolute, not cumulative; negative is behind). */
+      ms: number;
+    }
   | ({ type: 'malformedFrame' } & FaultTarget)
   | ({ type: 'unknownEvent' } & FaultTarget)
   | ({ type: 'duplicate' } & DuplicateOptions)
@@ -113,11 +134,14 @@ export type FaultSpec =
   | ({ type: 'refuseConnections' } & RefuseOptions)
   | { type: 'clear' };
 
+/** The name of a fault (`drop`, `stall`, …): the `type` of a {@link FaultSpec}. */
 export type FaultType = FaultSpec['type'];
 
 /** A fault that lasts until released (stall, refuseConnections, failKeepalives, hangRequests). */
 export interface FaultHandle {
+  /** The fault's id (for `{"type": "release", "id": …}` on the admin endpoint). */
   readonly id: number;
+  /** Which fault it is. */
   readonly type: FaultType;
   /** Ends the fault now. Safe to call twice. */
   release(): void;
@@ -125,7 +149,9 @@ export interface FaultHandle {
 
 /** What `apply` (and the admin endpoint) returns. */
 export interface FaultResult {
+  /** The fault's id (lasting faults can be released by it). */
   readonly id: number;
+  /** Which fault was applied. */
   readonly type: FaultType;
   /** Connections, streams, keys or subscriptions the fault touched. */
   readonly affected: number;
@@ -154,6 +180,7 @@ export interface Faults {
   ban(options?: BanOptions): void;
   /** Moves server time (serverTime, timestamps checks, event times) by `ms` (absolute, not cumulative). */
   skewClock(ms: number): void;
+  /** The current server time skew, ms (0 without `skewClock`). */
   readonly skewMs: number;
   /** Sends a truncated JSON frame on matching streams. Returns the streams written to. */
   malformedFrame(options?: FaultTarget): number;
@@ -172,5 +199,10 @@ export interface Faults {
   /** Releases every fault: stalls, refusals, pending keepalive failures, rate limits, skew. */
   clear(): void;
   /** Faults in force, for `GET /admin/state`. */
-  active(): readonly { id: number; type: FaultType }[];
+  active(): readonly {
+    /** The fault's id. */
+    id: number;
+    /** Which fault. */
+    type: FaultType;
+  }[];
 }

@@ -34,9 +34,11 @@ export interface BurstOptions extends AccountTarget {
 export interface SteadyOptions extends AccountTarget {
   /** Events per second of clock time. */
   ratePerSec: number;
+  /** @default `executionReport` (spot, margin, BHEX, Coins.ph), `ORDER_TRADE_UPDATE` (futures) */
   event?: LoadEventType;
 }
 
+/** What `load.burst()` did. */
 export interface BurstResult {
   /** Events emitted (each to every open stream of the account). */
   readonly sent: number;
@@ -46,9 +48,11 @@ export interface BurstResult {
   readonly durationMs: number;
 }
 
+/** A running `load.steady()`: stop it when done (its timer keeps running until then). */
 export interface SteadyHandle {
   /** Events emitted so far. */
   readonly sent: number;
+  /** Stops sending; safe to call twice. */
   stop(): void;
 }
 

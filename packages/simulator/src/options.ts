@@ -18,6 +18,16 @@ export const DEFAULT_PRICE_WALK_INTERVAL_MS = 1000;
 /** Seed of generated credentials, identifiers and the price walk. */
 export const DEFAULT_SIM_SEED = 1;
 
+/**
+ * Options of {@link startSimulator}. A bad value throws `InvalidInputError` (`USERSTREAM_INVALID_CONFIG`)
+ * naming the field.
+ *
+ * @example
+ * ```ts
+ * const sim = await startSimulator({ clock: createScaledClock({ speed: 3600 }), seed: 7 });
+ * const venue = sim.venue('binance-usdm'); // pass to openUserDataStream / createRestClient
+ * ```
+ */
 export interface SimulatorOptions {
   /** @default 0 (a free port) */
   port?: number;
@@ -36,7 +46,12 @@ export interface SimulatorOptions {
   /** Behave like binance.com after 2026-02-20: HTTP 410 on the three legacy Binance listenKey paths. @default false */
   retiredLegacyPaths?: boolean;
   /** A synthetic price walk that fills resting orders. @default false */
-  priceWalk?: boolean | { /** @default 1000 */ intervalMs?: number };
+  priceWalk?:
+    | boolean
+    | {
+        /** Clock ms between price steps. @default 1000 */
+        intervalMs?: number;
+      };
   /** WebSocket API subscription limits (lower them to test -1191 and -2042 quickly). */
   wsApiLimits?: WsApiLimits;
   /** Keep every emitted event in `record` (turn off for very long load runs). @default true */
@@ -47,6 +62,7 @@ export interface SimulatorOptions {
   admin?: AdminOptions;
 }
 
+/** Protections of the admin API (`/admin/…`: faults and state over HTTP). */
 export interface AdminOptions {
   /**
    * Require `Authorization: Bearer <token>` on every admin request: 16 to 1024 visible ASCII

@@ -4,6 +4,7 @@ import { WEIGHT_LIMITS, type WeightGroup } from './venue-map.js';
 const MINUTE = 60_000;
 /** First IP ban lasts 2 minutes; each further ban doubles, up to 3 days (as Binance documents). */
 export const FIRST_BAN_MS = 2 * MINUTE;
+/** Longest IP ban (3 days): repeated bans double up to this, as Binance documents. */
 export const MAX_BAN_MS = 3 * 24 * 60 * MINUTE;
 
 export type ChargeResult =

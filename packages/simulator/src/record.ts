@@ -9,6 +9,7 @@ export interface RecordedEvent {
   readonly e: string;
   /** Event time (`E`) as sent. */
   readonly E: number;
+  /** What produced it: the account `engine`, the `load` generator, a `fault`, or the `protocol` (expiry notices). */
   readonly source: EventSource;
   /** The payload, for engine events (load events are not kept, to stay cheap). */
   readonly event?: Readonly<Record<string, unknown>>;
@@ -16,8 +17,11 @@ export interface RecordedEvent {
 
 /** Addresses an account's streams on one venue: by API key or account id. */
 export interface AccountTarget {
+  /** The account by API key (or give `accountId`). */
   apiKey?: string;
+  /** The account by id (or give `apiKey`). */
   accountId?: string;
+  /** The venue whose streams receive the events. */
   venue: VenueId;
   /** Isolated margin symbol (only isolated margin streams of this symbol). */
   symbol?: string;
@@ -30,8 +34,11 @@ export interface AccountTarget {
 export interface CredentialRequest {
   /** Simulator clock time the request arrived (not skewed by a `skewClock` fault). */
   readonly at: number;
+  /** `POST`, `PUT` or `DELETE`. */
   readonly method: string;
+  /** The request path (no query). */
   readonly path: string;
+  /** The venue id whose host and path it arrived on. */
   readonly venue: VenueId;
   /** The account the API key belongs to (undefined when the key was missing or rejected). */
   readonly accountId: string | undefined;
@@ -70,7 +77,13 @@ export interface SimRecord {
   requestCount(method: string, path: string): number;
   /** Open WebSocket connections (raw streams and WebSocket API). */
   readonly connections: number;
-  readonly connectionsByKind: Readonly<{ stream: number; wsApi: number }>;
+  /** Open connections by kind. */
+  readonly connectionsByKind: Readonly<{
+    /** Raw listenKey streams. */
+    stream: number;
+    /** WebSocket API connections. */
+    wsApi: number;
+  }>;
   /** Forgets recorded events, keepalives, credential requests and request counts. */
   clear(): void;
 }

@@ -55,6 +55,7 @@ export interface Simulator extends AsyncDisposable {
   readonly urls: SimulatorUrls;
   /** What is really bound: with `host: '0.0.0.0'` every interface, listed in `reachableAt`. */
   readonly address: SimulatorAddress;
+  /** The accounts it serves, with their API keys and key material (test data: never print it). */
   readonly accounts: readonly SimAccount[];
   /**
    * The built-in profile pointed at this simulator: REST and WebSocket API at its URLs, stream
@@ -64,8 +65,11 @@ export interface Simulator extends AsyncDisposable {
   venue(id: VenueId): VenueProfile;
   /** The account engine: deposits, orders, prices, snapshots. */
   readonly exchange: Exchange;
+  /** Misbehaviour on demand: drops, stalls, expiries, rate limits, malformed frames, … */
   readonly faults: Faults;
+  /** What happened: events sent, requests, keepalives, credential requests, connections. */
   readonly record: SimRecord;
+  /** Pushes valid events into open streams for benchmarks (bursts, steady rates). */
   readonly load: LoadGenerator;
   /** Closes every socket and timer. Safe to call twice. */
   close(): Promise<void>;

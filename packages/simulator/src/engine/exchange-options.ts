@@ -12,6 +12,7 @@ import { INITIAL_PRICES, PRICE_TICKS, SYMBOLS } from './markets.js';
 
 /** Where an event goes: the account, the market's canonical venue id and, for isolated margin, the pair. */
 export interface ExchangeTarget {
+  /** The simulator account the event belongs to. */
   accountId: string;
   /** The canonical venue id of the market ({@link CANONICAL_VENUE}); deliver to every venue id with the same `marketOf`. */
   venue: VenueId;
@@ -21,6 +22,7 @@ export interface ExchangeTarget {
 
 export type ExchangeEmit = (target: ExchangeTarget, event: Record<string, unknown>) => void;
 
+/** Options of the account engine (`sim.exchange`); `startSimulator()` builds them from its own options. */
 export interface ExchangeOptions {
   /** Time source for `E`, `T`, order and update times. */
   clock: Clock;

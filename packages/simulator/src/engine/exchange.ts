@@ -298,7 +298,12 @@ export class Exchange {
   }
 
   /** The cross margin level (total asset / total liability, in USDT) and its status. */
-  marginLevel(accountId: string): { level: string; status: string | undefined } {
+  marginLevel(accountId: string): {
+    /** Total asset ÷ total liability, a decimal string (`"0"` without liabilities). */
+    level: string;
+    /** The margin status Binance names for that level (`NORMAL`, `MARGIN_CALL`, …), once one applies. */
+    status: string | undefined;
+  } {
     const account = this.#account(accountId);
     return this.#risk.level(accountId, account.margin);
   }
@@ -421,7 +426,18 @@ export class Exchange {
    * Internal balances for tests and the demo: spot-like markets `{ASSET: {free, locked}}`
    * (isolated margin keyed `PAIR:ASSET`); futures `{ASSET: {free: walletBalance, locked: "0…"}}`.
    */
-  balances(accountId: string, venue: VenueId): Record<string, { free: string; locked: string }> {
+  balances(
+    accountId: string,
+    venue: VenueId,
+  ): Record<
+    string,
+    {
+      /** Available amount, a decimal string (futures: the wallet balance). */
+      free: string;
+      /** Amount held by open orders, a decimal string. */
+      locked: string;
+    }
+  > {
     const account = this.#account(accountId);
     return balancesOf(account, marketOf(venue));
   }
