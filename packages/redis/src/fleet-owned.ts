@@ -1,7 +1,8 @@
 import type { AccountMirror, UserDataStreamHandle } from '@userstream/keepalive';
+import type { RedisEventSink } from './event-sink.js';
 import type { FleetAccount } from './fleet-options.js';
 import type { Holdback } from './handoff.js';
-import type { SinkQueue } from './sink-queue.js';
+import { SinkQueue } from './sink-queue.js';
 
 /** What a FleetWorker keeps per stream it owns (moved out of fleet-worker.ts to keep that file under 500 lines). */
 export interface Owned {
@@ -26,4 +27,37 @@ export async function flushed(owned: () => Iterable<Owned>, timeoutMs: number): 
     await new Promise((r) => setTimeout(r, 5));
   }
   return false;
+}
+
+/** The queue of an owned stream's account: its appends carry the lease's fencing token. */
+export function sinkQueueFor(
+  accountId: string,
+  handle: UserDataStreamHandle,
+  sink: RedisEventSink,
+  options: Omit<ConstructorParameters<typeof SinkQueue>[0], 'sink' | 'target'>,
+): SinkQueue {
+  return new SinkQueue({
+    sink,
+    // Fenced: once another worker owns the account, this one's late appends are refused.
+    target: { accountId, venue: handle.lease.key.venue, fencingToken: () => handle.lease.fencingToken },
+    ...options,
+  });
+}
+
+/**
+ * What the old owner of a planned move that started at `startedAt` proves coverage with (the
+ * arguments of `Handoffs.giveAway` after the lease id). Lossless only if its stream stayed open
+ * without a gap until the new one was open, showed life after that (a frame, ping or pong: not
+ * silently stalled, chaos partition seed 432), and its events reached Redis (a fenced-off queue
+ * dropped some: the new owner must mark the hole).
+ */
+export function moveCover(
+  owned: Owned,
+  startedAt: number,
+): [covered: () => boolean, idle: () => boolean, activity: () => number | undefined] {
+  return [
+    () => owned.handle.state === 'open' && owned.lastGapAt < startedAt && owned.queue?.fenced !== true,
+    () => owned.queue?.idle ?? true,
+    () => owned.handle.lastActivityAt,
+  ];
 }

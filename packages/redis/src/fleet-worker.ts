@@ -29,14 +29,14 @@ import {
   resolveFleetOptions,
   streamOptions,
 } from './fleet-options.js';
-import { flushed, type Owned } from './fleet-owned.js';
+import { flushed, moveCover, type Owned, sinkQueueFor } from './fleet-owned.js';
 import { Handoffs, Holdback } from './handoff.js';
 import { redisKeys } from './keys.js';
 import { createRedisLeaseStore } from './lease-store.js';
 import { createMembership, type Membership } from './membership.js';
 import { OpenPacer } from './open-pacer.js';
 import { rendezvousOwner } from './rendezvous.js';
-import { SinkQueue, type SinkQueueStats } from './sink-queue.js';
+import type { SinkQueueStats } from './sink-queue.js';
 
 export type { FleetWorkerEvents, FleetWorkerStats };
 
@@ -325,7 +325,16 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
       account,
       handle,
       mirror: undefined,
-      queue: this.sink && this.#sinkQueue(id, handle),
+      queue:
+        this.sink &&
+        sinkQueueFor(id, handle, this.sink, {
+          clock: this.#clock,
+          workerId: this.workerId,
+          maxPending: this.#o.maxPending,
+          stats: this.#sinkStats,
+          warn: (error) => this.emit('warning', { account: id, error }),
+          stopped: () => this.#closed,
+        }),
       releasing: false,
       lastGapAt: -1,
       held: new Holdback(this.#o.maxPending, () => this.#gap(owned, 'acquired')),
@@ -364,21 +373,6 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
     this.#logger.info({ worker: this.workerId, account: id }, '@userstream/redis: stream acquired');
     this.emit('acquired', { account: id, at });
     if (this.#closed) await this.#release(id, 'closed');
-  }
-
-  #sinkQueue(id: string, handle: UserDataStreamHandle): SinkQueue | undefined {
-    if (!this.sink) return undefined;
-    return new SinkQueue({
-      sink: this.sink,
-      // Fenced: once another worker owns the account, this one's late appends are refused.
-      target: { accountId: id, venue: handle.lease.key.venue, fencingToken: () => handle.lease.fencingToken },
-      clock: this.#clock,
-      workerId: this.workerId,
-      maxPending: this.#o.maxPending,
-      stats: this.#sinkStats,
-      warn: (error) => this.emit('warning', { account: id, error }),
-      stopped: () => this.#closed,
-    });
   }
 
   #gap(owned: Owned, reason: string): void {
@@ -422,13 +416,7 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
       return this.#release(id, reason);
     }
     channels.ownership.publish({ type: 'handoff', worker: this.workerId, account: id, to, at: startedAt });
-    // Lossless only if our stream stayed open without a gap until the new one was open, and our
-    // events reached Redis (a fenced-off queue dropped some: the new owner must mark the hole).
-    await this.#handoffs.giveAway(
-      leaseId,
-      () => owned.handle.state === 'open' && owned.lastGapAt < startedAt && owned.queue?.fenced !== true,
-      () => owned.queue?.idle ?? true,
-    );
+    await this.#handoffs.giveAway(leaseId, ...moveCover(owned, startedAt));
     await this.#stop(id, owned, reason);
   }
 

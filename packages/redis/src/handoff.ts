@@ -6,15 +6,16 @@
  * 2. The new owner claims and opens the stream as usual (a POST returns the account's active
  *    listenKey, so both connections carry the same events); once its connection is open it marks
  *    the move `ready`.
- * 3. The old owner sees `ready`, lets its last events reach Redis, marks the move `done`, and
- *    closes its stream (without DELETE: it no longer owns the credential).
+ * 3. The old owner sees `ready`, waits for a frame, ping or pong on its connection after that
+ *    (proof it was not silently stalled), lets its last events reach Redis, marks the move
+ *    `done`, and closes its stream (without DELETE: it no longer owns the credential).
  * 4. The new owner writes no gap marker when the move is `done`: every event before its
  *    connection opened was appended by the old owner, every later one by itself (events both
  *    saw are appended once by the sink's idempotency key). When the old owner could not cover
- *    (its stream closed or had a gap meanwhile: it marks the move `failed`), or `done` does not
- *    come in time (it crashed), the new owner writes the usual `acquired` gap marker. Until it
- *    knows which, it holds its stream's events back (fleet-worker.ts), so that the marker comes
- *    before every event that could follow a hole.
+ *    (its stream closed, had a gap or showed no life after `ready`: it marks the move
+ *    `failed`), or `done` does not come in time (it crashed), the new owner writes the usual
+ *    `acquired` gap marker. Until it knows which, it holds its stream's events back
+ *    (fleet-worker.ts), so that the marker comes before every event that could follow a hole.
  *
  * A crash at any step ends like any crash: ownership lapses, a gap marker, a REST resync.
  */
@@ -154,18 +155,33 @@ export class Handoffs {
 
   /**
    * Old owner, after {@link start}: waits until the new owner's stream is open, then marks the
-   * move done if `covered()` (our stream stayed open without a gap) and our events reached Redis
-   * (`idle()`, waited for up to 2 s of real time: Redis I/O), else marks it failed. The caller
-   * then closes its stream.
+   * move done if `covered()` (our stream stayed open without a gap), our connection proved it was
+   * alive after that moment (`activity()`, its last frame, ping or pong, newer than when we saw
+   * the move ready) and our events reached Redis (`idle()`, waited for up to 2 s of real time:
+   * Redis I/O), else marks it failed. The caller then closes its stream.
+   *
+   * Why the proof: a connection the venue silently stalls still reads open without a gap, and
+   * what it holds back is lost when we close it (chaos partition seed 432). Frames on one
+   * connection arrive in order, so anything received after the new stream opened means every
+   * event sent to us before that had arrived. A quiet account proves it with its next heartbeat
+   * (a ping every 10 s by default), so a move may wait up to that long; a stalled connection
+   * never proves it, and the new owner writes its gap marker.
    */
-  async giveAway(leaseId: string, covered: () => boolean, idle: () => boolean): Promise<boolean> {
+  async giveAway(
+    leaseId: string,
+    covered: () => boolean,
+    idle: () => boolean,
+    activity: () => number | undefined,
+  ): Promise<boolean> {
     const answered = await this.waitFor(
       leaseId,
       (s) => s === undefined || s.from !== this.#workerId || s.ready,
     );
     const state = answered ? await this.state(leaseId).catch(() => undefined) : undefined;
     if (!state?.ready || state.from !== this.#workerId) return false;
-    if (covered()) {
+    // On our own clock (no skew with the new owner's): its stream was open before we read `ready`.
+    const readyAt = this.#clock.now();
+    if (covered() && (await this.#aliveSince(readyAt, covered, activity))) {
       const end = Date.now() + 2_000;
       while (!idle() && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
       // Covered is asked again: the wait for Redis can end with our writes refused (fenced off).
@@ -173,6 +189,25 @@ export class Handoffs {
     }
     await this.fail(leaseId).catch(() => false);
     return false;
+  }
+
+  /**
+   * Polls on the clock until `activity()` is newer than `since` (true), or `covered()` no longer
+   * holds or the new owner is about to give up waiting for us (false). The new owner waits
+   * `timeoutMs` from its `ready`, which came before `since`: we stop a few polls short of that,
+   * leaving time to mark the move.
+   */
+  async #aliveSince(
+    since: number,
+    covered: () => boolean,
+    activity: () => number | undefined,
+  ): Promise<boolean> {
+    const end = since + this.timeoutMs - 4 * this.#pollMs;
+    for (;;) {
+      if ((activity() ?? Number.NEGATIVE_INFINITY) > since) return true;
+      if (!covered() || this.#clock.now() >= end) return false;
+      await new Promise<void>((resolve) => this.#clock.setTimeout(resolve, this.#pollMs));
+    }
   }
 
   /**

@@ -148,15 +148,15 @@ it('a move the old owner could not cover: the new owner’s gap marker comes bef
   expect(seen.filter((s) => s.startsWith('event')).length).toBeGreaterThanOrEqual(3);
 }, 90_000);
 
-// KNOWN BUG, not fixed yet (chaos fleet seed 432, intermittent): the old owner's connection is
-// stalled (the venue holds its frames back, well within the clients' liveness bound) when the new
-// owner's stream opens. Its stream still reads `open` without a gap, so the old owner claims the
-// move covered, marks it done and closes: the frames the venue held for it are gone, and nobody
-// writes a gap marker. The fix needs a liveness proof from the old connection after `ready` (a
-// ping answered, or any frame received, after the new stream opened: the Link's `lastActivity`,
-// not exposed by the stream handle today), else mark the move `failed`. `it.fails` keeps this
-// reproduction running: it passes while the bug is there, and fails (flip it to `it`) once fixed.
-it.fails('a move whose old connection is silently stalled: the events it held are in Redis or announced by a gap marker', async () => {
+// Chaos partition seed 432: the old owner's connection is stalled (the venue holds its frames
+// back, well within the clients' liveness bound) when the new owner's stream opens. Its stream
+// still reads `open` without a gap; the old owner used to claim the move covered, mark it done and
+// close, so the frames the venue held for it were gone and nobody wrote a gap marker (this test
+// failed at its last assertion, kept as `it.fails` until the fix). Now the old owner needs a
+// frame, ping or pong on its connection after it saw the move ready (the handle's
+// `lastActivityAt`); a stalled one shows none, the move is marked failed and the new owner writes
+// its gap marker.
+it('a move whose old connection is silently stalled: the events it held are in Redis or announced by a gap marker', async () => {
   const a = worker('worker-a');
   await a.start();
   await until(() => sim.accounts.every((x) => a.stream(x.id)?.state === 'open'), 20_000, 'worker-a owns all');
