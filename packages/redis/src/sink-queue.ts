@@ -138,9 +138,10 @@ export class SinkQueue {
     return sink.append(target, item);
   }
 
-  #fencedOff(): void {
+  /** Drops everything pending; `landed` of them (the head of a partly refused batch) reached Redis and are not counted. */
+  #fencedOff(landed: number): void {
     this.#fenced = true;
-    const n = this.#pending.length;
+    const n = this.#pending.length - landed;
     this.#pending.length = 0;
     this.#stats.fenced += n;
     channels.sink.publish({
@@ -149,6 +150,14 @@ export class SinkQueue {
       account: this.#target.accountId,
       dropped: n,
     });
+  }
+
+  /** Counts an item Redis accepted: a dead letter, a gap marker, a duplicate (undefined id) or an append. */
+  #landed(item: Item, id: unknown): void {
+    if (item instanceof PoisonItem) this.#quarantined(item);
+    else if (item instanceof GapItem) return;
+    else if (id === undefined) this.#stats.duplicates++;
+    else this.#stats.appended++;
   }
 
   #quarantined(item: PoisonItem): void {
@@ -179,7 +188,16 @@ export class SinkQueue {
           // Fenced off: a newer owner writes this account's stream, so nothing this queue still
           // holds may land after its entries (the new owner's gap marker covers the hole).
           if (results.some((r) => r.status === 'rejected' && r.reason instanceof LeaseLostError)) {
-            this.#fencedOff();
+            // Items of the batch sent before the newer owner's write landed: counted as such.
+            let landed = 0;
+            for (let i = 0; i < results.length; i++) {
+              const r = results[i]!;
+              if (r.status === 'fulfilled') {
+                landed++;
+                this.#landed(batch[i]!, r.value);
+              }
+            }
+            this.#fencedOff(landed);
             return;
           }
           const again: Item[] = [];
@@ -194,10 +212,7 @@ export class SinkQueue {
                 again.push(item);
                 outage ??= r.reason;
               }
-            } else if (item instanceof PoisonItem) this.#quarantined(item);
-            else if (item instanceof GapItem) continue;
-            else if (r.value === undefined) this.#stats.duplicates++;
-            else this.#stats.appended++;
+            } else this.#landed(item, r.value);
           }
           this.#pending.splice(0, batch.length, ...again);
           if (outage !== undefined) throw outage;
