@@ -34,6 +34,7 @@ export interface StallOptions extends FaultTarget {
   durationMs?: number;
   /** On release, send what the stall held back (`false`: discard it). @default true */
   flush?: boolean;
+  /** Raw streams, WebSocket API connections, or both. @default 'all' */
   connections?: ConnectionSelector;
 }
 
@@ -107,32 +108,74 @@ export type FaultSpec =
       /** Which fault (the method of `sim.faults` of the same name). */
       type: 'drop';
     } & DropOptions)
-  | ({ type: 'stall' } & StallOptions)
+  | ({
+      /** Selects the `stall` fault. */
+      type: 'stall';
+    } & StallOptions)
   | {
       /** Ends lasting faults. */
       type: 'release';
       /** The fault to end (from its result); every lasting fault without it. */
       id?: number;
     }
-  | ({ type: 'expire' } & ExpireOptions)
-  | ({ type: 'failKeepalives' } & FailKeepalivesOptions)
-  | ({ type: 'hangRequests' } & HangRequestsOptions)
-  | ({ type: 'rateLimit' } & RateLimitOptions)
-  | ({ type: 'ban' } & BanOptions)
+  | ({
+      /** Selects the `expire` fault. */
+      type: 'expire';
+    } & ExpireOptions)
+  | ({
+      /** Selects the `failKeepalives` fault. */
+      type: 'failKeepalives';
+    } & FailKeepalivesOptions)
+  | ({
+      /** Selects the `hangRequests` fault. */
+      type: 'hangRequests';
+    } & HangRequestsOptions)
+  | ({
+      /** Selects the `rateLimit` fault. */
+      type: 'rateLimit';
+    } & RateLimitOptions)
+  | ({
+      /** Selects the `ban` fault. */
+      type: 'ban';
+    } & BanOptions)
   | {
       /** Moves server time. */
       type: 'skewClock';
       /** The skew, ms (absolute, not cumulative; negative is behind). */
       ms: number;
     }
-  | ({ type: 'malformedFrame' } & FaultTarget)
-  | ({ type: 'unknownEvent' } & FaultTarget)
-  | ({ type: 'duplicate' } & DuplicateOptions)
-  | ({ type: 'reorder' } & ReorderOptions)
-  | ({ type: 'serverShutdown' } & ServerShutdownOptions)
-  | ({ type: 'eventStreamTerminated' } & FaultTarget)
-  | ({ type: 'refuseConnections' } & RefuseOptions)
-  | { type: 'clear' };
+  | ({
+      /** Selects the `malformedFrame` fault. */
+      type: 'malformedFrame';
+    } & FaultTarget)
+  | ({
+      /** Selects the `unknownEvent` fault. */
+      type: 'unknownEvent';
+    } & FaultTarget)
+  | ({
+      /** Selects the `duplicate` fault. */
+      type: 'duplicate';
+    } & DuplicateOptions)
+  | ({
+      /** Selects the `reorder` fault. */
+      type: 'reorder';
+    } & ReorderOptions)
+  | ({
+      /** Selects the `serverShutdown` fault. */
+      type: 'serverShutdown';
+    } & ServerShutdownOptions)
+  | ({
+      /** Selects the `eventStreamTerminated` fault. */
+      type: 'eventStreamTerminated';
+    } & FaultTarget)
+  | ({
+      /** Selects the `refuseConnections` fault. */
+      type: 'refuseConnections';
+    } & RefuseOptions)
+  | {
+      /** Selects `clear`. */
+      type: 'clear';
+    };
 
 /** The name of a fault (`drop`, `stall`, …): the `type` of a {@link FaultSpec}. */
 export type FaultType = FaultSpec['type'];
