@@ -188,6 +188,7 @@ export const listStatusSchema = z.object({
 export type ListStatus = z.infer<typeof listStatusSchema>;
 
 export const spotListenKeyExpiredSchema = z.object({
+  /** Event type: the listenKey lapsed; the stream sends nothing more until a new key is used. */
   e: z.literal('listenKeyExpired'),
   /** Event time (a number, or a digit string on some venues; always a number once parsed). */
   E: millisLoose,
