@@ -51,9 +51,9 @@ const CASES = [
     path: '/openapi/v1/userDataStream',
     signed: true,
     types: ['executionReport', 'outboundAccountPosition'],
-    // Coins' pages document no listenKeyExpired (the coins dialect has no schema for it), yet the
-    // simulator sends Binance's on a lapse: it arrives untyped. Nothing else may.
-    untyped: ['listenKeyExpired'],
+    // Coins' pages document no listenKeyExpired: a lapse just closes the socket, and no event
+    // arrives untyped (the simulator used to send Binance's notice, key included).
+    untyped: [],
   },
   {
     id: 'coins-th',
@@ -62,7 +62,7 @@ const CASES = [
     path: '/openapi/v1/userDataStream',
     signed: true,
     types: ['executionReport', 'outboundAccountPosition'],
-    untyped: ['listenKeyExpired'],
+    untyped: [],
   },
   {
     id: 'aster-futures',
@@ -80,8 +80,8 @@ const CASES = [
     path: '/api/v1/listenKey',
     signed: false,
     types: ['executionReport', 'outboundAccountPosition'],
-    // Aster's spot page documents no listenKeyExpired; the simulator sends Binance spot's.
-    untyped: ['listenKeyExpired'],
+    // Aster's spot page documents no listenKeyExpired: a lapse just closes the socket.
+    untyped: [],
   },
 ] as const;
 
