@@ -32,6 +32,8 @@ import { RestApi } from './rest.js';
 import { targetKeyOf } from './sink.js';
 import { isStreamPath, openStream, routeStream } from './streams.js';
 import { isVenueId, marketKeyOf } from './venue-map.js';
+import { bingxResponse } from './venues/bingx-rest.js';
+import { bingxStreamVenue, openBingxStream, routeBingxStream } from './venues/bingx-stream.js';
 import { WsApi } from './ws-api.js';
 
 /** The WebSocket API path. */
@@ -274,7 +276,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (url.pathname === '/admin' || url.pathname.startsWith('/admin/')) {
       handleAdmin(req, res, url.pathname, adminDeps).catch(done);
     } else {
-      rest.handle(req, res, url).catch(done);
+      // BingX's paths answer in BingX's form (venues/bingx-rest.ts).
+      rest.handle(req, bingxResponse(res, url.pathname), url).catch(done);
     }
   });
   server.on('clientError', (_error, socket) => socket.destroy());
@@ -327,6 +330,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     if (url.pathname === WS_API_PATH) {
       wss.handleUpgrade(req, socket, head, (ws) => guard(ws, () => wsApi?.open(ws, url)));
+      return;
+    }
+    // BingX: /market?listenKey= (spot) and /swap-market?listenKey= (venues/bingx-stream.ts).
+    const bingx = bingxStreamVenue(url.pathname);
+    if (bingx !== undefined) {
+      const route = routeBingxStream(url, bingx, listenKeys);
+      if (!route.ok) reject(route.status, route.body);
+      else
+        wss.handleUpgrade(req, socket, head, (ws) =>
+          guard(ws, () => openBingxStream(ws, route.entry, route.venue, hub, listenKeys, heartbeat)),
+        );
       return;
     }
     if (!isStreamPath(url.pathname)) {

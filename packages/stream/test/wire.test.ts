@@ -156,11 +156,14 @@ describe('issue #13: the frame decoder and heartbeat come from the venue profile
     const srv = await server((ws) => {
       ws.on('message', (data) => {
         const m = JSON.parse(data.toString()) as { id?: string; ping?: string };
-        if (m.id === 'userstream-1') ws.send(gzipSync('{"id":"userstream-1","code":0,"msg":""}'), { binary: true });
+        if (m.id === 'userstream-1')
+          ws.send(gzipSync('{"id":"userstream-1","code":0,"msg":""}'), { binary: true });
         if (m.id === 'userstream-2') {
           ws.send(gzipSync(refused), { binary: true });
           ws.send(gzipSync(ping), { binary: true });
-          ws.send(gzipSync(JSON.stringify({ data: EVENT, dataType: 'spot.executionReport' })), { binary: true });
+          ws.send(gzipSync(JSON.stringify({ data: EVENT, dataType: 'spot.executionReport' })), {
+            binary: true,
+          });
         }
       });
     });

@@ -32,6 +32,9 @@ describe('marketOf / dialectOf', () => {
       'binance-options',
       'mexc',
       'aster-spot',
+      // BingX (issue #13): the spot and USDⓈ-M books in BingX's shapes (venues/bingx.ts).
+      'bingx-spot',
+      'bingx-swap',
     ]);
     for (const profile of Object.values(venues)) {
       if (ownDialect.has(profile.id)) continue;
@@ -70,6 +73,7 @@ describe('marketOf / dialectOf', () => {
           "binance-spot-legacy",
           "mexc",
           "aster-spot",
+          "bingx-spot",
         ],
         "usdm": [
           "binance-usdm",
@@ -77,6 +81,7 @@ describe('marketOf / dialectOf', () => {
           "binance-portfolio-margin",
           "binance-pm-pro",
           "aster-futures",
+          "bingx-swap",
         ],
       }
     `);

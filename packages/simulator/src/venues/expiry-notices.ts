@@ -25,6 +25,8 @@ const SILENT: ReadonlySet<string> = new Set([
   'coins-th',
   'aster-spot',
   'aster-spot-v3',
+  // BingX spot's pages list order and balance pushes only (BingX swap documents listenKeyExpired).
+  'bingx-spot',
 ]);
 
 /** The text frame a lapsed key's stream gets on `venue`, or undefined for none (a close only). */
