@@ -254,6 +254,7 @@ function checkConsistency(p: z.infer<typeof venueProfileSchema>): string | undef
   return undefined;
 }
 
+/** Options of {@link defineVenue} and {@link withBaseUrls}. */
 export interface DefineVenueOptions {
   /** Accept plain http:/ws: URLs off loopback. Never needed for real venues. @default false */
   allowInsecure?: boolean;
@@ -340,9 +341,13 @@ export function getVenue(id: string): VenueProfile {
   return venues[id];
 }
 
+/** The URLs {@link withBaseUrls} replaces; a field left out keeps the profile's. */
 export interface BaseUrls {
+  /** REST base, e.g. `https://testnet.binancefuture.com` (becomes `restBaseUrl`). */
   rest?: string;
+  /** Raw stream base, e.g. `wss://fstream.binancefuture.com` (becomes `streamBaseUrl`). */
   stream?: string;
+  /** WebSocket API URL (becomes `wsApiUrl`). */
   wsApi?: string;
 }
 

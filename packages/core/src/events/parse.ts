@@ -18,6 +18,7 @@ import { unknownRaw } from './unknown-raw.js';
  * `type` is the venue's `e`, `E` its event time when numeric, `raw` the decoded object as received.
  */
 export interface UnknownEvent {
+  /** Always `unknown` (the venue's own type is in `type`), so a switch on `e` stays exhaustive. */
   e: 'unknown';
   /** The venue's event type (`e`). */
   type: string;
@@ -38,11 +39,35 @@ export type UserDataEvent = KnownEvent | UnknownEvent;
  * was rejected. `E` is the event type: the dialect's events (see DialectEvent) and unknown ones.
  */
 export type ParsedFrame<E = UserDataEvent> =
-  | { ok: true; events: E[]; subscriptionId: number | undefined }
-  | { ok: false; error: ProtocolError };
+  | {
+      /** The frame was understood. */
+      ok: true;
+      /** Its events, in frame order (array frames carry several). */
+      events: E[];
+      /** The WebSocket API subscription the frame is wrapped in, when it is. */
+      subscriptionId: number | undefined;
+    }
+  | {
+      /** The frame was refused. */
+      ok: false;
+      /** Why (`USERSTREAM_MALFORMED_FRAME`), without echoing secrets from the frame. */
+      error: ProtocolError;
+    };
 
 /** Result of {@link parseEvent}. */
-export type ParsedEvent<E = UserDataEvent> = { ok: true; event: E } | { ok: false; error: ProtocolError };
+export type ParsedEvent<E = UserDataEvent> =
+  | {
+      /** The event was understood. */
+      ok: true;
+      /** The validated event (or an `UnknownEvent`). */
+      event: E;
+    }
+  | {
+      /** The event was refused. */
+      ok: false;
+      /** Why (`USERSTREAM_MALFORMED_FRAME`), without echoing secrets. */
+      error: ProtocolError;
+    };
 
 function table(schemas: Record<string, ZodType>): Readonly<Record<string, ZodType>> {
   // A null prototype: `e` values such as "constructor" or "__proto__" find nothing.
