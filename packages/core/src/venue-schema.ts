@@ -69,6 +69,7 @@ export const venueProfileSchema = z.object({
     'bingxSwap',
     'mexc',
     'aster',
+    'asterFutures',
     'tokocrypto',
     'toobit',
   ]),
@@ -80,6 +81,13 @@ export const venueProfileSchema = z.object({
   wsApiUrl: urlString.optional(),
   /** Header carrying the API key. */
   apiKeyHeader: z.string().regex(/^[A-Za-z0-9-]+$/),
+  /**
+   * How signed requests prove the account. Absent: `timestamp`, `recvWindow` and `signature`
+   * (HMAC, RSA or Ed25519: Binance's scheme). `aster-eip712`: Aster v3's `user`, `signer`, a
+   * microsecond `nonce` and the API wallet's EIP-712 `signature` (credentials with
+   * `keyType: 'eip712'`).
+   */
+  signing: z.enum(['aster-eip712']).optional(),
   listenKey: z
     .object({
       create: endpointSchema,

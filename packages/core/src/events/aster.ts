@@ -84,6 +84,49 @@ export const asterExecutionReportSchema = z.object({
  */
 export type AsterExecutionReport = z.infer<typeof asterExecutionReportSchema>;
 
+/**
+ * One language's copy of an announcement (Aster futures v3, "Event: Public Announcement" and
+ * "Event: Direct Announcement", V3(Recommended)/EN/aster-finance-futures-api-v3.md at 265e024,
+ * checked 2026-12-03).
+ */
+export const asterAnnouncementContentSchema = z.object({
+  /** Announcement id (the same in every language). */
+  i: int,
+  /** Title. */
+  t: z.string(),
+  /** Subtitle. */
+  s: z.string(),
+  /** Category: `NEW_LISTING` (public), `DIRECT` (a personal message). */
+  c: z.string(),
+  /** Announcement time (ms). */
+  d: int,
+  /** Read status (`false`: unread). */
+  S: z.boolean(),
+  /** Link to the full announcement. */
+  j: z.string(),
+  /** Content (HTML). */
+  C: z.string(),
+});
+/** An announcement in one language: i id, t title, s subtitle, c category, d time, S read, j link, C HTML content. */
+export type AsterAnnouncementContent = z.infer<typeof asterAnnouncementContentSchema>;
+
+/**
+ * Aster futures `announcement`: the same notice in English (`en`) and Chinese (`zh`). It has no
+ * `E`: the stream neither orders nor dedupes it (events without a numeric `E` pass the sequencer
+ * straight through, in arrival order, never dropped as late or as a duplicate), so across a
+ * reconnect's overlap the same announcement can arrive twice; `en.i` identifies it. Only `en` is
+ * required: the docs show both languages, and a notice in one language is still a notice.
+ */
+export const asterAnnouncementSchema = z.object({
+  e: z.literal('announcement'),
+  /** English copy. */
+  en: asterAnnouncementContentSchema,
+  /** Chinese copy. */
+  zh: asterAnnouncementContentSchema.optional(),
+});
+/** Aster futures `announcement` (public or direct): en and zh copies {i, t, s, c, d, S, j, C}; no E. */
+export type AsterAnnouncement = z.infer<typeof asterAnnouncementSchema>;
+
 /** Every event the aster (spot) dialect knows. */
 export type AsterEvent = AsterOutboundAccountPosition | AsterExecutionReport;
 

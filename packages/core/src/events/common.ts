@@ -10,7 +10,8 @@ import { z } from 'zod';
  * `futures`: USDⓈ-M, COIN-M and Portfolio Margin Pro (`pm-classic`); `portfolioMargin`: the
  * `/papi` stream (futures events with `fs`, margin-side spot events, PM risk events);
  * `options`: the `/eapi` stream (options shapes, frames in a `{stream, data}` envelope);
- * `marginRisk`: the cross margin risk data stream.
+ * `marginRisk`: the cross margin risk data stream; `asterFutures`: Aster futures v3 (futures events
+ * plus `announcement`, which has no `E`).
  */
 export type Dialect =
   | 'spot'
@@ -24,6 +25,7 @@ export type Dialect =
   | 'bingxSwap'
   | 'mexc'
   | 'aster'
+  | 'asterFutures'
   | 'tokocrypto'
   | 'toobit';
 
@@ -40,6 +42,7 @@ export const DIALECTS: readonly Dialect[] = [
   'bingxSwap',
   'mexc',
   'aster',
+  'asterFutures',
   'tokocrypto',
   'toobit',
 ];

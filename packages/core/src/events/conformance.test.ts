@@ -18,6 +18,8 @@ const DIALECT_OF_DIR: Record<string, Dialect> = {
   'margin-risk': 'marginRisk',
   mexc: 'mexc',
   aster: 'aster',
+  // Issue #13 item 2: Aster futures v3 (Binance USD-M's events plus announcement, which has no E).
+  'aster-futures': 'asterFutures',
   // Issue #13 item 3: BingX spot (pushes in {data, dataType}) and perpetual swap.
   'bingx-spot': 'bingxSpot',
   'bingx-swap': 'bingxSwap',
@@ -37,6 +39,8 @@ const MARGIN_RISK = 'https://developers.binance.com/docs/margin_trading/risk-dat
  */
 const ASTER_SPOT =
   'https://github.com/asterdex/api-docs/blob/265e024b22c0ec8f04bbd39fe24ca5e5f7d9b12e/V1(Legacy)/EN/aster-finance-spot-api.md';
+const ASTER_FUTURES_V3 =
+  'https://github.com/asterdex/api-docs/blob/265e024b22c0ec8f04bbd39fe24ca5e5f7d9b12e/V3(Recommended)/EN/aster-finance-futures-api-v3.md';
 const MEXC = 'https://www.mexc.com/api-docs/spot-v3/websocket-user-data-streams';
 /** The store serves only this page's change log; the payloads are from a copy of its markdown. */
 const TOKOCRYPTO = 'https://www.tokocrypto.com/apidocs/';
@@ -55,6 +59,14 @@ const SOURCES: Record<string, string> = {
   // "Payload: Order Update"; the account example lacks a comma after E, repaired).
   'aster/outboundAccountPosition.json': `${ASTER_SPOT}`,
   'aster/executionReport.json': `${ASTER_SPOT}`,
+  // Issue #13: Aster futures v3 ("Event: Public Announcement", "Event: Direct Announcement",
+  // "Event: User Data Stream Expired" (no key), "Event: Order Update", "Event: Balance and Position
+  // Update": its example's full-width comma repaired).
+  'aster-futures/announcement-public.json': ASTER_FUTURES_V3,
+  'aster-futures/announcement-direct.json': ASTER_FUTURES_V3,
+  'aster-futures/listenKeyExpired.json': ASTER_FUTURES_V3,
+  'aster-futures/ORDER_TRADE_UPDATE.json': ASTER_FUTURES_V3,
+  'aster-futures/ACCOUNT_UPDATE.json': ASTER_FUTURES_V3,
   // Issue #13: MEXC's documented samples, decoded as @userstream/stream decodes the protobuf frame.
   // Issue #13 item 7: Tokocrypto's "Web Socket Payloads" and "Event: Stream Terminated".
   'tokocrypto/outboundAccountPosition.json': TOKOCRYPTO,
@@ -64,7 +76,8 @@ const SOURCES: Record<string, string> = {
   // not on any page the store holds: fields from BingX's skill pages, BingX.Net's models and a
   // VST probe's notes (test/fixtures/README.md).
   'bingx-spot/executionReport.json': 'https://bingx-api.github.io/docs/spot/socket-account.html',
-  'bingx-spot/ACCOUNT_UPDATE.json': 'https://cph.heiberik.com/skills/bingx-api-bingx-ai-skills/spot-ws-account',
+  'bingx-spot/ACCOUNT_UPDATE.json':
+    'https://cph.heiberik.com/skills/bingx-api-bingx-ai-skills/spot-ws-account',
   'bingx-swap/ORDER_TRADE_UPDATE.json': 'https://skills.sh/bingx-api/api-ai-skills/bingx-swap-ws-account',
   'bingx-swap/ACCOUNT_UPDATE.json': 'https://skills.sh/bingx-api/api-ai-skills/bingx-swap-ws-account',
   'bingx-swap/ACCOUNT_CONFIG_UPDATE.json': 'https://skills.sh/bingx-api/api-ai-skills/bingx-swap-ws-account',

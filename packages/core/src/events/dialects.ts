@@ -3,8 +3,7 @@
  * the event type unions per dialect. A stream's dialect comes from its venue profile.
  */
 import type { ZodType } from 'zod';
-import { type AsterEvent, asterSchemas } from './aster.js';
-import { type TokocryptoEvent, tokocryptoSchemas } from './tokocrypto.js';
+import { type AsterAnnouncement, type AsterEvent, asterAnnouncementSchema, asterSchemas } from './aster.js';
 import { type BhexEvent, bhexSchemas } from './bhex.js';
 import { type BingxSpotEvent, type BingxSwapEvent, bingxSpotSchemas, bingxSwapSchemas } from './bingx.js';
 import { type CoinsEvent, coinsSchemas } from './coins.js';
@@ -57,6 +56,7 @@ import {
   spotExecutionReportSchema,
   spotSchemas,
 } from './spot.js';
+import { type TokocryptoEvent, tokocryptoSchemas } from './tokocrypto.js';
 import { type ToobitEvent, toobitSchemas } from './toobit.js';
 
 /** USDⓈ-M, COIN-M and Portfolio Margin Pro (`pm-classic`, a USDⓈ-M key): futures.ts plus algo, strategy and PM Pro events. */
@@ -110,6 +110,8 @@ export const dialectSchemas: Readonly<Record<Dialect, Readonly<Record<string, Zo
   bingxSwap: bingxSwapSchemas,
   mexc: mexcSchemas,
   aster: asterSchemas,
+  // Aster futures v3: USDⓈ-M's classic events (its docs list the same) plus `announcement`.
+  asterFutures: { ...futuresSchemas, announcement: asterAnnouncementSchema },
   tokocrypto: tokocryptoSchemas,
   toobit: toobitSchemas,
 };
@@ -150,6 +152,9 @@ export type PortfolioMarginEvent =
   | BalanceUpdate
   | ListStatus;
 
+/** Events of the Aster futures v3 stream: USDⓈ-M's classic events and `announcement` (no `E`). */
+export type AsterFuturesEvent = Exclude<FuturesEvent, { e: FuturesOnly }> | AsterAnnouncement;
+
 /** Events of the cross margin risk data stream. */
 export type MarginRiskEvent = MarginLevelStatusChange | UserLiabilityChange;
 
@@ -166,6 +171,7 @@ export interface DialectEvents {
   bingxSwap: BingxSwapEvent;
   mexc: MexcEvent;
   aster: AsterEvent;
+  asterFutures: AsterFuturesEvent;
   tokocrypto: TokocryptoEvent;
   toobit: ToobitEvent;
 }

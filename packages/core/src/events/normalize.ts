@@ -217,6 +217,9 @@ export function normalizeEvent(event: UserDataEvent, dialect: Dialect): Normaliz
       return normalizeMexc(event as MexcEvent);
     case 'aster':
       return aster(event as AsterEvent);
+    case 'asterFutures':
+      // USDⓈ-M's shapes; `announcement` (no E) falls through to `other`.
+      return futures(event as FuturesEvent);
     case 'tokocrypto':
       // Binance spot's letters (a subset of the executionReport, a superset of the balances).
       return spotLike(event as SpotEvent);

@@ -216,7 +216,7 @@ describe('malformed frames', () => {
   it('an unknown dialect is an error, not a crash', () => {
     const error = expectMalformed(parseFrame('{"e":"x","E":1}', 'kraken' as 'spot'));
     expect(error.message).toMatchInlineSnapshot(
-      `"Cannot parse events: unknown dialect (use one of spot, futures, bhex, coins, options, portfolioMargin, marginRisk, bingxSpot, bingxSwap, mexc, aster, tokocrypto, toobit)"`,
+      `"Cannot parse events: unknown dialect (use one of spot, futures, bhex, coins, options, portfolioMargin, marginRisk, bingxSpot, bingxSwap, mexc, aster, asterFutures, tokocrypto, toobit)"`,
     );
   });
 
@@ -307,6 +307,15 @@ describe('eventSchemas', () => {
       bingxSwap: ['ORDER_TRADE_UPDATE', 'ACCOUNT_UPDATE', 'ACCOUNT_CONFIG_UPDATE', 'listenKeyExpired'],
       mexc: ['privateAccount', 'privateDeals', 'privateOrders'],
       aster: ['outboundAccountPosition', 'executionReport'],
+      asterFutures: [
+        'ORDER_TRADE_UPDATE',
+        'ACCOUNT_UPDATE',
+        'TRADE_LITE',
+        'ACCOUNT_CONFIG_UPDATE',
+        'MARGIN_CALL',
+        'listenKeyExpired',
+        'announcement',
+      ],
       tokocrypto: ['outboundAccountPosition', 'executionReport', 'eventStreamTerminated'],
       toobit: [
         'outboundAccountInfo',
