@@ -173,6 +173,8 @@ export const venueProfileSchema = z.object({
     cmPositions: endpointSchema.optional(),
     /** Open conditional orders of the Algo service (`/fapi/v1/openAlgoOrders`, PM's UM `/papi/v1/um/algo/openAlgoOrders`). */
     openAlgoOrders: endpointSchema.optional(),
+    /** Portfolio margin's open CM conditional orders (`/papi/v1/cm/conditional/openOrders`), read as algo orders of book CM. */
+    cmOpenAlgoOrders: endpointSchema.optional(),
   }),
   /** Request-weight limit per minute. */
   weightLimitPerMinute: z.number().int().positive(),

@@ -168,10 +168,18 @@ export const BINANCE_DERIVATIVES_PROFILES = [
       account: ep('GET', '/papi/v1/balance', 20, true),
       openOrders: ep('GET', '/papi/v1/um/openOrders', 40, true),
       order: ep('POST', '/papi/v1/um/order', 1, true),
-      // The UM and CM books answer apart (their positions keep `book` UM/CM). PM's UM open algo
-      // orders (/papi/v1/um/algo/openAlgoOrders) are not declared yet: the simulator has no route.
+      // The UM and CM books answer apart (their positions and conditional orders keep `book`
+      // UM/CM). UM conditional orders live in the Algo service: the UM conditional endpoints
+      // answer 404 since 2026-04-28, their fields renamed strategyId → algoId and so on
+      // (https://developers.binance.com/legacy-docs/zh-CN/derivatives/portfolio-margin/trade/Query-Current-UM-Open-Conditional-Order);
+      // CM's keep the strategy shape
+      // (https://developers.binance.com/docs/zh-CN/derivatives/portfolio-margin/trade/Query-All-Current-CM-Open-Conditional-Orders,
+      // weight 40 without a symbol). The UM algo list's page is not in our docs store: its weight
+      // is taken as its USDⓈ-M sibling's (40 without a symbol).
       positions: ep('GET', '/papi/v1/um/positionRisk', 5, true),
       cmPositions: ep('GET', '/papi/v1/cm/positionRisk', 1, true),
+      openAlgoOrders: ep('GET', '/papi/v1/um/algo/openAlgoOrders', 40, true),
+      cmOpenAlgoOrders: ep('GET', '/papi/v1/cm/conditional/openOrders', 40, true),
     },
     weightLimitPerMinute: 6000,
   },

@@ -28,7 +28,7 @@ import {
   listenKeyProfile,
   listenKeySymbolParams,
   listenTokenRequest,
-  openAlgoOrdersEndpoint,
+  openAlgoOrdersEndpoints,
   openOrdersParams,
   positionEndpoints,
   serverTimeEndpoint,
@@ -301,12 +301,18 @@ export class RestClient {
     return out;
   }
 
-  /** Open conditional (algo) orders of the Algo service, normalized; refused where the venue has none. */
+  /**
+   * Open conditional (algo) orders of the Algo service, normalized; portfolio margin lists UM's
+   * then CM's conditional orders (each names its `book`). Refused where the venue has none.
+   */
   async openAlgoOrders(options: RequestOptions = {}): Promise<AlgoOrder[]> {
     checkSignal(options.signal);
-    const { endpoint, book } = openAlgoOrdersEndpoint(this.venue);
-    const raw = await this.#call({ endpoint, params: {}, options, secrets: NONE, idempotent: true });
-    return normalizeAlgoOrders(raw, book);
+    const out: AlgoOrder[] = [];
+    for (const { endpoint, book } of openAlgoOrdersEndpoints(this.venue)) {
+      const raw = await this.#call({ endpoint, params: {}, options, secrets: NONE, idempotent: true });
+      out.push(...normalizeAlgoOrders(raw, book));
+    }
+    return out;
   }
 
   /**

@@ -111,13 +111,22 @@ export function positionEndpoints(
   ];
 }
 
-/** The open-algo-orders endpoint, or a refusal for a venue without the Algo service. */
-export function openAlgoOrdersEndpoint(venue: VenueProfile): { endpoint: Endpoint; book: 'UM' | undefined } {
-  const endpoint = venue.endpoints.openAlgoOrders;
-  if (!endpoint)
+/**
+ * The open-algo-orders endpoints with the book each answers for (portfolio margin: UM's Algo
+ * service, then CM's conditional orders), or a refusal for a venue without the Algo service.
+ */
+export function openAlgoOrdersEndpoints(
+  venue: VenueProfile,
+): { endpoint: Endpoint; book: 'UM' | 'CM' | undefined }[] {
+  const { openAlgoOrders, cmOpenAlgoOrders } = venue.endpoints;
+  if (!openAlgoOrders)
     throw input.invalid(
       `venue '${venue.id}' has no open-algo-orders endpoint (conditional orders live in the Algo service on USDⓈ-M and portfolio margin UM)`,
       'venue',
     );
-  return { endpoint, book: venue.market === 'portfolioMargin' ? 'UM' : undefined };
+  if (venue.market !== 'portfolioMargin') return [{ endpoint: openAlgoOrders, book: undefined }];
+  return [
+    { endpoint: openAlgoOrders, book: 'UM' },
+    ...(cmOpenAlgoOrders ? [{ endpoint: cmOpenAlgoOrders, book: 'CM' as const }] : []),
+  ];
 }

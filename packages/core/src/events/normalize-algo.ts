@@ -12,7 +12,7 @@ import type { UserDataEvent } from './parse.js';
 
 /** An algo order as a snapshot or a mirror holds it; amounts are the venue's decimal strings. */
 export interface AlgoOrderSnapshot {
-  /** Portfolio margin's book (`UM`); undefined on a USDⓈ-M account. */
+  /** Portfolio margin's book (`UM` for the Algo service, `CM` for CM conditional orders); undefined on a USDⓈ-M account. */
   book: FuturesBook | undefined;
   symbol: string;
   algoId: string;
@@ -81,25 +81,70 @@ export function algoUpdate(event: UserDataEvent): NormalizedAlgoOrder | undefine
   };
 }
 
-/** A venue's REST algo order object (open algo orders) as an {@link AlgoOrderSnapshot}. */
+/**
+ * A venue's REST algo order object (open algo orders) as an {@link AlgoOrderSnapshot}. Portfolio
+ * margin's CM conditional orders (`/papi/v1/cm/conditional/openOrders`) keep the older strategy
+ * names, read here under the algo ones: strategyId → algoId, newClientStrategyId → clientAlgoId,
+ * strategyType → orderType, strategyStatus → status, origQty → quantity, stopPrice → triggerPrice
+ * (the renames Binance lists for the UM endpoints that moved to the Algo service).
+ */
 export function normalizeRestAlgoOrder(
   body: Readonly<Record<string, unknown>>,
   book?: FuturesBook,
 ): AlgoOrderSnapshot {
+  const strategy = body.algoId === undefined && body.strategyId !== undefined;
   return {
     book,
     symbol: text(body.symbol),
-    algoId: text(body.algoId),
-    clientAlgoId: text(body.clientAlgoId),
-    algoType: text(body.algoType),
-    orderType: text(body.orderType),
+    algoId: text(strategy ? body.strategyId : body.algoId),
+    clientAlgoId: text(strategy ? body.newClientStrategyId : body.clientAlgoId),
+    algoType: strategy ? 'CONDITIONAL' : text(body.algoType),
+    orderType: text(strategy ? body.strategyType : body.orderType),
     side: text(body.side),
     positionSide: text(body.positionSide) || 'BOTH',
-    status: text(body.algoStatus),
-    quantity: text(body.quantity),
-    triggerPrice: text(body.triggerPrice),
+    status: text(strategy ? body.strategyStatus : body.algoStatus),
+    quantity: text(strategy ? body.origQty : body.quantity),
+    triggerPrice: text(strategy ? body.stopPrice : body.triggerPrice),
     price: text(body.price),
     actualOrderId: text(body.actualOrderId),
     updateTime: epochMs(body.updateTime),
+  };
+}
+
+/**
+ * Portfolio margin's `CONDITIONAL_ORDER_TRADE_UPDATE` (the CM book's conditional orders, `fs`
+ * naming the book) in the algo order shape, or undefined when it has no `so` object:
+ * si → algoId, c → clientAlgoId, st → orderType, os → status, q, sp → triggerPrice, p, i → the
+ * placed order's id; its time is the later of `E` and `T`, as for `ALGO_UPDATE`.
+ * https://developers.binance.com/docs/derivatives/portfolio-margin/user-data-streams/Event-Conditional-Order-Trade-Update
+ */
+export function conditionalOrderUpdate(event: UserDataEvent): NormalizedAlgoOrder | undefined {
+  const raw = event as unknown as Record<string, unknown>;
+  const so = raw.so as Record<string, unknown> | undefined;
+  if (typeof so !== 'object' || so === null) return undefined;
+  const E = epochMs(raw.E);
+  const time = Math.max(E, epochMs(raw.T));
+  return {
+    kind: 'algoOrder',
+    eventType: text(raw.e),
+    venueEventTime: E,
+    transactionTime: time,
+    algoOrder: {
+      book: bookOf(raw),
+      symbol: text(so.s),
+      algoId: text(so.si),
+      clientAlgoId: text(so.c),
+      algoType: 'CONDITIONAL',
+      orderType: text(so.st),
+      side: text(so.S),
+      positionSide: text(so.ps) || 'BOTH',
+      status: text(so.os),
+      quantity: text(so.q),
+      triggerPrice: text(so.sp),
+      price: text(so.p),
+      actualOrderId: text(so.i),
+      updateTime: time,
+    },
+    raw: event,
   };
 }
