@@ -29,6 +29,8 @@
  *   orders, the form public clients use). Whether `symbol` is mandatory there is not in the text
  *   read; the profile asks for the whole account. Weights are not given: 1 each, 1200/min.
  * - Server time: `GET /open/v1/common/time` (time in the envelope's `timestamp`).
+ * - No `order` endpoint: `POST /open/v1/orders` takes numeric side/type/timeInForce and `BTC_USDT`
+ *   symbols, not the Binance parameters a generic client (the demo's ladder) would send it.
  */
 import type { VenueProfileInput } from './venue-schema.js';
 import { ep } from './venues-binance-derivatives.js';
@@ -57,7 +59,6 @@ export const TOKOCRYPTO_PROFILES = [
       serverTime: ep('GET', '/open/v1/common/time', 1, false),
       account: ep('GET', '/open/v1/account/spot', 1, true),
       openOrders: ep('GET', '/open/v1/orders', 1, true),
-      order: ep('POST', '/open/v1/orders', 1, true),
     },
     weightLimitPerMinute: 1200,
   },

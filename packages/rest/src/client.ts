@@ -34,6 +34,7 @@ import {
   serverTimeEndpoint,
 } from './endpoint-params.js';
 import { type HttpAnswer, HttpExchange } from './http-exchange.js';
+import { binanceOpenOrdersOf, openEnvelope } from './open-v1.js';
 import {
   asOption,
   checkOptions,
@@ -271,7 +272,8 @@ export class RestClient {
 
   /** Open orders normalized across venues. */
   async openOrders(options: RequestOptions & { symbol?: string } = {}): Promise<OpenOrder[]> {
-    return normalizeOpenOrders(await this.rawOpenOrders(options));
+    const raw = await this.rawOpenOrders(options);
+    return normalizeOpenOrders(this.venue.restFormat === 'open-v1' ? binanceOpenOrdersOf(raw) : raw);
   }
 
   /** The raw open-orders body of the venue. */
@@ -426,9 +428,14 @@ export class RestClient {
         channels.error.publish({ ...info, status, code: error.code, durationMs });
         throw error;
       }
-      if (channels.finish.hasSubscribers) channels.finish.publish({ ...info, status, durationMs });
-      this.#logger?.debug({ ...info, status, durationMs }, 'request finished');
-      return body;
+      // Tokocrypto's /open/v1 answers errors inside a 200 envelope (open-v1.ts): those fall through.
+      const opened = this.venue.restFormat === 'open-v1' ? openEnvelope(body, context) : undefined;
+      if (opened === undefined || opened.ok) {
+        if (opened) body = opened.data as T;
+        if (channels.finish.hasSubscribers) channels.finish.publish({ ...info, status, durationMs });
+        this.#logger?.debug({ ...info, status, durationMs }, 'request finished');
+        return body;
+      }
     }
     const error = responseError(
       status,

@@ -88,6 +88,8 @@ export function openOrdersParams(venue: VenueProfile, symbol: string | undefined
     params.isIsolated = 'TRUE';
   }
   if (symbol !== undefined) params.symbol = validateSymbol(symbol);
+  // Tokocrypto's /open/v1/orders lists every order; type=1 asks for the open ones.
+  if (venue.restFormat === 'open-v1') params.type = '1';
   return params;
 }
 

@@ -56,6 +56,10 @@ export function normalizeAccount(raw: unknown): AccountSnapshot {
     for (const b of body.balances as Body[])
       balances[str(b.asset)] = { free: str(b.free), locked: str(b.locked) };
     updateTime = time(body.updateTime);
+  } else if (Array.isArray(body.accountAssets)) {
+    // Tokocrypto's /open/v1/account/spot (out of its envelope, open-v1.ts): no update time.
+    for (const b of body.accountAssets as Body[])
+      balances[str(b.asset)] = { free: str(b.free), locked: str(b.locked) };
   } else if (Array.isArray(body.userAssets)) {
     for (const b of body.userAssets as Body[])
       balances[str(b.asset)] = { free: str(b.free), locked: str(b.locked) };

@@ -160,7 +160,8 @@ export class FaultController implements Faults {
         if (target.accountId !== undefined && entry.accountId !== target.accountId) return false;
         if (target.venue !== undefined) {
           const market = marketKeyOf(target.venue);
-          if (market !== (entry.isolated ? 'isolatedMargin' : 'margin')) return false;
+          const own = entry.venue ? marketKeyOf(entry.venue) : entry.isolated ? 'isolatedMargin' : 'margin';
+          if (market !== own) return false;
         }
         return true;
       });

@@ -6,6 +6,7 @@ import type { EventSource, Recorder } from './record.js';
 import { type Sink, type SinkKind, targetKeyOf } from './sink.js';
 import { type MarketKey, marketKeyOf } from './venue-map.js';
 import { deliverAster } from './venues/aster-spot.js';
+import { deliverTokocrypto } from './venues/tokocrypto.js';
 import { deliverBingx, isBingx } from './venues/bingx-stream.js';
 import { deliverMexc } from './venues/mexc-stream.js';
 
@@ -166,6 +167,10 @@ export class Hub {
       }
       if (sink.venue === 'aster-spot') {
         deliverAster(this, sink, event);
+        continue;
+      }
+      if (sink.venue === 'tokocrypto') {
+        deliverTokocrypto(this, sink, event);
         continue;
       }
       if (isBingx(sink.venue)) {

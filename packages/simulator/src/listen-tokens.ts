@@ -1,4 +1,4 @@
-import type { Clock } from '@userstream/core';
+import type { Clock, VenueId } from '@userstream/core';
 import type { Prng } from './prng.js';
 
 /** Longest and default listenToken validity: 24 hours (Binance margin docs). */
@@ -13,6 +13,8 @@ export interface ListenTokenEntry {
   readonly accountId: string;
   readonly isolated: boolean;
   readonly symbol: string | undefined;
+  /** The venue whose book the token streams, when not Binance margin (Tokocrypto: spot). */
+  readonly venue?: VenueId;
   /** Epoch ms (server clock) at which the token and subscriptions made with it end. */
   expiresAt: number;
 }
@@ -38,6 +40,7 @@ export class ListenTokens {
     isolated: boolean,
     symbol: string | undefined,
     validityMs: number,
+    venue?: VenueId,
   ): ListenTokenEntry {
     this.#prune();
     let token = this.#prng.string(TOKEN_LENGTH, TOKEN_ALPHABET);
@@ -47,6 +50,7 @@ export class ListenTokens {
       accountId,
       isolated,
       symbol,
+      ...(venue === undefined ? {} : { venue }),
       expiresAt: this.#clock.now() + validityMs,
     };
     this.#tokens.set(token, entry);

@@ -286,7 +286,7 @@ export class WsApi {
         if (typeof token !== 'string' || token === '') throw Errors.mandatory('listenToken');
         const entry = d.tokens.valid(token);
         if (!entry) throw apiError(400, VenueCode.InvalidListenToken, 'Invalid listenToken.');
-        const venue: VenueId = entry.isolated ? 'binance-isolated-margin' : 'binance-margin';
+        const venue: VenueId = entry.venue ?? (entry.isolated ? 'binance-isolated-margin' : 'binance-margin');
         const scope = scopeOf(entry.accountId, venue, entry.symbol);
         let sub = session.byScope.get(scope);
         if (sub && sub.via !== 'listenToken')
