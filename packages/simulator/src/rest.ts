@@ -153,7 +153,8 @@ function buildRoutes(): Map<string, Route> {
     add('GET', path, { venue, weight: 1, auth: 'none', action: 'ping' });
   }
   for (const { method, path, ...route } of DERIVATIVE_ROUTES) add(method, path, { ...route, auth: 'signed' });
-  for (const { method, path, ...r } of TOKOCRYPTO_ROUTE_SPECS) add(method, path, { ...r, venue: 'tokocrypto' });
+  for (const { method, path, ...r } of TOKOCRYPTO_ROUTE_SPECS)
+    add(method, path, { ...r, venue: 'tokocrypto' });
   // The profiles share margin endpoints between cross and isolated: cross answers, and the engine
   // switches on `isIsolated=TRUE` as Binance does.
   return routes;
@@ -435,7 +436,11 @@ export class RestApi {
     if (error instanceof ExchangeError) {
       // Tokocrypto answers a refusal in a 200 envelope with a non-zero code.
       const v1 = openV1 ? openV1Refusal(error, this.#d.serverNow()) : undefined;
-      this.#json(res, v1 ? 200 : (error.status ?? 400), v1 ?? { code: error.exchangeCode, msg: error.exchangeMessage });
+      this.#json(
+        res,
+        v1 ? 200 : (error.status ?? 400),
+        v1 ?? { code: error.exchangeCode, msg: error.exchangeMessage },
+      );
       return;
     }
     const e = error as { message?: unknown };
