@@ -21,6 +21,7 @@ import {
   validateRecvWindow,
 } from '@userstream/core';
 import { ClockSleep } from './clock-sleep.js';
+import { codeDataPayload, missingKeyError } from './code-data.js';
 import { channels } from './diagnostics.js';
 import { createDispatcher } from './dispatcher.js';
 import {
@@ -348,12 +349,18 @@ export class RestClient {
     const lk = listenKeyProfile(this.venue);
     validateListenKey(listenKey);
     checkSignal(options.signal);
-    return this.#call({
+    const call = this.#call({
       endpoint: lk[which],
       params: { ...listenKeySymbolParams(this.venue, options.symbol), listenKey },
       options,
       secrets: [listenKey],
       idempotent: true,
+    });
+    // BingX says "unknown key" with a bare 404 (the profile's missingKeyStatus): -1125 for the lease.
+    if (lk.missingKeyStatus === undefined) return call;
+    const context = `${lk[which].method} ${lk[which].path}`;
+    return call.catch((error: unknown) => {
+      throw missingKeyError(error, this.venue, context, this.#secrets.with([listenKey], NONE));
     });
   }
 
@@ -427,6 +434,16 @@ export class RestClient {
         );
         channels.error.publish({ ...info, status, code: error.code, durationMs });
         throw error;
+      }
+      // BingX: {code, msg, data} with HTTP 200 whatever the outcome (code-data.ts).
+      if (this.venue.restEnvelope === 'code-data') {
+        const { secrets } = this.#scope(context, call, signatureSecrets);
+        try {
+          body = codeDataPayload(body, this.venue, endpoint, context, secrets) as T;
+        } catch (error) {
+          channels.error.publish({ ...info, status, code: (error as UserstreamError).code, durationMs });
+          throw error;
+        }
       }
       // Tokocrypto's /open/v1 answers errors inside a 200 envelope (open-v1.ts): those fall through.
       const opened = this.venue.restFormat === 'open-v1' ? openEnvelope(body, context) : undefined;

@@ -49,7 +49,11 @@ export function normalizeAccount(raw: unknown): AccountSnapshot {
   if (rows) {
     // Portfolio margin /papi/v1/balance: one row per asset.
     for (const r of rows) {
-      balances[str(r.asset)] = { free: str(r.totalWalletBalance ?? r.umWalletBalance), locked: '0' };
+      // BingX swap's /openApi/swap/v3/user/balance rows name the wallet balance `balance`.
+      balances[str(r.asset)] = {
+        free: str(r.totalWalletBalance ?? r.umWalletBalance ?? r.balance),
+        locked: '0',
+      };
       updateTime = Math.max(updateTime, time(r.updateTime));
     }
   } else if (Array.isArray(body.balances)) {

@@ -1,0 +1,63 @@
+/**
+ * BingX's REST answers (the `restEnvelope: 'code-data'` profiles, issue #13 item 3): HTTP 200
+ * and `{"code":0,"msg":"","data":…}` on success, HTTP 200 and `{"code":<non-zero>,"msg":…}` on a
+ * refusal; the listenKey calls answer bare (`{"listenKey":…}`, or nothing) and say "unknown key"
+ * with a 404 and no body (https://bingx-api.github.io/docs/zh-hk/spot/other-interface.html,
+ * checked 2026-12-03).
+ */
+import { type Endpoint, ExchangeCode, ExchangeError, redactText, type VenueProfile } from '@userstream/core';
+
+/** Longest exchange message kept (as response-errors.ts). */
+const MAX_MESSAGE = 500;
+
+/**
+ * The payload of a 2xx `body` on a code-data venue: `data` when the body is an envelope with
+ * code 0 (open orders: `data.orders`, the array the other venues answer), the body itself when it
+ * is not an envelope. A non-zero code is thrown as the venue's `ExchangeError`, redacted.
+ */
+export function codeDataPayload(
+  body: unknown,
+  venue: VenueProfile,
+  endpoint: Endpoint,
+  context: string,
+  secrets: readonly string[],
+): unknown {
+  if (typeof body !== 'object' || body === null || typeof (body as { code?: unknown }).code !== 'number')
+    return body;
+  const { code, msg, data } = body as { code: number; msg?: unknown; data?: unknown };
+  if (code !== 0) {
+    throw new ExchangeError(
+      code,
+      typeof msg === 'string' ? redactText(msg, secrets).slice(0, MAX_MESSAGE) : '',
+      { status: 200, context: `@userstream/rest: ${context}`, secrets },
+    );
+  }
+  const orders = (data as { orders?: unknown } | null | undefined)?.orders;
+  if (endpoint === venue.endpoints.openOrders && Array.isArray(orders)) return orders;
+  return data ?? {};
+}
+
+/**
+ * A listenKey call's error as the lease reads it: a venue that says "unknown key" with a bare
+ * HTTP status (BingX: 404, no code) gets -1125, so the key is re-created at once.
+ */
+export function missingKeyError(
+  error: unknown,
+  venue: VenueProfile,
+  context: string,
+  secrets: readonly string[],
+): unknown {
+  const status = venue.listenKey?.missingKeyStatus;
+  if (
+    status === undefined ||
+    !(error instanceof ExchangeError) ||
+    error.status !== status ||
+    error.exchangeCode !== 0
+  )
+    return error;
+  return new ExchangeError(ExchangeCode.ListenKeyNotFound, 'This listenKey does not exist.', {
+    status,
+    context: `@userstream/rest: ${context}`,
+    secrets,
+  });
+}
