@@ -10,7 +10,9 @@ export type CredentialProtocol = 'listenKey' | 'wsApi' | 'listenToken';
 export type Market = 'spot' | 'margin' | 'isolatedMargin' | 'usdm' | 'coinm' | 'portfolioMargin' | 'options';
 
 const endpointSchema = z.object({
+  /** The HTTP method. */
   method: z.enum(['GET', 'POST', 'PUT', 'DELETE']),
+  /** The path on the venue's REST host, e.g. `/fapi/v1/listenKey` (no query, no `..`). */
   path: z
     .string()
     .regex(/^\/[A-Za-z0-9/_.-]*$/, 'a path such as /api/v3/account')
@@ -20,6 +22,7 @@ const endpointSchema = z.object({
   /** Whether the request carries timestamp + signature. */
   signed: z.boolean(),
 });
+/** One REST endpoint of a venue profile: method, path, weight, and whether it is signed. */
 export type Endpoint = z.infer<typeof endpointSchema>;
 
 const urlString = z.string().url();
@@ -37,6 +40,7 @@ const streamPathString = z
  * frames (BingX, Bitrue), MEXC's protobuf push wrapper.
  */
 export const FRAME_ENCODINGS = ['json', 'json-array', 'gzip-json', 'protobuf-mexc'] as const;
+/** One of `json`, `json-array`, `gzip-json` or `protobuf-mexc`: how the profile's stream frames are decoded. */
 export type FrameEncoding = (typeof FRAME_ENCODINGS)[number];
 /**
  * How a venue checks liveness: WebSocket ping/pong control frames (Binance), a text `Ping`
@@ -44,17 +48,25 @@ export type FrameEncoding = (typeof FRAME_ENCODINGS)[number];
  * `{"method":"PING"}` answered with a JSON `PONG` (MEXC).
  */
 export const HEARTBEAT_STYLES = ['ws', 'text-ping', 'json-ping', 'method-ping'] as const;
+/** One of `ws`, `text-ping`, `json-ping` or `method-ping`: how the profile's connections prove liveness. */
 export type HeartbeatStyle = (typeof HEARTBEAT_STYLES)[number];
 
 /** A duration a timer waits for: Node fires anything above 2^31-1 ms after 1 ms. */
 const timerMs = z.number().int().positive().max(MAX_TIMER_MS);
 
+/**
+ * The zod schema of a venue profile: what {@link defineVenue} checks a hand-made profile
+ * against (unknown fields are refused). Build profiles with `defineVenue` or `withBaseUrls`
+ * rather than parsing with it directly.
+ */
 export const venueProfileSchema = z.object({
   /** Stable identifier, e.g. `binance-usdm`. */
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'lower-case letters, digits and dashes'),
   /** Human-readable name. */
   name: z.string().min(1),
+  /** The kind of account the profile streams (see {@link Market}). */
   market: z.enum(['spot', 'margin', 'isolatedMargin', 'usdm', 'coinm', 'portfolioMargin', 'options']),
+  /** How the venue hands out the stream's credential (see {@link CredentialProtocol}). */
   protocol: z.enum(['listenKey', 'wsApi', 'listenToken']),
   /** Which event schemas apply. */
   dialect: z.enum([
@@ -73,7 +85,9 @@ export const venueProfileSchema = z.object({
     'tokocrypto',
     'toobit',
   ]),
+  /** True for a venue's test network (no real funds). */
   testnet: z.boolean(),
+  /** REST base URL, e.g. `https://fapi.binance.com`; `https:` off loopback unless `allowInsecure`. */
   restBaseUrl: urlString,
   /** Raw stream base for listenKey venues, e.g. `wss://fstream.binance.com/private`. */
   streamBaseUrl: urlString.optional(),
@@ -88,10 +102,14 @@ export const venueProfileSchema = z.object({
    * `keyType: 'eip712'`).
    */
   signing: z.enum(['aster-eip712']).optional(),
+  /** The listenKey endpoints and stream paths (`protocol: 'listenKey'` venues). */
   listenKey: z
     .object({
+      /** `POST`: create (or return the account's active) key. */
       create: endpointSchema,
+      /** `PUT`: extend the key's validity. */
       keepAlive: endpointSchema,
+      /** `DELETE`: close the key. */
       close: endpointSchema,
       /** Whether create/keepalive/close need `symbol` (isolated margin). */
       requiresSymbol: z.boolean(),
@@ -124,9 +142,12 @@ export const venueProfileSchema = z.object({
         .optional(),
     })
     .optional(),
+  /** The listenToken endpoint (`protocol: 'listenToken'` venues: Binance margin). */
   listenToken: z
     .object({
+      /** `POST /sapi/v1/userListenToken`. */
       create: endpointSchema,
+      /** Whether the token is per isolated-margin symbol (`isIsolated` and `symbol` sent). */
       isolated: z.boolean(),
       /** Longest validity the venue grants, in ms. */
       maxValidityMs: z.number().int().positive(),
@@ -138,7 +159,9 @@ export const venueProfileSchema = z.object({
    */
   frames: z
     .object({
+      /** How frames are decoded (one of `json`, `json-array`, `gzip-json` or `protobuf-mexc`). */
       encoding: z.enum(FRAME_ENCODINGS),
+      /** How liveness is checked (one of `ws`, `text-ping`, `json-ping` or `method-ping`). */
       heartbeat: z.enum(HEARTBEAT_STYLES),
       /** Text messages sent on every new connection, in order (MEXC's SUBSCRIPTION, Bitrue's per-channel subscribe). */
       subscribe: z.array(z.string().min(2).max(1024)).max(16).optional(),
@@ -159,10 +182,15 @@ export const venueProfileSchema = z.object({
     /** The venue drops connections at this age. */
     connectionLifetimeMs: timerMs,
   }),
+  /** The REST endpoints the clients use besides the credential's. */
   endpoints: z.object({
+    /** Server time (clock skew correction after `-1021`). */
     serverTime: endpointSchema.optional(),
+    /** The account snapshot (balances) a mirror reconciles from. */
     account: endpointSchema,
+    /** Open orders, for snapshots. */
     openOrders: endpointSchema,
+    /** Order entry and cancel (the demo's trading; not needed to stream). */
     order: endpointSchema.optional(),
     /**
      * Futures positions (USDⓈ-M `/fapi/v3/positionRisk`, COIN-M `/dapi/v1/positionRisk`;
@@ -186,8 +214,11 @@ export const venueProfileSchema = z.object({
   /** Present when the venue switched this profile's credential endpoints off. */
   retired: z
     .object({
+      /** When the endpoints were switched off (ISO 8601, UTC). */
       since: z.string(),
+      /** The host where they are off (a copy pointed elsewhere drops `retired`). */
       host: z.string(),
+      /** What to tell a caller: the venue's announcement, in short. */
       message: z.string(),
       /** The profile to use instead on that host. */
       replacement: z.string().optional(),
@@ -196,5 +227,9 @@ export const venueProfileSchema = z.object({
 });
 
 /** Everything a client needs to know about one venue and market. */
-export type VenueProfile = Readonly<z.infer<typeof venueProfileSchema>> & { readonly dialect: Dialect };
+export type VenueProfile = Readonly<z.infer<typeof venueProfileSchema>> & {
+  /** Which event schemas apply to the profile's streams. */
+  readonly dialect: Dialect;
+};
+/** What {@link defineVenue} takes: a profile before the schema's checks (the same fields, as plain input). */
 export type VenueProfileInput = z.input<typeof venueProfileSchema>;

@@ -137,11 +137,23 @@ export type OptionsEvent =
   | OptionsBalancePositionUpdate
   | OptionsGreekUpdate
   | OptionsRiskLevelChange
-  | Extract<FuturesEvent, { e: 'listenKeyExpired' }>;
+  | Extract<
+      FuturesEvent,
+      {
+        /** The options stream's listenKey lapsed (the futures shape of the notice). */
+        e: 'listenKeyExpired';
+      }
+    >;
 
 /** Events of the portfolio margin dialect (`/papi`): the classic futures events and PM's own. */
 export type PortfolioMarginEvent =
-  | Exclude<FuturesEvent, { e: FuturesOnly }>
+  | Exclude<
+      FuturesEvent,
+      {
+        /** The futures-only events portfolio margin does not send in this form. */
+        e: FuturesOnly;
+      }
+    >
   | PmRiskLevelChange
   | PmOpenOrderLoss
   | PmLiabilityChange
@@ -160,19 +172,38 @@ export type MarginRiskEvent = MarginLevelStatusChange | UserLiabilityChange;
 
 /** The typed events each dialect can deliver (one `e` may have different shapes in different dialects). */
 export interface DialectEvents {
+  /**
+   * Binance spot, margin and their clones: `executionReport`, `outboundAccountPosition`, `balanceUpdate`,
+   * `listStatus`, …
+   */
   spot: SpotEvent | MarginRiskEvent;
+  /** USDⓈ-M and COIN-M futures: `ORDER_TRADE_UPDATE`, `ACCOUNT_UPDATE`, `ALGO_UPDATE`, … */
   futures: FuturesEvent;
+  /**
+   * BHEX and its clones: `executionReport`, `outboundAccountInfo` (with can-trade/withdraw/deposit flags).
+   */
   bhex: BhexEvent;
+  /** Coins.ph and its sisters: `executionReport`, `outboundAccountPosition`, `balanceUpdate`. */
   coins: CoinsEvent;
+  /** Binance options (`/eapi`). */
   options: OptionsEvent;
+  /** Binance portfolio margin (`/papi`): futures and margin events on one stream. */
   portfolioMargin: PortfolioMarginEvent;
+  /** The cross margin risk data stream: margin level and liability changes, and the listenKey's expiry. */
   marginRisk: MarginRiskEvent | Extract<SpotEvent, { e: 'listenKeyExpired' }>;
+  /** BingX spot. */
   bingxSpot: BingxSpotEvent;
+  /** BingX perpetual swaps. */
   bingxSwap: BingxSwapEvent;
+  /** MEXC spot (protobuf frames decoded by `@userstream/stream`). */
   mexc: MexcEvent;
+  /** Aster spot. */
   aster: AsterEvent;
+  /** Aster futures v3. */
   asterFutures: AsterFuturesEvent;
+  /** Tokocrypto. */
   tokocrypto: TokocryptoEvent;
+  /** Toobit. */
   toobit: ToobitEvent;
 }
 

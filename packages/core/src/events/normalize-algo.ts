@@ -14,19 +14,27 @@ import type { UserDataEvent } from './parse.js';
 export interface AlgoOrderSnapshot {
   /** Portfolio margin's book (`UM` for the Algo service, `CM` for CM conditional orders); undefined on a USDⓈ-M account. */
   book: FuturesBook | undefined;
+  /** Market symbol, e.g. `BTCUSDT`. */
   symbol: string;
+  /** The venue's algo order id, as a string. */
   algoId: string;
+  /** Your client id of the algo order (`""` when none). */
   clientAlgoId: string;
   /** `CONDITIONAL`. */
   algoType: string;
   /** STOP_MARKET, STOP, TAKE_PROFIT, TAKE_PROFIT_MARKET, TRAILING_STOP_MARKET. */
   orderType: string;
+  /** `BUY` or `SELL`. */
   side: string;
+  /** `BOTH` (one-way mode), `LONG` or `SHORT` (hedge mode). */
   positionSide: string;
   /** NEW, TRIGGERING, TRIGGERED, FINISHED, CANCELED, REJECTED, EXPIRED. */
   status: string;
+  /** Quantity, a decimal string. */
   quantity: string;
+  /** Trigger (stop) price, a decimal string. */
   triggerPrice: string;
+  /** Limit price of the order placed when triggered, a decimal string (`"0"` for market). */
   price: string;
   /** The matching engine's order id once triggered; "" before. */
   actualOrderId: string;
@@ -37,6 +45,10 @@ export interface AlgoOrderSnapshot {
 /** Statuses after which an algo order is no longer open in the Algo service. */
 const ALGO_TERMINAL = new Set(['FINISHED', 'CANCELED', 'REJECTED', 'EXPIRED']);
 
+/**
+ * Whether an algo order in `status` has left the open set for good (`FINISHED`, `CANCELED`, `REJECTED`,
+ * `EXPIRED`); a mirror removes it and never resurrects it.
+ */
 export function isTerminalAlgoStatus(status: string): boolean {
   return ALGO_TERMINAL.has(status);
 }
