@@ -18,7 +18,9 @@ export interface WsApiLimits {
   /** @default 65535 */
   maxSubscriptionIds?: number;
 }
+/** Active subscriptions per WebSocket API connection (Binance: 1,000; one more is refused with -1191). */
 export const DEFAULT_MAX_ACTIVE_SUBSCRIPTIONS = 1000;
+/** Subscription ids a connection hands out over its life (Binance: 65,535; then -2042). */
 export const DEFAULT_MAX_SUBSCRIPTION_IDS = 65_535;
 
 /** Weight of connecting and of each method. */
