@@ -19,13 +19,22 @@ export interface AccountSnapshot {
    * portfolio margin: the wallet balance as `free`, `locked` "0"; options: the margin balance
    * (wallet) as `free`.
    */
-  balances: Record<string, { free: string; locked: string }>;
+  balances: Record<
+    string,
+    {
+      /** Available amount, a decimal string. */
+      free: string;
+      /** Amount held by open orders, a decimal string ("0" where the venue has none). */
+      locked: string;
+    }
+  >;
   /** The venue's body as received. */
   raw: unknown;
 }
 
 /** An open order, normalized across venues: core's one order shape, plus the venue's object. */
 export interface OpenOrder extends OrderSnapshot {
+  /** The venue's order object as received (for fields the shape does not carry). */
   raw: unknown;
 }
 
@@ -105,11 +114,13 @@ export function normalizeOpenOrders(raw: unknown): OpenOrder[] {
 
 /** A futures position, normalized across venues: core's one position shape, plus the venue's object. */
 export interface Position extends PositionSnapshot {
+  /** The venue's position object as received. */
   raw: unknown;
 }
 
 /** An open conditional (algo) order: core's one algo order shape, plus the venue's object. */
 export interface AlgoOrder extends AlgoOrderSnapshot {
+  /** The venue's algo order object as received. */
   raw: unknown;
 }
 
