@@ -6,9 +6,9 @@ import type { EventSource, Recorder } from './record.js';
 import { type Sink, type SinkKind, targetKeyOf } from './sink.js';
 import { type MarketKey, marketKeyOf } from './venue-map.js';
 import { deliverAster } from './venues/aster-spot.js';
-import { deliverTokocrypto } from './venues/tokocrypto.js';
 import { deliverBingx, isBingx } from './venues/bingx-stream.js';
 import { deliverMexc } from './venues/mexc-stream.js';
+import { deliverTokocrypto } from './venues/tokocrypto.js';
 
 /** Clock time after which a partly filled reorder window is flushed anyway. */
 export const REORDER_FLUSH_MS = 1000;

@@ -1,9 +1,4 @@
 export type { AsterEvent, AsterExecutionReport, AsterOutboundAccountPosition } from './aster.js';
-export type {
-  TokocryptoEvent,
-  TokocryptoExecutionReport,
-  TokocryptoOutboundAccountPosition,
-} from './tokocrypto.js';
 export type { BhexEvent, BhexExecutionReport, BhexOutboundAccountInfo } from './bhex.js';
 export type {
   CoinsBalanceUpdate,
@@ -98,6 +93,11 @@ export type {
   SpotEvent,
   SpotExecutionReport,
 } from './spot.js';
+export type {
+  TokocryptoEvent,
+  TokocryptoExecutionReport,
+  TokocryptoOutboundAccountPosition,
+} from './tokocrypto.js';
 export type {
   ToobitContractAccountInfo,
   ToobitContractExecutionReport,

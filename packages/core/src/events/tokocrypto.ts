@@ -9,7 +9,11 @@
  */
 import { z } from 'zod';
 import { assetBalance, int } from './common.js';
-import { eventStreamTerminatedSchema, type EventStreamTerminated, spotExecutionReportSchema } from './spot.js';
+import {
+  type EventStreamTerminated,
+  eventStreamTerminatedSchema,
+  spotExecutionReportSchema,
+} from './spot.js';
 
 export const tokocryptoOutboundAccountPositionSchema = z.object({
   e: z.literal('outboundAccountPosition'),
