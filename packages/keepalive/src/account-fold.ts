@@ -394,8 +394,10 @@ const str = (value: unknown): string => (value === undefined || value === null ?
 function dialectOf(event: UserDataEvent): Dialect {
   // A parsed event the dialect does not list arrives as `unknown` with its wire type.
   switch (event.e === 'unknown' ? event.type : event.e) {
-    case 'ORDER_TRADE_UPDATE':
     case 'ACCOUNT_UPDATE':
+      // BingX spot's balance push shares the futures name; its balances carry `lk` (locked).
+      return isBingxSpotAccount(event) ? 'bingxSpot' : 'futures';
+    case 'ORDER_TRADE_UPDATE':
     case 'ALGO_UPDATE':
       return 'futures';
     case 'outboundAccountInfo':
@@ -409,6 +411,13 @@ function dialectOf(event: UserDataEvent): Dialect {
     default:
       return 'spot';
   }
+}
+
+/** BingX spot's `ACCOUNT_UPDATE` (issue #13): no positions, `lk` on its balances. */
+function isBingxSpotAccount(event: UserDataEvent): boolean {
+  const a = (event as { a?: { B?: unknown; P?: unknown } }).a;
+  const first = Array.isArray(a?.B) ? (a.B[0] as { lk?: unknown } | undefined) : undefined;
+  return a?.P === undefined && typeof first?.lk === 'string';
 }
 
 /** An order report as the mirror holds it: core's order shape, amounts normalized. */
@@ -448,10 +457,12 @@ export function applyEvent(state: FoldState, event: UserDataEvent, sink?: Change
       // BHEX's outboundAccountInfo is ordered by `E` only ("order your updates using E").
       // BHEX's margin account (outboundMarginAccountInfo) is not mirrored.
       // MEXC's privateAccount: one asset's balance after a change, at its settlement `time`.
+      // BingX spot's ACCOUNT_UPDATE: the listed assets' balances at `T`.
       if (
         n.eventType !== 'outboundAccountPosition' &&
         n.eventType !== 'outboundAccountInfo' &&
-        n.eventType !== 'privateAccount'
+        n.eventType !== 'privateAccount' &&
+        n.eventType !== 'ACCOUNT_UPDATE'
       )
         return false;
       const time = n.eventType === 'outboundAccountInfo' ? E : num(n.lastUpdateTime, E);
