@@ -35,7 +35,9 @@
  * - Weights: the docs limit requests per endpoint group and IP, not by weight; every endpoint
  *   weighs 1 against a profiled 600 per minute.
  * - Whether a POST returns the account's active key is not documented: the profiles do not
- *   depend on it (the simulator mints a new key per POST; keys stay valid until they lapse).
+ *   depend on it (the simulator returns the active key, as Binance does). The key is the
+ *   account's, not the market's: spot and swap streams of one account opened side by side share
+ *   it, and closing one (DELETE) ends the other's key too.
  * - Spot heartbeat: the JSON `{"ping":…}` form of the spot page and the text `Ping` of the swap
  *   page are both answered (the wire's `text-ping` style).
  */
