@@ -12,6 +12,7 @@ import { type DialectEvent, dialectSchemas, EXACT_T_EVENTS, type KnownEvent } fr
 import { withExactT } from './exact-id.js';
 import { compileFastCheck, type FastCheck } from './fast.js';
 import { unknownRaw } from './unknown-raw.js';
+import { zodPath } from './zod-path.js';
 
 /**
  * An event whose `e` this library does not know (yet): passed through, never an error.
@@ -180,10 +181,11 @@ function parseOne(raw: unknown, dialect: Dialect, where: string, text?: string):
   }
   if (entry.exactT) object = withExactT(object, text);
   // The compiled check accepts exactly what zod accepts; zod runs only to explain a rejection or
-  // for schemas with transforms. Accepted objects are delivered as decoded, without a copy.
+  // for schemas with transforms. Accepted objects are delivered as decoded, without a copy; zod's
+  // output is laid over the decoded object so both paths give one shape (zod-path.ts).
   if (entry.fast?.(object)) return { ok: true, event: object as unknown as UserDataEvent };
-  const result = entry.schema.safeParse(object);
-  if (result.success) return { ok: true, event: result.data as UserDataEvent };
+  const result = zodPath(object, entry.schema);
+  if (result.ok) return { ok: true, event: result.event as UserDataEvent };
   return { ok: false, error: schemaFailure(dialect, type, where, result.error) };
 }
 
