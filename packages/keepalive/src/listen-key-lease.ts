@@ -112,6 +112,18 @@ export class ListenKeyLease<R extends ListenKeyRestClient = ListenKeyRestClient>
     this.job.scheduleAt(this.clock.now());
   }
 
+  /**
+   * Renews the key now instead of at its interval: the venue announced its coming expiry
+   * (Toobit's `listenKeyWillExpire`, pushed every minute in a key's last 5 minutes). Coalesces
+   * with a renewal already due, and leaves a re-creation alone.
+   */
+  renewNow(): void {
+    if (this.status !== 'active' || this.#mode !== 'renew') return;
+    const now = this.clock.now();
+    if (this.job.dueAt !== undefined && this.job.dueAt <= now) return;
+    this.job.scheduleAt(now);
+  }
+
   protected defaultOwnershipTtl(): number {
     return this.#validityMs;
   }

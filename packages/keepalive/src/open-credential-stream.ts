@@ -30,6 +30,8 @@ export interface CredentialProtocol<L extends CredentialLease, S extends UserDat
   openStream(ctx: OpenContext, credential: string): S;
   /** Switches `stream` to a new credential (make-before-break). */
   replaceCredential(stream: S, credential: string): Promise<void>;
+  /** Venue-specific reactions to the stream's events (a renewal on an expiry notice), if any. */
+  watch?(ctx: OpenContext, stream: S, lease: L): void;
 }
 
 export async function openCredentialStream<L extends CredentialLease, S extends UserDataStream>(
@@ -67,6 +69,7 @@ export async function openCredentialStream<L extends CredentialLease, S extends 
   };
   lease.attach(consumer);
   inner.on('credentialExpired', (info) => lease.recreate(info.reason));
+  protocol.watch?.(ctx, inner, lease);
   return new ManagedStream<RestClient>({
     inner,
     lease: viewOf(lease),

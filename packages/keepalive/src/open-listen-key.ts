@@ -19,6 +19,15 @@ const listenKey: CredentialProtocol<ListenKeyLease<RestClient>, ListenKeyStream>
   },
   openStream: (ctx, credential) => openListenKeyStream({ ...ctx.stream, listenKey: credential }),
   replaceCredential: (stream, credential) => stream.replaceListenKey(credential),
+  watch(ctx, stream, lease) {
+    // Only venues that announce a key's expiry ahead (Toobit's listenKeyWillExpire) get a
+    // listener: Binance's streams keep their events free of it.
+    const renewOn = ctx.checked.venue.listenKey?.renewOn;
+    if (!renewOn?.length) return;
+    stream.on('event', (event) => {
+      if (renewOn.includes(event.e)) lease.renewNow();
+    });
+  },
 };
 
 /** Opens a listenKey stream on the account's shared listenKey lease. */

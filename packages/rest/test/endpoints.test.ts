@@ -53,8 +53,8 @@ function restingOrder(v: VenueProfile): Record<string, string> {
 const count = (e: Endpoint) => ctx.sim.record.requestCount(e.method, e.path);
 
 describe('every endpoint of every venue profile in core', () => {
-  it('covers all 23 built-in profiles', () => {
-    expect(ALL).toHaveLength(23);
+  it('covers all 26 built-in profiles', () => {
+    expect(ALL).toHaveLength(26);
   });
 
   it.each(ALL.filter((id) => venues[id].listenKey))(
@@ -114,8 +114,7 @@ describe('every endpoint of every venue profile in core', () => {
 
   // Options orders are premium orders on option symbols that a BUY at 50000 would fill at once:
   // simulator/test/derivatives-rest.test.ts trades them.
-  // Tokocrypto's /open/v1 form (envelopes, numeric enums) has its own test: open-v1.test.ts.
-  it.each(ALL.filter((id) => venues[id].market !== 'options' && venues[id].restFormat === undefined))(
+  it.each(ALL.filter((id) => venues[id].market !== 'options'))(
     '%s: server time, account snapshot, an order and open orders',
     async (id) => {
       const venue = venues[id];

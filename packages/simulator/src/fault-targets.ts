@@ -19,7 +19,16 @@ export interface FaultTargetDeps {
   accountById: (id: string) => AccountRecord | undefined;
 }
 
-const ALL_GROUPS: readonly WeightGroup[] = ['api', 'fapi', 'dapi', 'papi', 'bhex', 'coins', 'wsApi'];
+const ALL_GROUPS: readonly WeightGroup[] = [
+  'api',
+  'fapi',
+  'dapi',
+  'papi',
+  'bhex',
+  'coins',
+  'toobit',
+  'wsApi',
+];
 
 /**
  * What a fault hits: the account and venue it names (checked: an unknown account or venue is

@@ -8,7 +8,7 @@ import { type MarketKey, marketKeyOf } from './venue-map.js';
 import { deliverAster } from './venues/aster-spot.js';
 import { deliverBingx, isBingx } from './venues/bingx-stream.js';
 import { deliverMexc } from './venues/mexc-stream.js';
-import { deliverTokocrypto } from './venues/tokocrypto.js';
+import { deliverToobit, isToobit } from './venues/toobit.js';
 
 /** Clock time after which a partly filled reorder window is flushed anyway. */
 export const REORDER_FLUSH_MS = 1000;
@@ -156,7 +156,9 @@ export class Hub {
     let pm: string | undefined;
     // MEXC pushes protobuf frames of its own (venues/mexc.ts): built once per event.
     let mexc: ReturnType<typeof deliverMexc> | undefined;
-    const pmOnly = PORTFOLIO_MARGIN_ONLY.has(type);
+    // PM-only types on the futures books only: the spot books' executionReport and
+    // outboundAccountPosition (PM margin's too) go to their own streams.
+    const pmOnly = (market === 'usdm' || market === 'coinm') && PORTFOLIO_MARGIN_ONLY.has(type);
     for (const sink of set) {
       if (symbol !== undefined && sink.symbol !== undefined && sink.symbol !== symbol) continue;
       if (sink.events !== undefined && !sink.events.has(type)) continue;
@@ -169,8 +171,8 @@ export class Hub {
         deliverAster(this, sink, event);
         continue;
       }
-      if (sink.venue === 'tokocrypto') {
-        deliverTokocrypto(this, sink, event);
+      if (isToobit(sink.venue)) {
+        deliverToobit(this, sink, event);
         continue;
       }
       if (isBingx(sink.venue)) {

@@ -7,6 +7,7 @@ import type { Sink } from './sink.js';
 import { targetKeyOf } from './sink.js';
 import { marketKeyOf, profileOf } from './venue-map.js';
 import { expiryNotice } from './venues/expiry-notices.js';
+import { armToobitWarnings, stopToobitWarnings } from './venues/toobit.js';
 
 /** One active listenKey. */
 export interface ListenKeyEntry {
@@ -169,11 +170,14 @@ export class ListenKeys {
       entry.timer = undefined;
       this.expire(entry);
     }, validity);
+    // Toobit warns a key's streams every minute in its last 5 minutes (venues/toobit.ts).
+    armToobitWarnings(this.#hub, this.#clock, this.#serverNow, entry);
   }
 
   #remove(entry: ListenKeyEntry): void {
     if (entry.timer) this.#clock.clearTimeout(entry.timer);
     entry.timer = undefined;
+    stopToobitWarnings(this.#hub, this.#clock, entry);
     this.#byKey.delete(entry.key);
     const scope = scopeOf(entry.accountId, entry.venue, entry.symbol);
     if (this.#byScope.get(scope) === entry) this.#byScope.delete(scope);

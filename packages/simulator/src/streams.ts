@@ -5,6 +5,7 @@ import type { ListenKeyEntry, ListenKeys } from './listen-keys.js';
 import { profileOf } from './venue-map.js';
 import { asterSpotHeartbeat } from './venues/aster-spot.js';
 import { openMexcStream } from './venues/mexc-stream.js';
+import { isToobit, openToobitStream } from './venues/toobit.js';
 
 /** `/ws/<key>` under any prefix (`/private`, `/pm`, `/openapi`). */
 const RAW_PATH = /^(?:\/[A-Za-z0-9_-]+)*\/ws\/([A-Za-z0-9]{1,128})\/?$/;
@@ -115,6 +116,11 @@ export function openStream(
   // MEXC: subscriptions, JSON PING/PONG and protobuf pushes (venues/mexc-stream.ts).
   if (first.venue === 'mexc' && route.entries.length === 1) {
     openMexcStream(ws, first, hub, listenKeys, heartbeat);
+    return;
+  }
+  // Toobit: array frames, JSON ping/pong, a drop after 5 silent minutes (venues/toobit.ts).
+  if (isToobit(first.venue) && route.entries.length === 1) {
+    openToobitStream(ws, first, hub, listenKeys, heartbeat);
     return;
   }
   const lifetimeMs = profileOf(first.venue).timing.connectionLifetimeMs;

@@ -29,7 +29,17 @@ export function profileOf(venue: VenueId): VenueProfile {
 }
 
 /** Weight buckets: one per REST host of the real venues (weight is counted per IP and host). */
-export type WeightGroup = 'api' | 'sapi' | 'fapi' | 'dapi' | 'papi' | 'eapi' | 'bhex' | 'coins' | 'wsApi';
+export type WeightGroup =
+  | 'api'
+  | 'sapi'
+  | 'fapi'
+  | 'dapi'
+  | 'papi'
+  | 'eapi'
+  | 'bhex'
+  | 'coins'
+  | 'toobit'
+  | 'wsApi';
 
 export function weightGroupOf(venue: VenueId): WeightGroup {
   switch (venue) {
@@ -54,6 +64,8 @@ export function weightGroupOf(venue: VenueId): WeightGroup {
     case 'coins-xyz':
     case 'coins-th':
       return 'coins';
+    case 'toobit-spot':
+      return 'toobit';
     default:
       return 'api';
   }
@@ -68,5 +80,6 @@ export const WEIGHT_LIMITS: Readonly<Record<WeightGroup, number>> = {
   sapi: venues['binance-margin-risk'].weightLimitPerMinute,
   bhex: venues.bhex.weightLimitPerMinute,
   coins: venues['coins-ph'].weightLimitPerMinute,
+  toobit: venues['toobit-spot'].weightLimitPerMinute,
   wsApi: 6000,
 };

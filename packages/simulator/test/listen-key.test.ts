@@ -15,9 +15,9 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 // MEXC's lifecycle differs (a new key per POST, subscriptions, protobuf pushes): test/mexc.test.ts.
-// BingX's are gzip frames, its keys answer 404 when unknown: test/bingx.test.ts.
+// Toobit's streams need a JSON ping within 5 minutes and warn before a lapse: src/venues/toobit.test.ts.
 const LISTEN_KEY_VENUES = (Object.keys(venues) as VenueId[]).filter(
-  (id) => venues[id].listenKey && id !== 'mexc' && !id.startsWith('bingx-'),
+  (id) => venues[id].listenKey && id !== 'mexc' && id !== 'toobit-spot',
 );
 
 /** Venues whose docs name no expiry push (src/venues/expiry-notices.ts). */

@@ -32,9 +32,8 @@ describe('marketOf / dialectOf', () => {
       'binance-options',
       'mexc',
       'aster-spot',
-      // BingX (issue #13): the spot and USDⓈ-M books in BingX's shapes (venues/bingx.ts).
-      'bingx-spot',
-      'bingx-swap',
+      // Toobit spot trades on the BHEX book and the hub writes its shapes (venues/toobit.ts).
+      'toobit-spot',
     ]);
     for (const profile of Object.values(venues)) {
       if (ownDialect.has(profile.id)) continue;
@@ -48,6 +47,7 @@ describe('marketOf / dialectOf', () => {
       {
         "bhex": [
           "bhex",
+          "toobit-spot",
         ],
         "coinm": [
           "binance-coinm",
@@ -73,7 +73,6 @@ describe('marketOf / dialectOf', () => {
           "binance-spot-legacy",
           "mexc",
           "aster-spot",
-          "bingx-spot",
         ],
         "usdm": [
           "binance-usdm",
@@ -81,7 +80,6 @@ describe('marketOf / dialectOf', () => {
           "binance-portfolio-margin",
           "binance-pm-pro",
           "aster-futures",
-          "bingx-swap",
         ],
       }
     `);

@@ -27,6 +27,9 @@ const SILENT: ReadonlySet<string> = new Set([
   'aster-spot-v3',
   // BingX spot's pages list order and balance pushes only (BingX swap documents listenKeyExpired).
   'bingx-spot',
+  // Toobit (api-docs.toobit.com spot and USDT-M websocket-account pages): listenKeyWillExpire
+  // before the lapse (venues/toobit.ts), nothing at it.
+  'toobit-spot',
 ]);
 
 /** The text frame a lapsed key's stream gets on `venue`, or undefined for none (a close only). */
