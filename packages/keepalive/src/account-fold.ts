@@ -7,26 +7,24 @@ import {
   type NormalizedOrder,
   normalizeDecimal,
   normalizeEvent,
-  type OrderSnapshot,
   orderSnapshotOf,
   type UserDataEvent,
 } from '@userstream/core';
 import {
-  type AlgoOrderChange,
   type AlgoOrdersState,
   algoOrdersFromSnapshot,
   applyAlgoUpdate,
   emptyAlgoOrders,
-  type MirrorAlgoOrderInput,
 } from './algo-orders-fold.js';
+import type { FoldChange, MirrorBalance, MirrorOrder, MirrorSnapshot } from './mirror-shapes.js';
 import {
   applyAccountPositions,
   emptyPositions,
-  type MirrorPositionInput,
-  type PositionChange,
   type PositionsState,
   positionsFromSnapshot,
 } from './positions-fold.js';
+
+export type { FoldChange, MirrorBalance, MirrorOrder, MirrorSnapshot } from './mirror-shapes.js';
 
 /**
  * The fold behind `AccountMirror`: balances and open orders as exact decimal strings, built
@@ -73,71 +71,6 @@ export function isTerminalStatus(status: string): boolean {
   return TERMINAL.has(status);
 }
 
-/** A balance the mirror holds: exact decimals, normalized ("1.50000000" → "1.5"). */
-export interface MirrorBalance {
-  /** Available amount, a decimal string. */
-  readonly free: string;
-  /** Amount held by open orders, a decimal string. */
-  readonly locked: string;
-}
-
-/**
- * An open order the mirror holds: core's one order shape (`OrderSnapshot`, as `@userstream/rest`'s
- * `OpenOrder` without `raw`), amounts normalized ("0.010" → "0.01").
- */
-export type MirrorOrder = Readonly<OrderSnapshot>;
-
-/** What a reconciliation starts from: `AccountSnapshot` plus `openOrders` from `@userstream/rest`, or your own. */
-export interface MirrorSnapshot {
-  /**
-   * The venue's time of the last account change the snapshot reflects (e.g. spot
-   * `/api/v3/account` `updateTime`). Buffered events at or before it are already included.
-   */
-  readonly updateTime: number;
-  /** Asset → amounts (decimal strings); an asset left out has a zero balance. */
-  readonly balances: Readonly<
-    Record<
-      string,
-      {
-        /** Available amount, a decimal string. */
-        readonly free: string;
-        /** Amount held by open orders, a decimal string. */
-        readonly locked: string;
-      }
-    >
-  >;
-  /** Every open order of the account (of `symbol` on isolated margin). */
-  readonly openOrders: readonly {
-    /** Market symbol, e.g. `BTCUSDT`. */
-    readonly symbol: string;
-    /** The venue's order id (a number on Binance, a string elsewhere; kept as given). */
-    readonly orderId: string | number;
-    /** Your client order id, when the venue reports one. */
-    readonly clientOrderId?: string | number | undefined;
-    /** `BUY` or `SELL`. */
-    readonly side?: string | undefined;
-    /** Order type as the venue names it (`LIMIT`, `MARKET`, …). */
-    readonly type?: string | undefined;
-    /** Order status as the venue names it (`NEW`, `PARTIALLY_FILLED`, …). */
-    readonly status: string;
-    /** Limit price, a decimal string. */
-    readonly price?: string | undefined;
-    /** Ordered quantity, a decimal string. */
-    readonly quantity?: string | undefined;
-    /** Executed quantity so far, a decimal string. */
-    readonly filledQuantity?: string | undefined;
-    /** The venue's time of the order's last change (ms). */
-    readonly updateTime: number;
-  }[];
-  /**
-   * Futures positions (`@userstream/rest`'s `positionSnapshot()`). Leave it out where the venue
-   * has none: the mirror then keeps the positions its events told it.
-   */
-  readonly positions?: readonly MirrorPositionInput[] | undefined;
-  /** Open conditional orders (`openAlgoOrders()`); left out, the mirror keeps what its events told it. */
-  readonly algoOrders?: readonly MirrorAlgoOrderInput[] | undefined;
-}
-
 interface BalanceEntry {
   free: string;
   locked: string;
@@ -165,27 +98,6 @@ export interface FoldState {
   /** Open conditional orders (algo-orders-fold.ts). */
   algoOrders: AlgoOrdersState;
 }
-
-/** What applying one event did. */
-export type FoldChange =
-  | {
-      /** A balance changed. */
-      readonly type: 'balance';
-      /** The asset, e.g. `USDT`. */
-      readonly asset: string;
-      /** Its amounts now. */
-      readonly balance: MirrorBalance;
-    }
-  | {
-      /** An open order changed, appeared or ended. */
-      readonly type: 'order';
-      /** The order as it is now (its last state when removed). */
-      readonly order: MirrorOrder;
-      /** True when the order is no longer open (filled, canceled, expired, …). */
-      readonly removed: boolean;
-    }
-  | PositionChange
-  | AlgoOrderChange;
 
 /** Callback receiving each change (only called when someone listens). */
 export type ChangeSink = ((change: FoldChange) => void) | undefined;
