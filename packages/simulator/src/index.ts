@@ -15,6 +15,8 @@ export {
   INITIAL_PRICES,
   type MarketKey,
   marketOf,
+  type SimBalance,
+  type SimMarginLevel,
 } from './engine/index.js';
 export type {
   BanOptions,

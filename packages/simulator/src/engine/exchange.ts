@@ -6,6 +6,7 @@ import type { EngineContext } from './context.js';
 import { divDecimal, mulDecimal } from './decimal-math.js';
 import { ASSET, checkAmount, checkParams, inputError } from './engine-input.js';
 import { EventOutbox } from './event-outbox.js';
+import type { SimBalance, SimMarginLevel } from './exchange-options.js';
 import {
   checkPrice,
   type ExchangeOptions,
@@ -298,12 +299,7 @@ export class Exchange {
   }
 
   /** The cross margin level (total asset / total liability, in USDT) and its status. */
-  marginLevel(accountId: string): {
-    /** Total asset ÷ total liability, a decimal string (`"0"` without liabilities). */
-    level: string;
-    /** The margin status Binance names for that level (`NORMAL`, `MARGIN_CALL`, …), once one applies. */
-    status: string | undefined;
-  } {
+  marginLevel(accountId: string): SimMarginLevel {
     const account = this.#account(accountId);
     return this.#risk.level(accountId, account.margin);
   }
@@ -426,18 +422,7 @@ export class Exchange {
    * Internal balances for tests and the demo: spot-like markets `{ASSET: {free, locked}}`
    * (isolated margin keyed `PAIR:ASSET`); futures `{ASSET: {free: walletBalance, locked: "0…"}}`.
    */
-  balances(
-    accountId: string,
-    venue: VenueId,
-  ): Record<
-    string,
-    {
-      /** Available amount, a decimal string (futures: the wallet balance). */
-      free: string;
-      /** Amount held by open orders, a decimal string. */
-      locked: string;
-    }
-  > {
+  balances(accountId: string, venue: VenueId): Record<string, SimBalance> {
     const account = this.#account(accountId);
     return balancesOf(account, marketOf(venue));
   }

@@ -8,6 +8,8 @@ export {
   type ExchangeTarget,
   PARTIAL_FILL_PROBABILITY,
   type SetPriceOptions,
+  type SimBalance,
+  type SimMarginLevel,
 } from './exchange-options.js';
 export { FUTURES_LEVERAGE } from './futures-math.js';
 export { MatchingSteps, type StepEvent } from './load-steps.js';
