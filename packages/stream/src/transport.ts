@@ -63,6 +63,7 @@ export abstract class Transport<S> {
   protected abstract url(): string;
   /** Makes a freshly opened link ready (subscriptions). Resolves false if it cannot be used. */
   protected abstract prepare(link: Link<S>): Promise<boolean>;
+  /** One text frame of a link: route it (responses, events) to the streams it belongs to. */
   protected abstract onMessage(link: Link<S>, text: string): void;
   /** `current` was replaced by `next` (rotation): `reason` is why. */
   protected abstract promoted(next: Link<S>, previous: Link<S> | undefined, reason: string): void;

@@ -247,10 +247,6 @@ export class WsApiSession extends Transport<LinkState> {
     this.#requests.rejectAll(link);
   }
 
-  /**
-   * Handles one text frame of a link: a response to a pending request, or an event for the subscription it
-   * names.
-   */
   protected onMessage(link: SessionLink, text: string): void {
     let value: Json;
     try {
