@@ -2,6 +2,7 @@ import type { HeartbeatOptions } from './connection.js';
 import { VenueCode } from './engine/index.js';
 import type { Hub } from './hub.js';
 import type { ListenKeyEntry, ListenKeys } from './listen-keys.js';
+import { RISK_STREAM_EVENTS } from './record-view.js';
 import { profileOf } from './venue-map.js';
 import { asterSpotHeartbeat } from './venues/aster-spot.js';
 import { openMexcStream } from './venues/mexc-stream.js';
@@ -94,15 +95,6 @@ function notFound(msg: string): StreamRoute {
     body: JSON.stringify({ code: VenueCode.Unknown, msg: `@userstream/simulator: ${msg}` }),
   };
 }
-
-/**
- * The cross-margin risk data stream carries the margin account's risk events only, never its
- * trades and balances (https://developers.binance.com/docs/margin_trading/risk-data-stream).
- */
-const RISK_STREAM_EVENTS: ReadonlySet<string> = new Set([
-  'MARGIN_LEVEL_STATUS_CHANGE',
-  'USER_LIABILITY_CHANGE',
-]);
 
 /** Opens a raw or combined stream connection and attaches a sink per listenKey. */
 export function openStream(

@@ -150,3 +150,26 @@ test('PM margin orders and their order margin reach the PM stream only; CM condi
   pm.close();
   usdm.close();
 });
+
+test("the record keeps a spot book's own executionReport; the risk data stream's view holds its risk events only", async () => {
+  // PM-only event types exist on the USD-M book alone (a margin book's executionReport is its
+  // own), and https://developers.binance.com/docs/margin_trading/risk-data-stream carries
+  // MARGIN_LEVEL_STATUS_CHANGE and USER_LIABILITY_CHANGE only.
+  sim.record.clear();
+  sim.exchange.placeOrder('alice', 'binance-margin', {
+    symbol: 'BTCUSDT',
+    side: 'BUY',
+    type: 'LIMIT',
+    timeInForce: 'GTC',
+    quantity: '0.001',
+    price: '50000',
+  });
+  sim.exchange.borrowRepay('alice', 'binance-margin', { type: 'BORROW', asset: 'USDT', amount: '100' });
+  const margin = sim.record.events({ accountId: 'alice', venue: 'binance-margin' }).map((r) => r.e);
+  expect(margin).toEqual(
+    expect.arrayContaining(['executionReport', 'outboundAccountPosition', 'USER_LIABILITY_CHANGE']),
+  );
+  const risk = sim.record.events({ accountId: 'alice', venue: 'binance-margin-risk' }).map((r) => r.e);
+  expect(risk.length).toBeGreaterThan(0);
+  expect(risk.every((e) => e === 'USER_LIABILITY_CHANGE' || e === 'MARGIN_LEVEL_STATUS_CHANGE')).toBe(true);
+});
