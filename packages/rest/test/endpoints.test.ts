@@ -114,7 +114,8 @@ describe('every endpoint of every venue profile in core', () => {
 
   // Options orders are premium orders on option symbols that a BUY at 50000 would fill at once:
   // simulator/test/derivatives-rest.test.ts trades them.
-  it.each(ALL.filter((id) => venues[id].market !== 'options'))(
+  // Tokocrypto's /open/v1 form (envelopes, numeric enums) has its own test: open-v1.test.ts.
+  it.each(ALL.filter((id) => venues[id].market !== 'options' && venues[id].restFormat === undefined))(
     '%s: server time, account snapshot, an order and open orders',
     async (id) => {
       const venue = venues[id];

@@ -8,6 +8,7 @@ import { type MarketKey, marketKeyOf } from './venue-map.js';
 import { deliverAster } from './venues/aster-spot.js';
 import { deliverBingx, isBingx } from './venues/bingx-stream.js';
 import { deliverMexc } from './venues/mexc-stream.js';
+import { deliverTokocrypto } from './venues/tokocrypto.js';
 import { deliverToobit, isToobit } from './venues/toobit.js';
 
 /** Clock time after which a partly filled reorder window is flushed anyway. */
@@ -169,6 +170,10 @@ export class Hub {
       }
       if (sink.venue === 'aster-spot') {
         deliverAster(this, sink, event);
+        continue;
+      }
+      if (sink.venue === 'tokocrypto') {
+        deliverTokocrypto(this, sink, event);
         continue;
       }
       if (isToobit(sink.venue)) {

@@ -11,8 +11,10 @@ import { type ListenTokens, MAX_LISTEN_TOKEN_VALIDITY_MS } from './listen-tokens
 import type { RateLimiter } from './rate-limit.js';
 import type { Recorder } from './record.js';
 import { DERIVATIVE_ROUTES, type DerivativeAction } from './rest-derivatives.js';
+import { engineParams, parseParams, readBody } from './rest-request.js';
 import { marketKeyOf, weightGroupOf } from './venue-map.js';
 import { MEXC_KEYS_PER_ACCOUNT, MEXC_ROUTE_SPECS } from './venues/mexc-rest.js';
+import { openV1Door, openV1Refusal, TOKOCRYPTO_ROUTE_SPECS } from './venues/tokocrypto.js';
 import { TOOBIT_ROUTE_SPECS } from './venues/toobit-rest.js';
 
 type Auth = 'none' | 'apiKey' | 'signed';
@@ -152,6 +154,8 @@ function buildRoutes(): Map<string, Route> {
     add('GET', path, { venue, weight: 1, auth: 'none', action: 'ping' });
   }
   for (const { method, path, ...route } of DERIVATIVE_ROUTES) add(method, path, { ...route, auth: 'signed' });
+  for (const { method, path, ...r } of TOKOCRYPTO_ROUTE_SPECS)
+    add(method, path, { ...r, venue: 'tokocrypto' });
   // The profiles share margin endpoints between cross and isolated: cross answers, and the engine
   // switches on `isIsolated=TRUE` as Binance does.
   return routes;
@@ -176,51 +180,12 @@ const TOOBIT_ROUTES = new Map<string, Route>(
 // Futures-style keys (USD-M, COIN-M, options' /eapi): PUT and DELETE name no key, the account's
 // active one is meant (https://developers.binance.com/docs/derivatives/option/user-data-streams).
 const LISTEN_KEY_NOT_NEEDED = new Set(['usdm', 'coinm', 'options']);
-const MAX_BODY = 64 * 1024;
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
 
 /** True when the simulator serves `METHOD path`. */
 export function hasRoute(method: string, path: string): boolean {
   return ROUTES.has(`${method} ${path}`);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(apiError(413, VenueCode.Unknown, 'Request body too large.'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function parseParams(query: string, body: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const text of [query, body]) {
-    if (!text) continue;
-    for (const [k, v] of new URLSearchParams(text)) out[k] = v;
-  }
-  return out;
-}
-
-const STRIPPED = new Set(['timestamp', 'recvWindow', 'signature']);
-
-function engineParams(
-  params: Record<string, string>,
-  extra?: Readonly<Record<string, string>>,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(params)) if (!STRIPPED.has(k)) out[k] = v;
-  return extra ? { ...out, ...extra } : out;
 }
 
 function retiredBody(venue: RouteVenue): string {
@@ -336,11 +301,13 @@ export class RestApi {
         if (failure === '5xx') throw Errors.internal();
         if (failure === '-1125') throw Errors.listenKeyNotFound();
       }
-      const result = this.#dispatch(route, venue, account, params, credential);
-      this.#json(res, 200, result);
+      // Tokocrypto's /open/v1: its own parameters in, envelopes out (venues/tokocrypto.ts).
+      const v1 = openV1Door(profile, route.action, d, account?.account.id);
+      const result = this.#dispatch(route, venue, account, v1 ? v1.params(params) : params, credential);
+      this.#json(res, 200, v1 ? v1.answer(result) : result);
       credential?.done();
     } catch (error) {
-      this.#error(res, error, 0);
+      this.#error(res, error, 0, profile.restFormat === 'open-v1');
       credential?.done(error instanceof ExchangeError ? error.exchangeCode : undefined);
     }
   }
@@ -409,7 +376,9 @@ export class RestApi {
           validity = Number(params.validity);
           if (validity > MAX_LISTEN_TOKEN_VALIDITY_MS) throw Errors.invalidParam('validity');
         }
-        const entry = d.tokens.create(accountId, isolated, isolated ? symbol : undefined, validity);
+        // Binance margin's tokens pick their book by isIsolated; another venue's token is its own.
+        const own = venue === 'binance-margin' ? undefined : venue;
+        const entry = d.tokens.create(accountId, isolated, isolated ? symbol : undefined, validity, own);
         return { token: entry.token, expirationTime: entry.expiresAt };
       }
       case 'placeOrder':
@@ -473,9 +442,15 @@ export class RestApi {
     return entry;
   }
 
-  #error(res: ServerResponse, error: unknown, _depth: number): void {
+  #error(res: ServerResponse, error: unknown, _depth: number, openV1 = false): void {
     if (error instanceof ExchangeError) {
-      this.#json(res, error.status ?? 400, { code: error.exchangeCode, msg: error.exchangeMessage });
+      // Tokocrypto answers a refusal in a 200 envelope with a non-zero code.
+      const v1 = openV1 ? openV1Refusal(error, this.#d.serverNow()) : undefined;
+      this.#json(
+        res,
+        v1 ? 200 : (error.status ?? 400),
+        v1 ?? { code: error.exchangeCode, msg: error.exchangeMessage },
+      );
       return;
     }
     const e = error as { message?: unknown };

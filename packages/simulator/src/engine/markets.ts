@@ -47,6 +47,9 @@ const MARKET_OF: Readonly<Record<Exclude<VenueId, 'binance-options'>, MarketKey>
   'aster-futures': 'usdm',
   // Aster spot trades on the spot book; hub.ts rewrites its events into Aster's shape.
   'aster-spot': 'spot',
+  // Issue #13: Tokocrypto's MBX symbols trade on Binance's engine: the spot book, its own doors
+  // (venues/tokocrypto.ts).
+  tokocrypto: 'spot',
   // Issue #13: Toobit spot (BHEX's lineage) trades on the BHEX book; hub.ts rewrites its events
   // into Toobit's shapes and array frames (venues/toobit.ts).
   'toobit-spot': 'bhex',
