@@ -330,7 +330,8 @@ export class OptionsMarket {
     }
     return {
       value,
-      upnl,
+      // The average entry keeps 8 places, so quantity × entry can have 10: round once, here.
+      upnl: roundDecimal(upnl, 8),
       im: roundDecimal(mulDecimal(shortNotional, SHORT_IM_RATE), 8),
       mm: roundDecimal(mulDecimal(shortNotional, SHORT_MM_RATE), 8),
     };
