@@ -23,8 +23,8 @@
  *   success; errors arrive with a non-zero code), balances under `data.accountAssets`, orders
  *   under `data.list` with numeric enums and `BASE_QUOTE` symbols (`BTC_USDT`): `restFormat`.
  * Choices where the pages are silent or ambiguous:
- * - Renewal: a new token every 12 h of its 24 h (Binance margin's profile), so a failed fetch has
- *   half a day of retries before the subscription ends.
+ * - Renewal: keepalive fetches a new token at 80% of the current one's validity (19.2 h of 24 h)
+ *   and subscribes again with it; the timing mirrors Binance margin's profile.
  * - Snapshot endpoints: `GET /open/v1/account/spot` and `GET /open/v1/orders` with `type=1` (open
  *   orders, the form public clients use). Whether `symbol` is mandatory there is not in the text
  *   read; the profile asks for the whole account. Weights are not given: 1 each, 1200/min.
