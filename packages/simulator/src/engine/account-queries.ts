@@ -137,11 +137,16 @@ export function openOrdersBody(
     .map((o) => openOrderBody(spotMarket, o));
 }
 
+/** One asset of `exchange.balances()`. */
+export interface SimBalance {
+  /** Available amount, a decimal string (futures: the wallet balance). */
+  free: string;
+  /** Amount held by open orders, a decimal string. */
+  locked: string;
+}
+
 /** Internal balances for tests and the demo (see `Exchange.balances`). */
-export function balancesOf(
-  account: AccountState,
-  market: MarketKey,
-): Record<string, { free: string; locked: string }> {
+export function balancesOf(account: AccountState, market: MarketKey): Record<string, SimBalance> {
   const out: Record<string, { free: string; locked: string }> = {};
   if (isFuturesMarket(market)) {
     for (const [asset, wb] of [...account[market].wallets.entries()].sort()) {

@@ -22,22 +22,6 @@ export interface ExchangeTarget {
 
 export type ExchangeEmit = (target: ExchangeTarget, event: Record<string, unknown>) => void;
 
-/** One asset of `exchange.balances()`. */
-export interface SimBalance {
-  /** Available amount, a decimal string (futures: the wallet balance). */
-  free: string;
-  /** Amount held by open orders, a decimal string. */
-  locked: string;
-}
-
-/** What `exchange.marginLevel()` answers for a cross margin account. */
-export interface SimMarginLevel {
-  /** Total asset ÷ total liability in USDT, a decimal string (8 places; `"0"` without liabilities). */
-  level: string;
-  /** The margin status Binance names for that level (`NORMAL`, `MARGIN_CALL`, …); undefined without debt. */
-  status: string | undefined;
-}
-
 /** Options of the account engine (`sim.exchange`); `startSimulator()` builds them from its own options. */
 export interface ExchangeOptions {
   /** Time source for `E`, `T`, order and update times. */

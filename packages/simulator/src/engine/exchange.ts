@@ -6,7 +6,6 @@ import type { EngineContext } from './context.js';
 import { divDecimal, mulDecimal } from './decimal-math.js';
 import { ASSET, checkAmount, checkParams, inputError } from './engine-input.js';
 import { EventOutbox } from './event-outbox.js';
-import type { SimBalance, SimMarginLevel } from './exchange-options.js';
 import {
   checkPrice,
   type ExchangeOptions,
@@ -15,7 +14,7 @@ import {
   type SetPriceOptions,
 } from './exchange-options.js';
 import { FuturesMarket } from './futures-market.js';
-import { loanParams, MarginRisk, usdtValue } from './margin-risk.js';
+import { loanParams, MarginRisk, type SimMarginLevel, usdtValue } from './margin-risk.js';
 import {
   isFuturesMarket,
   MARKETS,
@@ -422,7 +421,7 @@ export class Exchange {
    * Internal balances for tests and the demo: spot-like markets `{ASSET: {free, locked}}`
    * (isolated margin keyed `PAIR:ASSET`); futures `{ASSET: {free: walletBalance, locked: "0…"}}`.
    */
-  balances(accountId: string, venue: VenueId): Record<string, SimBalance> {
+  balances(accountId: string, venue: VenueId) {
     const account = this.#account(accountId);
     return balancesOf(account, marketOf(venue));
   }

@@ -1,4 +1,5 @@
 export { DEFAULT_BALANCES } from './account-book.js';
+export type { SimBalance } from './account-queries.js';
 export { COMMISSION_RATE } from './context.js';
 export { Exchange } from './exchange.js';
 export {
@@ -8,11 +9,10 @@ export {
   type ExchangeTarget,
   PARTIAL_FILL_PROBABILITY,
   type SetPriceOptions,
-  type SimBalance,
-  type SimMarginLevel,
 } from './exchange-options.js';
 export { FUTURES_LEVERAGE } from './futures-math.js';
 export { MatchingSteps, type StepEvent } from './load-steps.js';
+export type { SimMarginLevel } from './margin-risk.js';
 export {
   CANONICAL_VENUE,
   COINM_INSTRUMENTS,

@@ -13,6 +13,14 @@ import { Reject } from './reject.js';
 import { accountEvent } from './spot-events.js';
 import type { SpotLedger } from './spot-ledger.js';
 
+/** What `exchange.marginLevel()` answers for a cross margin account. */
+export interface SimMarginLevel {
+  /** Total asset ÷ total liability in USDT, a decimal string (8 places; `"0"` without liabilities). */
+  level: string;
+  /** The margin status Binance names for that level (`NORMAL`, `MARGIN_CALL`, …); undefined without debt. */
+  status: string | undefined;
+}
+
 /**
  * Cross margin level thresholds, highest first: the status is the first whose floor the level
  * reaches. Binance's margin-level page is not in the search store; these are Cross Margin
@@ -98,7 +106,7 @@ export class MarginRisk {
   }
 
   /** The account's margin level (8 places, down) and status; level "0" and no status without debt. */
-  level(accountId: string, ledger: SpotLedger): { level: string; status: string | undefined } {
+  level(accountId: string, ledger: SpotLedger): SimMarginLevel {
     const state = this.#state.get(accountId);
     let debt = '0';
     for (const [asset, l] of state?.liabilities ?? [])
