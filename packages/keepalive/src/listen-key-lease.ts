@@ -8,13 +8,20 @@ import type { RateLimitView } from './scheduler.js';
 
 /** The part of `@userstream/rest`'s `RestClient` a listenKey lease uses. */
 export interface ListenKeyRestClient {
+  /** `POST`: a listenKey (on most venues the account's active key, extended). Rejects with a typed error. */
   createListenKey(options?: { symbol?: string }): Promise<string>;
   /** `signal`: close() aborts a keepalive in flight. */
   keepAliveListenKey(listenKey: string, options?: { symbol?: string; signal?: AbortSignal }): Promise<void>;
+  /** `DELETE`: the key stops working; called by `close()`. */
   closeListenKey(listenKey: string, options?: { symbol?: string }): Promise<void>;
+  /** The venue's request weight as the client last saw it; the scheduler paces renewals by it. */
   readonly rateLimit?: RateLimitView;
 }
 
+/**
+ * Options of a {@link ListenKeyLease} (`openUserDataStream()` builds them from the venue profile). A bad
+ * retry or duration throws `InvalidInputError` (`USERSTREAM_INVALID_CONFIG`).
+ */
 export interface ListenKeyLeaseOptions<R extends ListenKeyRestClient = ListenKeyRestClient>
   extends Omit<BaseLeaseOptions, 'rateLimit'> {
   /** The client the lease renews through; `client` gives it back with its own type. */
@@ -35,6 +42,7 @@ export interface ListenKeyLeaseOptions<R extends ListenKeyRestClient = ListenKey
  * (make-before-break); `close()` deletes the key.
  */
 export class ListenKeyLease<R extends ListenKeyRestClient = ListenKeyRestClient> extends BaseLease {
+  /** Always `listenKey`. */
   readonly kind = 'listenKey' as const;
   readonly #rest: R;
   readonly #opts: { symbol?: string } | undefined;
