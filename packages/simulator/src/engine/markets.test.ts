@@ -34,6 +34,8 @@ describe('marketOf / dialectOf', () => {
       'aster-spot',
       // Toobit spot trades on the BHEX book and the hub writes its shapes (venues/toobit.ts).
       'toobit-spot',
+      // Tokocrypto (issue #13): the spot book in Tokocrypto's shapes (venues/tokocrypto.ts).
+      'tokocrypto',
     ]);
     for (const profile of Object.values(venues)) {
       if (ownDialect.has(profile.id)) continue;
@@ -73,6 +75,7 @@ describe('marketOf / dialectOf', () => {
           "binance-spot-legacy",
           "mexc",
           "aster-spot",
+          "tokocrypto",
         ],
         "usdm": [
           "binance-usdm",
