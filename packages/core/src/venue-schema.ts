@@ -15,7 +15,9 @@ const endpointSchema = z.object({
   /** The path on the venue's REST host, e.g. `/fapi/v1/listenKey` (no query, no `..`). */
   path: z
     .string()
-    .regex(/^\/[A-Za-z0-9/_.-]*$/, 'a path such as /api/v3/account')
+    // `{listenKey}`: the key in the path (Bitrue's PUT/DELETE …/listenKey/{listenKey}); only the
+    // keepalive and close endpoints may hold it (venues.ts checks).
+    .regex(/^\/(?:[A-Za-z0-9/_.-]|\{listenKey\})*$/, 'a path such as /api/v3/account')
     .refine((p) => pathProblem(p) === undefined, 'a plain path such as /api/v3/account (no //, . or ..)'),
   /** Request weight counted against the venue's per-minute limit. */
   weight: z.number().int().min(0),
@@ -84,6 +86,7 @@ export const venueProfileSchema = z.object({
     'asterFutures',
     'tokocrypto',
     'toobit',
+    'bitrue',
   ]),
   /** True for a venue's test network (no real funds). */
   testnet: z.boolean(),

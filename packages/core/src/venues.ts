@@ -20,8 +20,8 @@ import {
 import { BINGX_PROFILES } from './venues-bingx.js';
 import { type CoinsSisterId, coinsSisterProfiles } from './venues-coins.js';
 import { MEXC_PROFILES } from './venues-mexc.js';
-import { type ToobitId, toobitProfiles } from './venues-toobit.js';
 import { TOKOCRYPTO_PROFILES } from './venues-tokocrypto.js';
+import { type ToobitId, toobitProfiles } from './venues-toobit.js';
 
 export type { CredentialProtocol, Endpoint, Market, VenueProfile, VenueProfileInput };
 export { venueProfileSchema };
@@ -251,6 +251,14 @@ function checkConsistency(p: z.infer<typeof venueProfileSchema>): string | undef
   if (p.protocol === 'wsApi' && !p.wsApiUrl) return 'a wsApi venue needs `wsApiUrl`';
   if (p.timing.renewIntervalMs > p.timing.keyValidityMs)
     return 'timing.renewIntervalMs must not exceed keyValidityMs';
+  // A key in the path is sent only by keepalive and close (the create answers the key).
+  const slotted = [
+    ...Object.entries(p.endpoints),
+    ...(p.listenToken ? [['listenToken.create', p.listenToken.create] as const] : []),
+    ...(p.listenKey ? [['listenKey.create', p.listenKey.create] as const] : []),
+  ].find(([, e]) => e?.path.includes('{listenKey}'));
+  if (slotted)
+    return `${slotted[0]} cannot hold {listenKey}: only listenKey.keepAlive and listenKey.close take the key in their path`;
   return undefined;
 }
 

@@ -72,9 +72,16 @@ interface Call {
   secrets: readonly string[];
   /** Safe to send twice: retried on 5xx and timeouts. */
   idempotent: boolean;
+  /**
+   * The URL path when it differs from the endpoint's (a listenKey in the path, Bitrue's
+   * `/listenKey/{listenKey}`). Logs, diagnostics and errors name the endpoint's path only.
+   */
+  path?: string;
 }
 
 const NONE: readonly string[] = [];
+/** Where a profile's keepalive/close path takes the key (core's endpoint path form). */
+const LISTEN_KEY_SLOT = '{listenKey}';
 
 /**
  * An HTTP client for one venue and one account: credential endpoints, server time and the
@@ -349,12 +356,17 @@ export class RestClient {
     const lk = listenKeyProfile(this.venue);
     validateListenKey(listenKey);
     checkSignal(options.signal);
+    const endpoint = lk[which];
+    const params = listenKeySymbolParams(this.venue, options.symbol);
+    // A `{listenKey}` path form (Bitrue) carries the key in the path instead of a parameter.
+    const inPath = endpoint.path.includes(LISTEN_KEY_SLOT);
     const call = this.#call({
-      endpoint: lk[which],
-      params: { ...listenKeySymbolParams(this.venue, options.symbol), listenKey },
+      endpoint,
+      params: inPath ? params : { ...params, listenKey },
       options,
       secrets: [listenKey],
       idempotent: true,
+      ...(inPath ? { path: endpoint.path.replace(LISTEN_KEY_SLOT, percentEncode(listenKey)) } : {}),
     });
     // BingX says "unknown key" with a bare 404 (the profile's missingKeyStatus): -1125 for the lease.
     if (lk.missingKeyStatus === undefined) return call;
@@ -406,7 +418,7 @@ export class RestClient {
     let answer: HttpAnswer;
     try {
       answer = await this.#http.send(
-        `${this.venue.restBaseUrl}${endpoint.path}${query ? `?${query}` : ''}`,
+        `${this.venue.restBaseUrl}${call.path ?? endpoint.path}${query ? `?${query}` : ''}`,
         {
           method: endpoint.method,
           headers: { [this.venue.apiKeyHeader]: this.#apiKey },

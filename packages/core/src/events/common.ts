@@ -27,7 +27,8 @@ export type Dialect =
   | 'aster'
   | 'asterFutures'
   | 'tokocrypto'
-  | 'toobit';
+  | 'toobit'
+  | 'bitrue';
 
 /** All dialects, in a stable order. */
 export const DIALECTS: readonly Dialect[] = [
@@ -45,6 +46,7 @@ export const DIALECTS: readonly Dialect[] = [
   'asterFutures',
   'tokocrypto',
   'toobit',
+  'bitrue',
 ];
 
 /** A decimal amount, price or quantity as the venue sent it, e.g. `"0.10264410"`. */

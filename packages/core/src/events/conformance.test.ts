@@ -25,6 +25,8 @@ const DIALECT_OF_DIR: Record<string, Dialect> = {
   'bingx-swap': 'bingxSwap',
   // Issue #13 item 4: Toobit's spot and USDT-M payloads (arrays; listenKeyWillExpire with eventType).
   toobit: 'toobit',
+  // Issue #13 item 5: Bitrue's order and balance pushes (numeric enums).
+  bitrue: 'bitrue',
   tokocrypto: 'tokocrypto',
 };
 
@@ -46,6 +48,7 @@ const MEXC = 'https://www.mexc.com/api-docs/spot-v3/websocket-user-data-streams'
 const TOKOCRYPTO = 'https://www.tokocrypto.com/apidocs/';
 
 const TOOBIT = 'https://api-docs.toobit.com/api';
+const BITRUE = 'https://github.com/Bitrue-exchange/Spot-official-api-docs';
 const SOURCES: Record<string, string> = {
   // Issue #13 item 4: Toobit's documented payloads (spot and USDT-M "websocket account" pages).
   'toobit/outboundAccountInfo.json': `${TOOBIT}/spot-websocket-account.html`,
@@ -55,6 +58,11 @@ const SOURCES: Record<string, string> = {
   'toobit/outboundContractAccountInfo.json': `${TOOBIT}/usdt-m-websocket-account.html`,
   'toobit/outboundContractPositionInfo.json': `${TOOBIT}/usdt-m-websocket-account.html`,
   'toobit/contractExecutionReport.json': `${TOOBIT}/usdt-m-websocket-account.html`,
+  // Issue #13 item 5: the page's examples ("Order Update": its trailing comma removed; "balance
+  // update"), and the live ORDER sample of ccxt's bitrue pro client (the page shows none).
+  'bitrue/executionReport.json': `${BITRUE}#order-update`,
+  'bitrue/BALANCE.json': `${BITRUE}#balance-update`,
+  'bitrue/ORDER.json': 'https://github.com/ccxt/ccxt/blob/master/ts/src/pro/bitrue.ts',
   // Issue #13: Aster spot's documented payloads (V1 spot API, "Payload: ACCOUNT_UPDATE" and
   // "Payload: Order Update"; the account example lacks a comma after E, repaired).
   'aster/outboundAccountPosition.json': `${ASTER_SPOT}`,

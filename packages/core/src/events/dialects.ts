@@ -5,6 +5,7 @@
 import type { ZodType } from 'zod';
 import { type AsterAnnouncement, type AsterEvent, asterAnnouncementSchema, asterSchemas } from './aster.js';
 import { type BhexEvent, bhexSchemas } from './bhex.js';
+import { type BitrueEvent, bitrueSchemas } from './bitrue.js';
 import { type BingxSpotEvent, type BingxSwapEvent, bingxSpotSchemas, bingxSwapSchemas } from './bingx.js';
 import { type CoinsEvent, coinsSchemas } from './coins.js';
 import type { Dialect } from './common.js';
@@ -114,6 +115,7 @@ export const dialectSchemas: Readonly<Record<Dialect, Readonly<Record<string, Zo
   asterFutures: { ...futuresSchemas, announcement: asterAnnouncementSchema },
   tokocrypto: tokocryptoSchemas,
   toobit: toobitSchemas,
+  bitrue: bitrueSchemas,
 };
 
 /** Event types whose `T` is a transaction id beyond 2^53, read exactly from the frame text (exact-id.ts). */
@@ -205,6 +207,7 @@ export interface DialectEvents {
   tokocrypto: TokocryptoEvent;
   /** Toobit. */
   toobit: ToobitEvent;
+  bitrue: BitrueEvent;
 }
 
 /**

@@ -1,5 +1,6 @@
 export type { AsterEvent, AsterExecutionReport, AsterOutboundAccountPosition } from './aster.js';
 export type { BhexEvent, BhexExecutionReport, BhexOutboundAccountInfo } from './bhex.js';
+export type { BitrueBalance, BitrueEvent, BitrueOrder } from './bitrue.js';
 export type {
   CoinsBalanceUpdate,
   CoinsEvent,

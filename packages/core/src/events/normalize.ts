@@ -7,6 +7,7 @@
  */
 import type { AsterEvent } from './aster.js';
 import type { BhexEvent } from './bhex.js';
+import type { BitrueEvent } from './bitrue.js';
 import type { BingxSpotEvent, BingxSwapEvent } from './bingx.js';
 import type { CoinsEvent } from './coins.js';
 import type { Dialect } from './common.js';
@@ -14,6 +15,7 @@ import type { FuturesEvent } from './futures.js';
 import type { MexcEvent } from './mexc.js';
 import { algoUpdate } from './normalize-algo.js';
 import { normalizeBingxSpot, normalizeBingxSwap } from './normalize-bingx.js';
+import { normalizeBitrue } from './normalize-bitrue.js';
 import { normalizeMexc } from './normalize-mexc.js';
 import { bhexOrder, futuresOrder, spotOrder } from './normalize-orders.js';
 import { futuresAccount, optionsBalancePosition } from './normalize-positions.js';
@@ -222,6 +224,8 @@ export function normalizeEvent(event: UserDataEvent, dialect: Dialect): Normaliz
       return spotLike(event as SpotEvent);
     case 'toobit':
       return normalizeToobit(event as ToobitEvent);
+    case 'bitrue':
+      return normalizeBitrue(event as BitrueEvent);
     default:
       return other(event.e, (event as { E?: number }).E, event);
   }

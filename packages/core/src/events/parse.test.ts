@@ -216,7 +216,7 @@ describe('malformed frames', () => {
   it('an unknown dialect is an error, not a crash', () => {
     const error = expectMalformed(parseFrame('{"e":"x","E":1}', 'kraken' as 'spot'));
     expect(error.message).toMatchInlineSnapshot(
-      `"Cannot parse events: unknown dialect (use one of spot, futures, bhex, coins, options, portfolioMargin, marginRisk, bingxSpot, bingxSwap, mexc, aster, asterFutures, tokocrypto, toobit)"`,
+      `"Cannot parse events: unknown dialect (use one of spot, futures, bhex, coins, options, portfolioMargin, marginRisk, bingxSpot, bingxSwap, mexc, aster, asterFutures, tokocrypto, toobit, bitrue)"`,
     );
   });
 
@@ -326,6 +326,7 @@ describe('eventSchemas', () => {
         'outboundContractPositionInfo',
         'contractExecutionReport',
       ],
+      bitrue: ['ORDER', 'executionReport', 'BALANCE'],
     });
     expect(Object.isFrozen(eventSchemas.spot)).toBe(true);
   });
