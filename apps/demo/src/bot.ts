@@ -1,4 +1,4 @@
-import type { Clock, KeyMaterial } from '@userstream/core';
+import { type Clock, type KeyMaterial, type VenueId, venues } from '@userstream/core';
 import {
   AccountMirror,
   createScheduler,
@@ -24,6 +24,7 @@ import {
   type Protocol,
   SIMULATOR_STREAMS,
   type StreamSpec,
+  simulatedVenueStream,
   TESTNET_LADDERS,
 } from './stream-specs.js';
 import { startTrading } from './trading.js';
@@ -84,7 +85,12 @@ export class Bot {
   #runStartedAt = Date.now();
   #stopping: Promise<void> | undefined;
 
-  private constructor(options: BotOptions, clock: Clock, sim: Simulator | undefined) {
+  private constructor(
+    options: BotOptions,
+    clock: Clock,
+    sim: Simulator | undefined,
+    faultStreams: readonly { name: string; venueId: VenueId }[] = SIMULATOR_STREAMS,
+  ) {
     this.config = options.config;
     this.#logger = options.logger;
     this.#notes = new NoteLog(options.logger, 'stream', options.onNote);
@@ -96,7 +102,7 @@ export class Bot {
       this.faults = new FaultInjector(
         sim,
         DEMO_ACCOUNT_ID,
-        SIMULATOR_STREAMS.map((s) => ({
+        faultStreams.map((s) => ({
           name: s.name,
           venue: s.venueId,
           protocol: sim.venue(s.venueId).protocol as Protocol,
@@ -123,7 +129,33 @@ export class Bot {
     let bot: Bot;
     let specs: StreamSpec[];
     let credentials: { apiKey: string } & KeyMaterial;
-    if (target.kind === 'simulator') {
+    if (target.kind === 'simulator' && target.venue !== undefined) {
+      // `--venue <id> --simulate`: that venue alone, on an HMAC account (every venue signs HMAC
+      // but Aster v3, whose API wallets sign EIP-712: the simulator makes such an account).
+      const clock = demoClock(config.speed);
+      const eip712 = (venues[target.venue] as { signing?: string }).signing === 'aster-eip712';
+      const sim = await startSimulator({
+        clock,
+        seed: config.seed,
+        accounts: [{ id: DEMO_ACCOUNT_ID, keyType: eip712 ? ('eip712' as never) : 'hmac' }],
+        logger: options.logger.child({ component: 'simulator' }),
+      });
+      const spec = simulatedVenueStream(sim.venue(target.venue));
+      bot = new Bot(options, clock, sim, [{ name: spec.name, venueId: target.venue }]);
+      const account = sim.accounts[0] as (typeof sim.accounts)[number] & {
+        privateKeyHex?: string;
+        user?: string;
+      };
+      credentials = eip712
+        ? ({
+            keyType: 'eip712',
+            apiKey: account.apiKey,
+            privateKey: account.privateKeyHex,
+            user: account.user,
+          } as never)
+        : { apiKey: account.apiKey, secret: account.secret! };
+      specs = [spec];
+    } else if (target.kind === 'simulator') {
       const clock = demoClock(config.speed);
       const sim = await startSimulator({
         clock,

@@ -104,10 +104,13 @@ export function differences(mirror: AccountView, exchange: AccountView): string[
 /** The account as the embedded exchange's engine holds it. */
 export function simulatorView(sim: Simulator, accountId: string, venue: VenueId): AccountView {
   const orders = sim.exchange.orders(accountId, venue) as Record<string, unknown>[];
-  // The engine answers positions as its REST endpoint does, where the venue has one.
-  const positions = venues[venue]?.endpoints.positions
-    ? sim.exchange.positionRisk(accountId, venue).map((p) => normalizeRestPosition(p))
-    : [];
+  // The engine answers positions as its REST endpoint does, where the venue has one, and on
+  // every futures book (Aster futures and BingX swap stream positions without such an endpoint).
+  const profile = venues[venue];
+  const positions =
+    profile?.endpoints.positions || profile?.market === 'usdm' || profile?.market === 'coinm'
+      ? sim.exchange.positionRisk(accountId, venue).map((p) => normalizeRestPosition(p))
+      : [];
   return {
     balances: balancesView(sim.exchange.balances(accountId, venue)),
     orders: ordersView(orders.map(normalizeRestOrder)),

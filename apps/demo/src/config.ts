@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { MAX_TIMER_MS } from '@userstream/core';
 import { configError } from './config-error.js';
-import { realTarget, type Target } from './venue-target.js';
+import { realTarget, simulatedTarget, type Target } from './venue-target.js';
 
 export type { Target } from './venue-target.js';
 
@@ -86,6 +86,8 @@ Fleet mode (workers sharing the embedded exchange's accounts through Redis):
 
 Real venues (read-only unless --trade):
   --venue <id>              binance-spot, binance-usdm-testnet, bhex, … (or USERSTREAM_VENUE)
+  --simulate                with --venue: run that venue on the embedded simulator instead (no keys),
+                            e.g. --venue mexc --simulate; every venue the simulator plays is accepted
   --api-key <key>           or USERSTREAM_API_KEY, or --api-key-file <path>
   --api-secret <secret>     HMAC secret, or USERSTREAM_API_SECRET, or --api-secret-file <path>
   --private-key-file <pem>  Ed25519 or RSA private key (PKCS#8 PEM), or USERSTREAM_PRIVATE_KEY_FILE
@@ -150,6 +152,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
         'log-json': { type: 'boolean' },
         'health-bound': { type: 'string' },
         venue: { type: 'string' },
+        simulate: { type: 'boolean' },
         'api-key': { type: 'string' },
         'api-key-file': { type: 'string' },
         'api-secret': { type: 'string' },
@@ -201,6 +204,12 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
   const realOnly = ['api-key', 'api-key-file', 'api-secret', 'api-secret-file', 'private-key-file', 'symbol'];
   const urlFlags = ['rest-url', 'ws-url', 'ws-api-url'];
   if (venueId === undefined) {
+    if (flag('simulate')) {
+      throw configError(
+        '--simulate needs --venue <id> (without --venue the demo already runs its own simulator)',
+        '--simulate',
+      );
+    }
     for (const name of [...realOnly, ...urlFlags, 'trade']) {
       if (values[name] !== undefined) {
         throw configError(
@@ -209,6 +218,8 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
         );
       }
     }
+  } else if (flag('simulate')) {
+    target = simulatedTarget(venueId, (name) => values[name] !== undefined);
   } else {
     target = realTarget(venueId, str, flag, env);
   }
@@ -281,7 +292,7 @@ function fleetConfig(
     }
     return undefined;
   }
-  if (target.kind === 'venue') {
+  if (target.kind === 'venue' || target.venue !== undefined) {
     throw configError('--fleet runs on the embedded simulator; drop --venue or --fleet', '--fleet');
   }
   if (flag('fault-overlap')) {

@@ -1,4 +1,4 @@
-import { ExchangeCode, type VenueProfile } from '@userstream/core';
+import { type Endpoint, ExchangeCode, type VenueProfile } from '@userstream/core';
 import type { FoldChange, MirrorOrder } from '@userstream/keepalive';
 import { exchangeCodeOf } from './exchange-code.js';
 import { decimalsOf, ladderLevels, stepsBetween } from './grid.js';
@@ -33,6 +33,11 @@ export interface LadderOptions {
   venue: VenueProfile;
   spec: LadderSpec;
   client: OrderClient;
+  /**
+   * Where orders go when the venue's profile names no Binance-style order endpoint (the embedded
+   * exchange's engine under `--simulate`). @default venue.endpoints.order
+   */
+  order?: Endpoint;
   /** The current price of `spec.symbol`. */
   price: () => Promise<string> | string;
   /** The mirror's open orders (the source of truth for what rests). */
@@ -150,7 +155,7 @@ export class Ladder {
 
   async #place(side: 'BUY' | 'SELL', price: string): Promise<void> {
     const { venue, spec, client } = this.#o;
-    const order = venue.endpoints.order;
+    const order = this.#o.order ?? venue.endpoints.order;
     if (!order) return;
     const clientOrderId = `${this.prefix}${++this.#seq}`;
     this.#pending.set(clientOrderId, { side, price, at: this.#o.now() });
@@ -188,7 +193,7 @@ export class Ladder {
 
   async #cancel(o: CancelTarget, why: string): Promise<boolean> {
     const { venue, client } = this.#o;
-    const order = venue.endpoints.order;
+    const order = this.#o.order ?? venue.endpoints.order;
     if (!order) return false;
     try {
       await client.request({

@@ -60,3 +60,25 @@ export const TICKER_PATHS: Partial<Record<string, string>> = {
   bhex: '/openapi/quote/v1/ticker/price',
   coins: '/openapi/quote/v1/ticker/price',
 };
+
+/** Ladders of `--venue <id> --simulate`, by the market the venue trades (spot-like books or USD-M). */
+const SIMULATED_LADDERS: Partial<Record<string, LadderSpec>> = {
+  spot: { symbol: 'BTCUSDT', quantity: '0.001', step: '25', tick: '0.01', levels: 3 },
+  margin: { symbol: 'BTCUSDT', quantity: '0.001', step: '25', tick: '0.01', levels: 3 },
+  usdm: { symbol: 'BTCUSDT', quantity: '0.002', step: '25', tick: '0.1', levels: 3 },
+};
+
+/**
+ * The one stream of `--venue <id> --simulate`: the venue's own doors (paths, signing, frames,
+ * heartbeat, event shapes) on the embedded exchange, with a ladder on its book where the demo
+ * has one for its market (none for isolated margin, COIN-M, options, portfolio margin).
+ */
+export function simulatedVenueStream(venue: VenueProfile): StreamSpec {
+  const ladder = SIMULATED_LADDERS[venue.market];
+  return {
+    name: venue.id,
+    label: `${venue.protocol} on the embedded simulator`,
+    venue,
+    ...(ladder === undefined ? {} : { ladder }),
+  };
+}

@@ -1,11 +1,11 @@
-import type { Clock, KeyMaterial } from '@userstream/core';
+import type { Clock, Endpoint, KeyMaterial, VenueId } from '@userstream/core';
 import { createRestClient, type RestClient } from '@userstream/rest';
 import type { Simulator } from '@userstream/simulator';
-import { Ladder } from './ladder.js';
+import { Ladder, type OrderClient } from './ladder.js';
 import type { Logger } from './logger.js';
 import type { Note } from './notes.js';
 import type { StreamRuntime } from './stream-runtime.js';
-import { type StreamSpec, TICKER_PATHS } from './stream-specs.js';
+import { DEMO_ACCOUNT_ID, type StreamSpec, TICKER_PATHS } from './stream-specs.js';
 
 export interface TradingSetup {
   credentials: { apiKey: string } & KeyMaterial;
@@ -28,7 +28,10 @@ export function startTrading(
   o: TradingSetup,
 ): RestClient | undefined {
   const spec = runtime.spec;
-  if (!spec.ladder || !spec.venue.endpoints.order) return undefined;
+  // A venue whose order form is not Binance's (Tokocrypto's numeric /open/v1) trades through the
+  // embedded exchange's engine under --simulate; on a real venue it does not trade.
+  const viaEngine = !spec.venue.endpoints.order && o.sim !== undefined;
+  if (!spec.ladder || (!spec.venue.endpoints.order && !viaEngine)) return undefined;
   const client = createRestClient({
     venue: spec.venue,
     credentials: o.credentials,
@@ -40,7 +43,8 @@ export function startTrading(
     name: spec.name,
     venue: spec.venue,
     spec: spec.ladder,
-    client,
+    client: viaEngine && o.sim ? engineOrders(o.sim, spec.venue.id as VenueId) : client,
+    ...(viaEngine ? { order: ENGINE_ORDER } : {}),
     price: priceSource(spec, client, o.sim),
     openOrders: () => runtime.mirror.openOrders,
     now: Date.now,
@@ -65,5 +69,19 @@ function priceSource(
     const body = await client.request<{ price?: unknown }>({ method: 'GET', path, params: { symbol } });
     if (typeof body?.price !== 'string') throw new Error(`no price for ${symbol} at ${path}`);
     return body.price;
+  };
+}
+
+/** The ladder's order "endpoint" when it trades through the engine: a label, never requested. */
+const ENGINE_ORDER: Endpoint = { method: 'POST', path: '/engine/order', weight: 0, signed: true };
+
+/** Places and cancels on the embedded exchange's engine, as the demo account (Binance parameters). */
+function engineOrders(sim: Simulator, venue: VenueId): OrderClient {
+  return {
+    async request<T>(req: { method: string; params?: Record<string, string> }): Promise<T> {
+      const params = req.params ?? {};
+      if (req.method === 'DELETE') return sim.exchange.cancelOrder(DEMO_ACCOUNT_ID, venue, params) as T;
+      return sim.exchange.placeOrder(DEMO_ACCOUNT_ID, venue, params) as T;
+    },
   };
 }

@@ -4,17 +4,23 @@ import {
   getVenue,
   isLoopbackUrl,
   type KeyMaterial,
+  type VenueId,
   type VenueProfile,
   validateApiKey,
   validateSymbol,
   venues,
   withBaseUrls,
 } from '@userstream/core';
+import { SIMULATED_VENUES } from '@userstream/simulator';
 import { configError } from './config-error.js';
 
 /** Where the bot's streams come from. */
 export type Target =
-  | { kind: 'simulator' }
+  | {
+      kind: 'simulator';
+      /** `--venue <id> --simulate`: the embedded simulator plays this venue alone (absent: the four-stream tour). */
+      venue?: VenueId;
+    }
   | {
       kind: 'venue';
       venue: VenueProfile;
@@ -92,7 +98,7 @@ export function realTarget(
     env.USERSTREAM_API_KEY;
   if (!apiKeyRaw) {
     throw configError(
-      `venue '${venue.id}' needs an API key: --api-key, --api-key-file or USERSTREAM_API_KEY`,
+      `venue '${venue.id}' needs an API key: --api-key, --api-key-file or USERSTREAM_API_KEY (or --simulate to run it on the embedded simulator)`,
       '--api-key',
     );
   }
@@ -172,4 +178,42 @@ export function realTarget(
     throw configError(`venue '${venue.id}' has no order endpoint; drop --trade`, '--trade');
   }
   return { kind: 'venue', venue, credentials, symbol, trade };
+}
+
+/** Flags that only mean something against a real venue. */
+const REAL_VENUE_FLAGS = [
+  'api-key',
+  'api-key-file',
+  'api-secret',
+  'api-secret-file',
+  'private-key-file',
+  'symbol',
+  'trade',
+  'rest-url',
+  'ws-url',
+  'ws-api-url',
+];
+
+/**
+ * The `--venue <id> --simulate` target: the embedded simulator speaking that venue (its paths,
+ * signing, frames, heartbeats and event shapes), with the simulator's own account and keys. An
+ * explicit flag rather than "no keys given": a forgotten key must not quietly turn a real venue
+ * into a simulated one.
+ */
+export function simulatedTarget(venueId: string, given: (name: string) => boolean): Target {
+  for (const name of REAL_VENUE_FLAGS) {
+    if (given(name)) {
+      throw configError(
+        `--${name} is for a real venue; --simulate runs '${venueId.slice(0, 40)}' on the embedded simulator with its own account (drop --${name} or --simulate)`,
+        `--${name}`,
+      );
+    }
+  }
+  if (!(SIMULATED_VENUES as readonly string[]).includes(venueId)) {
+    throw configError(
+      `the simulator does not play '${venueId.slice(0, 40)}'; use one of ${SIMULATED_VENUES.join(', ')}`,
+      '--venue',
+    );
+  }
+  return { kind: 'simulator', venue: venueId as VenueId };
 }

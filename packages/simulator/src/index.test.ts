@@ -21,6 +21,7 @@ test('public surface: an accidental export or removal shows up here', () => {
       "LOAD_HIGH_WATER_BYTES",
       "MAX_BAN_MS",
       "MAX_LISTEN_TOKEN_VALIDITY_MS",
+      "SIMULATED_VENUES",
       "WS_API_PATH",
       "dialectOf",
       "marketOf",
