@@ -399,8 +399,10 @@ export function applyEvent(state: FoldState, event: UserDataEvent, sink?: Change
         return applyOrder(state, mirrorOrder(n, time), time, E, sink);
       }
       if (n.raw.e === 'ORDER_TRADE_UPDATE') {
-        // The event's own transaction time first, then the order's trade time.
-        const time = num(n.raw.T, num(n.transactionTime, E));
+        // The event's own transaction time first, then the order's trade time. BingX swap sends
+        // no event T and the order's T as 0 before it trades: then E orders it.
+        const traded = n.transactionTime !== undefined && n.transactionTime > 0 ? n.transactionTime : E;
+        const time = num(n.raw.T, traded);
         return applyOrder(state, mirrorOrder(n, time), time, E, sink);
       }
       return false;
