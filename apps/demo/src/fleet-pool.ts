@@ -152,7 +152,8 @@ export class WorkerPool {
     worker.on('event', ({ account, event }) => {
       const t = this.#tally(account);
       t.events++;
-      const E = Number(event.E);
+      // Not every event has an `E` (Aster's announcement): those leave the lag as it was.
+      const E = Number((event as { E?: unknown }).E);
       if (Number.isFinite(E)) t.lastEventTime = E;
     });
     worker.on('gap', ({ account }) => {
