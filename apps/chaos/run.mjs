@@ -49,6 +49,7 @@ const vitest = spawn(
     'test/self-test.test.ts',
     'test/partition-checks.test.ts',
     'test/partition-plan.test.ts',
+    'test/plan-venues.test.ts',
     'test/chaos.test.ts',
   ],
   {

@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Simulator } from '@userstream/simulator';
 import { Canaries, OutputCapture } from './capture.js';
 import {
   balancesView,
@@ -13,6 +12,7 @@ import {
   StreamObserver,
 } from './checks.js';
 import type { ChildConfig } from './child.js';
+import { exchangeView } from './exchange-view.js';
 import { ChaosDriver, sleep, startExchange, timelineOf, waitFor, writeArtifacts } from './harness.js';
 import { CHAOS_LEASE_OPTIONS, CHAOS_STREAM_OPTIONS, type RunReport } from './in-process.js';
 import type { Plan, StreamPlan } from './plan.js';
@@ -77,24 +77,6 @@ interface ChildState {
     | undefined;
   output: string[];
   closeSentAt: number | undefined;
-}
-
-function exchangeView(sim: Simulator, s: StreamPlan) {
-  let balances = sim.exchange.balances(s.accountId, s.venue);
-  if (s.symbol !== undefined) {
-    const pair = `${s.symbol}:`;
-    balances = Object.fromEntries(
-      Object.entries(balances)
-        .filter(([k]) => k.startsWith(pair))
-        .map(([k, v]) => [k.slice(pair.length), v]),
-    );
-  }
-  return {
-    balances: balancesView(balances),
-    orders: ordersView(
-      sim.exchange.orders(s.accountId, s.venue) as { symbol: unknown; orderId: unknown; status: unknown }[],
-    ),
-  };
 }
 
 /**
@@ -201,9 +183,11 @@ export async function runChildren(plan: Plan, options: { unref?: boolean } = {})
     const mirrorDiff = (c: ChildState): string[] => {
       if (!c.mirror) return ['no mirror report'];
       if (c.mirror.phase !== 'live') return [`mirror is ${c.mirror.phase}`];
+      const exchangeSide = exchangeView(sim, c.plan);
+      if (!exchangeSide) return [];
       return differences(
         { balances: balancesView(c.mirror.balances), orders: ordersView(c.mirror.openOrders) },
-        exchangeView(sim, c.plan),
+        exchangeSide,
       );
     };
     const settled = () => {

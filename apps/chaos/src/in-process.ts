@@ -14,6 +14,7 @@ import {
   type SentEvent,
   StreamObserver,
 } from './checks.js';
+import { exchangeView } from './exchange-view.js';
 import {
   ChaosDriver,
   CountingClock,
@@ -64,23 +65,8 @@ interface Live {
 /** Non-zero balances and open orders: the mirror's and the exchange's, and where they differ. */
 function mirrorDifferences(live: Live, sim: import('@userstream/simulator').Simulator): string[] {
   if (live.mirror.phase !== 'live') return [`mirror is ${live.mirror.phase}`];
-  const { accountId, venue, symbol } = live.plan;
-  let balances = sim.exchange.balances(accountId, venue);
-  if (symbol !== undefined) {
-    // Isolated margin: the engine keys balances `PAIR:ASSET`; the stream and mirror cover one pair.
-    const pair = `${symbol}:`;
-    balances = Object.fromEntries(
-      Object.entries(balances)
-        .filter(([k]) => k.startsWith(pair))
-        .map(([k, v]) => [k.slice(pair.length), v]),
-    );
-  }
-  const exchange = {
-    balances: balancesView(balances),
-    orders: ordersView(
-      sim.exchange.orders(accountId, venue) as { symbol: unknown; orderId: unknown; status: unknown }[],
-    ),
-  };
+  const exchange = exchangeView(sim, live.plan);
+  if (!exchange) return [];
   const mirror = { balances: balancesView(live.mirror.balances), orders: ordersView(live.mirror.openOrders) };
   return differences(mirror, exchange);
 }

@@ -15,6 +15,11 @@ export const STREAM_KINDS: readonly { venue: VenueId; protocol: Protocol; symbol
   { venue: 'binance-spot-legacy', protocol: 'listenKey' },
   { venue: 'bhex', protocol: 'listenKey' },
   { venue: 'coins-ph', protocol: 'listenKey' },
+  // Issue #18's listenKey venues (appended: the first nine keep their indexes).
+  { venue: 'binance-options', protocol: 'listenKey' },
+  { venue: 'binance-margin-risk', protocol: 'listenKey' },
+  { venue: 'binance-pm-pro', protocol: 'listenKey' },
+  { venue: 'binance-coinm-testnet', protocol: 'listenKey' },
 ];
 
 /** The simulator's accounts in every run: one per key type. */

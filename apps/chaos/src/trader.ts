@@ -45,6 +45,8 @@ const MARKETS: Partial<Record<VenueId, Market>> = {
   'binance-usdm': USDM,
   'binance-portfolio-margin': USDM,
   'binance-coinm': COINM,
+  'binance-coinm-testnet': COINM,
+  'binance-pm-pro': USDM,
   bhex: BROKER,
   'coins-ph': BROKER,
 };
@@ -69,6 +71,8 @@ export interface TradeStats {
  * partly) and get canceled, and deposits. Every step makes the exchange send events.
  */
 export function trader(sim: Simulator, venue: VenueId, accountId: string, random: Random, stats: TradeStats) {
+  if (venue === 'binance-options') return optionsTrader(sim, accountId, random, stats);
+  if (venue === 'binance-margin-risk') return riskTrader(sim, accountId, random, stats);
   const market = MARKETS[venue];
   if (!market) throw new Error(`no trading plan for ${venue}`);
   const open: { symbol: string; orderId: string }[] = [];
@@ -108,6 +112,84 @@ export function trader(sim: Simulator, venue: VenueId, accountId: string, random
       // The engine said no (unknown order, insufficient balance): nothing changed.
       if (!(error as { code?: string }).code) throw error;
       stats.rejected++;
+    }
+  };
+}
+
+/** Counts a step the engine refused (unknown order, balance, nothing to repay): nothing changed. */
+function refused(error: unknown, stats: TradeStats): void {
+  if (!(error as { code?: string }).code) throw error;
+  stats.rejected++;
+}
+
+/**
+ * Options (`/eapi`): resting LIMIT orders around each option's mark (5 USDT ticks), the mark moved
+ * across them and back (fills at the limit), cancels, and small MARKET buys. The marks start at
+ * the simulator's and are always put back, so two accounts trading options agree on them.
+ */
+function optionsTrader(sim: Simulator, accountId: string, random: Random, stats: TradeStats) {
+  const marks: Record<string, string> = { 'BTC-261225-60000-C': '2500', 'BTC-261225-60000-P': '2400' };
+  const open: { symbol: string; orderId: string }[] = [];
+  return function step(): void {
+    stats.steps++;
+    const r = random.next();
+    const symbol = random.pick(Object.keys(marks));
+    const mark = marks[symbol] as string;
+    try {
+      if (r < 0.4) {
+        const side = random.chance(0.5) ? 'BUY' : 'SELL';
+        const ticks = random.chance(0.15) ? -random.int(1, 3) : random.int(1, 3);
+        const body = sim.exchange.placeOrder(accountId, 'binance-options', {
+          symbol,
+          side,
+          type: 'LIMIT',
+          timeInForce: 'GTC',
+          quantity: '0.01',
+          price: addTicks(mark, '5', side === 'BUY' ? -ticks : ticks),
+        }) as { orderId: unknown };
+        open.push({ symbol, orderId: String(body.orderId) });
+      } else if (r < 0.6) {
+        sim.exchange.setOptionMark(symbol, addTicks(mark, '5', random.chance(0.5) ? 4 : -4));
+        sim.exchange.setOptionMark(symbol, mark);
+      } else if (r < 0.85 && open.length > 0) {
+        const o = open.splice(random.int(0, open.length - 1), 1)[0] as { symbol: string; orderId: string };
+        sim.exchange.cancelOrder(accountId, 'binance-options', { symbol: o.symbol, orderId: o.orderId });
+      } else {
+        sim.exchange.placeOrder(accountId, 'binance-options', {
+          symbol,
+          side: 'BUY',
+          type: 'MARKET',
+          quantity: '0.01',
+        });
+      }
+    } catch (error) {
+      refused(error, stats);
+    }
+  };
+}
+
+/**
+ * The cross-margin risk data stream carries the margin account's risk events only: borrows and
+ * repayments (USER_LIABILITY_CHANGE, and MARGIN_LEVEL_STATUS_CHANGE when the level crosses a
+ * status), plus a margin order now and then whose events that stream must not carry.
+ */
+function riskTrader(sim: Simulator, accountId: string, random: Random, stats: TradeStats) {
+  const spot = trader(sim, 'binance-margin', accountId, random.fork(), stats);
+  return function step(): void {
+    const r = random.next();
+    if (r < 0.25) {
+      spot();
+      return;
+    }
+    stats.steps++;
+    try {
+      sim.exchange.borrowRepay(accountId, 'binance-margin', {
+        type: r < 0.65 ? 'BORROW' : 'REPAY',
+        asset: 'USDT',
+        amount: random.pick(['25.5', '100', '1000']),
+      });
+    } catch (error) {
+      refused(error, stats);
     }
   };
 }
