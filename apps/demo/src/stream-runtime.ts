@@ -98,7 +98,8 @@ export class StreamRuntime implements StreamGaugeSource {
     const { handle, mirror, name } = this;
     const { clock, logger, note, recovered } = hooks;
     handle.on('event', (event) => {
-      const E = Number(event.E);
+      // Not every event has an `E` (Aster's announcement): such an event counts, without a lag.
+      const E = Number((event as { E?: unknown }).E);
       this.events++;
       this.lastEventAt = Date.now();
       if (Number.isFinite(E)) {
