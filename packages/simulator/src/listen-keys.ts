@@ -23,7 +23,8 @@ export interface ListenKeyEntry {
 /** Binance spot and margin listenKeys are 60 characters; futures, portfolio margin and BHEX use 64. */
 export function listenKeyLength(venue: VenueId): number {
   // MEXC's and Aster spot's documented keys are 64 characters (both trade on the spot book).
-  if (venue === 'mexc' || venue === 'aster-spot') return 64;
+  // BingX's documented key is 64 characters too (both of its markets share the account's key).
+  if (venue === 'mexc' || venue === 'aster-spot' || venue === 'bingx-spot') return 64;
   const market = marketKeyOf(venue);
   return market === 'spot' || market === 'margin' || market === 'isolatedMargin' ? 60 : 64;
 }

@@ -1,5 +1,15 @@
 export type { AsterEvent, AsterExecutionReport, AsterOutboundAccountPosition } from './aster.js';
 export type { BhexEvent, BhexExecutionReport, BhexOutboundAccountInfo } from './bhex.js';
+export type {
+  BingxListenKeyExpired,
+  BingxSpotAccountUpdate,
+  BingxSpotEvent,
+  BingxSpotExecutionReport,
+  BingxSwapAccountConfigUpdate,
+  BingxSwapAccountUpdate,
+  BingxSwapEvent,
+  BingxSwapOrderTradeUpdate,
+} from './bingx.js';
 export type { BitrueBalance, BitrueEvent, BitrueOrder } from './bitrue.js';
 export type {
   CoinsBalanceUpdate,
