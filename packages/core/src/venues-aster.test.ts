@@ -64,3 +64,31 @@ describe('aster-spot profile', () => {
     expect(balances).toMatchObject({ kind: 'balances', lastUpdateTime: 1, venueEventTime: 2 });
   });
 });
+
+// https://github.com/asterdex/api-docs V3(Recommended)/EN/aster-finance-futures-api-v3.md (265e024,
+// checked 2026-12-03): "User Data Streams", "Authentication signature payload", "Account
+// Information v3", "Current All Open Orders".
+describe('aster-futures-v3 profile', () => {
+  it('EIP-712 signed v3 listenKeys on fapi.asterdex.com, stream on fstream.asterdex.com/ws/', () => {
+    const v = getVenue('aster-futures-v3');
+    expect([v.market, v.dialect, v.signing]).toEqual(['usdm', 'asterFutures', 'aster-eip712']);
+    expect(
+      [v.listenKey!.create, v.listenKey!.keepAlive, v.listenKey!.close].map(
+        (e) => `${e.method} ${v.restBaseUrl}${e.path} ${e.weight} ${e.signed ? 'signed' : 'key only'}`,
+      ),
+    ).toEqual([
+      'POST https://fapi.asterdex.com/fapi/v3/listenKey 1 signed',
+      'PUT https://fapi.asterdex.com/fapi/v3/listenKey 1 signed',
+      'DELETE https://fapi.asterdex.com/fapi/v3/listenKey 1 signed',
+    ]);
+    expect(streamUrl(v, K)).toBe(`wss://fstream.asterdex.com/ws/${K}`);
+    expect(v.endpoints).toEqual({
+      serverTime: { method: 'GET', path: '/fapi/v3/time', weight: 1, signed: false },
+      account: { method: 'GET', path: '/fapi/v3/accountWithJoinMargin', weight: 5, signed: true },
+      openOrders: { method: 'GET', path: '/fapi/v3/openOrders', weight: 40, signed: true },
+      order: { method: 'POST', path: '/fapi/v3/order', weight: 1, signed: true },
+    });
+    // The v1 profiles keep Binance's signing scheme (none for their listenKeys).
+    expect(getVenue('aster-futures').signing).toBeUndefined();
+  });
+});

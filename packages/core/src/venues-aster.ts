@@ -21,10 +21,26 @@
  * - Futures' PUT page says "a ping about every 60 minutes" against a 60 min validity: a PUT on
  *   the hour races the expiry, so both profiles renew every 30 min (the spot page's advice).
  * - No combined (`/stream?streams=`) user-data path is documented; none is profiled.
- * - The v3 endpoints (EIP-712 signed with user, signer and a µs nonce) are not profiled yet:
- *   the v1 listenKey endpoints above are live and need no signature.
  * - The `announcement` events are documented on the v3 futures page only (Public/Direct
  *   Announcement); not typed by these v1 profiles.
+ *
+ * Aster v3, `aster-futures-v3` (docs checked 2026-12-03: `V3(Recommended)/EN/aster-finance-futures-api-v3.md`
+ * at 265e024, https://github.com/asterdex/api-docs): POST/PUT/DELETE /fapi/v3/listenKey (weight 1,
+ * no parameters, USER_STREAM: "a valid signer and signature are required"), signed with EIP-712
+ * (core's signing-eip712.ts: `user`, `signer`, a µs `nonce` within 10 s of server time, never
+ * reused); stream wss://fstream.asterdex.com/ws/<listenKey>, 60 min keys, 24 h connections; events
+ * as v1 plus `announcement` (the `asterFutures` dialect) and a `listenKeyExpired` without the key;
+ * GET /fapi/v3/time, GET /fapi/v3/accountWithJoinMargin (5), GET /fapi/v3/openOrders (1/40),
+ * POST /fapi/v3/order. Choices:
+ * - REST base: the page names https://fapi.asterdex.com; its Python example posts to
+ *   fapi3.asterdex.com. The page's base is profiled (withBaseUrls points elsewhere).
+ * - No API-key header is documented for v3 (the signer address and signature authenticate); the
+ *   profile keeps `X-MBX-APIKEY`, sent with the API wallet's address (not a secret), which the
+ *   credentials carry as `apiKey` so a lease is keyed by the API wallet as elsewhere.
+ * - PUT/DELETE take no parameter; the client sends `listenKey` anyway (signed like the rest,
+ *   ignored by a venue that wants none), as it does on Binance USD-M.
+ * - Aster spot v3 (/api/v3/listenKey) is not profiled yet: its /api/v3 account and order paths
+ *   are Binance spot's, which the simulator would have to tell apart by the v3 parameters.
  */
 import type { VenueProfileInput } from './venue-schema.js';
 import { ep, LISTEN_KEY_TIMING, listenKeyEndpoints } from './venues-binance-derivatives.js';
@@ -69,5 +85,26 @@ export const ASTER_PROFILES = [
       order: ep('POST', '/api/v1/order', 1, true),
     },
     weightLimitPerMinute: 1200,
+  },
+  {
+    id: 'aster-futures-v3',
+    name: 'Aster Futures (v3, EIP-712 signed)',
+    market: 'usdm',
+    protocol: 'listenKey',
+    dialect: 'asterFutures',
+    testnet: false,
+    restBaseUrl: 'https://fapi.asterdex.com',
+    streamBaseUrl: 'wss://fstream.asterdex.com',
+    apiKeyHeader: 'X-MBX-APIKEY',
+    signing: 'aster-eip712',
+    listenKey: { ...listenKeyEndpoints('/fapi/v3/listenKey', 1, true), combinedStreamPath: undefined },
+    timing: LISTEN_KEY_TIMING,
+    endpoints: {
+      serverTime: ep('GET', '/fapi/v3/time', 1, false),
+      account: ep('GET', '/fapi/v3/accountWithJoinMargin', 5, true),
+      openOrders: ep('GET', '/fapi/v3/openOrders', 40, true),
+      order: ep('POST', '/fapi/v3/order', 1, true),
+    },
+    weightLimitPerMinute: 2400,
   },
 ] as const satisfies readonly VenueProfileInput[];

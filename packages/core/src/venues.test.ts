@@ -33,6 +33,7 @@ describe('venue registry', () => {
         "coins-th: listenKey coins",
         "aster-futures: listenKey futures",
         "aster-spot: listenKey aster",
+        "aster-futures-v3: listenKey asterFutures",
         "toobit-spot: listenKey toobit",
         "tokocrypto: listenToken tokocrypto",
       ]

@@ -20,6 +20,7 @@ import {
   validateListenToken,
   validateRecvWindow,
 } from '@userstream/core';
+import { type AsterV3Auth, asterV3Auth, asterV3Query } from './aster-v3.js';
 import { ClockSleep } from './clock-sleep.js';
 import { codeDataPayload, missingKeyError } from './code-data.js';
 import { channels } from './diagnostics.js';
@@ -95,6 +96,8 @@ export class RestClient {
   readonly venue: VenueProfile;
   readonly #apiKey: string;
   readonly #signer;
+  /** Aster v3's EIP-712 signing (user, signer, µs nonce), for `signing: 'aster-eip712'` venues. */
+  readonly #asterV3: AsterV3Auth | undefined;
   readonly #clock: Clock;
   readonly #recvWindow: number;
   readonly #logger: Logger | undefined;
@@ -125,6 +128,7 @@ export class RestClient {
       );
     this.#apiKey = asOption(() => validateApiKey(credentials.apiKey, 'credentials.apiKey'));
     this.#signer = createSigner(credentials);
+    this.#asterV3 = asterV3Auth(this.venue, this.#signer, this.#apiKey);
     this.#clock = options.clock ?? systemClock;
     // Network bounds are real-time quantities: on a scaled clock they are scaled by core's one
     // rule, so they keep their real-time meaning at any speed, slower than real time included.
@@ -396,7 +400,11 @@ export class RestClient {
     let query: string;
     /** This request's signature: a venue may quote it back on its own, with no `signature=`. */
     let signatureSecrets: readonly string[] = NONE;
-    if (endpoint.signed) {
+    if (endpoint.signed && this.#asterV3) {
+      const v3 = await asterV3Query(this.#asterV3, encodeParams(params), this.#serverTime.now());
+      signatureSecrets = [v3.signature];
+      query = v3.query;
+    } else if (endpoint.signed) {
       // What core's signQuery does, without a promise when the signer is synchronous (HMAC, keys).
       const head = encodeParams(params);
       const payload = `${head}${head ? '&' : ''}recvWindow=${this.#recvWindow}&timestamp=${this.#serverTime.now()}`;

@@ -2,7 +2,15 @@ import { type Endpoint, ExchangeError, type VenueId, type VenueProfile, venues }
 import { describe, expect, it } from 'vitest';
 import { leaks, useSimulator } from './helpers.js';
 
-const ctx = useSimulator();
+// The default accounts (HMAC, Ed25519, RSA) and an API wallet for Aster v3 (EIP-712 signed).
+const ctx = useSimulator(() => ({
+  accounts: [
+    { id: 'hmac' },
+    { id: 'ed25519', keyType: 'ed25519' },
+    { id: 'rsa', keyType: 'rsa' },
+    { id: 'wallet', keyType: 'eip712' },
+  ],
+}));
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const ALL = Object.keys(venues) as VenueId[];
 
@@ -53,8 +61,8 @@ function restingOrder(v: VenueProfile): Record<string, string> {
 const count = (e: Endpoint) => ctx.sim.record.requestCount(e.method, e.path);
 
 describe('every endpoint of every venue profile in core', () => {
-  it('covers all 26 built-in profiles', () => {
-    expect(ALL).toHaveLength(26);
+  it('covers all 27 built-in profiles', () => {
+    expect(ALL).toHaveLength(27);
   });
 
   it.each(ALL.filter((id) => venues[id].listenKey))(

@@ -1,6 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { inspect } from 'node:util';
-import type { VenueId } from '@userstream/core';
+import { type VenueId, venues } from '@userstream/core';
 import { type Simulator, type SimulatorOptions, startSimulator } from '@userstream/simulator';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import {
@@ -87,9 +87,14 @@ export const leaks = new LeakWatch();
 export interface SimContext {
   sim: Simulator;
   clients: RestClient[];
-  /** A client for `venue` on the simulator (HMAC account), logging into `leaks`; closed after each test. */
+  /**
+   * A client for `venue` on the simulator (HMAC account; Aster v3 venues: the eip712 account the
+   * file's simulator must have), logging into `leaks`; closed after each test.
+   */
   client(venue: VenueId, extra?: Partial<RestClientOptions>): RestClient;
   hmac(): { apiKey: string; secret: string };
+  /** An Aster v3 API wallet's credentials (the simulator needs an account with keyType 'eip712'). */
+  eip712(): { apiKey: string; privateKey: string; keyType: 'eip712'; user: string };
 }
 
 /**
@@ -99,6 +104,16 @@ export interface SimContext {
 export function useSimulator(options: () => SimulatorOptions = () => ({})): SimContext {
   const ctx = {
     clients: [] as RestClient[],
+    eip712() {
+      const account = ctx.sim.accounts.find((a) => a.keyType === 'eip712');
+      if (!account?.privateKeyHex || !account.user) throw new Error('no eip712 account');
+      return {
+        apiKey: account.apiKey,
+        privateKey: account.privateKeyHex,
+        keyType: 'eip712',
+        user: account.user,
+      };
+    },
     hmac() {
       const account = ctx.sim.accounts.find((a) => a.keyType === 'hmac');
       if (!account?.secret) throw new Error('no hmac account');
@@ -108,7 +123,7 @@ export function useSimulator(options: () => SimulatorOptions = () => ({})): SimC
       const c = watch(
         createRestClient({
           venue: ctx.sim.venue(venue),
-          credentials: ctx.hmac(),
+          credentials: venues[venue].signing === 'aster-eip712' ? ctx.eip712() : ctx.hmac(),
           retry: { baseDelayMs: 1 },
           logger: leaks.logger,
           ...extra,
@@ -121,7 +136,7 @@ export function useSimulator(options: () => SimulatorOptions = () => ({})): SimC
   beforeAll(async () => {
     leaks.start();
     ctx.sim = await startSimulator(options());
-    for (const a of ctx.sim.accounts) leaks.secret(a.apiKey, a.secret, a.privateKeyPem);
+    for (const a of ctx.sim.accounts) leaks.secret(a.apiKey, a.secret, a.privateKeyPem, a.privateKeyHex);
   });
   afterEach(async () => {
     ctx.sim.faults.clear();

@@ -9,13 +9,14 @@ import {
 } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { VenueId } from '@userstream/core';
+import { addressOfKey, checksum, isSecretKey, recoverSigner } from './eip712.js';
 import { configKit } from './option-kits.js';
 import { Prng } from './prng.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
-/** Signature scheme of a simulated API key. */
-export type SimKeyType = 'hmac' | 'ed25519' | 'rsa';
+/** Signature scheme of a simulated API key (`eip712`: an Aster v3 API wallet, secp256k1). */
+export type SimKeyType = 'hmac' | 'ed25519' | 'rsa' | 'eip712';
 
 /** Balances per venue id, as decimal strings (`{ 'binance-spot': { USDT: '10000' } }`). */
 export type AccountBalances = Partial<Record<VenueId, Record<string, string>>>;
@@ -32,6 +33,10 @@ export interface AccountSpec {
   secret?: string;
   /** RSA or Ed25519 private key (PKCS#8 PEM). @default Ed25519 from the seed; RSA 2048 generated */
   privateKeyPem?: string;
+  /** `eip712`: the API wallet's secp256k1 key, 64 hex digits. @default from the seed */
+  privateKeyHex?: string;
+  /** `eip712`: the main wallet's address (Aster's `user`). @default derived from the seed */
+  user?: string;
   /** Starting balances handed to the engine. @default the engine's demo balances */
   balances?: AccountBalances;
 }
@@ -48,6 +53,10 @@ export interface SimAccount {
   readonly secret?: string;
   /** PKCS#8 PEM private key (rsa and ed25519 accounts). */
   readonly privateKeyPem?: string;
+  /** eip712 accounts: the API wallet's key (64 hex digits); `apiKey` is its address (the `signer`). */
+  readonly privateKeyHex?: string;
+  /** eip712 accounts: the main wallet's address (Aster's `user`). */
+  readonly user?: string;
 }
 
 /** The simulator's side of an account: credentials plus signature verification. */
@@ -60,6 +69,8 @@ export interface AccountRecord {
 
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 const DEFAULT_KEY_TYPES: readonly SimKeyType[] = ['hmac', 'ed25519', 'rsa'];
+/** eip712 accounts are made on request only: the default accounts stay as they were. */
+const KEY_TYPES: readonly SimKeyType[] = [...DEFAULT_KEY_TYPES, 'eip712'];
 
 /** Account specs are startSimulator's options: refusals are USERSTREAM_INVALID_CONFIG. */
 function fail(message: string, field: string): never {
@@ -119,8 +130,8 @@ export async function createAccounts(
     const spec = list[i] as AccountSpec;
     const field = `accounts[${i}]`;
     const keyType = spec.keyType ?? 'hmac';
-    if (!DEFAULT_KEY_TYPES.includes(keyType))
-      fail(`${field}.keyType must be 'hmac', 'ed25519' or 'rsa'`, field);
+    if (!KEY_TYPES.includes(keyType))
+      fail(`${field}.keyType must be 'hmac', 'ed25519', 'rsa' or 'eip712'`, field);
     counters[keyType] = (counters[keyType] ?? 0) + 1;
     const id = spec.id ?? (counters[keyType] === 1 ? keyType : `${keyType}-${counters[keyType]}`);
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(id))
@@ -132,11 +143,30 @@ export async function createAccounts(
     const generatedKey = prng.string(64);
     const generatedSecret = prng.string(64);
     const generatedSeed = prng.bytes(32);
-    const apiKey = spec.apiKey ?? generatedKey;
+    // An API wallet's "API key" is its address: derived from its key, never given apart from it.
+    const wallet =
+      keyType === 'eip712' ? eip712Wallet(spec, field, generatedSeed, generatedSecret) : undefined;
+    const apiKey = wallet?.address ?? spec.apiKey ?? generatedKey;
     if (!/^[\x21-\x7e]{8,256}$/.test(apiKey))
       fail(`${field}.apiKey must be 8 to 256 printable characters`, field);
     if (apiKeys.has(apiKey)) fail(`${field}.apiKey is used by two accounts`, field);
     apiKeys.add(apiKey);
+    if (keyType === 'eip712' && wallet) {
+      const signer = wallet.address.toLowerCase();
+      out.push({
+        account: Object.freeze({
+          id,
+          apiKey,
+          keyType,
+          privateKeyHex: wallet.privateKeyHex,
+          user: wallet.user,
+        }),
+        balances: spec.balances,
+        verify: (payload, signature) => recoverSigner(payload, signature) === signer,
+      });
+      continue;
+    }
+    if (keyType === 'eip712') continue; // (handled above; narrows the type for what follows)
     if (keyType === 'hmac') {
       if (spec.privateKeyPem !== undefined)
         fail(`${field}: an hmac account takes \`secret\`, not \`privateKeyPem\``, field);
@@ -172,4 +202,26 @@ export async function createAccounts(
     });
   }
   return out;
+}
+
+/** An eip712 account's wallet: the given or seeded key, its address, the main wallet's address. */
+function eip712Wallet(
+  spec: AccountSpec,
+  field: string,
+  seed: Uint8Array,
+  secret: string,
+): { privateKeyHex: string; address: string; user: string } {
+  if (spec.secret !== undefined || spec.privateKeyPem !== undefined || spec.apiKey !== undefined)
+    fail(
+      `${field}: an eip712 account takes \`privateKeyHex\` and \`user\` (its apiKey is the key's address)`,
+      field,
+    );
+  const privateKeyHex = (spec.privateKeyHex ?? Buffer.from(seed).toString('hex')).replace(/^0x/, '');
+  if (!isSecretKey(privateKeyHex))
+    fail(`${field}.privateKeyHex must be a secp256k1 key, 64 hex digits`, field);
+  const user =
+    spec.user ?? `0x${createHmac('sha256', 'aster-user').update(secret).digest('hex').slice(0, 40)}`;
+  if (!/^0x[0-9a-fA-F]{40}$/.test(user))
+    fail(`${field}.user must be an address (0x and 40 hex digits)`, field);
+  return { privateKeyHex, address: addressOfKey(privateKeyHex), user: checksum(user) };
 }

@@ -1,5 +1,6 @@
 import type { VenueId } from '@userstream/core';
 import type { KeepaliveFailure } from './rest.js';
+import type { AnnouncementOptions } from './venues/aster-announcement.js';
 
 /*
  * The fault catalogue: what each fault takes and what it answers, as `sim.faults` and
@@ -229,6 +230,11 @@ export interface Faults {
   malformedFrame(options?: FaultTarget): number;
   /** Sends a well-formed event of a type no venue defines. */
   unknownEvent(options?: FaultTarget): number;
+  /**
+   * Sends Aster's `announcement` (no `E`) on matching Aster futures v3 streams: public
+   * (`NEW_LISTING`) or direct (`DIRECT`); name an account for a direct one. Returns the streams written to.
+   */
+  announce(options?: FaultTarget & AnnouncementOptions): number;
   /** Sends each of the next `count` events twice on matching streams. */
   duplicate(options?: DuplicateOptions): number;
   /** Delivers the next `window` events on matching streams last-first. */

@@ -33,6 +33,11 @@ import type { Recorder } from './record.js';
 import type { KeepaliveFailure } from './rest.js';
 import type { Sink } from './sink.js';
 import { marketKeyOf } from './venue-map.js';
+import {
+  type AnnouncementOptions,
+  announcementJson,
+  announcementSinks,
+} from './venues/aster-announcement.js';
 import type { WsApi } from './ws-api.js';
 
 export interface FaultDeps {
@@ -286,6 +291,17 @@ export class FaultController implements Faults {
     this.#note('unknownEvent', { count: sinks.length });
     return sinks.length;
   }
+
+  /** Aster futures v3's `announcement` (venues/aster-announcement.ts): no `E`, nothing recorded as an account event. */
+  announce(options: FaultTarget & AnnouncementOptions = {}): number {
+    const sinks = announcementSinks(this.#targets.sinks(options));
+    const json = announcementJson(++this.#announcementSeq, this.#d.serverNow(), options);
+    for (const sink of sinks) this.#d.hub.deliver(sink, json);
+    this.#note('announce', { count: sinks.length });
+    return sinks.length;
+  }
+
+  #announcementSeq = 0;
 
   duplicate(options: DuplicateOptions = {}): number {
     const count = countOr(options.count, 'count', 1);

@@ -34,7 +34,8 @@ export function parseParams(query: string, body: string): Record<string, string>
   return out;
 }
 
-const STRIPPED = new Set(['timestamp', 'recvWindow', 'signature']);
+// Aster v3 signs with user, signer and nonce instead of timestamp (venues/aster-v3.ts).
+const STRIPPED = new Set(['timestamp', 'recvWindow', 'signature', 'user', 'signer', 'nonce']);
 
 /** The parameters the engine sees: the signing ones removed, the route's extras added. */
 export function engineParams(

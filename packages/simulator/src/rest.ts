@@ -13,6 +13,7 @@ import type { Recorder } from './record.js';
 import { DERIVATIVE_ROUTES, type DerivativeAction } from './rest-derivatives.js';
 import { engineParams, parseParams, readBody } from './rest-request.js';
 import { marketKeyOf, weightGroupOf } from './venue-map.js';
+import { AsterV3Auth } from './venues/aster-v3.js';
 import { MEXC_KEYS_PER_ACCOUNT, MEXC_ROUTE_SPECS } from './venues/mexc-rest.js';
 import { openV1Door, openV1Refusal, TOKOCRYPTO_ROUTE_SPECS } from './venues/tokocrypto.js';
 import { TOOBIT_ROUTE_SPECS } from './venues/toobit-rest.js';
@@ -206,9 +207,11 @@ function retiredBody(venue: RouteVenue): string {
  */
 export class RestApi {
   readonly #d: RestDeps;
+  readonly #asterV3: AsterV3Auth;
 
   constructor(deps: RestDeps) {
     this.#d = deps;
+    this.#asterV3 = new AsterV3Auth(deps.accountByApiKey, deps.serverNow);
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -268,7 +271,13 @@ export class RestApi {
     }
     try {
       let account: AccountRecord | undefined;
-      if (route.auth !== 'none') {
+      const v3 = profile.signing === 'aster-eip712' && route.auth !== 'none';
+      if (v3) {
+        // Aster v3: the signer address and an EIP-712 signature, no API-key header (venues/aster-v3.ts).
+        const q = url.search.startsWith('?') ? url.search.slice(1) : url.search;
+        account = this.#asterV3.authenticate(q, body, parseParams(q, body));
+        if (credential) credential.accountId = account.account.id;
+      } else if (route.auth !== 'none') {
         const header = req.headers[profile.apiKeyHeader.toLowerCase()];
         const apiKey = Array.isArray(header) ? header[0] : header;
         if (!apiKey) throw Errors.badApiKeyFormat();
@@ -278,7 +287,7 @@ export class RestApi {
       }
       const query = url.search.startsWith('?') ? url.search.slice(1) : url.search;
       const params = parseParams(query, body);
-      if (route.auth === 'signed' && account) {
+      if (route.auth === 'signed' && account && !v3) {
         checkTimestamp(params, d.serverNow());
         verifyRestSignature(account, query, body);
       }

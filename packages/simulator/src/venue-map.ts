@@ -47,6 +47,7 @@ export function weightGroupOf(venue: VenueId): WeightGroup {
     case 'binance-usdm-testnet':
     case 'binance-pm-pro':
     case 'aster-futures':
+    case 'aster-futures-v3':
       return 'fapi';
     case 'binance-coinm':
     case 'binance-coinm-testnet':

@@ -32,6 +32,9 @@ describe('marketOf / dialectOf', () => {
       'binance-options',
       'mexc',
       'aster-spot',
+      // Aster futures v3 reads the USD-M book in the asterFutures dialect (USD-M's events plus
+      // announcement, sent by faults.announce).
+      'aster-futures-v3',
       // Toobit spot trades on the BHEX book and the hub writes its shapes (venues/toobit.ts).
       'toobit-spot',
       // Tokocrypto (issue #13): the spot book in Tokocrypto's shapes (venues/tokocrypto.ts).
@@ -83,6 +86,7 @@ describe('marketOf / dialectOf', () => {
           "binance-portfolio-margin",
           "binance-pm-pro",
           "aster-futures",
+          "aster-futures-v3",
         ],
       }
     `);

@@ -45,6 +45,8 @@ const MARKET_OF: Readonly<Record<Exclude<VenueId, 'binance-options'>, MarketKey>
   'coins-th': 'coins',
   // Issue #13: Aster's futures speak USDⓈ-M's protocol; played on the USDⓈ-M book.
   'aster-futures': 'usdm',
+  // Aster futures v3 (EIP-712 signed, /fapi/v3 paths of its own): the same USDⓈ-M book.
+  'aster-futures-v3': 'usdm',
   // Aster spot trades on the spot book; hub.ts rewrites its events into Aster's shape.
   'aster-spot': 'spot',
   // Issue #13: Tokocrypto's MBX symbols trade on Binance's engine: the spot book, its own doors
