@@ -275,8 +275,9 @@ function parseDecoded(value: unknown, dialect: Dialect, text: string | undefined
   // Toobit names some pushes' type and time `eventType`/`eventTime` (listenKeyWillExpire): read
   // as `e`/`E` in its dialect only. Past every other frame form, so no other venue pays for it.
   if (dialect === 'toobit' && typeof frame.eventType === 'string') {
-    const renamed = { ...frame, e: frame.eventType, E: frame.eventTime };
-    return single(parseOne(renamed, dialect, '', text), undefined);
+    // The notice carries the listenKey: a secret, left out here whatever the schema keeps.
+    const { eventType, eventTime, listenKey: _secret, ...rest } = frame;
+    return single(parseOne({ ...rest, e: eventType, E: eventTime }, dialect, '', text), undefined);
   }
   return {
     ok: false,
