@@ -77,6 +77,7 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
   #again = false;
   #started = false;
   #closed = false;
+  readonly #stopping = new Set<Promise<void>>();
 
   constructor(options: FleetWorkerOptions) {
     super();
@@ -237,7 +238,7 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
     const mine = new Set(this.assigned());
     for (const [id, owned] of this.#owned) {
       if (!mine.has(id) && !owned.releasing)
-        void this.#handOff(id, rendezvousOwner(id, members), 'reassigned');
+        this.#background(this.#handOff(id, rendezvousOwner(id, members), 'reassigned'));
     }
     if (now < this.#settleUntil) return;
     const toOpen: FleetAccount[] = [];
@@ -343,7 +344,7 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
     handle.on('gap', (info) => this.#gap(owned, info.reason));
     handle.on('error', (error) => this.emit('warning', { account: id, error }));
     handle.lease.on('expired', (info) => {
-      if (info.reason === 'ownership-lost') void this.#lose(id);
+      if (info.reason === 'ownership-lost') this.#background(this.#release(id, 'lost'));
     });
     if (this.#options.mirror) {
       const mirrorOptions = typeof this.#options.mirror === 'object' ? this.#options.mirror : {};
@@ -420,6 +421,12 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
     await this.#stop(id, owned, reason);
   }
 
+  /** A move or a loss started by itself: close() waits for it (its socket must not outlive close()). */
+  #background(stop: Promise<void>): void {
+    const tracked: Promise<void> = stop.catch(() => {}).finally(() => this.#stopping.delete(tracked));
+    this.#stopping.add(tracked);
+  }
+
   /** Closes an owned stream here and says so (`lost`: another worker owns it now; the lease, knowing it, releases nothing). */
   async #stop(id: string, owned: Owned, reason: string | 'lost'): Promise<void> {
     owned.mirror?.close();
@@ -437,13 +444,6 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
       '@userstream/redis: stream ownership lost to another worker',
     );
     this.emit('lost', { account: id, at });
-  }
-
-  async #lose(id: string): Promise<void> {
-    const owned = this.#owned.get(id);
-    if (!owned || owned.releasing) return;
-    owned.releasing = true;
-    await this.#stop(id, owned, 'lost');
   }
 
   /**
@@ -478,6 +478,7 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
       }
     }
     await Promise.all([...this.#owned.keys()].map((id) => this.#release(id, 'closed')));
+    await Promise.all(this.#stopping);
     await this.membership.close({ leave: release });
     if (this.#ownScheduler) this.#scheduler.close();
   }
