@@ -1,4 +1,10 @@
-export type { AsterEvent, AsterExecutionReport, AsterOutboundAccountPosition } from './aster.js';
+export type {
+  AsterAnnouncement,
+  AsterAnnouncementContent,
+  AsterEvent,
+  AsterExecutionReport,
+  AsterOutboundAccountPosition,
+} from './aster.js';
 export type { BhexEvent, BhexExecutionReport, BhexOutboundAccountInfo } from './bhex.js';
 export type {
   BingxListenKeyExpired,
@@ -20,6 +26,7 @@ export type {
 export type { Dialect } from './common.js';
 export type {
   DialectEvent,
+  AsterFuturesEvent,
   DialectEvents,
   KnownEvent,
   MarginRiskEvent,
