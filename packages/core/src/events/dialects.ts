@@ -207,6 +207,7 @@ export interface DialectEvents {
   tokocrypto: TokocryptoEvent;
   /** Toobit. */
   toobit: ToobitEvent;
+  /** Bitrue spot: `ORDER` and `BALANCE` pushes (gzip-compressed JSON frames). */
   bitrue: BitrueEvent;
 }
 
