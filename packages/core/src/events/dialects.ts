@@ -5,8 +5,8 @@
 import type { ZodType } from 'zod';
 import { type AsterAnnouncement, type AsterEvent, asterAnnouncementSchema, asterSchemas } from './aster.js';
 import { type BhexEvent, bhexSchemas } from './bhex.js';
-import { type BitrueEvent, bitrueSchemas } from './bitrue.js';
 import { type BingxSpotEvent, type BingxSwapEvent, bingxSpotSchemas, bingxSwapSchemas } from './bingx.js';
+import { type BitrueEvent, bitrueSchemas } from './bitrue.js';
 import { type CoinsEvent, coinsSchemas } from './coins.js';
 import type { Dialect } from './common.js';
 import { type FuturesEvent, futuresSchemas } from './futures.js';
