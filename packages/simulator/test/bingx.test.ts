@@ -143,9 +143,10 @@ describe('BingX streams in the simulator', () => {
     good.ws.on('message', (data: Buffer) => {
       if (gunzipSync(data).toString() === 'Ping') good.ws.send('Pong');
     });
-    for (let i = 0; i < 5; i++) {
+    for (let i = 1; i <= 5; i++) {
       await clock.advance(5_000);
-      await settle();
+      // Waits on the frames, not on time: each Ping reaches both clients before the next step.
+      for (let w = 0; w < 150 && (silent.frames.length < i || good.frames.length < i); w++) await settle();
     }
     expect(silent.frames.map((f) => f.text)).toEqual(['Ping', 'Ping', 'Ping', 'Ping', 'Ping']);
     expect(silent.frames.every((f) => f.binary)).toBe(true);
