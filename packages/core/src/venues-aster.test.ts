@@ -92,3 +92,24 @@ describe('aster-futures-v3 profile', () => {
     expect(getVenue('aster-futures').signing).toBeUndefined();
   });
 });
+
+// https://github.com/asterdex/api-docs V3(Recommended)/EN/aster-finance-spot-api-v3.md (265e024,
+// checked 2026-12-03): "WebSocket account information push", "Listen Key (spot account)".
+describe('aster-spot-v3 profile', () => {
+  it('EIP-712 signed v3 listenKeys on sapi.asterdex.com, stream on sstream.asterdex.com/ws/', () => {
+    const v = getVenue('aster-spot-v3');
+    expect([v.market, v.dialect, v.signing]).toEqual(['spot', 'aster', 'aster-eip712']);
+    expect(
+      [v.listenKey!.create, v.listenKey!.keepAlive, v.listenKey!.close].map(
+        (e) => `${e.method} ${v.restBaseUrl}${e.path} ${e.weight} ${e.signed ? 'signed' : 'key only'}`,
+      ),
+    ).toEqual([
+      'POST https://sapi.asterdex.com/api/v3/listenKey 1 signed',
+      'PUT https://sapi.asterdex.com/api/v3/listenKey 1 signed',
+      'DELETE https://sapi.asterdex.com/api/v3/listenKey 1 signed',
+    ]);
+    expect(streamUrl(v, K)).toBe(`wss://sstream.asterdex.com/ws/${K}`);
+    expect(v.endpoints.account).toEqual({ method: 'GET', path: '/api/v3/account', weight: 5, signed: true });
+    expect(v.weightLimitPerMinute).toBe(1200);
+  });
+});

@@ -39,8 +39,14 @@
  *   credentials carry as `apiKey` so a lease is keyed by the API wallet as elsewhere.
  * - PUT/DELETE take no parameter; the client sends `listenKey` anyway (signed like the rest,
  *   ignored by a venue that wants none), as it does on Binance USD-M.
- * - Aster spot v3 (/api/v3/listenKey) is not profiled yet: its /api/v3 account and order paths
- *   are Binance spot's, which the simulator would have to tell apart by the v3 parameters.
+ *
+ * Aster spot v3, `aster-spot-v3` (`V3(Recommended)/EN/aster-finance-spot-api-v3.md` at 265e024,
+ * checked 2026-12-03): POST/PUT/DELETE /api/v3/listenKey (weight 1; PUT and DELETE take
+ * `listenKey`; USER_STREAM, EIP-712 signed as above), stream wss://sstream.asterdex.com/ws/<key>,
+ * v1 spot's events (the `aster` dialect) and no documented expiry push; GET /api/v3/time,
+ * GET /api/v3/account (5), GET /api/v3/openOrders (1/40), POST /api/v3/order; REQUEST_WEIGHT
+ * 1200/min. Its /api/v3 account and order paths are Binance spot's: the v3 parameters (`signer`)
+ * tell them apart (the simulator routes on them).
  */
 import type { VenueProfileInput } from './venue-schema.js';
 import { ep, LISTEN_KEY_TIMING, listenKeyEndpoints } from './venues-binance-derivatives.js';
@@ -106,5 +112,26 @@ export const ASTER_PROFILES = [
       order: ep('POST', '/fapi/v3/order', 1, true),
     },
     weightLimitPerMinute: 2400,
+  },
+  {
+    id: 'aster-spot-v3',
+    name: 'Aster Spot (v3, EIP-712 signed)',
+    market: 'spot',
+    protocol: 'listenKey',
+    dialect: 'aster',
+    testnet: false,
+    restBaseUrl: 'https://sapi.asterdex.com',
+    streamBaseUrl: 'wss://sstream.asterdex.com',
+    apiKeyHeader: 'X-MBX-APIKEY',
+    signing: 'aster-eip712',
+    listenKey: { ...listenKeyEndpoints('/api/v3/listenKey', 1, true), combinedStreamPath: undefined },
+    timing: LISTEN_KEY_TIMING,
+    endpoints: {
+      serverTime: ep('GET', '/api/v3/time', 1, false),
+      account: ep('GET', '/api/v3/account', 5, true),
+      openOrders: ep('GET', '/api/v3/openOrders', 40, true),
+      order: ep('POST', '/api/v3/order', 1, true),
+    },
+    weightLimitPerMinute: 1200,
   },
 ] as const satisfies readonly VenueProfileInput[];

@@ -61,8 +61,8 @@ function restingOrder(v: VenueProfile): Record<string, string> {
 const count = (e: Endpoint) => ctx.sim.record.requestCount(e.method, e.path);
 
 describe('every endpoint of every venue profile in core', () => {
-  it('covers all 27 built-in profiles', () => {
-    expect(ALL).toHaveLength(27);
+  it('covers all 28 built-in profiles', () => {
+    expect(ALL).toHaveLength(28);
   });
 
   it.each(ALL.filter((id) => venues[id].listenKey))(

@@ -6,6 +6,7 @@ import type { AccountTarget, Recorder } from './record.js';
 import type { Sink } from './sink.js';
 import { targetKeyOf } from './sink.js';
 import { marketKeyOf } from './venue-map.js';
+import { isAsterSpot } from './venues/aster-spot.js';
 
 /** Event types the load generator can send. */
 export type LoadEventType = 'executionReport' | 'ORDER_TRADE_UPDATE';
@@ -140,7 +141,7 @@ export class Load implements LoadGenerator {
       this.#d.hub
         .sinksOf(accountId, market, target.symbol)
         // Aster spot streams carry their own shapes (venues/aster-spot.ts), not these templates.
-        .filter((sink) => sink.venue !== 'aster-spot' && (sink.events === undefined || sink.events.has(type)))
+        .filter((sink) => !isAsterSpot(sink.venue) && (sink.events === undefined || sink.events.has(type)))
         .map((sink) => ({ sink, head: sink.prefix + head, tail: tail + sink.suffix }));
     return { targetKey, type, sinks, mid };
   }

@@ -139,3 +139,46 @@ describe('streams', () => {
     s2.close();
   });
 });
+
+describe('Aster spot v3', () => {
+  // https://github.com/asterdex/api-docs/blob/265e024b22c0ec8f04bbd39fe24ca5e5f7d9b12e/V3(Recommended)/EN/aster-finance-spot-api-v3.md
+  // ("Listen Key (spot account)": PUT/DELETE take listenKey; "Payload: Order Update"; no expiry push).
+  const spotLk = (method: 'POST' | 'PUT' | 'DELETE', query: string) =>
+    call(sim.urls.rest, method, '/api/v3/listenKey', { query });
+
+  test("signed keys on /api/v3/listenKey; Binance spot's /api/v3 paths answer v3-signed requests as Aster's", async () => {
+    const key = ((await spotLk('POST', await signed(wallet))).body as { listenKey: string }).listenKey;
+    expect(key).toMatch(/^[A-Za-z0-9]{64}$/);
+    expect((await spotLk('PUT', await signed(wallet, { listenKey: key }))).status).toBe(200);
+    const stream = await Client.open(`${sim.urls.ws}/ws/${key}`);
+    const placed = await call(sim.urls.rest, 'POST', '/api/v3/order', {
+      query: await signed(wallet, {
+        symbol: 'BTCUSDT',
+        side: 'BUY',
+        type: 'LIMIT',
+        timeInForce: 'GTC',
+        quantity: '0.001',
+        price: '50000',
+      }),
+    });
+    expect(placed.status).toBe(200);
+    await stream.waitFrames(2);
+    // Aster spot's shapes (ap, ot; no r), not Binance spot's.
+    const report = stream.json().find((f) => f.e === 'executionReport');
+    expect(report).toMatchObject({ ap: '0', ot: 'LIMIT', x: 'NEW' });
+    expect(report).not.toHaveProperty('r');
+    const open = await call(sim.urls.rest, 'GET', '/api/v3/openOrders', { query: await signed(wallet) });
+    expect((open.body as unknown[]).length).toBe(1);
+    // The same path with Binance's signing still reaches Binance spot (an HMAC account's book).
+    const binance = await call(sim.urls.rest, 'GET', '/api/v3/openOrders', {
+      query: `timestamp=${clock.now()}&signature=00`,
+      headers: { 'X-MBX-APIKEY': (sim.accounts[2] as SimAccount).apiKey },
+    });
+    expect((binance.body as { code: number }).code).toBe(-1022);
+    // A lapse: no notice (none documented), the connection closes.
+    const before = stream.frames.length;
+    sim.faults.expire({ accountId: wallet.id, venue: 'aster-spot-v3' });
+    await stream.waitClose();
+    expect(stream.frames.slice(before)).toEqual([]);
+  });
+});

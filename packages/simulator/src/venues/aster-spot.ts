@@ -22,6 +22,11 @@ import type { Hub } from '../hub.js';
 import { DEFAULT_PING_INTERVAL_MS, DEFAULT_PONG_TIMEOUT_MS } from '../options.js';
 import type { Sink } from '../sink.js';
 
+/** Aster spot's doors: v1 (API key) and v3 (EIP-712 signed) stream the same shapes. */
+export function isAsterSpot(venue: string): boolean {
+  return venue === 'aster-spot' || venue === 'aster-spot-v3';
+}
+
 /** The last event type each Aster sink was sent, for `m` of the balance snapshot after it. */
 const lastType = new WeakMap<Sink, string>();
 

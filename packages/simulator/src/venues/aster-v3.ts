@@ -15,6 +15,7 @@
  * - Addresses compare case-insensitively (EIP-55 case is a checksum, not part of the address).
  */
 
+import { venues } from '@userstream/core';
 import type { AccountRecord } from '../accounts.js';
 import { apiError, Errors, splitSignature } from '../auth.js';
 import { checksum } from '../eip712.js';
@@ -69,4 +70,21 @@ export class AsterV3Auth {
     list.splice(i, 0, nonce);
     this.#nonces.set(user, list);
   }
+}
+
+/**
+ * Aster spot v3's account and order paths are Binance spot's (`/api/v3/account`, `/openOrders`,
+ * `/order`): a request signed the v3 way (it names a `signer`) takes these routes instead.
+ */
+const spot = venues['aster-spot-v3'].endpoints;
+export const ASTER_SPOT_V3_ROUTE_SPECS = [
+  { method: 'GET', path: spot.account.path, weight: spot.account.weight, action: 'account' },
+  { method: 'GET', path: spot.openOrders.path, weight: spot.openOrders.weight, action: 'openOrders' },
+  { method: 'POST', path: spot.order!.path, weight: spot.order!.weight, action: 'placeOrder' },
+  { method: 'DELETE', path: spot.order!.path, weight: spot.order!.weight, action: 'cancelOrder' },
+] as const;
+
+/** True when a request carries Aster v3's `signer` (in the query or the form body). */
+export function namesV3Signer(query: string, body: string): boolean {
+  return /(?:^|&)signer=/.test(query) || /(?:^|&)signer=/.test(body);
 }
