@@ -8,9 +8,10 @@
  * simulator enforces too (BHEX's limits page was not in our docs store). So 20 opens per second.
  * A real redis-server, the simulator (which enforces the same weights), two workers, real time.
  */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { type Clock, createScaledClock } from '@userstream/core';
 import { type Simulator, startSimulator } from '@userstream/simulator';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { createFleetWorker, type FleetWorker } from '../src/index.js';
 import { takeoverBound } from '../src/takeover-bound.js';
 import { until } from './helpers.js';
@@ -76,8 +77,15 @@ function busiest(times: readonly number[], windowMs: number): number {
 describe('takeover at the venue’s pace', () => {
   it('a killed worker’s streams are open elsewhere within 1.2× the bound the venue’s weight limit sets, and opens never outpace that limit', async () => {
     const [a, b] = [worker('worker-a'), worker('worker-b')];
+    // When the venue received each listenKey create (its limit counts requests as they arrive,
+    // not streams as they finish opening: that adds each open's own jitter).
     const opens: number[] = [];
-    for (const w of [a, b]) w.on('acquired', ({ at }) => opens.push(at));
+    const onRequest = (m: unknown) => {
+      const r = m as { method?: string; path?: string };
+      if (r.method === 'POST' && r.path === '/openapi/v1/userDataStream') opens.push(clock.now());
+    };
+    subscribe('userstream:simulator:request', onRequest);
+    onTestFinished(() => unsubscribe('userstream:simulator:request', onRequest));
     await Promise.all([a.start(), b.start()]);
     await until(() => a.stats.owned + b.stats.owned === M, 60_000, 'every account open');
     const victims = b.owned();
