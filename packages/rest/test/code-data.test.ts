@@ -5,8 +5,9 @@
  * https://bingx-api.github.io/docs/zh-hk/spot/other-interface.html and …/spot/socket.html (the
  * 100xxx codes), checked 2026-12-03.
  */
-import { ExchangeError } from '@userstream/core';
+import { ExchangeError, venues } from '@userstream/core';
 import { describe, expect, it } from 'vitest';
+import { codeDataPayload } from '../src/code-data.js';
 import { leaks, useSimulator } from './helpers.js';
 
 const ctx = useSimulator();
@@ -34,5 +35,17 @@ describe('BingX code-data envelopes', () => {
     expect(Number(swap.balances.USDT?.free)).toBeGreaterThan(12);
     const spot = await ctx.client('bingx-spot').accountSnapshot();
     expect(Object.keys(spot.balances).length).toBeGreaterThan(0);
+  });
+
+  // BingX's order ids exceed 2^53 (the swap page's sample: 1711312357852147712). The simulator's
+  // ids are small, so this reads a BingX body directly.
+  it('order ids beyond 2^53 stay exact digit strings, by the stream wire rule; small ones stay numbers', () => {
+    const v = venues['bingx-swap'];
+    const text =
+      '{"code":0,"msg":"","data":{"orders":[{"symbol":"LINK-USDT","orderId":1711312357852147712},{"symbol":"LINK-USDT","orderId":42}]}}';
+    expect(codeDataPayload(JSON.parse(text), text, v, v.endpoints.openOrders, 'GET /x', [])).toEqual([
+      { symbol: 'LINK-USDT', orderId: '1711312357852147712' },
+      { symbol: 'LINK-USDT', orderId: 42 },
+    ]);
   });
 });

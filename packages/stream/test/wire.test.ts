@@ -182,6 +182,24 @@ describe('issue #13: the frame decoder and heartbeat come from the venue profile
     expect(malformed).toHaveLength(1);
   });
 
+  // BingX's order ids exceed 2^53 (the swap page's sample: "i":1711312357852147712); JSON.parse
+  // would round them, so the BingX wire hands them on as exact digit strings.
+  it('text-ping (BingX): order ids beyond 2^53 arrive exact, as strings; small ones stay numbers', async () => {
+    const big =
+      '{"e":"ORDER_TRADE_UPDATE","E":1696843635475,"o":{"s":"LINK-USDT","c":"","i":1711312357852147712,"S":"BUY","o":"LIMIT","x":"NEW","X":"NEW","T":0}}';
+    const small =
+      '{"e":"ORDER_TRADE_UPDATE","E":1696843635476,"o":{"s":"LINK-USDT","c":"","i":42,"S":"BUY","o":"LIMIT","x":"NEW","X":"NEW","T":0}}';
+    const srv = await server((ws) => {
+      ws.send(gzipSync(big), { binary: true });
+      ws.send(gzipSync(small), { binary: true });
+    });
+    const venue = { ...venues['bingx-swap'], streamBaseUrl: srv.url } as VenueProfile;
+    const { events, malformed } = open(venue);
+    await until(() => events.length === 2, 'both events');
+    expect(events.map((e) => (e as { o: { i: unknown } }).o.i)).toEqual(['1711312357852147712', 42]);
+    expect(malformed).toEqual([]);
+  });
+
   it('gzip-json: a frame that does not inflate (or inflates past maxPayload) is a malformed frame, and the stream goes on', async () => {
     const bomb = gzipSync(Buffer.alloc(4 << 20, 0x20));
     const srv = await server((ws) => {

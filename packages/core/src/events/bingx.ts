@@ -22,6 +22,11 @@ import { z } from 'zod';
 import { decimal, int, millisLoose } from './common.js';
 
 const optionalDecimal = decimal.optional();
+/**
+ * An order id: a number, or the exact digit string `@userstream/stream` hands on for an id beyond
+ * 2^53 (BingX's are; `JSON.parse` would round them).
+ */
+const orderId = z.union([int, z.string().regex(/^\d{1,24}$/)]);
 
 export const bingxSpotExecutionReportSchema = z.object({
   e: z.literal('executionReport'),
@@ -41,8 +46,8 @@ export const bingxSpotExecutionReportSchema = z.object({
   x: z.string(),
   /** Order status: NEW, PENDING, PARTIALLY_FILLED, FILLED, CANCELED, FAILED. */
   X: z.string(),
-  /** Order id. */
-  i: int,
+  /** Order id (a digit string beyond 2^53). */
+  i: orderId,
   /** Last executed quantity. */
   l: decimal,
   /** Cumulative filled quantity. */
@@ -114,8 +119,8 @@ export const bingxSwapOrderTradeUpdateSchema = z.object({
     c: z.string().optional(),
     /** Client order id (BingX.Net reads it as `C`). */
     C: z.string().optional(),
-    /** Order id. */
-    i: int,
+    /** Order id (a digit string beyond 2^53). */
+    i: orderId,
     /** Side. */
     S: z.string(),
     /** Order type. */
