@@ -121,6 +121,8 @@ export const venueProfileSchema = z.object({
        * (BingX: a bare 404); the REST client reads it as -1125, so the key is re-created at once.
        */
       missingKeyStatus: z.number().int().min(400).max(499).optional(),
+      /** The venue's own code for an unknown key (Bitrue's -1150): read as -1125, the key is re-created. */
+      missingKeyCode: z.number().int().optional(),
       /** Stream path with `{listenKey}` placeholder. */
       streamPath: streamPathString,
       /** Combined-stream path with `{listenKey}`, where the venue offers one. */
@@ -211,9 +213,11 @@ export const venueProfileSchema = z.object({
   weightLimitPerMinute: z.number().int().positive(),
   /**
    * BingX's REST bodies: `{code, msg, data}` with HTTP 200 whatever the outcome; code 0 is
-   * success (the payload is `data`), any other code an exchange error. Absent: bare bodies.
+   * success (the payload is `data`), any other code an exchange error. `code-data-200`: Bitrue's
+   * listenKey answers, the same envelope with code 200 (a number or a digit string) for success.
+   * Absent: bare bodies.
    */
-  restEnvelope: z.enum(['code-data']).optional(),
+  restEnvelope: z.enum(['code-data', 'code-data-200']).optional(),
   /** Present when the venue switched this profile's credential endpoints off. */
   retired: z
     .object({

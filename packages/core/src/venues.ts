@@ -18,6 +18,7 @@ import {
   listenKeyEndpoints,
 } from './venues-binance-derivatives.js';
 import { BINGX_PROFILES } from './venues-bingx.js';
+import { BITRUE_PROFILES } from './venues-bitrue.js';
 import { type CoinsSisterId, coinsSisterProfiles } from './venues-coins.js';
 import { MEXC_PROFILES } from './venues-mexc.js';
 import { TOKOCRYPTO_PROFILES } from './venues-tokocrypto.js';
@@ -232,6 +233,7 @@ export type VenueId =
   | CoinsSisterId
   | (typeof ASTER_PROFILES)[number]['id']
   | ToobitId
+  | (typeof BITRUE_PROFILES)[number]['id']
   | (typeof TOKOCRYPTO_PROFILES)[number]['id'];
 
 function formatIssues(error: z.ZodError): string {
@@ -324,6 +326,7 @@ export const venues: Readonly<Record<VenueId, VenueProfile>> = Object.freeze(
       ...coinsSisterProfiles(BROKER_PROFILES),
       ...ASTER_PROFILES,
       ...toobitProfiles(BROKER_PROFILES),
+      ...BITRUE_PROFILES,
       ...TOKOCRYPTO_PROFILES,
     ].map((p) => [p.id, defineVenue(p)]),
   ) as Record<VenueId, VenueProfile>,

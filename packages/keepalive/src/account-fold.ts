@@ -320,6 +320,10 @@ function dialectOf(event: UserDataEvent): Dialect {
     case 'privateOrders':
     case 'privateAccount':
       return 'mexc';
+    // Bitrue's pushes (issue #13), numeric enums.
+    case 'ORDER':
+    case 'BALANCE':
+      return 'bitrue';
     default:
       return 'spot';
   }
@@ -374,6 +378,7 @@ export function applyEvent(state: FoldState, event: UserDataEvent, sink?: Change
         n.eventType !== 'outboundAccountPosition' &&
         n.eventType !== 'outboundAccountInfo' &&
         n.eventType !== 'privateAccount' &&
+        n.eventType !== 'BALANCE' &&
         n.eventType !== 'ACCOUNT_UPDATE'
       )
         return false;
@@ -393,7 +398,8 @@ export function applyEvent(state: FoldState, event: UserDataEvent, sink?: Change
     case 'order': {
       // BHEX's margin orders (marginExecutionReport) are not mirrored.
       // MEXC's privateOrders carries no transaction time: its push time E orders it.
-      if (n.eventType === 'executionReport' || n.eventType === 'privateOrders') {
+      // Bitrue's ORDER: its trade time T when it has one, else E.
+      if (n.eventType === 'executionReport' || n.eventType === 'privateOrders' || n.eventType === 'ORDER') {
         // Spot, margin, Coins.ph: T is the transaction time. BHEX sends no T: use E.
         const time = num(n.transactionTime, E);
         return applyOrder(state, mirrorOrder(n, time), time, E, sink);

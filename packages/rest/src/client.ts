@@ -372,8 +372,9 @@ export class RestClient {
       idempotent: true,
       ...(inPath ? { path: endpoint.path.replace(LISTEN_KEY_SLOT, percentEncode(listenKey)) } : {}),
     });
-    // BingX says "unknown key" with a bare 404 (the profile's missingKeyStatus): -1125 for the lease.
-    if (lk.missingKeyStatus === undefined) return call;
+    // BingX says "unknown key" with a bare 404 (the profile's missingKeyStatus), Bitrue with its
+    // own -1150 (missingKeyCode): -1125 for the lease.
+    if (lk.missingKeyStatus === undefined && lk.missingKeyCode === undefined) return call;
     const context = `${lk[which].method} ${lk[which].path}`;
     return call.catch((error: unknown) => {
       throw missingKeyError(error, this.venue, context, this.#secrets.with([listenKey], NONE));
@@ -456,10 +457,10 @@ export class RestClient {
         throw error;
       }
       // BingX: {code, msg, data} with HTTP 200 whatever the outcome (code-data.ts).
-      if (this.venue.restEnvelope === 'code-data') {
+      if (this.venue.restEnvelope !== undefined) {
         const { secrets } = this.#scope(context, call, signatureSecrets);
         try {
-          body = codeDataPayload(body, text, this.venue, endpoint, context, secrets) as T;
+          body = codeDataPayload(body, this.venue, endpoint, context, secrets) as T;
         } catch (error) {
           channels.error.publish({ ...info, status, code: (error as UserstreamError).code, durationMs });
           throw error;

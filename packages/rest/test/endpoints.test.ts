@@ -58,7 +58,9 @@ function restingOrder(v: VenueProfile): Record<string, string> {
   }
 }
 
-const count = (e: Endpoint) => ctx.sim.record.requestCount(e.method, e.path);
+/** Requests to an endpoint; `key` fills a `{listenKey}` path (Bitrue's keepalive and close). */
+const count = (e: Endpoint, key = '') =>
+  ctx.sim.record.requestCount(e.method, e.path.replace('{listenKey}', key));
 
 describe('every endpoint of every venue profile in core', () => {
   it('covers all 28 built-in profiles', () => {
@@ -81,7 +83,7 @@ describe('every endpoint of every venue profile in core', () => {
       await rest.keepAliveListenKey(key, opts);
       expect(ctx.sim.record.keepalives(key)).toHaveLength(1);
       await rest.closeListenKey(key, opts);
-      expect([count(lk.create), count(lk.keepAlive), count(lk.close)]).toEqual([
+      expect([count(lk.create), count(lk.keepAlive, key), count(lk.close, key)]).toEqual([
         before[0]! + 2,
         before[1]! + 1,
         before[2]! + 1,
@@ -92,7 +94,7 @@ describe('every endpoint of every venue profile in core', () => {
       expect(gone.isRetryable).toBe(false);
       expect(gone.message).toContain('create a new one');
       // -1125 is an answer, not a failure: asked once, not retried.
-      expect(count(lk.keepAlive)).toBe(before[1]! + 2);
+      expect(count(lk.keepAlive, key)).toBe(before[1]! + 2);
     },
   );
 

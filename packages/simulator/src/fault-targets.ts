@@ -27,6 +27,7 @@ const ALL_GROUPS: readonly WeightGroup[] = [
   'bhex',
   'coins',
   'toobit',
+  'bitrue',
   'wsApi',
 ];
 

@@ -5,8 +5,9 @@ import { PORTFOLIO_MARGIN_ONLY, portfolioMarginText } from './engine/index.js';
 import type { EventSource, Recorder } from './record.js';
 import { type Sink, type SinkKind, targetKeyOf } from './sink.js';
 import { type MarketKey, marketKeyOf } from './venue-map.js';
-import { deliverAster, isAsterSpot } from './venues/aster-spot.js';
+import { deliverAster } from './venues/aster-spot.js';
 import { deliverBingx, isBingx } from './venues/bingx-stream.js';
+import { deliverBitrue, isBitrue } from './venues/bitrue.js';
 import { deliverMexc } from './venues/mexc-stream.js';
 import { deliverTokocrypto } from './venues/tokocrypto.js';
 import { deliverToobit, isToobit } from './venues/toobit.js';
@@ -168,7 +169,7 @@ export class Hub {
         mexc = deliverMexc(this, sink, event, mexc);
         continue;
       }
-      if (isAsterSpot(sink.venue)) {
+      if (sink.venue === 'aster-spot') {
         deliverAster(this, sink, event);
         continue;
       }
@@ -178,6 +179,10 @@ export class Hub {
       }
       if (isToobit(sink.venue)) {
         deliverToobit(this, sink, event);
+        continue;
+      }
+      if (isBitrue(sink.venue)) {
+        deliverBitrue(this, sink, event);
         continue;
       }
       if (isBingx(sink.venue)) {

@@ -13,7 +13,8 @@ import type { Recorder } from './record.js';
 import { DERIVATIVE_ROUTES, type DerivativeAction } from './rest-derivatives.js';
 import { engineParams, parseParams, readBody } from './rest-request.js';
 import { marketKeyOf, weightGroupOf } from './venue-map.js';
-import { ASTER_SPOT_V3_ROUTE_SPECS, AsterV3Auth, namesV3Signer } from './venues/aster-v3.js';
+import { AsterV3Auth } from './venues/aster-v3.js';
+import { bitrueAnswer, bitrueError, bitrueKeyRoute, isBitrueKeyPath } from './venues/bitrue-rest.js';
 import { MEXC_KEYS_PER_ACCOUNT, MEXC_ROUTE_SPECS } from './venues/mexc-rest.js';
 import { openV1Door, openV1Refusal, TOKOCRYPTO_ROUTE_SPECS } from './venues/tokocrypto.js';
 import { TOOBIT_ROUTE_SPECS } from './venues/toobit-rest.js';
@@ -178,13 +179,6 @@ const TOOBIT_ROUTES = new Map<string, Route>(
     { ...r, venue: 'toobit-spot', retired: false },
   ]),
 );
-/** Aster spot v3 on Binance spot's /api/v3 paths, picked by the v3 `signer` (venues/aster-v3.ts). */
-const ASTER_SPOT_V3_ROUTES = new Map<string, Route>(
-  ASTER_SPOT_V3_ROUTE_SPECS.map(({ method, path, ...r }) => [
-    `${method} ${path}`,
-    { ...r, auth: 'signed', venue: 'aster-spot-v3', retired: false },
-  ]),
-);
 // Futures-style keys (USD-M, COIN-M, options' /eapi): PUT and DELETE name no key, the account's
 // active one is meant (https://developers.binance.com/docs/derivatives/option/user-data-streams).
 const LISTEN_KEY_NOT_NEEDED = new Set(['usdm', 'coinm', 'options']);
@@ -236,13 +230,17 @@ export class RestApi {
     }
     // MEXC speaks Binance's /api/v3 paths (its retired spot listenKey ones too): its API-key
     // header picks its routes.
-    const route =
+    let route =
       req.headers['x-mexc-apikey'] !== undefined
         ? MEXC_ROUTES.get(`${method} ${path}`)
         : req.headers['x-bb-apikey'] !== undefined
           ? TOOBIT_ROUTES.get(`${method} ${path}`)
-          : (namesV3Signer(url.search.slice(1), body) && ASTER_SPOT_V3_ROUTES.get(`${method} ${path}`)) ||
-            ROUTES.get(`${method} ${path}`);
+          : ROUTES.get(`${method} ${path}`);
+    // Bitrue keeps the key in the path (venues/bitrue-rest.ts).
+    const keyed = route ? undefined : bitrueKeyRoute(method, path);
+    if (keyed)
+      route = { venue: 'bitrue-spot', weight: 1, auth: 'apiKey', action: keyed.action, retired: false };
+    const bitrue = isBitrueKeyPath(path);
     if (!route) {
       this.#json(res, 404, {
         code: VenueCode.Unknown,
@@ -295,6 +293,7 @@ export class RestApi {
       }
       const query = url.search.startsWith('?') ? url.search.slice(1) : url.search;
       const params = parseParams(query, body);
+      if (keyed) params.listenKey = keyed.listenKey;
       if (route.auth === 'signed' && account && !v3) {
         checkTimestamp(params, d.serverNow());
         verifyRestSignature(account, query, body);
@@ -321,10 +320,10 @@ export class RestApi {
       // Tokocrypto's /open/v1: its own parameters in, envelopes out (venues/tokocrypto.ts).
       const v1 = openV1Door(profile, route.action, d, account?.account.id);
       const result = this.#dispatch(route, venue, account, v1 ? v1.params(params) : params, credential);
-      this.#json(res, 200, v1 ? v1.answer(result) : result);
+      this.#json(res, 200, v1 ? v1.answer(result) : bitrue ? bitrueAnswer(result) : result);
       credential?.done();
     } catch (error) {
-      this.#error(res, error, 0, profile.restFormat === 'open-v1');
+      this.#error(res, bitrue ? bitrueError(error) : error, 0, profile.restFormat === 'open-v1');
       credential?.done(error instanceof ExchangeError ? error.exchangeCode : undefined);
     }
   }

@@ -39,6 +39,7 @@ export type WeightGroup =
   | 'bhex'
   | 'coins'
   | 'toobit'
+  | 'bitrue'
   | 'wsApi';
 
 export function weightGroupOf(venue: VenueId): WeightGroup {
@@ -67,6 +68,8 @@ export function weightGroupOf(venue: VenueId): WeightGroup {
       return 'coins';
     case 'toobit-spot':
       return 'toobit';
+    case 'bitrue-spot':
+      return 'bitrue';
     default:
       return 'api';
   }
@@ -82,5 +85,6 @@ export const WEIGHT_LIMITS: Readonly<Record<WeightGroup, number>> = {
   bhex: venues.bhex.weightLimitPerMinute,
   coins: venues['coins-ph'].weightLimitPerMinute,
   toobit: venues['toobit-spot'].weightLimitPerMinute,
+  bitrue: venues['bitrue-spot'].weightLimitPerMinute,
   wsApi: 6000,
 };

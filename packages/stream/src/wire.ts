@@ -6,7 +6,6 @@
  */
 import { gunzipSync } from 'node:zlib';
 import type { FrameEncoding, HeartbeatStyle, VenueProfile } from '@userstream/core';
-import { exactBingxIds } from './wire-bingx.js';
 import { mexcDecoder } from './wire-mexc.js';
 
 /** What a wire may do on its link: answer the venue and count a heartbeat answer. */
@@ -40,6 +39,8 @@ const UNDECODABLE = '';
 
 /** Control frames are short: longer text is never compared against them. */
 const CONTROL_MAX = 64;
+/** Subscription acknowledgements are short too (Bitrue's are about 90 characters). */
+const ACK_MAX = 160;
 
 /**
  * The JSON text of a decoded frame, with the venue's heartbeat messages answered and taken out.
@@ -52,7 +53,7 @@ function controlFilter(style: HeartbeatStyle): (text: string, control: WireContr
       // heartbeat is JSON, `{"ping":"<id>","time":"…"}` answered `{"pong":"<id>","time":"…"}`,
       // and its subscription acks `{"id":…,"code":0,"msg":""}` carry no event.
       return (text, control) => {
-        if (text.length > BINGX_CONTROL_MAX) return exactBingxIds(text);
+        if (text.length > BINGX_CONTROL_MAX) return text;
         const t = text.trim();
         if (t === 'Ping' || t === 'ping') {
           control.send('Pong');
@@ -64,11 +65,15 @@ function controlFilter(style: HeartbeatStyle): (text: string, control: WireContr
           return undefined;
         }
         if (t.startsWith('{') && !t.includes('"e":')) return bingxJsonControl(text, control);
-        return exactBingxIds(text);
+        return text;
       };
     case 'json-ping':
-      // Toobit: `{"ping":ts}` answered with `{"pong":ts}`, in either direction.
+      // Toobit and Bitrue: `{"ping":ts}` answered with `{"pong":ts}`, in either direction.
       return (text, control) => {
+        // Bitrue acknowledges each channel subscription: `{"channel":…,"event_rep":"subed","status":"ok",…}`
+        // carries no event. A refusal (another status) goes on and is reported (a malformed frame).
+        if (text.length <= ACK_MAX && text.includes('"event_rep"') && text.includes('"status":"ok"'))
+          return undefined;
         if (text.length > CONTROL_MAX || (!text.includes('"ping"') && !text.includes('"pong"'))) return text;
         const value = tryJson(text) as { ping?: unknown; pong?: unknown } | undefined;
         if (value === undefined || typeof value !== 'object' || value === null) return text;

@@ -35,9 +35,10 @@ describe('marketOf / dialectOf', () => {
       // Aster futures v3 reads the USD-M book in the asterFutures dialect (USD-M's events plus
       // announcement, sent by faults.announce).
       'aster-futures-v3',
-      'aster-spot-v3',
       // Toobit spot trades on the BHEX book and the hub writes its shapes (venues/toobit.ts).
       'toobit-spot',
+      // Bitrue spot trades on the spot book and the hub writes its pushes (venues/bitrue.ts).
+      'bitrue-spot',
       // Tokocrypto (issue #13): the spot book in Tokocrypto's shapes (venues/tokocrypto.ts).
       'tokocrypto',
     ]);
@@ -79,8 +80,8 @@ describe('marketOf / dialectOf', () => {
           "binance-spot-legacy",
           "mexc",
           "aster-spot",
-          "aster-spot-v3",
           "tokocrypto",
+          "bitrue-spot",
         ],
         "usdm": [
           "binance-usdm",

@@ -49,14 +49,15 @@ const MARKET_OF: Readonly<Record<Exclude<VenueId, 'binance-options'>, MarketKey>
   'aster-futures-v3': 'usdm',
   // Aster spot trades on the spot book; hub.ts rewrites its events into Aster's shape.
   'aster-spot': 'spot',
-  // Aster spot v3 (EIP-712 signed): the same spot book and shapes.
-  'aster-spot-v3': 'spot',
   // Issue #13: Tokocrypto's MBX symbols trade on Binance's engine: the spot book, its own doors
   // (venues/tokocrypto.ts).
   tokocrypto: 'spot',
   // Issue #13: Toobit spot (BHEX's lineage) trades on the BHEX book; hub.ts rewrites its events
   // into Toobit's shapes and array frames (venues/toobit.ts).
   'toobit-spot': 'bhex',
+  // Issue #13: Bitrue spot trades on the spot book; hub.ts writes its ORDER/BALANCE pushes
+  // (venues/bitrue.ts).
+  'bitrue-spot': 'spot',
   // Issue #13: BingX spot trades on the spot book, BingX swap on the USDⓈ-M book; hub.ts writes
   // their events in BingX's shapes, gzip-compressed (venues/bingx*.ts).
   'bingx-spot': 'spot',

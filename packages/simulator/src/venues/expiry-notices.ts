@@ -30,6 +30,8 @@ const SILENT: ReadonlySet<string> = new Set([
   // Toobit (api-docs.toobit.com spot and USDT-M websocket-account pages): listenKeyWillExpire
   // before the lapse (venues/toobit.ts), nothing at it.
   'toobit-spot',
+  // Bitrue's page documents order and balance pushes only.
+  'bitrue-spot',
 ]);
 
 /** The text frame a lapsed key's stream gets on `venue`, or undefined for none (a close only). */
