@@ -41,9 +41,11 @@ export class StreamObserver {
     this.timeline.push(`${Date.now()} event ${String(event.e)} E=${E}`);
     if (this.#lateNext) this.announcedLate.add(this.times.length - 1);
     this.#lateNext = false;
-    // An expiry notice is about the key, not an account event: the venue sends it past events it
-    // holds back (reorder), so its E bounds no window, as the stream's gap lastEventTime ignores it.
-    if (event.e === 'listenKeyExpired') return;
+    // A notice about the key or the subscription (listenKeyExpired, eventStreamTerminated,
+    // serverShutdown) is not an account event: the venue sends it past events it holds back
+    // (reorder), so its E bounds no window, as the stream's gap lastEventTime ignores it.
+    if (event.e === 'listenKeyExpired' || event.e === 'eventStreamTerminated' || event.e === 'serverShutdown')
+      return;
     const open = this.windows[this.windows.length - 1];
     if (open && open.to === Number.POSITIVE_INFINITY) open.to = E;
     this.#lastE = E;

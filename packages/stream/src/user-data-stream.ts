@@ -28,6 +28,9 @@ import type {
 /** Longest interval Node accepts; the hold never does anything when it fires. */
 const HOLD_INTERVAL_MS = 2 ** 31 - 1;
 const noop = (): void => {};
+/** Event types that are notices about the credential or the connection, not the account's events. */
+const NOTICES: ReadonlySet<string> = new Set(['listenKeyExpired', 'eventStreamTerminated', 'serverShutdown']);
+
 /** Distinct event types a stream interns for its per-type emit (see #typeName); more go as they are. */
 const MAX_TYPE_NAMES = 64;
 
@@ -287,10 +290,11 @@ export abstract class UserDataStream
     stats.lastEventAt = this.#arrivedAt;
     const E = (event as { E?: unknown }).E;
     const type = this.#typeName(event.e);
-    // An expiry notice is about the key, not one of the account's events: the venue sends it past
-    // events it still holds back, so its later E would claim continuity over events that a gap
-    // right after it may have lost (chaos seed 208).
-    if (typeof E === 'number' && type !== 'listenKeyExpired') stats.lastEventTime = E;
+    // A notice about the key or the subscription is not one of the account's events: the venue
+    // sends it past events it still holds back, so its later E would claim continuity over events
+    // that a gap right after it may have lost (chaos seeds 208: listenKeyExpired; 4:
+    // eventStreamTerminated). serverShutdown is such a notice too.
+    if (typeof E === 'number' && !NOTICES.has(type)) stats.lastEventTime = E;
     if (type === 'unknown') stats.unknown++;
     this.#dispatch('event', event);
     this.#dispatch(type, event);

@@ -151,6 +151,30 @@ describe('openWsApiStream', () => {
     await flowing(log, r.account.id);
   });
 
+  it("a gap's lastEventTime is the last account event's E, not the eventStreamTerminated notice's", async () => {
+    // Chaos seed 4 (plans from 03c9aac on): the venue held two events back (reorder) when the
+    // subscription ended; the eventStreamTerminated notice went out past them and they never
+    // arrived, yet the gap claimed continuity up to the notice's later E. As for listenKeyExpired
+    // (listen-key-stream.test.ts, chaos seed 208), a notice about the subscription is not one of
+    // the account's events.
+    // https://github.com/binance/binance-spot-api-docs/blob/master/user-data-stream.md (Event Stream Terminated)
+    const { stream, log } = await open(signature());
+    r.sim.faults.unknownEvent({ accountId: r.account.id, venue: 'binance-spot' });
+    await until(() => log.events.length === 1, 'the first event');
+    const delivered = (log.events[0] as { E: number }).E;
+    await r.clock.advance(5);
+    r.sim.faults.reorder({ accountId: r.account.id, venue: 'binance-spot', window: 4 });
+    r.sim.faults.unknownEvent({ accountId: r.account.id, venue: 'binance-spot' }); // held, then lost
+    await r.clock.advance(5);
+    expect(r.sim.faults.eventStreamTerminated({ accountId: r.account.id })).toBe(1);
+    await until(() => log.count('gap') === 1 && stream.state === 'open', 'resubscribed');
+    const [, held] = r.sim.record.events({ accountId: r.account.id, venue: 'binance-spot' });
+    const notice = log.events.find((e) => e.e === 'eventStreamTerminated') as { E: number } | undefined;
+    expect(held?.E).toBeLessThan(notice?.E as number);
+    const gap = log.lifecycle.find((l) => l.type === 'gap')?.info as { lastEventTime?: number };
+    expect(gap).toMatchObject({ lastEventTime: delivered });
+  });
+
   it('says invalid-credential for a refused listenToken (-1209) and opens once replaced', async () => {
     const stream = openWsApiStream({
       venue: r.sim.venue('binance-margin'),
