@@ -9,8 +9,9 @@ import {
 
 /**
  * The open conditional (algo) orders part of the mirror's fold: core's one algo order shape,
- * folded from `ALGO_UPDATE` (USDⓈ-M `o`, portfolio margin `ao`) and replaced by the
- * open-algo-orders REST snapshot on every reconciliation. An update carries the order's whole
+ * folded from `ALGO_UPDATE` (USDⓈ-M `o`, portfolio margin `ao`) and portfolio margin's
+ * `CONDITIONAL_ORDER_TRADE_UPDATE` (CM conditional orders, `so`; core's normalizeEvent reads both)
+ * and replaced by the open-algo-orders REST snapshot on every reconciliation (PM: UM's and CM's). An update carries the order's whole
  * state, so the not-older rule of account-fold.ts applies; an order that reached FINISHED,
  * CANCELED, REJECTED or EXPIRED is removed and remembered (bounded), never resurrected by a
  * straggling update.
