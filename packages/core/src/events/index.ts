@@ -25,8 +25,8 @@ export type {
 } from './coins.js';
 export type { Dialect } from './common.js';
 export type {
-  DialectEvent,
   AsterFuturesEvent,
+  DialectEvent,
   DialectEvents,
   KnownEvent,
   MarginRiskEvent,
