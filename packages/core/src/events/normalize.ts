@@ -13,7 +13,7 @@ import type { CoinsEvent } from './coins.js';
 import type { Dialect } from './common.js';
 import type { FuturesEvent } from './futures.js';
 import type { MexcEvent } from './mexc.js';
-import { algoUpdate } from './normalize-algo.js';
+import { algoUpdate, conditionalOrderUpdate } from './normalize-algo.js';
 import { normalizeBingxSpot, normalizeBingxSwap } from './normalize-bingx.js';
 import { normalizeBitrue } from './normalize-bitrue.js';
 import { normalizeMexc } from './normalize-mexc.js';
@@ -192,11 +192,17 @@ function bhex(event: BhexEvent): NormalizedEvent {
 export function normalizeEvent(event: UserDataEvent, dialect: Dialect): NormalizedEvent {
   if (event.e === 'unknown') {
     // An ALGO_UPDATE the dialect's schemas do not list yet still carries a mirrorable order.
-    if (event.type === 'ALGO_UPDATE') {
-      const algo = algoUpdate(event.raw as unknown as UserDataEvent);
+    if (event.type === 'ALGO_UPDATE' || event.type === 'CONDITIONAL_ORDER_TRADE_UPDATE') {
+      const raw = event.raw as unknown as UserDataEvent;
+      const algo = event.type === 'ALGO_UPDATE' ? algoUpdate(raw) : conditionalOrderUpdate(raw);
       if (algo) return { ...algo, raw: event };
     }
     return other(event.type, event.E, event);
+  }
+  // PM's CM conditional orders are algo orders of book CM, whatever dialect the caller names (the
+  // mirror reads each event type with the dialect its letters need; this type is PM's alone).
+  if (event.e === 'CONDITIONAL_ORDER_TRADE_UPDATE') {
+    return conditionalOrderUpdate(event) ?? other(event.e, event.E, event);
   }
   switch (dialect) {
     case 'spot':
@@ -219,6 +225,9 @@ export function normalizeEvent(event: UserDataEvent, dialect: Dialect): Normaliz
       return normalizeMexc(event as MexcEvent);
     case 'aster':
       return aster(event as AsterEvent);
+    case 'asterFutures':
+      // USDⓈ-M's shapes; `announcement` (no E) falls through to `other`.
+      return futures(event as FuturesEvent);
     case 'tokocrypto':
       // Binance spot's letters (a subset of the executionReport, a superset of the balances).
       return spotLike(event as SpotEvent);
