@@ -15,27 +15,34 @@ describe('bingx profiles', () => {
   it.each([
     ['bingx-spot', 'spot', 'bingxSpot', `wss://open-api-ws.bingx.com/market?listenKey=${K}`],
     ['bingx-swap', 'usdm', 'bingxSwap', `wss://open-api-swap.bingx.com/swap-market?listenKey=${K}`],
-  ] as const)('%s: unsigned listenKey calls with X-BX-APIKEY, gzip frames, Ping/Pong', (id, market, dialect, url) => {
-    const v = getVenue(id);
-    expect(v.market).toBe(market);
-    expect(v.dialect).toBe(dialect);
-    expect(v.apiKeyHeader).toBe('X-BX-APIKEY');
-    expect(
-      [v.listenKey!.create, v.listenKey!.keepAlive, v.listenKey!.close].map(
-        (e) => `${e.method} ${v.restBaseUrl}${e.path} ${e.signed ? 'signed' : 'key only'}`,
-      ),
-    ).toEqual([
-      'POST https://open-api.bingx.com/openApi/user/auth/userDataStream key only',
-      'PUT https://open-api.bingx.com/openApi/user/auth/userDataStream key only',
-      'DELETE https://open-api.bingx.com/openApi/user/auth/userDataStream key only',
-    ]);
-    expect(v.listenKey!.missingKeyStatus).toBe(404);
-    expect(streamUrl(v, K)).toBe(url);
-    expect(v.frames).toMatchObject({ encoding: 'gzip-json', heartbeat: 'text-ping' });
-    expect(v.restEnvelope).toBe('code-data');
-    expect(v.timing).toEqual({ keyValidityMs: 3_600_000, renewIntervalMs: 1_800_000, connectionLifetimeMs: 86_400_000 });
-    expect(v.endpoints.account.signed).toBe(true);
-  });
+  ] as const)(
+    '%s: unsigned listenKey calls with X-BX-APIKEY, gzip frames, Ping/Pong',
+    (id, market, dialect, url) => {
+      const v = getVenue(id);
+      expect(v.market).toBe(market);
+      expect(v.dialect).toBe(dialect);
+      expect(v.apiKeyHeader).toBe('X-BX-APIKEY');
+      expect(
+        [v.listenKey!.create, v.listenKey!.keepAlive, v.listenKey!.close].map(
+          (e) => `${e.method} ${v.restBaseUrl}${e.path} ${e.signed ? 'signed' : 'key only'}`,
+        ),
+      ).toEqual([
+        'POST https://open-api.bingx.com/openApi/user/auth/userDataStream key only',
+        'PUT https://open-api.bingx.com/openApi/user/auth/userDataStream key only',
+        'DELETE https://open-api.bingx.com/openApi/user/auth/userDataStream key only',
+      ]);
+      expect(v.listenKey!.missingKeyStatus).toBe(404);
+      expect(streamUrl(v, K)).toBe(url);
+      expect(v.frames).toMatchObject({ encoding: 'gzip-json', heartbeat: 'text-ping' });
+      expect(v.restEnvelope).toBe('code-data');
+      expect(v.timing).toEqual({
+        keyValidityMs: 3_600_000,
+        renewIntervalMs: 1_800_000,
+        connectionLifetimeMs: 86_400_000,
+      });
+      expect(v.endpoints.account.signed).toBe(true);
+    },
+  );
 
   it('spot subscribes to its two channels on every connection', () => {
     expect(getVenue('bingx-spot').frames!.subscribe!.map((m) => JSON.parse(m))).toEqual([
@@ -49,7 +56,12 @@ describe('bingx profiles', () => {
 describe('bingx dialects', () => {
   it('spot ACCOUNT_UPDATE: free is wb less lk, locked is lk (exact decimals)', () => {
     const text = JSON.stringify({
-      data: { e: 'ACCOUNT_UPDATE', E: 3, T: 2, a: { m: 'ORDER', B: [{ a: 'USDT', wb: '11.5', cw: '11.5', bc: '-1', lk: '0.25' }] } },
+      data: {
+        e: 'ACCOUNT_UPDATE',
+        E: 3,
+        T: 2,
+        a: { m: 'ORDER', B: [{ a: 'USDT', wb: '11.5', cw: '11.5', bc: '-1', lk: '0.25' }] },
+      },
       dataType: 'ACCOUNT_UPDATE',
     });
     const parsed = parseFrame(text, 'bingxSpot');

@@ -6,7 +6,12 @@
  * `ORDER_TRADE_UPDATE` / `ACCOUNT_UPDATE` as USDⓈ-M's.
  */
 import { subDecimal } from '../decimal.js';
-import type { BingxSpotEvent, BingxSwapAccountUpdate, BingxSwapEvent, BingxSwapOrderTradeUpdate } from './bingx.js';
+import type {
+  BingxSpotEvent,
+  BingxSwapAccountUpdate,
+  BingxSwapEvent,
+  BingxSwapOrderTradeUpdate,
+} from './bingx.js';
 import { orNone } from './normalize-orders.js';
 import type { NormalizedAccountUpdate, NormalizedEvent, NormalizedOrder } from './normalize-types.js';
 
