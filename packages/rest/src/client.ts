@@ -460,7 +460,7 @@ export class RestClient {
       if (this.venue.restEnvelope !== undefined) {
         const { secrets } = this.#scope(context, call, signatureSecrets);
         try {
-          body = codeDataPayload(body, this.venue, endpoint, context, secrets) as T;
+          body = codeDataPayload(body, text, this.venue, endpoint, context, secrets) as T;
         } catch (error) {
           channels.error.publish({ ...info, status, code: (error as UserstreamError).code, durationMs });
           throw error;

@@ -14,17 +14,38 @@ import { type Endpoint, ExchangeCode, ExchangeError, redactText, type VenueProfi
 const MAX_MESSAGE = 500;
 
 /**
+ * An `orderId` (or `i`) of 16 digits or more: BingX's exceed 2^53 and `JSON.parse` would round
+ * them. Quoted before parsing, they stay exact digit strings: the same rule as
+ * `@userstream/stream`'s BingX wire, so the REST snapshot and the stream name an order alike.
+ */
+const BIG_ID = /"(i|orderId)"\s*:\s*(\d{16,})(?=[,}\s])/g;
+
+/** `body`, parsed again from `text` with long order ids kept exact, when `text` has any. */
+function exactIds(body: unknown, text: string): unknown {
+  const quoted = text.replace(BIG_ID, '"$1":"$2"');
+  if (quoted === text) return body;
+  try {
+    return JSON.parse(quoted) as unknown;
+  } catch {
+    return body;
+  }
+}
+
+/**
  * The payload of a 2xx `body` on a code-data venue: `data` when the body is an envelope with
  * code 0 (open orders: `data.orders`, the array the other venues answer), the body itself when it
  * is not an envelope. A non-zero code is thrown as the venue's `ExchangeError`, redacted.
  */
 export function codeDataPayload(
-  body: unknown,
+  parsed: unknown,
+  text: string,
   venue: VenueProfile,
   endpoint: Endpoint,
   context: string,
   secrets: readonly string[],
 ): unknown {
+  // BingX's ids only: its stream wire quotes them by the same rule (wire-bingx.ts).
+  const body = venue.restEnvelope === 'code-data' ? exactIds(parsed, text) : parsed;
   if (typeof body !== 'object' || body === null) return body;
   const raw = (body as { code?: unknown }).code;
   // Bitrue ('code-data-200') answers code 200 for success, once even as the string "200".

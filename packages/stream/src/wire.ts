@@ -6,6 +6,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import type { FrameEncoding, HeartbeatStyle, VenueProfile } from '@userstream/core';
+import { exactBingxIds } from './wire-bingx.js';
 import { mexcDecoder } from './wire-mexc.js';
 
 /** What a wire may do on its link: answer the venue and count a heartbeat answer. */
@@ -53,7 +54,7 @@ function controlFilter(style: HeartbeatStyle): (text: string, control: WireContr
       // heartbeat is JSON, `{"ping":"<id>","time":"…"}` answered `{"pong":"<id>","time":"…"}`,
       // and its subscription acks `{"id":…,"code":0,"msg":""}` carry no event.
       return (text, control) => {
-        if (text.length > BINGX_CONTROL_MAX) return text;
+        if (text.length > BINGX_CONTROL_MAX) return exactBingxIds(text);
         const t = text.trim();
         if (t === 'Ping' || t === 'ping') {
           control.send('Pong');
@@ -65,7 +66,7 @@ function controlFilter(style: HeartbeatStyle): (text: string, control: WireContr
           return undefined;
         }
         if (t.startsWith('{') && !t.includes('"e":')) return bingxJsonControl(text, control);
-        return text;
+        return exactBingxIds(text);
       };
     case 'json-ping':
       // Toobit and Bitrue: `{"ping":ts}` answered with `{"pong":ts}`, in either direction.
