@@ -119,11 +119,18 @@ describe('EIP-712 (Aster v3)', () => {
 });
 
 describe('MicrosecondNonce', () => {
-  it('is the clock in microseconds, strictly increasing within one microsecond and backwards steps', () => {
+  it('is the clock in microseconds, increasing within one microsecond and small steps back', () => {
     const nonce = new MicrosecondNonce();
     expect(nonce.next(1748310859508.867)).toBe(1748310859508867);
     expect(nonce.next(1748310859508.867)).toBe(1748310859508868);
     expect(nonce.next(1748310859000)).toBe(1748310859508869);
     expect(nonce.next(1748310860000)).toBe(1748310860000000);
+  });
+
+  it('follows the clock back after a step of more than a second (a sync to the server)', () => {
+    const nonce = new MicrosecondNonce();
+    expect(nonce.next(1748310890000)).toBe(1748310890000000);
+    expect(nonce.next(1748310830000)).toBe(1748310830000000);
+    expect(nonce.next(1748310830000)).toBe(1748310830000001);
   });
 });

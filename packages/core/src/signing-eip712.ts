@@ -172,21 +172,27 @@ export function isEip712Signer(signer: Signer): signer is Eip712Signer {
   );
 }
 
+/** A clock step back by more than this is a resync, not jitter: the nonce follows it. */
+const NONCE_STEP_BACK_US = 1_000_000;
+
 /**
- * Hands out Aster v3 nonces: microseconds of the (server-corrected) clock, strictly increasing,
- * so two requests in one microsecond (or a clock stepped back) never reuse one; the venue
- * rejects a reused nonce as a duplicate.
+ * Hands out Aster v3 nonces: microseconds of the (server-corrected) clock, never the same twice
+ * in a row, so requests within one microsecond or millisecond (or a clock jittering back) do not
+ * reuse one; the venue refuses a reused nonce as a duplicate. A step back of more than a second
+ * is a clock sync (after the venue refused nonces as too far ahead): the nonce follows the clock
+ * then, since one kept above the last would stay as far ahead and be refused again.
  */
 export class MicrosecondNonce {
   #last = 0;
 
   /**
-   * The nonce for a request at `nowMs` (ms, fractional allowed): microseconds, and always above the previous
-   * one.
+   * The nonce for a request at `nowMs` (ms, fractional allowed): microseconds, above the previous
+   * one unless the clock went back by more than a second (a sync), when it is the clock's.
    */
   next(nowMs: number): number {
     const candidate = Math.floor(nowMs * 1000);
-    this.#last = candidate > this.#last ? candidate : this.#last + 1;
+    this.#last =
+      candidate > this.#last || this.#last - candidate > NONCE_STEP_BACK_US ? candidate : this.#last + 1;
     return this.#last;
   }
 }

@@ -24,10 +24,17 @@ export interface RetryLoopOptions<C extends RetriedCall> {
   send: (call: C, attempt: number) => Promise<unknown>;
   /**
    * Re-measures the clock offset, once per call, after a signed request got -1021 (timestamp
-   * outside recvWindow); undefined when the venue has no server-time endpoint.
+   * outside recvWindow) or Aster v3's -4225 (nonce expired); undefined when the venue has no
+   * server-time endpoint.
    */
   resync: ((call: C) => Promise<unknown>) | undefined;
 }
+
+/**
+ * Aster v3's "Nonce Expired": its nonce is the client's clock in µs and must be within 10 s of the
+ * server's (or was used before); like -1021, a clock sync and a fresh nonce cure it.
+ */
+const ASTER_NONCE_EXPIRED = -4225;
 
 /** Whether `error` may go away by sending the same request again. */
 export function isRetryable(error: unknown, idempotent: boolean): boolean {
@@ -41,7 +48,7 @@ export function isRetryable(error: unknown, idempotent: boolean): boolean {
 }
 
 /**
- * Sends a call until it succeeds or may not be retried: a clock skew (-1021) is corrected once,
+ * Sends a call until it succeeds or may not be retried: a clock skew (-1021, Aster's -4225) is corrected once,
  * then transport failures and 5xx answers of requests safe to repeat are retried after core's
  * capped exponential backoff with full jitter. Made once per client: nothing is allocated per
  * call (this runs for every request).
@@ -65,7 +72,8 @@ export class RetryLoop<C extends RetriedCall> {
           resync &&
           call.endpoint.signed &&
           error instanceof ExchangeError &&
-          error.exchangeCode === ExchangeCode.TimestampOutsideRecvWindow
+          (error.exchangeCode === ExchangeCode.TimestampOutsideRecvWindow ||
+            error.exchangeCode === ASTER_NONCE_EXPIRED)
         ) {
           resynced = true;
           await resync(call);
