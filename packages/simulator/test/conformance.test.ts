@@ -7,8 +7,14 @@ import { ApiClient, byType, Client, call, signedQuery, wsSigned } from './helper
 // Bitrue's are gzip and wait for subscriptions: src/venues/bitrue.test.ts parses them.
 // Aster v3 signs with an EIP-712 API wallet (test/aster-v3.test.ts; its frames parse in
 // keepalive's venues-aster-v3.test.ts).
+// BingX's are gzip frames, its keys answer 404 when unknown: test/bingx.test.ts.
 const LISTEN_KEY_VENUES = (Object.keys(venues) as VenueId[]).filter(
-  (id) => venues[id].signing === undefined && venues[id].listenKey && id !== 'mexc' && id !== 'bitrue-spot',
+  (id) =>
+    venues[id].signing === undefined &&
+    venues[id].listenKey &&
+    id !== 'mexc' &&
+    id !== 'bitrue-spot' &&
+    !id.startsWith('bingx-'),
 );
 
 /** Every frame a venue's stream carries (engine, load, protocol) parses with core's schemas for its dialect. */

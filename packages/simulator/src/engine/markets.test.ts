@@ -41,6 +41,9 @@ describe('marketOf / dialectOf', () => {
       'bitrue-spot',
       // Tokocrypto (issue #13): the spot book in Tokocrypto's shapes (venues/tokocrypto.ts).
       'tokocrypto',
+      // BingX (issue #13): the spot and USDⓈ-M books in BingX's shapes (venues/bingx.ts).
+      'bingx-spot',
+      'bingx-swap',
     ]);
     for (const profile of Object.values(venues)) {
       if (ownDialect.has(profile.id)) continue;
@@ -82,6 +85,7 @@ describe('marketOf / dialectOf', () => {
           "aster-spot",
           "tokocrypto",
           "bitrue-spot",
+          "bingx-spot",
         ],
         "usdm": [
           "binance-usdm",
@@ -90,6 +94,7 @@ describe('marketOf / dialectOf', () => {
           "binance-pm-pro",
           "aster-futures",
           "aster-futures-v3",
+          "bingx-swap",
         ],
       }
     `);
