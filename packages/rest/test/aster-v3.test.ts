@@ -3,7 +3,7 @@
  * https://github.com/asterdex/api-docs/blob/265e024b22c0ec8f04bbd39fe24ca5e5f7d9b12e/V3(Recommended)/EN/aster-finance-futures-api-v3.md
  * ("Authentication signature payload", "V3 Nonce Mechanism"; checked 2026-12-03).
  */
-import { ErrorCode, ExchangeError, type UserstreamError } from '@userstream/core';
+import { ErrorCode, type ExchangeError, type UserstreamError } from '@userstream/core';
 import { describe, expect, it } from 'vitest';
 import { createRestClient } from '../src/index.js';
 import { leaks, useSimulator } from './helpers.js';
