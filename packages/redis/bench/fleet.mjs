@@ -1,8 +1,8 @@
 // Benchmark (not a test): ACCOUNTS accounts (default 10,000) over WORKERS fleet workers (default
 // 4) sharing them through a real redis-server, against the simulator in a child process, in
 // real time. Prints how long the fleet took to open everything, the takeover time after one
-// worker is killed (closed without releasing anything, as kill -9 leaves it), and events/s
-// through the Redis sink.
+// worker is killed (it runs in a child process, killed with SIGKILL), and events/s through the
+// Redis sink.
 //
 //   pnpm --filter @userstream/redis build && pnpm --filter @userstream/redis bench
 //   ACCOUNTS=2000 WORKERS=4 BURST_ACCOUNTS=200 BURST=200 node bench/fleet.mjs
@@ -11,15 +11,8 @@
 // serves all four venues from one origin) under the simulator's request weights (2,400/min on
 // fapi and dapi, as the venues); the takeover figure includes re-creating the dead worker's
 // listenKeys at that pace.
-import { fork, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import { createFleetWorker } from '../dist/index.js';
+import { fmt, print, secs, startRedis, startSim, startWorkerChild, until } from './setup.mjs';
 
 const ACCOUNTS = Number(process.env.ACCOUNTS ?? 10_000);
 const WORKERS = Number(process.env.WORKERS ?? 4);
@@ -28,97 +21,59 @@ const BURST = Number(process.env.BURST ?? 200);
 /** Fleet-wide opens per second per venue host. The simulator serves every venue from ONE origin. */
 const OPEN_RATE = Number(process.env.OPEN_RATE ?? 100);
 const VENUES = ['binance-usdm', 'binance-coinm', 'binance-spot-legacy', 'binance-portfolio-margin'];
-const print = (line) => process.stdout.write(`${line}\n`);
-const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const secs = (ms) => `${fmt(ms / 1000, 1)} s`;
 
-async function freePort() {
-  const s = createServer();
-  s.listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const { port } = s.address();
-  s.close();
-  await once(s, 'close');
-  return port;
-}
-
-async function until(predicate, timeoutMs, what) {
-  const end = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-// --- Redis ------------------------------------------------------------------------------------
-const dir = mkdtempSync(join(tmpdir(), 'userstream-fleet-bench-'));
-const port = await freePort();
-const redisServer = spawn(
-  process.env.REDIS_SERVER ?? 'redis-server',
-  ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
-  { stdio: 'ignore' },
-);
-const admin = new Redis({ port, host: '127.0.0.1', retryStrategy: () => 50 });
-admin.on('error', () => {});
-await until(() => admin.status === 'ready', 10_000, 'redis-server');
-
-// --- Simulator --------------------------------------------------------------------------------
-const sim = fork(fileURLToPath(new URL('./sim-child.mjs', import.meta.url)), [
-  JSON.stringify({ n: ACCOUNTS, venues: VENUES }),
-]);
-const [ready] = await once(sim, 'message');
-const accounts = ready.accounts.map((a, i) => ({
-  id: a.id,
-  venue: ready.venues[VENUES[i % VENUES.length]],
-  credentials: { apiKey: a.apiKey, secret: a.secret },
-}));
+const redis = await startRedis('fleet');
+const sim = await startSim({ n: ACCOUNTS, venues: VENUES });
+const accounts = sim.accounts;
 
 // --- Fleet ------------------------------------------------------------------------------------
-const clients = [];
+// The last worker runs in a child process: it is the one killed (SIGKILL) for the takeover.
+const OPTIONS = {
+  openConcurrency: 32,
+  openRatePerSecond: OPEN_RATE,
+  sink: { maxLen: 1_000 },
+  rest: { timeoutMs: 30_000 },
+};
 const workers = [];
-for (let i = 0; i < WORKERS; i++) {
-  const redis = new Redis({ port, host: '127.0.0.1' });
-  redis.on('error', () => {});
-  clients.push(redis);
-  workers.push(
-    createFleetWorker({
-      redis,
-      workerId: `worker-${i}`,
-      accounts,
-      openConcurrency: 32,
-      openRatePerSecond: OPEN_RATE,
-      sink: { maxLen: 1_000 },
-      rest: { timeoutMs: 30_000 },
-    }),
-  );
+for (let i = 0; i < WORKERS - 1; i++) {
+  workers.push(createFleetWorker({ ...OPTIONS, redis: redis.client(), workerId: `worker-${i}`, accounts }));
 }
+const victim = await startWorkerChild({
+  port: redis.port,
+  workerId: `worker-${WORKERS - 1}`,
+  accounts,
+  options: OPTIONS,
+});
 const warnings = new Map();
 for (const w of workers) {
   w.on('warning', ({ error }) =>
     warnings.set(error.code ?? error.name, (warnings.get(error.code ?? error.name) ?? 0) + 1),
   );
 }
+const everyone = () => [...workers, victim];
 const owned = (ws) => ws.reduce((n, w) => n + w.stats.owned, 0);
 const cpu0 = process.cpuUsage();
 let t0 = performance.now();
 await Promise.all(workers.map((w) => w.start()));
-await until(() => owned(workers) === ACCOUNTS, 30 * 60_000, 'every account open');
+await until(() => owned(everyone()) === ACCOUNTS, 30 * 60_000, 'every account open');
 print(
   `fleet: ${fmt(ACCOUNTS)} accounts over ${WORKERS} workers (${VENUES.length} venues) on a real redis-server`,
 );
 print(
   `  all streams owned and open after ${secs(performance.now() - t0)} (opens paced at ${fmt(OPEN_RATE)}/s fleet-wide; the simulator serves every venue from one origin)`,
 );
-print(`  per worker: ${workers.map((w) => fmt(w.stats.owned)).join(' / ')}`);
+print(
+  `  per worker: ${everyone()
+    .map((w) => fmt(w.stats.owned))
+    .join(' / ')}`,
+);
 
 // --- Events/s through Redis -------------------------------------------------------------------
-const appended = () => workers.reduce((n, w) => n + w.stats.appended + w.stats.duplicates, 0);
+const appended = () => everyone().reduce((n, w) => n + w.stats.appended + w.stats.duplicates, 0);
 const before = appended();
 const targets = accounts.slice(0, BURST_ACCOUNTS).map((a) => ({ accountId: a.id, venue: a.venue.id }));
 t0 = performance.now();
-sim.send({ type: 'burst', targets, count: BURST });
-const [burst] = await once(sim, 'message');
+const burst = await sim.burst(targets, BURST);
 print(`  burst sent: ${burst.sent} in ${fmt(burst.ms)} ms`);
 await until(
   () => appended() - before >= burst.sent,
@@ -134,13 +89,12 @@ print(
 );
 
 // --- Takeover after a kill --------------------------------------------------------------------
-const victim = workers[WORKERS - 1];
-const survivors = workers.slice(0, -1);
-const victims = victim.owned();
+const survivors = workers;
+const victims = await victim.owned();
 const ownedBySurvivors = () =>
   victims.filter((id) => survivors.some((w) => w.stream(id)?.state === 'open')).length;
 const killedAt = performance.now();
-await victim.close({ release: false });
+await victim.kill();
 await until(() => ownedBySurvivors() > 0, 5 * 60_000, 'the first takeover');
 const first = performance.now() - killedAt;
 let half;
@@ -167,15 +121,10 @@ print(
 );
 const cpu = process.cpuUsage(cpu0);
 print(
-  `  fleet process CPU: ${secs((cpu.user + cpu.system) / 1000)}; heap ${fmt(process.memoryUsage().heapUsed / 2 ** 20)} MiB`,
+  `  CPU of this process (${fmt(WORKERS - 1)} of the workers): ${secs((cpu.user + cpu.system) / 1000)}; heap ${fmt(process.memoryUsage().heapUsed / 2 ** 20)} MiB`,
 );
 
 // --- Teardown ---------------------------------------------------------------------------------
 await Promise.all(survivors.map((w) => w.close()));
-for (const c of clients) c.disconnect();
-sim.send({ type: 'close' });
-await once(sim, 'exit');
-admin.disconnect();
-redisServer.kill('SIGTERM');
-await once(redisServer, 'exit');
-rmSync(dir, { recursive: true, force: true });
+await sim.close();
+await redis.stop();
