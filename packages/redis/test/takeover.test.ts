@@ -85,7 +85,9 @@ describe('takeover at the venue’s pace', () => {
       if (r.method === 'POST' && r.path === '/openapi/v1/userDataStream') opens.push(clock.now());
     };
     subscribe('userstream:simulator:request', onRequest);
-    onTestFinished(() => unsubscribe('userstream:simulator:request', onRequest));
+    onTestFinished(() => {
+      unsubscribe('userstream:simulator:request', onRequest);
+    });
     await Promise.all([a.start(), b.start()]);
     await until(() => a.stats.owned + b.stats.owned === M, 60_000, 'every account open');
     const victims = b.owned();
