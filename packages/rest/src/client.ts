@@ -93,6 +93,7 @@ const LISTEN_KEY_SLOT = '{listenKey}';
  * typed errors (response-errors.ts), retries (retry.ts).
  */
 export class RestClient {
+  /** The venue profile the client talks to (checked at creation; endpoints, weights, timing). */
   readonly venue: VenueProfile;
   readonly #apiKey: string;
   readonly #signer;
@@ -218,9 +219,12 @@ export class RestClient {
   }
 
   /** Creates a listenToken (cross margin, or isolated with `symbol`). */
-  async createListenToken(
-    options: RequestOptions & { symbol?: string; validityMs?: number } = {},
-  ): Promise<{ token: string; expirationTime: number }> {
+  async createListenToken(options: RequestOptions & { symbol?: string; validityMs?: number } = {}): Promise<{
+    /** The listenToken: a secret, never logged; subscribe with it on the WebSocket API. */
+    token: string;
+    /** When it lapses, epoch ms as the venue says (fetch the next one before). */
+    expirationTime: number;
+  }> {
     const { endpoint, params } = listenTokenRequest(this.venue, options);
     const body = await this.#call<{ token?: unknown; expirationTime?: unknown }>({
       endpoint,
