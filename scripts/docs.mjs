@@ -5,11 +5,12 @@
 //   - links, ENFORCED: every {@link} in a comment or readme resolves to a page of the site
 //     (TypeDoc's invalidLink validation) and every relative href/src in the generated HTML points
 //     at a file (and #anchor) that exists (scripts/docs-links.mjs). A broken link fails the run.
-//   - coverage, REPORTED: per package, how many exported top-level declarations carry JSDoc, how
-//     many documentable declarations TypeDoc's notDocumented validation finds without any (each
-//     counted once, in the package that declares it, however many classes inherit it), and
-//     how many types the public API refers to without exporting them (notExported). Printed as
-//     figures; `--verbose` lists every name. JSDoc is being filled in; this does not fail yet.
+//   - coverage, ENFORCED: per package, how many exported top-level declarations carry JSDoc, and
+//     how many documentable declarations TypeDoc's notDocumented validation finds without any
+//     (members, parameters' and answers' fields, each counted once, in the package that declares
+//     it, however many classes inherit it). Below 100 % (an undocumented export or member) the
+//     run fails and lists what lacks JSDoc. Also reported, not enforced: how many types the public
+//     API refers to without exporting them (notExported). `--verbose` lists every name.
 //
 // External links (source links, venue docs) are not fetched: CI has no network but the registry.
 import { rmSync } from 'node:fs';
@@ -98,20 +99,27 @@ console.log(
   `docs: ${packages.length} packages in ${relative(root, out)}/ (${((Date.now() - started) / 1000).toFixed(1)} s)`,
 );
 
-// --- coverage (reported) ---
+// --- coverage (enforced) ---
 // TypeDoc reports an inherited member once per class that inherits it, under the inheriting
-// package; counted here once, under the package whose source declares it.
+// package; counted here once, under the package whose source declares it: an inherited copy has
+// its declaration's source position, so position + kind + name is the same for all the copies
+// (and differs for two interfaces' same-named fields).
+const sourceOf = new Map();
+for (const r of Object.values(project.reflections)) {
+  const s = r.sources?.[0];
+  if (s) sourceOf.set(r.getFullName(), `${s.fileName}:${s.line}:${s.character}`);
+}
 const undocumented = new Map();
 for (const m of logger.notDocumented) {
   const found = /(\S+) \((\w+)\), defined in (\S+), does not have/.exec(m);
-  // the path below the top-level declaration: the same for a member and its inherited copies
   const path = found?.[1].split('.') ?? [];
-  const key = found ? `${found[3]} ${found[2]} ${(path.length > 2 ? path.slice(2) : path).join('.')}` : m;
+  const where = found ? (sourceOf.get(found[1]) ?? `${found[3]} ${path.slice(2).join('.')}`) : m;
+  const key = found ? `${where} ${found[2]} ${path.at(-1)}` : m;
   undocumented.set(key, found ? packageOf(found[3]) : packageOf(m));
 }
 const notDocumented = countBy([...undocumented.values()]);
 const notExported = countBy(logger.notExported);
-console.log('docs: JSDoc coverage (reported, not enforced yet)');
+console.log('docs: JSDoc coverage (enforced: every export and member documented)');
 console.log(
   '  package                 top-level exports documented   declarations without docs   types not exported',
 );
@@ -135,6 +143,20 @@ console.log(
   `  ${'all'.padEnd(24)}${docTotal}/${allTotal} (${allTotal === 0 ? 100 : Math.round((100 * docTotal) / allTotal)} %); ${undocumented.size} declarations without docs; ${logger.notExported.length} types not exported`,
 );
 if (verbose) for (const m of [...logger.notDocumented, ...logger.notExported]) console.log(`      ${m}`);
+// The gate: every exported declaration and every member TypeDoc documents has JSDoc. What lacks
+// it is listed whatever the flags, so the failure says what to write.
+const missingTop = [];
+for (const pkg of packages)
+  for (const c of (pkg.children ?? []).filter((c) => !c.kindOf(ReflectionKind.Reference)))
+    if (!documented(c)) missingTop.push(`${pkg.name}.${c.name}`);
+const coverageFailed = missingTop.length > 0 || logger.notDocumented.length > 0;
+if (coverageFailed) {
+  for (const name of missingTop) console.error(`docs: undocumented export: ${name}`);
+  for (const m of new Set(logger.notDocumented)) console.error(`docs: ${m.replace(/^\[\w+\]\s*/, '')}`);
+  console.error(
+    `docs: JSDoc coverage is below 100 % (${missingTop.length} exports, ${undocumented.size} declarations without docs): write JSDoc for each name above (what it is, units, what it throws)`,
+  );
+}
 
 // --- links (enforced) ---
 const known = [];
@@ -156,4 +178,4 @@ for (const b of broken) console.error(`docs: broken link: ${b}`);
 console.log(
   `docs: links: ${site.checked} relative links in ${site.pages} pages checked, ${broken.length} broken, ${known.length} known`,
 );
-if (broken.length > 0) process.exit(1);
+if (broken.length > 0 || coverageFailed) process.exit(1);
