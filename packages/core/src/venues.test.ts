@@ -34,6 +34,7 @@ describe('venue registry', () => {
         "aster-futures: listenKey futures",
         "aster-spot: listenKey aster",
         "aster-futures-v3: listenKey asterFutures",
+        "aster-spot-v3: listenKey aster",
         "toobit-spot: listenKey toobit",
         "bitrue-spot: listenKey bitrue",
         "tokocrypto: listenToken tokocrypto",

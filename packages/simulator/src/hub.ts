@@ -5,7 +5,7 @@ import { PORTFOLIO_MARGIN_ONLY, portfolioMarginText } from './engine/index.js';
 import type { EventSource, Recorder } from './record.js';
 import { type Sink, type SinkKind, targetKeyOf } from './sink.js';
 import { type MarketKey, marketKeyOf } from './venue-map.js';
-import { deliverAster } from './venues/aster-spot.js';
+import { deliverAster, isAsterSpot } from './venues/aster-spot.js';
 import { deliverBingx, isBingx } from './venues/bingx-stream.js';
 import { deliverBitrue, isBitrue } from './venues/bitrue.js';
 import { deliverMexc } from './venues/mexc-stream.js';
@@ -169,7 +169,7 @@ export class Hub {
         mexc = deliverMexc(this, sink, event, mexc);
         continue;
       }
-      if (sink.venue === 'aster-spot') {
+      if (isAsterSpot(sink.venue)) {
         deliverAster(this, sink, event);
         continue;
       }

@@ -6,6 +6,7 @@ import type { Recorder } from './record.js';
 import type { Sink } from './sink.js';
 import { targetKeyOf } from './sink.js';
 import { marketKeyOf, profileOf } from './venue-map.js';
+import { isAsterSpot } from './venues/aster-spot.js';
 import { expiryNotice } from './venues/expiry-notices.js';
 import { armToobitWarnings, stopToobitWarnings } from './venues/toobit.js';
 
@@ -25,8 +26,7 @@ export function listenKeyLength(venue: VenueId): number {
   // MEXC's and Aster spot's documented keys are 64 characters (both trade on the spot book).
   // BingX's documented key is 64 characters too (both of its markets share the account's key).
   // Bitrue's documented key is 64 hex characters.
-  if (venue === 'mexc' || venue === 'aster-spot' || venue === 'bingx-spot' || venue === 'bitrue-spot')
-    return 64;
+  if (venue === 'mexc' || isAsterSpot(venue) || venue === 'bingx-spot' || venue === 'bitrue-spot') return 64;
   const market = marketKeyOf(venue);
   return market === 'spot' || market === 'margin' || market === 'isolatedMargin' ? 60 : 64;
 }

@@ -13,7 +13,7 @@ import type { Recorder } from './record.js';
 import { DERIVATIVE_ROUTES, type DerivativeAction } from './rest-derivatives.js';
 import { engineParams, parseParams, readBody } from './rest-request.js';
 import { marketKeyOf, weightGroupOf } from './venue-map.js';
-import { AsterV3Auth } from './venues/aster-v3.js';
+import { ASTER_SPOT_V3_ROUTE_SPECS, AsterV3Auth, namesV3Signer } from './venues/aster-v3.js';
 import { bitrueAnswer, bitrueError, bitrueKeyRoute, isBitrueKeyPath } from './venues/bitrue-rest.js';
 import { MEXC_KEYS_PER_ACCOUNT, MEXC_ROUTE_SPECS } from './venues/mexc-rest.js';
 import { openV1Door, openV1Refusal, TOKOCRYPTO_ROUTE_SPECS } from './venues/tokocrypto.js';
@@ -179,6 +179,13 @@ const TOOBIT_ROUTES = new Map<string, Route>(
     { ...r, venue: 'toobit-spot', retired: false },
   ]),
 );
+/** Aster spot v3 on Binance spot's /api/v3 paths, picked by the v3 `signer` (venues/aster-v3.ts). */
+const ASTER_SPOT_V3_ROUTES = new Map<string, Route>(
+  ASTER_SPOT_V3_ROUTE_SPECS.map(({ method, path, ...r }) => [
+    `${method} ${path}`,
+    { ...r, auth: 'signed', venue: 'aster-spot-v3', retired: false },
+  ]),
+);
 // Futures-style keys (USD-M, COIN-M, options' /eapi): PUT and DELETE name no key, the account's
 // active one is meant (https://developers.binance.com/docs/derivatives/option/user-data-streams).
 const LISTEN_KEY_NOT_NEEDED = new Set(['usdm', 'coinm', 'options']);
@@ -235,7 +242,8 @@ export class RestApi {
         ? MEXC_ROUTES.get(`${method} ${path}`)
         : req.headers['x-bb-apikey'] !== undefined
           ? TOOBIT_ROUTES.get(`${method} ${path}`)
-          : ROUTES.get(`${method} ${path}`);
+          : (namesV3Signer(url.search.slice(1), body) && ASTER_SPOT_V3_ROUTES.get(`${method} ${path}`)) ||
+            ROUTES.get(`${method} ${path}`);
     // Bitrue keeps the key in the path (venues/bitrue-rest.ts).
     const keyed = route ? undefined : bitrueKeyRoute(method, path);
     if (keyed)

@@ -4,7 +4,7 @@ import type { Hub } from './hub.js';
 import type { ListenKeyEntry, ListenKeys } from './listen-keys.js';
 import { RISK_STREAM_EVENTS } from './record-view.js';
 import { profileOf } from './venue-map.js';
-import { asterSpotHeartbeat } from './venues/aster-spot.js';
+import { asterSpotHeartbeat, isAsterSpot } from './venues/aster-spot.js';
 import { isBitrue, openBitrueStream } from './venues/bitrue.js';
 import { openMexcStream } from './venues/mexc-stream.js';
 import { isToobit, openToobitStream } from './venues/toobit.js';
@@ -124,7 +124,7 @@ export function openStream(
   const lifetimeMs = profileOf(first.venue).timing.connectionLifetimeMs;
   const attached: { key: string; sink: import('./sink.js').Sink }[] = [];
   // Aster spot pings on its own cadence (venues/aster-spot.ts).
-  const beat = first.venue === 'aster-spot' ? asterSpotHeartbeat(heartbeat) : heartbeat;
+  const beat = isAsterSpot(first.venue) ? asterSpotHeartbeat(heartbeat) : heartbeat;
   const connection = hub.openConnection(ws, 'stream', { ...beat, lifetimeMs }, () => {
     for (const { key, sink } of attached) listenKeys.detach(sink, key);
   });

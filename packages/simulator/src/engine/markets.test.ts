@@ -35,6 +35,7 @@ describe('marketOf / dialectOf', () => {
       // Aster futures v3 reads the USD-M book in the asterFutures dialect (USD-M's events plus
       // announcement, sent by faults.announce).
       'aster-futures-v3',
+      'aster-spot-v3',
       // Toobit spot trades on the BHEX book and the hub writes its shapes (venues/toobit.ts).
       'toobit-spot',
       // Bitrue spot trades on the spot book and the hub writes its pushes (venues/bitrue.ts).
@@ -83,6 +84,7 @@ describe('marketOf / dialectOf', () => {
           "binance-spot-legacy",
           "mexc",
           "aster-spot",
+          "aster-spot-v3",
           "tokocrypto",
           "bitrue-spot",
           "bingx-spot",

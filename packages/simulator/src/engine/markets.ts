@@ -49,6 +49,8 @@ const MARKET_OF: Readonly<Record<Exclude<VenueId, 'binance-options'>, MarketKey>
   'aster-futures-v3': 'usdm',
   // Aster spot trades on the spot book; hub.ts rewrites its events into Aster's shape.
   'aster-spot': 'spot',
+  // Aster spot v3 (EIP-712 signed): the same spot book and shapes.
+  'aster-spot-v3': 'spot',
   // Issue #13: Tokocrypto's MBX symbols trade on Binance's engine: the spot book, its own doors
   // (venues/tokocrypto.ts).
   tokocrypto: 'spot',
