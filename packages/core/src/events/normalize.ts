@@ -7,8 +7,8 @@
  */
 import type { AsterEvent } from './aster.js';
 import type { BhexEvent } from './bhex.js';
-import type { BitrueEvent } from './bitrue.js';
 import type { BingxSpotEvent, BingxSwapEvent } from './bingx.js';
+import type { BitrueEvent } from './bitrue.js';
 import type { CoinsEvent } from './coins.js';
 import type { Dialect } from './common.js';
 import type { FuturesEvent } from './futures.js';
