@@ -94,6 +94,11 @@ export const venueProfileSchema = z.object({
   restBaseUrl: urlString,
   /** Raw stream base for listenKey venues, e.g. `wss://fstream.binance.com/private`. */
   streamBaseUrl: urlString.optional(),
+  /**
+   * REST base of the listenKey calls when they live on another host than the other endpoints
+   * (Bitrue: https://open.bitrue.com, its snapshots on https://openapi.bitrue.com).
+   */
+  listenKeyBaseUrl: urlString.optional(),
   /** WebSocket API endpoint for `wsApi` and `listenToken` venues. */
   wsApiUrl: urlString.optional(),
   /** Header carrying the API key. */

@@ -22,6 +22,11 @@ describe('bitrue-spot profile', () => {
       'DELETE /poseidon/api/v1/listenKey/{listenKey} false',
     ]);
     expect(v.apiKeyHeader).toBe('X-MBX-APIKEY');
+    // Two hosts: the user data stream calls and the rest (the page's two base endpoints).
+    expect([v.listenKeyBaseUrl, v.restBaseUrl]).toEqual([
+      'https://open.bitrue.com',
+      'https://openapi.bitrue.com',
+    ]);
     expect(streamUrl(v, K)).toBe(`wss://wsapi.bitrue.com/stream?listenKey=${K}`);
     expect(v.frames).toEqual({
       encoding: 'gzip-json',

@@ -5,7 +5,7 @@
  * Docs checked 2026-12-03: https://github.com/Bitrue-exchange/Spot-official-api-docs ("User
  * Data Streams": POST /poseidon/api/v1/listenKey, PUT and DELETE
  * /poseidon/api/v1/listenKey/{listenKey}, 60 min keys, a PUT about every 30 min, a POST on an
- * account with an active key returns it and extends it; answers in a `{msg, code, data}`
+ * account with an active key returns it and extends it; base https://open.bitrue.com; answers in a `{msg, code, data}`
  * envelope, code 200 for success, -1150 INVALID_LISTEN_KEY; API key in X-MBX-APIKEY; stream base
  * wss://wsapi.bitrue.com, /stream?listenKey=<key>, 24 h connections; `{"event":"sub","params":
  * {"channel":"user_order_update"}}` and `…"user_balance_update"` subscribe; REST base
@@ -13,9 +13,8 @@
  * POST /api/v1/order, REQUEST_WEIGHT 1200/min).
  * Choices where the docs are ambiguous or silent:
  * - Signing: the listenKey calls list no parameters (no `timestamp`): unsigned, the API key only.
- * - Hosts: ccxt sends the listenKey calls to https://open.bitrue.com and the rest to
- *   https://openapi.bitrue.com; a profile has one REST base, so this one is open.bitrue.com and
- *   the snapshot endpoints are assumed served there too (not confirmed: written in the report).
+ * - Hosts: the page gives https://open.bitrue.com for the user data stream calls and
+ *   https://openapi.bitrue.com for the rest (ccxt uses the same two): `listenKeyBaseUrl`.
  * - Heartbeat: the page says "send pong … within 10 minutes" as `{"event":"pong","ts":…}`; the
  *   live server (ccxt's client) sends `{"ping":<ms>}` and takes `{"pong":<ms>}`: json-ping.
  */
@@ -35,7 +34,8 @@ export const BITRUE_PROFILES = [
     protocol: 'listenKey',
     dialect: 'bitrue',
     testnet: false,
-    restBaseUrl: 'https://open.bitrue.com',
+    restBaseUrl: 'https://openapi.bitrue.com',
+    listenKeyBaseUrl: 'https://open.bitrue.com',
     streamBaseUrl: 'wss://wsapi.bitrue.com',
     apiKeyHeader: 'X-MBX-APIKEY',
     listenKey: {

@@ -290,7 +290,7 @@ export function defineVenue(input: VenueProfileInput, options: DefineVenueOption
       field: 'venue',
     });
   }
-  for (const field of ['restBaseUrl', 'streamBaseUrl', 'wsApiUrl'] as const) {
+  for (const field of ['restBaseUrl', 'listenKeyBaseUrl', 'streamBaseUrl', 'wsApiUrl'] as const) {
     const url = parsed.data[field];
     if (!url) continue;
     const u = assertSecureUrl(url, `venue.${field}`, options.allowInsecure);
@@ -376,6 +376,9 @@ export function withBaseUrls(
     {
       ...(rest as VenueProfileInput),
       restBaseUrl: urls.rest ?? venue.restBaseUrl,
+      // A venue whose listenKey calls have a host of their own (Bitrue) moves them with the rest.
+      listenKeyBaseUrl:
+        venue.listenKeyBaseUrl === undefined ? undefined : (urls.rest ?? venue.listenKeyBaseUrl),
       streamBaseUrl: urls.stream ?? venue.streamBaseUrl,
       wsApiUrl: urls.wsApi ?? venue.wsApiUrl,
     },

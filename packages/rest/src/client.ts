@@ -78,6 +78,8 @@ interface Call {
    * `/listenKey/{listenKey}`). Logs, diagnostics and errors name the endpoint's path only.
    */
   path?: string;
+  /** The base URL when it is not the profile's `restBaseUrl` (Bitrue's listenKey host). */
+  base?: string;
 }
 
 const NONE: readonly string[] = [];
@@ -195,6 +197,7 @@ export class RestClient {
       params: listenKeySymbolParams(this.venue, options.symbol),
       options,
       secrets: NONE,
+      ...(this.venue.listenKeyBaseUrl ? { base: this.venue.listenKeyBaseUrl } : {}),
       // A POST on an account with an active key returns that key: sending it twice is harmless.
       idempotent: true,
     });
@@ -375,6 +378,7 @@ export class RestClient {
       secrets: [listenKey],
       idempotent: true,
       ...(inPath ? { path: endpoint.path.replace(LISTEN_KEY_SLOT, percentEncode(listenKey)) } : {}),
+      ...(this.venue.listenKeyBaseUrl ? { base: this.venue.listenKeyBaseUrl } : {}),
     });
     // BingX says "unknown key" with a bare 404 (the profile's missingKeyStatus), Bitrue with its
     // own -1150 (missingKeyCode): -1125 for the lease.
@@ -431,7 +435,7 @@ export class RestClient {
     let answer: HttpAnswer;
     try {
       answer = await this.#http.send(
-        `${this.venue.restBaseUrl}${call.path ?? endpoint.path}${query ? `?${query}` : ''}`,
+        `${call.base ?? this.venue.restBaseUrl}${call.path ?? endpoint.path}${query ? `?${query}` : ''}`,
         {
           method: endpoint.method,
           headers: { [this.venue.apiKeyHeader]: this.#apiKey },

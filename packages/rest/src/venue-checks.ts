@@ -20,8 +20,11 @@ function endpointsOf(venue: VenueProfile): Endpoint[] {
  * to the profile's host or nowhere. Throws `USERSTREAM_INVALID_CONFIG`.
  */
 export function checkEndpointOrigins(venue: VenueProfile, allowInsecure: boolean): void {
-  const base = venue.restBaseUrl;
+  const lk = venue.listenKey;
   for (const endpoint of endpointsOf(venue)) {
+    // The listenKey calls may have a host of their own (Bitrue's listenKeyBaseUrl).
+    const own = lk && (endpoint === lk.create || endpoint === lk.keepAlive || endpoint === lk.close);
+    const base = (own && venue.listenKeyBaseUrl) || venue.restBaseUrl;
     try {
       assertSameOrigin(`${base}${endpoint.path}`, base, 'venue.restBaseUrl + endpoint path', allowInsecure);
     } catch (error) {

@@ -75,6 +75,45 @@ describe('a listenKey in the endpoint path', () => {
     expect(messages.length).toBeGreaterThan(0);
   });
 
+  it('listenKeyBaseUrl: the listenKey calls on their own host, the snapshots on restBaseUrl', async () => {
+    // Bitrue: https://open.bitrue.com for the user data stream calls, https://openapi.bitrue.com
+    // for the rest (the page's two "base endpoint" lines).
+    const keyHost: string[] = [];
+    const other = createServer((req, res) => {
+      keyHost.push(`${req.method} ${new URL(req.url ?? '/', 'http://x').pathname}`);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(req.method === 'POST' ? `{"listenKey":"${KEY}"}` : '{}');
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    try {
+      const venue = defineVenue({
+        ...profile('/poseidon/api/v1/listenKey/{listenKey}'),
+        listenKeyBaseUrl: `http://127.0.0.1:${(other.address() as AddressInfo).port}`,
+      });
+      await using rest = createRestClient({ venue, credentials: { apiKey: 'k'.repeat(16), secret: 's' } });
+      seen.length = 0;
+      expect(await rest.createListenKey()).toBe(KEY);
+      await rest.keepAliveListenKey(KEY);
+      await rest.closeListenKey(KEY);
+      await rest.serverTime().catch(() => undefined);
+      expect(keyHost).toEqual([
+        'POST /poseidon/api/v1/listenKey',
+        `PUT /poseidon/api/v1/listenKey/${KEY}`,
+        `DELETE /poseidon/api/v1/listenKey/${KEY}`,
+      ]);
+      expect(seen.map((r) => r.method + ' ' + r.url.split('?')[0])).toEqual(['GET /openapi/v1/time']);
+      // Off loopback, a plaintext listenKey host is refused like any other base URL.
+      expect(() =>
+        defineVenue({
+          ...profile('/poseidon/api/v1/listenKey/{listenKey}'),
+          listenKeyBaseUrl: 'http://open.bitrue.com',
+        }),
+      ).toThrowError(/listenKeyBaseUrl/);
+    } finally {
+      await new Promise<void>((r) => other.close(() => r()));
+    }
+  });
+
   it('only keepalive and close may take the key in their path', () => {
     const bad = profile('/poseidon/api/v1/listenKey/{listenKey}');
     bad.listenKey!.create = { method: 'POST', path: '/x/{listenKey}', weight: 1, signed: false };
