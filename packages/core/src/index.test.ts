@@ -54,6 +54,7 @@ it('exports exactly the public surface (an accidental export or removal shows up
       "isTerminalAlgoStatus",
       "isVenueId",
       "isZeroDecimal",
+      "mexcProtoDir",
       "mulDecimal",
       "normalizeDecimal",
       "normalizeEvent",
