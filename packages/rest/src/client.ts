@@ -27,7 +27,9 @@ import { channels } from './diagnostics.js';
 import { createDispatcher } from './dispatcher.js';
 import {
   accountParams,
+  listenKeyHost,
   listenKeyProfile,
+  listenKeyRequest,
   listenKeySymbolParams,
   listenTokenRequest,
   openAlgoOrdersEndpoints,
@@ -197,7 +199,7 @@ export class RestClient {
       params: listenKeySymbolParams(this.venue, options.symbol),
       options,
       secrets: NONE,
-      ...(this.venue.listenKeyBaseUrl ? { base: this.venue.listenKeyBaseUrl } : {}),
+      ...listenKeyHost(this.venue),
       // A POST on an account with an active key returns that key: sending it twice is harmless.
       idempotent: true,
     });
@@ -367,18 +369,12 @@ export class RestClient {
     const lk = listenKeyProfile(this.venue);
     validateListenKey(listenKey);
     checkSignal(options.signal);
-    const endpoint = lk[which];
-    const params = listenKeySymbolParams(this.venue, options.symbol);
-    // A `{listenKey}` path form (Bitrue) carries the key in the path instead of a parameter.
-    const inPath = endpoint.path.includes(LISTEN_KEY_SLOT);
+    // Bitrue's key in the path, on its own host (endpoint-params.ts).
     const call = this.#call({
-      endpoint,
-      params: inPath ? params : { ...params, listenKey },
+      ...listenKeyRequest(this.venue, lk[which], listenKey, options.symbol),
       options,
       secrets: [listenKey],
       idempotent: true,
-      ...(inPath ? { path: endpoint.path.replace(LISTEN_KEY_SLOT, percentEncode(listenKey)) } : {}),
-      ...(this.venue.listenKeyBaseUrl ? { base: this.venue.listenKeyBaseUrl } : {}),
     });
     // BingX says "unknown key" with a bare 404 (the profile's missingKeyStatus), Bitrue with its
     // own -1150 (missingKeyCode): -1125 for the lease.

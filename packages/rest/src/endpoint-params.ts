@@ -1,4 +1,10 @@
-import { type Endpoint, type Params, type VenueProfile, validateSymbol } from '@userstream/core';
+import {
+  type Endpoint,
+  type Params,
+  percentEncode,
+  type VenueProfile,
+  validateSymbol,
+} from '@userstream/core';
 import { checkSignal, input } from './request-checks.js';
 
 /**
@@ -27,6 +33,34 @@ export function listenKeySymbolParams(
   }
   if (symbol !== undefined) throw input.invalid(`venue '${venue.id}' listenKeys take no symbol`, 'symbol');
   return {};
+}
+
+/** Where a profile's keepalive/close path takes the key (core's endpoint path form). */
+const LISTEN_KEY_SLOT = '{listenKey}';
+
+/** The host of a venue's listenKey calls, when it is not its `restBaseUrl` (Bitrue's). */
+export function listenKeyHost(venue: VenueProfile): { base?: string } {
+  return venue.listenKeyBaseUrl ? { base: venue.listenKeyBaseUrl } : {};
+}
+
+/**
+ * A keepalive or close of `listenKey`: the key in the URL path when the profile's path has a
+ * `{listenKey}` slot (Bitrue), else a `listenKey` parameter; on the venue's listenKey host.
+ */
+export function listenKeyRequest(
+  venue: VenueProfile,
+  endpoint: Endpoint,
+  listenKey: string,
+  symbol: string | undefined,
+): { endpoint: Endpoint; params: Params; path?: string; base?: string } {
+  const params = listenKeySymbolParams(venue, symbol);
+  const inPath = endpoint.path.includes(LISTEN_KEY_SLOT);
+  return {
+    endpoint,
+    params: inPath ? params : { ...params, listenKey },
+    ...(inPath ? { path: endpoint.path.replace(LISTEN_KEY_SLOT, percentEncode(listenKey)) } : {}),
+    ...listenKeyHost(venue),
+  };
 }
 
 export function listenTokenRequest(
