@@ -63,8 +63,8 @@ const count = (e: Endpoint, key = '') =>
   ctx.sim.record.requestCount(e.method, e.path.replace('{listenKey}', key));
 
 describe('every endpoint of every venue profile in core', () => {
-  it('covers all 28 built-in profiles', () => {
-    expect(ALL).toHaveLength(28);
+  it('covers all 29 built-in profiles', () => {
+    expect(ALL).toHaveLength(29);
   });
 
   it.each(ALL.filter((id) => venues[id].listenKey))(
