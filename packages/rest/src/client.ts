@@ -85,8 +85,6 @@ interface Call {
 }
 
 const NONE: readonly string[] = [];
-/** Where a profile's keepalive/close path takes the key (core's endpoint path form). */
-const LISTEN_KEY_SLOT = '{listenKey}';
 
 /**
  * An HTTP client for one venue and one account: credential endpoints, server time and the
