@@ -246,7 +246,7 @@ export const futuresListenKeyExpiredSchema = z.object({
   e: z.literal('listenKeyExpired'),
   /** Event time; USD-M documents it as a digit string, COIN-M as a number. Always a number once parsed. */
   E: millisLoose,
-  /** The expired listenKey. A SECRET: never log it; errors never include it. */
+  /** The expired listenKey, as documented. A secret: `parseFrame`/`parseEvent` take it out, so delivered events never carry it (the stream knows which key expired). */
   listenKey: z.string().optional(),
 });
 /** Futures `listenKeyExpired`: E event time, listenKey the expired key (secret: kept in the object, never log it). */

@@ -183,10 +183,22 @@ function parseOne(raw: unknown, dialect: Dialect, where: string, text?: string):
   // The compiled check accepts exactly what zod accepts; zod runs only to explain a rejection or
   // for schemas with transforms. Accepted objects are delivered as decoded, without a copy; zod's
   // output is laid over the decoded object so both paths give one shape (zod-path.ts).
-  if (entry.fast?.(object)) return { ok: true, event: object as unknown as UserDataEvent };
+  if (entry.fast?.(object)) return { ok: true, event: withoutKey(type, object) as unknown as UserDataEvent };
   const result = zodPath(object, entry.schema);
-  if (result.ok) return { ok: true, event: result.event as UserDataEvent };
+  if (result.ok)
+    return { ok: true, event: withoutKey(type, result.event as Record<string, unknown>) as UserDataEvent };
   return { ok: false, error: schemaFailure(dialect, type, where, result.error) };
+}
+
+/**
+ * Binance's (and Aster's) `listenKeyExpired` names the expired key. The stream that received it
+ * knows which key that is, so the event goes on without it: a secret handed to every listener
+ * would reach their logs, and the fleet's Redis streams, which keep events. One comparison per
+ * event; the notice itself is rare.
+ */
+function withoutKey(type: string, event: Record<string, unknown>): Record<string, unknown> {
+  if (type === 'listenKeyExpired' && event.listenKey !== undefined) delete event.listenKey;
+  return event;
 }
 
 /**

@@ -192,7 +192,7 @@ export const spotListenKeyExpiredSchema = z.object({
   e: z.literal('listenKeyExpired'),
   /** Event time (a number, or a digit string on some venues; always a number once parsed). */
   E: millisLoose,
-  /** The expired listenKey. A SECRET: never log it; errors never include it. */
+  /** The expired listenKey, as documented. A secret: `parseFrame`/`parseEvent` take it out, so delivered events never carry it (the stream knows which key expired). */
   listenKey: z.string().optional(),
 });
 /** `listenKeyExpired` on listenKey streams: E event time, listenKey the expired key (secret: do not log). */

@@ -34,6 +34,17 @@ describe('unknown events never carry a listenKey in raw', () => {
     });
   }
 
+  it(`no typed event carries the key either: listenKeyExpired arrives without it on every venue`, () => {
+    // Binance spot and USD-M (and Aster) document the key in the notice; the stream knows which
+    // key expired, so the event never needs it, and listeners log and store events.
+    for (const venue of Object.values(venues)) {
+      const parsed = parseFrame(JSON.stringify(FRAMES[0]), venue.dialect);
+      expect(parsed.ok).toBe(true);
+      if (!parsed.ok) continue;
+      for (const event of parsed.events) expect(JSON.stringify(event), venue.id).not.toContain(CANARY);
+    }
+  });
+
   it('leaves an unknown event without secrets untouched (the same object)', () => {
     const text = JSON.stringify({ e: 'brandNew', E: 5, a: { b: ['c'] } });
     const parsed = parseFrame(text, 'spot');
