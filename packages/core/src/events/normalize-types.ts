@@ -59,10 +59,7 @@ export interface NormalizedOrder {
   isMaker?: boolean | undefined;
   /** Transaction / trade time; undefined when the venue sends none or -1. */
   transactionTime: number | undefined;
-  /**
-   * The event as parsed, with every field the venue sent (may hold a listenKey on expiry events: do not log
-   * it).
-   */
+  /** The event as parsed, with every field the venue sent (an expired listenKey excepted). */
   raw: UserDataEvent;
 }
 
@@ -94,10 +91,7 @@ export interface NormalizedBalances {
   canWithdraw?: boolean | undefined;
   /** BHEX `D`: whether the account may deposit. */
   canDeposit?: boolean | undefined;
-  /**
-   * The event as parsed, with every field the venue sent (may hold a listenKey on expiry events: do not log
-   * it).
-   */
+  /** The event as parsed, with every field the venue sent (an expired listenKey excepted). */
   raw: UserDataEvent;
 }
 
@@ -115,10 +109,7 @@ export interface NormalizedBalanceDelta {
   delta: string;
   /** `T`: when the change was cleared (epoch ms). */
   clearTime: number;
-  /**
-   * The event as parsed, with every field the venue sent (may hold a listenKey on expiry events: do not log
-   * it).
-   */
+  /** The event as parsed, with every field the venue sent (an expired listenKey excepted). */
   raw: UserDataEvent;
 }
 
@@ -177,10 +168,7 @@ export interface NormalizedAccountUpdate {
   balances: NormalizedFuturesBalance[];
   /** The positions the update changed. */
   positions: NormalizedPosition[];
-  /**
-   * The event as parsed, with every field the venue sent (may hold a listenKey on expiry events: do not log
-   * it).
-   */
+  /** The event as parsed, with every field the venue sent (an expired listenKey excepted). */
   raw: UserDataEvent;
 }
 
@@ -204,10 +192,7 @@ export interface NormalizedAlgoOrder {
   transactionTime: number;
   /** The algo order as it is after this update. */
   algoOrder: AlgoOrderSnapshot;
-  /**
-   * The event as parsed, with every field the venue sent (may hold a listenKey on expiry events: do not log
-   * it).
-   */
+  /** The event as parsed, with every field the venue sent (an expired listenKey excepted). */
   raw: UserDataEvent;
 }
 
@@ -244,16 +229,13 @@ export interface NormalizedOrderList {
     /** Your client order id. */
     clientOrderId: string;
   }[];
-  /**
-   * The event as parsed, with every field the venue sent (may hold a listenKey on expiry events: do not log
-   * it).
-   */
+  /** The event as parsed, with every field the venue sent (an expired listenKey excepted). */
   raw: UserDataEvent;
 }
 
 /**
  * The stream's credential or subscription ended (`listenKeyExpired`, `eventStreamTerminated`):
- * no more events until it is replaced. `raw` may hold the listenKey: do not log it.
+ * no more events until it is replaced. `raw` never holds the expired listenKey (core drops it).
  */
 export interface NormalizedCredentialExpired {
   /** Discriminant: the credential or subscription ended. */
@@ -262,10 +244,7 @@ export interface NormalizedCredentialExpired {
   eventType: string;
   /** `E`: when the venue emitted the event (epoch ms). Not unique: one matching step shares one ms. */
   venueEventTime: number;
-  /**
-   * The event as parsed, with every field the venue sent (may hold a listenKey on expiry events: do not log
-   * it).
-   */
+  /** The event as parsed, with every field the venue sent (an expired listenKey excepted). */
   raw: UserDataEvent;
 }
 
@@ -277,10 +256,7 @@ export interface NormalizedServerShutdown {
   eventType: string;
   /** `E`: when the venue emitted the event (epoch ms). Not unique: one matching step shares one ms. */
   venueEventTime: number;
-  /**
-   * The event as parsed, with every field the venue sent (may hold a listenKey on expiry events: do not log
-   * it).
-   */
+  /** The event as parsed, with every field the venue sent (an expired listenKey excepted). */
   raw: UserDataEvent;
 }
 
@@ -292,10 +268,7 @@ export interface NormalizedOther {
   eventType: string;
   /** `E` when the event carries a numeric one (epoch ms). */
   venueEventTime: number | undefined;
-  /**
-   * The event as parsed, with every field the venue sent (may hold a listenKey on expiry events: do not log
-   * it).
-   */
+  /** The event as parsed, with every field the venue sent (an expired listenKey excepted). */
   raw: UserDataEvent;
 }
 
