@@ -123,6 +123,7 @@ export {
   type UserLiabilityChange,
 } from './events/index.js';
 export { isLogger, type Logger, silentLogger } from './logger.js';
+export { mexcProtoDir } from './mexc-proto.js';
 export { describeNetworkCause } from './network-cause.js';
 export { clockSpeed, createOptionKit, type OptionKit } from './option-kit.js';
 export { isSecretFieldName, REDACTED, redactText, redactValue } from './redact.js';
@@ -163,7 +164,6 @@ export {
   validateListenToken,
   validateSymbol,
 } from './validate.js';
-export { mexcProtoDir } from './mexc-proto.js';
 export type { FrameEncoding, HeartbeatStyle } from './venue-schema.js';
 export { assertSameOrigin, type StreamUrlOptions, streamUrl } from './venue-url.js';
 export {

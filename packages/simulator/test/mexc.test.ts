@@ -21,8 +21,7 @@ let alice: SimAccount;
 const profile = venues.mexc;
 
 const root = new protobuf.Root();
-root.resolvePath = (_o, t) =>
-  fileURLToPath(new URL(t.replace(/^.*[\\/]/, ''), mexcProtoDir()));
+root.resolvePath = (_o, t) => fileURLToPath(new URL(t.replace(/^.*[\\/]/, ''), mexcProtoDir()));
 root.loadSync('PushDataV3ApiWrapper.proto');
 const Wrapper = root.lookupType('PushDataV3ApiWrapper');
 

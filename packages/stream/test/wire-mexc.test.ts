@@ -13,8 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { mexcDecoder } from '../src/wire-mexc.js';
 
 const root = new protobuf.Root();
-root.resolvePath = (_o, t) =>
-  fileURLToPath(new URL(t.replace(/^.*[\\/]/, ''), mexcProtoDir()));
+root.resolvePath = (_o, t) => fileURLToPath(new URL(t.replace(/^.*[\\/]/, ''), mexcProtoDir()));
 root.loadSync('PushDataV3ApiWrapper.proto');
 const Wrapper = root.lookupType('PushDataV3ApiWrapper');
 

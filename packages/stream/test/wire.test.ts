@@ -254,13 +254,10 @@ describe('issue #13: the frame decoder and heartbeat come from the venue profile
 
   it('method-ping + protobuf (MEXC): subscriptions go out on connect, {"method":"PING"} is answered by a JSON PONG, protobuf frames become events', async () => {
     const root = new protobuf.Root();
-    root.resolvePath = (_o, t) =>
-      new URL(t.replace(/^.*[\\/]/, ''), mexcProtoDir()).pathname;
+    root.resolvePath = (_o, t) => new URL(t.replace(/^.*[\\/]/, ''), mexcProtoDir()).pathname;
     root.loadSync('PushDataV3ApiWrapper.proto');
     const W = root.lookupType('PushDataV3ApiWrapper');
-    expect(readFileSync(new URL('LICENSE', mexcProtoDir()), 'utf8')).toContain(
-      'Apache License',
-    );
+    expect(readFileSync(new URL('LICENSE', mexcProtoDir()), 'utf8')).toContain('Apache License');
     // Each frame a new order (the stream drops a repeated event as a duplicate).
     let n = 0;
     const frame = () =>
