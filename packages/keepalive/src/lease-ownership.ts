@@ -99,7 +99,25 @@ export class LeaseOwnership {
     return this.#o.scheduler.clock.now();
   }
 
-  async #renew(): Promise<'owned' | 'unproven' | 'lost'> {
+  /** The renewal in flight, if any: a second asker shares its answer (see `#renew`). */
+  #renewing: Promise<'owned' | 'unproven' | 'lost'> | undefined;
+
+  /**
+   * One renewal at a time. The periodic renewal and the check before a keepalive fall due
+   * together; sent side by side with the same token, the store may grant the first a NEW token
+   * (ownership had lapsed, or the store lost its data in a restart) and then refuse the second,
+   * whose old token is no longer current: the lease stopped as if another worker owned it.
+   */
+  #renew(): Promise<'owned' | 'unproven' | 'lost'> {
+    if (this.#renewing) return this.#renewing;
+    const p = this.#renewOnce().finally(() => {
+      if (this.#renewing === p) this.#renewing = undefined;
+    });
+    this.#renewing = p;
+    return p;
+  }
+
+  async #renewOnce(): Promise<'owned' | 'unproven' | 'lost'> {
     const { store, key } = this.#o;
     if (!this.#ownership || !store.renewOwnership) return 'owned';
     const sentAt = this.#now();

@@ -337,9 +337,11 @@ describe('a fleet of workers sharing accounts through Redis', () => {
     const [a, b] = [worker('worker-a', longTtl), worker('worker-b', longTtl)];
     const acquired: string[] = [];
     const lost: string[] = [];
+    const released: string[] = [];
     for (const w of [a, b]) {
       w.on('acquired', (x) => acquired.push(`${w.workerId}:${x.account}`));
       w.on('lost', (x) => lost.push(`${w.workerId}:${x.account}`));
+      w.on('released', (x) => released.push(`${w.workerId}:${x.account}:${x.reason}`));
     }
     await Promise.all([a.start(), b.start()]);
     await until(() => settledOn([a, b]), 20_000, 'settled');
@@ -351,6 +353,7 @@ describe('a fleet of workers sharing accounts through Redis', () => {
     await until(() => firstOwners.every((x) => acquired.includes(x)), 5_000, 'the first acquisitions');
     acquired.length = 0;
     lost.length = 0;
+    released.length = 0;
     deposit(1);
     await landedExactlyOnce([a, b]);
 
@@ -374,8 +377,7 @@ describe('a fleet of workers sharing accounts through Redis', () => {
     await until(() => clock.now() - backAt >= 8_000, 10_000, 'settling after the restart');
     expect(settledOn([a, b])).toBe(true);
     for (const w of [a, b]) expect(w.owned().sort()).toEqual(ownedBefore.get(w.workerId));
-    expect(acquired).toEqual([]);
-    expect(lost).toEqual([]);
+    expect({ acquired, lost, released }).toEqual({ acquired: [], lost: [], released: [] });
     deposit(3);
     // The Redis that came back is empty: it holds what was written after the restart, once each.
     for (const acct of sim.accounts) {
