@@ -100,10 +100,19 @@ for (const id of wanted) {
   });
 }
 
+/** What failed once (client and measurement): later runs skip it instead of waiting out its timeout again. */
+const failedOnce = new Set();
+
 async function attempt(what, client, fn) {
+  const key = `${client}|${what}`;
+  if (failedOnce.has(key)) {
+    print(`  ! ${client} ${what}: skipped (failed in an earlier run)`);
+    return undefined;
+  }
   try {
     return await fn();
   } catch (error) {
+    failedOnce.add(key);
     const message = String(error?.message ?? error)
       .split('\n')
       .slice(0, 3)
