@@ -12,6 +12,15 @@ const stream = await openUserDataStream({
   venue: sim.venue('binance-usdm'), // the USD-M profile pointed at the simulator
   credentials: { apiKey: account.apiKey, secret: account.secret },
   scheduler,
+  // Heartbeats run on the clock too: at an hour per second the default 5 s pong deadline is
+  // 1.4 real ms, which a busy machine misses. Half an hour (half a real second) is plenty here.
+  stream: {
+    heartbeat: {
+      pingIntervalMs: 30 * 60_000,
+      pongTimeoutMs: 30 * 60_000,
+      inactivityTimeoutMs: 2 * 3_600_000,
+    },
+  },
 });
 // Listen before anything is awaited: at an hour per second, the first keepalive can come while
 // the mirror reads its snapshot. Wait for what you want to see, never for a number of seconds.
