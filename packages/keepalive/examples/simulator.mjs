@@ -3,7 +3,7 @@ import { createScaledClock } from '@userstream/core';
 import { AccountMirror, createScheduler, openUserDataStream } from '@userstream/keepalive';
 import { startSimulator } from '@userstream/simulator';
 
-const clock = createScaledClock({ speed: 3600 }); // one hour of protocol time per second
+const clock = createScaledClock({ speed: 1800 }); // half an hour of protocol time per second
 const sim = await startSimulator({ clock });
 const account = sim.accounts[0]; // an HMAC account
 const scheduler = createScheduler({ clock });
@@ -12,8 +12,8 @@ const stream = await openUserDataStream({
   venue: sim.venue('binance-usdm'), // the USD-M profile pointed at the simulator
   credentials: { apiKey: account.apiKey, secret: account.secret },
   scheduler,
-  // Heartbeats run on the clock too: at an hour per second the default 5 s pong deadline is
-  // 1.4 real ms, which a busy machine misses. Half an hour (half a real second) is plenty here.
+  // Heartbeats run on the clock too: at half an hour per second the default 5 s pong deadline is
+  // 2.8 real ms, which a busy machine misses. Half an hour (a real second) is plenty here.
   stream: {
     heartbeat: {
       pingIntervalMs: 30 * 60_000,
@@ -22,7 +22,7 @@ const stream = await openUserDataStream({
     },
   },
 });
-// Listen before anything is awaited: at an hour per second, the first keepalive can come while
+// Listen before anything is awaited: at half an hour per second, the first keepalive can come while
 // the mirror reads its snapshot. Wait for what you want to see, never for a number of seconds.
 stream.on('ORDER_TRADE_UPDATE', (e) => console.log('order', e.o.s, e.o.X));
 stream.on('gap', (gap) => console.log('gap', gap.reason)); // none here; a real venue may have some
@@ -47,7 +47,7 @@ sim.exchange.placeOrder(account.id, 'binance-usdm', {
   price: '50000',
 });
 await ordered;
-await fiveRenewals; // 2.5 hours of protocol time, about 2.5 s
+await fiveRenewals; // 2.5 hours of protocol time, about 5 s
 
 console.log(stream.lease.state()); // { kind: 'listenKey', renewals: 5, failures: 0, nextRenewalAt, … }
 console.log(mirror.balances, mirror.openOrders);
