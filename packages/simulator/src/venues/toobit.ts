@@ -15,7 +15,7 @@
  *   simulator sends it on spot streams too (one stream server for both: the choice written down).
  * - Toobit documents no expiry push: when a key lapses its connections just close.
  */
-import type { Clock, ClockTimer } from '@userstream/core';
+import { type Clock, type ClockTimer, isZeroDecimal } from '@userstream/core';
 import type { HeartbeatOptions } from '../connection.js';
 import type { Hub } from '../hub.js';
 import type { ListenKeyEntry, ListenKeys } from '../listen-keys.js';
@@ -82,7 +82,8 @@ export function toobitSpotEvents(event: Event, ticketId: () => number): Event[] 
     O: event.O,
     Z: event.Z,
   };
-  if (Number(event.l) <= 0) return [report];
+  // No fill in this report (`l`, the last executed quantity, a decimal string): no ticket.
+  if (isZeroDecimal(String(event.l ?? '0'))) return [report];
   const ticket: Event = {
     e: 'ticketInfo',
     E: String(event.E),
