@@ -83,12 +83,14 @@ describe('a scaled clock', () => {
   });
 
   it('slower than real time scales the timeout down too, so it still means real time', async () => {
+    // The key comes from a client with the default timeout: a cold, busy CI
+    // runner once took more than the short one below to answer the create.
+    const key = await ctx.client('binance-usdm').createListenKey();
     const rest = ctx.client('binance-usdm', {
       clock: createScaledClock({ speed: 0.5 }),
-      timeoutMs: 100,
+      timeoutMs: 400,
       retry: false,
     });
-    const key = await rest.createListenKey();
     const before = ctx.sim.record.requestCount('PUT', '/fapi/v1/listenKey');
     ctx.sim.faults.failKeepalives({ count: 1, mode: 'timeout' });
     const pending = leaks.rejection(rest.keepAliveListenKey(key));
@@ -98,7 +100,7 @@ describe('a scaled clock', () => {
     );
     const error = await pending;
     expect(error.code).toBe(ErrorCode.Timeout);
-    // 100 real ms are 50 ms of a half-speed clock.
-    expect(error.message).toBe('@userstream/rest: PUT /fapi/v1/listenKey failed (timed out after 50 ms)');
+    // 400 real ms are 200 ms of a half-speed clock.
+    expect(error.message).toBe('@userstream/rest: PUT /fapi/v1/listenKey failed (timed out after 200 ms)');
   });
 });

@@ -281,8 +281,10 @@ describe('timeouts', () => {
   });
 
   it('with the system clock, undici times the request (200 ms here), and close() ends one in flight', async () => {
+    // The key comes from a client with the default timeout, so a slow runner
+    // cannot time out the create instead of the keepalive under test.
+    const key = await ctx.client('binance-usdm').createListenKey();
     const rest = ctx.client('binance-usdm', { clock: systemClock, timeoutMs: 200, retry: false });
-    const key = await rest.createListenKey();
     ctx.sim.faults.failKeepalives({ count: 2, mode: 'timeout' });
     const error = await leaks.rejection(rest.keepAliveListenKey(key));
     expect(error).toMatchObject({ code: 'USERSTREAM_TIMEOUT', isRetryable: true });
