@@ -18,6 +18,8 @@ const USER_DATA = new Set([
   'ORDER_TRADE_UPDATE',
   'TRADE_LITE',
   'ACCOUNT_UPDATE',
+  // Every fourth USD-M matching step is a triggered stop (the Algo service's updates share its E).
+  'ALGO_UPDATE',
 ]);
 
 export async function openBinance({ path, urls, account, onEvent, onSignal, requireRival }, beautify) {
