@@ -1,11 +1,7 @@
 import {
-  addDecimal,
-  compareDecimal,
   type Dialect,
-  isDecimal,
   type NormalizedEvent,
   type NormalizedOrder,
-  normalizeDecimal,
   normalizeEvent,
   orderSnapshotOf,
   type UserDataEvent,
@@ -16,7 +12,18 @@ import {
   applyAlgoUpdate,
   emptyAlgoOrders,
 } from './algo-orders-fold.js';
-import type { FoldChange, MirrorBalance, MirrorOrder, MirrorSnapshot } from './mirror-shapes.js';
+import {
+  addToBalance,
+  applyOrder,
+  type ChangeSink,
+  dec,
+  emptyLedger,
+  type Ledger,
+  ledgerFromSnapshot,
+  num,
+  setBalance,
+} from './ledger-fold.js';
+import type { MirrorBook, MirrorOrder, MirrorSnapshot } from './mirror-shapes.js';
 import {
   applyAccountPositions,
   emptyPositions,
@@ -24,7 +31,15 @@ import {
   positionsFromSnapshot,
 } from './positions-fold.js';
 
-export type { FoldChange, MirrorBalance, MirrorOrder, MirrorSnapshot } from './mirror-shapes.js';
+export {
+  balancesView,
+  type ChangeSink,
+  isTerminalStatus,
+  type Ledger,
+  MAX_FINISHED_ORDERS,
+  ordersView,
+} from './ledger-fold.js';
+export type { FoldChange, MirrorBalance, MirrorBook, MirrorOrder, MirrorSnapshot } from './mirror-shapes.js';
 
 /**
  * The fold behind `AccountMirror`: balances and open orders as exact decimal strings, built
@@ -51,248 +66,84 @@ export type { FoldChange, MirrorBalance, MirrorOrder, MirrorSnapshot } from './m
  * Deltas (`balanceUpdate`) are different: one at exactly the snapshot's time is taken as
  * already in the snapshot, never added twice. (On Binance an absolute `outboundAccountPosition`
  * follows each `balanceUpdate`, so the rare same-millisecond ambiguity corrects itself.)
+ *
+ * Ledgers (ledger-fold.ts). The state is the account's own ledger plus, on portfolio margin, a CM
+ * and a MARGIN ledger: ACCOUNT_UPDATE and ORDER_TRADE_UPDATE with `fs` CM go to CM, and (when the
+ * state is a PM account's) the margin account's spot-shaped events go to MARGIN, so neither ever
+ * changes the UM wallet or the UM open orders (developers.binance.com/docs/derivatives/
+ * portfolio-margin/user-data-streams/: Event-Margin-Account-Update, Event-Margin-Order-Update,
+ * Event-Futures-Balance-and-Position-Update).
  */
 
-/** Statuses after which an order never returns to the book. */
-const TERMINAL = new Set([
-  'FILLED',
-  'CANCELED',
-  'REJECTED',
-  'EXPIRED',
-  'EXPIRED_IN_MATCH',
-  'PARTIALLY_CANCELED',
-]);
-
-/** `seq` of items that come from a snapshot: older than any event of the same millisecond. */
-const SNAPSHOT_SEQ = Number.NEGATIVE_INFINITY;
-
-/** Orders with these statuses are open. Anything else that is not terminal is treated as open too. */
-export function isTerminalStatus(status: string): boolean {
-  return TERMINAL.has(status);
-}
-
-interface BalanceEntry {
-  free: string;
-  locked: string;
-  time: number;
-  seq: number;
-}
-
-interface OrderEntry {
-  order: MirrorOrder;
-  time: number;
-  seq: number;
-}
-
-export interface FoldState {
-  balances: Map<string, BalanceEntry>;
-  /** symbol → orderId → entry. */
-  orders: Map<string, Map<string, OrderEntry>>;
-  /** Orders seen reaching a terminal status: symbol → orderId → time (never resurrected). */
-  finished: Map<string, Map<string, number>>;
-  finishedCount: number;
-  /** Baseline time of items the snapshot did not list (zero balance, no such open order). */
-  asOf: number;
+/** The mirror's state: the account's ledger (UM on portfolio margin) and what it holds beside. */
+export interface FoldState extends Ledger {
   /** Futures positions (positions-fold.ts). */
   positions: PositionsState;
   /** Open conditional orders (algo-orders-fold.ts). */
   algoOrders: AlgoOrdersState;
+  /** Portfolio margin's CM and MARGIN ledgers, created by their first snapshot or event. */
+  books: Map<Exclude<MirrorBook, 'UM'>, Ledger>;
+  /** A portfolio-margin account: spot-shaped events are its margin account's (the MARGIN ledger). */
+  portfolioMargin: boolean;
 }
 
-/** Callback receiving each change (only called when someone listens). */
-export type ChangeSink = ((change: FoldChange) => void) | undefined;
-
-/** Most finished-order ids remembered, oldest forgotten first. */
-export const MAX_FINISHED_ORDERS = 10_000;
-
-export function emptyState(asOf: number): FoldState {
+export function emptyState(asOf: number, portfolioMargin = false): FoldState {
   return {
-    balances: new Map(),
-    orders: new Map(),
-    finished: new Map(),
-    finishedCount: 0,
-    asOf,
+    ...emptyLedger(asOf),
     positions: emptyPositions(),
     algoOrders: emptyAlgoOrders(),
+    books: new Map(),
+    portfolioMargin,
   };
 }
 
-const dec = (value: unknown): string => (isDecimal(value) ? normalizeDecimal(value) : '0');
-const num = (value: unknown, fallback = 0): number =>
-  typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+/** One of portfolio margin's other ledgers, created empty (at the state's baseline) when first met. */
+export function bookOf(state: FoldState, book: Exclude<MirrorBook, 'UM'>): Ledger {
+  let ledger = state.books.get(book);
+  if (!ledger) {
+    ledger = emptyLedger(state.asOf, book);
+    state.books.set(book, ledger);
+  }
+  return ledger;
+}
 
 /**
- * Builds the state a snapshot describes. Positions or algo orders the snapshot leaves out are
- * taken from `previous` (the mirror's own state), so a venue without those endpoints keeps
- * what its events said instead of losing it on every gap.
+ * Builds the state a snapshot describes. Positions, algo orders or portfolio-margin ledgers the
+ * snapshot leaves out are taken from `previous` (the mirror's own state), so a venue without those
+ * endpoints keeps what its events said instead of losing it on every gap.
  */
-export function stateFromSnapshot(snapshot: MirrorSnapshot, previous?: FoldState): FoldState {
-  const orderTimes = snapshot.openOrders.map((o) => num(o.updateTime));
-  const asOf = Math.max(num(snapshot.updateTime), ...orderTimes);
-  const state = emptyState(asOf);
-  for (const [asset, b] of Object.entries(snapshot.balances)) {
-    state.balances.set(asset, { free: dec(b.free), locked: dec(b.locked), time: asOf, seq: SNAPSHOT_SEQ });
+export function stateFromSnapshot(
+  snapshot: MirrorSnapshot,
+  previous?: FoldState,
+  portfolioMargin = previous?.portfolioMargin ?? false,
+): FoldState {
+  const own = ledgerFromSnapshot(snapshot.updateTime, snapshot.balances, snapshot.openOrders, undefined);
+  const state: FoldState = {
+    ...own,
+    positions: snapshot.positions
+      ? positionsFromSnapshot(snapshot.positions)
+      : (previous?.positions ?? emptyPositions()),
+    algoOrders: snapshot.algoOrders
+      ? algoOrdersFromSnapshot(snapshot.algoOrders)
+      : (previous?.algoOrders ?? emptyAlgoOrders()),
+    books: new Map(previous?.books ?? []),
+    portfolioMargin,
+  };
+  for (const book of ['CM', 'MARGIN'] as const) {
+    const given = snapshot.books?.[book];
+    if (given === undefined) continue;
+    state.books.set(
+      book,
+      ledgerFromSnapshot(
+        snapshot.updateTime,
+        given.balances,
+        given.openOrders,
+        book,
+        previous?.books.get(book),
+      ),
+    );
   }
-  for (const o of snapshot.openOrders) {
-    const order: MirrorOrder = {
-      symbol: o.symbol,
-      orderId: String(o.orderId),
-      clientOrderId: String(o.clientOrderId ?? ''),
-      side: o.side ?? '',
-      type: o.type ?? '',
-      status: o.status,
-      price: dec(o.price),
-      quantity: dec(o.quantity),
-      filledQuantity: dec(o.filledQuantity),
-      updateTime: num(o.updateTime),
-    };
-    ordersOf(state, order.symbol).set(order.orderId, {
-      order,
-      time: num(o.updateTime),
-      seq: SNAPSHOT_SEQ,
-    });
-  }
-  state.positions = snapshot.positions
-    ? positionsFromSnapshot(snapshot.positions)
-    : (previous?.positions ?? emptyPositions());
-  state.algoOrders = snapshot.algoOrders
-    ? algoOrdersFromSnapshot(snapshot.algoOrders)
-    : (previous?.algoOrders ?? emptyAlgoOrders());
   return state;
-}
-
-function ordersOf(state: FoldState, symbol: string): Map<string, OrderEntry> {
-  let m = state.orders.get(symbol);
-  if (!m) {
-    m = new Map();
-    state.orders.set(symbol, m);
-  }
-  return m;
-}
-
-const newer = (time: number, seq: number, itemTime: number, itemSeq: number): boolean =>
-  time > itemTime || (time === itemTime && seq > itemSeq);
-
-/** Not older: the same millisecond's later event (stream order) replaces an absolute value. */
-const notOlder = (time: number, seq: number, itemTime: number, itemSeq: number): boolean =>
-  time > itemTime || (time === itemTime && seq >= itemSeq);
-
-function setBalance(
-  state: FoldState,
-  asset: string,
-  free: string,
-  locked: string,
-  time: number,
-  seq: number,
-  sink: ChangeSink,
-): boolean {
-  const entry = state.balances.get(asset);
-  if (entry ? !notOlder(time, seq, entry.time, entry.seq) : !newer(time, seq, state.asOf, SNAPSHOT_SEQ)) {
-    return false;
-  }
-  const f = dec(free);
-  const l = dec(locked);
-  if (entry) {
-    entry.free = f;
-    entry.locked = l;
-    entry.time = time;
-    entry.seq = seq;
-  } else {
-    state.balances.set(asset, { free: f, locked: l, time, seq });
-  }
-  sink?.({ type: 'balance', asset, balance: { free: f, locked: l } });
-  return true;
-}
-
-function addToBalance(
-  state: FoldState,
-  asset: string,
-  freeDelta: string,
-  lockedDelta: string,
-  time: number,
-  seq: number,
-  sink: ChangeSink,
-): boolean {
-  const entry = state.balances.get(asset);
-  const base = entry ?? { free: '0', locked: '0', time: state.asOf, seq: SNAPSHOT_SEQ };
-  if (!newer(time, seq, base.time, base.seq)) return false;
-  // A delta at exactly the snapshot's time is one the snapshot already holds.
-  if (base.seq === SNAPSHOT_SEQ && time === base.time) return false;
-  return setBalance(
-    state,
-    asset,
-    addDecimal(base.free, dec(freeDelta)),
-    addDecimal(base.locked, dec(lockedDelta)),
-    time,
-    seq,
-    sink,
-  );
-}
-
-function isFinished(state: FoldState, symbol: string, orderId: string): boolean {
-  return state.finished.get(symbol)?.has(orderId) ?? false;
-}
-
-function markFinished(state: FoldState, symbol: string, orderId: string, time: number): void {
-  let m = state.finished.get(symbol);
-  if (!m) {
-    m = new Map();
-    state.finished.set(symbol, m);
-  }
-  if (!m.has(orderId)) state.finishedCount++;
-  m.set(orderId, time);
-  if (state.finishedCount > MAX_FINISHED_ORDERS) {
-    // Forget the oldest-inserted id of the first symbol (insertion order ~ time order).
-    for (const [sym, ids] of state.finished) {
-      const first = ids.keys().next();
-      if (!first.done) {
-        ids.delete(first.value);
-        state.finishedCount--;
-        if (ids.size === 0) state.finished.delete(sym);
-        break;
-      }
-    }
-  }
-}
-
-function applyOrder(
-  state: FoldState,
-  order: MirrorOrder,
-  time: number,
-  seq: number,
-  sink: ChangeSink,
-): boolean {
-  const { symbol, orderId } = order;
-  // A finished order never comes back, whatever the time of a straggling event.
-  if (isFinished(state, symbol, orderId)) return false;
-  const book = state.orders.get(symbol);
-  const entry = book?.get(orderId);
-  if (entry) {
-    if (!notOlder(time, seq, entry.time, entry.seq)) return false;
-    // Cumulative filled quantity never goes down: an event that says so is stale.
-    if (compareDecimal(order.filledQuantity, entry.order.filledQuantity) < 0) return false;
-  } else if (!newer(time, seq, state.asOf, SNAPSHOT_SEQ)) {
-    return false;
-  }
-  if (isTerminalStatus(order.status)) {
-    markFinished(state, symbol, orderId, time);
-    if (book && entry) {
-      book.delete(orderId);
-      if (book.size === 0) state.orders.delete(symbol);
-    }
-    sink?.({ type: 'order', order, removed: true });
-    return true;
-  }
-  const merged: MirrorOrder = entry
-    ? {
-        ...order,
-        // A cancel-replace style event may omit what it does not change.
-        clientOrderId: order.clientOrderId || entry.order.clientOrderId,
-      }
-    : order;
-  ordersOf(state, symbol).set(orderId, { order: merged, time, seq });
-  sink?.({ type: 'order', order: merged, removed: false });
-  return true;
 }
 
 /** A text field of an event (BHEX's numeric client order id included) as a string. */
@@ -367,6 +218,7 @@ export function applyEvent(state: FoldState, event: UserDataEvent, sink?: Change
     return false;
   }
   const E = num(n.venueEventTime);
+  const ledger = ledgerFor(state, n);
   switch (n.kind) {
     case 'balances': {
       // Absolute free/locked per listed asset. Spot sends `u` (last account update time);
@@ -386,7 +238,7 @@ export function applyEvent(state: FoldState, event: UserDataEvent, sink?: Change
       let changed = false;
       for (const b of n.balances) {
         if (typeof b.asset !== 'string') continue;
-        if (setBalance(state, b.asset, str(b.free) || '0', str(b.locked) || '0', time, E, sink))
+        if (setBalance(ledger, b.asset, str(b.free) || '0', str(b.locked) || '0', time, E, sink))
           changed = true;
       }
       return changed;
@@ -394,7 +246,7 @@ export function applyEvent(state: FoldState, event: UserDataEvent, sink?: Change
     case 'balanceDelta':
       // A delta to the free balance (deposit, withdrawal, transfer) at clear time T.
       if (typeof n.asset !== 'string') return false;
-      return addToBalance(state, n.asset, str(n.delta) || '0', '0', num(n.clearTime, E), E, sink);
+      return addToBalance(ledger, n.asset, str(n.delta) || '0', '0', num(n.clearTime, E), E, sink);
     case 'order': {
       // BHEX's margin orders (marginExecutionReport) are not mirrored.
       // MEXC's privateOrders carries no transaction time: its push time E orders it.
@@ -402,14 +254,14 @@ export function applyEvent(state: FoldState, event: UserDataEvent, sink?: Change
       if (n.eventType === 'executionReport' || n.eventType === 'privateOrders' || n.eventType === 'ORDER') {
         // Spot, margin, Coins.ph: T is the transaction time. BHEX sends no T: use E.
         const time = num(n.transactionTime, E);
-        return applyOrder(state, mirrorOrder(n, time), time, E, sink);
+        return applyOrder(ledger, mirrorOrder(n, time), time, E, sink);
       }
       if (n.raw.e === 'ORDER_TRADE_UPDATE') {
         // The event's own transaction time first, then the order's trade time. BingX swap sends
         // no event T and the order's T as 0 before it trades: then E orders it.
         const traded = n.transactionTime !== undefined && n.transactionTime > 0 ? n.transactionTime : E;
         const time = num(n.raw.T, traded);
-        return applyOrder(state, mirrorOrder(n, time), time, E, sink);
+        return applyOrder(ledger, mirrorOrder(n, time), time, E, sink);
       }
       return false;
     }
@@ -421,7 +273,7 @@ export function applyEvent(state: FoldState, event: UserDataEvent, sink?: Change
       let changed = applyAccountPositions(state.positions, n, time, E, sink);
       for (const b of n.balances) {
         if (typeof b.asset !== 'string') continue;
-        if (setBalance(state, b.asset, str(b.walletBalance) || '0', '0', time, E, sink)) changed = true;
+        if (setBalance(ledger, b.asset, str(b.walletBalance) || '0', '0', time, E, sink)) changed = true;
       }
       return changed;
     }
@@ -432,27 +284,17 @@ export function applyEvent(state: FoldState, event: UserDataEvent, sink?: Change
   }
 }
 
-/** Plain-object view of the balances; assets with zero free and locked are left out. */
-export function balancesView(state: FoldState): Record<string, MirrorBalance> {
-  const out: Record<string, MirrorBalance> = {};
-  const assets = [...state.balances.keys()].sort();
-  for (const asset of assets) {
-    const b = state.balances.get(asset) as BalanceEntry;
-    if (b.free === '0' && b.locked === '0') continue;
-    out[asset] = { free: b.free, locked: b.locked };
-  }
-  return out;
-}
-
-/** The open orders, sorted by symbol then order id. */
-export function ordersView(state: FoldState): MirrorOrder[] {
-  const out: MirrorOrder[] = [];
-  for (const symbol of [...state.orders.keys()].sort()) {
-    const book = state.orders.get(symbol) as Map<string, OrderEntry>;
-    const ids = [...book.keys()].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
-    for (const id of ids) out.push((book.get(id) as OrderEntry).order);
-  }
-  return out;
+/** The ledger a portfolio-margin event belongs to (the state itself outside portfolio margin). */
+function ledgerFor(state: FoldState, n: NormalizedEvent): Ledger {
+  if (n.kind === 'accountUpdate') return n.book === 'CM' ? bookOf(state, 'CM') : state;
+  if (n.kind === 'order' && n.raw.e === 'ORDER_TRADE_UPDATE')
+    return (n.raw as { fs?: unknown }).fs === 'CM' ? bookOf(state, 'CM') : state;
+  if (!state.portfolioMargin) return state;
+  // The PM stream's spot-shaped events are the margin account's.
+  const type = n.eventType;
+  return type === 'outboundAccountPosition' || type === 'balanceUpdate' || type === 'executionReport'
+    ? bookOf(state, 'MARGIN')
+    : state;
 }
 
 export type { MirrorDifference } from './account-diff.js';

@@ -55,6 +55,8 @@ export interface MirrorRestSource {
         locked: string;
       }
     >;
+    /** The venue's body as received (portfolio margin: its /papi/v1/balance rows, read per ledger). */
+    raw?: unknown;
   }>;
   /** Open orders now (`RestClient.openOrders`), asked for after the account snapshot. */
   openOrders(options?: { symbol?: string }): Promise<MirrorSnapshot['openOrders']>;
@@ -65,10 +67,28 @@ export interface MirrorRestSource {
   positionSnapshot?(): Promise<NonNullable<MirrorSnapshot['positions']>>;
   /** Open conditional orders; called when the venue declares an `openAlgoOrders` endpoint. */
   openAlgoOrders?(): Promise<NonNullable<MirrorSnapshot['algoOrders']>>;
+  /**
+   * Any other signed request (`RestClient.request`): portfolio margin's margin open orders
+   * (GET /papi/v1/margin/openOrders). Without it that ledger's orders stay as its events told.
+   */
+  request?(req: {
+    /** Always `GET` here. */
+    method: 'GET';
+    /** The path, e.g. `/papi/v1/margin/openOrders`. */
+    path: string;
+    /** Signed (`timestamp`, `signature`). */
+    signed: boolean;
+    /** The request's weight. */
+    weight: number;
+    /** Safe to retry. */
+    idempotent: boolean;
+  }): Promise<unknown>;
   /** The client's venue profile: which of the optional snapshots it offers. */
   readonly venue?: {
     /** The profile's REST endpoints by name (`positions`, `openAlgoOrders`, …). */
     readonly endpoints: Readonly<Record<string, unknown>>;
+    /** The venue's market (`portfolioMargin` makes the mirror keep the PM ledgers apart). */
+    readonly market?: string;
   };
 }
 
@@ -85,6 +105,13 @@ export interface AccountMirrorOptions {
   snapshot?: () => Promise<MirrorSnapshot>;
   /** Isolated-margin symbol passed to the REST calls. */
   symbol?: string;
+  /**
+   * A portfolio-margin account: the PM stream's spot-shaped events (executionReport,
+   * outboundAccountPosition, balanceUpdate) are its margin account's, kept in the `MARGIN` ledger
+   * (`mirror.book('MARGIN')`) apart from the UM wallet. @default true when `rest` is a
+   * portfolio-margin venue's client, else false
+   */
+  portfolioMargin?: boolean;
   /** Timers for snapshot retries. @default systemClock */
   clock?: Clock;
   /** Retry of failed snapshots: capped exponential backoff with full jitter. */

@@ -19,7 +19,9 @@ import {
   type ChangeSink,
   emptyState,
   type FoldState,
+  type Ledger,
   type MirrorBalance,
+  type MirrorBook,
   type MirrorDifference,
   type MirrorOrder,
   type MirrorSnapshot,
@@ -40,6 +42,7 @@ import {
 import { type AlgoOrderDifference, algoOrdersView, type MirrorAlgoOrder } from './algo-orders-fold.js';
 import { channels } from './diagnostics.js';
 import { isLogger, type Logger, silentLogger } from './logger.js';
+import { restSnapshot } from './mirror-rest-snapshot.js';
 import { type MirrorPosition, type PositionDifference, positionsView } from './positions-fold.js';
 
 export {
@@ -61,6 +64,7 @@ const KNOWN = [
   'rest',
   'snapshot',
   'symbol',
+  'portfolioMargin',
   'clock',
   'retry',
   'random',
@@ -89,7 +93,8 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
   readonly #retryBase: number;
   readonly #retryMax: number;
   readonly #random: () => number;
-  #state: FoldState = emptyState(0);
+  readonly #portfolioMargin: boolean;
+  #state: FoldState;
   #phase: 'syncing' | 'live' | 'closed' = 'syncing';
   #buffer: UserDataEvent[] = [];
   #pendingReason: string | undefined;
@@ -160,6 +165,11 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
     }
     if (options.clock !== undefined) kit.clock(options.clock);
     if (options.random !== undefined) kit.fn(options.random, 'random', 'a function returning [0, 1)');
+    if (options.portfolioMargin !== undefined && typeof options.portfolioMargin !== 'boolean') {
+      throw kit.invalid('portfolioMargin must be a boolean', 'portfolioMargin');
+    }
+    this.#portfolioMargin = options.portfolioMargin ?? rest?.venue?.market === 'portfolioMargin';
+    this.#state = emptyState(0, this.#portfolioMargin);
     this.#stream = stream;
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? silentLogger;
@@ -173,30 +183,8 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
     kit.duration(this.#retryBase, 'retry.baseDelayMs');
     kit.duration(this.#retryMax, 'retry.maxDelayMs');
     const opts = symbol === undefined ? undefined : { symbol };
-    this.#takeSnapshot = snapshot
-      ? snapshot
-      : async () => {
-          const r = rest as MirrorRestSource;
-          // Account first, then open orders: see the class comment for why the order matters.
-          const account = await r.accountSnapshot(opts);
-          const openOrders = await r.openOrders(opts);
-          // Positions and algo orders where the venue has them (futures); each is its own
-          // consistent view, reconciled with its own times (positions-fold.ts, algo-orders-fold.ts).
-          const endpoints = r.venue?.endpoints;
-          const positions =
-            endpoints?.positions !== undefined && r.positionSnapshot ? await r.positionSnapshot() : undefined;
-          const algoOrders =
-            endpoints?.openAlgoOrders !== undefined && r.openAlgoOrders
-              ? await r.openAlgoOrders()
-              : undefined;
-          return {
-            updateTime: account.updateTime,
-            balances: account.balances,
-            openOrders,
-            positions,
-            algoOrders,
-          };
-        };
+    const pm = this.#portfolioMargin;
+    this.#takeSnapshot = snapshot ? snapshot : () => restSnapshot(rest as MirrorRestSource, opts, pm);
     this.#ready = new Promise<void>((resolve) => {
       this.#resolveReady = () => {
         this.#isReady = true;
@@ -230,6 +218,21 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
   /** Open conditional (algo) orders, sorted by book, symbol and algo id. */
   algoOrders(): MirrorAlgoOrder[] {
     return algoOrdersView(this.#state.algoOrders);
+  }
+
+  /**
+   * One ledger of a portfolio-margin account: `UM` (the same as `balances` and `openOrders`),
+   * `CM` (COIN-M wallets and orders) or `MARGIN` (the PM margin account). Empty for a ledger the
+   * mirror has not seen.
+   */
+  book(name: MirrorBook): { balances: Record<string, MirrorBalance>; openOrders: MirrorOrder[] } {
+    if (name !== 'UM' && name !== 'CM' && name !== 'MARGIN') {
+      throw kit.invalid("book must be 'UM', 'CM' or 'MARGIN'", 'book');
+    }
+    const ledger: Ledger | undefined = name === 'UM' ? this.#state : this.#state.books.get(name);
+    return ledger
+      ? { balances: balancesView(ledger), openOrders: ordersView(ledger) }
+      : { balances: {}, openOrders: [] };
   }
 
   /** One asset's balance (zero when unknown). */
@@ -360,7 +363,7 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
     const buffered = this.#buffer;
     this.#buffer = [];
     this.#stats.buffered = 0;
-    const next = stateFromSnapshot(snapshot, this.#initial ? undefined : this.#state);
+    const next = stateFromSnapshot(snapshot, this.#initial ? undefined : this.#state, this.#portfolioMargin);
     let differences: MirrorDifference[] = [];
     if (!this.#initial) {
       // What the stream alone says: the old state plus the buffered events.
@@ -395,15 +398,12 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
         if (d.kind === 'position' || d.kind === 'algoOrder') {
           this.#emitItemDifference(d);
         } else if (d.kind === 'balance') {
-          this.emit('change', {
-            type: 'balance',
-            asset: d.asset,
-            balance: d.exchange ?? { free: '0', locked: '0' },
-          });
+          const balance = d.exchange ?? { free: '0', locked: '0' };
+          this.emit('change', { type: 'balance', asset: d.asset, balance, ...bookTag(d.book) });
         } else if (d.exchange) {
-          this.emit('change', { type: 'order', order: d.exchange, removed: false });
+          this.emit('change', { type: 'order', order: d.exchange, removed: false, ...bookTag(d.book) });
         } else if (d.mirror) {
-          this.emit('change', { type: 'order', order: d.mirror, removed: true });
+          this.emit('change', { type: 'order', order: d.mirror, removed: true, ...bookTag(d.book) });
         }
       }
     }
@@ -464,6 +464,9 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
     });
   }
 }
+
+/** A change's `book`, present only for portfolio margin's CM and MARGIN ledgers. */
+const bookTag = (book: Exclude<MirrorBook, 'UM'> | undefined) => (book === undefined ? {} : { book });
 
 /** Same as `new AccountMirror(options)`. */
 export function createAccountMirror(options: AccountMirrorOptions): AccountMirror {

@@ -4,6 +4,7 @@ export {
   type FoldChange,
   isTerminalStatus,
   type MirrorBalance,
+  type MirrorBook,
   type MirrorDifference,
   type MirrorOrder,
   type MirrorSnapshot,

@@ -7,6 +7,14 @@ import type { OrderSnapshot } from '@userstream/core';
 import type { AlgoOrderChange, MirrorAlgoOrderInput } from './algo-orders-fold.js';
 import type { MirrorPositionInput, PositionChange } from './positions-fold.js';
 
+/**
+ * A portfolio-margin ledger: `UM` (the USDⓈ-M wallets and orders, what `balances` and
+ * `openOrders` hold on a PM account), `CM` (the COIN-M wallets and orders, ACCOUNT_UPDATE and
+ * ORDER_TRADE_UPDATE with `fs` CM) and `MARGIN` (the PM margin account: outboundAccountPosition,
+ * balanceUpdate and executionReport on the PM stream).
+ */
+export type MirrorBook = 'UM' | 'CM' | 'MARGIN';
+
 /** A balance the mirror holds: exact decimals, normalized ("1.50000000" → "1.5"). */
 export interface MirrorBalance {
   /** Available amount, a decimal string. */
@@ -70,6 +78,27 @@ export interface MirrorSnapshot {
   readonly positions?: readonly MirrorPositionInput[] | undefined;
   /** Open conditional orders (`openAlgoOrders()`); left out, the mirror keeps what its events told it. */
   readonly algoOrders?: readonly MirrorAlgoOrderInput[] | undefined;
+  /**
+   * Portfolio margin's other ledgers at `updateTime` (`balances` and `openOrders` above are UM's):
+   * `CM` (cmWalletBalance of /papi/v1/balance) and `MARGIN` (crossMarginFree/crossMarginLocked,
+   * open orders of /papi/v1/margin/openOrders). A ledger left out keeps what the events told; a
+   * ledger without `openOrders` keeps its orders from the events.
+   */
+  readonly books?:
+    | Readonly<
+        Partial<
+          Record<
+            Exclude<MirrorBook, 'UM'>,
+            {
+              /** Asset → amounts (decimal strings); an asset left out has a zero balance. */
+              readonly balances: MirrorSnapshot['balances'];
+              /** Every open order of the ledger, when the venue lists them. */
+              readonly openOrders?: MirrorSnapshot['openOrders'] | undefined;
+            }
+          >
+        >
+      >
+    | undefined;
 }
 
 /** What applying one event did. */
@@ -81,6 +110,8 @@ export type FoldChange =
       readonly asset: string;
       /** Its amounts now. */
       readonly balance: MirrorBalance;
+      /** Portfolio margin's CM or MARGIN ledger; absent for the account's own (UM). */
+      readonly book?: Exclude<MirrorBook, 'UM'>;
     }
   | {
       /** An open order changed, appeared or ended. */
@@ -89,6 +120,8 @@ export type FoldChange =
       readonly order: MirrorOrder;
       /** True when the order is no longer open (filled, canceled, expired, …). */
       readonly removed: boolean;
+      /** Portfolio margin's CM or MARGIN ledger; absent for the account's own (UM). */
+      readonly book?: Exclude<MirrorBook, 'UM'>;
     }
   | PositionChange
   | AlgoOrderChange;

@@ -309,9 +309,10 @@ test('portfolio margin loans: liabilityChange only on the PM stream, its T beyon
     query: signedQuery(hmac, { asset: 'USDT', timestamp: clock.now() }),
     headers: { [profile.apiKeyHeader]: hmac.apiKey },
   });
+  // The loan lands in the margin wallet beside its demo 10000 USDT.
   expect(balance.body).toMatchObject({
     crossMarginBorrowed: '250.50000000',
-    crossMarginFree: '250.50000000',
+    crossMarginFree: '10250.50000000',
   });
   const repaid = await signed('POST', '/papi/v1/repayLoan', { asset: 'USDT', amount: '250.5' });
   expect(repaid.status).toBe(200);

@@ -32,6 +32,8 @@ export interface QueryContext {
   readonly futures: Readonly<Record<'usdm' | 'coinm', FuturesMarket>>;
   /** Portfolio-margin loans of an account: the assets and the principal of each. */
   pmLoans?(accountId: string): ReadonlyMap<string, string>;
+  /** The PM margin account's ledger. */
+  pmMargin?(accountId: string): SpotLedger | undefined;
 }
 
 /** Value of `amount` of `asset` in BTC at the current prices (margin account totals). */
@@ -92,7 +94,11 @@ export function accountBody(
       if (venue === 'binance-portfolio-margin') {
         return param(p, 'view') === 'account'
           ? papiAccountBody(account.usdm, instrumentOf, mark)
-          : papiBalanceBody(account.usdm, instrumentOf, mark, param(p, 'asset'), q.pmLoans?.(account.id));
+          : papiBalanceBody(account.usdm, instrumentOf, mark, param(p, 'asset'), {
+              cm: account.coinm,
+              margin: q.pmMargin?.(account.id),
+              loans: q.pmLoans?.(account.id),
+            });
       }
       const version = param(p, 'version') === 'v2' ? 'v2' : 'v3';
       return usdmAccountBody(account.usdm, Object.values(USDM_INSTRUMENTS), instrumentOf, mark, version);

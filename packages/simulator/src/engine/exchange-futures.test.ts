@@ -245,11 +245,25 @@ describe('USDⓈ-M: bodies', () => {
     exchange.placeOrder('alice', 'binance-portfolio-margin', market('BUY', '0.1'));
     expect(take().every((r) => r.target.venue === 'binance-usdm')).toBe(true);
     const rows = exchange.account('alice', 'binance-portfolio-margin', {}) as Record<string, unknown>[];
+    // One row per asset over UM, CM (the COIN-M book's 1 BTC) and the PM margin account (its demo
+    // balances); totalWalletBalance = cross margin free + locked + UM wallet + CM wallet (the PM
+    // balance row: developers.binance.com/docs/derivatives/portfolio-margin-pro/account/Get-Classic-Portfolio-Margin-Balance-Info).
     expect(rows).toEqual([
+      expect.objectContaining({
+        asset: 'BTC',
+        cmWalletBalance: '1.00000000',
+        totalWalletBalance: '2.00000000',
+      }),
+      expect.objectContaining({
+        asset: 'ETH',
+        crossMarginFree: '10.00000000',
+        totalWalletBalance: '10.00000000',
+      }),
       expect.objectContaining({
         asset: 'USDT',
         umWalletBalance: '9994.00000000',
-        totalWalletBalance: '9994.00000000',
+        crossMarginFree: '10000.00000000',
+        totalWalletBalance: '19994.00000000',
       }),
     ]);
     expect(exchange.account('alice', 'binance-portfolio-margin', { asset: 'USDT' })).toMatchObject({

@@ -222,37 +222,75 @@ export function coinmAccountBody(
   };
 }
 
-/** GET /papi/v1/balance: the portfolio-margin view of the USDⓈ-M wallet (one row per asset). */
+/**
+ * The portfolio-margin parts beside the UM ledger that GET /papi/v1/balance reports: the COIN-M
+ * book's wallets, the PM margin account (portfolio-margin-desk.ts) and the PM loans.
+ */
+export interface PapiBalanceParts {
+  /** The CM book (the COIN-M ledger this account shares with binance-coinm). */
+  readonly cm?: FuturesLedger | undefined;
+  /** The PM margin account's balances and update time. */
+  readonly margin?:
+    | {
+        readonly balances: ReadonlyMap<string, { readonly free: string; readonly locked: string }>;
+        readonly updateTime: number;
+      }
+    | undefined;
+  /** Outstanding PM loan principal by asset. */
+  readonly loans?: ReadonlyMap<string, string> | undefined;
+}
+
+/**
+ * GET /papi/v1/balance: one row per asset over the account's three ledgers. The PM Pro balance
+ * page prints the same row (developers.binance.com/docs/derivatives/portfolio-margin-pro/account/
+ * Get-Classic-Portfolio-Margin-Balance-Info): totalWalletBalance = cross margin free + cross
+ * margin locked + UM wallet + CM wallet, crossMarginAsset = free + locked. A PM loan lands in the
+ * cross-margin wallet here as its own amount (crossMarginBorrowed and crossMarginFree), outside
+ * the margin ledger: it sends `liabilityChange` only, no balance event (a simplification).
+ * `updateTime` is the newest of the three ledgers'.
+ */
 export function papiBalanceBody(
   ledger: FuturesLedger,
   instrumentOf: InstrumentOf,
   mark: Mark,
   asset: string | undefined,
-  loans: ReadonlyMap<string, string> = new Map(),
+  parts: PapiBalanceParts = {},
 ): unknown {
-  const assets = new Set([...ledger.wallets.keys(), ...loans.keys()]);
+  const loans = parts.loans ?? new Map<string, string>();
+  const margin = parts.margin?.balances ?? new Map<string, { free: string; locked: string }>();
+  const cm = parts.cm;
+  const updateTime = Math.max(ledger.updateTime, parts.margin?.updateTime ?? 0, cm?.updateTime ?? 0);
+  const assets = new Set([
+    ...ledger.wallets.keys(),
+    ...loans.keys(),
+    ...margin.keys(),
+    ...(cm ? cm.wallets.keys() : []),
+  ]);
   const rows = [...assets].sort().map((a) => {
     const s = marginSummary(ledger, a, instrumentOf, mark);
-    // A PM loan lands in the cross-margin wallet: it is both an asset there and borrowed.
     const borrowed = loans.get(a) ?? '0';
+    const free = addDecimal(margin.get(a)?.free ?? '0', borrowed);
+    const locked = margin.get(a)?.locked ?? '0';
+    const crossAsset = addDecimal(free, locked);
+    const cmWallet = cm ? cm.wallet(a) : '0';
     return {
       asset: a,
-      totalWalletBalance: fixed(addDecimal(s.wallet, borrowed)),
-      crossMarginAsset: fixed(borrowed),
+      totalWalletBalance: fixed(addDecimal(addDecimal(crossAsset, s.wallet), cmWallet)),
+      crossMarginAsset: fixed(crossAsset),
       crossMarginBorrowed: fixed(borrowed),
-      crossMarginFree: fixed(borrowed),
+      crossMarginFree: fixed(free),
       crossMarginInterest: '0.00000000',
-      crossMarginLocked: '0.00000000',
+      crossMarginLocked: fixed(locked),
       umWalletBalance: fixed(s.wallet),
       umUnrealizedPNL: fixed(s.unrealized),
-      cmWalletBalance: '0.00000000',
+      cmWalletBalance: fixed(cmWallet),
       cmUnrealizedPNL: '0.00000000',
-      updateTime: ledger.updateTime,
+      updateTime,
       negativeBalance: '0',
     };
   });
   if (asset === undefined) return rows;
-  return rows.find((r) => r.asset === asset) ?? { ...emptyPapiRow(asset), updateTime: ledger.updateTime };
+  return rows.find((r) => r.asset === asset) ?? { ...emptyPapiRow(asset), updateTime };
 }
 
 function emptyPapiRow(asset: string) {

@@ -145,6 +145,15 @@ export class PortfolioMarginDesk {
     return { tranId };
   }
 
+  /**
+   * The account's PM margin ledger (GET /papi/v1/balance). Every PM account has one from the start
+   * (its demo balances): made on first use, by a read as by an order, so no balance ever appears
+   * without an event.
+   */
+  marginLedger(accountId: string): SpotLedger {
+    return this.#ledger(accountId);
+  }
+
   /** The account's PM margin balances (test support). */
   marginBalances(accountId: string): Record<string, { free: string; locked: string }> {
     return Object.fromEntries(

@@ -1,0 +1,71 @@
+/**
+ * How `AccountMirror` reads a snapshot through a REST client: the account, then its open orders
+ * (see AccountMirror's class comment for why the order matters), then positions and algo orders
+ * where the venue has them. A portfolio-margin account's /papi/v1/balance rows hold three
+ * ledgers, read apart: UM (`umWalletBalance`), CM (`cmWalletBalance`) and the margin account
+ * (`crossMarginFree`, `crossMarginLocked`), whose open orders come from
+ * GET /papi/v1/margin/openOrders. Fields as the PM balance row prints them
+ * (developers.binance.com/docs/derivatives/portfolio-margin-pro/account/Get-Classic-Portfolio-Margin-Balance-Info:
+ * the same row as /papi/v1/balance, whose own page is not in our docs store).
+ */
+import { normalizeRestOrder } from '@userstream/core';
+import type { MirrorRestSource } from './account-mirror-types.js';
+import type { MirrorSnapshot } from './mirror-shapes.js';
+
+/** GET /papi/v1/margin/openOrders (Query-Current-Margin-Open-Order, weight 5 without a symbol). */
+export const PM_MARGIN_OPEN_ORDERS = {
+  method: 'GET',
+  path: '/papi/v1/margin/openOrders',
+  weight: 5,
+} as const;
+
+type Row = Record<string, unknown>;
+type Balances = Record<string, { free: string; locked: string }>;
+
+const text = (v: unknown): string =>
+  typeof v === 'string' ? v : v === undefined || v === null ? '0' : String(v);
+
+/** One ledger of the PM balance rows. */
+function ledgerOf(rows: readonly Row[], free: string, locked: string | undefined): Balances {
+  const out: Balances = {};
+  for (const r of rows) {
+    if (typeof r.asset !== 'string') continue;
+    out[r.asset] = { free: text(r[free]), locked: locked === undefined ? '0' : text(r[locked]) };
+  }
+  return out;
+}
+
+/** Takes one snapshot through `rest`; `portfolioMargin` reads the three PM ledgers apart. */
+export async function restSnapshot(
+  rest: MirrorRestSource,
+  options: { symbol?: string } | undefined,
+  portfolioMargin: boolean,
+): Promise<MirrorSnapshot> {
+  const account = await rest.accountSnapshot(options);
+  const openOrders = await rest.openOrders(options);
+  const rows = portfolioMargin && Array.isArray(account.raw) ? (account.raw as Row[]) : undefined;
+  let books: MirrorSnapshot['books'];
+  let balances: MirrorSnapshot['balances'] = account.balances;
+  if (rows) {
+    balances = ledgerOf(rows, 'umWalletBalance', undefined);
+    // Without a generic request the margin account's orders stay as its events told them.
+    const marginOrders = rest.request
+      ? ((await rest.request({ ...PM_MARGIN_OPEN_ORDERS, signed: true, idempotent: true })) as Row[])
+      : undefined;
+    books = {
+      CM: { balances: ledgerOf(rows, 'cmWalletBalance', undefined) },
+      MARGIN: {
+        balances: ledgerOf(rows, 'crossMarginFree', 'crossMarginLocked'),
+        openOrders: Array.isArray(marginOrders) ? marginOrders.map((o) => normalizeRestOrder(o)) : undefined,
+      },
+    };
+  }
+  // Positions and algo orders where the venue has them (futures); each is its own consistent
+  // view, reconciled with its own times (positions-fold.ts, algo-orders-fold.ts).
+  const endpoints = rest.venue?.endpoints;
+  const positions =
+    endpoints?.positions !== undefined && rest.positionSnapshot ? await rest.positionSnapshot() : undefined;
+  const algoOrders =
+    endpoints?.openAlgoOrders !== undefined && rest.openAlgoOrders ? await rest.openAlgoOrders() : undefined;
+  return { updateTime: account.updateTime, balances, openOrders, positions, algoOrders, books };
+}
