@@ -306,6 +306,13 @@ export function faultSequence(
     accountId,
     /** `steps` random trades, then the mirror must equal the simulator. */
     trade,
+    /** `ms` without trading: the heartbeats keep the connection (no reconnect, no gap). */
+    async quiet(ms: number) {
+      const n = m.reconciled.length;
+      await h.pass(ms);
+      expect(m.reconciled.length).toBe(n);
+      expect(m.stream.lease.state().status).toBe('active');
+    },
     /**
      * The socket dies and a deposit and trades happen while it is down (lost to the stream by
      * design): a gap, a reconciliation, the mirror equal again. Returns what the reconciliations
