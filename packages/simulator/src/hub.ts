@@ -1,7 +1,7 @@
 import type { Clock, VenueId } from '@userstream/core';
 import { type ConnectionKind, type HeartbeatOptions, SimConnection } from './connection.js';
 import { channels, publish } from './diagnostics.js';
-import { PORTFOLIO_MARGIN_ONLY, portfolioMarginText } from './engine/index.js';
+import { isPortfolioMarginOnly, portfolioMarginText } from './engine/index.js';
 import type { EventSource, Recorder } from './record.js';
 import { type Sink, type SinkKind, targetKeyOf } from './sink.js';
 import { type MarketKey, marketKeyOf } from './venue-map.js';
@@ -160,7 +160,7 @@ export class Hub {
     let mexc: ReturnType<typeof deliverMexc> | undefined;
     // PM-only types on the futures books only: the spot books' executionReport and
     // outboundAccountPosition (PM margin's too) go to their own streams.
-    const pmOnly = (market === 'usdm' || market === 'coinm') && PORTFOLIO_MARGIN_ONLY.has(type);
+    const pmOnly = (market === 'usdm' || market === 'coinm') && isPortfolioMarginOnly(event);
     for (const sink of set) {
       if (symbol !== undefined && sink.symbol !== undefined && sink.symbol !== symbol) continue;
       if (sink.events !== undefined && !sink.events.has(type)) continue;

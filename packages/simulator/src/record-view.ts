@@ -1,5 +1,5 @@
 import type { VenueId } from '@userstream/core';
-import { PORTFOLIO_MARGIN_ONLY, portfolioMarginText } from './engine/index.js';
+import { isPortfolioMarginOnly, portfolioMarginText } from './engine/index.js';
 import type { RecordedEvent } from './record.js';
 import { marketKeyOf } from './venue-map.js';
 
@@ -25,11 +25,12 @@ export function recordedFor(venue: VenueId, events: readonly RecordedEvent[]): r
   // PM-only types are PM's on the USD-M book alone: a spot book's executionReport is its own.
   if (marketKeyOf(venue) !== 'usdm') return events;
   const pm = venue === 'binance-portfolio-margin';
-  if (!pm && !events.some((r) => PORTFOLIO_MARGIN_ONLY.has(r.e))) return events;
+  const pmOnly = (r: RecordedEvent) => isPortfolioMarginOnly(r.event ?? { e: r.e });
+  if (!pm && !events.some(pmOnly)) return events;
   const out: RecordedEvent[] = [];
   for (const r of events) {
     if (!pm) {
-      if (!PORTFOLIO_MARGIN_ONLY.has(r.e)) out.push(r);
+      if (!pmOnly(r)) out.push(r);
       continue;
     }
     // liabilityChange's T is beyond 2^53: its text cannot go through JSON.parse; the record keeps

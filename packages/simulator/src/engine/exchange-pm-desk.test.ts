@@ -126,9 +126,15 @@ describe('portfolio margin CM conditional orders (CONDITIONAL_ORDER_TRADE_UPDATE
     expect(finished).toMatchObject({ os: 'FINISHED', i: triggered?.i });
     // The book time stays the placement's; the update time moves.
     expect(finished?.T).toBe(body.bookTime);
-    // The order the trigger placed trades on the COIN-M book, streamed to the COIN-M streams.
+    // The order the trigger placed trades on the COIN-M book: streamed to the COIN-M streams, and
+    // to the PM stream (the USD-M book's key) as the CM business unit's (test/pm-cm-conditional.test.ts).
     const orders = fired.filter((r) => r.event.e === 'ORDER_TRADE_UPDATE');
-    expect(orders.map((r) => r.target.venue)).toEqual(['binance-coinm', 'binance-coinm']);
+    expect(orders.map((r) => [r.target.venue, r.event.fs])).toEqual([
+      ['binance-coinm', undefined],
+      ['binance-usdm', 'CM'],
+      ['binance-coinm', undefined],
+      ['binance-usdm', 'CM'],
+    ]);
     expect((orders[0]?.event.o as Record<string, unknown> | undefined)?.i).toBe(triggered?.i);
     expect(exchange.portfolioMargin('alice', 'cmOpenConditionalOrders')).toEqual([]);
   });

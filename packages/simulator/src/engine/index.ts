@@ -31,5 +31,5 @@ export {
   USDM_INSTRUMENTS,
   venuesOfMarket,
 } from './markets.js';
-export { PORTFOLIO_MARGIN_ONLY, portfolioMarginText } from './portfolio-margin.js';
+export { isPortfolioMarginOnly, PORTFOLIO_MARGIN_ONLY, portfolioMarginText } from './portfolio-margin.js';
 export { VenueCode } from './venue-codes.js';

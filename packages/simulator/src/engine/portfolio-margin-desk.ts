@@ -12,8 +12,13 @@
  *
  * Simplifications, said once: the PM margin account is its own spot-like ledger (demo balances
  * 10000 USDT, 1 BTC, 10 ETH, no borrowing), filled like cross margin; CM conditional orders ride
- * the COIN-M book (`binance-coinm`) as UM ones ride the USDⓈ-M book, and the orders they place
- * are streamed to the COIN-M streams, not the PM one (the PM stream gets no CM order events here).
+ * the COIN-M book (`binance-coinm`) as UM ones ride the USDⓈ-M book. When one fires, the order it
+ * places and the account update it causes reach the PM stream with `fs` CM (user-data-streams/
+ * Event-Futures-Order-update, Event-Futures-Balance-and-Position-Update) as well as the COIN-M
+ * book's own streams; the PM stream gets no CONDITIONAL_ORDER_TRIGGER_REJECT (no PM page has
+ * one; the strategy order's EXPIRED says it). Other COIN-M book activity (orders placed on
+ * `binance-coinm`, a triggered limit order filled later by a price move) stays on the COIN-M
+ * streams here.
  */
 import { DEFAULT_BALANCES } from './account-book.js';
 import { AlgoService } from './algo-orders.js';
@@ -93,6 +98,8 @@ export class PortfolioMarginDesk {
           if (update) ctx.send(accountId, 'usdm', undefined, update);
         } else if (event.e !== 'CONDITIONAL_ORDER_TRIGGER_REJECT') {
           ctx.send(accountId, market, symbol, event);
+          // The PM stream's copy names its book; the hub hands an event with `fs` to PM streams only.
+          ctx.send(accountId, 'usdm', undefined, { ...event, fs: 'CM' });
         }
       },
     });

@@ -29,9 +29,18 @@ export const PORTFOLIO_MARGIN_ONLY: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Whether an event on the USDⓈ-M book's streams is for portfolio-margin streams alone: a type
+ * only PM carries, or an event that already names its business unit (`fs`, which no USDⓈ-M event
+ * has): the CM book's events portfolio-margin-desk.ts addresses to the PM stream.
+ */
+export function isPortfolioMarginOnly(event: Readonly<Record<string, unknown>>): boolean {
+  return PORTFOLIO_MARGIN_ONLY.has(event.e as string) || event.fs !== undefined;
+}
+
+/**
  * The portfolio-margin text of a USDⓈ-M book event, or `undefined` when the PM stream gets the
- * same text as the USDⓈ-M stream. `fs` follows `T` (as the PM pages print it); COIN-M events keep
- * their account alias `i`.
+ * same text as the USDⓈ-M stream. `fs` follows `T` (as the PM pages print it): the event's own
+ * when it names one (a CM book event), else `unit`; COIN-M events keep their account alias `i`.
  */
 export function portfolioMarginText(
   event: Readonly<Record<string, unknown>>,
@@ -39,6 +48,7 @@ export function portfolioMarginText(
 ): string | undefined {
   const type = event.e;
   if (typeof type !== 'string') return undefined;
+  if (event.fs === 'UM' || event.fs === 'CM') unit = event.fs;
   if (type === 'liabilityChange') return liabilityChangeText(event);
   if (type === 'ALGO_UPDATE') {
     const { o, ...rest } = event;
@@ -47,6 +57,7 @@ export function portfolioMarginText(
   if (!WITH_FS.has(type)) return undefined;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(event)) {
+    if (k === 'fs') continue;
     out[k] = v;
     if (k === 'T') out.fs = unit;
   }
