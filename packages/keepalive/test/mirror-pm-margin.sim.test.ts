@@ -9,14 +9,15 @@
  * https://developers.binance.com/docs/derivatives/portfolio-margin/user-data-streams/Event-Margin-Account-Update
  *   (outboundAccountPosition: E, u "time of last account update", U, B [{a, f free, l locked}])
  * https://developers.binance.com/docs/derivatives/portfolio-margin/user-data-streams/Event-Futures-Balance-and-Position-Update
- *   (ACCOUNT_UPDATE with fs UM | CM)
+ *   (ACCOUNT_UPDATE with fs UM | CM; a CM conditional order's fill arrives so, and its order as
+ *   ORDER_TRADE_UPDATE fs CM: Event-Futures-Order-update)
  * https://developers.binance.me/docs/derivatives/portfolio-margin-pro/account/Get-Classic-Portfolio-Margin-Balance-Info
  *   (the balance row's fields and "totalWalletBalance = cross margin free + cross margin locked +
  *   UM wallet balance + CM wallet balance"; the /papi/v1/balance page itself is not in the search
  *   store, the PM Pro page prints the same row). Query-Current-Margin-Open-Order
  *   (GET /papi/v1/margin/openOrders) is not in the search store either: its path is the issue's.
  */
-import { normalizeDecimal, normalizeRestOrder, VirtualClock } from '@userstream/core';
+import { normalizeDecimal, normalizeRestOrder, normalizeRestPosition, VirtualClock } from '@userstream/core';
 import { type Simulator, startSimulator } from '@userstream/simulator';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import {
@@ -118,6 +119,13 @@ function exchangeAccount(accountId: string) {
     marginOrders: orderKeys(
       sim.exchange.portfolioMargin(accountId, 'marginOpenOrders') as Record<string, unknown>[],
     ),
+    positions: (['papi-um', 'papi-cm'] as const).flatMap((shape) =>
+      sim.exchange
+        .positionRisk(accountId, PM, { shape })
+        .map((p) => normalizeRestPosition(p, shape === 'papi-um' ? 'UM' : 'CM'))
+        .filter((p) => normalizeDecimal(p.positionAmount) !== '0')
+        .map((p) => [p.book, p.symbol, normalizeDecimal(p.positionAmount)].join(' ')),
+    ),
   };
 }
 
@@ -132,6 +140,7 @@ function mirrorAccount(mirror: AccountMirror) {
     cm: mirror.book('CM').balances,
     margin: mirror.book('MARGIN').balances,
     marginOrders: mirrorOrders(mirror.book('MARGIN').openOrders),
+    positions: mirror.positions().map((p) => [p.book, p.symbol, p.positionAmount].join(' ')),
   };
 }
 
@@ -181,8 +190,18 @@ it('PM margin orders fill into the margin ledger; UM wallet and UM orders untouc
   const cancelLater = marginOrder(account.id, 'BUY', below(5));
   sim.exchange.setPrice('BTCUSDT', below(2));
   sim.exchange.setPrice('BTCUSDT', price);
+  // A CM conditional order fires: its order and the CM wallet and position arrive with fs CM.
+  sim.exchange.portfolioMargin(account.id, 'cmConditionalOrder', {
+    symbol: 'BTCUSD_PERP',
+    side: 'BUY',
+    strategyType: 'STOP_MARKET',
+    quantity: '2',
+    stopPrice: '60500',
+  });
+  sim.exchange.setPrice('BTCUSD_PERP', '60500');
   await pass(MIN);
   await converged(mirror, account.id);
+  expect(mirror.positions().map((p) => [p.book, p.positionAmount])).toEqual([['CM', '2']]);
   // What the stream told: one margin fill (0.01 BTC bought, 0.1 % fee), a SELL holding 0.01 BTC
   // and a BUY resting, the UM wallet whole.
   expect(mirror.book('MARGIN').openOrders.map((o) => o.side)).toEqual(['SELL', 'BUY']);
