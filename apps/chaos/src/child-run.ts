@@ -2,17 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Canaries, OutputCapture } from './capture.js';
-import {
-  balancesView,
-  checkDelivery,
-  differences,
-  explainOrders,
-  ordersView,
-  type SentEvent,
-  StreamObserver,
-} from './checks.js';
+import { checkDelivery, differences, explainOrders, type SentEvent, StreamObserver } from './checks.js';
 import type { ChildConfig } from './child.js';
-import { exchangeView } from './exchange-view.js';
+import { exchangeView, mirrorView } from './exchange-view.js';
 import { ChaosDriver, sleep, startExchange, timelineOf, waitFor, writeArtifacts } from './harness.js';
 import { CHAOS_LEASE_OPTIONS, CHAOS_STREAM_OPTIONS, type RunReport } from './in-process.js';
 import type { Plan, StreamPlan } from './plan.js';
@@ -73,6 +65,11 @@ interface ChildState {
         state: string;
         balances: Record<string, { free: string; locked: string }>;
         openOrders: { symbol: unknown; orderId: unknown; status: unknown; filledQuantity?: unknown }[];
+        /** Portfolio margin's margin ledger (`mirror.book('MARGIN')`). */
+        margin?: {
+          balances: Record<string, { free: string; locked: string }>;
+          openOrders: { symbol: unknown; orderId: unknown; status: unknown; filledQuantity?: unknown }[];
+        };
       }
     | undefined;
   output: string[];
@@ -185,10 +182,7 @@ export async function runChildren(plan: Plan, options: { unref?: boolean } = {})
       if (c.mirror.phase !== 'live') return [`mirror is ${c.mirror.phase}`];
       const exchangeSide = exchangeView(sim, c.plan);
       if (!exchangeSide) return [];
-      return differences(
-        { balances: balancesView(c.mirror.balances), orders: ordersView(c.mirror.openOrders) },
-        exchangeSide,
-      );
+      return differences(mirrorView(c.mirror, c.plan), exchangeSide);
     };
     const settled = () => {
       for (const c of children) if (!c.exit) c.child.kill('SIGUSR1');

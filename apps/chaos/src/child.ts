@@ -78,6 +78,7 @@ async function main(): Promise<void> {
       state: handle.state,
       balances: mirror.balances,
       openOrders: mirror.openOrders,
+      margin: mirror.book('MARGIN'),
     });
   });
   process.on('SIGUSR2', () => {

@@ -5,16 +5,8 @@ import {
   type UserDataStreamHandle,
 } from '@userstream/keepalive';
 import { Canaries, OutputCapture } from './capture.js';
-import {
-  balancesView,
-  checkDelivery,
-  differences,
-  explainOrders,
-  ordersView,
-  type SentEvent,
-  StreamObserver,
-} from './checks.js';
-import { exchangeView } from './exchange-view.js';
+import { checkDelivery, differences, explainOrders, type SentEvent, StreamObserver } from './checks.js';
+import { exchangeView, mirrorView } from './exchange-view.js';
 import {
   ChaosDriver,
   CountingClock,
@@ -67,7 +59,14 @@ function mirrorDifferences(live: Live, sim: import('@userstream/simulator').Simu
   if (live.mirror.phase !== 'live') return [`mirror is ${live.mirror.phase}`];
   const exchange = exchangeView(sim, live.plan);
   if (!exchange) return [];
-  const mirror = { balances: balancesView(live.mirror.balances), orders: ordersView(live.mirror.openOrders) };
+  const mirror = mirrorView(
+    {
+      balances: live.mirror.balances,
+      openOrders: live.mirror.openOrders,
+      margin: live.mirror.book('MARGIN'),
+    },
+    live.plan,
+  );
   return differences(mirror, exchange);
 }
 

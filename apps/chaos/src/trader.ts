@@ -73,6 +73,12 @@ export interface TradeStats {
 export function trader(sim: Simulator, venue: VenueId, accountId: string, random: Random, stats: TradeStats) {
   if (venue === 'binance-options') return optionsTrader(sim, accountId, random, stats);
   if (venue === 'binance-margin-risk') return riskTrader(sim, accountId, random, stats);
+  if (venue === 'binance-portfolio-margin') return portfolioMarginTrader(sim, accountId, random, stats);
+  return bookTrader(sim, venue, accountId, random, stats);
+}
+
+/** Resting, filling and canceled orders and deposits on the venue's own book. */
+function bookTrader(sim: Simulator, venue: VenueId, accountId: string, random: Random, stats: TradeStats) {
   const market = MARKETS[venue];
   if (!market) throw new Error(`no trading plan for ${venue}`);
   const open: { symbol: string; orderId: string }[] = [];
@@ -161,6 +167,46 @@ function optionsTrader(sim: Simulator, accountId: string, random: Random, stats:
           type: 'MARKET',
           quantity: '0.01',
         });
+      }
+    } catch (error) {
+      refused(error, stats);
+    }
+  };
+}
+
+/**
+ * Portfolio margin: the UM book as USD-M trades it, and the PM margin account's own orders
+ * (POST/DELETE /papi/v1/margin/order): LIMIT orders around the price, filled when the book
+ * trader moves the shared BTCUSDT price across them, and canceled. Their executionReport and
+ * outboundAccountPosition reach the PM stream only, and the mirror must keep them in its MARGIN
+ * ledger, apart from the UM wallet (exchange-view.ts compares both).
+ */
+function portfolioMarginTrader(sim: Simulator, accountId: string, random: Random, stats: TradeStats) {
+  const um = bookTrader(sim, 'binance-portfolio-margin', accountId, random.fork(), stats);
+  const open: string[] = [];
+  return function step(): void {
+    const r = random.next();
+    if (r < 0.6) {
+      um();
+      return;
+    }
+    stats.steps++;
+    try {
+      if (r < 0.85 || open.length === 0) {
+        const side = random.chance(0.5) ? 'BUY' : 'SELL';
+        const ticks = random.chance(0.15) ? -random.int(1, 3) : random.int(1, 3);
+        const body = sim.exchange.portfolioMargin(accountId, 'marginOrder', {
+          symbol: 'BTCUSDT',
+          side,
+          type: 'LIMIT',
+          timeInForce: 'GTC',
+          quantity: '0.001',
+          price: addTicks(sim.exchange.price('BTCUSDT'), '0.1', side === 'BUY' ? -ticks : ticks),
+        }) as { orderId: unknown };
+        open.push(String(body.orderId));
+      } else {
+        const orderId = open.splice(random.int(0, open.length - 1), 1)[0] as string;
+        sim.exchange.portfolioMargin(accountId, 'cancelMarginOrder', { symbol: 'BTCUSDT', orderId });
       }
     } catch (error) {
       refused(error, stats);
