@@ -315,8 +315,14 @@ describe('openUserDataStream over listenKeys (compressed clock)', () => {
 });
 
 describe('on a scaled clock with default options', () => {
-  it('a USD-M stream and a spot WebSocket API stream live four hours in four seconds: keepalives on time, a drop survived, mirrors exact', async () => {
-    const scaled = createScaledClock({ speed: 3600 });
+  it('a USD-M stream and a spot WebSocket API stream live an hour in a minute: keepalives on time, a drop survived, mirrors exact', async () => {
+    // 60x, not 3600x: a signed request (the spot subscribe, the mirrors' snapshots) must reach
+    // the venue within its recvWindow, at most 60 s of protocol time, which is 17 real ms at
+    // 3600x. Under load on Node 24 the spot open failed 1 run in 11 with 'exchange error -1021:
+    // Timestamp for this request was 1000ms ahead of the server's time' (the first subscribe
+    // arrived too late, the retry signed with an offset measured from a loaded round trip). At
+    // 60x the window is a real second, and so is the simulator's 1 min pong deadline.
+    const scaled = createScaledClock({ speed: 60 });
     const s = await startSimulator({ clock: scaled });
     const sched = createScheduler({ clock: scaled });
     try {
@@ -343,16 +349,18 @@ describe('on a scaled clock with default options', () => {
       ];
       const start = scaled.now();
       let dropped = false;
-      while (scaled.now() - start < 4 * HOUR) {
+      // About 80 trading steps, as at 3600x: one every 45 s of protocol time.
+      while (scaled.now() - start < HOUR) {
         for (const step of trade) await step();
-        if (!dropped && scaled.now() - start > 2 * HOUR) {
+        if (!dropped && scaled.now() - start > HOUR / 2) {
           dropped = s.faults.drop({ mode: 'terminate' }) > 0;
         }
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await new Promise((resolve) => setTimeout(resolve, 750));
       }
+      // One keepalive about every 30 min: two in the hour (one more if the last falls due as the hour ends).
       const puts = s.record.requestCount('PUT', s.venue('binance-usdm').listenKey!.keepAlive.path);
-      expect(puts).toBeGreaterThanOrEqual(7);
-      expect(puts).toBeLessThanOrEqual(10);
+      expect(puts).toBeGreaterThanOrEqual(1);
+      expect(puts).toBeLessThanOrEqual(3);
       expect(futures.lease.state()).toMatchObject({
         status: 'active',
         consecutiveFailures: 0,
@@ -370,5 +378,5 @@ describe('on a scaled clock with default options', () => {
       sched.close();
       await s.close();
     }
-  }, 60_000);
+  }, 150_000);
 });
