@@ -108,6 +108,37 @@ describe('createRedisEventSink', () => {
     });
   });
 
+  it("appends Aster's announcement, which has no E, once; an E-less event of another type is still refused", async () => {
+    // Aster futures v3, "Event: Public Announcement" / "Event: Direct Announcement" (no `E`):
+    // https://github.com/asterdex/api-docs/blob/265e024b22c0ec8f04bbd39fe24ca5e5f7d9b12e/V3(Recommended)/EN/aster-finance-futures-api-v3.md
+    const copy = (t: string) => ({
+      i: 162,
+      t,
+      s: 'sub content',
+      c: 'DIRECT',
+      d: 1_781_684_634_276,
+      S: false,
+      j: 'https://asterdex.finance',
+      C: '<p>test content</p>',
+    });
+    const announcement = { e: 'announcement', en: copy('direct message test'), zh: copy('个人消息测试') };
+    const sink = createRedisEventSink({ redis });
+    const aster = { accountId: 'acct-1', venue: 'aster-futures-v3' };
+    const id = await sink.append(aster, announcement as unknown as SinkEvent);
+    expect(typeof id).toBe('string');
+    // The same notice again (a reconnect's overlap, another worker): appended once.
+    expect(await sink.append(aster, { ...announcement } as unknown as SinkEvent)).toBeUndefined();
+    const rows = await entries();
+    expect(rows.map((r) => [r.e, r.E, r.venue])).toEqual([['announcement', '', 'aster-futures-v3']]);
+    expect(JSON.parse(rows[0]!.event!)).toEqual(announcement);
+    expect(await redis.xlen(sink.deadLetterKey('acct-1'))).toBe(0);
+    // Only a type documented without E passes: an ACCOUNT_UPDATE without its E is broken.
+    const { E: _e, ...broken } = order(1);
+    await expect(sink.append(target, broken as unknown as SinkEvent)).rejects.toMatchObject({
+      code: 'USERSTREAM_INVALID_INPUT',
+    });
+  });
+
   it('rejects with USERSTREAM_REDIS_UNAVAILABLE while Redis is down', async () => {
     const sink = createRedisEventSink({ redis: server.client() });
     await server.stopServer();

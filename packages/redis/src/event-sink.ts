@@ -50,9 +50,22 @@ export interface SinkTarget {
 export type SinkEvent = {
   /** The event type, e.g. `ORDER_TRADE_UPDATE`. */
   readonly e: string;
-  /** Event time, exchange ms (a number, or a string of digits). Not unique: several events share one ms. */
-  readonly E: number | string;
+  /**
+   * Event time, exchange ms (a number, or a string of digits). Not unique: several events share
+   * one ms. Absent only on the types a venue documents without one (Aster's `announcement`): those
+   * are appended with an empty `E`; any other event without a numeric `E` is quarantined.
+   */
+  readonly E?: number | string;
 } & Readonly<Record<string, unknown>>;
+
+/**
+ * Event types a venue documents without an event time `E`, which the sink appends with an empty
+ * `E` field instead of quarantining them: Aster futures' `announcement` (v3 page, "Event: Public
+ * Announcement" / "Event: Direct Announcement"). The stream delivers them as they arrive, neither
+ * ordered nor deduplicated by `E`; the sink appends each once (its idempotency key covers the
+ * content). Any other event without a numeric `E` is broken and quarantined.
+ */
+const EVENTS_WITHOUT_TIME: ReadonlySet<string> = new Set(['announcement']);
 
 /**
  * Appends user data events to one Redis Stream per account, exactly once across the workers of a fleet. Every
@@ -221,7 +234,7 @@ export function eventIdempotencyKey(
     .update(json)
     .digest('hex')
     .slice(0, 32);
-  return `${encodeURIComponent(target.accountId)}:${encodeURIComponent(event.e)}:${String(event.E)}:${digest}`;
+  return `${encodeURIComponent(target.accountId)}:${encodeURIComponent(event.e)}:${String(event.E ?? '')}:${digest}`;
 }
 
 function checkTarget(target: SinkTarget): void {
@@ -238,8 +251,11 @@ function checkTarget(target: SinkTarget): void {
 const numericE = (E: unknown): boolean =>
   typeof E === 'number' ? Number.isSafeInteger(E) && E >= 0 : typeof E === 'string' && /^\d{1,16}$/.test(E);
 
+/** True for an event documented without `E` that has none (written with an empty `E`). */
+const timeless = (event: SinkEvent): boolean => event.E === undefined && EVENTS_WITHOUT_TIME.has(event.e);
+
 function checkEvent(event: SinkEvent): void {
-  if (typeof event?.e !== 'string' || event.e.length === 0 || !numericE(event.E)) {
+  if (typeof event?.e !== 'string' || event.e.length === 0 || !(numericE(event.E) || timeless(event))) {
     throw inputKit.invalid(
       'append(target, event) needs an exchange event with a string `e` and a numeric `E` (ms); events without are quarantined',
       'event',
@@ -251,7 +267,8 @@ function checkEvent(event: SinkEvent): void {
  * Creates the fan-out sink: one Redis Stream per account (`<prefix>events:<accountId>`, capped
  * with `MAXLEN ~`), each exchange event appended exactly once however many times and by however
  * many workers it is delivered. Entries have fields `e`, `E`, `venue` and `event` (the JSON);
- * read them with `XREADGROUP` consumer groups.
+ * `E` is empty for an event its venue documents without one (Aster's `announcement`). Read them
+ * with `XREADGROUP` consumer groups.
  */
 export function createRedisEventSink(options: RedisEventSinkOptions): RedisEventSink {
   const redis = options?.redis;
@@ -327,7 +344,7 @@ export function createRedisEventSink(options: RedisEventSinkOptions): RedisEvent
         APPEND.run(
           redis,
           [streamKey(target.accountId), seen, keys.eventsFence(target.accountId)],
-          [tokenOf(target), 'event', ttl, maxLen, String(event.E), target.venue, event.e, json],
+          [tokenOf(target), 'event', ttl, maxLen, String(event.E ?? ''), target.venue, event.e, json],
         ),
       );
       if (reply === -1) throw fencedOff(target);
