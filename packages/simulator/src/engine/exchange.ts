@@ -110,8 +110,7 @@ export class Exchange {
     this.#queries = {
       price: (symbol) => this.price(symbol),
       futures: this.#futures,
-      pmLoans: (id) => new Map(this.#pm.loans.assets(id).map((a) => [a, this.#pm.loans.borrowed(id, a)])),
-      pmMargin: (id) => this.#pm.marginLedger(id),
+      ...this.#pm.queries,
     };
   }
 

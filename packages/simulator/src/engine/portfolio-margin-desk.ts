@@ -21,6 +21,7 @@
  * streams here.
  */
 import { DEFAULT_BALANCES } from './account-book.js';
+import type { QueryContext } from './account-queries.js';
 import { AlgoService } from './algo-orders.js';
 import type { EngineContext } from './context.js';
 import { addDecimal, compareDecimal, fixed } from './decimal-math.js';
@@ -82,6 +83,11 @@ export class PortfolioMarginDesk {
   readonly #loss = new Map<string, Map<string, string>>();
   readonly loans = new PortfolioMarginLoans();
   readonly #risk = new PortfolioMarginRisk();
+  /** What GET /papi/v1/balance reads of the desk (account-queries.ts): the loans and the margin ledger. */
+  readonly queries: Required<Pick<QueryContext, 'pmLoans' | 'pmMargin'>> = {
+    pmLoans: (id) => new Map(this.loans.assets(id).map((a) => [a, this.loans.borrowed(id, a)])),
+    pmMargin: (id) => this.marginLedger(id),
+  };
 
   constructor(ctx: EngineContext) {
     this.#ctx = ctx;
