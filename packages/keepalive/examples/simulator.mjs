@@ -4,7 +4,9 @@ import { AccountMirror, createScheduler, openUserDataStream } from '@userstream/
 import { startSimulator } from '@userstream/simulator';
 
 const clock = createScaledClock({ speed: 1800 }); // half an hour of protocol time per second
-const sim = await startSimulator({ clock });
+// The simulator's windows are protocol time as well: Binance's 1 min pong deadline would be
+// 33 real ms here, and a busy machine misses it (a reconnect and a gap). Half an hour, too.
+const sim = await startSimulator({ clock, pongTimeoutMs: 30 * 60_000 });
 const account = sim.accounts[0]; // an HMAC account
 const scheduler = createScheduler({ clock });
 
