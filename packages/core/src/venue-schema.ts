@@ -178,9 +178,9 @@ export const venueProfileSchema = z.object({
     })
     .optional(),
   /**
-   * REST bodies in Tokocrypto's `/open/v1` form: a `{code, msg, data}` envelope (code 0 is
-   * success), balances in `accountAssets`, orders in `list` with numeric enums and `BASE_QUOTE`
-   * symbols. Absent: Binance's bare bodies.
+   * @deprecated Use `restEnvelope: 'open-v1'` (one field for how a venue wraps its REST answers).
+   * Still read: a profile that sets it gets `restEnvelope: 'open-v1'`, and every profile whose
+   * `restEnvelope` is `open-v1` carries it too, for code that reads the old field.
    */
   restFormat: z.enum(['open-v1']).optional(),
   /** Protocol timing. */
@@ -217,12 +217,17 @@ export const venueProfileSchema = z.object({
   /** Request-weight limit per minute. */
   weightLimitPerMinute: z.number().int().positive(),
   /**
-   * BingX's REST bodies: `{code, msg, data}` with HTTP 200 whatever the outcome; code 0 is
-   * success (the payload is `data`), any other code an exchange error. `code-data-200`: Bitrue's
-   * listenKey answers, the same envelope with code 200 (a number or a digit string) for success.
-   * Absent: bare bodies.
+   * How the venue wraps its REST answers. Absent: Binance's bare bodies (an error is a non-2xx
+   * status with `{code, msg}`).
+   * - `code-data` (BingX): `{code, msg, data}` with HTTP 200 whatever the outcome; code 0 is
+   *   success (the payload is `data`), any other code an exchange error.
+   * - `code-data-200` (Bitrue's listenKey answers): the same envelope with code 200 (a number or
+   *   a digit string) for success.
+   * - `open-v1` (Tokocrypto's `/open/v1`): `{code, msg, data, timestamp}`, code 0 is success,
+   *   any other an error even with HTTP 200; balances in `data.accountAssets`, orders in
+   *   `data.list` with numeric enums and `BASE_QUOTE` symbols.
    */
-  restEnvelope: z.enum(['code-data', 'code-data-200']).optional(),
+  restEnvelope: z.enum(['code-data', 'code-data-200', 'open-v1']).optional(),
   /** Present when the venue switched this profile's credential endpoints off. */
   retired: z
     .object({

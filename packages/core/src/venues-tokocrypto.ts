@@ -21,7 +21,7 @@
  * - REST: base https://www.tokocrypto.com, `X-MBX-APIKEY`, HMAC-SHA256 hex signatures over the
  *   query and body; every /open/v1 answer is an envelope `{code, msg, data, timestamp}` (code 0 is
  *   success; errors arrive with a non-zero code), balances under `data.accountAssets`, orders
- *   under `data.list` with numeric enums and `BASE_QUOTE` symbols (`BTC_USDT`): `restFormat`.
+ *   under `data.list` with numeric enums and `BASE_QUOTE` symbols (`BTC_USDT`): `restEnvelope: 'open-v1'`.
  * Choices where the pages are silent or ambiguous:
  * - Renewal: keepalive fetches a new token at 80% of the current one's validity (19.2 h of 24 h)
  *   and subscribes again with it; the timing mirrors Binance margin's profile.
@@ -53,7 +53,7 @@ export const TOKOCRYPTO_PROFILES = [
       isolated: false,
       maxValidityMs: 24 * HOUR,
     },
-    restFormat: 'open-v1',
+    restEnvelope: 'open-v1',
     timing: { keyValidityMs: 24 * HOUR, renewIntervalMs: 12 * HOUR, connectionLifetimeMs: 24 * HOUR },
     endpoints: {
       serverTime: ep('GET', '/open/v1/common/time', 1, false),

@@ -253,6 +253,8 @@ function checkConsistency(p: z.infer<typeof venueProfileSchema>): string | undef
   if (p.protocol === 'wsApi' && !p.wsApiUrl) return 'a wsApi venue needs `wsApiUrl`';
   if (p.timing.renewIntervalMs > p.timing.keyValidityMs)
     return 'timing.renewIntervalMs must not exceed keyValidityMs';
+  if (p.restFormat !== undefined && p.restEnvelope !== undefined && p.restEnvelope !== p.restFormat)
+    return `restFormat (deprecated) says '${p.restFormat}' but restEnvelope says '${p.restEnvelope}': set restEnvelope only`;
   // A key in the path is sent only by keepalive and close (the create answers the key).
   const slotted = [
     ...Object.entries(p.endpoints),
@@ -303,6 +305,9 @@ export function defineVenue(input: VenueProfileInput, options: DefineVenueOption
       );
     }
   }
+  // One field for the REST envelope; the deprecated restFormat is read and kept in step with it.
+  if (parsed.data.restFormat === 'open-v1') parsed.data.restEnvelope = 'open-v1';
+  if (parsed.data.restEnvelope === 'open-v1') parsed.data.restFormat = 'open-v1';
   return deepFreeze(parsed.data) as VenueProfile;
 }
 

@@ -22,7 +22,7 @@ import {
 } from '@userstream/core';
 import { type AsterV3Auth, asterV3Auth, asterV3Query } from './aster-v3.js';
 import { ClockSleep } from './clock-sleep.js';
-import { codeDataPayload, missingKeyError } from './code-data.js';
+import { codeDataPayload, missingKeyError, restEnvelopeOf } from './code-data.js';
 import { channels } from './diagnostics.js';
 import { createDispatcher } from './dispatcher.js';
 import {
@@ -292,7 +292,7 @@ export class RestClient {
   /** Open orders normalized across venues. */
   async openOrders(options: RequestOptions & { symbol?: string } = {}): Promise<OpenOrder[]> {
     const raw = await this.rawOpenOrders(options);
-    return normalizeOpenOrders(this.venue.restFormat === 'open-v1' ? binanceOpenOrdersOf(raw) : raw);
+    return normalizeOpenOrders(restEnvelopeOf(this.venue) === 'open-v1' ? binanceOpenOrdersOf(raw) : raw);
   }
 
   /** The raw open-orders body of the venue. */
@@ -458,8 +458,9 @@ export class RestClient {
         channels.error.publish({ ...info, status, code: error.code, durationMs });
         throw error;
       }
-      // BingX: {code, msg, data} with HTTP 200 whatever the outcome (code-data.ts).
-      if (this.venue.restEnvelope !== undefined) {
+      const envelope = restEnvelopeOf(this.venue);
+      // BingX and Bitrue: {code, msg, data} with HTTP 200 whatever the outcome (code-data.ts).
+      if (envelope === 'code-data' || envelope === 'code-data-200') {
         const { secrets } = this.#scope(context, call, signatureSecrets);
         try {
           body = codeDataPayload(body, text, this.venue, endpoint, context, secrets) as T;
@@ -469,7 +470,7 @@ export class RestClient {
         }
       }
       // Tokocrypto's /open/v1 answers errors inside a 200 envelope (open-v1.ts): those fall through.
-      const opened = this.venue.restFormat === 'open-v1' ? openEnvelope(body, context) : undefined;
+      const opened = envelope === 'open-v1' ? openEnvelope(body, context) : undefined;
       if (opened === undefined || opened.ok) {
         if (opened) body = opened.data as T;
         if (channels.finish.hasSubscribers) channels.finish.publish({ ...info, status, durationMs });

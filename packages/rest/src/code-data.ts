@@ -10,6 +10,14 @@
  */
 import { type Endpoint, ExchangeCode, ExchangeError, redactText, type VenueProfile } from '@userstream/core';
 
+/**
+ * How `venue` wraps its REST answers: core's `restEnvelope`, or for a profile object made before
+ * that field covered Tokocrypto, its deprecated `restFormat`. Every reader in this package asks here.
+ */
+export function restEnvelopeOf(venue: VenueProfile): VenueProfile['restEnvelope'] {
+  return venue.restEnvelope ?? venue.restFormat;
+}
+
 /** Longest exchange message kept (as response-errors.ts). */
 const MAX_MESSAGE = 500;
 
@@ -45,14 +53,15 @@ export function codeDataPayload(
   secrets: readonly string[],
 ): unknown {
   // BingX's ids only: its stream wire quotes them by the same rule (wire-bingx.ts).
-  const body = venue.restEnvelope === 'code-data' ? exactIds(parsed, text) : parsed;
+  const envelope = restEnvelopeOf(venue);
+  const body = envelope === 'code-data' ? exactIds(parsed, text) : parsed;
   if (typeof body !== 'object' || body === null) return body;
   const raw = (body as { code?: unknown }).code;
   // Bitrue ('code-data-200') answers code 200 for success, once even as the string "200".
   const code = typeof raw === 'string' && /^-?\d{1,9}$/.test(raw) ? Number(raw) : raw;
   if (typeof code !== 'number') return body;
   const { msg, data } = body as { msg?: unknown; data?: unknown };
-  if (code !== (venue.restEnvelope === 'code-data-200' ? 200 : 0)) {
+  if (code !== (envelope === 'code-data-200' ? 200 : 0)) {
     throw new ExchangeError(
       code,
       typeof msg === 'string' ? redactText(msg, secrets).slice(0, MAX_MESSAGE) : '',

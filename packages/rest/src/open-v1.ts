@@ -1,5 +1,5 @@
 /**
- * Tokocrypto's `/open/v1` REST form (core's `restFormat: 'open-v1'`; issue #13 item 7). Every
+ * Tokocrypto's `/open/v1` REST form (core's `restEnvelope: 'open-v1'`; issue #13 item 7). Every
  * answer is an envelope `{code, msg, data, timestamp}`: code 0 is success, anything else an error
  * even with HTTP 200; balances sit in `data.accountAssets` and orders in `data.list` with numeric
  * enums and `BASE_QUOTE` symbols. This file turns them into Binance's bodies, so the snapshot

@@ -227,7 +227,7 @@ export function deliverTokocrypto(hub: Hub, sink: Sink, event: Event): void {
 }
 
 /**
- * The /open/v1 door of a request on a venue whose profile says `restFormat: 'open-v1'`: its
+ * The /open/v1 door of a request on a venue whose profile says `restEnvelope: 'open-v1'`: its
  * parameters in the engine's terms, and the engine's answer in an envelope. Undefined elsewhere.
  */
 export function openV1Door(
@@ -236,7 +236,7 @@ export function openV1Door(
   d: { exchange: Exchange; serverNow: () => number },
   accountId: string | undefined,
 ): { params(p: Record<string, string>): Record<string, string>; answer(result: unknown): Body } | undefined {
-  if (profile.restFormat !== 'open-v1') return undefined;
+  if (profile.restEnvelope !== 'open-v1') return undefined;
   const symbolOfOrder = (orderId: string) =>
     accountId === undefined
       ? undefined
