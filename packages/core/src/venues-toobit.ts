@@ -28,11 +28,11 @@
  * - listenKeyWillExpire is documented on the futures page only; the spot stream is given the
  *   same notice (one stream server, wss://stream.toobit.com, for both).
  * - Request-weight limit per minute: the pages in the store give none; BHEX's 1200.
- * - USDT-M futures (`toobit-futures`) is not registered yet: its typed events are in the toobit
- *   dialect (events/toobit.ts), its profile waits for the simulator to play a Toobit futures book.
+ * - USDT-M futures is the `toobit-usdm` profile (venues-toobit-usdm.ts), built from this one.
  */
 import type { VenueProfileInput } from './venue-schema.js';
 import { ep } from './venues-binance-derivatives.js';
+import { toobitUsdmInput } from './venues-toobit-usdm.js';
 
 /** The client's ping interval Toobit needs: the server drops a client silent for 5 minutes. */
 export const TOOBIT_SILENCE_LIMIT_MS = 5 * 60_000;
@@ -65,20 +65,19 @@ const toobit = (
   endpoints,
 });
 
-/** Ids of the Toobit profiles (USDT-M futures is not profiled yet: its simulator book is missing). */
-export type ToobitId = 'toobit-spot';
+/** Ids of the Toobit profiles: spot and USDT-M perpetual futures. */
+export type ToobitId = 'toobit-spot' | 'toobit-usdm';
 
 /** The Toobit profiles, built from the `bhex` profile input among `brokers`. */
 export function toobitProfiles(brokers: readonly VenueProfileInput[]): VenueProfileInput[] {
   const bhex = brokers.find((p) => p.id === 'bhex');
   // A programming error in this package (the bhex profile renamed), never user input.
   if (!bhex) throw new Error('@userstream/core: the bhex profile is missing');
-  return [
-    toobit(bhex, 'toobit-spot', 'Toobit Spot (BHEX-style)', 'spot', '/api/v1/userDataStream', {
-      serverTime: ep('GET', '/api/v1/time', 1, false),
-      account: ep('GET', '/api/v1/account', 5, true),
-      openOrders: ep('GET', '/api/v1/spot/openOrders', 1, true),
-      order: ep('POST', '/api/v1/spot/order', 1, true),
-    }),
-  ];
+  const spot = toobit(bhex, 'toobit-spot', 'Toobit Spot (BHEX-style)', 'spot', '/api/v1/userDataStream', {
+    serverTime: ep('GET', '/api/v1/time', 1, false),
+    account: ep('GET', '/api/v1/account', 5, true),
+    openOrders: ep('GET', '/api/v1/spot/openOrders', 1, true),
+    order: ep('POST', '/api/v1/spot/order', 1, true),
+  });
+  return [spot, toobitUsdmInput(spot)];
 }

@@ -36,6 +36,7 @@ describe('venue registry', () => {
         "aster-futures-v3: listenKey asterFutures",
         "aster-spot-v3: listenKey aster",
         "toobit-spot: listenKey toobit",
+        "toobit-usdm: listenKey toobit",
         "bitrue-spot: listenKey bitrue",
         "tokocrypto: listenToken tokocrypto",
       ]

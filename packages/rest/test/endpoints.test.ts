@@ -16,6 +16,18 @@ const ALL = Object.keys(venues) as VenueId[];
 
 /** A resting (never filling) limit order for each account book the simulator keeps. */
 function restingOrder(v: VenueProfile): Record<string, string> {
+  // Toobit USDT-M: BTC-SWAP-USDT symbols, an opening side, a client id it requires
+  // (https://toobit-docs.github.io/apidocs/usdt_swap/v1/en/, New Order).
+  if (v.id === 'toobit-usdm')
+    return {
+      symbol: 'BTC-SWAP-USDT',
+      side: 'BUY_OPEN',
+      type: 'LIMIT',
+      timeInForce: 'GTC',
+      quantity: '0.010',
+      price: '50000.0',
+      newClientOrderId: 'endpoints-test',
+    };
   switch (v.market) {
     case 'usdm':
     case 'portfolioMargin':
@@ -63,8 +75,8 @@ const count = (e: Endpoint, key = '') =>
   ctx.sim.record.requestCount(e.method, e.path.replace('{listenKey}', key));
 
 describe('every endpoint of every venue profile in core', () => {
-  it('covers all 29 built-in profiles', () => {
-    expect(ALL).toHaveLength(29);
+  it('covers all 30 built-in profiles', () => {
+    expect(ALL).toHaveLength(30);
   });
 
   it.each(ALL.filter((id) => venues[id].listenKey))(

@@ -140,8 +140,14 @@ export class Load implements LoadGenerator {
     const sinks = (): Prepared[] =>
       this.#d.hub
         .sinksOf(accountId, market, target.symbol)
-        // Aster spot streams carry their own shapes (venues/aster-spot.ts), not these templates.
-        .filter((sink) => !isAsterSpot(sink.venue) && (sink.events === undefined || sink.events.has(type)))
+        // Aster spot and Toobit USDT-M streams carry their own shapes (venues/aster-spot.ts,
+        // venues/toobit-usdm.ts), not these templates.
+        .filter(
+          (sink) =>
+            !isAsterSpot(sink.venue) &&
+            sink.venue !== 'toobit-usdm' &&
+            (sink.events === undefined || sink.events.has(type)),
+        )
         .map((sink) => ({ sink, head: sink.prefix + head, tail: tail + sink.suffix }));
     return { targetKey, type, sinks, mid };
   }

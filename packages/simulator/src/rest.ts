@@ -18,6 +18,7 @@ import { bitrueAnswer, bitrueError, bitrueKeyRoute, isBitrueKeyPath } from './ve
 import { MEXC_KEYS_PER_ACCOUNT, MEXC_ROUTE_SPECS } from './venues/mexc-rest.js';
 import { openV1Door, openV1Refusal, TOKOCRYPTO_ROUTE_SPECS } from './venues/tokocrypto.js';
 import { TOOBIT_ROUTE_SPECS } from './venues/toobit-rest.js';
+import { toobitUsdmDoor } from './venues/toobit-usdm-rest.js';
 
 type Auth = 'none' | 'apiKey' | 'signed';
 type Action =
@@ -172,12 +173,9 @@ const MEXC_ROUTES = new Map<string, Route>(
     { ...r, venue: 'mexc', retired: false },
   ]),
 );
-/** Toobit spot (issue #13): venues/toobit-rest.ts, picked by its X-BB-APIKEY header. */
+/** Toobit spot and USDT-M (issue #13): venues/toobit*-rest.ts, picked by the X-BB-APIKEY header. */
 const TOOBIT_ROUTES = new Map<string, Route>(
-  TOOBIT_ROUTE_SPECS.map(({ method, path, ...r }) => [
-    `${method} ${path}`,
-    { ...r, venue: 'toobit-spot', retired: false },
-  ]),
+  TOOBIT_ROUTE_SPECS.map(({ method, path, ...r }) => [`${method} ${path}`, { ...r, retired: false }]),
 );
 /** Aster spot v3 on Binance spot's /api/v3 paths, picked by the v3 `signer` (venues/aster-v3.ts). */
 const ASTER_SPOT_V3_ROUTES = new Map<string, Route>(
@@ -326,7 +324,9 @@ export class RestApi {
         if (failure === '-1125') throw Errors.listenKeyNotFound();
       }
       // Tokocrypto's /open/v1: its own parameters in, envelopes out (venues/tokocrypto.ts).
-      const v1 = openV1Door(profile, route.action, d, account?.account.id);
+      const v1 =
+        openV1Door(profile, route.action, d, account?.account.id) ??
+        toobitUsdmDoor(venue, route.action, d, account?.account.id);
       const result = this.#dispatch(route, venue, account, v1 ? v1.params(params) : params, credential);
       this.#json(res, 200, v1 ? v1.answer(result) : bitrue ? bitrueAnswer(result) : result);
       credential?.done();

@@ -67,6 +67,7 @@ export function weightGroupOf(venue: VenueId): WeightGroup {
     case 'coins-th':
       return 'coins';
     case 'toobit-spot':
+    case 'toobit-usdm':
       return 'toobit';
     case 'bitrue-spot':
       return 'bitrue';

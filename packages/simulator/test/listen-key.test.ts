@@ -15,7 +15,8 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 // MEXC's lifecycle differs (a new key per POST, subscriptions, protobuf pushes): test/mexc.test.ts.
-// Toobit's streams need a JSON ping within 5 minutes and warn before a lapse: src/venues/toobit.test.ts.
+// Toobit's streams need a JSON ping within 5 minutes and warn before a lapse: src/venues/toobit.test.ts
+// (USDT-M's keys: src/venues/toobit-usdm.test.ts).
 // Bitrue's keys are in the path and its answers in envelopes, its frames gzip: src/venues/bitrue.test.ts.
 // Aster v3 signs with an EIP-712 API wallet, not timestamp + HMAC: test/aster-v3.test.ts.
 // BingX's are gzip frames, its keys answer 404 when unknown: test/bingx.test.ts.
@@ -26,6 +27,7 @@ const LISTEN_KEY_VENUES = (Object.keys(venues) as VenueId[]).filter(
     id !== 'mexc' &&
     id !== 'bitrue-spot' &&
     id !== 'toobit-spot' &&
+    id !== 'toobit-usdm' &&
     !id.startsWith('bingx-'),
 );
 

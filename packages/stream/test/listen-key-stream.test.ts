@@ -463,7 +463,7 @@ describe('options', () => {
       `"USERSTREAM_INVALID_CONFIG: @userstream/stream: listenKey must be 8 to 128 letters and digits as returned by the venue"`,
     );
     expect(bad({ venue: 'nope' })).toMatchInlineSnapshot(
-      `"USERSTREAM_INVALID_CONFIG: @userstream/stream: unknown venue 'nope'; known venues: binance-spot, binance-spot-testnet, binance-margin, binance-isolated-margin, binance-spot-legacy, binance-margin-legacy, binance-isolated-margin-legacy, binance-usdm, binance-usdm-testnet, binance-coinm, binance-coinm-testnet, binance-portfolio-margin, binance-pm-pro, binance-options, binance-margin-risk, bhex, coins-ph, bingx-spot, bingx-swap, mexc, coins-xyz, coins-th, aster-futures, aster-spot, aster-futures-v3, aster-spot-v3, toobit-spot, bitrue-spot, tokocrypto"`,
+      `"USERSTREAM_INVALID_CONFIG: @userstream/stream: unknown venue 'nope'; known venues: binance-spot, binance-spot-testnet, binance-margin, binance-isolated-margin, binance-spot-legacy, binance-margin-legacy, binance-isolated-margin-legacy, binance-usdm, binance-usdm-testnet, binance-coinm, binance-coinm-testnet, binance-portfolio-margin, binance-pm-pro, binance-options, binance-margin-risk, bhex, coins-ph, bingx-spot, bingx-swap, mexc, coins-xyz, coins-th, aster-futures, aster-spot, aster-futures-v3, aster-spot-v3, toobit-spot, toobit-usdm, bitrue-spot, tokocrypto"`,
     );
     expect(bad({ venue: 'binance-spot' })).toMatchInlineSnapshot(
       `"USERSTREAM_INVALID_CONFIG: @userstream/stream: venue 'binance-spot' does not stream over listenKeys (its protocol is wsApi); use openWsApiStream"`,

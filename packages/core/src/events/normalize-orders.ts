@@ -6,6 +6,7 @@ import type { AsterExecutionReport } from './aster.js';
 import type { BhexExecutionReport } from './bhex.js';
 import type { CoinsExecutionReport } from './coins.js';
 import type { FuturesOrderTradeUpdate } from './futures.js';
+import { restOrderSide } from './normalize-toobit-rest.js';
 import type { NormalizedOrder } from './normalize-types.js';
 import type { SpotExecutionReport } from './spot.js';
 
@@ -167,7 +168,8 @@ export function normalizeRestOrder(body: Readonly<Record<string, unknown>>): Ord
     symbol: text(body.symbol),
     orderId: text(body.orderId),
     clientOrderId: text(body.clientOrderId),
-    side: text(body.side),
+    // Toobit USDT-M's BUY_OPEN/SELL_CLOSE/… as the order push names them (BUY, SELL).
+    side: restOrderSide(body.side),
     type: text(body.type),
     status: text(body.status),
     price: text(body.price),

@@ -3,13 +3,17 @@
  * becomes an order and `outboundAccountInfo` a balance snapshot with the can-trade/withdraw/
  * deposit flags, exactly as the bhex dialect reads them. USDT-M's `contractExecutionReport`
  * (BHEX's letters) is an order and `outboundContractAccountInfo` a balance snapshot.
+ * `outboundContractPositionInfo` is an account update holding that one position (no balances):
+ * Toobit's positions are per side (LONG, SHORT) with an unsigned size, the common model signs it
+ * (a SHORT position's amount is negative, as Binance's hedge mode reports it), so the mirror folds
+ * it like a futures `ACCOUNT_UPDATE`'s. Its time is `E` (the push carries no other).
  * `listenKeyWillExpire` is `other`: the key is still valid (the client renews it, it has not
- * lapsed), `ticketInfo` is `other` (its fill is already in the order's report), and so is a
- * position push until the futures mirror folds Toobit positions.
+ * lapsed), and `ticketInfo` is `other` (its fill is already in the order's report).
  */
 import { bhexOrder } from './normalize-orders.js';
-import type { NormalizedEvent, NormalizedOrder } from './normalize-types.js';
-import type { ToobitContractExecutionReport, ToobitEvent } from './toobit.js';
+import { signedToobitSize } from './normalize-toobit-rest.js';
+import type { NormalizedAccountUpdate, NormalizedEvent, NormalizedOrder } from './normalize-types.js';
+import type { ToobitContractExecutionReport, ToobitContractPositionInfo, ToobitEvent } from './toobit.js';
 
 function contractOrder(event: ToobitContractExecutionReport): NormalizedOrder {
   return {
@@ -38,6 +42,34 @@ function contractOrder(event: ToobitContractExecutionReport): NormalizedOrder {
   };
 }
 
+function contractPosition(event: ToobitContractPositionInfo): NormalizedAccountUpdate {
+  const isolated = event.mt === 'ISOLATED';
+  return {
+    kind: 'accountUpdate',
+    eventType: event.e,
+    venueEventTime: event.E,
+    transactionTime: event.E,
+    // Toobit says no more than "the position changed".
+    reason: '',
+    book: undefined,
+    balances: [],
+    positions: [
+      {
+        symbol: event.s,
+        positionAmount: signedToobitSize(event.S, event.P),
+        entryPrice: event.p,
+        breakEvenPrice: undefined,
+        unrealizedPnl: event.up ?? '0',
+        accumulatedRealized: event.r ?? '0',
+        marginType: event.mt === undefined ? '' : event.mt.toLowerCase(),
+        isolatedWallet: isolated ? event.m : undefined,
+        positionSide: event.S,
+      },
+    ],
+    raw: event,
+  };
+}
+
 export function normalizeToobit(event: ToobitEvent): NormalizedEvent {
   switch (event.e) {
     case 'executionReport':
@@ -45,6 +77,8 @@ export function normalizeToobit(event: ToobitEvent): NormalizedEvent {
       return bhexOrder(event);
     case 'contractExecutionReport':
       return contractOrder(event);
+    case 'outboundContractPositionInfo':
+      return contractPosition(event);
     case 'outboundAccountInfo':
     case 'outboundMarginAccountInfo':
     case 'outboundContractAccountInfo':

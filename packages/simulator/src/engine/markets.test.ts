@@ -38,6 +38,8 @@ describe('marketOf / dialectOf', () => {
       'aster-spot-v3',
       // Toobit spot trades on the BHEX book and the hub writes its shapes (venues/toobit.ts).
       'toobit-spot',
+      // Toobit USDT-M: the USDⓈ-M book in Toobit's shapes (venues/toobit-usdm.ts).
+      'toobit-usdm',
       // Bitrue spot trades on the spot book and the hub writes its pushes (venues/bitrue.ts).
       'bitrue-spot',
       // Tokocrypto (issue #13): the spot book in Tokocrypto's shapes (venues/tokocrypto.ts).
@@ -96,6 +98,7 @@ describe('marketOf / dialectOf', () => {
           "binance-pm-pro",
           "aster-futures",
           "aster-futures-v3",
+          "toobit-usdm",
           "bingx-swap",
         ],
       }

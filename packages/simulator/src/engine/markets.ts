@@ -57,6 +57,8 @@ const MARKET_OF: Readonly<Record<Exclude<VenueId, 'binance-options'>, MarketKey>
   // Issue #13: Toobit spot (BHEX's lineage) trades on the BHEX book; hub.ts rewrites its events
   // into Toobit's shapes and array frames (venues/toobit.ts).
   'toobit-spot': 'bhex',
+  // Toobit USDT-M trades on the USDⓈ-M book, behind its own doors (venues/toobit-usdm*.ts).
+  'toobit-usdm': 'usdm',
   // Issue #13: Bitrue spot trades on the spot book; hub.ts writes its ORDER/BALANCE pushes
   // (venues/bitrue.ts).
   'bitrue-spot': 'spot',

@@ -30,6 +30,7 @@ const SILENT: ReadonlySet<string> = new Set([
   // Toobit (api-docs.toobit.com spot and USDT-M websocket-account pages): listenKeyWillExpire
   // before the lapse (venues/toobit.ts), nothing at it.
   'toobit-spot',
+  'toobit-usdm',
   // Bitrue's page documents order and balance pushes only.
   'bitrue-spot',
 ]);

@@ -1,5 +1,5 @@
 /**
- * Toobit spot's REST routes on the simulator (issue #13 item 4): the profile's paths, all signed
+ * Toobit spot's REST routes on the simulator (issue #13 item 4; USDT-M's are toobit-usdm-rest.ts): the profile's paths, all signed
  * (`timestamp` mandatory, HMAC `signature`), API key in `X-BB-APIKEY`. rest.ts serves them to
  * requests that carry that header: `/api/v1/account` and `/api/v1/time` are Aster spot's paths
  * too, and the header tells the venues apart (as MEXC's does on Binance's /api/v3 paths).
@@ -7,13 +7,14 @@
  * keepalive and close, as the spot page documents.
  */
 import { venues } from '@userstream/core';
+import { TOOBIT_USDM_ROUTE_SPECS } from './toobit-usdm-rest.js';
 
 const p = venues['toobit-spot'];
 const lk = p.listenKey as NonNullable<typeof p.listenKey>;
 const e = p.endpoints;
 const order = e.order as { path: string; weight: number };
 
-export const TOOBIT_ROUTE_SPECS = [
+const SPOT_ROUTE_SPECS = [
   {
     method: 'POST',
     path: lk.create.path,
@@ -47,3 +48,9 @@ export const TOOBIT_ROUTE_SPECS = [
   { method: 'POST', path: order.path, weight: order.weight, auth: 'signed', action: 'placeOrder' },
   { method: 'DELETE', path: order.path, weight: order.weight, auth: 'signed', action: 'cancelOrder' },
 ] as const;
+
+/** Toobit's routes, spot's and USDT-M's (toobit-usdm-rest.ts), each naming its venue. */
+export const TOOBIT_ROUTE_SPECS = [
+  ...SPOT_ROUTE_SPECS.map((r) => ({ ...r, venue: 'toobit-spot' as const })),
+  ...TOOBIT_USDM_ROUTE_SPECS,
+];

@@ -22,6 +22,7 @@ import type { ListenKeyEntry, ListenKeys } from '../listen-keys.js';
 import type { Sink } from '../sink.js';
 import { targetKeyOf } from '../sink.js';
 import { marketKeyOf, profileOf } from '../venue-map.js';
+import { toobitUsdmEvents } from './toobit-usdm.js';
 
 const MINUTE = 60_000;
 /** A client that sends nothing for this long is dropped. */
@@ -47,9 +48,9 @@ function stateOf(owner: object): ToobitState {
   return state;
 }
 
-/** True for the venue ids played as Toobit. */
+/** True for the venue ids played as Toobit (spot on the BHEX book, USDT-M on the USDⓈ-M book). */
 export function isToobit(venue: string): boolean {
-  return venue === 'toobit-spot';
+  return venue === 'toobit-spot' || venue === 'toobit-usdm';
 }
 
 /** One BHEX-book event in Toobit spot's documented shapes (ticketInfo after a fill). */
@@ -101,11 +102,17 @@ export function toobitSpotEvents(event: Event, ticketId: () => number): Event[] 
   return [report, ticket];
 }
 
-/** Delivers one BHEX-book event to a Toobit sink (its sink frames each event as an array). */
+/**
+ * Delivers one book event to a Toobit sink (its sink frames each event as an array): spot's
+ * shapes, or USDT-M's (toobit-usdm.ts) on a `toobit-usdm` stream.
+ */
 export function deliverToobit(hub: Hub, sink: Sink, event: Event): void {
   const state = stateOf(hub);
-  for (const shaped of toobitSpotEvents(event, () => ++state.ticket))
-    hub.deliver(sink, JSON.stringify(shaped));
+  const shaped =
+    sink.venue === 'toobit-usdm'
+      ? toobitUsdmEvents(hub, event, () => ++state.ticket)
+      : toobitSpotEvents(event, () => ++state.ticket);
+  for (const one of shaped) hub.deliver(sink, JSON.stringify(one));
 }
 
 /**
