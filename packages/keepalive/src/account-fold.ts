@@ -165,6 +165,11 @@ function dialectOf(event: UserDataEvent): Dialect {
       return 'futures';
     case 'outboundAccountInfo':
       return 'bhex';
+    // Toobit USDT-M's pushes (issue #13): BHEX's letters, positions per side.
+    case 'contractExecutionReport':
+    case 'outboundContractAccountInfo':
+    case 'outboundContractPositionInfo':
+      return 'toobit';
     case 'BALANCE_POSITION_UPDATE':
       return 'options';
     // MEXC's decoded protobuf pushes (issue #13).
@@ -179,6 +184,14 @@ function dialectOf(event: UserDataEvent): Dialect {
       return 'spot';
   }
 }
+
+/** Order reports folded by their transaction time (else `E`); ORDER_TRADE_UPDATE has its own rule. */
+const ORDER_EVENTS: ReadonlySet<string> = new Set([
+  'executionReport',
+  'privateOrders',
+  'ORDER',
+  'contractExecutionReport',
+]);
 
 /** BingX spot's `ACCOUNT_UPDATE` (issue #13): no positions, `lk` on its balances. */
 function isBingxSpotAccount(event: UserDataEvent): boolean {
@@ -229,12 +242,15 @@ export function applyEvent(state: FoldState, event: UserDataEvent, sink?: Change
       if (
         n.eventType !== 'outboundAccountPosition' &&
         n.eventType !== 'outboundAccountInfo' &&
+        n.eventType !== 'outboundContractAccountInfo' &&
         n.eventType !== 'privateAccount' &&
         n.eventType !== 'BALANCE' &&
         n.eventType !== 'ACCOUNT_UPDATE'
       )
         return false;
-      const time = n.eventType === 'outboundAccountInfo' ? E : num(n.lastUpdateTime, E);
+      // BHEX's outboundAccountInfo and Toobit USDT-M's outboundContractAccountInfo: ordered by E.
+      const byE = n.eventType === 'outboundAccountInfo' || n.eventType === 'outboundContractAccountInfo';
+      const time = byE ? E : num(n.lastUpdateTime, E);
       let changed = false;
       for (const b of n.balances) {
         if (typeof b.asset !== 'string') continue;
@@ -251,8 +267,9 @@ export function applyEvent(state: FoldState, event: UserDataEvent, sink?: Change
       // BHEX's margin orders (marginExecutionReport) are not mirrored.
       // MEXC's privateOrders carries no transaction time: its push time E orders it.
       // Bitrue's ORDER: its trade time T when it has one, else E.
-      if (n.eventType === 'executionReport' || n.eventType === 'privateOrders' || n.eventType === 'ORDER') {
-        // Spot, margin, Coins.ph: T is the transaction time. BHEX sends no T: use E.
+      if (ORDER_EVENTS.has(n.eventType)) {
+        // Spot, margin, Coins.ph: T is the transaction time. BHEX sends no T: use E. Toobit
+        // USDT-M's contractExecutionReport: its update time U.
         const time = num(n.transactionTime, E);
         return applyOrder(ledger, mirrorOrder(n, time), time, E, sink);
       }
