@@ -49,6 +49,11 @@ const survivor = createFleetWorker({
   workerId: 'survivor',
   accounts: sim.accounts,
 });
+/** Streams the survivor lost (its own ownership lapsed: renewals too late), after the kill. */
+let lostStreams = 0;
+survivor.on('lost', () => {
+  lostStreams++;
+});
 survivor.on('warning', ({ error }) =>
   warnings.set(error.code ?? error.name, (warnings.get(error.code ?? error.name) ?? 0) + 1),
 );
@@ -82,6 +87,7 @@ const delay = monitorEventLoopDelay({ resolution: 10 });
 const cpu0 = process.cpuUsage();
 const opens0 = openMs.length;
 const killedAt = performance.now();
+const lost0 = lostStreams;
 await victim.kill();
 delay.enable();
 let first;
@@ -131,7 +137,7 @@ print(
   `  the survivor's ${fmt(took.length)} opens during the takeover took p50 ${fmt(pct(50))} ms, p90 ${fmt(pct(90))} ms, max ${fmt(pct(100))} ms each (claim, POST, connect; ${OPTIONS.openConcurrency} at once)`,
 );
 print(
-  `  claims refused while the victim's ownership lasted: ${fmt(survivor.stats.refusedClaims - refused0)}; warnings: ${[...warnings].map(([code, n]) => `${code} ×${n}`).join(', ') || 'none'}`,
+  `  streams the survivor lost during the takeover (its own renewals late): ${fmt(lostStreams - lost0)}; claims refused while the victim's ownership lasted: ${fmt(survivor.stats.refusedClaims - refused0)}; warnings: ${[...warnings].map(([code, n]) => `${code} ×${n}`).join(', ') || 'none'}`,
 );
 
 t0 = performance.now();

@@ -8,7 +8,11 @@ import { channel } from 'node:diagnostics_channel';
 export const DIAGNOSTICS_CHANNELS = {
   /** `{ type: 'change' | 'unavailable' | 'available' | 'rejoined', worker, … }` */
   membership: 'userstream:redis:membership',
-  /** `{ type: 'acquired' | 'released' | 'lost' | 'claim-refused' | 'open-failed', worker, account, … }`; `{ type: 'rate-limited', worker, origin, until }` */
+  /**
+   * `{ type: 'acquired' | 'released' | 'lost' | 'claim-refused' | 'open-failed', worker, account, … }`;
+   * `{ type: 'rate-limited', worker, origin, until }`; `{ type: 'open-backoff', worker, lagMs, concurrency }`
+   * (the event loop lagged `lagMs` (protocol ms) over an open: opens at once cut to `concurrency`)
+   */
   ownership: 'userstream:redis:ownership',
   /** `{ type: 'overflow' | 'retry', worker, account, … }`; `{ type: 'quarantined', worker, account, reason }` (an event put in the dead-letter stream) */
   sink: 'userstream:redis:sink',

@@ -87,6 +87,20 @@ export interface FleetWorkerOptions {
   /** Streams opened at once by this worker. @default 16 */
   openConcurrency?: number;
   /**
+   * Event-loop lag (protocol ms) above which this worker opens fewer streams at once: halved on
+   * each open that saw more lag, down to one at a time with a pause of this long between opens,
+   * and up by one per open that saw less. Ownership renewals lapse when the loop lags more than
+   * `ownershipTtlMs − ownershipRenewMs`, so keep it well below that.
+   * @default a quarter of `ownershipTtlMs − ownershipRenewMs`, at most 250
+   */
+  openLagTargetMs?: number;
+  /**
+   * The worst event-loop lag (ms of real time) since the previous call; the worker reads it after
+   * each open. Inject one for tests or to share your own monitor.
+   * @default a 20 ms timer (unref'd) measuring its own lateness
+   */
+  eventLoopLag?: () => number;
+  /**
    * Stream opens per second per venue host, for the WHOLE fleet (paced through Redis): the
    * workers usually share an egress IP and so one request-weight budget.
    * @default from the venue profile: 0.9 × weightLimitPerMinute ÷ 60 ÷ the listenKey create
@@ -134,10 +148,15 @@ export interface ResolvedFleetOptions {
   readonly reconcileMs: number;
   readonly settleMs: number;
   readonly openConcurrency: number;
+  /** Lag (protocol ms) above which opens back off. */
+  readonly openLagTargetMs: number;
   /** Fleet-wide ms between two opens on a REST origin. */
   readonly openIntervalMs: (origin: string) => number;
   readonly maxPending: number;
 }
+
+/** The default `openLagTargetMs` at most: lag beyond it delays every stream's events as well. */
+const MAX_OPEN_LAG_TARGET_MS = 250;
 
 /** Refusals say which factory they come from: `@userstream/redis: createFleetWorker: …`. */
 function invalid(message: string, field: string): InvalidInputError {
@@ -215,6 +234,9 @@ export function resolveFleetOptions(options: FleetWorkerOptions): ResolvedFleetO
     'ownershipRenewMs',
     DEFAULT_FLEET_OWNERSHIP_RENEW_MS,
   );
+  if (options.eventLoopLag !== undefined && typeof options.eventLoopLag !== 'function') {
+    throw invalid('eventLoopLag must be a function returning the lag in ms', 'eventLoopLag');
+  }
   if (ownershipRenewMs >= ownershipTtlMs) {
     throw invalid(
       'ownershipRenewMs must be shorter than ownershipTtlMs (e.g. 1500 and 5000)',
@@ -233,6 +255,11 @@ export function resolveFleetOptions(options: FleetWorkerOptions): ResolvedFleetO
     settleMs:
       options.settleMs === 0 ? 0 : duration(options.settleMs, 'settleMs', ownershipRenewMs + 2 * heartbeatMs),
     openConcurrency: positive(options.openConcurrency, 'openConcurrency', 16),
+    openLagTargetMs: duration(
+      options.openLagTargetMs,
+      'openLagTargetMs',
+      Math.min(MAX_OPEN_LAG_TARGET_MS, (ownershipTtlMs - ownershipRenewMs) / 4),
+    ),
     openIntervalMs: openIntervals(options.openRatePerSecond, checked.originRates),
     maxPending: positive(options.maxPendingEvents, 'maxPendingEvents', 10_000),
   };

@@ -35,6 +35,7 @@ import { redisKeys } from './keys.js';
 import { createRedisLeaseStore } from './lease-store.js';
 import { createMembership, type Membership } from './membership.js';
 import { OpenPacer } from './open-pacer.js';
+import { OpenThrottle } from './open-throttle.js';
 import { rendezvousOwner } from './rendezvous.js';
 import type { SinkQueueStats } from './sink-queue.js';
 
@@ -58,6 +59,7 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #pacer: OpenPacer;
+  readonly #throttle: OpenThrottle;
   readonly #handoffs: Handoffs;
   readonly #scheduler: Scheduler;
   readonly #ownScheduler: boolean;
@@ -115,7 +117,8 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
     const fenced = fenceable(
       options.store ?? createRedisLeaseStore({ redis: options.redis, prefix: o.prefix, clock: o.clock }),
     );
-    this.#store = fenced.store;
+    this.#throttle = OpenThrottle.of(o, this.workerId, options.eventLoopLag, () => this.#owned.size > 0);
+    this.#store = this.#throttle.track(fenced.store); // opens wait for renewals (renewalsFirst)
     this.#fence = fenced.fence;
     this.#ownScheduler = options.scheduler === undefined;
     this.#scheduler = options.scheduler ?? createScheduler({ clock: o.clock, logger: o.logger });
@@ -249,15 +252,13 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
       toOpen.push(this.#o.accounts.get(id)!);
     }
     if (toOpen.length === 0) return;
-    let next = 0;
-    const lane = async () => {
-      while (next < toOpen.length && !this.#closed && this.membership.healthy) {
-        const account = toOpen[next++]!;
-        if (!(await this.#acquireOpen(account.id))) continue;
-        await this.#open(account);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.#o.openConcurrency, toOpen.length) }, lane));
+    // As many at once as the event loop affords (OpenThrottle), each after the renewals due.
+    const go = () => !this.#closed && this.membership.healthy;
+    await this.#throttle.run(toOpen, go, async (account) => {
+      if (!(await this.#acquireOpen(account.id))) return;
+      await this.#throttle.renewalsFirst();
+      await this.#open(account);
+    });
   }
 
   /**
@@ -480,6 +481,7 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
     await Promise.all([...this.#owned.keys()].map((id) => this.#release(id, 'closed')));
     await Promise.all(this.#stopping);
     await this.membership.close({ leave: release });
+    this.#throttle.close();
     if (this.#ownScheduler) this.#scheduler.close();
   }
 
