@@ -9,7 +9,9 @@
  *   keys; 24 h connections; the server pings every 5 min and drops a connection that has not
  *   ponged for 15 min; events as Binance USDⓈ-M (listenKeyExpired, MARGIN_CALL, ACCOUNT_UPDATE,
  *   ORDER_TRADE_UPDATE, ACCOUNT_CONFIG_UPDATE); GET /fapi/v4/account (5), GET /fapi/v1/openOrders
- *   (1 with a symbol, 40 without), REQUEST_WEIGHT 2400/min.
+ *   (1 with a symbol, 40 without), GET /fapi/v2/positionRisk ("Position Information V2", 5: Binance's
+ *   v2 position objects with `marginType`, every symbol in one-way mode, flat ones with
+ *   `updateTime` 0), REQUEST_WEIGHT 2400/min.
  * - Spot, `V1(Legacy)/EN/aster-finance-spot-api.md`: REST base https://sapi.asterdex.com;
  *   POST/PUT/DELETE /api/v1/listenKey (weight 1; PUT and DELETE take `listenKey`); stream
  *   wss://sstream.asterdex.com/ws/<listenKey>; 60 min keys; 24 h connections; the server pings
@@ -69,6 +71,7 @@ export const ASTER_PROFILES = [
       account: ep('GET', '/fapi/v4/account', 5, true),
       openOrders: ep('GET', '/fapi/v1/openOrders', 40, true),
       order: ep('POST', '/fapi/v1/order', 1, true),
+      positions: ep('GET', '/fapi/v2/positionRisk', 5, true),
     },
     weightLimitPerMinute: 2400,
   },

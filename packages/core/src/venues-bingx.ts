@@ -38,6 +38,12 @@
  *   depend on it (the simulator returns the active key, as Binance does). The key is the
  *   account's, not the market's: spot and swap streams of one account opened side by side share
  *   it, and closing one (DELETE) ends the other's key too.
+ * - Swap positions: GET /openApi/swap/v2/user/positions (signed; https://skills.sh/bingx-api/api-ai-skills/bingx-swap-account
+ *   names it, "current open positions"), `data` an array of positions. BingX's field list page is
+ *   not in the search store: the fields are JKorf/BingX.Net's BingXPosition model (positionId,
+ *   symbol, currency, positionAmt, availableAmt, positionSide, isolated, avgPrice, initialMargin,
+ *   leverage, unrealizedProfit, realisedProfit, liquidationPrice); core's normalizeRestPosition
+ *   reads them (events/normalize-bingx-rest.ts).
  * - Spot heartbeat: the JSON `{"ping":…}` form of the spot page and the text `Ping` of the swap
  *   page are both answered (the wire's `text-ping` style).
  */
@@ -106,6 +112,7 @@ export const BINGX_PROFILES = [
       account: ep('GET', '/openApi/swap/v3/user/balance', 1, true),
       openOrders: ep('GET', '/openApi/swap/v2/trade/openOrders', 1, true),
       order: ep('POST', '/openApi/swap/v2/trade/order', 1, true),
+      positions: ep('GET', '/openApi/swap/v2/user/positions', 1, true),
     },
     weightLimitPerMinute: 600,
   },

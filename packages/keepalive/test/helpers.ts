@@ -318,7 +318,14 @@ export function faultSequence(
      * design): a gap, a reconciliation, the mirror equal again. Returns what the reconciliations
      * found (the deposit at least, where the venue's snapshot shows balances).
      */
-    async drop(fault: { connections?: 'stream' | 'wsApi'; venue?: VenueId } = {}) {
+    async drop(
+      fault: {
+        connections?: 'stream' | 'wsApi';
+        venue?: VenueId;
+        /** What else happens on the exchange while the socket is down (after the deposit and trades). */
+        whileDown?: () => void;
+      } = {},
+    ) {
       const n = m.reconciled.length;
       const connections = fault.connections ?? 'stream';
       h.sim.faults.drop({
@@ -328,6 +335,7 @@ export function faultSequence(
       });
       h.sim.exchange.deposit(accountId, market.venue, market.deposit[0], '0.25');
       for (let i = 0; i < 10; i++) await step();
+      fault.whileDown?.();
       await until(() => gapsSince(n).length > 0, 5_000, 'a gap reconciliation');
       for (let i = 0; i < 20 && m.stream.lease.state().status !== 'active'; i++) await h.pass(10_000);
       await converged(h.sim, m.mirror, market, accountId);

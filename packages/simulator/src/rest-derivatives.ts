@@ -25,7 +25,9 @@ export interface DerivativeRoute {
  * - USDⓈ-M Algo service: developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api/New-Algo-Order
  *   (POST weight 0 on the IP limit), Cancel-Algo-Order, Current-All-Algo-Open-Orders.
  * - Position snapshots: /fapi/v3/positionRisk (Position-Information-V3), /dapi/v1/positionRisk,
- *   /papi/v1/um/positionRisk and /papi/v1/cm/positionRisk (portfolio margin).
+ *   /papi/v1/um/positionRisk and /papi/v1/cm/positionRisk (portfolio margin); Aster futures'
+ *   /fapi/v2/positionRisk and BingX swap's /openApi/swap/v2/user/positions (their profiles' paths,
+ *   core's venues-aster.ts and venues-bingx.ts say where they were read).
  * - Options positions: developers.binance.com/docs/derivatives/options-trading/trade/Option-Position-Information
  *   (order, openOrders and marginAccount come from the binance-options profile).
  * - Portfolio margin UM conditional orders: developers.binance.com/docs/derivatives/portfolio-margin/trade/New-UM-Algo-Order
@@ -61,6 +63,23 @@ export const DERIVATIVE_ROUTES: readonly DerivativeRoute[] = Object.freeze<Deriv
     action: 'openAlgoOrders',
   },
   { method: 'GET', path: '/fapi/v3/positionRisk', venue: 'binance-usdm', weight: 5, action: 'positionRisk' },
+  // Issue #13: the position endpoints of Aster futures v1 (its profile's, Binance's v2 shape) and
+  // BingX swap (venues/bingx-rest.ts writes BingX's objects into its envelope).
+  {
+    method: 'GET',
+    path: '/fapi/v2/positionRisk',
+    venue: 'aster-futures',
+    weight: 5,
+    action: 'positionRisk',
+    extra: { shape: 'fapi-v2' },
+  },
+  {
+    method: 'GET',
+    path: '/openApi/swap/v2/user/positions',
+    venue: 'bingx-swap',
+    weight: 1,
+    action: 'positionRisk',
+  },
   { method: 'GET', path: '/dapi/v1/positionRisk', venue: 'binance-coinm', weight: 1, action: 'positionRisk' },
   {
     method: 'GET',

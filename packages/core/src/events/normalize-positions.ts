@@ -4,6 +4,7 @@
  * `/dapi/v1/positionRisk`, `/papi/v1/um|cm/positionRisk`), so a mirror folds both alike.
  */
 import type { FuturesAccountUpdate } from './futures.js';
+import { bingxRestPosition, isBingxRestPosition } from './normalize-bingx-rest.js';
 import { isToobitRestPosition, toobitRestPosition } from './normalize-toobit-rest.js';
 import type { FuturesBook, NormalizedAccountUpdate, NormalizedPosition } from './normalize-types.js';
 import type { OptionsBalancePositionUpdate } from './options.js';
@@ -133,7 +134,8 @@ export function positionSnapshotOf(
  * COIN-M `/dapi/v1/positionRisk`, portfolio margin `/papi/v1/um|cm/positionRisk` (`book` says
  * which, the body does not), options `/eapi/v1/position` (`quantity` signed, `unrealizedPNL`; its
  * `side` is the sign of the quantity, so the position is BOTH as in the options event).
- * Toobit USDT-M's `/api/v1/futures/positions` objects are read by normalize-toobit-rest.ts.
+ * Toobit USDT-M's `/api/v1/futures/positions` objects are read by normalize-toobit-rest.ts, BingX
+ * swap's `/openApi/swap/v2/user/positions` objects by normalize-bingx-rest.ts.
  * Tolerant: a missing text is `""`, a missing time 0. v3 of the USDⓈ-M endpoint dropped
  * `marginType`: a position with an isolated margin or wallet other than zero is `isolated`, any
  * other `cross` (a flat isolated position reads as cross; the mirror leaves flat ones out).
@@ -144,6 +146,8 @@ export function normalizeRestPosition(
 ): PositionSnapshot {
   // Toobit USDT-M: a side and an unsigned size (normalize-toobit-rest.ts).
   if (isToobitRestPosition(body)) return toobitRestPosition(body);
+  // BingX swap: avgPrice, unrealizedProfit and an isolated flag (normalize-bingx-rest.ts).
+  if (isBingxRestPosition(body)) return bingxRestPosition(body);
   const options = body.positionAmt === undefined && body.quantity !== undefined;
   const isolatedWallet = text(body.isolatedWallet) || '0';
   const marginType = options

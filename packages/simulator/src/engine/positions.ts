@@ -13,8 +13,14 @@ import {
 import { COINM_INSTRUMENTS, type FuturesInstrument, USDM_INSTRUMENTS } from './markets.js';
 
 /** Which documented position snapshot to answer. */
-export type PositionShape = 'fapi-v3' | 'dapi' | 'papi-um' | 'papi-cm';
-export const POSITION_SHAPES: ReadonlySet<string> = new Set(['fapi-v3', 'dapi', 'papi-um', 'papi-cm']);
+export type PositionShape = 'fapi-v3' | 'fapi-v2' | 'dapi' | 'papi-um' | 'papi-cm';
+export const POSITION_SHAPES: ReadonlySet<string> = new Set([
+  'fapi-v3',
+  'fapi-v2',
+  'dapi',
+  'papi-um',
+  'papi-cm',
+]);
 
 const FLAT: Position = Object.freeze({ pa: '0', ep: '0', cr: '0', updateTime: 0 }) as Position;
 
@@ -38,6 +44,9 @@ function orderMargin(ledger: FuturesLedger, symbol: string): string {
  * The position snapshot the venue answers, from the same ledger the fills update (so it equals
  * what `ACCOUNT_UPDATE` said):
  * - `fapi-v3`: GET /fapi/v3/positionRisk — only symbols with a position or open orders;
+ * - `fapi-v2`: Aster futures' GET /fapi/v2/positionRisk ("Position Information V2",
+ *   https://github.com/asterdex/api-docs V1(Legacy)/EN/aster-finance-futures-api.md at 265e024) —
+ *   every symbol (one-way mode), with `marginType` and `isAutoAddMargin`, keys in the page's order;
  * - `dapi`: GET /dapi/v1/positionRisk — every symbol;
  * - `papi-um` / `papi-cm`: GET /papi/v1/um/positionRisk, /papi/v1/cm/positionRisk — positions only.
  * `symbol` narrows to one symbol (COIN-M: `pair` too, by prefix).
@@ -84,6 +93,22 @@ export function positionRiskBody(
         adl: 0,
         bidNotional: sideNotional(ledger, inst.symbol, 'BUY'),
         askNotional: sideNotional(ledger, inst.symbol, 'SELL'),
+        updateTime: p.updateTime,
+      });
+    } else if (shape === 'fapi-v2') {
+      out.push({
+        entryPrice: p.ep,
+        marginType: 'cross',
+        isAutoAddMargin: 'false',
+        isolatedMargin: '0',
+        leverage: String(FUTURES_LEVERAGE),
+        liquidationPrice: '0',
+        markPrice: m,
+        maxNotionalValue: '250000',
+        positionAmt: p.pa,
+        symbol: inst.symbol,
+        unRealizedProfit: up,
+        positionSide: 'BOTH',
         updateTime: p.updateTime,
       });
     } else if (shape === 'dapi' || shape === 'papi-cm') {
@@ -133,7 +158,7 @@ export function positionRiskOf(
   mark: (symbol: string) => string,
 ): Record<string, unknown>[] {
   if (!POSITION_SHAPES.has(shape))
-    throw inputError('shape must be one of fapi-v3, dapi, papi-um, papi-cm', 'shape');
+    throw inputError('shape must be one of fapi-v3, fapi-v2, dapi, papi-um, papi-cm', 'shape');
   const instruments = Object.values(market === 'usdm' ? USDM_INSTRUMENTS : COINM_INSTRUMENTS);
   const filter: { symbol?: string; pair?: string } = {};
   if (p.symbol !== undefined) {

@@ -12,12 +12,18 @@
  * - data: server time `{serverTime}`; spot balances `{balances:[{asset,free,locked}]}` (no update
  *   time); swap balances (/openApi/swap/v3/user/balance) an array of `{asset, balance, equity,
  *   availableMargin, …}` (balance: the wallet balance); open orders `{orders:[…]}` with the
- *   engine's (Binance's) order fields.
+ *   engine's (Binance's) order fields; swap positions (/openApi/swap/v2/user/positions, named by
+ *   https://skills.sh/bingx-api/api-ai-skills/bingx-swap-account) an array of the open positions
+ *   with the fields of JKorf/BingX.Net's BingXPosition model (BingX's own field list is not in the
+ *   search store): positionId, symbol, currency, positionAmt, availableAmt, positionSide, isolated,
+ *   avgPrice, initialMargin, leverage, unrealizedProfit, realisedProfit, liquidationPrice. The
+ *   engine's book is one-way: positionSide BOTH, positionAmt signed as its ACCOUNT_UPDATE's `pa`.
  */
 import type { ServerResponse } from 'node:http';
-import { venues } from '@userstream/core';
+import { isZeroDecimal, venues } from '@userstream/core';
+import { FUTURES_LEVERAGE } from '../engine/index.js';
 
-type Kind = 'listenKey' | 'time' | 'spotAccount' | 'swapAccount' | 'orders' | 'other';
+type Kind = 'listenKey' | 'time' | 'spotAccount' | 'swapAccount' | 'orders' | 'positions' | 'other';
 
 const KINDS = new Map<string, Kind>();
 for (const id of ['bingx-spot', 'bingx-swap'] as const) {
@@ -27,6 +33,14 @@ for (const id of ['bingx-spot', 'bingx-swap'] as const) {
   KINDS.set(p.endpoints.account.path, id === 'bingx-spot' ? 'spotAccount' : 'swapAccount');
   KINDS.set(p.endpoints.openOrders.path, 'orders');
   KINDS.set((p.endpoints.order as { path: string }).path, 'other');
+}
+KINDS.set((venues['bingx-swap'].endpoints.positions as { path: string }).path, 'positions');
+
+/** A position's id: BingX sends a digit string; the simulator's is fixed per symbol and side (FNV-1a). */
+function positionId(symbol: string, side: string): string {
+  let h = 0x811c9dc5;
+  for (const ch of `${symbol} ${side}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return String(h);
 }
 
 /** Binance-style codes the simulator refuses with, in BingX's numbers. */
@@ -54,6 +68,25 @@ function dataOf(kind: Kind, body: unknown): unknown {
       }));
     case 'orders':
       return { orders: body };
+    case 'positions':
+      // "Current open positions": the engine's /fapi/v3 body lists a flat symbol with open orders too.
+      return (body as Body[])
+        .filter((q) => !isZeroDecimal(String(q.positionAmt)))
+        .map((q) => ({
+          positionId: positionId(String(q.symbol), String(q.positionSide)),
+          symbol: q.symbol,
+          currency: q.marginAsset ?? 'USDT',
+          positionAmt: q.positionAmt,
+          availableAmt: q.positionAmt,
+          positionSide: q.positionSide,
+          isolated: false,
+          avgPrice: q.entryPrice,
+          initialMargin: q.positionInitialMargin ?? '0',
+          leverage: FUTURES_LEVERAGE,
+          unrealizedProfit: q.unRealizedProfit,
+          realisedProfit: '0',
+          liquidationPrice: q.liquidationPrice ?? '0',
+        }));
     default:
       return body;
   }
