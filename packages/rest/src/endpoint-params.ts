@@ -5,6 +5,7 @@ import {
   type VenueProfile,
   validateSymbol,
 } from '@userstream/core';
+import { restEnvelopeOf } from './code-data.js';
 import { checkSignal, input } from './request-checks.js';
 
 /**
@@ -123,7 +124,7 @@ export function openOrdersParams(venue: VenueProfile, symbol: string | undefined
   }
   if (symbol !== undefined) params.symbol = validateSymbol(symbol);
   // Tokocrypto's /open/v1/orders lists every order; type=1 asks for the open ones.
-  if (venue.restFormat === 'open-v1') params.type = '1';
+  if (restEnvelopeOf(venue) === 'open-v1') params.type = '1';
   // Toobit USDT-M lists 20 open orders unless asked for more (1000 at most): a snapshot needs all.
   if (venue.dialect === 'toobit' && venue.market === 'usdm') params.limit = '1000';
   return params;

@@ -331,7 +331,7 @@ export class RestApi {
       this.#json(res, 200, v1 ? v1.answer(result) : bitrue ? bitrueAnswer(result) : result);
       credential?.done();
     } catch (error) {
-      this.#error(res, bitrue ? bitrueError(error) : error, 0, profile.restFormat === 'open-v1');
+      this.#error(res, bitrue ? bitrueError(error) : error, 0, profile.restEnvelope === 'open-v1');
       credential?.done(error instanceof ExchangeError ? error.exchangeCode : undefined);
     }
   }
