@@ -84,7 +84,9 @@ describe('close() leaves nothing behind', () => {
   it('a process that opened streams of every kind exits by itself after closing them', async () => {
     const result = await run(
       [fileURLToPath(new URL('./fixtures/exit-child.mjs', import.meta.url)), out],
-      8_000,
+      // A process that does not exit hangs for good; 20 s only bounds the wait. Five streams
+      // with mirrors at 60x took 5-6.4 s under load on Node 22, and over the former 8 s once.
+      20_000,
     );
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain('closed 5 streams');
@@ -97,21 +99,23 @@ describe('close() leaves nothing behind', () => {
     expect(beforeSimClose).toEqual(['TCPServerWrap']);
     expect(resources).toEqual([]);
     expect(result.exitAfterLastOutputMs).toBeLessThan(700);
-  });
+  }, 40_000);
 
   it('the README example runs as is and exits by itself', async () => {
-    const result = await run([`${out}example.mjs`], 20_000);
+    // 5 s on a quiet machine, 7-10 s under load (Node 22); the bound only catches a hang.
+    const result = await run([`${out}example.mjs`], 30_000);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     // The same lines on every run, however loaded the machine: one order, five keepalives, no gap.
     const lines = result.stdout.split('\n');
-    expect(lines[0]).toBe('order BTCUSDT NEW');
-    expect(lines.filter((l) => l.startsWith('order '))).toHaveLength(1);
+    // Not necessarily the first line: the first keepalive (a real second in) can come first when
+    // the mirror's snapshot is slow (under load on Node 22, 2 runs of 4 printed a keepalive first).
+    expect(lines.filter((l) => l.startsWith('order '))).toEqual(['order BTCUSDT NEW']);
     expect(lines.filter((l) => l.startsWith('keepalive at '))).toHaveLength(5);
     expect(lines.filter((l) => l.startsWith('gap '))).toEqual([]);
     expect(result.stdout).toMatch(/kind: 'listenKey'/);
     expect(result.stdout).toMatch(/renewals: 5,/);
-  }, 30_000);
+  }, 45_000);
 
   it('the README shows the example file as it is', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
