@@ -255,9 +255,10 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
     // As many at once as the event loop affords (OpenThrottle), each after the renewals due.
     const go = () => !this.#closed && this.membership.healthy;
     await this.#throttle.run(toOpen, go, async (account) => {
-      if (!(await this.#acquireOpen(account.id))) return;
+      // Renewals before the slot, not between slot and open: slots held through a renewal
+      // would all open at once after it, faster than the venue's pace (takeover.test).
       await this.#throttle.renewalsFirst();
-      await this.#open(account);
+      if (await this.#acquireOpen(account.id)) await this.#open(account);
     });
   }
 
