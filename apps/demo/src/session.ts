@@ -114,6 +114,9 @@ export async function openSession(options: {
   if (logFile) io.stderr.write(`userstream demo: logs in ${logFile}\n`);
   logger.info({ ops: ops.url, ...options.start }, 'userstream demo starting');
 
+  const whileStopping = (signal: NodeJS.Signals) =>
+    logger.info({ signal }, 'userstream demo: already stopping, signal ignored');
+
   // A reader that goes away (`| head`) ends the run cleanly instead of crashing it.
   let stdoutOpen = true;
   let onStdoutClosed: (() => void) | undefined;
@@ -154,6 +157,12 @@ export async function openSession(options: {
       if (timer) clearTimeout(timer);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      // A signal while stopping must not cut the stop short (orders left open, credentials not
+      // deleted): `pnpm demo` runs the demo's bin as `pnpm exec` does, so a Ctrl-C reaches both
+      // pnpm and the demo, and pnpm then sends its child SIGTERM. Later signals are logged and
+      // ignored until cleanup(); the stop is bounded (the settle takes at most 10 s).
+      process.on('SIGINT', whileStopping);
+      process.on('SIGTERM', whileStopping);
       shown?.stop();
       logger.info({ why }, 'userstream demo stopping');
       return why;
@@ -161,6 +170,8 @@ export async function openSession(options: {
     async cleanup() {
       await ops.close();
       metrics.close();
+      process.off('SIGINT', whileStopping);
+      process.off('SIGTERM', whileStopping);
       logger.flush?.();
     },
   };

@@ -269,6 +269,36 @@ describe('Ctrl-C', () => {
     expect(log).toContain('"why":"SIGINT"');
     expect(log).toMatch(/canceled \d+ open order\(s\) of ours/);
   });
+
+  it('under `pnpm demo`: the SIGTERM pnpm sends its child after a Ctrl-C does not cut the stop short', async () => {
+    // `pnpm demo` runs the demo's bin as `pnpm exec` would: a Ctrl-C reaches pnpm and the demo,
+    // pnpm exits at once and sends the demo SIGTERM. The demo must finish its stop (orders
+    // canceled, streams closed, summary printed) instead of dying half-way through it.
+    const log = join(dir, 'sigint-sigterm.log');
+    const run = await runDemo(['--duration', '5m', '--json', '--log-file', log], {
+      timeoutMs: 40_000,
+      during: async (opsUrl, child) => {
+        for (let i = 0; i < 100; i++) {
+          const health = await get(`${opsUrl}/healthz`).catch(() => undefined);
+          if (health?.status === 200) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        child.kill('SIGINT');
+        // The SIGTERM once the demo is stopping (the log is written synchronously).
+        for (let i = 0; i < 400 && !readFileSync(log, 'utf8').includes('userstream demo stopping'); i++)
+          await new Promise((r) => setTimeout(r, 25));
+        child.kill('SIGTERM');
+      },
+    });
+    expect(run.duringError).toBeUndefined();
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary.mirrorMatches).toBe(true);
+    for (const s of summary.streams) expect(s.openOrdersAtEnd, s.name).toBe(0);
+    const lines = readFileSync(log, 'utf8');
+    expect(lines).toContain('"why":"SIGINT"');
+    expect(lines).toMatch(/"signal":"SIGTERM".*already stopping, signal ignored/);
+  }, 60_000);
 });
 
 describe('a real venue (a simulator standing in for a Binance-compatible host)', () => {
