@@ -68,7 +68,8 @@ function start(
           stderr: () => stderr,
         });
     });
-    child.on('exit', (code) => reject(new Error(`exited ${code} before printing`)));
+    // With what it said: a bare 'exited 1' (seen once under load on Node 24, not again in 2 reruns) tells nothing.
+    child.on('exit', (code) => reject(new Error(`exited ${code} before printing; stderr: ${stderr}`)));
   });
 }
 
