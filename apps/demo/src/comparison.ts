@@ -8,7 +8,7 @@ import {
   venues,
 } from '@userstream/core';
 import type { AccountMirror } from '@userstream/keepalive';
-import type { Simulator } from '@userstream/simulator';
+import { type Simulator, venueRestBodies } from '@userstream/simulator';
 
 /** An account as compared at the end of a run: non-zero balances and open orders. */
 export interface AccountView {
@@ -103,13 +103,14 @@ export function differences(mirror: AccountView, exchange: AccountView): string[
 
 /** The account as the embedded exchange's engine holds it. */
 export function simulatorView(sim: Simulator, accountId: string, venue: VenueId): AccountView {
-  const orders = sim.exchange.orders(accountId, venue) as Record<string, unknown>[];
+  // As the venue's own REST doors answer (Toobit USDT-M's symbols and sides are its own).
+  const orders = venueRestBodies(sim.exchange, accountId, venue, 'openOrders');
   // The engine answers positions as its REST endpoint does, where the venue has one, and on
   // every futures book (Aster futures and BingX swap stream positions without such an endpoint).
   const profile = venues[venue];
   const positions =
     profile?.endpoints.positions || profile?.market === 'usdm' || profile?.market === 'coinm'
-      ? sim.exchange.positionRisk(accountId, venue).map((p) => normalizeRestPosition(p))
+      ? venueRestBodies(sim.exchange, accountId, venue, 'positions').map((p) => normalizeRestPosition(p))
       : [];
   return {
     balances: balancesView(sim.exchange.balances(accountId, venue)),

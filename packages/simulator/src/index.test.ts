@@ -26,6 +26,7 @@ test('public surface: an accidental export or removal shows up here', () => {
       "dialectOf",
       "marketOf",
       "startSimulator",
+      "venueRestBodies",
     ]
   `);
 });

@@ -60,7 +60,7 @@ export {
 export { FIRST_BAN_MS, MAX_BAN_MS } from './rate-limit.js';
 export type { AccountTarget, CredentialRequest, EventSource, RecordedEvent, SimRecord } from './record.js';
 export type { KeepaliveFailure } from './rest.js';
-export { SIMULATED_VENUES } from './simulated-venues.js';
+export { SIMULATED_VENUES, venueRestBodies } from './simulated-venues.js';
 export { type Simulator, type SimulatorUrls, startSimulator, WS_API_PATH } from './simulator.js';
 export {
   DEFAULT_MAX_ACTIVE_SUBSCRIPTIONS,

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseFrame, VirtualClock } from '@userstream/core';
 import { describe, expect, it } from 'vitest';
 import { byType, Client, call, signedQuery } from '../../test/helpers.js';
-import { startSimulator } from '../index.js';
+import { startSimulator, venueRestBodies } from '../index.js';
 
 const fixture = (name: string) =>
   (
@@ -123,6 +123,12 @@ describe('Toobit USDT-M on the simulator', () => {
     expect((positions.body as Body[]).map((p) => [p.symbol, p.side, p.position, p.avgPrice])).toEqual([
       ['BTC-SWAP-USDT', 'SHORT', '0.01', all('outboundContractPositionInfo')[1]!.p],
     ]);
+    // venueRestBodies (the demo's and tests' end-of-run view) answers what the door answers.
+    expect(venueRestBodies(sim.exchange, account.id, 'toobit-usdm', 'positions')).toEqual(positions.body);
+    expect(venueRestBodies(sim.exchange, account.id, 'binance-usdm', 'positions')[0]).toMatchObject({
+      symbol: 'BTCUSDT',
+      positionAmt: '-0.01',
+    });
     const balance = await call(sim.urls.rest, 'GET', '/api/v1/futures/balance', { headers, query: signed() });
     const usdt = (balance.body as Body[]).find((b) => b.asset === 'USDT')!;
     expect(Object.keys(usdt)).toEqual([
