@@ -19,8 +19,11 @@ export const sharedConfig = defineConfig({
     },
   },
   test: {
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    // Bounds that only catch a hang. CI runs every package's suite at once on 2 busy cores, where
+    // tests doing real I/O take several times their quiet-machine time (a rest property test:
+    // 20.8 s; stream's frames fuzzer 12.3 s; tsup bundles in beforeAll), and 20 s cut them off.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     pool: 'forks',
     reporters: process.env.CI ? ['default'] : ['default'],
   },
