@@ -68,8 +68,9 @@ export interface MirrorRestSource {
   /** Open conditional orders; called when the venue declares an `openAlgoOrders` endpoint. */
   openAlgoOrders?(): Promise<NonNullable<MirrorSnapshot['algoOrders']>>;
   /**
-   * Any other signed request (`RestClient.request`): portfolio margin's margin open orders
-   * (GET /papi/v1/margin/openOrders). Without it that ledger's orders stay as its events told.
+   * Any other signed request (`RestClient.request`): portfolio margin's CM and margin open orders
+   * (GET /papi/v1/cm/openOrders, /papi/v1/margin/openOrders). Without it those ledgers' orders
+   * stay as their events told.
    */
   request?(req: {
     /** Always `GET` here. */

@@ -3,8 +3,8 @@
  * (see AccountMirror's class comment for why the order matters), then positions and algo orders
  * where the venue has them. A portfolio-margin account's /papi/v1/balance rows hold three
  * ledgers, read apart: UM (`umWalletBalance`), CM (`cmWalletBalance`) and the margin account
- * (`crossMarginFree`, `crossMarginLocked`), whose open orders come from
- * GET /papi/v1/margin/openOrders. Fields as the PM balance row prints them
+ * (`crossMarginFree`, `crossMarginLocked`); the CM and margin open orders come from
+ * GET /papi/v1/cm/openOrders and GET /papi/v1/margin/openOrders. Fields as the PM balance row prints them
  * (developers.binance.com/docs/derivatives/portfolio-margin-pro/account/Get-Classic-Portfolio-Margin-Balance-Info:
  * the same row as /papi/v1/balance, whose own page is not in our docs store).
  */
@@ -18,6 +18,8 @@ export const PM_MARGIN_OPEN_ORDERS = {
   path: '/papi/v1/margin/openOrders',
   weight: 5,
 } as const;
+/** GET /papi/v1/cm/openOrders (Query-All-Current-CM-Open-Orders; weight as the UM list's, 40 without a symbol). */
+export const PM_CM_OPEN_ORDERS = { method: 'GET', path: '/papi/v1/cm/openOrders', weight: 40 } as const;
 
 type Row = Record<string, unknown>;
 type Balances = Record<string, { free: string; locked: string }>;
@@ -48,16 +50,18 @@ export async function restSnapshot(
   let balances: MirrorSnapshot['balances'] = account.balances;
   if (rows) {
     balances = ledgerOf(rows, 'umWalletBalance', undefined);
-    // Without a generic request the margin account's orders stay as its events told them.
-    const marginOrders = rest.request
-      ? ((await rest.request({ ...PM_MARGIN_OPEN_ORDERS, signed: true, idempotent: true })) as Row[])
-      : undefined;
+    // Without a generic request the CM and margin orders stay as their events told them.
+    const list = async (endpoint: typeof PM_MARGIN_OPEN_ORDERS | typeof PM_CM_OPEN_ORDERS) => {
+      const body = rest.request
+        ? await rest.request({ ...endpoint, signed: true, idempotent: true })
+        : undefined;
+      return Array.isArray(body) ? (body as Row[]).map((o) => normalizeRestOrder(o)) : undefined;
+    };
+    const cmOrders = await list(PM_CM_OPEN_ORDERS);
+    const marginOrders = await list(PM_MARGIN_OPEN_ORDERS);
     books = {
-      CM: { balances: ledgerOf(rows, 'cmWalletBalance', undefined) },
-      MARGIN: {
-        balances: ledgerOf(rows, 'crossMarginFree', 'crossMarginLocked'),
-        openOrders: Array.isArray(marginOrders) ? marginOrders.map((o) => normalizeRestOrder(o)) : undefined,
-      },
+      CM: { balances: ledgerOf(rows, 'cmWalletBalance', undefined), openOrders: cmOrders },
+      MARGIN: { balances: ledgerOf(rows, 'crossMarginFree', 'crossMarginLocked'), openOrders: marginOrders },
     };
   }
   // Positions and algo orders where the venue has them (futures); each is its own consistent

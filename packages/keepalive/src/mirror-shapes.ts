@@ -80,8 +80,8 @@ export interface MirrorSnapshot {
   readonly algoOrders?: readonly MirrorAlgoOrderInput[] | undefined;
   /**
    * Portfolio margin's other ledgers at `updateTime` (`balances` and `openOrders` above are UM's):
-   * `CM` (cmWalletBalance of /papi/v1/balance) and `MARGIN` (crossMarginFree/crossMarginLocked,
-   * open orders of /papi/v1/margin/openOrders). A ledger left out keeps what the events told; a
+   * `CM` (cmWalletBalance of /papi/v1/balance, open orders of /papi/v1/cm/openOrders) and
+   * `MARGIN` (crossMarginFree/crossMarginLocked, open orders of /papi/v1/margin/openOrders). A ledger left out keeps what the events told; a
    * ledger without `openOrders` keeps its orders from the events.
    */
   readonly books?:

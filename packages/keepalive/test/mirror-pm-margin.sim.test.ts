@@ -4,7 +4,8 @@
  * `outboundAccountPosition` on the PM stream; they belong to the margin ledger, never to the UM
  * wallet or the UM open orders. The mirror keeps UM, CM and MARGIN apart and equals
  * GET /papi/v1/balance (umWalletBalance, cmWalletBalance, crossMarginFree/crossMarginLocked),
- * GET /papi/v1/um/openOrders and GET /papi/v1/margin/openOrders, also after a dropped stream.
+ * GET /papi/v1/um/openOrders, /papi/v1/cm/openOrders and /papi/v1/margin/openOrders, also after
+ * a dropped stream.
  * https://developers.binance.com/docs/derivatives/portfolio-margin/user-data-streams/Event-Margin-Order-Update
  * https://developers.binance.com/docs/derivatives/portfolio-margin/user-data-streams/Event-Margin-Account-Update
  *   (outboundAccountPosition: E, u "time of last account update", U, B [{a, f free, l locked}])
@@ -15,7 +16,8 @@
  *   (the balance row's fields and "totalWalletBalance = cross margin free + cross margin locked +
  *   UM wallet balance + CM wallet balance"; the /papi/v1/balance page itself is not in the search
  *   store, the PM Pro page prints the same row). Query-Current-Margin-Open-Order
- *   (GET /papi/v1/margin/openOrders) is not in the search store either: its path is the issue's.
+ *   (GET /papi/v1/margin/openOrders) and Query-All-Current-CM-Open-Orders (GET /papi/v1/cm/openOrders)
+ *   are not in the search store either: their paths are the issue's and the PM trade index's.
  */
 import { normalizeDecimal, normalizeRestOrder, normalizeRestPosition, VirtualClock } from '@userstream/core';
 import { type Simulator, startSimulator } from '@userstream/simulator';
@@ -119,6 +121,7 @@ function exchangeAccount(accountId: string) {
     marginOrders: orderKeys(
       sim.exchange.portfolioMargin(accountId, 'marginOpenOrders') as Record<string, unknown>[],
     ),
+    cmOrders: orderKeys(sim.exchange.portfolioMargin(accountId, 'cmOpenOrders') as Record<string, unknown>[]),
     positions: (['papi-um', 'papi-cm'] as const).flatMap((shape) =>
       sim.exchange
         .positionRisk(accountId, PM, { shape })
@@ -140,6 +143,7 @@ function mirrorAccount(mirror: AccountMirror) {
     cm: mirror.book('CM').balances,
     margin: mirror.book('MARGIN').balances,
     marginOrders: mirrorOrders(mirror.book('MARGIN').openOrders),
+    cmOrders: mirrorOrders(mirror.book('CM').openOrders),
     positions: mirror.positions().map((p) => [p.book, p.symbol, p.positionAmount].join(' ')),
   };
 }
@@ -199,9 +203,24 @@ it('PM margin orders fill into the margin ledger; UM wallet and UM orders untouc
     stopPrice: '60500',
   });
   sim.exchange.setPrice('BTCUSD_PERP', '60500');
+  // And a CM stop-limit whose order rests once it fires (a SELL far above the price).
+  sim.exchange.portfolioMargin(account.id, 'cmConditionalOrder', {
+    symbol: 'BTCUSD_PERP',
+    side: 'SELL',
+    strategyType: 'STOP',
+    quantity: '1',
+    stopPrice: '59000',
+    price: '70000',
+    timeInForce: 'GTC',
+  });
+  sim.exchange.setPrice('BTCUSD_PERP', '59000');
   await pass(MIN);
   await converged(mirror, account.id);
   expect(mirror.positions().map((p) => [p.book, p.positionAmount])).toEqual([['CM', '2']]);
+  const resting = mirror.book('CM').openOrders;
+  expect(resting.map((o) => [o.symbol, o.side, o.price, o.status])).toEqual([
+    ['BTCUSD_PERP', 'SELL', '70000', 'NEW'],
+  ]);
   // What the stream told: one margin fill (0.01 BTC bought, 0.1 % fee), a SELL holding 0.01 BTC
   // and a BUY resting, the UM wallet whole.
   expect(mirror.book('MARGIN').openOrders.map((o) => o.side)).toEqual(['SELL', 'BUY']);
@@ -220,10 +239,20 @@ it('PM margin orders fill into the margin ledger; UM wallet and UM orders untouc
   });
   sim.exchange.setPrice('BTCUSDT', above(2));
   sim.exchange.setPrice('BTCUSDT', price);
+  // The CM book's resting order canceled (only GET /papi/v1/cm/openOrders can tell the mirror).
+  sim.exchange.cancelOrder(account.id, 'binance-coinm', {
+    symbol: 'BTCUSD_PERP',
+    orderId: resting[0]!.orderId,
+  });
   await liveUntil(() => reconciled.length >= 2 && mirror.phase === 'live', 'a reconciliation after the drop');
   await converged(mirror, account.id);
-  // The reconciliation said what the stream had missed, in the margin ledger only.
+  expect(mirror.book('CM').openOrders).toEqual([]);
+  // The reconciliation said what the stream had missed: margin and CM items (and the CM strategy
+  // order that ended with its order), never the UM wallet or UM orders.
   const lost = reconciled.slice(1).flatMap((r) => r.differences);
-  expect(lost.length).toBeGreaterThan(0);
-  expect(lost.every((d) => 'book' in d && d.book === 'MARGIN')).toBe(true);
+  const ledgers = lost.flatMap((d) => (d.kind === 'balance' || d.kind === 'order' ? [d.book ?? 'UM'] : []));
+  expect(new Set(ledgers)).toEqual(new Set(['MARGIN', 'CM']));
+  expect(lost.filter((d) => d.kind === 'order' && 'book' in d && d.book === 'CM')).toEqual([
+    expect.objectContaining({ orderId: resting[0]!.orderId, exchange: undefined }),
+  ]);
 });

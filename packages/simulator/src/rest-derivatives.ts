@@ -43,6 +43,8 @@ export interface DerivativeRoute {
  *   Conditional-Order (DELETE, weight 1) and Query-All-Current-CM-Open-Conditional-Orders (GET
  *   /papi/v1/cm/conditional/openOrders, weight 40 without a symbol). Only the last page is in the
  *   search store; the others' paths and weights follow the issue's sources and the PM trade index.
+ *   GET /papi/v1/cm/openOrders (Query-All-Current-CM-Open-Orders, not in the store either): the CM
+ *   book's open orders, weight taken as the UM list's (40 without a symbol, the venue profile's).
  * - Cross margin borrow and repay: developers.binance.com/docs/margin_trading/borrow-and-repay/
  *   Margin-Account-Borrow-Repay (`type` BORROW | REPAY; its weight is on the UID limit).
  */
@@ -181,6 +183,14 @@ export const DERIVATIVE_ROUTES: readonly DerivativeRoute[] = Object.freeze<Deriv
     weight: 40,
     action: 'portfolioMargin',
     extra: { op: 'cmOpenConditionalOrders' },
+  },
+  {
+    method: 'GET',
+    path: '/papi/v1/cm/openOrders',
+    venue: 'binance-portfolio-margin',
+    weight: 40,
+    action: 'portfolioMargin',
+    extra: { op: 'cmOpenOrders' },
   },
   {
     method: 'GET',

@@ -26,7 +26,7 @@ import {
   spotInstrument,
 } from './markets.js';
 import { OptionsMarket } from './options-market.js';
-import { PM_OPERATIONS, type PmOperation, PortfolioMarginDesk } from './portfolio-margin-desk.js';
+import { PM_OPERATIONS, PM_QUERIES, type PmOperation, PortfolioMarginDesk } from './portfolio-margin-desk.js';
 import { positionRiskOf } from './positions.js';
 import { ALPHANUMERIC, DIGITS, SeededRandom } from './random.js';
 import type { SpotLedger } from './spot-ledger.js';
@@ -258,8 +258,7 @@ export class Exchange {
     const account = this.#account(accountId);
     if (!PM_OPERATIONS.has(op)) throw inputError(`op must be one of ${[...PM_OPERATIONS].join(', ')}`, 'op');
     const p = checkParams(params);
-    if (op === 'marginOpenOrders' || op === 'cmOpenConditionalOrders')
-      return this.#pm.run(accountId, account, op, p);
+    if (PM_QUERIES.has(op)) return this.#pm.run(accountId, account, op, p);
     return this.#run(() => this.#pm.run(accountId, account, op, p));
   }
 

@@ -26,6 +26,7 @@ import { AlgoService } from './algo-orders.js';
 import type { EngineContext } from './context.js';
 import { addDecimal, compareDecimal, fixed } from './decimal-math.js';
 import { inputError } from './engine-input.js';
+import { orderBody } from './futures-bodies.js';
 import type { FuturesLedger } from './futures-ledger.js';
 import { COINM_INSTRUMENTS, type FuturesInstrument, SPOT_INSTRUMENTS } from './markets.js';
 import { PortfolioMarginLoans, PortfolioMarginRisk } from './portfolio-margin.js';
@@ -41,7 +42,8 @@ export type PmOperation =
   | 'marginOpenOrders'
   | 'cmConditionalOrder'
   | 'cancelCmConditionalOrder'
-  | 'cmOpenConditionalOrders';
+  | 'cmOpenConditionalOrders'
+  | 'cmOpenOrders';
 
 export const PM_OPERATIONS: ReadonlySet<string> = new Set<PmOperation>([
   'marginOrder',
@@ -50,6 +52,14 @@ export const PM_OPERATIONS: ReadonlySet<string> = new Set<PmOperation>([
   'cmConditionalOrder',
   'cancelCmConditionalOrder',
   'cmOpenConditionalOrders',
+  'cmOpenOrders',
+]);
+
+/** The desk's read-only operations (they change nothing, so no settle step follows them). */
+export const PM_QUERIES: ReadonlySet<string> = new Set<PmOperation>([
+  'marginOpenOrders',
+  'cmOpenConditionalOrders',
+  'cmOpenOrders',
 ]);
 
 /** One account's books as the desk's settle step needs them. */
@@ -111,7 +121,10 @@ export class PortfolioMarginDesk {
     });
   }
 
-  /** Runs one REST operation (POST/DELETE /papi/v1/margin/order, GET …/margin/openOrders, CM conditional orders). */
+  /**
+   * Runs one REST operation (POST/DELETE /papi/v1/margin/order, GET …/margin/openOrders, CM
+   * conditional orders, GET /papi/v1/cm/openOrders).
+   */
   run(accountId: string, books: PmBooks, op: PmOperation, p: Record<string, string>): unknown {
     switch (op) {
       case 'marginOrder':
@@ -139,6 +152,13 @@ export class PortfolioMarginDesk {
       }
       case 'cmOpenConditionalOrders':
         return this.#cm.open(accountId, p).map(strategyBody);
+      case 'cmOpenOrders': {
+        // GET /papi/v1/cm/openOrders: the CM book's open orders, in the COIN-M order shape.
+        const symbol = param(p, 'symbol');
+        return [...books.coinm.orders.values()]
+          .filter((o) => symbol === undefined || o.symbol === symbol)
+          .map((o) => orderBody('coinm', o, true));
+      }
     }
   }
 
