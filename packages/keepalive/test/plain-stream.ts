@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { normalizeDecimal, parseFrame, type VenueProfile } from '@userstream/core';
-import type { Simulator } from '@userstream/simulator';
+import { type Simulator, venueRestBodies } from '@userstream/simulator';
 import WebSocket from 'ws';
 import type { MirrorSnapshot } from '../src/index.js';
 
@@ -128,8 +128,13 @@ export function engineOrders(
   accountId: string,
   venue: string,
 ): [string, string, string, string][] {
-  return sim.exchange
-    .orders(accountId, venue as Parameters<Simulator['exchange']['orders']>[1])
+  // As the venue's own REST doors list them (Toobit USDT-M's symbols are its own).
+  return venueRestBodies(
+    sim.exchange,
+    accountId,
+    venue as Parameters<Simulator['exchange']['orders']>[1],
+    'openOrders',
+  )
     .map(
       (o) =>
         [String(o.symbol), String(o.orderId), String(o.status), normalizeDecimal(String(o.executedQty))] as [
