@@ -63,3 +63,10 @@ test('a fresh clone installs without a single warning', (t) => {
     .filter((l) => /\bWARN\b|Warning|warn |Failed to create bin|Ignored build scripts/.test(l));
   assert.deepEqual(warnings, [], run.output);
 });
+
+test('npx in the repository prints no npm warning (npm reads .npmrc: no pnpm-only settings there)', () => {
+  const run = spawnSync('npx', ['-y', `pnpm@${pnpmVersion}`, '--version'], { cwd: root, encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout.trim(), pnpmVersion);
+  assert.doesNotMatch(run.stderr, /npm warn/i);
+});
