@@ -12,7 +12,8 @@
  *   positionAmt, availableAmt, positionSide, isolated, avgPrice, initialMargin, leverage,
  *   unrealizedProfit, realisedProfit, liquidationPrice).
  */
-import { normalizeDecimal, normalizeRestPosition } from '@userstream/core';
+import { normalizeDecimal, normalizeRestPosition, type VenueId } from '@userstream/core';
+import { venueRestBodies } from '@userstream/simulator';
 import { describe, expect, it } from 'vitest';
 import type { AccountMirror } from '../src/index.js';
 import { closeReleasesAll, faultSequence, openMirroredStream, until, useVenueHarness } from './helpers.js';
@@ -20,10 +21,9 @@ import { FUTURES, type Market } from './trading.js';
 
 const h = useVenueHarness();
 
-/** The simulator's positions (its USDⓈ-M book, which both venues trade on), open ones only. */
-function exchangePositions(accountId: string) {
-  return h.sim.exchange
-    .positionRisk(accountId, 'binance-usdm')
+/** The simulator's open positions as the venue's doors name them (BingX: BTC-USDT). */
+function exchangePositions(accountId: string, venue: VenueId) {
+  return venueRestBodies(h.sim.exchange, accountId, venue, 'positions')
     .map((p) => normalizeRestPosition(p))
     .filter((p) => normalizeDecimal(p.positionAmount) !== '0')
     .map((p) => [
@@ -37,13 +37,13 @@ function exchangePositions(accountId: string) {
 const mirrorPositions = (mirror: AccountMirror) =>
   mirror.positions().map((p) => [p.symbol, p.positionSide, p.positionAmount, p.entryPrice]);
 
-async function positionsConverged(mirror: AccountMirror, accountId: string): Promise<void> {
+async function positionsConverged(mirror: AccountMirror, accountId: string, venue: VenueId): Promise<void> {
   const same = () =>
     mirror.phase === 'live' &&
-    JSON.stringify(mirrorPositions(mirror)) === JSON.stringify(exchangePositions(accountId));
+    JSON.stringify(mirrorPositions(mirror)) === JSON.stringify(exchangePositions(accountId, venue));
   // A bound on waiting, not a speed claim.
   await until(same, 5_000, 'the mirror positions to equal the simulator').catch(() => {});
-  expect(mirrorPositions(mirror)).toEqual(exchangePositions(accountId));
+  expect(mirrorPositions(mirror)).toEqual(exchangePositions(accountId, venue));
 }
 
 const CASES = [
@@ -66,10 +66,10 @@ describe.each(CASES)('$id positions through openUserDataStream', (c) => {
     const accountId = faults.accountId;
     sim.exchange.deposit(accountId, c.id, 'USDT', '100000');
     await faults.trade(40);
-    await positionsConverged(m.mirror, accountId);
+    await positionsConverged(m.mirror, accountId, c.id);
 
     // Down: a market order opens (or moves) a position while no event can arrive.
-    const before = exchangePositions(accountId);
+    const before = exchangePositions(accountId, c.id);
     await faults.drop({
       whileDown: () =>
         void sim.exchange.placeOrder(accountId, c.id, {
@@ -79,8 +79,8 @@ describe.each(CASES)('$id positions through openUserDataStream', (c) => {
           quantity: '0.050',
         }),
     });
-    expect(exchangePositions(accountId)).not.toEqual(before);
-    await positionsConverged(m.mirror, accountId);
+    expect(exchangePositions(accountId, c.id)).not.toEqual(before);
+    await positionsConverged(m.mirror, accountId, c.id);
     expect(m.mirror.positions().length).toBeGreaterThan(0);
     // Each reconciliation read the position endpoint (the start and the gap at least).
     expect(sim.record.requestCount('GET', c.positions)).toBeGreaterThanOrEqual(2);

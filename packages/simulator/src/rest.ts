@@ -14,6 +14,7 @@ import { DERIVATIVE_ROUTES, type DerivativeAction } from './rest-derivatives.js'
 import { engineParams, parseParams, readBody } from './rest-request.js';
 import { marketKeyOf, weightGroupOf } from './venue-map.js';
 import { ASTER_SPOT_V3_ROUTE_SPECS, AsterV3Auth, namesV3Signer } from './venues/aster-v3.js';
+import { bingxDoor } from './venues/bingx-symbols.js';
 import { bitrueAnswer, bitrueError, bitrueKeyRoute, isBitrueKeyPath } from './venues/bitrue-rest.js';
 import { MEXC_KEYS_PER_ACCOUNT, MEXC_ROUTE_SPECS } from './venues/mexc-rest.js';
 import { openV1Door, openV1Refusal, TOKOCRYPTO_ROUTE_SPECS } from './venues/tokocrypto.js';
@@ -326,7 +327,8 @@ export class RestApi {
       // Tokocrypto's /open/v1: its own parameters in, envelopes out (venues/tokocrypto.ts).
       const v1 =
         openV1Door(profile, route.action, d, account?.account.id) ??
-        toobitUsdmDoor(venue, route.action, d, account?.account.id);
+        toobitUsdmDoor(venue, route.action, d, account?.account.id) ??
+        bingxDoor(venue);
       const result = this.#dispatch(route, venue, account, v1 ? v1.params(params) : params, credential);
       this.#json(res, 200, v1 ? v1.answer(result) : bitrue ? bitrueAnswer(result) : result);
       credential?.done();

@@ -1,6 +1,7 @@
 import { type VenueId, venues } from '@userstream/core';
 import type { Exchange } from './engine/index.js';
 import { marketKeyOf } from './venue-map.js';
+import { bingxDoor } from './venues/bingx-symbols.js';
 import { toobitUsdmDoor } from './venues/toobit-usdm-rest.js';
 
 /**
@@ -23,7 +24,7 @@ export const SIMULATED_VENUES: readonly VenueId[] = Object.freeze(
 /**
  * The account's open orders or futures positions as `venue`'s own REST doors answer them: the
  * engine's bodies, in the venue's shapes where its doors rewrite them (Toobit USDT-M:
- * `BTC-SWAP-USDT` symbols, `BUY_OPEN` sides, LONG/SHORT positions). Read with core's
+ * `BTC-SWAP-USDT` symbols, `BUY_OPEN` sides, LONG/SHORT positions; BingX: `BTC-USDT` symbols). Read with core's
  * `normalizeRestOrder` / `normalizeRestPosition`, they compare with what a mirror of that venue
  * holds (the demo's and the tests' end-of-run check).
  */
@@ -35,12 +36,9 @@ export function venueRestBodies(
 ): Record<string, unknown>[] {
   const bodies =
     what === 'openOrders' ? exchange.orders(accountId, venue) : exchange.positionRisk(accountId, venue);
-  const door = toobitUsdmDoor(
-    venue,
-    what === 'openOrders' ? 'openOrders' : 'positionRisk',
-    { exchange },
-    accountId,
-  );
+  const door =
+    toobitUsdmDoor(venue, what === 'openOrders' ? 'openOrders' : 'positionRisk', { exchange }, accountId) ??
+    bingxDoor(venue);
   if (!door) return [...bodies];
   // Every open order, not the venue's first page.
   door.params({ limit: '1000' });

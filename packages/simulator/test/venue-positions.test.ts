@@ -88,7 +88,8 @@ test('bingx-swap: /openApi/swap/v2/user/positions answers the open positions in 
     'liquidationPrice',
   ]);
   expect(body.data[0]).toMatchObject({
-    symbol: 'BTCUSDT',
+    // BingX's BASE-QUOTE form (bingx-symbols.test.ts).
+    symbol: 'BTC-USDT',
     positionAmt: '-0.02',
     positionSide: 'BOTH',
     isolated: false,

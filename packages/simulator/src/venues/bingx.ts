@@ -15,9 +15,10 @@
  *   ps rp z l L t m}; `ACCOUNT_UPDATE` with `a` {m, B[] {a wb cw bc}, P[] {s pa ep up mt iw ps}}
  *   and no top-level T (BingX's sample has none); `ACCOUNT_CONFIG_UPDATE` with `ac` {s l S mt}.
  *   USDⓈ-M's other events (TRADE_LITE, MARGIN_CALL, algo and strategy updates) are not sent.
- * Symbols stay the engine's (BTCUSDT): BingX writes BTC-USDT; the simulator does not translate.
+ * Symbols in BingX's form, BTC-USDT (venues/bingx-symbols.ts), where the book says BTCUSDT.
  */
 import { addDecimal, subDecimal } from '@userstream/core';
+import { bingxSymbol } from './bingx-symbols.js';
 
 type Event = Record<string, unknown>;
 
@@ -51,7 +52,7 @@ export function bingxSpotPush(event: Event, state: BingxAccountState): BingxPush
     return spot('spot.executionReport', {
       e: event.e,
       E: event.E,
-      s: event.s,
+      s: bingxSymbol(event.s),
       S: event.S,
       o: event.o,
       q: event.q,
@@ -98,7 +99,7 @@ export function bingxSwapPush(event: Event): BingxPush | undefined {
         e: event.e,
         E: event.E,
         o: {
-          s: o.s,
+          s: bingxSymbol(o.s),
           c: o.c,
           i: o.i,
           S: o.S,
@@ -131,14 +132,22 @@ export function bingxSwapPush(event: Event): BingxPush | undefined {
         a: {
           m: a.m,
           B: a.B.map((b) => ({ a: b.a, wb: b.wb, cw: b.cw, bc: b.bc })),
-          P: (a.P ?? []).map((p) => ({ s: p.s, pa: p.pa, ep: p.ep, up: p.up, mt: p.mt, iw: p.iw, ps: p.ps })),
+          P: (a.P ?? []).map((p) => ({
+            s: bingxSymbol(p.s),
+            pa: p.pa,
+            ep: p.ep,
+            up: p.up,
+            mt: p.mt,
+            iw: p.iw,
+            ps: p.ps,
+          })),
         },
       });
     }
     case 'ACCOUNT_CONFIG_UPDATE': {
       const ac = event.ac as Event | undefined;
       if (!ac) return undefined;
-      return push({ e: event.e, E: event.E, ac: { s: ac.s, l: ac.l, S: ac.l, mt: 'cross' } });
+      return push({ e: event.e, E: event.E, ac: { s: bingxSymbol(ac.s), l: ac.l, S: ac.l, mt: 'cross' } });
     }
     default:
       return undefined;
