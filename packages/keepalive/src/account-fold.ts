@@ -39,7 +39,14 @@ export {
   MAX_FINISHED_ORDERS,
   ordersView,
 } from './ledger-fold.js';
-export type { FoldChange, MirrorBalance, MirrorBook, MirrorOrder, MirrorSnapshot } from './mirror-shapes.js';
+export type {
+  FoldChange,
+  MirrorBalance,
+  MirrorBook,
+  MirrorLedgerView,
+  MirrorOrder,
+  MirrorSnapshot,
+} from './mirror-shapes.js';
 
 /**
  * The fold behind `AccountMirror`: balances and open orders as exact decimal strings, built

@@ -23,6 +23,7 @@ import {
   type MirrorBalance,
   type MirrorBook,
   type MirrorDifference,
+  type MirrorLedgerView,
   type MirrorOrder,
   type MirrorSnapshot,
   ordersView,
@@ -225,7 +226,7 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
    * `CM` (COIN-M wallets and orders) or `MARGIN` (the PM margin account). Empty for a ledger the
    * mirror has not seen.
    */
-  book(name: MirrorBook): { balances: Record<string, MirrorBalance>; openOrders: MirrorOrder[] } {
+  book(name: MirrorBook): MirrorLedgerView {
     if (name !== 'UM' && name !== 'CM' && name !== 'MARGIN') {
       throw kit.invalid("book must be 'UM', 'CM' or 'MARGIN'", 'book');
     }

@@ -6,6 +6,7 @@ export {
   type MirrorBalance,
   type MirrorBook,
   type MirrorDifference,
+  type MirrorLedgerView,
   type MirrorOrder,
   type MirrorSnapshot,
 } from './account-fold.js';

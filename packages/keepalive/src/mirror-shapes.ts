@@ -15,6 +15,14 @@ import type { MirrorPositionInput, PositionChange } from './positions-fold.js';
  */
 export type MirrorBook = 'UM' | 'CM' | 'MARGIN';
 
+/** One ledger of the mirror as `AccountMirror.book()` returns it. */
+export interface MirrorLedgerView {
+  /** Balances with a non-zero free or locked amount, by asset. */
+  readonly balances: Record<string, MirrorBalance>;
+  /** Open orders, sorted by symbol then order id. */
+  readonly openOrders: MirrorOrder[];
+}
+
 /** A balance the mirror holds: exact decimals, normalized ("1.50000000" → "1.5"). */
 export interface MirrorBalance {
   /** Available amount, a decimal string. */
