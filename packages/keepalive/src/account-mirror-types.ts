@@ -88,8 +88,12 @@ export interface MirrorRestSource {
   readonly venue?: {
     /** The profile's REST endpoints by name (`positions`, `openAlgoOrders`, …). */
     readonly endpoints: Readonly<Record<string, unknown>>;
-    /** The venue's market (`portfolioMargin` makes the mirror keep the PM ledgers apart). */
-    readonly market?: string;
+    /**
+     * The venue's event dialect: `portfolioMargin` (the `/pm` stream, whose spot-shaped events are
+     * the margin account's) makes the mirror keep the PM ledgers apart. Portfolio Margin Pro's
+     * `pm-classic` stream speaks `futures` and carries no margin events.
+     */
+    readonly dialect?: string;
   };
 }
 
@@ -110,7 +114,7 @@ export interface AccountMirrorOptions {
    * A portfolio-margin account: the PM stream's spot-shaped events (executionReport,
    * outboundAccountPosition, balanceUpdate) are its margin account's, kept in the `MARGIN` ledger
    * (`mirror.book('MARGIN')`) apart from the UM wallet. @default true when `rest` is a
-   * portfolio-margin venue's client, else false
+   * portfolio-margin venue's client (its dialect is `portfolioMargin`), else false
    */
   portfolioMargin?: boolean;
   /** Timers for snapshot retries. @default systemClock */

@@ -169,7 +169,7 @@ export class AccountMirror extends EventEmitter<AccountMirrorEvents> {
     if (options.portfolioMargin !== undefined && typeof options.portfolioMargin !== 'boolean') {
       throw kit.invalid('portfolioMargin must be a boolean', 'portfolioMargin');
     }
-    this.#portfolioMargin = options.portfolioMargin ?? rest?.venue?.market === 'portfolioMargin';
+    this.#portfolioMargin = options.portfolioMargin ?? rest?.venue?.dialect === 'portfolioMargin';
     this.#state = emptyState(0, this.#portfolioMargin);
     this.#stream = stream;
     this.#clock = options.clock ?? systemClock;
