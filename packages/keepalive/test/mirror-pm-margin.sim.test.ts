@@ -194,6 +194,8 @@ it('PM margin orders fill into the margin ledger; UM wallet and UM orders untouc
   const cancelLater = marginOrder(account.id, 'BUY', below(5));
   sim.exchange.setPrice('BTCUSDT', below(2));
   sim.exchange.setPrice('BTCUSDT', price);
+  // A margin loan lands in the margin wallet (liabilityChange, then its outboundAccountPosition).
+  sim.exchange.pmLoan(account.id, 'BORROW', { asset: 'USDT', amount: '100' });
   // A CM conditional order fires: its order and the CM wallet and position arrive with fs CM.
   sim.exchange.portfolioMargin(account.id, 'cmConditionalOrder', {
     symbol: 'BTCUSD_PERP',
@@ -222,7 +224,7 @@ it('PM margin orders fill into the margin ledger; UM wallet and UM orders untouc
     ['BTCUSD_PERP', 'SELL', '70000', 'NEW'],
   ]);
   // What the stream told: one margin fill (0.01 BTC bought, 0.1 % fee), a SELL holding 0.01 BTC
-  // and a BUY resting, the UM wallet whole.
+  // and a BUY resting, the 100 USDT loan in the margin wallet, the UM wallet whole.
   expect(mirror.book('MARGIN').openOrders.map((o) => o.side)).toEqual(['SELL', 'BUY']);
   expect(mirror.book('MARGIN').balances.BTC).toEqual({ free: '0.99999', locked: '0.01' });
   expect(mirror.balances).toEqual({ USDT: { free: '10000', locked: '0' } });
@@ -239,6 +241,7 @@ it('PM margin orders fill into the margin ledger; UM wallet and UM orders untouc
   });
   sim.exchange.setPrice('BTCUSDT', above(2));
   sim.exchange.setPrice('BTCUSDT', price);
+  sim.exchange.pmLoan(account.id, 'REPAY', { asset: 'USDT', amount: '40' });
   // The CM book's resting order canceled (only GET /papi/v1/cm/openOrders can tell the mirror).
   sim.exchange.cancelOrder(account.id, 'binance-coinm', {
     symbol: 'BTCUSD_PERP',

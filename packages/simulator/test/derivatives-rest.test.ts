@@ -314,11 +314,18 @@ test('portfolio margin loans: liabilityChange only on the PM stream, its T beyon
     crossMarginBorrowed: '250.50000000',
     crossMarginFree: '10250.50000000',
   });
+  // The loan's balance event follows it: the margin wallet's USDT with the loan in it.
+  await pm.waitFrames(2);
+  expect(JSON.parse(pm.frames[1] as string)).toMatchObject({
+    e: 'outboundAccountPosition',
+    B: [{ a: 'USDT', f: '10250.50000000', l: '0.00000000' }],
+  });
   const repaid = await signed('POST', '/papi/v1/repayLoan', { asset: 'USDT', amount: '250.5' });
   expect(repaid.status).toBe(200);
-  await pm.waitFrames(2);
-  expect(JSON.parse(pm.frames[1] as string)).toMatchObject({ t: 'REPAY', l: '0' });
-  expect(pm.frames[1]).toContain(`"T":${BigInt(tranId) + 1n},`);
+  await pm.waitFrames(4);
+  expect(JSON.parse(pm.frames[2] as string)).toMatchObject({ t: 'REPAY', l: '0' });
+  expect(pm.frames[2]).toContain(`"T":${BigInt(tranId) + 1n},`);
+  expect(JSON.parse(pm.frames[3] as string)).toMatchObject({ B: [{ a: 'USDT', f: '10000.00000000' }] });
   // The USD-M streams of the same book never see it.
   expect(usdm.frames.some((f) => f.includes('liabilityChange'))).toBe(false);
   // Core's portfolio-margin dialect reads T exactly from the text.

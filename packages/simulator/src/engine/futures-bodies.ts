@@ -244,9 +244,8 @@ export interface PapiBalanceParts {
  * GET /papi/v1/balance: one row per asset over the account's three ledgers. The PM Pro balance
  * page prints the same row (developers.binance.com/docs/derivatives/portfolio-margin-pro/account/
  * Get-Classic-Portfolio-Margin-Balance-Info): totalWalletBalance = cross margin free + cross
- * margin locked + UM wallet + CM wallet, crossMarginAsset = free + locked. A PM loan lands in the
- * cross-margin wallet here as its own amount (crossMarginBorrowed and crossMarginFree), outside
- * the margin ledger: it sends `liabilityChange` only, no balance event (a simplification).
+ * margin locked + UM wallet + CM wallet, crossMarginAsset = free + locked. A PM loan is in the
+ * margin ledger's free amount (the desk credits it) and in crossMarginBorrowed.
  * `updateTime` is the newest of the three ledgers'.
  */
 export function papiBalanceBody(
@@ -269,7 +268,7 @@ export function papiBalanceBody(
   const rows = [...assets].sort().map((a) => {
     const s = marginSummary(ledger, a, instrumentOf, mark);
     const borrowed = loans.get(a) ?? '0';
-    const free = addDecimal(margin.get(a)?.free ?? '0', borrowed);
+    const free = margin.get(a)?.free ?? '0';
     const locked = margin.get(a)?.locked ?? '0';
     const crossAsset = addDecimal(free, locked);
     const cmWallet = cm ? cm.wallet(a) : '0';

@@ -11,7 +11,7 @@
  * trade/Query-All-Current-CM-Open-Conditional-Orders.
  *
  * Simplifications, said once: the PM margin account is its own spot-like ledger (demo balances
- * 10000 USDT, 1 BTC, 10 ETH, no borrowing), filled like cross margin; CM conditional orders ride
+ * 10000 USDT, 1 BTC, 10 ETH; a loan is credited to it, no interest), filled like cross margin; CM conditional orders ride
  * the COIN-M book (`binance-coinm`) as UM ones ride the USDⓈ-M book. When one fires, the order it
  * places and the account update it causes reach the PM stream with `fs` CM (user-data-streams/
  * Event-Futures-Order-update, Event-Futures-Balance-and-Position-Update) as well as the COIN-M
@@ -32,6 +32,7 @@ import { COINM_INSTRUMENTS, type FuturesInstrument, SPOT_INSTRUMENTS } from './m
 import { PortfolioMarginLoans, PortfolioMarginRisk } from './portfolio-margin.js';
 import { param } from './reject.js';
 import { openOrderBody } from './spot-bodies.js';
+import { accountEvent } from './spot-events.js';
 import { SpotLedger } from './spot-ledger.js';
 import { SpotMarket } from './spot-market.js';
 
@@ -163,8 +164,10 @@ export class PortfolioMarginDesk {
   }
 
   /**
-   * POST /papi/v1/marginLoan (BORROW) and /papi/v1/repayLoan (REPAY): `liabilityChange` (T an
-   * exact transaction id beyond 2^53) and `{tranId}`.
+   * POST /papi/v1/marginLoan (BORROW) and /papi/v1/repayLoan (REPAY): the amount enters (leaves)
+   * the margin wallet; `liabilityChange` (T an exact transaction id beyond 2^53), then the
+   * wallet's `outboundAccountPosition` ("sent any time an account balance has changed",
+   * user-data-streams/Event-Margin-Account-Update), and `{tranId}`.
    */
   loan(
     accountId: string,
@@ -173,8 +176,17 @@ export class PortfolioMarginDesk {
   ): Record<string, unknown> {
     if (type === 'REPAY' && compareDecimal(amount, this.loans.borrowed(accountId, asset)) > 0)
       throw inputError('amount is more than the loan of this asset', 'amount');
+    const ledger = this.#ledger(accountId);
+    if (type === 'REPAY' && compareDecimal(amount, ledger.free(asset)) > 0)
+      throw inputError('the margin account holds less free of this asset than the repayment', 'amount');
     const { event, tranId } = this.loans.change(accountId, asset, type, amount, addDecimal);
+    // The loan lands in (the repayment leaves) the margin wallet: its balance event follows.
+    if (type === 'BORROW') ledger.credit(asset, amount);
+    else ledger.debit(asset, amount);
+    const now = this.#ctx.now();
+    ledger.updateTime = now;
     this.#ctx.send(accountId, 'usdm', undefined, event);
+    this.#ctx.send(accountId, 'usdm', undefined, accountEvent('margin', ledger, [asset], now));
     return { tranId };
   }
 

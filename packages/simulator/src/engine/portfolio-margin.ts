@@ -72,8 +72,9 @@ export const FIRST_PM_TRANSACTION_ID = 1352286576452864727n;
  * Portfolio-margin loans (POST /papi/v1/marginLoan, /papi/v1/repayLoan): each changes the
  * account's margin liability and sends `liabilityChange` on the PM stream only, its `T` a
  * transaction id beyond 2^53 written as exact digits in the frame text (`JSON.parse` would round
- * it; core re-reads it from the text). The loan lands in the PM cross-margin wallet, which
- * /papi/v1/balance reports (`crossMarginBorrowed`, `crossMarginFree`). No interest accrues.
+ * it; core re-reads it from the text). The loan lands in the PM margin account's wallet (the
+ * desk credits its ledger), which /papi/v1/balance reports (`crossMarginBorrowed`,
+ * `crossMarginFree`). No interest accrues.
  */
 export class PortfolioMarginLoans {
   readonly #loans = new Map<string, Map<string, string>>();
