@@ -192,4 +192,27 @@ describe('Toobit USDT-M on the simulator', () => {
       'string',
     ]);
   });
+
+  it('warns a USDT-M stream with listenKeyWillExpire from 5 minutes before the expiry, as the page documents', async () => {
+    const { clock, sim, headers, signed } = await start();
+    await using _ = sim;
+    const r = await call(sim.urls.rest, 'POST', '/api/v1/listenKey', { headers, query: signed() });
+    const key = (r.body as { listenKey: string }).listenKey;
+    const client = await Client.open(`${sim.urls.ws}/api/v1/ws/${key}`);
+    const notices = () => client.json().filter((f) => f.eventType === 'listenKeyWillExpire');
+    for (let m = 0; m < 57; m++) {
+      client.ws.send('{"ping":1}');
+      await clock.advance(60_000);
+      await settle();
+    }
+    // At 55, 56 and 57 minutes (none before): a bare object with the key, the stream still open.
+    expect(notices().map((n) => Object.keys(n))).toEqual([
+      ['eventTime', 'eventType', 'listenKey'],
+      ['eventTime', 'eventType', 'listenKey'],
+      ['eventTime', 'eventType', 'listenKey'],
+    ]);
+    expect(notices()[0]!.listenKey).toBe(key);
+    expect(client.closed).toBeUndefined();
+    client.close();
+  });
 });
