@@ -88,8 +88,8 @@ export interface FleetWorkerOptions {
   openConcurrency?: number;
   /**
    * Event-loop lag (protocol ms) above which this worker opens fewer streams at once: halved on
-   * each open that saw more lag, down to one at a time with a pause of this long between opens,
-   * and up by one per open that saw less. Ownership renewals lapse when the loop lags more than
+   * each open that saw more lag, down to one at a time, and up by one per open that saw less (no
+   * open starts either while a renewal is in flight or due within this long). Ownership renewals lapse when the loop lags more than
    * `ownershipTtlMs − ownershipRenewMs`, so keep it well below that.
    * @default a quarter of `ownershipTtlMs − ownershipRenewMs`, at most 250
    */

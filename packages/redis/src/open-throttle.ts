@@ -139,18 +139,17 @@ export class OpenThrottle {
 
   /**
    * Runs `work` over `items` with at most {@link concurrency} in progress (one at first), until
-   * `go()` turns false. After each item the concurrency adapts to the lag; at one open at a time and still
-   * lagging, the next waits `lagTargetMs` (the loop gets to breathe: renewals, heartbeats).
+   * `go()` turns false. After each item the concurrency adapts to the lag, never below one: the
+   * floor that lets a takeover finish (a lag that other processes cause does not go away when we
+   * open less, so the floor does not pause).
    */
   run<T>(items: readonly T[], go: () => boolean, work: (item: T) => Promise<void>): Promise<void> {
     this.#limit = Math.min(this.#o.maxConcurrency, START_CONCURRENCY);
     return new Promise<void>((resolve, reject) => {
       let next = 0;
       let active = 0;
-      let paused = false;
       let failure: unknown;
       const pump = (): void => {
-        if (paused) return;
         while (active < this.#limit && next < items.length && go()) {
           const item = items[next++]!;
           active++;
@@ -160,18 +159,11 @@ export class OpenThrottle {
             })
             .finally(() => {
               active--;
-              const pauseMs = this.#adapt();
-              if (pauseMs > 0 && !paused && next < items.length) {
-                paused = true;
-                this.#o.clock.setTimeout(() => {
-                  paused = false;
-                  pump();
-                }, pauseMs);
-              }
+              this.#adapt();
               pump();
             });
         }
-        if (active === 0 && !paused && (next >= items.length || !go())) {
+        if (active === 0 && (next >= items.length || !go())) {
           if (failure === undefined) resolve();
           else reject(failure);
         }
@@ -180,8 +172,8 @@ export class OpenThrottle {
     });
   }
 
-  /** One open done: more at once while the loop is calm, half as many when it lags. Returns a pause (ms) before the next. */
-  #adapt(): number {
+  /** One open done: more at once while the loop is calm, half as many when it lags. */
+  #adapt(): void {
     const lag = this.#lagMs() * clockSpeed(this.#o.clock);
     const { lagTargetMs, maxConcurrency, workerId } = this.#o;
     if (lag <= lagTargetMs) {
@@ -206,7 +198,6 @@ export class OpenThrottle {
         '@userstream/redis: the event loop lags; opening fewer streams at once so that ownership renewals stay on time',
       );
     }
-    return atFloor ? lagTargetMs : 0;
   }
 
   /**
