@@ -28,6 +28,12 @@ function restingOrder(v: VenueProfile): Record<string, string> {
       price: '50000.0',
       newClientOrderId: 'endpoints-test',
     };
+  const order = bookOrder(v);
+  // BingX names symbols BASE-QUOTE in requests and answers (the simulator since e931c0a).
+  return v.id.startsWith('bingx-') ? { ...order, symbol: 'BTC-USDT' } : order;
+}
+
+function bookOrder(v: VenueProfile): Record<string, string> {
   switch (v.market) {
     case 'usdm':
     case 'portfolioMargin':
