@@ -108,15 +108,19 @@ describe('close() leaves nothing behind', () => {
     const result = await run([`${out}example.mjs`], 60_000);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    // The same lines on every run, however loaded the machine: one order, five keepalives, no gap.
+    // One order, at least five keepalives, no gap, however loaded the machine.
     const lines = result.stdout.split('\n');
     // Not necessarily the first line: the first keepalive (a real second in) can come first when
     // the mirror's snapshot is slow (under load on Node 22, 2 runs of 4 printed a keepalive first).
     expect(lines.filter((l) => l.startsWith('order '))).toEqual(['order BTCUSDT NEW']);
-    expect(lines.filter((l) => l.startsWith('keepalive at '))).toHaveLength(5);
+    // Five when the order comes within the first five (2.5 real s); the example waits for the
+    // order first, and keepalives go on meanwhile: 22 at load 30-37 on Node 24. The lease state
+    // it prints counts the same renewals.
+    const keepalives = lines.filter((l) => l.startsWith('keepalive at ')).length;
+    expect(keepalives).toBeGreaterThanOrEqual(5);
     expect(lines.filter((l) => l.startsWith('gap '))).toEqual([]);
     expect(result.stdout).toMatch(/kind: 'listenKey'/);
-    expect(result.stdout).toMatch(/renewals: 5,/);
+    expect(Number(/renewals: (\d+),/.exec(result.stdout)?.[1])).toBeGreaterThanOrEqual(5);
   }, 90_000);
 
   it('the README shows the example file as it is', () => {
