@@ -186,7 +186,7 @@ export class PortfolioMarginDesk {
     const now = this.#ctx.now();
     ledger.updateTime = now;
     this.#ctx.send(accountId, 'usdm', undefined, event);
-    this.#ctx.send(accountId, 'usdm', undefined, accountEvent('margin', ledger, [asset], now));
+    this.#ctx.send(accountId, 'usdm', undefined, accountEvent('spot', ledger, [asset], now));
     return { tranId };
   }
 
