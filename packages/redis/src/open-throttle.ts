@@ -185,9 +185,8 @@ export class OpenThrottle {
           '@userstream/redis: event loop calm again; opening at full concurrency',
         );
       }
-      return 0;
+      return;
     }
-    const atFloor = this.#limit === 1;
     this.#limit = Math.max(1, Math.floor(this.#limit / 2));
     const lagMs = Math.round(lag);
     channels.ownership.publish({ type: 'open-backoff', worker: workerId, lagMs, concurrency: this.#limit });
