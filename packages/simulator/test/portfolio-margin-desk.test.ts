@@ -124,7 +124,8 @@ test('PM margin orders and their order margin reach the PM stream only; CM condi
   });
   expect(um.status).toBe(200);
   await untilEvent(usdm, (e) => e.e === 'ORDER_TRADE_UPDATE');
-  await untilEvent(pm, (e) => e.e === 'ORDER_TRADE_UPDATE');
+  // The CM trigger above put its own ORDER_TRADE_UPDATEs (fs CM) on the PM stream: wait for the UM one.
+  await untilEvent(pm, (e) => e.e === 'ORDER_TRADE_UPDATE' && (e.o as { s: string }).s === 'BTCUSDT');
   expect(usdm.json().map((e) => e.e)).toEqual(['ORDER_TRADE_UPDATE']);
   expect(pmTypes(pm)).toEqual([
     'executionReport',
@@ -135,6 +136,11 @@ test('PM margin orders and their order margin reach the PM stream only; CM condi
     'openOrderLoss',
     'CONDITIONAL_ORDER_TRADE_UPDATE',
     'CONDITIONAL_ORDER_TRADE_UPDATE',
+    // The triggered CM order and its fill, fs CM, on the PM stream (db9f6eb, the PM docs'
+    // Event-Futures-Order-update), between TRIGGERED and FINISHED.
+    'ORDER_TRADE_UPDATE',
+    'ACCOUNT_UPDATE',
+    'ORDER_TRADE_UPDATE',
     'CONDITIONAL_ORDER_TRADE_UPDATE',
     'ORDER_TRADE_UPDATE',
   ]);
