@@ -239,8 +239,13 @@ export class Link<S> implements WireControl {
     }
     // A venue that pings the client itself (BingX) is watched by the inactivity bound alone.
     if (!this.#pongTimer && (wire === undefined || wire.clientPings)) {
+      const receivedAtPing = this.received;
       this.#pongTimer = this.#clock.setTimeout(() => {
         this.#pongTimer = undefined;
+        // Frames read since the ping prove the socket delivers: the pong may sit behind a backlog
+        // (a burst still being parsed, a venue answering pings late under load), and ending a
+        // busy, healthy link would cost a reconnect and a gap. The next ping asks again.
+        if (this.received !== receivedAtPing) return;
         this.#fail({ reason: 'pong-timeout' });
       }, hb.pongTimeoutMs);
     }

@@ -21,8 +21,10 @@ export interface HeartbeatOptions {
   /** Send a ping this often. @default 10000 */
   pingIntervalMs?: number;
   /**
-   * Terminate and reconnect when a ping is not answered within this time: a silent connection is
-   * found within `pingIntervalMs + pongTimeoutMs` (15 s by default). @default 5000
+   * Terminate and reconnect when a ping is not answered within this time and no frame arrived
+   * since the ping either (frames prove the socket delivers; the pong may sit behind them): a
+   * silent connection is found within `pingIntervalMs + pongTimeoutMs` (15 s by default).
+   * @default 5000
    */
   pongTimeoutMs?: number;
   /**
