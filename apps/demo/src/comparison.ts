@@ -106,7 +106,7 @@ export function simulatorView(sim: Simulator, accountId: string, venue: VenueId)
   // As the venue's own REST doors answer (Toobit USDT-M's symbols and sides are its own).
   const orders = venueRestBodies(sim.exchange, accountId, venue, 'openOrders');
   // The engine answers positions as its REST endpoint does, where the venue has one, and on
-  // every futures book (Aster futures and BingX swap stream positions without such an endpoint).
+  // every futures book (a venue profile without a positions endpoint still streams positions).
   const profile = venues[venue];
   const positions =
     profile?.endpoints.positions || profile?.market === 'usdm' || profile?.market === 'coinm'
