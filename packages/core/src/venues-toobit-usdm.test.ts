@@ -113,7 +113,17 @@ describe('toobit dialect, USDT-M pushes in the common model', () => {
     expect(normalizeEvent(account.events[0]!, 'toobit')).toMatchObject({
       kind: 'balances',
       eventType: 'outboundContractAccountInfo',
-      balances: [{ asset: 'LTC', free: '17366.18538083', locked: '0.00000000' }],
+      balances: [{ asset: 'LTC', free: '17366.18538083', locked: '0' }],
+    });
+    // A non-zero `l` (undefined by the docs on a futures account) is not taken as locked: the
+    // snapshot reads the REST `balance` as free with locked 0, and the push must agree with it,
+    // or every reconciliation would report the difference (the profile writes the choice down).
+    const withL = JSON.parse(fixture('outboundContractAccountInfo')) as [{ B: { l: string }[] }];
+    withL[0].B[0]!.l = '12.50000000';
+    const busy = parseFrame(JSON.stringify(withL), 'toobit');
+    if (!busy.ok) throw busy.error;
+    expect(normalizeEvent(busy.events[0]!, 'toobit')).toMatchObject({
+      balances: [{ asset: 'LTC', free: '17366.18538083', locked: '0' }],
     });
   });
 });

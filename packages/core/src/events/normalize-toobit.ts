@@ -87,7 +87,9 @@ export function normalizeToobit(event: ToobitEvent): NormalizedEvent {
         eventType: event.e,
         venueEventTime: event.E,
         lastUpdateTime: undefined,
-        balances: event.B.map((b) => ({ asset: b.a, free: b.f, locked: b.l })),
+        // `l` is not defined on a futures account: the push is read as the wallet balance, locked
+        // 0, as the REST snapshot reads `balance` (venues-toobit-usdm.ts writes the choice down).
+        balances: event.B.map((b) => ({ asset: b.a, free: b.f, locked: '0' })),
         canTrade: event.T,
         canWithdraw: event.W,
         canDeposit: event.D,
