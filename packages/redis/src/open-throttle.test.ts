@@ -170,3 +170,37 @@ it('lets ownership renewals go first: an open waits while one is in flight, and 
   expect(clear).toBe(true);
   await gate3;
 });
+
+it('warns again on the next round that lags: a round that ends backed off says so and resets', async () => {
+  const clock = new VirtualClock();
+  const lag = { ms: 500 };
+  const lines: { level: string; msg: string }[] = [];
+  const logger = {
+    ...silentLogger,
+    warn: (_o: unknown, msg?: string) => void lines.push({ level: 'warn', msg: msg ?? '' }),
+    info: (_o: unknown, msg?: string) => void lines.push({ level: 'info', msg: msg ?? '' }),
+  };
+  const t = new OpenThrottle({
+    clock,
+    workerId: 'w1',
+    logger,
+    maxConcurrency: 4,
+    lagTargetMs: 100,
+    renewMs: 1_000,
+    maxWaitMs: 5_000,
+    lagMs: () => lag.ms,
+    owns: () => true,
+  });
+  for (let round = 0; round < 2; round++) {
+    const { list, work, active, end } = items(3);
+    const done = t.run(list, () => true, work);
+    for (let i = 0; i < 3; i++) {
+      await flush();
+      end(Math.min(...active));
+    }
+    await done;
+  }
+  // One warning per lagging round (the first round's backoff does not silence the second's),
+  // and an info line when a round ends backed off.
+  expect(lines.map((l) => l.level)).toEqual(['warn', 'info', 'warn', 'info']);
+});

@@ -164,12 +164,27 @@ export class OpenThrottle {
             });
         }
         if (active === 0 && (next >= items.length || !go())) {
+          this.#roundEnded();
           if (failure === undefined) resolve();
           else reject(failure);
         }
       };
       pump();
     });
+  }
+
+  /**
+   * A round ended while backed off: say so, and let the next lagging round warn again (each round
+   * starts at one open, so it seldom climbs back to full concurrency, where the calm line is said
+   * otherwise: without this, one overload would silence every later one's warning).
+   */
+  #roundEnded(): void {
+    if (!this.#backedOff) return;
+    this.#backedOff = false;
+    this.#o.logger.info(
+      { worker: this.#o.workerId, concurrency: this.#limit },
+      '@userstream/redis: the opens of this round are done while backed off; the next round starts at one open',
+    );
   }
 
   /** One open done: more at once while the loop is calm, half as many when it lags. */
