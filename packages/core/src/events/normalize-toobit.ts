@@ -87,9 +87,13 @@ export function normalizeToobit(event: ToobitEvent): NormalizedEvent {
         eventType: event.e,
         venueEventTime: event.E,
         lastUpdateTime: undefined,
-        // `l` is not defined on a futures account: the push is read as the wallet balance, locked
-        // 0, as the REST snapshot reads `balance` (venues-toobit-usdm.ts writes the choice down).
-        balances: event.B.map((b) => ({ asset: b.a, free: b.f, locked: '0' })),
+        // USDT-M: `l` is not defined on a futures account; the push is read as the wallet balance,
+        // locked 0, as the REST snapshot reads `balance` (venues-toobit-usdm.ts writes it down).
+        balances: event.B.map((b) => ({
+          asset: b.a,
+          free: b.f,
+          locked: event.e === 'outboundContractAccountInfo' ? '0' : b.l,
+        })),
         canTrade: event.T,
         canWithdraw: event.W,
         canDeposit: event.D,
