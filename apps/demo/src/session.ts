@@ -6,6 +6,7 @@ import { DemoMetrics, type StreamGaugeSource } from './metrics.js';
 import type { Note } from './notes.js';
 import { type OpsServer, startOpsServer } from './ops-server.js';
 import type { FleetOpsView } from './ops-summary.js';
+import { stopSignalHandler } from './stop-signals.js';
 import type { Screen } from './terminal.js';
 
 /** Exit codes: 0 fine (and every check held in --json mode), 1 a run that failed, 2 bad config. */
@@ -114,8 +115,7 @@ export async function openSession(options: {
   if (logFile) io.stderr.write(`userstream demo: logs in ${logFile}\n`);
   logger.info({ ops: ops.url, ...options.start }, 'userstream demo starting');
 
-  const whileStopping = (signal: NodeJS.Signals) =>
-    logger.info({ signal }, 'userstream demo: already stopping, signal ignored');
+  const whileStopping = stopSignalHandler(logger, io.stderr, (code) => process.exit(code));
 
   // A reader that goes away (`| head`) ends the run cleanly instead of crashing it.
   let stdoutOpen = true;
