@@ -19,64 +19,31 @@
  *   (GET /papi/v1/margin/openOrders) and Query-All-Current-CM-Open-Orders (GET /papi/v1/cm/openOrders)
  *   are not in the search store either: their paths are the issue's and the PM trade index's.
  */
-import { normalizeDecimal, normalizeRestOrder, normalizeRestPosition, VirtualClock } from '@userstream/core';
-import { type Simulator, startSimulator } from '@userstream/simulator';
-import { afterEach, beforeEach, expect, it } from 'vitest';
 import {
-  AccountMirror,
-  createScheduler,
-  type MirrorReconciled,
-  type Scheduler,
-  type UserDataStreamHandle,
-} from '../src/index.js';
-import { openUserDataStream } from '../src/open-user-data-stream.js';
-import { HOUR, liveSteps, MIN, until } from './helpers.js';
+  normalizeDecimal,
+  normalizeRestOrder,
+  normalizeRestPosition,
+  type VirtualClock,
+} from '@userstream/core';
+import type { Simulator } from '@userstream/simulator';
+import { beforeEach, expect, it } from 'vitest';
+import type { Scheduler } from '../src/index.js';
+import { liveSteps, MIN, openMirroredStream, until, useVenueHarness } from './helpers.js';
 
 const PM = 'binance-portfolio-margin';
+const h = useVenueHarness({ stepMs: 10 * MIN });
+// The harness's fields under the names the cases use (live inside each test).
 let clock: VirtualClock;
 let sim: Simulator;
 let scheduler: Scheduler;
-const cleanups: (() => unknown)[] = [];
-const pass = (ms: number) => liveSteps(clock, scheduler, ms, Math.min(ms, 10 * MIN));
-
-beforeEach(async () => {
-  clock = new VirtualClock();
-  sim = await startSimulator({ clock, pingIntervalMs: HOUR, pongTimeoutMs: 4 * HOUR });
-  scheduler = createScheduler({ clock });
+beforeEach(() => {
+  ({ clock, sim, scheduler } = h);
 });
-
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-  scheduler.close();
-  await sim.close();
-});
+const pass = (ms: number) => h.pass(ms);
 
 async function openMirror() {
-  const account = sim.accounts[0]!;
-  const stream: UserDataStreamHandle = await openUserDataStream({
-    venue: sim.venue(PM),
-    credentials: { apiKey: account.apiKey, secret: account.secret! },
-    scheduler,
-    rest: { timeoutMs: 5 * MIN, retry: { baseDelayMs: MIN, maxDelayMs: 10 * MIN } },
-    stream: {
-      heartbeat: { pingIntervalMs: HOUR, pongTimeoutMs: 2 * HOUR, inactivityTimeoutMs: 6 * HOUR },
-      reconnect: { baseDelayMs: 10_000, maxDelayMs: 10 * MIN },
-      requestTimeoutMs: 5 * MIN,
-      openTimeoutMs: 5 * MIN,
-    },
-  });
-  cleanups.push(() => stream.close());
-  const mirror = new AccountMirror({
-    stream,
-    rest: stream.rest,
-    clock,
-    retry: { baseDelayMs: MIN, maxDelayMs: 10 * MIN },
-  });
-  cleanups.push(() => mirror.close());
-  const reconciled: MirrorReconciled[] = [];
-  mirror.on('reconciled', (r) => reconciled.push(r));
-  await mirror.ready();
-  return { account, stream, mirror, reconciled };
+  const m = await openMirroredStream(h, { venue: sim.venue(PM) });
+  return { account: sim.accounts[0]!, ...m };
 }
 
 type Balances = Record<string, { free: string; locked: string }>;
