@@ -27,7 +27,7 @@ import {
 } from '@userstream/core';
 import type { Simulator } from '@userstream/simulator';
 import { beforeEach, expect, it } from 'vitest';
-import type { Scheduler } from '../src/index.js';
+import type { AccountMirror, Scheduler } from '../src/index.js';
 import { liveSteps, MIN, openMirroredStream, until, useVenueHarness } from './helpers.js';
 
 const PM = 'binance-portfolio-margin';
