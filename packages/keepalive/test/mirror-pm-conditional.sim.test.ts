@@ -12,7 +12,7 @@
 import { normalizeDecimal, normalizeRestAlgoOrder, type VirtualClock } from '@userstream/core';
 import type { Simulator } from '@userstream/simulator';
 import { beforeEach, expect, it } from 'vitest';
-import type { Scheduler } from '../src/index.js';
+import type { AccountMirror, Scheduler } from '../src/index.js';
 import { liveSteps, MIN, openMirroredStream, until, useVenueHarness } from './helpers.js';
 
 const PM = 'binance-portfolio-margin';
