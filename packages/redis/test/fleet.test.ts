@@ -189,7 +189,13 @@ describe('a fleet of workers sharing accounts through Redis', () => {
 
     for (const id of victims) {
       const owner = [a, b].find((w) => w.stream(id))!;
-      expect(gaps).toContainEqual({ worker: owner.workerId, account: id, reason: 'acquired' });
+      // A stream is visible (and open) a moment before its 'acquired' gap is emitted (the worker
+      // first asks Redis whether a move is under way): wait for it, never assume it came first.
+      await until(
+        () => gaps.some((g) => g.worker === owner.workerId && g.account === id && g.reason === 'acquired'),
+        10_000,
+        `the acquired gap of ${id} on ${owner.workerId}`,
+      );
       await owner.mirror(id)!.ready();
     }
     deposit(3);
