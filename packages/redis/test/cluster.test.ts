@@ -123,7 +123,7 @@ describe.runIf(CLUSTER_TESTS)('a fleet on a three-master Redis Cluster', () => {
       expect(want.length).toBeGreaterThanOrEqual(round);
       await until(
         async () => (await rows(acct.id)).filter((r) => r.e !== GAP_MARKER).length >= want.length,
-        10_000,
+        30_000,
         `events of ${acct.id} in Redis`,
       ).catch(() => {});
       const got = await rows(acct.id);

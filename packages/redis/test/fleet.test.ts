@@ -147,7 +147,7 @@ async function landedExactlyOnce(live: readonly FleetWorker[]): Promise<void> {
     const want = sent(a.id);
     await until(
       async () => (await rows(a.id)).filter((r) => r.e !== GAP_MARKER).length >= want.length,
-      5_000,
+      30_000,
       `events of ${a.id} in Redis`,
     ).catch(() => {});
     const got = (await rows(a.id)).filter((r) => r.e !== GAP_MARKER).map((r) => `${r.e}@${r.E}`);

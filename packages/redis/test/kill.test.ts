@@ -84,7 +84,7 @@ const sent = (accountId: string) =>
 async function allLandedOnce(): Promise<void> {
   for (const a of sim.accounts) {
     const want = sent(a.id);
-    await until(async () => (await rows(a.id)).length >= want.length, 10_000, `events of ${a.id}`).catch(
+    await until(async () => (await rows(a.id)).length >= want.length, 30_000, `events of ${a.id}`).catch(
       () => {},
     );
     expect(await rows(a.id)).toEqual(want);

@@ -133,7 +133,7 @@ describe('planned moves (join, graceful leave)', () => {
       const want = sim.record.events({ accountId: acct.id, venue: VENUE }).map((r) => `${r.e}@${r.E}`);
       await until(
         async () => (await rows(acct.id)).filter((r) => r.e !== GAP_MARKER).length >= want.length,
-        5_000,
+        30_000,
         `events of ${acct.id} in Redis`,
       ).catch(() => {});
       const got = await rows(acct.id);
