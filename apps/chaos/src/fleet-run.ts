@@ -190,8 +190,13 @@ export async function runFleet(
   };
   const sentOf = (s: StreamPlan): readonly SentEvent[] =>
     sim.record.events({ accountId: s.accountId, venue: s.venue });
-  /** Every account open on exactly one live worker, its mirror live. */
+  /**
+   * Every account open on exactly one live worker, its mirror live, and no move in flight (a
+   * moved stream stays open on its old owner until the new owner's is: seed 16 under load was
+   * "settled" while the new owner was still rate-limited, then found open on both).
+   */
   const owned = () =>
+    members.every((m) => m.worker.stats.moving === 0) &&
     plan.streams.every((s) => {
       const holders = members.filter((m) => m.worker.stream(s.accountId)?.state === 'open');
       return holders.length === 1 && holders[0]?.worker.mirror(s.accountId)?.phase === 'live';

@@ -74,6 +74,12 @@ export interface FleetWorkerStats {
   owned: number;
   /** Streams being opened. */
   opening: number;
+  /**
+   * Streams this worker is handing to another worker (a planned move, make-before-break): still
+   * open here, and counted in `owned`, until the new owner's stream is open. While a move is in
+   * flight two workers hold the account's stream open; a fleet is settled when no worker is moving any.
+   */
+  moving: number;
   /** Events appended to Redis by this worker. */
   appended: number;
   /** Events Redis already had (appended by an earlier owner or an overlapping stream): not written twice. */

@@ -12,10 +12,23 @@ export interface Owned {
   /** Events (and gap markers) on their way to the account's Redis Stream; none without a sink. */
   readonly queue: SinkQueue | undefined;
   releasing: boolean;
+  /** Being handed to another worker (make-before-break): open here until the new owner's stream is. */
+  moving: boolean;
   /** When the stream last reported a gap (a move is lossless only if none came during it). */
   lastGapAt: number;
   /** Deliveries held until continuity with the previous owner is known (the gap marker, if any, goes first). */
   readonly held: Holdback;
+}
+
+/** Events still on their way to Redis and streams being moved away, over the owned streams. */
+export function ownedCounts(owned: Iterable<Owned>): { pending: number; moving: number } {
+  let pending = 0;
+  let moving = 0;
+  for (const o of owned) {
+    pending += o.queue?.pending ?? 0;
+    if (o.moving) moving++;
+  }
+  return { pending, moving };
 }
 
 /** Resolves when every owned stream's events reached Redis (or `timeoutMs` of real time passed). */

@@ -29,7 +29,7 @@ import {
   resolveFleetOptions,
   streamOptions,
 } from './fleet-options.js';
-import { flushed, moveCover, type Owned, sinkQueueFor } from './fleet-owned.js';
+import { flushed, moveCover, type Owned, ownedCounts, sinkQueueFor } from './fleet-owned.js';
 import { Handoffs, Holdback } from './handoff.js';
 import { redisKeys } from './keys.js';
 import { createRedisLeaseStore } from './lease-store.js';
@@ -180,12 +180,10 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
    * duplicates, pending, dropped, quarantined and fenced.
    */
   get stats(): FleetWorkerStats {
-    let pending = 0;
-    for (const o of this.#owned.values()) pending += o.queue?.pending ?? 0;
     return {
       owned: this.#owned.size,
       opening: this.#opening.size,
-      pending,
+      ...ownedCounts(this.#owned.values()),
       ...this.#sinkStats,
       refusedClaims: this.#refusedClaims,
     };
@@ -339,6 +337,7 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
           stopped: () => this.#closed,
         }),
       releasing: false,
+      moving: false,
       lastGapAt: -1,
       held: new Holdback(this.#o.maxPending, () => this.#gap(owned, 'acquired')),
     };
@@ -419,6 +418,7 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
       return this.#release(id, reason);
     }
     channels.ownership.publish({ type: 'handoff', worker: this.workerId, account: id, to, at: startedAt });
+    owned.moving = true;
     await this.#handoffs.giveAway(leaseId, ...moveCover(owned, startedAt));
     await this.#stop(id, owned, reason);
   }

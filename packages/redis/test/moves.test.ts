@@ -150,4 +150,26 @@ describe('planned moves (join, graceful leave)', () => {
     // Nobody closed a moved stream's listenKey: the new owner's stream runs on it.
     expect(sim.record.requestCount('DELETE', DELETE_PATH) - deletesBefore).toBe(0);
   }, 90_000);
+
+  it('says which streams it is moving: stats.moving counts a stream handed to a worker that cannot open it yet, and the move completes once it can', async () => {
+    const [a, b] = [worker('worker-a'), worker('worker-b')];
+    await Promise.all([a.start(), b.start()]);
+    await until(() => settledOn([a, b]), 20_000, 'two workers settled');
+    expect(a.stats.moving + b.stats.moving).toBe(0);
+    // The newcomer's connections are refused: every move to it waits with the old stream open.
+    const refused = sim.faults.refuseConnections();
+    const c = worker('worker-c');
+    await c.start();
+    const ids = ['worker-a', 'worker-b', 'worker-c'];
+    const toC = sim.accounts.filter((acct) => rendezvousOwner(acct.id, ids) === 'worker-c').length;
+    expect(toC).toBeGreaterThan(0);
+    await until(() => a.stats.moving + b.stats.moving === toC, 20_000, 'the moves to worker-c under way');
+    // A stream being moved is still open on its old owner: two workers may hold it open for a
+    // while, and stats.moving is how a caller tells a move in flight from a settled fleet.
+    expect(c.stats.owned).toBe(0);
+    refused.release();
+    await until(() => settledOn([a, b, c]), 30_000, 'three workers settled');
+    await until(() => a.stats.moving + b.stats.moving === 0, 30_000, 'the moves done');
+    expect(c.owned().length).toBe(toC);
+  }, 90_000);
 });
