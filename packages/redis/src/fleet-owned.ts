@@ -14,6 +14,8 @@ export interface Owned {
   releasing: boolean;
   /** Being handed to another worker (make-before-break): open here until the new owner's stream is. */
   moving: boolean;
+  /** False once the stream had a gap while moving: nothing more of it goes to Redis (the new owner's marker and events take over). */
+  appending: boolean;
   /** When the stream last reported a gap (a move is lossless only if none came during it). */
   lastGapAt: number;
   /** Deliveries held until continuity with the previous owner is known (the gap marker, if any, goes first). */

@@ -175,10 +175,7 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
     return this.#owned.get(accountId)?.mirror;
   }
 
-  /**
-   * The worker's counters right now (a fresh snapshot per read): owned and opening streams, events appended,
-   * duplicates, pending, dropped, quarantined and fenced.
-   */
+  /** The worker's counters right now (a fresh snapshot per read): see {@link FleetWorkerStats}. */
   get stats(): FleetWorkerStats {
     return {
       owned: this.#owned.size,
@@ -338,6 +335,7 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
         }),
       releasing: false,
       moving: false,
+      appending: true,
       lastGapAt: -1,
       held: new Holdback(this.#o.maxPending, () => this.#gap(owned, 'acquired')),
     };
@@ -381,14 +379,16 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
     if (owned.held.holding && owned.held.hold(() => this.#gap(owned, reason))) return;
     const at = this.#clock.now();
     owned.lastGapAt = at;
+    // Moving: the new owner's marker and held (older) events follow; ours would precede them (seed 58).
+    if (owned.moving) owned.appending = false;
     this.emit('gap', { account: owned.account.id, reason, at });
-    owned.queue?.gap({ reason, worker: this.workerId, at });
+    if (owned.appending) owned.queue?.gap({ reason, worker: this.workerId, at });
   }
 
   #onEvent(owned: Owned, event: UserDataEvent): void {
     if (owned.held.holding && owned.held.hold(() => this.#onEvent(owned, event))) return;
     this.emit('event', { account: owned.account.id, event });
-    if (typeof (event as { e?: unknown }).e !== 'string') return;
+    if (typeof (event as { e?: unknown }).e !== 'string' || !owned.appending) return;
     owned.queue?.event(event as unknown as SinkEvent);
   }
 

@@ -19,12 +19,13 @@
 import { type Clock, createScaledClock } from '@userstream/core';
 import { openUserDataStream } from '@userstream/keepalive';
 import { type Simulator, startSimulator } from '@userstream/simulator';
-import type { Redis } from 'ioredis';
+import { Redis as IORedis, type Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createFleetWorker, type FleetWorker, GAP_MARKER, rendezvousOwner } from '../src/index.js';
 import { DEFAULT_PREFIX, redisKeys } from '../src/keys.js';
 import { until } from './helpers.js';
 import { startRedisServer, type TestRedisServer } from './redis-server.js';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 const keys = redisKeys(DEFAULT_PREFIX);
 const SPEED = 4;
@@ -57,15 +58,27 @@ afterEach(async () => {
   await sim.close();
 });
 
-function worker(id: string, openStream?: typeof openUserDataStream, only?: string): FleetWorker {
+function worker(
+  id: string,
+  openStream?: typeof openUserDataStream,
+  only?: string,
+  via: { venue?: TcpProxy; redis?: Redis; memberTtlMs?: number } = {},
+): FleetWorker {
+  const profile = sim.venue(VENUE);
+  // The stream through a TCP proxy; REST keeps the simulator's origin (the lease key names it,
+  // and every worker must name the same one).
+  const venue = via.venue
+    ? { ...profile, streamBaseUrl: profile.streamBaseUrl!.replace(/:\d+/, `:${via.venue.port}`) }
+    : profile;
   const w = createFleetWorker({
-    redis: server.client(),
+    redis: via.redis ?? server.client(),
+    ...(via.memberTtlMs === undefined ? {} : { memberTtlMs: via.memberTtlMs }),
     workerId: id,
     accounts: sim.accounts
       .filter((a) => only === undefined || a.id === only)
       .map((a) => ({
         id: a.id,
-        venue: sim.venue(VENUE),
+        venue,
         credentials: { apiKey: a.apiKey, secret: a.secret! },
       })),
     clock,
@@ -244,5 +257,80 @@ it('close() during a move it started by itself returns only once the moved strea
     expect(a.stream(victim.id)).toBeUndefined();
   } finally {
     letOpen();
+  }
+}, 90_000);
+
+// Chaos partition seed 58: the old owner's connection went down and came back (a `reconnect`
+// gap) while it was moving the stream, after the new owner's stream had opened; its Redis link
+// was slow, so it was still waiting to see the move ready. It went on appending what its new
+// connection delivered; the new owner, the move not covered, then wrote its `acquired` marker
+// and the events it held, which began with the ones the old owner had missed: older than those
+// already in Redis (E went backwards). A stream that had a gap during a move appends nothing
+// more: the new owner's marker and its events, in order, take over.
+it('an old owner whose connection broke during the move appends nothing after that: Redis stays in E order', async () => {
+  const port = Number(new URL(sim.venue(VENUE).restBaseUrl).port);
+  const [toVenue, toRedis] = await Promise.all([startTcpProxy({ port }), startTcpProxy({ port: server.port })]);
+  const slowRedis = new IORedis({ port: toRedis.port, host: toRedis.host });
+  try {
+    // Heartbeats outlive the slow link: the members stay the same throughout.
+    const a = worker('worker-a', undefined, undefined, { venue: toVenue, redis: slowRedis, memberTtlMs: 60_000 });
+    await a.start();
+    await until(() => sim.accounts.every((x) => a.stream(x.id)?.state === 'open'), 20_000, 'worker-a owns all');
+    const victim = sim.accounts.find((x) => rendezvousOwner(x.id, ['worker-a', 'worker-b']) === 'worker-b')!;
+    const hole: string[] = [];
+    const later: string[] = [];
+    const deposit = (into: string[], amount: string) => {
+      const before = sim.record.events({ accountId: victim.id, venue: VENUE }).length;
+      sim.exchange.deposit(victim.id, VENUE, 'USDT', amount);
+      into.push(
+        ...sim.record
+          .events({ accountId: victim.id, venue: VENUE })
+          .slice(before)
+          .map((r) => `${r.e}@${r.E}`),
+      );
+    };
+    const old = a.stream(victim.id)!;
+    const b = worker('worker-b', undefined, undefined, { memberTtlMs: 60_000 });
+    await b.start();
+    // worker-a is moving the stream and keeps its own open; from now on it learns late (a slow
+    // Redis link) that worker-b's stream is open.
+    await until(() => a.stats.moving >= 1, 20_000, 'worker-a moving streams to worker-b');
+    toRedis.delay(300);
+    // worker-b's stream is open and its events held.
+    await until(() => b.stream(victim.id)?.state === 'open', 20_000, 'worker-b opened the moved stream');
+    toVenue.cut();
+    await until(() => old.state !== 'open', 10_000, 'the old owner’s connection down');
+    // Only the new owner's stream sees these.
+    for (let i = 0; i < 3; i++) deposit(hole, `${i + 1}.25`);
+    const back = new Promise<void>((resolve) =>
+      a.on('gap', (g) => g.account === victim.id && g.reason === 'reconnect' && resolve()),
+    );
+    toVenue.heal();
+    await back;
+    // Both streams see these; the old owner's reconnected one too.
+    for (let i = 0; i < 3; i++) deposit(later, `${i + 1}.75`);
+    await until(() => a.stream(victim.id) === undefined, 30_000, 'the move over');
+    toRedis.heal();
+    expect(hole.length).toBeGreaterThanOrEqual(3);
+    await until(
+      async () => {
+        const stored = new Set((await rows(victim.id)).map((r) => `${r.e}@${r.E}`));
+        return [...hole, ...later].every((k) => stored.has(k));
+      },
+      30_000,
+      'the hole’s and the later events in Redis',
+    );
+    const got = await rows(victim.id);
+    const events = got.filter((r) => r.e !== GAP_MARKER).map((r) => Number(r.E));
+    // E never goes backwards in the account's Redis Stream.
+    for (let i = 1; i < events.length; i++) expect(events[i]).toBeGreaterThanOrEqual(events[i - 1]!);
+    // The hole is announced by the new owner before the events it held.
+    const marker = got.findIndex((r) => r.e === GAP_MARKER && r.worker === 'worker-b');
+    expect(marker).toBeGreaterThan(-1);
+    expect(marker).toBeLessThan(got.findIndex((r) => `${r.e}@${r.E}` === hole[0]));
+  } finally {
+    for (const w of workers.splice(0)) await w.close();
+    slowRedis.disconnect();
+    await Promise.all([toVenue.stop(), toRedis.stop()]);
   }
 }, 90_000);
