@@ -269,13 +269,24 @@ it('close() during a move it started by itself returns only once the moved strea
 // more: the new owner's marker and its events, in order, take over.
 it('an old owner whose connection broke during the move appends nothing after that: Redis stays in E order', async () => {
   const port = Number(new URL(sim.venue(VENUE).restBaseUrl).port);
-  const [toVenue, toRedis] = await Promise.all([startTcpProxy({ port }), startTcpProxy({ port: server.port })]);
+  const [toVenue, toRedis] = await Promise.all([
+    startTcpProxy({ port }),
+    startTcpProxy({ port: server.port }),
+  ]);
   const slowRedis = new IORedis({ port: toRedis.port, host: toRedis.host });
   try {
     // Heartbeats outlive the slow link: the members stay the same throughout.
-    const a = worker('worker-a', undefined, undefined, { venue: toVenue, redis: slowRedis, memberTtlMs: 60_000 });
+    const a = worker('worker-a', undefined, undefined, {
+      venue: toVenue,
+      redis: slowRedis,
+      memberTtlMs: 60_000,
+    });
     await a.start();
-    await until(() => sim.accounts.every((x) => a.stream(x.id)?.state === 'open'), 20_000, 'worker-a owns all');
+    await until(
+      () => sim.accounts.every((x) => a.stream(x.id)?.state === 'open'),
+      20_000,
+      'worker-a owns all',
+    );
     const victim = sim.accounts.find((x) => rendezvousOwner(x.id, ['worker-a', 'worker-b']) === 'worker-b')!;
     const hole: string[] = [];
     const later: string[] = [];
