@@ -379,8 +379,9 @@ export class FleetWorker extends EventEmitter<FleetWorkerEvents> {
     if (owned.held.holding && owned.held.hold(() => this.#gap(owned, reason))) return;
     const at = this.#clock.now();
     owned.lastGapAt = at;
-    // Moving: the new owner's marker and held (older) events follow; ours would precede them (seed 58).
-    if (owned.moving) owned.appending = false;
+    // A hole while moving: the new owner's marker and held (older) events follow; ours would
+    // precede them (seed 58). `out-of-order` is no hole: its late event is ours to append (seed 56).
+    if (owned.moving && reason !== 'out-of-order') owned.appending = false;
     this.emit('gap', { account: owned.account.id, reason, at });
     if (owned.appending) owned.queue?.gap({ reason, worker: this.workerId, at });
   }

@@ -345,3 +345,57 @@ it('an old owner whose connection broke during the move appends nothing after th
     await Promise.all([toVenue.stop(), toRedis.stop()]);
   }
 }, 90_000);
+
+// Chaos partition seed 56: a `gap` of reason `out-of-order` announces a late event, not a hole.
+// The first fix for seed 58 stopped the old owner's appends after any gap during a move, and the
+// late events the venue sent (reordered) before the new owner's stream opened reached nobody's
+// Redis appends. They are the old owner's to append, announced late by its marker.
+it('an old owner whose stream delivers late (out-of-order) events during the move still appends them', async () => {
+  const victim = sim.accounts.find((x) => rendezvousOwner(x.id, ['worker-a', 'worker-b']) === 'worker-b')!;
+  const a = worker('worker-a', undefined, victim.id);
+  await a.start();
+  await until(() => a.stream(victim.id)?.state === 'open', 20_000, 'worker-a owns the account');
+  let letOpen!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    letOpen = resolve;
+  });
+  let claimed = false;
+  const b = worker(
+    'worker-b',
+    async (options) => {
+      claimed = true;
+      await gate;
+      return openUserDataStream(options);
+    },
+    victim.id,
+  );
+  const gaps: string[] = [];
+  a.on('gap', (g) => gaps.push(g.reason));
+  try {
+    await b.start();
+    await until(() => claimed && a.stats.moving === 1, 20_000, 'worker-a moving the stream to worker-b');
+    // The venue sends the next three events last-first: two arrive late.
+    sim.faults.reorder({ accountId: victim.id, venue: VENUE, window: 3 });
+    const before = sim.record.events({ accountId: victim.id, venue: VENUE }).length;
+    for (let i = 0; i < 3; i++) {
+      sim.exchange.deposit(victim.id, VENUE, 'USDT', `${i + 1}.5`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const sent = sim.record
+      .events({ accountId: victim.id, venue: VENUE })
+      .slice(before)
+      .map((r) => `${r.e}@${r.E}`);
+    expect(sent).toHaveLength(3);
+    await until(() => gaps.includes('out-of-order'), 10_000, 'the late events on worker-a');
+    await until(
+      async () => {
+        const stored = new Set((await rows(victim.id)).map((r) => `${r.e}@${r.E}`));
+        return sent.every((k) => stored.has(k));
+      },
+      10_000,
+      'the reordered events in Redis',
+    );
+  } finally {
+    letOpen();
+  }
+}, 90_000);
