@@ -5,7 +5,7 @@ import { inputError } from './engine-input.js';
  * Which account a venue id trades on. Several venue ids share one account: the Binance spot
  * profiles (`binance-spot`, `binance-spot-testnet`, `binance-spot-legacy`) all see the same spot
  * balances and orders, and every event for that account is emitted once, addressed to the
- * market's canonical venue id ({@link canonicalVenueOf}). A server delivers it to the streams
+ * market's canonical venue id (`canonicalVenueOf`). A server delivers it to the streams
  * of every venue id whose {@link marketOf} is the same.
  */
 export type MarketKey = 'spot' | 'margin' | 'isolatedMargin' | 'usdm' | 'coinm' | 'bhex' | 'coins';
