@@ -133,6 +133,40 @@ describe('applyEvent: spot', () => {
     expect(ordersView(s)).toEqual([]);
   });
 
+  // Chaos seed 36 (isolated margin, reorder): the venue sent an order's FILLED before its NEW;
+  // the late NEW's out-of-order gap made the mirror take a snapshot, and the snapshot (whose
+  // account body has no update time: GET /sapi/v1/margin/isolated/account) started a ledger
+  // that had forgotten the order was finished, so the replayed NEW put it back for good.
+  it('a finished order stays finished across a snapshot: a late report replayed after it does not bring it back', () => {
+    const s = snap(0, {});
+    const base = { e: 'executionReport', s: 'BTCUSDT', c: 'x', S: 'BUY', o: 'LIMIT', q: '1', p: '5', i: 47 };
+    applyEvent(s, { ...base, E: 94, T: 80, X: 'FILLED', z: '1' });
+    expect(ordersView(s)).toEqual([]);
+    const after = stateFromSnapshot({ updateTime: 0, balances: {}, openOrders: [] }, s);
+    expect(applyEvent(after, { ...base, E: 91, T: 80, X: 'NEW', z: '0' })).toBe(false);
+    expect(ordersView(after)).toEqual([]);
+    // An order the snapshot lists as open is the snapshot's, whatever the previous ledger said.
+    const listed = stateFromSnapshot(
+      {
+        updateTime: 0,
+        balances: {},
+        openOrders: [
+          {
+            symbol: 'BTCUSDT',
+            orderId: 47,
+            status: 'NEW',
+            price: '5',
+            quantity: '1',
+            filledQuantity: '0',
+            updateTime: 80,
+          },
+        ],
+      },
+      s,
+    );
+    expect(ordersView(listed).map((o) => o.orderId)).toEqual(['47']);
+  });
+
   it("uses the order's own client id (C) on a cancel", () => {
     const s = snap(0, {});
     const changes: FoldChange[] = [];

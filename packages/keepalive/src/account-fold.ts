@@ -124,7 +124,13 @@ export function stateFromSnapshot(
   previous?: FoldState,
   portfolioMargin = previous?.portfolioMargin ?? false,
 ): FoldState {
-  const own = ledgerFromSnapshot(snapshot.updateTime, snapshot.balances, snapshot.openOrders, undefined);
+  const own = ledgerFromSnapshot(
+    snapshot.updateTime,
+    snapshot.balances,
+    snapshot.openOrders ?? [],
+    undefined,
+    previous,
+  );
   const state: FoldState = {
     ...own,
     positions: snapshot.positions

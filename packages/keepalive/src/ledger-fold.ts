@@ -68,15 +68,18 @@ export const num = (value: unknown, fallback = 0): number =>
 
 /**
  * A ledger as a snapshot describes it: balances at `updateTime`, each open order at its own
- * `updateTime`. `keepOrders` (a book whose open orders the snapshot does not list) keeps the
- * previous ledger's orders instead of emptying them.
+ * `updateTime`. With the `previous` ledger: a book whose open orders the snapshot does not list
+ * keeps the previous orders instead of emptying them, and the orders it knew finished stay
+ * finished (but for one the snapshot lists as open), so a late report of one, replayed after
+ * the snapshot, cannot bring it back: a snapshot without an account update time (isolated
+ * margin's) would otherwise take any replayed report as newer (chaos seed 36).
  */
 export function ledgerFromSnapshot(
   updateTime: number,
   balances: MirrorSnapshot['balances'],
   openOrders: MirrorSnapshot['openOrders'] | undefined,
   book: Exclude<MirrorBook, 'UM'> | undefined,
-  keepOrders?: Ledger,
+  previous?: Ledger,
 ): Ledger {
   const orderTimes = (openOrders ?? []).map((o) => num(o.updateTime));
   const ledger = emptyLedger(Math.max(num(updateTime), ...orderTimes), book);
@@ -88,10 +91,16 @@ export function ledgerFromSnapshot(
       seq: SNAPSHOT_SEQ,
     });
   }
-  if (openOrders === undefined && keepOrders) {
-    ledger.orders = keepOrders.orders;
-    ledger.finished = keepOrders.finished;
-    ledger.finishedCount = keepOrders.finishedCount;
+  if (openOrders === undefined && previous) {
+    ledger.orders = previous.orders;
+    ledger.finished = previous.finished;
+    ledger.finishedCount = previous.finishedCount;
+  } else if (previous) {
+    const open = new Set((openOrders ?? []).map((o) => `${o.symbol}\u0000${String(o.orderId)}`));
+    for (const [symbol, ids] of previous.finished) {
+      for (const [id, time] of ids)
+        if (!open.has(`${symbol}\u0000${id}`)) markFinished(ledger, symbol, id, time);
+    }
   }
   for (const o of openOrders ?? []) {
     const order: MirrorOrder = {
