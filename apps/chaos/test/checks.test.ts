@@ -92,6 +92,20 @@ describe('delivery checks', () => {
     expect(violations.some((v) => /E went backwards: 1: E 10 after 20/.test(v))).toBe(true);
   });
 
+  // Chaos seed 57: two expire faults 1.7 s of protocol time apart expired a key and its
+  // replacement; under a skewed exchange clock both notices carried the book's last E, and the
+  // stream keeps no key in the events it delivers, so the two notices were identical. A notice
+  // is one per credential, not an account event: identical ones are not a duplicate delivery.
+  it('two identical key notices (one per expired key) are not an event delivered twice', () => {
+    const o = new StreamObserver('s');
+    o.event(ev(10, 1));
+    o.event({ e: 'listenKeyExpired', E: 10 });
+    o.event({ e: 'listenKeyExpired', E: 10 });
+    o.event(ev(10, 1));
+    const { violations } = checkDelivery(o, sent(ev(10, 1)));
+    expect(violations).toEqual(['s: events delivered more than once: 1: executionReport@10 ×2']);
+  });
+
   it("a fleet's planned move: both owners emit the overlap, each worker once and in order; only the union's losses count", () => {
     // Chaos fleet seeds 264, 312, 328: the old and the new owner of a moved stream both emitted
     // the events of the make-before-break overlap (Redis held each once); the audit merged every
