@@ -100,6 +100,44 @@ async function rows(
   });
 }
 
+/** Deposits into an account; the `e@E` of every event the deposit made the venue send. */
+function deposit(accountId: string, amount: string): string[] {
+  const before = sim.record.events({ accountId, venue: VENUE }).length;
+  sim.exchange.deposit(accountId, VENUE, 'USDT', amount);
+  return sim.record
+    .events({ accountId, venue: VENUE })
+    .slice(before)
+    .map((r) => `${r.e}@${r.E}`);
+}
+
+/**
+ * worker-a owns only `victim`; worker-b (whose rendezvous share it is) joins, claims it, and its
+ * open waits until `letOpen()`: worker-a keeps moving the stream meanwhile.
+ */
+async function gatedMove(victim: { id: string }) {
+  const a = worker('worker-a', undefined, victim.id);
+  await a.start();
+  await until(() => a.stream(victim.id)?.state === 'open', 20_000, 'worker-a owns the account');
+  let letOpen!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    letOpen = resolve;
+  });
+  let claimed = false;
+  const b = worker(
+    'worker-b',
+    async (options) => {
+      // worker-b claimed the stream: worker-a gave its ownership up and waits for ours to open.
+      claimed = true;
+      await gate;
+      return openUserDataStream(options);
+    },
+    victim.id,
+  );
+  await b.start();
+  await until(() => claimed && a.stats.moving === 1, 20_000, 'worker-a moving the stream to worker-b');
+  return { a, b, letOpen };
+}
+
 it('a move the old owner could not cover: the new owner’s gap marker comes before its events (in Redis and on its event surface)', async () => {
   const a = worker('worker-a');
   await a.start();
@@ -131,12 +169,7 @@ it('a move the old owner could not cover: the new owner’s gap marker comes bef
   await b.start();
   await until(() => b.stream(victim.id)?.state === 'open', 20_000, 'worker-b opened the moved stream');
   expect(hole).toHaveLength(3);
-  const after = sim.record.events({ accountId: victim.id, venue: VENUE }).length;
-  for (let i = 0; i < 3; i++) sim.exchange.deposit(victim.id, VENUE, 'USDT', `${i + 1}.75`);
-  const afterEvents = sim.record
-    .events({ accountId: victim.id, venue: VENUE })
-    .slice(after)
-    .map((r) => `${r.e}@${r.E}`);
+  const afterEvents = [1, 2, 3].flatMap((i) => deposit(victim.id, `${i}.75`));
   expect(afterEvents.length).toBeGreaterThanOrEqual(3);
 
   // Whatever the order, both the new owner's gap marker and the later events reach Redis.
@@ -182,14 +215,7 @@ it('a move whose old connection is silently stalled: the events it held are in R
     if (!stall && options.credentials.apiKey === victim.apiKey) {
       // The venue holds back what it sends on the old owner's connection (flushed on release).
       stall = sim.faults.stall({ accountId: victim.id, venue: VENUE, connections: 'stream', flush: true });
-      const before = sim.record.events({ accountId: victim.id, venue: VENUE }).length;
-      for (let i = 0; i < 3; i++) sim.exchange.deposit(victim.id, VENUE, 'USDT', `${i + 1}.5`);
-      held.push(
-        ...sim.record
-          .events({ accountId: victim.id, venue: VENUE })
-          .slice(before)
-          .map((r) => `${r.e}@${r.E}`),
-      );
+      for (let i = 1; i <= 3; i++) held.push(...deposit(victim.id, `${i}.5`));
     }
     return openUserDataStream(options);
   });
@@ -201,12 +227,7 @@ it('a move whose old connection is silently stalled: the events it held are in R
   );
   stall?.release();
   expect(held.length).toBeGreaterThanOrEqual(3);
-  const after = sim.record.events({ accountId: victim.id, venue: VENUE }).length;
-  sim.exchange.deposit(victim.id, VENUE, 'USDT', '9.5');
-  const later = sim.record
-    .events({ accountId: victim.id, venue: VENUE })
-    .slice(after)
-    .map((r) => `${r.e}@${r.E}`);
+  const later = deposit(victim.id, '9.5');
   await until(
     async () => {
       const stored = new Set((await rows(victim.id)).map((r) => `${r.e}@${r.E}`));
@@ -229,27 +250,8 @@ it('a move whose old connection is silently stalled: the events it held are in R
 it('close() during a move it started by itself returns only once the moved stream is closed', async () => {
   // One account: the close has no move of its own to wait for.
   const victim = sim.accounts.find((x) => rendezvousOwner(x.id, ['worker-a', 'worker-b']) === 'worker-b')!;
-  const a = worker('worker-a', undefined, victim.id);
-  await a.start();
-  await until(() => a.stream(victim.id)?.state === 'open', 20_000, 'worker-a owns the account');
+  const { a, letOpen } = await gatedMove(victim);
   const handle = a.stream(victim.id)!;
-  let letOpen!: () => void;
-  const gate = new Promise<void>((resolve) => {
-    letOpen = resolve;
-  });
-  let claimed = false;
-  const b = worker(
-    'worker-b',
-    async (options) => {
-      // worker-b claimed the stream: worker-a gave its ownership up and waits for ours to open.
-      claimed = true;
-      await gate;
-      return openUserDataStream(options);
-    },
-    victim.id,
-  );
-  await b.start();
-  await until(() => claimed, 20_000, 'worker-a moving the stream to worker-b');
   try {
     await a.close();
     workers.splice(workers.indexOf(a), 1);
@@ -290,16 +292,6 @@ it('an old owner whose connection broke during the move appends nothing after th
     const victim = sim.accounts.find((x) => rendezvousOwner(x.id, ['worker-a', 'worker-b']) === 'worker-b')!;
     const hole: string[] = [];
     const later: string[] = [];
-    const deposit = (into: string[], amount: string) => {
-      const before = sim.record.events({ accountId: victim.id, venue: VENUE }).length;
-      sim.exchange.deposit(victim.id, VENUE, 'USDT', amount);
-      into.push(
-        ...sim.record
-          .events({ accountId: victim.id, venue: VENUE })
-          .slice(before)
-          .map((r) => `${r.e}@${r.E}`),
-      );
-    };
     const old = a.stream(victim.id)!;
     const b = worker('worker-b', undefined, undefined, { memberTtlMs: 60_000 });
     await b.start();
@@ -312,14 +304,14 @@ it('an old owner whose connection broke during the move appends nothing after th
     toVenue.cut();
     await until(() => old.state !== 'open', 10_000, 'the old owner’s connection down');
     // Only the new owner's stream sees these.
-    for (let i = 0; i < 3; i++) deposit(hole, `${i + 1}.25`);
+    for (let i = 0; i < 3; i++) hole.push(...deposit(victim.id, `${i + 1}.25`));
     const back = new Promise<void>((resolve) =>
       a.on('gap', (g) => g.account === victim.id && g.reason === 'reconnect' && resolve()),
     );
     toVenue.heal();
     await back;
     // Both streams see these; the old owner's reconnected one too.
-    for (let i = 0; i < 3; i++) deposit(later, `${i + 1}.75`);
+    for (let i = 0; i < 3; i++) later.push(...deposit(victim.id, `${i + 1}.75`));
     await until(() => a.stream(victim.id) === undefined, 30_000, 'the move over');
     toRedis.heal();
     expect(hole.length).toBeGreaterThanOrEqual(3);
@@ -352,39 +344,17 @@ it('an old owner whose connection broke during the move appends nothing after th
 // Redis appends. They are the old owner's to append, announced late by its marker.
 it('an old owner whose stream delivers late (out-of-order) events during the move still appends them', async () => {
   const victim = sim.accounts.find((x) => rendezvousOwner(x.id, ['worker-a', 'worker-b']) === 'worker-b')!;
-  const a = worker('worker-a', undefined, victim.id);
-  await a.start();
-  await until(() => a.stream(victim.id)?.state === 'open', 20_000, 'worker-a owns the account');
-  let letOpen!: () => void;
-  const gate = new Promise<void>((resolve) => {
-    letOpen = resolve;
-  });
-  let claimed = false;
-  const b = worker(
-    'worker-b',
-    async (options) => {
-      claimed = true;
-      await gate;
-      return openUserDataStream(options);
-    },
-    victim.id,
-  );
+  const { a, letOpen } = await gatedMove(victim);
   const gaps: string[] = [];
   a.on('gap', (g) => gaps.push(g.reason));
   try {
-    await b.start();
-    await until(() => claimed && a.stats.moving === 1, 20_000, 'worker-a moving the stream to worker-b');
     // The venue sends the next three events last-first: two arrive late.
     sim.faults.reorder({ accountId: victim.id, venue: VENUE, window: 3 });
-    const before = sim.record.events({ accountId: victim.id, venue: VENUE }).length;
-    for (let i = 0; i < 3; i++) {
-      sim.exchange.deposit(victim.id, VENUE, 'USDT', `${i + 1}.5`);
+    const sent: string[] = [];
+    for (let i = 1; i <= 3; i++) {
+      sent.push(...deposit(victim.id, `${i}.5`));
       await new Promise((r) => setTimeout(r, 5));
     }
-    const sent = sim.record
-      .events({ accountId: victim.id, venue: VENUE })
-      .slice(before)
-      .map((r) => `${r.e}@${r.E}`);
     expect(sent).toHaveLength(3);
     await until(() => gaps.includes('out-of-order'), 10_000, 'the late events on worker-a');
     await until(
