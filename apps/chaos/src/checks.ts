@@ -9,16 +9,16 @@ export interface SentEvent {
 }
 
 /**
- * What one stream delivered, and the stretches of `E` its `gap`s announced: from the `E` of the
- * last event delivered before the gap (inclusive: `E` is not unique) to the first one after it.
- */
-/**
  * Notices about a key or a subscription, not account events: one per credential or connection,
  * so two identical ones (a key and its replacement expired in the same exchange millisecond; the
  * stream keeps no key in the events it delivers) are two notices, not a duplicate (chaos seed 57).
  */
 const NOTICES = new Set(['listenKeyExpired', 'eventStreamTerminated', 'serverShutdown']);
 
+/**
+ * What one stream delivered, and the stretches of `E` its `gap`s announced: from the `E` of the
+ * last event delivered before the gap (inclusive: `E` is not unique) to the first one after it.
+ */
 export class StreamObserver {
   readonly name: string;
   readonly keys: string[] = [];
