@@ -94,7 +94,7 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
     return r;
   };
 
-  for (const port of ports) {
+  const spawnNode = (port: number): void => {
     const proc = spawn(
       SERVER,
       [
@@ -119,11 +119,29 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
       { stdio: 'ignore' },
     );
     procs.set(port, proc);
-  }
+  };
+  for (const port of ports) spawnNode(port);
   const probes = ports.map(connect);
+  // A node that exited before answering lost its port (or bus port) to another process between
+  // freePort() and its bind (tests in parallel take ports too: the CI's Node 20 run timed out
+  // here once): it starts again on a new port. 30 s: six processes on a loaded runner.
   await until(
-    async () => (await Promise.all(probes.map((p) => p.ping()))).every((r) => r === 'PONG'),
-    10_000,
+    async () => {
+      for (let i = 0; i < ports.length; i++) {
+        const old = ports[i]!;
+        if (procs.get(old)?.exitCode === null) continue;
+        procs.delete(old);
+        probes[i]!.disconnect();
+        plain.delete(probes[i]!);
+        let port = await freePort();
+        while (ports.includes(port)) port = await freePort();
+        ports[i] = port;
+        spawnNode(port);
+        probes[i] = connect(port);
+      }
+      return (await Promise.all(probes.map((p) => p.ping()))).every((r) => r === 'PONG');
+    },
+    30_000,
     'nodes to start',
   );
   await promisify(execFile)(CLI, [
